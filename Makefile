@@ -1,0 +1,89 @@
+# Plaudit developer tasks. Everything runs from the project's own virtualenv (.venv),
+# by path, never by activation; `make venv` builds it from nothing but this repo.
+#
+#   make test            ruff (lint + format check) and the whole pytest suite
+#   make dev             local stack (PORT=8080 make dev)
+#   make build           sam build (SAM_ENV=dev|prod picks the samconfig.toml environment)
+#   make help            everything else
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when pyproject.toml changes. The stamp lives inside .venv, so
+# deleting .venv also forces a rebuild.
+STAMP := $(VENV)/.plaudit-install.stamp
+
+SAM_ENV ?= dev
+PYTEST_ARGS ?=
+
+# Never phone home from sam; a region so offline commands don't ask for one.
+export SAM_CLI_TELEMETRY := 0
+export AWS_DEFAULT_REGION ?= us-east-1
+
+# `sam build` for the python3.13 runtime needs a working `python3.13` on PATH. Where
+# it is only a pyenv shim for an inactive version, add that version to PYENV_VERSION
+# for the sam command (empty when python3.13 already works).
+PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
+	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
+	test -n "$$v" && echo "PYENV_VERSION=$$(pyenv version-name 2>/dev/null | sed 's/$$/:/')$$v"; })
+
+.PHONY: help venv dev test lint fmt validate bench build clean distclean
+
+help:
+	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
+	@echo "make dev        run the local stack: .venv/bin/plaudit dev (PORT passes through)"
+	@echo "make test       ruff check, ruff format --check, pytest (whole suite)"
+	@echo "make lint       ruff check, ruff format --check, sam validate --lint"
+	@echo "make fmt        ruff format and ruff check --fix"
+	@echo "make validate   sam validate --lint"
+	@echo "make bench      .venv/bin/python -m bench"
+	@echo "make build      sam build --config-env \$$SAM_ENV (default dev)"
+	@echo "make clean      remove build output and caches; distclean also removes .venv and .plaudit/"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+		echo "creating $(VENV) with $$($(PYTHON) --version)"; \
+		$(PYTHON) -m venv $(VENV); \
+		$(BIN)/python -m pip install --quiet --upgrade pip; \
+	fi
+	$(BIN)/python -m pip install -e '.[dev]'
+	@touch $@
+
+dev: venv
+	$(BIN)/plaudit dev
+
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sam validate --lint --template-file template.yaml
+
+fmt: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+validate: venv
+	$(BIN)/sam validate --lint --template-file template.yaml
+
+bench: venv
+	$(BIN)/python -m bench
+
+build: venv
+	env $(PY313_ENV) $(BIN)/sam build --config-env $(SAM_ENV) --template-file template.yaml
+
+clean:
+	rm -rf .aws-sam .pytest_cache .ruff_cache .hypothesis .benchmarks
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -type d -name '*.egg-info' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) .plaudit

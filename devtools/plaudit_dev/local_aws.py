@@ -1,0 +1,32 @@
+"""The fake AWS account the local stack runs in, and how SDK clients reach it (moto)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"  # moto's default account
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def sdk_env(endpoint_url: str) -> dict[str, str]:
+    """Environment variables that point every AWS SDK client at moto, with dummy credentials."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        **DUMMY_CREDENTIALS,
+    }
+
+
+def client(service: str, endpoint_url: str) -> Any:
+    """A boto3 client for moto that ignores whatever real AWS configuration the host has."""
+    import boto3
+
+    return boto3.client(
+        service,
+        endpoint_url=endpoint_url,
+        region_name=REGION,
+        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )

@@ -1,0 +1,80 @@
+"""moto's server in a background thread, one request at a time, and the template's tables in it.
+
+moto is not safe under concurrent requests (a transaction can fail or apply twice), so the WSGI app runs
+under a lock: a faithful model of DynamoDB's per-request atomicity, at local-dev throughput.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from plaudit_dev.local_aws import client
+from plaudit_dev.template import TableSpec
+
+
+class _Serialized:
+    """WSGI middleware that lets one request at a time into the app, response body included."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self._lock:
+            response = self._app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
+class _QuietRequestHandler(MotoRequestHandler):
+    """Keeps werkzeug from logging every SDK call to the console; errors are still logged."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+class MotoServer:
+    """moto on 127.0.0.1:`port` (0 picks a free port), served from a daemon thread."""
+
+    def __init__(self, port: int = 0) -> None:
+        app = _Serialized(DomainDispatcherApplication(create_backend_app))
+        self._server: BaseWSGIServer = make_server(
+            "127.0.0.1", port, app, threaded=True, request_handler=_QuietRequestHandler
+        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def start(self) -> MotoServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+
+
+def create_tables(endpoint_url: str, tables: Iterable[TableSpec]) -> None:
+    """Create the tables that do not exist yet, with their streams, and enable their TTL."""
+    dynamodb = client("dynamodb", endpoint_url)
+    existing = set(dynamodb.list_tables()["TableNames"])
+    for table in tables:
+        if table.name in existing:
+            continue
+        dynamodb.create_table(**table.create_kwargs)
+        if table.ttl_attribute:
+            dynamodb.update_time_to_live(
+                TableName=table.name,
+                TimeToLiveSpecification={"AttributeName": table.ttl_attribute, "Enabled": True},
+            )

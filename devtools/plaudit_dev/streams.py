@@ -1,0 +1,165 @@
+"""DynamoDB stream consumers, run inline: `StreamPump.drain()` reads what the tables' streams gained since the
+last drain (from moto), filters it with the template's FilterCriteria and delivers it to the consumer
+functions in batches, the way Lambda's event source mappings do.
+
+Each consumer reads from the start of the stack's streams (moto is fresh at every start, so TRIM_HORIZON and
+LATEST only differ for seed data, which consumers then see too). A batch whose function fails, or that
+reports `batchItemFailures`, is redelivered from the first failed record, up to the template's
+MaximumRetryAttempts (bounded locally when the template leaves it infinite); after that it is logged and
+dropped: the on-failure destination is not emulated.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from datetime import datetime
+from typing import Any
+
+from plaudit_dev.event_filter import matches
+from plaudit_dev.invoker import FunctionError, Invoker
+from plaudit_dev.local_aws import client
+from plaudit_dev.template import StreamSource, Template
+
+log = logging.getLogger(__name__)
+
+LOCAL_RETRY_LIMIT = 2  # retries when the template allows infinitely many
+MAX_ROUNDS = 10  # drain rounds per call: consumers writing to a stream they read can loop
+
+
+class StreamPump:
+    """Delivers new stream records to the template's stream consumers; thread-safe, never delivers twice."""
+
+    def __init__(self, template: Template, invoker: Invoker, aws_endpoint_url: str) -> None:
+        self._invoker = invoker
+        self._dynamodb = client("dynamodb", aws_endpoint_url)
+        self._streams = client("dynamodbstreams", aws_endpoint_url)
+        self._consumers = [
+            _Consumer(source, template.tables[source.table_id].name) for source in template.stream_sources
+        ]
+
+    def drain(self) -> int:
+        """Deliver everything new, again while the consumers' own writes add records; returns how many
+        records were delivered (records the filters reject are read but not delivered)."""
+        delivered = 0
+        for _ in range(MAX_ROUNDS):
+            read = 0
+            for consumer in self._consumers:
+                round_read, round_delivered = self._drain(consumer)
+                read += round_read
+                delivered += round_delivered
+            if not read:
+                return delivered
+        log.warning("streams still had new records after %d rounds: a consumer may feed itself", MAX_ROUNDS)
+        return delivered
+
+    def _drain(self, consumer: _Consumer) -> tuple[int, int]:
+        with consumer.lock:
+            table = self._dynamodb.describe_table(TableName=consumer.table_name)["Table"]
+            stream_arn = table.get("LatestStreamArn")
+            if not stream_arn:
+                return 0, 0
+            description = self._streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]
+            read = delivered = 0
+            for shard in description["Shards"]:
+                position_key = (stream_arn, shard["ShardId"])
+                records = self._read(stream_arn, shard["ShardId"], consumer.positions.get(position_key))
+                if not records:
+                    continue
+                accepted = [record for record in records if consumer.accepts(record)]
+                size = consumer.source.batch_size
+                for start in range(0, len(accepted), size):
+                    self._deliver(consumer.source, accepted[start : start + size])
+                consumer.positions[position_key] = records[-1]["dynamodb"]["SequenceNumber"]
+                read += len(records)
+                delivered += len(accepted)
+            return read, delivered
+
+    def _read(self, stream_arn: str, shard_id: str, after: str | None) -> list[dict[str, Any]]:
+        """Every record of the shard after sequence number `after` (from the start when None)."""
+        position = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+            if after
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        iterator = self._streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard_id, **position)
+        next_iterator = iterator["ShardIterator"]
+        records: list[dict[str, Any]] = []
+        while next_iterator:
+            page = self._streams.get_records(ShardIterator=next_iterator, Limit=1000)
+            if not page["Records"]:
+                break
+            records += [lambda_record(record, stream_arn) for record in page["Records"]]
+            next_iterator = page.get("NextShardIterator")
+        return records
+
+    def _deliver(self, source: StreamSource, batch: list[dict[str, Any]]) -> None:
+        retries = LOCAL_RETRY_LIMIT if source.max_retries is None else source.max_retries
+        for attempt in range(retries + 1):
+            failed_from = self._invoke(source, batch)
+            if failed_from is None:
+                return
+            batch = batch[failed_from:]
+            if attempt < retries:
+                log.warning(
+                    "%s: redelivering %d record(s) from sequence number %s (retry %d of %d)",
+                    source.function_id,
+                    len(batch),
+                    batch[0]["dynamodb"]["SequenceNumber"],
+                    attempt + 1,
+                    retries,
+                )
+        log.error(
+            "%s: dropped %d record(s) from sequence number %s after %d retries",
+            source.function_id,
+            len(batch),
+            batch[0]["dynamodb"]["SequenceNumber"],
+            retries,
+        )
+
+    def _invoke(self, source: StreamSource, batch: list[dict[str, Any]]) -> int | None:
+        """Invoke the consumer; returns the index to redeliver from, or None when the batch succeeded."""
+        try:
+            result = self._invoker.invoke(source.function_id, {"Records": batch})
+        except FunctionError as exc:
+            log.error("%s failed on a batch of %d record(s): %s", source.function_id, len(batch), exc)
+            return 0
+        failures = result.get("batchItemFailures") if isinstance(result, dict) else None
+        if not (source.report_batch_item_failures and failures):
+            return None
+        sequence_numbers = [record["dynamodb"]["SequenceNumber"] for record in batch]
+        identifiers = [failure.get("itemIdentifier") for failure in failures]
+        if any(identifier not in sequence_numbers for identifier in identifiers):
+            return 0  # Lambda treats a missing or unknown itemIdentifier as a failure of the whole batch
+        return min(sequence_numbers.index(identifier) for identifier in identifiers)
+
+
+class _Consumer:
+    def __init__(self, source: StreamSource, table_name: str) -> None:
+        self.source = source
+        self.table_name = table_name
+        self.lock = threading.Lock()
+        self.positions: dict[tuple[str, str], str] = {}  # (stream ARN, shard id) -> last sequence number read
+
+    def accepts(self, record: dict[str, Any]) -> bool:
+        patterns = self.source.filter_patterns
+        return not patterns or any(matches(pattern, record) for pattern in patterns)
+
+
+def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A stream record as boto3 returns it, reshaped the way Lambda delivers it: timestamps in epoch
+    seconds, binary attribute values base64-encoded, and the stream's ARN as `eventSourceARN`."""
+    return {**_as_json(record), "eventSourceARN": stream_arn}
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return value

@@ -1,0 +1,26 @@
+"""Stream consumer: projects new kudos from the domain table into the feed index."""
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from plaudit.services.projections import project_record
+
+logger = Logger()
+tracer = Tracer()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+@tracer.capture_method
+def record_handler(record: DynamoDBRecord) -> None:
+    project_record(
+        record.event_name.name if record.event_name else "", record.raw_event["dynamodb"].get("NewImage")
+    )
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict, context: object) -> dict:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,103 @@
+"""REST v1: kudos, add-ons, the feed, wallets and ledgers."""
+
+from typing import Annotated
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import BaseModel
+
+from plaudit.api.http import check_idempotency_key, create_app, current_caller
+from plaudit.api.pages import Cursor, LedgerPage, Limit, RecognitionPage
+from plaudit.domain.employees import EMPLOYEE_ID
+from plaudit.domain.recognition import AddOn, Kudos, Recognition
+from plaudit.services import recognition, wallets
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_app("recognition")
+
+IdempotencyKey = Annotated[
+    str | None, Header(description="Retry-safe key: a replay returns the first response, once")
+]
+EmployeeIdPath = Annotated[str, Path(pattern=EMPLOYEE_ID)]
+RecognitionIdPath = Annotated[str, Path(pattern=r"^rec_[0-9A-Z]{26}$")]
+
+
+class RecognitionDetail(Recognition):
+    add_ons: list[AddOn]
+
+
+def _created(model: BaseModel, created: bool) -> Response:
+    headers = {} if created else {"Idempotent-Replayed": "true"}
+    return Response(status_code=201, content_type="application/json", body=model, headers=headers)
+
+
+@app.post("/v1/recognitions", summary="Give kudos")
+@tracer.capture_method
+def give_kudos(body: recognition.GiveKudos, idempotency_key: IdempotencyKey = None) -> Response[Kudos]:
+    kudos, created = recognition.give_kudos(
+        current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
+    )
+    if created:
+        metrics.add_metric(name="KudosGiven", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="PointsGiven", unit=MetricUnit.Count, value=kudos.points)
+    return _created(kudos, created)
+
+
+@app.post("/v1/recognitions/<recognition_id>/add-ons", summary="Add points to someone else's kudos")
+@tracer.capture_method
+def add_on(
+    recognition_id: RecognitionIdPath, body: recognition.GiveAddOn, idempotency_key: IdempotencyKey = None
+) -> Response[AddOn]:
+    extra, created = recognition.add_on(
+        current_caller(app), recognition_id, body, idempotency_key=check_idempotency_key(idempotency_key)
+    )
+    if created:
+        metrics.add_metric(name="AddOnsGiven", unit=MetricUnit.Count, value=1)
+    return _created(extra, created)
+
+
+@app.get("/v1/recognitions", summary="The kudos feed, newest first")
+@tracer.capture_method
+def list_recognitions(
+    giver: Annotated[str | None, Query(pattern=EMPLOYEE_ID)] = None,
+    recipient: Annotated[str | None, Query(pattern=EMPLOYEE_ID)] = None,
+    value: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> RecognitionPage:
+    items, next_cursor = recognition.list_feed(
+        current_caller(app), giver=giver, recipient=recipient, value=value, limit=limit, cursor=cursor
+    )
+    return RecognitionPage(items=items, next_cursor=next_cursor)
+
+
+@app.get("/v1/recognitions/<recognition_id>", summary="One kudos with its add-ons")
+@tracer.capture_method
+def get_recognition(recognition_id: RecognitionIdPath) -> RecognitionDetail:
+    found, add_ons = recognition.get_recognition(current_caller(app), recognition_id)
+    return RecognitionDetail(**found.model_dump(), add_ons=add_ons)
+
+
+@app.get("/v1/employees/<employee_id>/wallet", summary="Allowance left to give and points to spend")
+@tracer.capture_method
+def get_wallet(employee_id: EmployeeIdPath) -> wallets.WalletView:
+    return wallets.wallet_view(current_caller(app), employee_id)
+
+
+@app.get("/v1/employees/<employee_id>/ledger", summary="Ledger lines on a person's balances, newest first")
+@tracer.capture_method
+def get_ledger(employee_id: EmployeeIdPath, limit: Limit = 50, cursor: Cursor = None) -> LedgerPage:
+    items, next_cursor = wallets.ledger_view(current_caller(app), employee_id, limit=limit, cursor=cursor)
+    return LedgerPage(items=items, next_cursor=next_cursor)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Plaudit: employee recognition and incentives."""

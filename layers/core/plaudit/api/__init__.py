@@ -1,0 +1,1 @@
+"""What the REST functions share: the resolver, the error shape and who is calling."""

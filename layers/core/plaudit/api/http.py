@@ -1,0 +1,87 @@
+"""A Powertools HTTP API resolver with Plaudit's error shape and caller resolution.
+
+Every error is `{"error": {"code", "message", "details"}}` with a 4xx status; unexpected failures are
+logged and answered with a 500 that says nothing about internals.
+"""
+
+import json
+import re
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from botocore.exceptions import ClientError
+from pydantic import BaseModel
+
+from plaudit.domain.access import Caller
+from plaudit.domain.errors import InvalidRequest, PlauditError
+from plaudit.services.identity import caller_from_claims
+
+logger = Logger()
+
+IDEMPOTENCY_KEY = r"^[\x21-\x7e]{1,128}$"
+THROTTLING_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
+
+
+def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body, default=str))
+
+
+def json_response(status: int, model: BaseModel | dict[str, Any]) -> Response:
+    body = model.model_dump_json() if isinstance(model, BaseModel) else json.dumps(model, default=str)
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+def create_app(title: str) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+    app.configure_openapi(title=f"Plaudit {title}", version="1")
+
+    @app.exception_handler(PlauditError)
+    def _domain_error(error: PlauditError) -> Response:
+        return error_response(error.status, error.code, error.message, error.details)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(error: RequestValidationError) -> Response:
+        problems = error.errors()
+        if any(problem.get("type") == "json_invalid" for problem in problems):
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
+        fields = [
+            {
+                "field": ".".join(str(part) for part in problem.get("loc", ())),
+                "problem": problem.get("msg", ""),
+            }
+            for problem in problems
+        ]
+        summary = "; ".join(f"{field['field']}: {field['problem']}" for field in fields[:3])
+        return error_response(
+            422, "invalid_request", f"The request is not valid: {summary}.", {"errors": fields}
+        )
+
+    @app.exception_handler(ClientError)
+    def _aws_error(error: ClientError) -> Response:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in THROTTLING_CODES:
+            return error_response(429, "throttled", "Too many requests right now; please retry shortly.")
+        logger.exception("AWS call failed", extra={"aws_error": code})
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response:
+        return error_response(404, "route_not_found", "No such route.")
+
+    return app
+
+
+def current_caller(app: APIGatewayHttpResolver) -> Caller:
+    authorizer = app.current_event.request_context.authorizer
+    return caller_from_claims(authorizer.jwt_claim, authorizer.jwt_scopes)
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    if key is not None and not re.match(IDEMPOTENCY_KEY, key):
+        raise InvalidRequest(
+            "Idempotency-Key must be 1 to 128 visible ASCII characters.", code="invalid_idempotency_key"
+        )
+    return key

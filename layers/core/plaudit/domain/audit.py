@@ -1,0 +1,73 @@
+"""The ledger audit: postings balance, stored balances equal their postings, nothing is negative."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from plaudit.domain.ledger import Balance, Posting, employee_account, parse_employee_account
+from plaudit.domain.wallets import Wallet
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """A transaction as stored, not re-validated, so that an unbalanced one can be seen."""
+
+    id: str
+    postings: tuple[Posting, ...]
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    transactions: int
+    postings: int
+    accounts: int
+    breaches: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaches
+
+
+def audit(
+    entries: Iterable[JournalEntry], wallets: Mapping[str, Wallet], lines: Iterable[Mapping[str, Any]]
+) -> AuditReport:
+    breaches: list[str] = []
+    sums: dict[str, int] = {}
+    expected_lines: dict[tuple[str, str], int] = {}
+    n_entries = n_postings = 0
+    for entry in entries:
+        n_entries += 1
+        n_postings += len(entry.postings)
+        total = sum(p.amount for p in entry.postings)
+        if total != 0:
+            breaches.append(f"transaction {entry.id}: postings sum to {total}, not 0")
+        for posting in entry.postings:
+            sums[posting.account] = sums.get(posting.account, 0) + posting.amount
+            owner = parse_employee_account(posting.account)
+            if owner:
+                key = (entry.id, posting.account)
+                expected_lines[key] = expected_lines.get(key, 0) + posting.amount
+    found_lines: dict[tuple[str, str], int] = {}
+    for line in lines:
+        key = (line["txn_id"], employee_account(line["employee_id"], Balance(line["balance"])))
+        found_lines[key] = found_lines.get(key, 0) + line["amount"]
+    for key in sorted(set(expected_lines) | set(found_lines)):
+        if expected_lines.get(key, 0) != found_lines.get(key, 0):
+            breaches.append(
+                f"ledger lines of {key[1]} in {key[0]} total {found_lines.get(key, 0)}, "
+                f"postings say {expected_lines.get(key, 0)}"
+            )
+    employees = {owner[0] for account in sums if (owner := parse_employee_account(account))} | set(wallets)
+    for employee_id in sorted(employees):
+        wallet = wallets.get(employee_id, Wallet(employee_id))
+        for balance, stored in (
+            (Balance.POINTS, wallet.points),
+            (Balance.ALLOWANCE, wallet.allowance_remaining),
+        ):
+            account = employee_account(employee_id, balance)
+            posted = sums.get(account, 0)
+            if stored != posted:
+                breaches.append(f"{account}: stored balance {stored} but postings sum to {posted}")
+            if stored < 0:
+                breaches.append(f"{account}: negative balance {stored}")
+    return AuditReport(n_entries, n_postings, len(sums), breaches)

@@ -1,0 +1,78 @@
+"""The employee directory entry."""
+
+import re
+from datetime import date
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EMPLOYEE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+    HR_ADMIN = "hr_admin"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+class EmployeeStatus(StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+
+class Employee(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=EMPLOYEE_ID)
+    email: str = Field(pattern=EMAIL, max_length=254)
+    name: str = Field(min_length=1, max_length=200)
+    slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,20}$")
+    manager_id: str | None = Field(default=None, pattern=EMPLOYEE_ID)
+    department: str | None = Field(default=None, max_length=100)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    time_zone: str = "UTC"
+    start_date: date | None = None
+    birthday: str | None = Field(default=None, description="Month-day, MM-DD (no year is stored)")
+    status: EmployeeStatus = EmployeeStatus.ACTIVE
+    is_bot: bool = False
+    roles: list[Role] = Field(default_factory=lambda: [Role.EMPLOYEE])
+
+    @field_validator("email")
+    @classmethod
+    def _lower_email(cls, value: str) -> str:
+        return value.lower()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown IANA time zone {value!r}") from error
+        return value
+
+    @field_validator("birthday")
+    @classmethod
+    def _month_day(cls, value: str | None) -> str | None:
+        if value is not None and not MONTH_DAY.match(value):
+            raise ValueError("birthday must be MM-DD")
+        if value is not None:
+            date(2024, int(value[:2]), int(value[3:]))  # 2024 is a leap year: 02-29 is valid
+        return value
+
+    @field_validator("roles")
+    @classmethod
+    def _employee_role_always(cls, value: list[Role] | None) -> list[Role] | None:
+        return None if value is None else sorted({Role.EMPLOYEE, *value})
+
+    @property
+    def active(self) -> bool:
+        return self.status is EmployeeStatus.ACTIVE
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)

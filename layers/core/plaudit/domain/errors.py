@@ -1,0 +1,44 @@
+"""Errors the domain raises: a machine-readable code, a human sentence and an HTTP status hint."""
+
+from typing import Any
+
+
+class PlauditError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.details = details or {}
+
+
+class InvalidRequest(PlauditError):
+    status, code = 400, "invalid_request"
+
+
+class Unauthenticated(PlauditError):
+    status, code = 401, "unauthenticated"
+
+
+class Forbidden(PlauditError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(PlauditError):
+    status, code = 404, "not_found"
+
+
+class Conflict(PlauditError):
+    status, code = 409, "conflict"
+
+
+class RuleViolation(PlauditError):
+    """The request is well-formed but a business rule refuses it."""
+
+    status, code = 422, "rule_violation"
+
+
+class Throttled(PlauditError):
+    status, code = 429, "throttled"

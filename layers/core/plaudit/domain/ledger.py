@@ -1,0 +1,70 @@
+"""Double-entry ledger: every movement is a transaction whose postings sum to zero.
+
+Accounts are named `emp:<id>:points`, `emp:<id>:allowance` (an employee's balances, never negative)
+and `org:<name>` (sources and sinks the organisation holds, e.g. `org:allowance` that issues allowance).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+ORG_ALLOWANCE = "org:allowance"
+
+
+class Balance(StrEnum):
+    POINTS = "points"
+    ALLOWANCE = "allowance"
+
+
+class TxnKind(StrEnum):
+    KUDOS = "kudos"
+    ADD_ON = "add_on"
+    ALLOWANCE_ROLLOVER = "allowance_rollover"
+
+
+def employee_account(employee_id: str, balance: Balance) -> str:
+    return f"emp:{employee_id}:{balance}"
+
+
+def parse_employee_account(account: str) -> tuple[str, Balance] | None:
+    """(employee id, balance) for an employee account, None for an organisation account."""
+    kind, _, rest = account.partition(":")
+    if kind != "emp":
+        return None
+    employee_id, _, balance = rest.rpartition(":")
+    return employee_id, Balance(balance)
+
+
+class UnbalancedTransaction(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: str
+    amount: int  # positive credits the account's balance, negative debits it
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class Transaction:
+    id: str
+    kind: TxnKind
+    at: datetime
+    postings: tuple[Posting, ...]
+    ref: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.postings) < 2:
+            raise UnbalancedTransaction(f"{self.id}: a transaction needs at least two postings")
+        if any(posting.amount == 0 for posting in self.postings):
+            raise UnbalancedTransaction(f"{self.id}: zero-amount posting")
+        if sum(posting.amount for posting in self.postings) != 0:
+            raise UnbalancedTransaction(f"{self.id}: postings do not sum to zero")
+
+    def deltas(self) -> dict[str, int]:
+        """Net change per account."""
+        totals: dict[str, int] = {}
+        for posting in self.postings:
+            totals[posting.account] = totals.get(posting.account, 0) + posting.amount
+        return totals

@@ -1,0 +1,92 @@
+"""Organisation settings: allowances, point value, company values and kudos limits."""
+
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from plaudit.domain.employees import Employee, Role
+
+VALUE_SLUG = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+
+
+class PeriodKind(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+
+
+class CompanyValue(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slug: str = Field(pattern=VALUE_SLUG, description="What people type after #, e.g. teamwork")
+    name: str = Field(min_length=1, max_length=60)
+    description: str | None = Field(default=None, max_length=300)
+
+
+class OrgSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: str = Field(default="UTC", description="Zone in which allowance periods start and end")
+    allowance_period: PeriodKind = PeriodKind.MONTHLY
+    allowances: dict[Role, int] = Field(
+        default_factory=lambda: {Role.EMPLOYEE: 100, Role.MANAGER: 200},
+        description="Points a person may give per period, by role; a person gets the largest that applies",
+    )
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    point_values: dict[str, Decimal] = Field(
+        default_factory=lambda: {"USD": Decimal("0.01")},
+        description="Cash value of one point, per ISO 4217 currency",
+    )
+    company_values: list[CompanyValue] = Field(default_factory=list, max_length=30)
+    min_points_per_kudos: int = Field(default=1, ge=1)
+    max_points_per_kudos: int = Field(default=100, ge=1, le=100_000)
+    recipient_cap_per_period: int = Field(
+        default=200, ge=1, description="Most points one giver may send the same person in a period"
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown IANA time zone {value!r}") from error
+        return value
+
+    @field_validator("allowances")
+    @classmethod
+    def _non_negative(cls, value: dict[Role, int]) -> dict[Role, int]:
+        if Role.EMPLOYEE not in value:
+            raise ValueError("allowances must include the employee role")
+        if any(points < 0 or points > 1_000_000 for points in value.values()):
+            raise ValueError("allowances must be between 0 and 1,000,000")
+        return value
+
+    @field_validator("point_values")
+    @classmethod
+    def _positive_values(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
+        for currency, amount in value.items():
+            if len(currency) != 3 or not currency.isupper():
+                raise ValueError(f"{currency!r} is not an ISO 4217 currency code")
+            if amount <= 0:
+                raise ValueError(f"point value for {currency} must be positive")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "OrgSettings":
+        if self.min_points_per_kudos > self.max_points_per_kudos:
+            raise ValueError("min_points_per_kudos exceeds max_points_per_kudos")
+        if self.currency not in self.point_values:
+            raise ValueError(f"point_values needs a value for the home currency {self.currency}")
+        slugs = [value.slug for value in self.company_values]
+        if len(slugs) != len(set(slugs)):
+            raise ValueError("company value slugs must be unique")
+        return self
+
+    def allowance_for(self, employee: Employee) -> int:
+        return max(self.allowances.get(role, 0) for role in employee.roles)
+
+    def value_slugs(self) -> set[str]:
+        return {value.slug for value in self.company_values}

@@ -1,0 +1,49 @@
+"""A person's two balances, and how the allowance rolls over lazily into a new period."""
+
+from dataclasses import dataclass
+
+from plaudit.domain.ids import derived_id
+from plaudit.domain.ledger import ORG_ALLOWANCE, Balance, Posting, Transaction, TxnKind, employee_account
+from plaudit.domain.periods import Period
+
+
+@dataclass(frozen=True)
+class Wallet:
+    employee_id: str
+    points: int = 0
+    allowance_period: str | None = None  # the period `allowance_remaining` belongs to
+    allowance_remaining: int = 0
+
+    def allowance_in(self, period: Period, fresh_allowance: int) -> int:
+        """What the person may still give in `period`: a stale period means a fresh allowance."""
+        return self.allowance_remaining if self.allowance_period == period.id else fresh_allowance
+
+
+def rollover(wallet: Wallet, period: Period, fresh_allowance: int) -> Transaction | None:
+    """The ledger transaction that expires last period's allowance and grants this one's, if due.
+
+    Its id is derived from (employee, period), so a period is granted at most once.
+    """
+    if wallet.allowance_period == period.id:
+        return None
+    account = employee_account(wallet.employee_id, Balance.ALLOWANCE)
+    postings = []
+    if wallet.allowance_remaining:
+        postings += [
+            Posting(account, -wallet.allowance_remaining, f"allowance of {wallet.allowance_period} expired"),
+            Posting(ORG_ALLOWANCE, wallet.allowance_remaining, "allowance expired"),
+        ]
+    if fresh_allowance:
+        postings += [
+            Posting(ORG_ALLOWANCE, -fresh_allowance, f"allowance for {period.id}"),
+            Posting(account, fresh_allowance, f"allowance for {period.id}"),
+        ]
+    if not postings:
+        return None
+    return Transaction(
+        id=derived_id("txn", "rollover", wallet.employee_id, period.id),
+        kind=TxnKind.ALLOWANCE_ROLLOVER,
+        at=period.starts_at,
+        postings=tuple(postings),
+        ref={"period": period.id},
+    )

@@ -1,0 +1,101 @@
+"""The employee directory: HR and HRIS integrations keep it true, everyone can look people up."""
+
+from pydantic import BaseModel, ConfigDict
+
+from plaudit.domain.access import HRIS_SCOPE, Caller, can_see_employee_private, require_role
+from plaudit.domain.employees import Employee, EmployeeStatus, Role
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.store import snapshots
+from plaudit.store.employees import employee_from, list_employees, save_employee
+from plaudit.store.transact import WriteRefused
+
+MAX_ATTEMPTS = 3
+
+
+class EmployeeFields(Employee):
+    """An employee as PUT: the id comes from the path; roles left out keep what the person has."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    id: str | None = None  # type: ignore[assignment]
+    roles: list[Role] | None = None  # type: ignore[assignment]
+
+
+class EmployeeCard(BaseModel):
+    """What any colleague may see."""
+
+    id: str
+    name: str
+    department: str | None
+    slack_user_id: str | None
+    status: EmployeeStatus
+
+
+def get_employee(caller: Caller, employee_id: str) -> Employee | EmployeeCard:
+    snap = snapshots.load(employees=[caller.employee_id, employee_id])
+    caller = snap.identify(caller)
+    person = snap.employee(employee_id)
+    if not caller.is_person and not caller.has_role(Role.HR_ADMIN) and not caller.has_scope(HRIS_SCOPE):
+        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+    if person is None:
+        raise NotFound("No such employee.", code="employee_not_found")
+    if can_see_employee_private(caller, person):
+        return person
+    return EmployeeCard.model_validate(person.model_dump())
+
+
+def list_directory(caller: Caller, *, limit: int, cursor: str | None) -> tuple[list[Employee], str | None]:
+    caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
+    if not caller.has_scope(HRIS_SCOPE):
+        require_role(caller, Role.HR_ADMIN)
+    page = list_employees(limit=limit, cursor=cursor)
+    return [person for item in page.items if (person := employee_from(item))], page.cursor
+
+
+def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tuple[Employee, bool]:
+    """Create or replace a directory entry. Returns it and whether it was created."""
+    if fields.id not in (None, employee_id):
+        raise RuleViolation("The id in the body differs from the path.", code="id_mismatch")
+    for _ in range(MAX_ATTEMPTS):
+        snap = snapshots.load(employees=[caller.employee_id, employee_id, fields.manager_id])
+        caller = snap.identify(caller)
+        is_hr = caller.has_role(Role.HR_ADMIN)
+        if not is_hr and not caller.has_scope(HRIS_SCOPE):
+            require_role(caller, Role.HR_ADMIN)
+        previous = snap.employee(employee_id)
+        roles = _roles(caller, previous, fields.roles)
+        if fields.manager_id is not None:
+            if fields.manager_id == employee_id:
+                raise RuleViolation("A person cannot manage themselves.", code="invalid_manager")
+            if snap.employee(fields.manager_id) is None:
+                raise RuleViolation(
+                    f"Manager {fields.manager_id} is not in the directory.",
+                    code="unknown_manager",
+                    details={"manager_id": fields.manager_id},
+                )
+        employee = Employee.model_validate(
+            {**fields.model_dump(exclude={"id", "roles"}), "id": employee_id, "roles": roles}
+        )
+        try:
+            save_employee(employee, previous, snap.employee_version(employee_id))
+        except WriteRefused as refused:
+            if refused.refused("email"):
+                raise Conflict(
+                    f"{employee.email} already belongs to someone else.", code="email_taken"
+                ) from refused
+            continue
+        return employee, previous is None
+    raise Conflict(
+        "This employee is being changed by someone else; please try again.", code="concurrent_update"
+    )
+
+
+def _roles(caller: Caller, previous: Employee | None, wanted: list[Role] | None) -> list[Role]:
+    """HR sets roles; integrations cannot (an HRIS push never grants rights); only admins make admins."""
+    current = previous.roles if previous else [Role.EMPLOYEE]
+    if wanted is None or set(wanted) | {Role.EMPLOYEE} == set(current):
+        return current
+    if not caller.has_role(Role.HR_ADMIN):
+        raise Forbidden("Only HR admins can change roles.", code="forbidden")
+    if (Role.ADMIN in wanted) != (Role.ADMIN in current) and Role.ADMIN not in caller.roles:
+        raise Forbidden("Only admins can grant or remove the admin role.", code="forbidden")
+    return wanted

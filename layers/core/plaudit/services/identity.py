@@ -1,0 +1,62 @@
+"""Turn the authorizer's JWT claims into a Caller.
+
+API Gateway's HTTP API passes every claim as a string (arrays look like "[a b]"). People are found by
+their email claim (the usual OIDC case) or by a `sub` that is their employee id; tokens with neither
+that carry scopes are integration clients.
+"""
+
+import json
+import re
+import time
+from collections.abc import Mapping, Sequence
+
+from plaudit.domain.access import Caller
+from plaudit.domain.employees import EMPLOYEE_ID, Role
+from plaudit.domain.errors import Unauthenticated
+from plaudit.store.employees import employee_id_by_email
+
+ROLE_CLAIMS = ("roles", "cognito:groups", "custom:roles")
+_EMAIL_CACHE_SECONDS = 300
+_email_cache: dict[str, tuple[float, str]] = {}
+_employee_id = re.compile(EMPLOYEE_ID)
+_known_roles = {role.value for role in Role}
+
+
+def caller_from_claims(claims: Mapping[str, str] | None, scopes: Sequence[str] | None) -> Caller:
+    if not claims or not claims.get("sub"):
+        raise Unauthenticated("A valid bearer token is required.")
+    subject = claims["sub"]
+    email = claims.get("email")
+    employee_id = _lookup_email(email.lower()) if email else subject if _employee_id.match(subject) else None
+    roles = frozenset(
+        Role(name) for claim in ROLE_CLAIMS for name in _claim_list(claims.get(claim)) if name in _known_roles
+    )
+    return Caller(employee_id=employee_id, token_roles=roles, scopes=frozenset(scopes or ()), subject=subject)
+
+
+def _lookup_email(email: str) -> str | None:
+    """Email -> employee id, cached per container: it is read on every request and rarely changes."""
+    cached = _email_cache.get(email)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    employee_id = employee_id_by_email(email)
+    if employee_id is not None:  # someone just added to the directory must not wait for a cache to expire
+        _email_cache[email] = (time.monotonic() + _EMAIL_CACHE_SECONDS, employee_id)
+    return employee_id
+
+
+def _claim_list(raw: str | list[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, list):
+        return [str(item) for item in raw]
+    text = raw.strip()
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            parsed = json.loads(text)
+            if isinstance(parsed, list):
+                return [str(item) for item in parsed]
+        except ValueError:
+            pass
+        text = text[1:-1]
+    return [part for part in re.split(r"[\s,]+", text) if part]

@@ -1,0 +1,310 @@
+"""Giving kudos, adding on, and reading the feed."""
+
+import re
+import time
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from plaudit.domain.access import Caller
+from plaudit.domain.employees import EMPLOYEE_ID, Role
+from plaudit.domain.errors import Conflict, Forbidden, NotFound
+from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.ledger import TxnKind
+from plaudit.domain.periods import period_at
+from plaudit.domain.recognition import (
+    MAX_MESSAGE,
+    MAX_RECIPIENTS,
+    MAX_VALUES,
+    AddOn,
+    GivingContext,
+    GivingPlan,
+    Kudos,
+    Recognition,
+    SplitMode,
+    Visibility,
+    check_giver,
+    check_recipients,
+    check_values,
+    plan_add_on,
+    plan_giving,
+    shares_for,
+)
+from plaudit.domain.settings import VALUE_SLUG
+from plaudit.services.runtime import new_id, now, runtime
+from plaudit.store import snapshots
+from plaudit.store.ledger import transaction_writes, wallet_write
+from plaudit.store.recognitions import (
+    add_on_writes,
+    cap_writes,
+    feed_page,
+    get_with_add_ons,
+    recognition_from,
+    recognition_write,
+    request_hash_of,
+)
+from plaudit.store.snapshots import Snapshot
+from plaudit.store.transact import Write, WriteRefused, write_all
+
+MAX_ATTEMPTS = 4
+EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID)]
+ValueSlug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True)]
+
+
+class GiveKudos(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    recipient_ids: list[EmployeeId] = Field(min_length=1, max_length=MAX_RECIPIENTS)
+    points: int = Field(ge=1, le=1_000_000, description="Points each (split=each) or in total (split=split)")
+    split: SplitMode = SplitMode.EACH
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE)
+    values: list[ValueSlug] = Field(
+        default_factory=list, max_length=MAX_VALUES, description="Company value slugs"
+    )
+    visibility: Visibility = Visibility.PUBLIC
+
+    @field_validator("recipient_ids")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each recipient may be listed once")
+        return value
+
+    @field_validator("values")
+    @classmethod
+    def _slugs(cls, value: list[str]) -> list[str]:
+        cleaned = list(dict.fromkeys(slug.removeprefix("#") for slug in value))
+        if any(not re.match(VALUE_SLUG, slug) for slug in cleaned):
+            raise ValueError("values are slugs like teamwork or customer-first")
+        return cleaned
+
+
+class GiveAddOn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    points: int = Field(ge=1, le=1_000_000, description="Points each recipient receives from you")
+    message: str | None = Field(default=None, min_length=1, max_length=MAX_MESSAGE)
+
+
+def give_kudos(
+    caller: Caller, command: GiveKudos, *, idempotency_key: str | None = None
+) -> tuple[Kudos, bool]:
+    """Give kudos. Returns the kudos and whether it was created now (False: a replay of the same key)."""
+    giver_id = _person_id(caller)
+    request_hash = fingerprint(command.model_dump_json().encode())
+    recognition_id = derived_id("rec", giver_id, idempotency_key) if idempotency_key else new_id("rec")
+    recipients = command.recipient_ids
+    for attempt in range(MAX_ATTEMPTS):
+        snap = snapshots.load(
+            employees=[giver_id, *recipients],
+            wallets=[giver_id],
+            settings=True,
+            caps=(giver_id, recipients),
+            recognitions=[recognition_id] if idempotency_key else [],
+        )
+        prior = snap.recognition_item(recognition_id)
+        if prior is not None:
+            return _replay(prior, request_hash), False
+        giver = check_giver(snap.employee(giver_id))
+        people = {rid: snap.employee(rid) for rid in recipients}
+        check_recipients(giver, people)
+        settings = snap.settings()
+        check_values(command.values, settings)
+        at = now()
+        plan = _plan(
+            snap,
+            giver_id,
+            shares_for(recipients, command.points, command.split),
+            TxnKind.KUDOS,
+            at,
+            txn_id=derived_id("txn", "kudos", recognition_id),
+            ref={"recognition_id": recognition_id},
+        )
+        kudos = Kudos(
+            id=recognition_id,
+            giver_id=giver_id,
+            recipient_ids=recipients,
+            shares=plan.shares,
+            message=command.message,
+            values=command.values,
+            visibility=command.visibility,
+            created_at=at,
+            points=plan.total,
+        )
+        head = recognition_write(Recognition(**kudos.model_dump()), request_hash)
+        if _commit(head, snap, giver_id, plan, attempt):
+            return kudos, True
+    raise _contended()
+
+
+def add_on(
+    caller: Caller, recognition_id: str, command: GiveAddOn, *, idempotency_key: str | None = None
+) -> tuple[AddOn, bool]:
+    """Add points to someone else's kudos, once per person. Returns the add-on and whether it is new."""
+    adder_id = _person_id(caller)
+    request_hash = (
+        fingerprint(f"{idempotency_key}\n{command.model_dump_json()}".encode()) if idempotency_key else ""
+    )
+    for attempt in range(MAX_ATTEMPTS):
+        first = snapshots.load(
+            employees=[adder_id], recognitions=[recognition_id], add_ons=[(recognition_id, adder_id)]
+        )
+        recognition = recognition_from(first.recognition_item(recognition_id))
+        if recognition is None or not recognition.visible_to(adder_id):
+            raise NotFound("No such kudos.", code="recognition_not_found")
+        prior = first.add_on_item(recognition_id, adder_id)
+        if prior is not None:
+            if request_hash and request_hash_of(prior) == request_hash:
+                return AddOn.model_validate(
+                    {k: v for k, v in prior.items() if k in AddOn.model_fields}
+                ), False
+            raise Conflict("You have already added on to this kudos.", code="already_added_on")
+        snap = snapshots.load(
+            employees=[adder_id, *recognition.recipient_ids],
+            wallets=[adder_id],
+            settings=True,
+            caps=(adder_id, recognition.recipient_ids),
+        )
+        people = {rid: snap.employee(rid) for rid in recognition.recipient_ids}
+        shares = plan_add_on(recognition, snap.employee(adder_id), people, command.points)
+        at = now()
+        txn_id = derived_id("txn", "add_on", recognition_id, adder_id)
+        plan = _plan(
+            snap, adder_id, shares, TxnKind.ADD_ON, at, txn_id=txn_id, ref={"recognition_id": recognition_id}
+        )
+        extra = AddOn(
+            recognition_id=recognition_id,
+            adder_id=adder_id,
+            shares=plan.shares,
+            message=command.message,
+            created_at=at,
+            points=plan.total,
+        )
+        head, bump = add_on_writes(extra, request_hash)
+        if _commit(head, snap, adder_id, plan, attempt, bump):
+            return extra, True
+    raise _contended()
+
+
+def get_recognition(caller: Caller, recognition_id: str) -> tuple[Recognition, list[AddOn]]:
+    viewer = _viewer(caller)
+    head, add_ons = get_with_add_ons(recognition_id)
+    recognition = recognition_from(head)
+    if recognition is None or not recognition.visible_to(
+        viewer.employee_id, sees_everything=_sees_all(viewer)
+    ):
+        raise NotFound("No such kudos.", code="recognition_not_found")
+    return recognition, add_ons
+
+
+def list_feed(
+    caller: Caller,
+    *,
+    giver: str | None = None,
+    recipient: str | None = None,
+    value: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> tuple[list[Recognition], str | None]:
+    """Newest first. Filters combine; the most selective one picks the index partition."""
+    viewer = _viewer(caller)
+    if recipient:
+        scope, key = "recipient", recipient
+    elif giver:
+        scope, key = "giver", giver
+    elif value:
+        scope, key = "value", value
+    else:
+        scope, key = "all", ""
+    items, next_cursor = feed_page(scope, key, limit=limit, cursor=cursor)
+    everything = _sees_all(viewer)
+    found = []
+    for item in items:
+        recognition = recognition_from(item)
+        assert recognition is not None
+        if giver and recognition.giver_id != giver:
+            continue
+        if value and value not in recognition.values:
+            continue
+        if recognition.visible_to(viewer.employee_id, sees_everything=everything):
+            found.append(recognition)
+    return found, next_cursor
+
+
+def _plan(
+    snap: Snapshot,
+    giver_id: str,
+    shares: dict[str, int],
+    kind: TxnKind,
+    at,
+    *,
+    txn_id: str,
+    ref: dict[str, str],
+) -> GivingPlan:
+    settings = snap.settings()
+    period = period_at(at, settings.allowance_period, settings.time_zone)
+    ctx = GivingContext(
+        giver=snap.employee(giver_id),
+        recipients={rid: snap.employee(rid) for rid in shares},
+        settings=settings,
+        wallet=snap.wallet(giver_id),
+        given_this_period={rid: snap.cap(giver_id, rid).given_in(period.id) for rid in shares},
+        period=period,
+    )
+    return plan_giving(ctx, shares, txn_id=txn_id, kind=kind, at=at, ref=ref)
+
+
+def _commit(
+    head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, attempt: int, *extra: Write
+) -> bool:
+    """Write the kudos (or add-on) with its ledger movements atomically. False: state moved, read again."""
+    settings = snap.settings()
+    caps = {rid: snap.cap(giver_id, rid) for rid in plan.shares}
+    writes = [
+        head,
+        *extra,
+        *cap_writes(giver_id, plan.period, plan.shares, settings.recipient_cap_per_period, caps),
+    ]
+    writes += [wallet_write(change, plan.transactions[-1].at) for change in plan.wallet_changes]
+    for txn in plan.transactions:
+        writes += transaction_writes(txn)
+    try:
+        write_all(writes)
+    except WriteRefused as refused:
+        if refused.contended:
+            time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
+        return False
+    return True
+
+
+def _replay(prior: dict, request_hash: str) -> Kudos:
+    if request_hash_of(prior) != request_hash:
+        raise Conflict(
+            "This Idempotency-Key was already used for a different request.", code="idempotency_key_reused"
+        )
+    return Kudos.model_validate({k: v for k, v in prior.items() if k in Kudos.model_fields})
+
+
+def _person_id(caller: Caller) -> str:
+    if caller.employee_id is None:
+        raise Forbidden("Only people in the directory can give kudos.", code="not_in_directory")
+    return caller.employee_id
+
+
+def _viewer(caller: Caller) -> Caller:
+    """The caller with their directory profile, so their roles are known. Readers are people or HR."""
+    if caller.profile is None and caller.employee_id is not None:
+        caller = caller.with_profile(
+            snapshots.load(employees=[caller.employee_id]).employee(caller.employee_id)
+        )
+    if not caller.is_person and not caller.has_role(Role.HR_ADMIN):
+        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+    return caller
+
+
+def _sees_all(caller: Caller) -> bool:
+    return caller.has_role(Role.HR_ADMIN)
+
+
+def _contended() -> Conflict:
+    return Conflict("Too many changes at once; please try again.", code="concurrent_update")

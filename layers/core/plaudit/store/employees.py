@@ -1,0 +1,90 @@
+"""Employee profiles and their unique email aliases."""
+
+from typing import Any
+
+from plaudit.domain.employees import Employee
+from plaudit.store import keys
+from plaudit.store.client import table_name
+from plaudit.store.codec import to_attr, to_item
+from plaudit.store.reads import Page, get_one, query_page
+from plaudit.store.transact import Write, write_all
+
+_PROFILE_FIELDS = set(Employee.model_fields)
+
+
+def employee_from(item: dict[str, Any] | None) -> Employee | None:
+    if item is None:
+        return None
+    return Employee.model_validate({name: value for name, value in item.items() if name in _PROFILE_FIELDS})
+
+
+def employee_id_by_email(email: str) -> str | None:
+    item = get_one(keys.email_alias(email))
+    return item["employee_id"] if item else None
+
+
+def save_employee(employee: Employee, previous: Employee | None, previous_version: int) -> None:
+    """Create or replace a profile, keeping email aliases unique. Fails if the profile changed since read."""
+    pk, sk = keys.employee(employee.id)
+    profile = {
+        "PK": pk,
+        "SK": sk,
+        "type": "employee",
+        "GSI1PK": keys.EMPLOYEES_PARTITION,
+        "GSI1SK": keys.employee_sort(employee.name, employee.id),
+        "version": previous_version + 1,
+        **employee.model_dump(mode="json"),
+    }
+    put: dict[str, Any] = {"TableName": table_name(), "Item": to_item(profile)}
+    if previous is None:
+        put["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        put["ConditionExpression"] = "version = :version"
+        put["ExpressionAttributeValues"] = {":version": to_attr(previous_version)}
+    writes = [Write("profile", {"Put": put})]
+    if previous is None or previous.email != employee.email:
+        writes.append(_claim_alias(employee))
+    if previous is not None and previous.email != employee.email:
+        writes.append(_release_alias(previous))
+    write_all(writes)
+
+
+def list_employees(*, limit: int, cursor: str | None) -> Page:
+    return query_page(
+        keys.EMPLOYEES_PARTITION,
+        key_attr="GSI1PK",
+        sort_attr="GSI1SK",
+        index=keys.EMPLOYEE_INDEX,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+def _claim_alias(employee: Employee) -> Write:
+    pk, sk = keys.email_alias(employee.email)
+    item = {"PK": pk, "SK": sk, "type": "email_alias", "employee_id": employee.id}
+    return Write(
+        "email",
+        {
+            "Put": {
+                "TableName": table_name(),
+                "Item": to_item(item),
+                "ConditionExpression": "attribute_not_exists(PK) OR employee_id = :id",
+                "ExpressionAttributeValues": {":id": to_attr(employee.id)},
+            }
+        },
+    )
+
+
+def _release_alias(previous: Employee) -> Write:
+    return Write(
+        "old_email",
+        {
+            "Delete": {
+                "TableName": table_name(),
+                "Key": keys.as_attrs(keys.email_alias(previous.email)),
+                "ConditionExpression": "employee_id = :id",
+                "ExpressionAttributeValues": {":id": to_attr(previous.id)},
+            }
+        },
+    )

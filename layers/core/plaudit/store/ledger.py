@@ -1,0 +1,147 @@
+"""Ledger transactions, per-person ledger lines and wallets, written atomically."""
+
+from datetime import datetime
+from typing import Any
+
+from plaudit.domain.audit import JournalEntry
+from plaudit.domain.ledger import Posting, Transaction, parse_employee_account
+from plaudit.domain.recognition import WalletChange
+from plaudit.domain.wallets import Wallet
+from plaudit.store import keys
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import from_item, to_attr
+from plaudit.store.reads import Page, query_page
+from plaudit.store.transact import Write, put_new
+
+
+def wallet_from(item: dict[str, Any] | None, employee_id: str) -> Wallet:
+    if item is None:
+        return Wallet(employee_id)
+    return Wallet(
+        employee_id=employee_id,
+        points=item.get("points", 0),
+        allowance_period=item.get("allowance_period"),
+        allowance_remaining=item.get("allowance_remaining", 0),
+    )
+
+
+def transaction_writes(txn: Transaction) -> list[Write]:
+    """The journal entry (written once: its id is the idempotency guard) and a line per employee posting."""
+    pk, sk = keys.transaction(txn.id)
+    journal = {
+        "PK": pk,
+        "SK": sk,
+        "type": "txn",
+        "id": txn.id,
+        "kind": txn.kind.value,
+        "at": keys.iso(txn.at),
+        "postings": [{"account": p.account, "amount": p.amount, "memo": p.memo} for p in txn.postings],
+        "ref": txn.ref or None,
+    }
+    writes = [put_new(f"txn:{txn.id}", journal)]
+    for index, posting in enumerate(txn.postings):
+        owner = parse_employee_account(posting.account)
+        if owner is None:
+            continue
+        employee_id, balance = owner
+        pk, sk = keys.ledger_line(employee_id, txn.at, txn.id, index)
+        line = {
+            "PK": pk,
+            "SK": sk,
+            "type": "ledger_line",
+            "employee_id": employee_id,
+            "txn_id": txn.id,
+            "kind": txn.kind.value,
+            "balance": balance.value,
+            "amount": posting.amount,
+            "memo": posting.memo,
+            "at": keys.iso(txn.at),
+            "ref": txn.ref or None,
+        }
+        writes.append(put_new(f"line:{employee_id}:{index}", line))
+    return writes
+
+
+def wallet_write(change: WalletChange, now: datetime) -> Write:
+    """A conditional update: no balance may go below zero, and a rollover must replace what was read."""
+    sets = ["#type = :type", "employee_id = :eid", "updated_at = :now"]
+    adds: list[str] = []
+    conditions: list[str] = []
+    values: dict[str, Any] = {":type": "wallet", ":eid": change.employee_id, ":now": keys.iso(now)}
+    if change.points_delta:
+        adds.append("points :pd")
+        values[":pd"] = change.points_delta
+        if change.points_delta < 0:
+            conditions.append("points >= :pneed")
+            values[":pneed"] = -change.points_delta
+    if change.resets_from is not None:
+        old = change.resets_from
+        sets += ["allowance_period = :period", "allowance_remaining = :after"]
+        values[":period"] = change.period
+        values[":after"] = old.allowance_remaining + change.allowance_delta
+        if old.allowance_period is None:
+            conditions.append("attribute_not_exists(allowance_period)")
+        else:
+            conditions.append("allowance_period = :old_period AND allowance_remaining = :old_remaining")
+            values[":old_period"] = old.allowance_period
+            values[":old_remaining"] = old.allowance_remaining
+    elif change.allowance_delta:
+        adds.append("allowance_remaining :ad")
+        values[":ad"] = change.allowance_delta
+        conditions.append("allowance_period = :period")
+        values[":period"] = change.period
+        if change.allowance_delta < 0:
+            conditions.append("allowance_remaining >= :aneed")
+            values[":aneed"] = -change.allowance_delta
+    expression = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
+    update: dict[str, Any] = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.wallet(change.employee_id)),
+        "UpdateExpression": expression,
+        "ExpressionAttributeNames": {"#type": "type"},
+        "ExpressionAttributeValues": {name: to_attr(value) for name, value in values.items()},
+    }
+    if conditions:
+        update["ConditionExpression"] = " AND ".join(conditions)
+    return Write(f"wallet:{change.employee_id}", {"Update": update})
+
+
+def ledger_page(employee_id: str, *, limit: int, cursor: str | None) -> Page:
+    return query_page(
+        keys.employee(employee_id)[0],
+        sort_prefix=keys.LEDGER_PREFIX,
+        limit=limit,
+        cursor=cursor,
+        newest_first=True,
+    )
+
+
+def scan_ledger() -> tuple[list[JournalEntry], dict[str, Wallet], list[dict[str, Any]]]:
+    """Every journal entry, wallet and ledger line in the table (for the audit: reads everything)."""
+    entries: list[JournalEntry] = []
+    wallets: dict[str, Wallet] = {}
+    lines: list[dict[str, Any]] = []
+    paginator = dynamodb().get_paginator("scan")
+    pages = paginator.paginate(
+        TableName=table_name(),
+        FilterExpression="#type IN (:txn, :wallet, :line)",
+        ExpressionAttributeNames={"#type": "type"},
+        ExpressionAttributeValues={
+            ":txn": {"S": "txn"},
+            ":wallet": {"S": "wallet"},
+            ":line": {"S": "ledger_line"},
+        },
+    )
+    for page in pages:
+        for raw in page["Items"]:
+            item = from_item(raw)
+            if item["type"] == "txn":
+                postings = tuple(
+                    Posting(p["account"], p["amount"], p.get("memo", "")) for p in item["postings"]
+                )
+                entries.append(JournalEntry(item["id"], postings))
+            elif item["type"] == "wallet":
+                wallets[item["employee_id"]] = wallet_from(item, item["employee_id"])
+            else:
+                lines.append(item)
+    return entries, wallets, lines

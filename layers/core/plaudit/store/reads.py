@@ -1,0 +1,98 @@
+"""Reads: many items in one BatchGetItem, and one page of a Query behind an opaque cursor."""
+
+import base64
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from plaudit.domain.errors import InvalidRequest
+from plaudit.store import keys
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import from_item
+
+BATCH_GET_LIMIT = 100
+
+
+def get_many(wanted: Iterable[keys.Key]) -> dict[keys.Key, dict[str, Any]]:
+    """Strongly consistent reads of up to 100 distinct keys in one round trip (more only if throttled)."""
+    pending = [keys.as_attrs(key) for key in dict.fromkeys(wanted)]
+    if len(pending) > BATCH_GET_LIMIT:
+        raise ValueError(f"get_many takes at most {BATCH_GET_LIMIT} keys")
+    found: dict[keys.Key, dict[str, Any]] = {}
+    request = {table_name(): {"Keys": pending, "ConsistentRead": True}}
+    while request:
+        response = dynamodb().batch_get_item(RequestItems=request)
+        for item in response["Responses"].get(table_name(), []):
+            found[(item["PK"]["S"], item["SK"]["S"])] = from_item(item)
+        request = response.get("UnprocessedKeys") or {}
+    return found
+
+
+def get_one(key: keys.Key) -> dict[str, Any] | None:
+    item = (
+        dynamodb().get_item(TableName=table_name(), Key=keys.as_attrs(key), ConsistentRead=True).get("Item")
+    )
+    return from_item(item) if item else None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    cursor: str | None
+
+
+def query_page(
+    partition: str,
+    *,
+    key_attr: str = "PK",
+    sort_attr: str = "SK",
+    sort_prefix: str | None = None,
+    index: str | None = None,
+    limit: int,
+    cursor: str | None,
+    newest_first: bool = False,
+) -> Page:
+    """One page of a partition. The cursor is bound to the partition it came from."""
+    condition = f"{key_attr} = :pk"
+    values: dict[str, Any] = {":pk": {"S": partition}}
+    if sort_prefix:
+        condition += f" AND begins_with({sort_attr}, :prefix)"
+        values[":prefix"] = {"S": sort_prefix}
+    params: dict[str, Any] = {
+        "TableName": table_name(),
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": values,
+        "Limit": limit,
+        "ScanIndexForward": not newest_first,
+    }
+    if index:
+        params["IndexName"] = index
+    if cursor:
+        params["ExclusiveStartKey"] = decode_cursor(cursor, partition, key_attr)
+    response = dynamodb().query(**params)
+    last = response.get("LastEvaluatedKey")
+    return Page([from_item(item) for item in response["Items"]], encode_cursor(last) if last else None)
+
+
+def encode_cursor(last_key: dict[str, Any]) -> str:
+    raw = json.dumps(last_key, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, partition: str, key_attr: str) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        start = json.loads(raw)
+        valid = (
+            isinstance(start, dict)
+            and start.get(key_attr) == {"S": partition}
+            and all(
+                isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) for v in start.values()
+            )
+        )
+    except ValueError:
+        valid = False
+    if not valid:
+        raise InvalidRequest("The cursor is not valid for this listing.", code="invalid_cursor")
+    return start

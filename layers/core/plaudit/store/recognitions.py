@@ -1,0 +1,137 @@
+"""Kudos, add-ons, per-recipient cap counters and the feed index."""
+
+from typing import Any
+
+from plaudit.domain.periods import Period
+from plaudit.domain.recognition import AddOn, CapCount, Recognition
+from plaudit.store import keys
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import from_item, to_attr, to_item
+from plaudit.store.reads import Page, get_many, query_page
+from plaudit.store.transact import Write, put_new
+
+_RECOGNITION_FIELDS = set(Recognition.model_fields)
+_ADD_ON_FIELDS = set(AddOn.model_fields)
+
+
+def recognition_from(item: dict[str, Any] | None) -> Recognition | None:
+    if item is None:
+        return None
+    return Recognition.model_validate({k: v for k, v in item.items() if k in _RECOGNITION_FIELDS})
+
+
+def request_hash_of(item: dict[str, Any]) -> str | None:
+    return item.get("request_hash")
+
+
+def recognition_write(recognition: Recognition, request_hash: str) -> Write:
+    pk, sk = keys.recognition(recognition.id)
+    values = {"PK": pk, "SK": sk, "type": "recognition", "request_hash": request_hash}
+    return put_new("recognition", values | recognition.model_dump(mode="json"))
+
+
+def add_on_writes(add_on: AddOn, request_hash: str) -> list[Write]:
+    pk, sk = keys.add_on(add_on.recognition_id, add_on.adder_id)
+    values = {"PK": pk, "SK": sk, "type": "add_on", "request_hash": request_hash}
+    bump = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.recognition(add_on.recognition_id)),
+        "UpdateExpression": "ADD add_on_points :points, add_on_count :one",
+        "ConditionExpression": "attribute_exists(PK)",
+        "ExpressionAttributeValues": {":points": to_attr(add_on.points), ":one": to_attr(1)},
+    }
+    return [
+        put_new("add_on", values | add_on.model_dump(mode="json")),
+        Write("recognition", {"Update": bump}),
+    ]
+
+
+def cap_writes(
+    giver_id: str, period: Period, shares: dict[str, int], cap: int, counted: dict[str, CapCount]
+) -> list[Write]:
+    """Count what the giver sends each recipient this period; refuse past the cap even under a race.
+
+    A counter from an earlier period (or none) restarts, on condition it is still what was read.
+    """
+    writes = []
+    for rid, points in shares.items():
+        seen = counted[rid]
+        values: dict[str, Any] = {":type": "recipient_cap", ":period": period.id, ":points": points}
+        if seen.period == period.id:
+            expression = "SET #type = :type ADD given :points"
+            condition = "period = :period AND given <= :limit"
+            values[":limit"] = cap - points
+        else:
+            expression = "SET #type = :type, period = :period, given = :points"
+            condition = "attribute_not_exists(period)" if seen.period is None else "period = :seen"
+            if seen.period is not None:
+                values[":seen"] = seen.period
+        update = {
+            "TableName": table_name(),
+            "Key": keys.as_attrs(keys.recipient_cap(giver_id, rid)),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {"#type": "type"},
+            "ExpressionAttributeValues": {name: to_attr(value) for name, value in values.items()},
+        }
+        writes.append(Write(f"cap:{rid}", {"Update": update}))
+    return writes
+
+
+def get_with_add_ons(recognition_id: str) -> tuple[dict[str, Any] | None, list[AddOn]]:
+    """The kudos item and its add-ons: one query over the kudos' partition."""
+    page = query_page(keys.recognition(recognition_id)[0], limit=1000, cursor=None)
+    head = next((item for item in page.items if item["type"] == "recognition"), None)
+    add_ons = [
+        AddOn.model_validate({k: v for k, v in item.items() if k in _ADD_ON_FIELDS})
+        for item in page.items
+        if item["type"] == "add_on"
+    ]
+    return head, add_ons
+
+
+# -- feed index (written by the projection from the stream, read by the feed) --
+
+
+def feed_scopes(recognition: Recognition) -> list[str]:
+    scopes = [keys.feed_partition("all"), keys.feed_partition("giver", recognition.giver_id)]
+    scopes += [keys.feed_partition("recipient", rid) for rid in recognition.recipient_ids]
+    scopes += [keys.feed_partition("value", value) for value in recognition.values]
+    return scopes
+
+
+def project_to_feed(recognition: Recognition) -> None:
+    """Index a kudos under every feed it belongs to. Idempotent: the same keys are overwritten."""
+    requests = []
+    for partition in feed_scopes(recognition):
+        pk, sk = keys.feed_entry(partition, recognition.created_at, recognition.id)
+        entry = {
+            "PK": pk,
+            "SK": sk,
+            "type": "feed_entry",
+            "recognition_id": recognition.id,
+            "giver_id": recognition.giver_id,
+            "recipient_ids": recognition.recipient_ids,
+            "values": recognition.values or None,
+            "visibility": recognition.visibility.value,
+        }
+        requests.append({"PutRequest": {"Item": to_item(entry)}})
+    for start in range(0, len(requests), 25):
+        pending = {table_name(): requests[start : start + 25]}
+        while pending:
+            pending = dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+
+
+def feed_page(
+    scope: str, value: str, *, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first: the kudos on one page of a feed (two round trips: the index, then the kudos)."""
+    page: Page = query_page(keys.feed_partition(scope, value), limit=limit, cursor=cursor, newest_first=True)
+    ids = [entry["recognition_id"] for entry in page.items]
+    found = get_many(keys.recognition(rid) for rid in ids) if ids else {}
+    return [found[keys.recognition(rid)] for rid in ids if keys.recognition(rid) in found], page.cursor
+
+
+def from_stream_image(image: dict[str, Any]) -> Recognition | None:
+    item = from_item(image)
+    return recognition_from(item) if item.get("type") == "recognition" else None

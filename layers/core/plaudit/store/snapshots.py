@@ -1,0 +1,67 @@
+"""Read everything a decision needs in one BatchGetItem, then hand it out as domain objects."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from plaudit.domain.access import Caller
+from plaudit.domain.employees import Employee
+from plaudit.domain.recognition import CapCount
+from plaudit.domain.settings import OrgSettings
+from plaudit.domain.wallets import Wallet
+from plaudit.store import keys
+from plaudit.store.employees import employee_from
+from plaudit.store.ledger import wallet_from
+from plaudit.store.reads import get_many
+from plaudit.store.settings import settings_from
+
+
+class Snapshot:
+    def __init__(self, found: dict[keys.Key, dict[str, Any]]):
+        self._found = found
+
+    def employee(self, employee_id: str) -> Employee | None:
+        return employee_from(self._found.get(keys.employee(employee_id)))
+
+    def identify(self, caller: Caller) -> Caller:
+        """The caller with their directory profile (load them with `employees=[caller.employee_id]`)."""
+        return caller.with_profile(self.employee(caller.employee_id) if caller.employee_id else None)
+
+    def employee_version(self, employee_id: str) -> int:
+        return self._found.get(keys.employee(employee_id), {}).get("version", 0)
+
+    def wallet(self, employee_id: str) -> Wallet:
+        return wallet_from(self._found.get(keys.wallet(employee_id)), employee_id)
+
+    def settings(self) -> OrgSettings:
+        return settings_from(self._found.get(keys.SETTINGS))
+
+    def cap(self, giver_id: str, recipient_id: str) -> CapCount:
+        item = self._found.get(keys.recipient_cap(giver_id, recipient_id))
+        return CapCount(item.get("period"), item.get("given", 0)) if item else CapCount()
+
+    def recognition_item(self, recognition_id: str) -> dict[str, Any] | None:
+        return self._found.get(keys.recognition(recognition_id))
+
+    def add_on_item(self, recognition_id: str, adder_id: str) -> dict[str, Any] | None:
+        return self._found.get(keys.add_on(recognition_id, adder_id))
+
+
+def load(
+    *,
+    employees: Iterable[str | None] = (),
+    wallets: Iterable[str] = (),
+    settings: bool = False,
+    caps: tuple[str, Iterable[str]] | None = None,
+    recognitions: Iterable[str] = (),
+    add_ons: Iterable[tuple[str, str]] = (),
+) -> Snapshot:
+    wanted: list[keys.Key] = [keys.employee(e) for e in employees if e]
+    wanted += [keys.wallet(e) for e in wallets]
+    if settings:
+        wanted.append(keys.SETTINGS)
+    if caps:
+        giver_id, recipient_ids = caps
+        wanted += [keys.recipient_cap(giver_id, rid) for rid in recipient_ids]
+    wanted += [keys.recognition(r) for r in recognitions]
+    wanted += [keys.add_on(r, adder) for r, adder in add_ons]
+    return Snapshot(get_many(wanted) if wanted else {})

@@ -1,0 +1,70 @@
+"""One atomic TransactWriteItems, with the reason each labelled item was refused."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import to_item
+
+MAX_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class Write:
+    label: str  # e.g. "recognition", "wallet:E1", "cap:E2": how the service refers to the item
+    operation: dict[
+        str, Any
+    ]  # {"Put": {...}} | {"Update": {...}} | {"ConditionCheck": {...}} | {"Delete": {...}}
+
+
+class WriteRefused(Exception):
+    """The transaction was cancelled. `reasons` maps each refused label to DynamoDB's code."""
+
+    def __init__(self, reasons: dict[str, str]):
+        super().__init__(", ".join(f"{label}: {code}" for label, code in reasons.items()))
+        self.reasons = reasons
+
+    def refused(self, label: str) -> bool:
+        return self.reasons.get(label) == "ConditionalCheckFailed"
+
+    def refused_any(self, prefix: str) -> bool:
+        return any(
+            label.startswith(prefix) and code == "ConditionalCheckFailed"
+            for label, code in self.reasons.items()
+        )
+
+    @property
+    def contended(self) -> bool:
+        """Another transaction touched the same items at the same time: worth retrying as is."""
+        return any(code == "TransactionConflict" for code in self.reasons.values())
+
+
+def put_new(label: str, values: dict[str, Any]) -> Write:
+    """A put that fails if the item exists: ids derived from idempotency keys make it a replay guard."""
+    item = {
+        "TableName": table_name(),
+        "Item": to_item(values),
+        "ConditionExpression": "attribute_not_exists(PK)",
+    }
+    return Write(label, {"Put": item})
+
+
+def write_all(writes: Sequence[Write]) -> None:
+    if len(writes) > MAX_ITEMS:
+        raise ValueError(f"a transaction holds at most {MAX_ITEMS} items, got {len(writes)}")
+    try:
+        dynamodb().transact_write_items(TransactItems=[write.operation for write in writes])
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        codes = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons", [])]
+        raise WriteRefused(
+            {
+                write.label: code
+                for write, code in zip(writes, codes, strict=False)
+                if code not in ("None", None)
+            }
+        ) from error

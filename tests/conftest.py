@@ -1,0 +1,209 @@
+"""Shared fixtures: moto with the template's own tables, an injected clock and ids, the demo org, and
+a harness that invokes the real handlers with the API Gateway v2 events the local stack builds."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from plaudit.services import identity
+from plaudit.services.runtime import runtime
+from plaudit.store.client import use_client
+from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
+from plaudit_dev.jwt_local import go_format
+from plaudit_dev.routes import Router
+from plaudit_dev.seed import DEMO_HR_ADMIN, seed_demo
+from plaudit_dev.template import FunctionSpec, Template, load_template
+
+DOMAIN_TABLE = "DomainTable"
+START = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return load_template()
+
+
+class FakeClock:
+    """A clock tests move by hand; ids stay deterministic because entropy is a counter."""
+
+    def __init__(self, at: datetime = START):
+        self.at = at
+        self._counter = 0
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+    def entropy(self, size: int) -> bytes:
+        self._counter += 1
+        return self._counter.to_bytes(size, "big")
+
+
+@pytest.fixture
+def clock() -> Iterator[FakeClock]:
+    fake = FakeClock()
+    saved = runtime.clock, runtime.entropy
+    runtime.clock, runtime.entropy = fake, fake.entropy
+    yield fake
+    runtime.clock, runtime.entropy = saved
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
+    """moto, with the tables created from template.yaml's own definitions."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "Plaudit")
+    monkeypatch.setenv("POWERTOOLS_DEV", "false")
+    table = template.tables[DOMAIN_TABLE]
+    monkeypatch.setenv("TABLE_NAME", table.name)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        for spec in template.tables.values():
+            client.create_table(**spec.create_kwargs)
+        use_client(client)
+        identity._email_cache.clear()
+        yield client
+        use_client(None)
+        identity._email_cache.clear()
+
+
+@pytest.fixture
+def org(aws: Any, clock: FakeClock) -> dict[str, int]:
+    """The demo organisation (see plaudit_dev.seed)."""
+    return seed_demo()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def error_code(self) -> str | None:
+        return self.json.get("error", {}).get("code") if self.status >= 400 else None
+
+
+class LambdaContext:
+    function_name = "plaudit-test"
+    memory_limit_in_mb = 1024
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:plaudit-test"
+    aws_request_id = "00000000-0000-4000-8000-000000000000"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+@dataclass
+class Api:
+    """Calls the real handlers, routed by template.yaml, with payload 2.0 events; feeds stream records
+    to the projection function afterwards, as the local stack does."""
+
+    template: Template
+    client: Any
+    router: Router = field(init=False)
+    _modules: dict[str, Any] = field(default_factory=dict)
+    _shard_positions: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.router = Router(self.template.routes)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        raw_body: bytes | None = None,
+        as_employee: str | None = DEMO_HR_ADMIN,
+        claims: dict[str, Any] | None = None,
+        scopes: list[str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        """`as_employee` mints claims with that sub; `claims` replaces them; both None: no authorizer."""
+        path, _, query = path.partition("?")
+        match = self.router.match(method, path)
+        assert match is not None, f"no route for {method} {path}"
+        if claims is None and as_employee is not None:
+            claims = {"sub": as_employee, "iss": "http://127.0.0.1/plaudit-local", "aud": "plaudit-local"}
+        jwt = ({k: go_format(v) for k, v in claims.items()}, scopes) if claims is not None else None
+        payload = (
+            raw_body if raw_body is not None else (json.dumps(body).encode() if body is not None else b"")
+        )
+        request_headers = [("content-type", "application/json"), ("host", "127.0.0.1:3000")]
+        request_headers += list((headers or {}).items())
+        request = HttpRequest(method, path, query, request_headers, payload, "127.0.0.1")
+        event = build_event(request, match, jwt if match.route.requires_jwt else None, "test-request")
+        result = self._module(self.template.functions[match.route.function_id]).lambda_handler(
+            event, LambdaContext()
+        )
+        response = to_http_response(result)
+        self.drain_streams()
+        return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
+
+    def drain_streams(self) -> None:
+        """Deliver new stream records of the domain table to its consumers (the projection)."""
+        for source in self.template.stream_sources:
+            table = self.template.tables[source.table_id].name
+            arn = self.client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+            streams = boto3.client("dynamodbstreams", region_name="us-east-1")
+            for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+                shard_id = shard["ShardId"]
+                position = self._shard_positions.get(shard_id)
+                iterator = streams.get_shard_iterator(
+                    StreamArn=arn,
+                    ShardId=shard_id,
+                    **(
+                        {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": position}
+                        if position
+                        else {"ShardIteratorType": "TRIM_HORIZON"}
+                    ),
+                )["ShardIterator"]
+                records = streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+                if not records:
+                    continue
+                self._shard_positions[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
+                event = {"Records": [{**record, "eventSourceARN": arn} for record in records]}
+                handler = self._module(self.template.functions[source.function_id]).lambda_handler
+                result = handler(json.loads(json.dumps(event, default=str)), LambdaContext())
+                assert not result.get("batchItemFailures"), result
+
+    def _module(self, spec: FunctionSpec) -> Any:
+        if spec.logical_id not in self._modules:
+            module_name, _, _ = spec.handler.partition(".")
+            unique = f"plaudit_fn_{spec.logical_id}"
+            loader = importlib.util.spec_from_file_location(unique, spec.code_dir / f"{module_name}.py")
+            assert loader is not None
+            assert loader.loader is not None
+            module = importlib.util.module_from_spec(loader)
+            sys.modules[unique] = module
+            loader.loader.exec_module(module)
+            self._modules[spec.logical_id] = module
+        return self._modules[spec.logical_id]
+
+
+@pytest.fixture
+def api(aws: Any, template: Template) -> Api:
+    return Api(template, aws)
