@@ -2,8 +2,10 @@
 is like a Lambda execution environment: its own environment variables, the handler module imported once
 (lazily) and kept warm, one event at a time, killed on timeout, replaced after a crash.
 
-Workers are started with the "spawn" method (the parent has threads, so fork is unsafe) and must not import
-anything heavy from the parent: this module is what they load.
+Workers are never forked from the parent (it has threads): they fork from multiprocessing's forkserver, a
+small single-threaded process with this module preloaded, or are spawned where there is no forkserver
+(Windows). Keep this module's imports light, and entry points too: multiprocessing makes every worker import
+the parent's __main__ module.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from multiprocessing.connection import Connection
@@ -33,7 +35,17 @@ from plaudit_dev.template import FunctionSpec
 log = logging.getLogger(__name__)
 
 INIT_TIMEOUT_S = 10.0  # Lambda's limit for the init phase: added to the first call a worker gets
-_SPAWN = multiprocessing.get_context("spawn")
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # no effect if the forkserver already runs
+    return context
+
+
+_PROCESSES = _process_context()
 
 
 class FunctionError(Exception):
@@ -66,12 +78,12 @@ class Invoker:
         """The OpenAPI schema of the Powertools resolver named `app` in the function's handler module."""
         return self._pools[function_id].call("openapi")
 
-    def warm(self, function_ids: Iterable[str] | None = None) -> None:
+    def warm(self) -> None:
         """Start one worker per function and import its handler module, in parallel (Lambda's init phase).
 
         A function that fails to import is logged, not fatal: its invocations report the error.
         """
-        ids = list(self._pools if function_ids is None else function_ids)
+        ids = list(self._pools)
         if not ids:
             return
         with ThreadPoolExecutor(max_workers=len(ids)) as pool:
@@ -80,9 +92,12 @@ class Invoker:
                     log.warning("%s failed to initialise: %s", function_id, error)
 
     def close(self) -> None:
-        """Stop every worker (busy ones are terminated)."""
-        for pool in self._pools.values():
-            pool.close()
+        """Stop every worker, all at once (a busy one is killed after a second)."""
+        workers = [worker for pool in self._pools.values() for worker in pool.close()]
+        for worker in workers:
+            worker.ask_to_exit()
+        for worker in workers:
+            worker.stop()
 
     def _init_quietly(self, function_id: str) -> FunctionError | None:
         try:
@@ -136,15 +151,15 @@ class _FunctionPool:
         finally:
             self._release(worker, healthy)
 
-    def close(self) -> None:
+    def close(self) -> list[_Worker]:
+        """Refuse new calls; returns the workers, for the caller to stop."""
         with self._cond:
             self._closed = True
             workers = list(self._workers)
             self._workers.clear()
             self._idle.clear()
             self._cond.notify_all()
-        for worker in workers:
-            worker.stop()
+        return workers
 
     def _acquire(self) -> _Worker:
         with self._cond:
@@ -189,8 +204,8 @@ class _Worker:
 
     def __init__(self, spec: FunctionSpec, env: dict[str, str]) -> None:
         self._spec = spec
-        self._conn, child_conn = _SPAWN.Pipe()
-        self._process = _SPAWN.Process(
+        self._conn, child_conn = _PROCESSES.Pipe()
+        self._process = _PROCESSES.Process(
             target=_worker_main, args=(child_conn, spec, env), name=f"lambda:{spec.logical_id}", daemon=True
         )
         self._process.start()
@@ -215,10 +230,12 @@ class _Worker:
             raise FunctionError(self._spec.logical_id, body)
         return json.loads(body)
 
-    def stop(self) -> None:
-        """Ask the worker to exit; kill it if it does not within a second (it may be busy)."""
+    def ask_to_exit(self) -> None:
         with contextlib.suppress(OSError):
             self._conn.send(None)
+
+    def stop(self) -> None:
+        """Wait for the worker to exit once asked; kill it if it has not within a second (it may be busy)."""
         self._process.join(timeout=1.0)
         self.kill()
 
@@ -256,6 +273,8 @@ class LambdaContext:
 
 def _worker_main(conn: Connection, spec: FunctionSpec, env: dict[str, str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops its workers
+    for stream in (sys.stdout, sys.stderr):  # the handler's logs reach the console as they are written
+        stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     os.environ.clear()
     os.environ.update(env)
     time.tzset()
@@ -266,10 +285,13 @@ def _worker_main(conn: Connection, spec: FunctionSpec, env: dict[str, str]) -> N
         try:
             message = conn.recv()
         except EOFError:  # the parent is gone
-            return
+            break
         if message is None:
-            return
+            break
         conn.send(runtime.handle(*message))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # no interpreter teardown (~0.5 s with a large import graph); Lambda does not run one either
 
 
 class _Runtime:
@@ -291,17 +313,14 @@ class _Runtime:
                 return "ok", resolver.get_openapi_json_schema()
             return "ok", self.invoke(payload, request_id)
         except _RuntimeFailure as exc:
-            error = {"errorType": exc.error_type, "errorMessage": str(exc), "stackTrace": exc.stack_trace}
+            error_type, stack_trace, message = exc.error_type, exc.stack_trace, str(exc)
         except Exception as exc:
-            error = {
-                "errorType": type(exc).__name__,
-                "errorMessage": str(exc),
-                "stackTrace": traceback.format_list(traceback.extract_tb(exc.__traceback__)),
-            }
-        error["requestId"] = request_id
-        trace = "".join(error["stackTrace"])
-        print(f"[ERROR] {error['errorType']}: {error['errorMessage']}\n{trace}", file=sys.stderr, flush=True)
-        return "error", error
+            error_type, stack_trace, message = type(exc).__name__, _user_frames(exc), str(exc)
+        if kind != "openapi":  # like Lambda, log what failed an invocation or the init
+            sys.stderr.write(f"[ERROR] {error_type}: {message}\n{''.join(stack_trace)}")
+            sys.stderr.flush()
+        error = {"errorType": error_type, "errorMessage": message, "stackTrace": stack_trace}
+        return "error", {**error, "requestId": request_id}
 
     def module(self) -> ModuleType:
         """Import the handler module under a name unique to the function (two functions' `app.py` never
@@ -322,7 +341,7 @@ class _Runtime:
                 raise _RuntimeFailure(
                     "Runtime.ImportModuleError",
                     f"Unable to import module '{module_path}': {exc}",
-                    traceback.format_list(traceback.extract_tb(exc.__traceback__)),
+                    _user_frames(exc),
                 ) from exc
             self._module = module
         return self._module
@@ -347,8 +366,18 @@ class _RuntimeFailure(Exception):
         self.stack_trace = stack_trace or []
 
 
+def _user_frames(exc: BaseException) -> list[str]:
+    """The exception's stack trace without the runtime's own frames (this module, importlib's)."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename != __file__ and not frame.filename.startswith("<frozen importlib")
+    ]
+    return traceback.format_list(frames)
+
+
 def _json_default(value: Any) -> Any:
-    """Like the Lambda runtime, serialise Decimal (what boto3 returns for DynamoDB numbers)."""
+    """Like the Lambda runtime, encode Decimal (what boto3 returns for DynamoDB numbers) as a number."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -27,6 +27,8 @@ from plaudit_dev.paths import state_dir
 ISSUER = "http://127.0.0.1/plaudit-local"
 AUDIENCE = "plaudit-local"
 KEY_FILE = "jwt-dev-key.pem"
+# The template's authorizer parameters have no Default: locally they are the dev issuer's.
+TEMPLATE_PARAMETERS = {"JwtIssuer": ISSUER, "JwtAudience": AUDIENCE}
 
 
 class Unauthorized(Exception):

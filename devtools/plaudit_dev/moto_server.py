@@ -49,7 +49,9 @@ class MotoServer:
         self._server: BaseWSGIServer = make_server(
             "127.0.0.1", port, app, threaded=True, request_handler=_QuietRequestHandler
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="moto", daemon=True
+        )
 
     @property
     def endpoint_url(self) -> str:

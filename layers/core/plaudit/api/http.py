@@ -6,6 +6,7 @@ logged and answered with a 500 that says nothing about internals.
 
 import json
 import re
+import warnings
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -32,6 +33,10 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
 def json_response(status: int, model: BaseModel | dict[str, Any]) -> Response:
     body = model.model_dump_json() if isinstance(model, BaseModel) else json.dumps(model, default=str)
     return Response(status_code=status, content_type="application/json", body=body)
+
+
+# Read-only requests publish no business metric; Powertools warns about that on every one of them.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def create_app(title: str) -> APIGatewayHttpResolver:

@@ -1,0 +1,156 @@
+"""The whole local stack in one process: moto, the template's tables, Lambda-like workers, stream consumers
+and the HTTP API, recorded in the state file while it runs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from plaudit_dev.invoker import Invoker
+from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
+from plaudit_dev.local_aws import sdk_env
+from plaudit_dev.moto_server import MotoServer, create_tables
+from plaudit_dev.paths import TEMPLATE_PATH
+from plaudit_dev.server import ApiServer
+from plaudit_dev.state import LocalState, clear_state, state_path, write_state
+from plaudit_dev.streams import StreamPump
+from plaudit_dev.template import Template, load_template
+
+DEFAULT_PORT = 3000
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
+
+
+class LocalStack:
+    """Start with `start()` (or `with LocalStack(...) as stack:`), stop with `stop()`."""
+
+    def __init__(
+        self, port: int = DEFAULT_PORT, template_path: Path = TEMPLATE_PATH, max_workers: int = 4
+    ) -> None:
+        self.template: Template = load_template(template_path, TEMPLATE_PARAMETERS)
+        self._port = port
+        self._max_workers = max_workers
+        self._moto: MotoServer | None = None
+        self._invoker: Invoker | None = None
+        self._server: ApiServer | None = None
+
+    def start(self, seed: Callable[[], object] | None = None) -> LocalState:
+        """Bring everything up; `seed()` runs against the fresh tables (with the functions' global
+        environment and moto as the AWS endpoint), and the stream consumers then process what it wrote.
+        If anything fails, what was started is stopped again."""
+        try:
+            return self._start(seed)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, seed: Callable[[], object] | None) -> LocalState:
+        self._moto = moto = MotoServer().start()
+        create_tables(moto.endpoint_url, self.template.tables.values())
+        self._invoker = invoker = Invoker(self.template.functions, moto.endpoint_url, self._max_workers)
+        invoker.warm()
+        pump = StreamPump(self.template, invoker, moto.endpoint_url)
+        if seed is not None:
+            with _environ({**self.template.global_environment, **sdk_env(moto.endpoint_url)}):
+                seed()
+            pump.drain()
+        self._server = server = ApiServer(self.template, invoker, pump, self._port).start()
+        tables = {logical_id: table.name for logical_id, table in self.template.tables.items()}
+        state = LocalState(server.url, moto.endpoint_url, os.getpid(), tables)
+        write_state(state)
+        return state
+
+    def stop(self) -> None:
+        """Remove the state file, then stop whatever runs."""
+        clear_state(os.getpid())
+        if self._server is not None:
+            self._server.stop()
+        if self._invoker is not None:
+            self._invoker.close()
+        if self._moto is not None:
+            self._moto.stop()
+        self._server = self._invoker = self._moto = None
+
+    def __enter__(self) -> LocalStack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def run_local_stack(
+    port: int | None = None,
+    seed: Callable[[], object] | None = None,
+    on_ready: Callable[[str], object] | None = None,
+) -> None:
+    """Run the local stack until Ctrl-C or SIGTERM. The port is `port`, else $PORT, else 3000 (0: any free
+    port). `seed()` fills the tables before the API opens; `on_ready(api_url)` runs once it is listening."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, datefmt="%H:%M:%S")
+        logging.getLogger("botocore").setLevel(logging.WARNING)
+    stopping = threading.Event()
+    with _stop_signals(stopping):
+        stack = LocalStack(port if port is not None else int(os.environ.get("PORT", DEFAULT_PORT)))
+        try:
+            state = stack.start(seed)
+            print(_banner(stack.template, state), flush=True)
+            if on_ready is not None:
+                on_ready(state.api_url)
+            while not stopping.wait(1.0):
+                pass
+            print("Stopping the local stack...", flush=True)
+        finally:
+            stack.stop()
+
+
+def _banner(template: Template, state: LocalState) -> str:
+    routes = {function_id: 0 for function_id in template.functions}
+    for route in template.routes:
+        routes[route.function_id] += 1
+    functions = ", ".join(f"{function_id} ({count} routes)" for function_id, count in routes.items())
+    tables = ", ".join(f"{logical_id}={name}" for logical_id, name in state.tables.items())
+    return "\n".join(
+        [
+            "Plaudit local stack is ready",
+            f"  API        {state.api_url}",
+            f"  Docs       {state.api_url}/docs",
+            f"  AWS (moto) {state.aws_endpoint_url}",
+            f"  Tables     {tables}",
+            f"  Functions  {functions}",
+            f"  State      {state_path()}",
+            "Ctrl-C to stop.",
+        ]
+    )
+
+
+@contextlib.contextmanager
+def _stop_signals(stopping: threading.Event) -> Iterator[None]:
+    """Turn SIGINT/SIGTERM into `stopping.set()` while inside (only possible in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, lambda *_: stopping.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
