@@ -15,8 +15,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from plaudit.services import identity
 from plaudit.services.runtime import runtime
+from plaudit.store import employees as employee_store
 from plaudit.store.client import use_client
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.jwt_local import go_format
@@ -78,10 +78,10 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         for spec in template.tables.values():
             client.create_table(**spec.create_kwargs)
         use_client(client)
-        identity._email_cache.clear()
+        employee_store._email_cache.clear()
         yield client
         use_client(None)
-        identity._email_cache.clear()
+        employee_store._email_cache.clear()
 
 
 @pytest.fixture

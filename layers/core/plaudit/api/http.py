@@ -11,7 +11,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
@@ -21,7 +24,7 @@ from plaudit.services.identity import caller_from_claims
 
 logger = Logger()
 
-IDEMPOTENCY_KEY = r"^[\x21-\x7e]{1,128}$"
+IDEMPOTENCY_KEY = r"[\x21-\x7e]{1,128}"
 THROTTLING_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
@@ -64,6 +67,16 @@ def create_app(title: str) -> APIGatewayHttpResolver:
             422, "invalid_request", f"The request is not valid: {summary}.", {"errors": fields}
         )
 
+    @app.exception_handler(UnicodeDecodeError)
+    def _undecodable(_: UnicodeDecodeError) -> Response:
+        return error_response(400, "malformed_json", "The request body is not valid UTF-8 JSON.")
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _wrong_media_type(_: RequestUnsupportedContentType) -> Response:
+        return error_response(
+            415, "unsupported_media_type", "Send the body as Content-Type: application/json."
+        )
+
     @app.exception_handler(ClientError)
     def _aws_error(error: ClientError) -> Response:
         code = error.response.get("Error", {}).get("Code", "")
@@ -85,7 +98,7 @@ def current_caller(app: APIGatewayHttpResolver) -> Caller:
 
 
 def check_idempotency_key(key: str | None) -> str | None:
-    if key is not None and not re.match(IDEMPOTENCY_KEY, key):
+    if key is not None and not re.fullmatch(IDEMPOTENCY_KEY, key):
         raise InvalidRequest(
             "Idempotency-Key must be 1 to 128 visible ASCII characters.", code="invalid_idempotency_key"
         )

@@ -16,10 +16,15 @@ class Caller:
     token_roles: frozenset[Role] = frozenset()
     scopes: frozenset[str] = frozenset()
     subject: str = ""
+    email: str | None = None  # the token's email claim, when that is how the person was found
     profile: Employee | None = field(default=None, compare=False)
 
     def with_profile(self, profile: Employee | None) -> "Caller":
-        return Caller(self.employee_id, self.token_roles, self.scopes, self.subject, profile)
+        """Attach the directory entry. One whose email no longer matches the token's is not this caller
+        (the address was reassigned since an id was cached for it)."""
+        if profile is not None and self.email is not None and profile.email != self.email:
+            profile = None
+        return Caller(self.employee_id, self.token_roles, self.scopes, self.subject, self.email, profile)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -39,6 +44,10 @@ class Caller:
     def is_person(self) -> bool:
         return self.profile is not None
 
+    def manages(self, employee: Employee) -> bool:
+        """A direct manager who is still active."""
+        return self.profile is not None and self.profile.active and employee.manager_id == self.profile.id
+
 
 def require_role(caller: Caller, *roles: Role) -> None:
     if not caller.has_role(*roles):
@@ -49,8 +58,8 @@ def require_role(caller: Caller, *roles: Role) -> None:
 def can_see_employee_private(caller: Caller, employee: Employee) -> bool:
     """Own record, one's direct reports, HR and integrations with the hris scope."""
     return (
-        caller.employee_id == employee.id
-        or (caller.is_person and employee.manager_id == caller.employee_id)
+        (caller.is_person and caller.employee_id == employee.id)
+        or caller.manages(employee)
         or caller.has_role(Role.HR_ADMIN)
         or caller.has_scope(HRIS_SCOPE)
     )
@@ -58,10 +67,10 @@ def can_see_employee_private(caller: Caller, employee: Employee) -> bool:
 
 def require_wallet_access(caller: Caller, employee: Employee) -> None:
     """People read their own wallet and ledger, managers their reports', HR and finance everyone's."""
-    if caller.employee_id == employee.id and caller.is_person:
+    if caller.is_person and caller.employee_id == employee.id:
         return
-    if caller.is_person and employee.manager_id == caller.employee_id:
+    if caller.manages(employee) or caller.has_role(Role.HR_ADMIN, Role.FINANCE):
         return
-    if caller.has_role(Role.HR_ADMIN, Role.FINANCE):
-        return
+    if not caller.is_person and not caller.scopes:  # a person's token, but not a person we know
+        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
     raise Forbidden("You can only see your own wallet or your reports'.", code="forbidden")

@@ -94,6 +94,7 @@ class WalletChange:
     allowance_delta: int = 0
     period: str | None = None
     resets_from: Wallet | None = None  # the stored state a rollover replaces (checked on write)
+    granted: int = 0  # with a rollover: the allowance the new period starts with
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
             )
     assert ctx.giver is not None
     total = sum(shares.values())
-    available = ctx.wallet.allowance_in(ctx.period, ctx.settings.allowance_for(ctx.giver))
+    available = ctx.wallet.allowance_in(ctx.period, ctx.settings.allowance_for(ctx.giver, ctx.period.id))
     if total > available:
         raise RuleViolation(
             f"That needs {total} points but you have {available} left to give this period.",
@@ -193,7 +194,7 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
                 "needed": total,
                 "remaining": available,
                 "period": ctx.period.id,
-                "resets_at": ctx.period.ends_at.isoformat(),
+                "resets_at": ctx.period.ends_at.isoformat().replace("+00:00", "Z"),
             },
         )
 
@@ -217,7 +218,8 @@ def plan_giving(
         Posting(employee_account(rid, Balance.POINTS), pts, f"{kind} received") for rid, pts in shares.items()
     ]
     transactions = []
-    grant = rollover(ctx.wallet, ctx.period, ctx.settings.allowance_for(giver))
+    fresh = ctx.settings.allowance_for(giver, ctx.period.id)
+    grant = rollover(ctx.wallet, ctx.period, fresh)
     if grant is not None:
         transactions.append(grant)
     transactions.append(Transaction(id=txn_id, kind=kind, at=at, postings=tuple(postings), ref=ref))
@@ -226,12 +228,12 @@ def plan_giving(
         total=total,
         period=ctx.period,
         transactions=tuple(transactions),
-        wallet_changes=wallet_changes(transactions, ctx.wallet, ctx.period),
+        wallet_changes=wallet_changes(transactions, ctx.wallet, ctx.period, granted=fresh),
     )
 
 
 def wallet_changes(
-    transactions: list[Transaction], giver_wallet: Wallet, period: Period
+    transactions: list[Transaction], giver_wallet: Wallet, period: Period, *, granted: int
 ) -> tuple[WalletChange, ...]:
     """Fold the transactions' postings into one change per wallet."""
     points: dict[str, int] = {}
@@ -255,6 +257,7 @@ def wallet_changes(
                 allowance_delta=allowance.get(employee_id, 0),
                 period=period.id if employee_id in allowance else None,
                 resets_from=giver_wallet if (is_giver and rolled) else None,
+                granted=granted if (is_giver and rolled) else 0,
             )
         )
     return tuple(changes)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from plaudit.domain.employees import Employee, Role
 
@@ -85,8 +85,36 @@ class OrgSettings(BaseModel):
             raise ValueError("company value slugs must be unique")
         return self
 
-    def allowance_for(self, employee: Employee) -> int:
-        return max(self.allowances.get(role, 0) for role in employee.roles)
+    # Allowances changed mid-period apply from the next period: the ones in force when the period began,
+    # and the period in which they were replaced. Kept by the store, never taken from a request.
+    _allowances_at_start: dict[Role, int] | None = PrivateAttr(default=None)
+    _allowances_changed_in: str | None = PrivateAttr(default=None)
+
+    def allowance_for(self, employee: Employee, period_id: str | None = None) -> int:
+        """The allowance for `period_id` (default: as configured now): the largest of the roles'."""
+        table = self.allowances
+        if period_id is not None and period_id == self._allowances_changed_in and self._allowances_at_start:
+            table = self._allowances_at_start
+        return max(table.get(role, 0) for role in employee.roles)
+
+    def with_allowance_history(
+        self, at_start: dict[Role, int] | None, changed_in: str | None
+    ) -> "OrgSettings":
+        self._allowances_at_start = at_start
+        self._allowances_changed_in = changed_in
+        return self
+
+    def allowance_history(self) -> tuple[dict[Role, int] | None, str | None]:
+        return self._allowances_at_start, self._allowances_changed_in
+
+    def replacing(self, previous: "OrgSettings", period_id: str) -> "OrgSettings":
+        """These settings as they replace `previous` during `period_id`: the period keeps its allowances."""
+        at_start, changed_in = previous.allowance_history()
+        if changed_in != period_id:
+            at_start = previous.allowances
+        if at_start == self.allowances:
+            return self.with_allowance_history(None, None)
+        return self.with_allowance_history(at_start, period_id)
 
     def value_slugs(self) -> set[str]:
         return {value.slug for value in self.company_values}

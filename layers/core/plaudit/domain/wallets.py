@@ -13,10 +13,15 @@ class Wallet:
     points: int = 0
     allowance_period: str | None = None  # the period `allowance_remaining` belongs to
     allowance_remaining: int = 0
+    allowance_granted: int = 0  # what `allowance_period` started with
 
     def allowance_in(self, period: Period, fresh_allowance: int) -> int:
         """What the person may still give in `period`: a stale period means a fresh allowance."""
         return self.allowance_remaining if self.allowance_period == period.id else fresh_allowance
+
+    def granted_in(self, period: Period, fresh_allowance: int) -> int:
+        """The allowance `period` started with: what was granted, or what a grant would be now."""
+        return self.allowance_granted if self.allowance_period == period.id else fresh_allowance
 
 
 def rollover(wallet: Wallet, period: Period, fresh_allowance: int) -> Transaction | None:

@@ -7,7 +7,6 @@ that carry scopes are integration clients.
 
 import json
 import re
-import time
 from collections.abc import Mapping, Sequence
 
 from plaudit.domain.access import Caller
@@ -16,8 +15,6 @@ from plaudit.domain.errors import Unauthenticated
 from plaudit.store.employees import employee_id_by_email
 
 ROLE_CLAIMS = ("roles", "cognito:groups", "custom:roles")
-_EMAIL_CACHE_SECONDS = 300
-_email_cache: dict[str, tuple[float, str]] = {}
 _employee_id = re.compile(EMPLOYEE_ID)
 _known_roles = {role.value for role in Role}
 
@@ -26,23 +23,20 @@ def caller_from_claims(claims: Mapping[str, str] | None, scopes: Sequence[str] |
     if not claims or not claims.get("sub"):
         raise Unauthenticated("A valid bearer token is required.")
     subject = claims["sub"]
-    email = claims.get("email")
-    employee_id = _lookup_email(email.lower()) if email else subject if _employee_id.match(subject) else None
+    email = claims.get("email", "").lower() or None
+    if claims.get("email_verified", "true").lower() == "false":
+        email = None  # where people can edit their own email, an unverified one proves nothing
+    employee_id = employee_id_by_email(email) if email else subject if _employee_id.match(subject) else None
     roles = frozenset(
         Role(name) for claim in ROLE_CLAIMS for name in _claim_list(claims.get(claim)) if name in _known_roles
     )
-    return Caller(employee_id=employee_id, token_roles=roles, scopes=frozenset(scopes or ()), subject=subject)
-
-
-def _lookup_email(email: str) -> str | None:
-    """Email -> employee id, cached per container: it is read on every request and rarely changes."""
-    cached = _email_cache.get(email)
-    if cached and cached[0] > time.monotonic():
-        return cached[1]
-    employee_id = employee_id_by_email(email)
-    if employee_id is not None:  # someone just added to the directory must not wait for a cache to expire
-        _email_cache[email] = (time.monotonic() + _EMAIL_CACHE_SECONDS, employee_id)
-    return employee_id
+    return Caller(
+        employee_id=employee_id,
+        token_roles=roles,
+        scopes=frozenset(scopes or ()),
+        subject=subject,
+        email=email,
+    )
 
 
 def _claim_list(raw: str | list[str] | None) -> list[str]:

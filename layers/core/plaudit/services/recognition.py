@@ -2,12 +2,13 @@
 
 import re
 import time
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from plaudit.domain.access import Caller
-from plaudit.domain.employees import EMPLOYEE_ID, Role
+from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.ledger import TxnKind
@@ -39,6 +40,7 @@ from plaudit.store.recognitions import (
     cap_writes,
     feed_page,
     get_with_add_ons,
+    key_hash_of,
     recognition_from,
     recognition_write,
     request_hash_of,
@@ -55,7 +57,9 @@ class GiveKudos(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     recipient_ids: list[EmployeeId] = Field(min_length=1, max_length=MAX_RECIPIENTS)
-    points: int = Field(ge=1, le=1_000_000, description="Points each (split=each) or in total (split=split)")
+    points: int = Field(
+        strict=True, ge=1, le=1_000_000, description="Points each (split=each) or in total (split=split)"
+    )
     split: SplitMode = SplitMode.EACH
     message: str = Field(min_length=1, max_length=MAX_MESSAGE)
     values: list[ValueSlug] = Field(
@@ -82,7 +86,9 @@ class GiveKudos(BaseModel):
 class GiveAddOn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    points: int = Field(ge=1, le=1_000_000, description="Points each recipient receives from you")
+    points: int = Field(
+        strict=True, ge=1, le=1_000_000, description="Points each recipient receives from you"
+    )
     message: str | None = Field(default=None, min_length=1, max_length=MAX_MESSAGE)
 
 
@@ -105,7 +111,7 @@ def give_kudos(
         prior = snap.recognition_item(recognition_id)
         if prior is not None:
             return _replay(prior, request_hash), False
-        giver = check_giver(snap.employee(giver_id))
+        giver = check_giver(snap.identify(caller).profile)
         people = {rid: snap.employee(rid) for rid in recipients}
         check_recipients(giver, people)
         settings = snap.settings()
@@ -113,7 +119,7 @@ def give_kudos(
         at = now()
         plan = _plan(
             snap,
-            giver_id,
+            giver,
             shares_for(recipients, command.points, command.split),
             TxnKind.KUDOS,
             at,
@@ -142,9 +148,8 @@ def add_on(
 ) -> tuple[AddOn, bool]:
     """Add points to someone else's kudos, once per person. Returns the add-on and whether it is new."""
     adder_id = _person_id(caller)
-    request_hash = (
-        fingerprint(f"{idempotency_key}\n{command.model_dump_json()}".encode()) if idempotency_key else ""
-    )
+    request_hash = fingerprint(command.model_dump_json().encode())
+    key_hash = fingerprint(idempotency_key.encode()) if idempotency_key else None
     for attempt in range(MAX_ATTEMPTS):
         first = snapshots.load(
             employees=[adder_id], recognitions=[recognition_id], add_ons=[(recognition_id, adder_id)]
@@ -154,11 +159,10 @@ def add_on(
             raise NotFound("No such kudos.", code="recognition_not_found")
         prior = first.add_on_item(recognition_id, adder_id)
         if prior is not None:
-            if request_hash and request_hash_of(prior) == request_hash:
-                return AddOn.model_validate(
-                    {k: v for k, v in prior.items() if k in AddOn.model_fields}
-                ), False
-            raise Conflict("You have already added on to this kudos.", code="already_added_on")
+            if key_hash is None or key_hash_of(prior) != key_hash:
+                raise Conflict("You have already added on to this kudos.", code="already_added_on")
+            _check_same_request(prior, request_hash)
+            return AddOn.model_validate({k: v for k, v in prior.items() if k in AddOn.model_fields}), False
         snap = snapshots.load(
             employees=[adder_id, *recognition.recipient_ids],
             wallets=[adder_id],
@@ -166,11 +170,12 @@ def add_on(
             caps=(adder_id, recognition.recipient_ids),
         )
         people = {rid: snap.employee(rid) for rid in recognition.recipient_ids}
-        shares = plan_add_on(recognition, snap.employee(adder_id), people, command.points)
+        adder = check_giver(snap.identify(caller).profile)
+        shares = plan_add_on(recognition, adder, people, command.points)
         at = now()
         txn_id = derived_id("txn", "add_on", recognition_id, adder_id)
         plan = _plan(
-            snap, adder_id, shares, TxnKind.ADD_ON, at, txn_id=txn_id, ref={"recognition_id": recognition_id}
+            snap, adder, shares, TxnKind.ADD_ON, at, txn_id=txn_id, ref={"recognition_id": recognition_id}
         )
         extra = AddOn(
             recognition_id=recognition_id,
@@ -180,7 +185,7 @@ def add_on(
             created_at=at,
             points=plan.total,
         )
-        head, bump = add_on_writes(extra, request_hash)
+        head, bump = add_on_writes(extra, request_hash, key_hash)
         if _commit(head, snap, adder_id, plan, attempt, bump):
             return extra, True
     raise _contended()
@@ -208,6 +213,7 @@ def list_feed(
 ) -> tuple[list[Recognition], str | None]:
     """Newest first. Filters combine; the most selective one picks the index partition."""
     viewer = _viewer(caller)
+    value = value.strip().removeprefix("#").lower() if value else None
     if recipient:
         scope, key = "recipient", recipient
     elif giver:
@@ -233,10 +239,10 @@ def list_feed(
 
 def _plan(
     snap: Snapshot,
-    giver_id: str,
+    giver: Employee,
     shares: dict[str, int],
     kind: TxnKind,
-    at,
+    at: datetime,
     *,
     txn_id: str,
     ref: dict[str, str],
@@ -244,11 +250,11 @@ def _plan(
     settings = snap.settings()
     period = period_at(at, settings.allowance_period, settings.time_zone)
     ctx = GivingContext(
-        giver=snap.employee(giver_id),
+        giver=giver,
         recipients={rid: snap.employee(rid) for rid in shares},
         settings=settings,
-        wallet=snap.wallet(giver_id),
-        given_this_period={rid: snap.cap(giver_id, rid).given_in(period.id) for rid in shares},
+        wallet=snap.wallet(giver.id),
+        given_this_period={rid: snap.cap(giver.id, rid).given_in(period.id) for rid in shares},
         period=period,
     )
     return plan_giving(ctx, shares, txn_id=txn_id, kind=kind, at=at, ref=ref)
@@ -277,11 +283,15 @@ def _commit(
     return True
 
 
-def _replay(prior: dict, request_hash: str) -> Kudos:
+def _check_same_request(prior: dict, request_hash: str) -> None:
     if request_hash_of(prior) != request_hash:
         raise Conflict(
             "This Idempotency-Key was already used for a different request.", code="idempotency_key_reused"
         )
+
+
+def _replay(prior: dict, request_hash: str) -> Kudos:
+    _check_same_request(prior, request_hash)
     return Kudos.model_validate({k: v for k, v in prior.items() if k in Kudos.model_fields})
 
 

@@ -2,7 +2,9 @@
 
 from plaudit.domain.access import Caller, require_role
 from plaudit.domain.employees import Role
+from plaudit.domain.periods import period_at
 from plaudit.domain.settings import OrgSettings
+from plaudit.services.runtime import now
 from plaudit.store import snapshots
 from plaudit.store.settings import put_settings
 
@@ -14,7 +16,13 @@ def get_settings(caller: Caller) -> OrgSettings:
 
 
 def replace_settings(caller: Caller, settings: OrgSettings) -> OrgSettings:
-    """Allowance changes apply from the next period: what people have left this period stays."""
-    require_role(snapshots.load(employees=[caller.employee_id]).identify(caller), Role.HR_ADMIN)
+    """Allowance changes apply from the next period; everything else at once."""
+    snap = snapshots.load(employees=[caller.employee_id], settings=True)
+    require_role(snap.identify(caller), Role.HR_ADMIN)
+    if snap.settings_stored():  # the very first settings apply at once
+        previous = snap.settings()
+        settings = settings.replacing(
+            previous, period_at(now(), previous.allowance_period, previous.time_zone).id
+        )
     put_settings(settings)
     return settings

@@ -53,13 +53,13 @@ def wallet_view(caller: Caller, employee_id: str) -> WalletView:
     settings = snap.settings()
     wallet = snap.wallet(employee_id)
     period = period_at(now(), settings.allowance_period, settings.time_zone)
-    total = settings.allowance_for(person)
+    fresh = settings.allowance_for(person, period.id)
     return WalletView(
         employee_id=employee_id,
         allowance=Allowance(
             period=period.id,
-            total=total,
-            remaining=wallet.allowance_in(period, total) if person.active else 0,
+            total=wallet.granted_in(period, fresh),
+            remaining=wallet.allowance_in(period, fresh) if person.active else 0,
             resets_at=period.ends_at,
         ),
         points=wallet.points,

@@ -1,5 +1,6 @@
 """Employee profiles and their unique email aliases."""
 
+import time
 from typing import Any
 
 from plaudit.domain.employees import Employee
@@ -10,6 +11,8 @@ from plaudit.store.reads import Page, get_one, query_page
 from plaudit.store.transact import Write, write_all
 
 _PROFILE_FIELDS = set(Employee.model_fields)
+EMAIL_CACHE_SECONDS = 300
+_email_cache: dict[str, tuple[float, str]] = {}
 
 
 def employee_from(item: dict[str, Any] | None) -> Employee | None:
@@ -19,8 +22,23 @@ def employee_from(item: dict[str, Any] | None) -> Employee | None:
 
 
 def employee_id_by_email(email: str) -> str | None:
+    """Email -> employee id, cached per container (every request with an email claim asks).
+
+    Only hits are cached, so someone just added is found at once; a reassigned address is caught when
+    the profile's email differs from the token's (see Snapshot.identify), which evicts the entry.
+    """
+    cached = _email_cache.get(email)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
     item = get_one(keys.email_alias(email))
-    return item["employee_id"] if item else None
+    if item is None:
+        return None
+    _email_cache[email] = (time.monotonic() + EMAIL_CACHE_SECONDS, item["employee_id"])
+    return item["employee_id"]
+
+
+def forget_email(email: str) -> None:
+    _email_cache.pop(email, None)
 
 
 def save_employee(employee: Employee, previous: Employee | None, previous_version: int) -> None:

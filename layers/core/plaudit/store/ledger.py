@@ -22,6 +22,7 @@ def wallet_from(item: dict[str, Any] | None, employee_id: str) -> Wallet:
         points=item.get("points", 0),
         allowance_period=item.get("allowance_period"),
         allowance_remaining=item.get("allowance_remaining", 0),
+        allowance_granted=item.get("allowance_granted", 0),
     )
 
 
@@ -76,7 +77,8 @@ def wallet_write(change: WalletChange, now: datetime) -> Write:
             values[":pneed"] = -change.points_delta
     if change.resets_from is not None:
         old = change.resets_from
-        sets += ["allowance_period = :period", "allowance_remaining = :after"]
+        sets += ["allowance_period = :period", "allowance_remaining = :after", "allowance_granted = :granted"]
+        values[":granted"] = change.granted
         values[":period"] = change.period
         values[":after"] = old.allowance_remaining + change.allowance_delta
         if old.allowance_period is None:

@@ -69,7 +69,8 @@ def query_page(
     if index:
         params["IndexName"] = index
     if cursor:
-        params["ExclusiveStartKey"] = decode_cursor(cursor, partition, key_attr)
+        key_attrs = {"PK", "SK", key_attr, sort_attr}
+        params["ExclusiveStartKey"] = decode_cursor(cursor, partition, key_attr, key_attrs)
     response = dynamodb().query(**params)
     last = response.get("LastEvaluatedKey")
     return Page([from_item(item) for item in response["Items"]], encode_cursor(last) if last else None)
@@ -80,12 +81,14 @@ def encode_cursor(last_key: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, partition: str, key_attr: str) -> dict[str, Any]:
+def decode_cursor(cursor: str, partition: str, key_attr: str, key_attrs: set[str]) -> dict[str, Any]:
+    """The start key, checked: exactly the listing's key attributes, all strings, in this partition."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         start = json.loads(raw)
         valid = (
             isinstance(start, dict)
+            and set(start) == key_attrs
             and start.get(key_attr) == {"S": partition}
             and all(
                 isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) for v in start.values()

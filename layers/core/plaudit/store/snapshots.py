@@ -9,7 +9,7 @@ from plaudit.domain.recognition import CapCount
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.wallets import Wallet
 from plaudit.store import keys
-from plaudit.store.employees import employee_from
+from plaudit.store.employees import employee_from, forget_email
 from plaudit.store.ledger import wallet_from
 from plaudit.store.reads import get_many
 from plaudit.store.settings import settings_from
@@ -23,8 +23,15 @@ class Snapshot:
         return employee_from(self._found.get(keys.employee(employee_id)))
 
     def identify(self, caller: Caller) -> Caller:
-        """The caller with their directory profile (load them with `employees=[caller.employee_id]`)."""
-        return caller.with_profile(self.employee(caller.employee_id) if caller.employee_id else None)
+        """The caller with their directory profile (load them with `employees=[caller.employee_id]`).
+
+        A profile whose email is no longer the token's means the cached email -> id mapping is stale:
+        the caller is nobody for this request, and the next one looks the address up afresh.
+        """
+        identified = caller.with_profile(self.employee(caller.employee_id) if caller.employee_id else None)
+        if caller.email and caller.employee_id and identified.profile is None:
+            forget_email(caller.email)
+        return identified
 
     def employee_version(self, employee_id: str) -> int:
         return self._found.get(keys.employee(employee_id), {}).get("version", 0)
@@ -34,6 +41,9 @@ class Snapshot:
 
     def settings(self) -> OrgSettings:
         return settings_from(self._found.get(keys.SETTINGS))
+
+    def settings_stored(self) -> bool:
+        return keys.SETTINGS in self._found
 
     def cap(self, giver_id: str, recipient_id: str) -> CapCount:
         item = self._found.get(keys.recipient_cap(giver_id, recipient_id))
