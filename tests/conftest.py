@@ -152,8 +152,9 @@ class Api:
         payload = (
             raw_body if raw_body is not None else (json.dumps(body).encode() if body is not None else b"")
         )
-        request_headers = [("content-type", "application/json"), ("host", "127.0.0.1:3000")]
-        request_headers += list((headers or {}).items())
+        merged = {"content-type": "application/json", "host": "127.0.0.1:3000"}
+        merged |= {name.lower(): value for name, value in (headers or {}).items()}
+        request_headers = list(merged.items())
         request = HttpRequest(method, path, query, request_headers, payload, "127.0.0.1")
         event = build_event(request, match, jwt if match.route.requires_jwt else None, "test-request")
         result = self._module(self.template.functions[match.route.function_id]).lambda_handler(

@@ -6,13 +6,11 @@ or breaks a rule, 401/403 for who is calling. After each refusal the whole domai
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import UTC, datetime
 from typing import Any
 
 from plaudit.services.audit import audit_ledger
-from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 
 HR = "E1001"
 MAYA = "E1002"
@@ -65,29 +63,6 @@ def assert_audit_clean() -> None:
     assert report.ok, report.breaches
 
 
-class _Context:
-    function_name = "plaudit-test"
-    memory_limit_in_mb = 1024
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:plaudit-test"
-    aws_request_id = "00000000-0000-4000-8000-000000000001"
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 10_000
-
-
-def call_with_content_type(api, method: str, path: str, body: bytes, content_type: str, sub: str):
-    """Like api.call, but with the request's own Content-Type (api.call always sends application/json)."""
-    match = api.router.match(method, path)
-    request = HttpRequest(
-        method, path, "", [("content-type", content_type), ("host", "127.0.0.1:3000")], body, "127.0.0.1"
-    )
-    claims = {"sub": sub, "iss": "http://127.0.0.1/plaudit-local", "aud": "plaudit-local"}
-    event = build_event(request, match, (claims, None), "test-request")
-    handler = api._module(api.template.functions[match.route.function_id]).lambda_handler
-    return to_http_response(handler(event, _Context()))
-
-
 # --------------------------------------------------------------------------- unparseable bodies
 
 MALFORMED = [
@@ -131,9 +106,11 @@ def test_a_body_that_is_not_utf8_is_malformed_json(api, aws):
 def test_an_unsupported_content_type_gets_the_error_shape(api, aws):
     before = table_items(aws)
     body = b'{"recipient_ids": ["E1004"], "points": 5, "message": "thanks"}'
-    reply = call_with_content_type(api, "POST", "/v1/recognitions", body, "text/plain", ALICE)
+    reply = api.call(
+        "POST", "/v1/recognitions", as_employee=ALICE, raw_body=body, headers={"Content-Type": "text/plain"}
+    )
     assert reply.status == 415, reply.body
-    error = json.loads(reply.body)
+    error = reply.json
     assert set(error) == {"error"}, error
     assert error["error"]["code"] == "unsupported_media_type"
     assert table_items(aws) == before
@@ -198,11 +175,10 @@ def test_invalid_kudos_bodies_are_422_and_write_nothing_but_valid_edges_pass(api
     assert reply.json["values"] == ["teamwork", "craft", "ownership", "kindness", "customer-first"]
     # a JSON body with a charset
     raw = b'{"recipient_ids": ["E1004"], "points": 5, "message": "Merci \xc3\xa0 toi"}'
-    reply = call_with_content_type(
-        api, "POST", "/v1/recognitions", raw, "application/json; charset=utf-8", ALICE
-    )
+    charset = {"Content-Type": "application/json; charset=utf-8"}
+    reply = api.call("POST", "/v1/recognitions", as_employee=ALICE, raw_body=raw, headers=charset)
     assert reply.status == 201, reply.body
-    assert json.loads(reply.body)["message"] == "Merci \u00e0 toi"
+    assert reply.json["message"] == "Merci \u00e0 toi"
     # people are found by their email, whatever its case
     token = {"sub": "c0ffee00-1111-4222-8333-444455556666", "email": "Alice@Plaudit.Example"}
     reply = api.call("POST", "/v1/recognitions", claims=token, body=VALID | {"points": 1})
