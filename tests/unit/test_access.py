@@ -63,13 +63,14 @@ def test_admin_implies_every_role():
 
 
 def test_with_profile_keeps_identity_and_equality_ignores_the_profile():
-    bare = Caller("E3", frozenset({Role.FINANCE}), frozenset({"hris"}), "sub-3")
+    bare = Caller("E3", frozenset({Role.FINANCE}), frozenset({"hris"}), "sub-3", "e3@plaudit.example")
     full = bare.with_profile(ALICE)
-    assert (full.employee_id, full.token_roles, full.scopes, full.subject) == (
+    assert (full.employee_id, full.token_roles, full.scopes, full.subject, full.email) == (
         "E3",
         {Role.FINANCE},
         {"hris"},
         "sub-3",
+        "e3@plaudit.example",
     )
     assert full.profile is ALICE
     assert full == bare
@@ -152,17 +153,53 @@ def test_deactivated_hr_admin_loses_access():
         require_wallet_access(as_person(person("E1", roles=[Role.HR_ADMIN], active=False)), ALICE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: domain/access.py require_wallet_access (line 63) and can_see_employee_private (line 53) "
-        "let a deactivated manager read their former reports' wallets and private profiles; "
-        "deactivation removes every role (Caller.roles) but not the manager relationship"
-    ),
-)
 def test_deactivated_manager_loses_access_to_reports():
+    former = as_person(person("E2", roles=[Role.MANAGER], active=False))
+    assert not former.manages(ALICE)
     with pytest.raises(Forbidden):
-        require_wallet_access(as_person(person("E2", roles=[Role.MANAGER], active=False)), ALICE)
+        require_wallet_access(former, ALICE)
+    assert not can_see_employee_private(former, ALICE)
+
+
+def test_manages_only_direct_reports_and_only_as_a_person():
+    assert as_person(MAYA).manages(ALICE)
+    assert not as_person(MAYA).manages(MAYA)
+    assert not as_person(HANA).manages(ALICE)  # skip level
+    assert not Caller("E2").manages(ALICE)  # a token for the id, but no directory profile
+
+
+def test_wallet_refusals_say_why():
+    with pytest.raises(Forbidden) as stranger:
+        require_wallet_access(Caller("E77"), ALICE)  # a person's token, but nobody we know
+    assert stranger.value.code == "not_in_directory"
+    with pytest.raises(Forbidden) as client_:
+        require_wallet_access(client("plaudit/hris"), ALICE)
+    assert client_.value.code == "forbidden"
+    with pytest.raises(Forbidden) as peer:
+        require_wallet_access(as_person(BOB), ALICE)
+    assert peer.value.code == "forbidden"
+
+
+# -- the profile must still be the token's email -------------------------------------------------------
+
+
+def test_profile_with_the_tokens_email_is_attached():
+    caller = Caller("E3", email="e3@plaudit.example").with_profile(ALICE)
+    assert caller.profile is ALICE
+    assert caller.email == "e3@plaudit.example"
+
+
+def test_profile_whose_email_changed_is_not_this_caller():
+    # The email -> id mapping was cached, then the address moved: the old id's profile is not the caller.
+    caller = Caller("E3", email="someone.else@plaudit.example").with_profile(ALICE)
+    assert caller.profile is None
+    assert not caller.is_person
+    with pytest.raises(Forbidden):
+        require_wallet_access(caller, ALICE)
+
+
+def test_tokens_without_an_email_attach_any_profile():
+    assert Caller("E3").with_profile(ALICE).profile is ALICE
 
 
 # -- private profile -----------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The employee directory entry: normalisation and validation."""
 
-import sys
 from datetime import date
 
 import pytest
@@ -65,23 +64,10 @@ def test_time_zone_must_be_known():
     assert "unknown IANA time zone" in str(error)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OSError,
-    reason="BUG: employees.py:55 catches only ZoneInfoNotFoundError/ValueError; ZoneInfo() raises OSError "
-    "(File name too long) for keys over 255 chars, so a bad HRIS push becomes a 500, not a 4xx",
-)
 def test_overlong_time_zone_is_a_validation_error():
     refused(time_zone="A" * 300)
 
 
-@pytest.mark.xfail(
-    sys.version_info < (3, 13),
-    strict=True,
-    raises=IsADirectoryError,
-    reason="BUG: employees.py:55 / settings.py:54: before Python 3.13 ZoneInfo('America') raises "
-    "IsADirectoryError (cpython#85702), which the validator does not catch (local dev is 3.11+)",
-)
 def test_zone_directory_name_is_a_validation_error():
     refused(time_zone="America")
 

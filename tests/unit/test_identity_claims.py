@@ -1,4 +1,4 @@
-"""JWT claims -> Caller (services.identity), with the directory lookup monkeypatched: no AWS."""
+"""JWT claims -> Caller (services.identity) and the email cache, with every table read monkeypatched."""
 
 import pytest
 
@@ -6,11 +6,13 @@ from plaudit.domain.employees import Role
 from plaudit.domain.errors import Unauthenticated
 from plaudit.services import identity
 from plaudit.services.identity import _claim_list, caller_from_claims
+from plaudit.store import employees as store_employees
+from plaudit.store import keys
 
 
 @pytest.fixture
 def directory(monkeypatch):
-    """Email -> employee id, counting lookups; the email cache starts empty."""
+    """Email -> employee id, counting lookups."""
     emails = {"alice@plaudit.example": "E1003", "hana@plaudit.example": "E1001"}
     lookups: list[str] = []
 
@@ -19,7 +21,6 @@ def directory(monkeypatch):
         return emails.get(email)
 
     monkeypatch.setattr(identity, "employee_id_by_email", lookup)
-    monkeypatch.setattr(identity, "_email_cache", {})
     return emails, lookups
 
 
@@ -89,14 +90,78 @@ def test_unknown_email_is_nobody_even_if_the_subject_looks_like_an_id(directory)
     assert caller.employee_id is None
 
 
-def test_found_emails_are_cached_unknown_ones_are_not(directory):
-    emails, lookups = directory
+def test_the_email_claim_is_kept_on_the_caller(directory):
+    caller = caller_from_claims({"sub": "x", "email": "Alice@Plaudit.Example"}, None)
+    assert caller.email == "alice@plaudit.example"
+    assert caller_from_claims({"sub": "E1003"}, None).email is None
+
+
+@pytest.mark.parametrize("verified", ["false", "False", "FALSE"])
+def test_an_unverified_email_identifies_nobody(directory, verified):
+    claims = {"sub": "a1b2|c3", "email": "alice@plaudit.example", "email_verified": verified}
+    caller = caller_from_claims(claims, None)
+    assert caller.employee_id is None
+    assert caller.email is None
+    assert directory[1] == []
+
+
+def test_an_unverified_email_falls_back_to_a_subject_that_is_an_employee_id(directory):
+    claims = {"sub": "E1001", "email": "alice@plaudit.example", "email_verified": "false"}
+    assert caller_from_claims(claims, None).employee_id == "E1001"
+
+
+@pytest.mark.parametrize("verified", ["true", "True"])
+def test_a_verified_email_is_looked_up(directory, verified):
+    claims = {"sub": "x", "email": "alice@plaudit.example", "email_verified": verified}
+    assert caller_from_claims(claims, None).employee_id == "E1003"
+
+
+def test_an_empty_email_claim_is_no_email(directory):
+    assert caller_from_claims({"sub": "E1003", "email": ""}, None).employee_id == "E1003"
+    assert directory[1] == []
+
+
+# -- the email -> id cache (store.employees), with the table read monkeypatched -------------------------
+
+
+@pytest.fixture
+def alias_table(monkeypatch):
+    """The email aliases as get_one would find them, counting reads; the cache starts empty."""
+    aliases = {keys.email_alias("alice@plaudit.example"): {"employee_id": "E1003"}}
+    reads: list[keys.Key] = []
+
+    def get_one(key):
+        reads.append(key)
+        return aliases.get(key)
+
+    monkeypatch.setattr(store_employees, "get_one", get_one)
+    monkeypatch.setattr(store_employees, "_email_cache", {})
+    return aliases, reads
+
+
+def test_found_emails_are_cached(alias_table):
+    _, reads = alias_table
     for _ in range(3):
-        assert caller_from_claims({"sub": "x", "email": "alice@plaudit.example"}, None).employee_id == "E1003"
-    assert lookups == ["alice@plaudit.example"]
-    assert caller_from_claims({"sub": "x", "email": "new@plaudit.example"}, None).employee_id is None
-    emails["new@plaudit.example"] = "E1013"  # HR just added them: no waiting for a cache to expire
-    assert caller_from_claims({"sub": "x", "email": "new@plaudit.example"}, None).employee_id == "E1013"
+        assert store_employees.employee_id_by_email("alice@plaudit.example") == "E1003"
+    assert len(reads) == 1
+
+
+def test_unknown_emails_are_not_cached(alias_table):
+    aliases, reads = alias_table
+    assert store_employees.employee_id_by_email("new@plaudit.example") is None
+    aliases[keys.email_alias("new@plaudit.example")] = {"employee_id": "E1013"}  # HR just added them
+    assert store_employees.employee_id_by_email("new@plaudit.example") == "E1013"
+    assert len(reads) == 2
+
+
+def test_a_forgotten_email_is_read_again(alias_table):
+    aliases, reads = alias_table
+    assert store_employees.employee_id_by_email("alice@plaudit.example") == "E1003"
+    aliases[keys.email_alias("alice@plaudit.example")] = {"employee_id": "E1020"}  # address reassigned
+    store_employees.forget_email("alice@plaudit.example")
+    assert store_employees.employee_id_by_email("alice@plaudit.example") == "E1020"
+    assert len(reads) == 2
+    store_employees.forget_email("nobody@plaudit.example")  # forgetting an unknown address is fine
 
 
 def test_roles_come_from_every_role_claim(directory):

@@ -59,3 +59,11 @@ def test_unknown_fields_are_refused():
         kudos(amount=5)
     with pytest.raises(ValidationError):
         GiveAddOn(points=5, note="x")
+
+
+@pytest.mark.parametrize("points", ["10", 10.0, 10.5, True])
+def test_points_must_be_integers_not_strings_floats_or_booleans(points):
+    with pytest.raises(ValidationError):
+        kudos(points=points)
+    with pytest.raises(ValidationError):
+        GiveAddOn(points=points)

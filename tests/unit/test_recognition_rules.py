@@ -158,7 +158,7 @@ def test_allowance_caps_the_total():
     assert raised.value.code == "insufficient_allowance"
     assert raised.value.details["needed"] == 31
     assert raised.value.details["remaining"] == 30
-    assert raised.value.details["resets_at"] == "2026-12-01T00:00:00+00:00"
+    assert raised.value.details["resets_at"] == "2026-12-01T00:00:00Z"
 
 
 def test_a_stale_period_means_a_fresh_allowance():
@@ -174,6 +174,19 @@ def test_allowance_follows_the_largest_role():
     manager = context(person("E1", roles=[Role.MANAGER]), wallet=Wallet("E1"))
     check_amounts({"E2": 100, "E3": 100}, manager)
     assert rule_code(check_amounts, {"E2": 100, "E3": 100, "E4": 1}, manager) == "insufficient_allowance"
+
+
+def test_allowance_changed_mid_period_applies_from_the_next_period():
+    # HR raised the employee allowance from 100 to 150 during November.
+    settings_ = org_settings(allowances={Role.EMPLOYEE: 150}).replacing(org_settings(), "2026-11")
+    first_in_november = context(person("E1"), wallet=Wallet("E1"), settings=settings_)
+    assert rule_code(check_amounts, {"E2": 100, "E3": 1}, first_in_november) == "insufficient_allowance"
+    rollover, _ = plan(first_in_november, {"E2": 100}).transactions
+    assert rollover.deltas()["emp:E1:allowance"] == 100
+    assert plan(first_in_november, {"E2": 100}).wallet_changes[0].granted == 100
+    in_december = context(person("E1"), wallet=Wallet("E1", 0, "2026-11", 0), settings=settings_, period=DEC)
+    check_amounts({"E2": 100, "E3": 50}, in_december)
+    assert plan(in_december, {"E2": 10}).wallet_changes[0].granted == 150
 
 
 def test_allowance_already_spent_this_period_is_not_refreshed():
@@ -226,14 +239,14 @@ def test_first_kudos_ever_grants_the_allowance_first():
     result = plan(context(person("E1"), wallet=wallet), {"E2": 30})
     rollover, kudos = result.transactions
     assert rollover.kind is TxnKind.ALLOWANCE_ROLLOVER
-    assert rollover.id == derived_id("txn", "rollover", "E1", "2026-11")
+    assert rollover.id == derived_id("txn", "rollover", "E1", "2026-11", "0")
     assert rollover.at == NOV.starts_at
-    assert rollover.ref == {"period": "2026-11"}
+    assert rollover.ref == {"employee_id": "E1", "period": "2026-11"}
     # Nothing to expire: only the grant.
     assert rollover.deltas() == {ORG_ALLOWANCE: -100, "emp:E1:allowance": 100}
     assert kudos.kind is TxnKind.KUDOS
     giver = result.wallet_changes[0]
-    assert giver == WalletChange("E1", 0, 70, "2026-11", resets_from=wallet)
+    assert giver == WalletChange("E1", 0, 70, "2026-11", resets_from=wallet, granted=100)
 
 
 def test_stale_period_expires_the_leftover_and_grants_a_fresh_allowance():
@@ -249,6 +262,7 @@ def test_stale_period_expires_the_leftover_and_grants_a_fresh_allowance():
     giver = result.wallet_changes[0]
     assert giver.allowance_delta == -35 + 100 - 40
     assert giver.resets_from == wallet
+    assert giver.granted == 100
     assert giver.period == "2026-11"
     # Applied to what was read, the change leaves exactly the fresh allowance minus the kudos.
     assert wallet.allowance_remaining + giver.allowance_delta == 60
@@ -267,6 +281,7 @@ def test_no_rollover_for_a_wallet_already_in_the_period():
     result = plan(context(person("E1"), wallet=Wallet("E1", 0, "2026-11", 100)), {"E2": 10})
     assert all(txn.kind is not TxnKind.ALLOWANCE_ROLLOVER for txn in result.transactions)
     assert all(change.resets_from is None for change in result.wallet_changes)
+    assert all(change.granted == 0 for change in result.wallet_changes)
 
 
 def test_rollover_with_spent_wallet_that_was_fully_used_only_grants():
@@ -325,6 +340,7 @@ def test_plan_is_balanced_and_its_wallet_changes_fold_the_postings(wallet, roles
     assert by_wallet["G"].allowance_delta == totals["emp:G:allowance"]
     assert by_wallet["G"].period == "2026-11"
     assert by_wallet["G"].resets_from == (wallet if stale else None)
+    assert by_wallet["G"].granted == (ctx.settings.allowance_for(giver) if stale else 0)
     # The store applies the change to what it read (a reset) or adds it to the same period's remainder.
     after = wallet.allowance_remaining + by_wallet["G"].allowance_delta
     assert after == available - sum(shares.values())

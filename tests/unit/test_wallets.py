@@ -25,7 +25,8 @@ def test_rollover_expires_the_rest_and_grants_the_new_allowance():
     txn = rollover(Wallet("E1", points=9, allowance_period="2026-10", allowance_remaining=40), NOV, 100)
     assert txn is not None
     assert txn.kind is TxnKind.ALLOWANCE_ROLLOVER
-    assert txn.id == derived_id("txn", "rollover", "E1", "2026-11")
+    assert txn.id == derived_id("txn", "rollover", "E1", "2026-11", "0")
+    assert txn.ref == {"employee_id": "E1", "period": "2026-11"}
     assert txn.at == NOV.starts_at
     assert txn.deltas() == {"emp:E1:allowance": 60, ORG_ALLOWANCE: -60}
     assert [p.amount for p in txn.postings] == [-40, 40, -100, 100]
@@ -46,3 +47,10 @@ def test_rollover_does_not_touch_points():
     txn = rollover(Wallet("E1", points=500), NOV, 100)
     assert txn is not None
     assert "emp:E1:points" not in txn.deltas()
+
+
+def test_granted_in_is_what_the_wallets_own_period_started_with():
+    wallet = Wallet("E1", allowance_period="2026-11", allowance_remaining=12, allowance_granted=150)
+    assert wallet.granted_in(NOV, 100) == 150
+    assert Wallet("E1", allowance_period="2026-10", allowance_granted=150).granted_in(NOV, 100) == 100
+    assert Wallet("E1").granted_in(NOV, 200) == 200

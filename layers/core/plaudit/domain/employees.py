@@ -3,9 +3,11 @@
 import re
 from datetime import date
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from plaudit.domain.model import Model
+from plaudit.domain.zones import TimeZone
 
 EMPLOYEE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
@@ -25,7 +27,7 @@ class EmployeeStatus(StrEnum):
     DEACTIVATED = "deactivated"
 
 
-class Employee(BaseModel):
+class Employee(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(pattern=EMPLOYEE_ID)
@@ -35,7 +37,7 @@ class Employee(BaseModel):
     manager_id: str | None = Field(default=None, pattern=EMPLOYEE_ID)
     department: str | None = Field(default=None, max_length=100)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
-    time_zone: str = "UTC"
+    time_zone: TimeZone = "UTC"
     start_date: date | None = None
     birthday: str | None = Field(default=None, description="Month-day, MM-DD (no year is stored)")
     status: EmployeeStatus = EmployeeStatus.ACTIVE
@@ -46,15 +48,6 @@ class Employee(BaseModel):
     @classmethod
     def _lower_email(cls, value: str) -> str:
         return value.lower()
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown IANA time zone {value!r}") from error
-        return value
 
     @field_validator("birthday")
     @classmethod

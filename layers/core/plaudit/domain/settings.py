@@ -2,11 +2,12 @@
 
 from decimal import Decimal
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from plaudit.domain.employees import Employee, Role
+from plaudit.domain.model import Model
+from plaudit.domain.zones import TimeZone
 
 VALUE_SLUG = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 
@@ -17,7 +18,7 @@ class PeriodKind(StrEnum):
     QUARTERLY = "quarterly"
 
 
-class CompanyValue(BaseModel):
+class CompanyValue(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slug: str = Field(pattern=VALUE_SLUG, description="What people type after #, e.g. teamwork")
@@ -25,10 +26,10 @@ class CompanyValue(BaseModel):
     description: str | None = Field(default=None, max_length=300)
 
 
-class OrgSettings(BaseModel):
+class OrgSettings(Model):
     model_config = ConfigDict(extra="forbid")
 
-    time_zone: str = Field(default="UTC", description="Zone in which allowance periods start and end")
+    time_zone: TimeZone = Field(default="UTC", description="Zone in which allowance periods start and end")
     allowance_period: PeriodKind = PeriodKind.MONTHLY
     allowances: dict[Role, int] = Field(
         default_factory=lambda: {Role.EMPLOYEE: 100, Role.MANAGER: 200},
@@ -45,15 +46,6 @@ class OrgSettings(BaseModel):
     recipient_cap_per_period: int = Field(
         default=200, ge=1, description="Most points one giver may send the same person in a period"
     )
-
-    @field_validator("time_zone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown IANA time zone {value!r}") from error
-        return value
 
     @field_validator("allowances")
     @classmethod

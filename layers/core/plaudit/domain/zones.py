@@ -1,0 +1,18 @@
+"""IANA time zone names, validated the same way everywhere."""
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator
+
+
+def known_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    # OSError: names too long for the file system, or a directory such as "America" before Python 3.13
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
+        raise ValueError(f"unknown IANA time zone {value[:64]!r}") from error
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(known_zone)]
