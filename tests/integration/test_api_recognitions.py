@@ -146,7 +146,7 @@ def test_kudos_to_one_recipient_moves_allowance_to_points_then_the_allowance_rol
     assert giver_lines[0]["ref"] == {"recognition_id": kudos["id"]}
     assert giver_lines[0]["at"] == "2026-11-16T09:30:00Z"
     assert giver_lines[1]["at"] == "2026-11-01T00:00:00Z"
-    assert giver_lines[1]["ref"] == {"period": "2026-11"}
+    assert giver_lines[1]["ref"] == {"employee_id": ALICE, "period": "2026-11"}
     receiver_lines = ledger(api, BOB)
     assert [(line["kind"], line["balance"], line["amount"]) for line in receiver_lines] == [
         ("kudos", "points", 30)
@@ -474,3 +474,26 @@ def test_a_forged_cursor_without_the_sort_key_is_invalid(api, org, clock):
     forged = cursor_for({"PK": {"S": "FEED#all"}})
     reply = api.call("GET", f"/v1/recognitions?cursor={forged}", as_employee=ALICE)
     assert_error(reply, 400, "invalid_cursor")
+
+
+def test_a_time_zone_change_that_moves_the_period_back_does_not_lock_givers_out(api, org, clock):
+    """Alice gives in November and in December (UTC); HR then moves the organisation to Los Angeles,
+    where it is still November: her next kudos rolls her allowance back to November, once."""
+    assert give(api, ALICE, [BOB], 10).status == 201  # November 16
+    clock.at = datetime.fromisoformat("2026-12-01T05:00:00+00:00")
+    assert give(api, ALICE, [BOB], 10).status == 201  # December (UTC), a fresh allowance
+    settings = api.call("GET", "/v1/settings", as_employee=HR).json
+    moved = api.call(
+        "PUT", "/v1/settings", as_employee=HR, body=settings | {"time_zone": "America/Los_Angeles"}
+    )
+    assert moved.status == 200, moved.body
+
+    again = give(api, ALICE, [BOB], 10)
+    assert again.status == 201, again.body
+    assert wallet(api, ALICE)["allowance"] == {
+        "period": "2026-11",
+        "total": 100,
+        "remaining": 90,
+        "resets_at": "2026-12-01T08:00:00Z",
+    }
+    assert_audit_clean()

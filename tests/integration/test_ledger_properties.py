@@ -7,13 +7,17 @@ against what the services report and what is stored:
 
 - `audit_ledger()` finds no breach, and no wallet goes negative;
 - each person's points equal what the services reported as given to them;
-- each giver's allowance (period, remaining) is what the model expects;
+- each giver's allowance (period, remaining, granted) is what the model expects, where a period's
+  allowance is the one in force when it began (HR's changes apply from the next period);
 - a roll-over transaction exists exactly for each (giver, period) in which they gave;
-- a refused request (PlauditError) or a replay writes nothing at all (the table is unchanged).
+- a refused request (PlauditError) or a replay writes nothing: DynamoDB accepts no write call.
+
+Deterministic (derandomized, no example database). PLAUDIT_PROPERTY_EXAMPLES=400 explores further locally.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -89,9 +93,10 @@ class AddOnOp:
 
 @dataclass(frozen=True)
 class AddOnReplay:
-    """Send an earlier add-on request again, exactly as it was (same key, or none)."""
+    """Send an earlier add-on request again (same key, or none); `changed` alters the body."""
 
     which: int
+    changed: bool
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,14 @@ class Jump:
 @dataclass(frozen=True)
 class Deactivate:
     employee_id: str
+
+
+@dataclass(frozen=True)
+class ChangeAllowances:
+    """HR sets new allowances (manager and HR admin alike); they apply from the next period."""
+
+    employee: int
+    manager: int
 
 
 points = st.one_of(st.integers(1, 40), st.integers(1, 40), st.integers(1, 250))
@@ -128,7 +141,7 @@ gives = st.builds(
 )
 replays = st.one_of(
     st.builds(Replay, which=st.integers(0, 20), changed=st.booleans()),
-    st.builds(AddOnReplay, which=st.integers(0, 20)),
+    st.builds(AddOnReplay, which=st.integers(0, 20), changed=st.booleans()),
 )
 add_ons = st.builds(AddOnOp, adder=people, which=st.integers(0, 20), points=points, keyed=st.booleans())
 jumps = st.one_of(
@@ -138,8 +151,11 @@ jumps = st.one_of(
     st.builds(Jump, how=st.just("periods"), amount=st.integers(1, 3)),
 )
 deactivations = st.builds(Deactivate, employee_id=st.sampled_from(STAFF))
-# Mostly kudos and add-ons; time passes now and then; a few replays and deactivations.
-_weighted = [*[gives] * 6, *[add_ons] * 4, replays, *[jumps] * 3, deactivations]
+allowance_changes = st.builds(
+    ChangeAllowances, employee=st.sampled_from([0, 50, 100, 150]), manager=st.sampled_from([100, 200, 300])
+)
+# Mostly kudos and add-ons; time passes now and then; a few replays, deactivations and HR changes.
+_weighted = [*[gives] * 6, *[add_ons] * 4, replays, *[jumps] * 3, deactivations, allowance_changes]
 operations = st.sampled_from(range(len(_weighted))).flatmap(lambda index: _weighted[index])
 
 
@@ -152,20 +168,21 @@ class GivenKudos:
     giver: str
     recipients: tuple[str, ...]
     visibility: Visibility
-    adders: dict[str, tuple[str | None, int, int]] = field(
-        default_factory=dict
-    )  # adder -> (key, points, total)
+    # adder -> (idempotency key, points each, points in total)
+    adders: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
 
 
 @dataclass
 class Model:
     settings: OrgSettings
     people: dict[str, Employee]
+    # (when HR set them, allowances by role), oldest first; the seed's apply from the beginning of time
+    allowance_changes: list[tuple[datetime | None, dict[Role, int]]] = field(default_factory=list)
     points: dict[str, int] = field(default_factory=dict)
-    allowance: dict[str, tuple[str, int]] = field(default_factory=dict)  # giver -> (period, remaining)
-    caps: dict[tuple[str, str], tuple[str, int]] = field(
-        default_factory=dict
-    )  # (giver, rid) -> (period, given)
+    # giver -> (period, remaining, granted at the period's start)
+    allowance: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # (giver, recipient) -> (period, points given in it)
+    caps: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     rollovers: set[tuple[str, str]] = field(default_factory=set)  # (giver, period)
     kudos: list[GivenKudos] = field(default_factory=list)
     keyed: list[tuple[str, GiveKudos, str]] = field(default_factory=list)  # (giver, command, key)
@@ -176,21 +193,24 @@ class Model:
     def period(self, at: datetime) -> Period:
         return period_at(at, self.settings.allowance_period, self.settings.time_zone)
 
-    def fresh_allowance(self, employee: Employee) -> int:
-        return max(self.settings.allowances.get(role, 0) for role in employee.roles)
+    def fresh_allowance(self, employee: Employee, period: Period) -> int:
+        """The allowances in force when the period began; the largest of the person's roles'."""
+        table = next(t for at, t in reversed(self.allowance_changes) if at is None or at < period.starts_at)
+        return max(table.get(role, 0) for role in employee.roles)
 
     def amounts(self, giver: str, shares: dict[str, int], at: datetime) -> str | dict[str, int]:
         """Expected outcome of the amount rules: an error code or the shares."""
         s = self.settings
         if any(not s.min_points_per_kudos <= share <= s.max_points_per_kudos for share in shares.values()):
             return "points_out_of_range"
-        period = self.period(at).id
+        period = self.period(at)
         for rid, share in shares.items():
             cap_period, given_already = self.caps.get((giver, rid), (None, 0))
-            if (given_already if cap_period == period else 0) + share > s.recipient_cap_per_period:
+            if (given_already if cap_period == period.id else 0) + share > s.recipient_cap_per_period:
                 return "recipient_cap_exceeded"
-        held_period, remaining = self.allowance.get(giver, (None, 0))
-        available = remaining if held_period == period else self.fresh_allowance(self.people[giver])
+        held_period, remaining, _ = self.allowance.get(giver, (None, 0, 0))
+        fresh = self.fresh_allowance(self.people[giver], period)
+        available = remaining if held_period == period.id else fresh
         if sum(shares.values()) > available:
             return "insufficient_allowance"
         return shares
@@ -231,8 +251,10 @@ class Model:
         if target.visibility is Visibility.PRIVATE and adder not in (target.giver, *target.recipients):
             return "recognition_not_found"
         if adder in target.adders:
-            replayed = key is not None and target.adders[adder][:2] == (key, command.points)
-            return "replay" if replayed else "already_added_on"
+            stored_key, stored_points, _ = target.adders[adder]
+            if key is None or key != stored_key:
+                return "already_added_on"
+            return "replay" if command.points == stored_points else "idempotency_key_reused"
         if problem := self.giver_problem(adder):
             return problem
         if adder == target.giver:
@@ -246,15 +268,15 @@ class Model:
 
     def record(self, giver: str, shares: dict[str, int], at: datetime) -> None:
         """A successful kudos or add-on: move allowance, caps and points as the rules say."""
-        period = self.period(at).id
-        held_period, remaining = self.allowance.get(giver, (None, 0))
-        if held_period != period:
-            self.rollovers.add((giver, period))
-            remaining = self.fresh_allowance(self.people[giver])
-        self.allowance[giver] = (period, remaining - sum(shares.values()))
+        period = self.period(at)
+        held_period, remaining, granted = self.allowance.get(giver, (None, 0, 0))
+        if held_period != period.id:
+            self.rollovers.add((giver, period.id))
+            remaining = granted = self.fresh_allowance(self.people[giver], period)
+        self.allowance[giver] = (period.id, remaining - sum(shares.values()), granted)
         for rid, share in shares.items():
             cap_period, given_already = self.caps.get((giver, rid), (None, 0))
-            self.caps[(giver, rid)] = (period, (given_already if cap_period == period else 0) + share)
+            self.caps[(giver, rid)] = (period.id, (given_already if cap_period == period.id else 0) + share)
             self.points[rid] = self.points.get(rid, 0) + share
 
 
@@ -263,12 +285,10 @@ class Model:
 _seeded_items: list[dict[str, Any]] = []  # the demo organisation as stored, raw, captured once
 
 
-def table_items(aws: Any, table: str, projection: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Every item of the table (or the projected attributes of each), decoded and in key order."""
+def table_items(aws: Any, table: str) -> list[dict[str, Any]]:
+    """Every item of the table, decoded and in key order."""
     items: list[dict[str, Any]] = []
-    for page in aws.get_paginator("scan").paginate(
-        TableName=table, ConsistentRead=True, **(projection or {})
-    ):
+    for page in aws.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
         items += [from_item(raw) for raw in page["Items"]]
     return sorted(items, key=lambda item: (item["PK"], item["SK"]))
 
@@ -299,16 +319,15 @@ def fresh_org(aws: Any, template: Any, clock: Any, kind: PeriodKind, zone: str, 
             pending: dict[str, Any] = {spec.name: batch}
             while pending:
                 pending = aws.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    clock.at = start
     org_settings = DEMO_SETTINGS.model_copy(update={"allowance_period": kind, "time_zone": zone})
     replace_settings(ADMIN, org_settings)
-    clock.at = start
     snap = snapshots.load(employees=[*STAFF, BOT_ID])
     people = {eid: person for eid in [*STAFF, BOT_ID] if (person := snap.employee(eid)) is not None}
     assert len(people) == len(STAFF) + 1
-    assert not any(
-        item.get("type") in ("wallet", "txn", "ledger_line") for item in table_items(aws, spec.name)
+    return Model(
+        settings=org_settings, people=people, allowance_changes=[(None, dict(org_settings.allowances))]
     )
-    return Model(settings=org_settings, people=people)
 
 
 def outcome_of(call) -> tuple[str, Any]:
@@ -328,17 +347,20 @@ def check_ledger(model: Model) -> None:
         assert wallet.points >= 0, wallet
         assert wallet.allowance_remaining >= 0, wallet
         assert wallet.points == model.points.get(employee_id, 0), (wallet, model.points)
-        held = model.allowance.get(employee_id, (None, 0))
-        assert (wallet.allowance_period, wallet.allowance_remaining) == held, (wallet, held)
-    assert sum(model.points.values()) == sum(report_points for report_points in model.reported)
+        held = model.allowance.get(employee_id, (None, 0, 0))
+        stored = (wallet.allowance_period, wallet.allowance_remaining, wallet.allowance_granted)
+        assert stored == held, (wallet, held)
+    assert sum(model.points.values()) == sum(model.reported)
 
 
 def check_records(model: Model, items: list[dict[str, Any]]) -> None:
     """At the end: a roll-over exactly per (giver, period) they gave in; exactly the kudos given."""
-    rollovers = {
-        item["id"] for item in items if item.get("type") == "txn" and item["kind"] == "allowance_rollover"
-    }
-    assert rollovers == {derived_id("txn", "rollover", eid, period) for eid, period in model.rollovers}
+    rollovers = [
+        (item["ref"]["employee_id"], item["ref"]["period"])
+        for item in items
+        if item.get("type") == "txn" and item["kind"] == "allowance_rollover"
+    ]
+    assert sorted(rollovers) == sorted(model.rollovers)  # each (giver, period) once
     kudos = {item["id"] for item in items if item.get("type") == "recognition"}
     assert kudos == {given.id for given in model.kudos}
     add_ons = {(item["recognition_id"], item["adder_id"]) for item in items if item.get("type") == "add_on"}
@@ -349,7 +371,7 @@ def check_records(model: Model, items: list[dict[str, Any]]) -> None:
 
 
 @settings(
-    max_examples=int(__import__("os").environ.get("PROP_N", "25")),
+    max_examples=int(os.environ.get("PLAUDIT_PROPERTY_EXAMPLES", "25")),
     deadline=None,
     derandomize=True,
     database=None,
@@ -369,11 +391,26 @@ def check_records(model: Model, items: list[dict[str, Any]]) -> None:
         Replay(which=0, changed=False),
         Give("E1003", ("E1004",), 100, SplitMode.EACH, Visibility.PRIVATE, (), keyed=False),
         Give("E1003", ("E1005",), 1, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
-        AddOnReplay(which=0),
+        AddOnReplay(which=0, changed=False),
+        AddOnReplay(which=0, changed=True),
         Replay(which=0, changed=True),
         Deactivate("E1005"),
         AddOnOp("E1007", which=0, points=5, keyed=False),
         AddOnOp("E1008", which=1, points=5, keyed=False),
+    ],
+)
+@example(  # allowances changed mid-period: the period keeps its own, the next one gets the new ones
+    org_clock=ORG_CLOCKS[0],
+    start=STARTS[0],
+    ops=[
+        ChangeAllowances(employee=150, manager=100),
+        Give("E1003", ("E1004",), 100, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
+        Give("E1003", ("E1005",), 1, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
+        Give("E1002", ("E1003", "E1004"), 100, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
+        Jump("periods", 1),
+        Give("E1003", ("E1005", "E1006"), 75, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
+        Give("E1002", ("E1007", "E1008"), 75, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
+        Give("E1002", ("E1009",), 1, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
     ],
 )
 @example(  # split remainders, the per-recipient cap, and its reset in the next (weekly, UTC+14) period
@@ -399,9 +436,9 @@ def test_random_operations_keep_the_ledger_true(aws, clock, org, template, org_c
 
     writes: list[str] = []  # every write call that DynamoDB accepted, as the services' client saw it
 
-    def count_write(model: Any, http_response: Any, **_: Any) -> None:
-        if model.name in WRITE_CALLS and http_response.status_code == 200:
-            writes.append(model.name)
+    def count_write(**call: Any) -> None:  # botocore's after-call event: model, http_response, ...
+        if call["model"].name in WRITE_CALLS and call["http_response"].status_code == 200:
+            writes.append(call["model"].name)
 
     aws.meta.events.register("after-call.dynamodb", count_write)
     try:
@@ -413,6 +450,9 @@ def test_random_operations_keep_the_ledger_true(aws, clock, org, template, org_c
                 may_write = False
             elif isinstance(op, Deactivate):
                 deactivate(model, op.employee_id)
+                may_write = True
+            elif isinstance(op, ChangeAllowances):
+                change_allowances(model, clock, op)
                 may_write = True
             elif isinstance(op, Give | Replay):
                 may_write = run_give(model, clock, op, step)
@@ -490,6 +530,8 @@ def run_add_on(model: Model, clock: Any, op: AddOnOp | AddOnReplay, step: int) -
         model.add_on_requests.append((adder, target, command, key))
     elif model.add_on_requests:
         adder, target, command, key = model.add_on_requests[op.which % len(model.add_on_requests)]
+        if op.changed:
+            command = command.model_copy(update={"points": command.points + 1})
     else:
         return False
     expected = model.expect_add_on(adder, target, command, key, clock.at)
@@ -530,6 +572,13 @@ def deactivate(model: Model, employee_id: str) -> None:
     put_employee(ADMIN, employee_id, fields)
     model.people[employee_id] = person.model_copy(update={"status": EmployeeStatus.DEACTIVATED})
     event("deactivate")
+
+
+def change_allowances(model: Model, clock: Any, op: ChangeAllowances) -> None:
+    table = {Role.EMPLOYEE: op.employee, Role.MANAGER: op.manager, Role.HR_ADMIN: op.manager}
+    replace_settings(ADMIN, model.settings.model_copy(update={"allowances": table}))
+    model.allowance_changes.append((clock.at, table))
+    event("change allowances")
 
 
 def jump(model: Model, clock: Any, op: Jump) -> None:

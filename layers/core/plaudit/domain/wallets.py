@@ -14,6 +14,7 @@ class Wallet:
     allowance_period: str | None = None  # the period `allowance_remaining` belongs to
     allowance_remaining: int = 0
     allowance_granted: int = 0  # what `allowance_period` started with
+    version: int = 0  # bumped by every write of the wallet
 
     def allowance_in(self, period: Period, fresh_allowance: int) -> int:
         """What the person may still give in `period`: a stale period means a fresh allowance."""
@@ -27,7 +28,9 @@ class Wallet:
 def rollover(wallet: Wallet, period: Period, fresh_allowance: int) -> Transaction | None:
     """The ledger transaction that expires last period's allowance and grants this one's, if due.
 
-    Its id is derived from (employee, period), so a period is granted at most once.
+    The wallet update that goes with it is conditional on the state read, so one state rolls over once;
+    the id includes the wallet's version, so it never repeats, even if a time-zone change moves the
+    current period backwards.
     """
     if wallet.allowance_period == period.id:
         return None
@@ -46,9 +49,9 @@ def rollover(wallet: Wallet, period: Period, fresh_allowance: int) -> Transactio
     if not postings:
         return None
     return Transaction(
-        id=derived_id("txn", "rollover", wallet.employee_id, period.id),
+        id=derived_id("txn", "rollover", wallet.employee_id, period.id, str(wallet.version)),
         kind=TxnKind.ALLOWANCE_ROLLOVER,
         at=period.starts_at,
         postings=tuple(postings),
-        ref={"period": period.id},
+        ref={"employee_id": wallet.employee_id, "period": period.id},
     )

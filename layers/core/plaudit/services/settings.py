@@ -16,7 +16,11 @@ def get_settings(caller: Caller) -> OrgSettings:
 
 
 def replace_settings(caller: Caller, settings: OrgSettings) -> OrgSettings:
-    """Allowance changes apply from the next period; everything else at once."""
+    """Allowance amounts changed mid-period apply from the next period; everything else at once.
+
+    Changing `allowance_period` or `time_zone` starts the period those define right away, so each
+    person's next kudos rolls their allowance over into it.
+    """
     snap = snapshots.load(employees=[caller.employee_id], settings=True)
     require_role(snap.identify(caller), Role.HR_ADMIN)
     if snap.settings_stored():  # the very first settings apply at once

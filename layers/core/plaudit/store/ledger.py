@@ -3,13 +3,12 @@
 from datetime import datetime
 from typing import Any
 
-from plaudit.domain.audit import JournalEntry
-from plaudit.domain.ledger import Posting, Transaction, parse_employee_account
+from plaudit.domain.ledger import Transaction, parse_employee_account
 from plaudit.domain.recognition import WalletChange
 from plaudit.domain.wallets import Wallet
 from plaudit.store import keys
-from plaudit.store.client import dynamodb, table_name
-from plaudit.store.codec import from_item, to_attr
+from plaudit.store.client import table_name
+from plaudit.store.codec import to_attr
 from plaudit.store.reads import Page, query_page
 from plaudit.store.transact import Write, put_new
 
@@ -23,6 +22,7 @@ def wallet_from(item: dict[str, Any] | None, employee_id: str) -> Wallet:
         allowance_period=item.get("allowance_period"),
         allowance_remaining=item.get("allowance_remaining", 0),
         allowance_granted=item.get("allowance_granted", 0),
+        version=item.get("version", 0),
     )
 
 
@@ -66,9 +66,9 @@ def transaction_writes(txn: Transaction) -> list[Write]:
 def wallet_write(change: WalletChange, now: datetime) -> Write:
     """A conditional update: no balance may go below zero, and a rollover must replace what was read."""
     sets = ["#type = :type", "employee_id = :eid", "updated_at = :now"]
-    adds: list[str] = []
+    adds: list[str] = ["version :one"]
     conditions: list[str] = []
-    values: dict[str, Any] = {":type": "wallet", ":eid": change.employee_id, ":now": keys.iso(now)}
+    values: dict[str, Any] = {":type": "wallet", ":eid": change.employee_id, ":now": keys.iso(now), ":one": 1}
     if change.points_delta:
         adds.append("points :pd")
         values[":pd"] = change.points_delta
@@ -95,7 +95,7 @@ def wallet_write(change: WalletChange, now: datetime) -> Write:
         if change.allowance_delta < 0:
             conditions.append("allowance_remaining >= :aneed")
             values[":aneed"] = -change.allowance_delta
-    expression = "SET " + ", ".join(sets) + (" ADD " + ", ".join(adds) if adds else "")
+    expression = "SET " + ", ".join(sets) + " ADD " + ", ".join(adds)
     update: dict[str, Any] = {
         "TableName": table_name(),
         "Key": keys.as_attrs(keys.wallet(change.employee_id)),
@@ -116,34 +116,3 @@ def ledger_page(employee_id: str, *, limit: int, cursor: str | None) -> Page:
         cursor=cursor,
         newest_first=True,
     )
-
-
-def scan_ledger() -> tuple[list[JournalEntry], dict[str, Wallet], list[dict[str, Any]]]:
-    """Every journal entry, wallet and ledger line in the table (for the audit: reads everything)."""
-    entries: list[JournalEntry] = []
-    wallets: dict[str, Wallet] = {}
-    lines: list[dict[str, Any]] = []
-    paginator = dynamodb().get_paginator("scan")
-    pages = paginator.paginate(
-        TableName=table_name(),
-        FilterExpression="#type IN (:txn, :wallet, :line)",
-        ExpressionAttributeNames={"#type": "type"},
-        ExpressionAttributeValues={
-            ":txn": {"S": "txn"},
-            ":wallet": {"S": "wallet"},
-            ":line": {"S": "ledger_line"},
-        },
-    )
-    for page in pages:
-        for raw in page["Items"]:
-            item = from_item(raw)
-            if item["type"] == "txn":
-                postings = tuple(
-                    Posting(p["account"], p["amount"], p.get("memo", "")) for p in item["postings"]
-                )
-                entries.append(JournalEntry(item["id"], postings))
-            elif item["type"] == "wallet":
-                wallets[item["employee_id"]] = wallet_from(item, item["employee_id"])
-            else:
-                lines.append(item)
-    return entries, wallets, lines
