@@ -1,5 +1,9 @@
 """Stream consumer: projects new kudos from the domain table into the feed index."""
 
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -9,6 +13,8 @@ from plaudit.services.projections import project_record
 logger = Logger()
 tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+gc.freeze()  # keep them out of every later collection
+gc.enable()
 
 
 @tracer.capture_method

@@ -179,6 +179,17 @@ def test_sam_build_python313_arm64(tmp_path: Path, template: dict[str, Any]) -> 
     )
     assert proc.returncode == 0, f"sam build failed:\n{proc.stdout}\n{proc.stderr}"
     assert (build_dir / "template.yaml").is_file()
+    # what `make build` does next: ship python3.13 bytecode (Lambda cannot write it at run time)
+    compiled = subprocess.run(
+        ["make", "--no-print-directory", "compile-build", f"BUILD_DIR={build_dir}"],
+        cwd=TEMPLATE.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
 
     problems: list[str] = []
     for name in resources_of(template, "AWS::Serverless::LayerVersion"):
@@ -193,6 +204,8 @@ def test_sam_build_python313_arm64(tmp_path: Path, template: dict[str, Any]) -> 
         # botocore arrives with the tracer extra; boto3 must then come from the layer too, as a matched pair.
         if (site / "botocore").exists() and not (site / "boto3").exists():
             problems.append(f"layer {name}: botocore is bundled without a matching boto3")
+        if not list(site.glob("plaudit/__pycache__/*.cpython-313.pyc")):
+            problems.append(f"layer {name}: no python3.13 bytecode for plaudit (make compile-build)")
     for name in resources_of(template, "AWS::Serverless::Function"):
         code_uri = function_props(template, name).get("CodeUri")
         if not (build_dir / name / "app.py").is_file():

@@ -3,9 +3,10 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from plaudit.domain.employees import Employee
+from plaudit.domain.model import Model
 from plaudit.domain.recognition import Recognition
 from plaudit.services.wallets import LedgerLine
 
@@ -13,16 +14,16 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
 
 
-class RecognitionPage(BaseModel):
+class RecognitionPage(Model):
     items: list[Recognition]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
 
 
-class EmployeePage(BaseModel):
+class EmployeePage(Model):
     items: list[Employee]
     next_cursor: str | None
 
 
-class LedgerPage(BaseModel):
+class LedgerPage(Model):
     items: list[LedgerLine]
     next_cursor: str | None

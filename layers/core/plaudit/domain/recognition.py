@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from plaudit.domain.employees import Employee
 from plaudit.domain.errors import Forbidden, RuleViolation
@@ -17,6 +17,7 @@ from plaudit.domain.ledger import (
     employee_account,
     parse_employee_account,
 )
+from plaudit.domain.model import Model
 from plaudit.domain.periods import Period
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.wallets import Wallet, rollover
@@ -36,7 +37,7 @@ class Visibility(StrEnum):
     PRIVATE = "private"
 
 
-class Kudos(BaseModel):
+class Kudos(Model):
     """A kudos as given: none of this changes afterwards."""
 
     id: str
@@ -65,7 +66,7 @@ class Recognition(Kudos):
     add_on_count: int = 0
 
 
-class AddOn(BaseModel):
+class AddOn(Model):
     recognition_id: str
     adder_id: str
     shares: dict[str, int]

@@ -1,7 +1,7 @@
 """Prove the ledger: reads every journal entry, ledger line and wallet."""
 
 from plaudit.domain.audit import AuditReport, audit
-from plaudit.store.ledger import scan_ledger
+from plaudit.store.audit import scan_ledger
 
 
 def audit_ledger() -> AuditReport:

@@ -1,10 +1,11 @@
 """The employee directory: HR and HRIS integrations keep it true, everyone can look people up."""
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from plaudit.domain.access import HRIS_SCOPE, Caller, can_see_employee_private, require_role
 from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.model import Model
 from plaudit.store import snapshots
 from plaudit.store.employees import employee_from, list_employees, save_employee
 from plaudit.store.transact import WriteRefused
@@ -20,7 +21,7 @@ class EmployeeFields(Employee):
     roles: list[Role] | None = None  # type: ignore[assignment]
 
 
-class EmployeeCard(BaseModel):
+class EmployeeCard(Model):
     """What any colleague may see."""
 
     id: str

@@ -5,13 +5,14 @@ import time
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.ledger import TxnKind
+from plaudit.domain.model import Model
 from plaudit.domain.periods import period_at
 from plaudit.domain.recognition import (
     MAX_MESSAGE,
@@ -53,7 +54,7 @@ EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID)]
 ValueSlug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True)]
 
 
-class GiveKudos(BaseModel):
+class GiveKudos(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     recipient_ids: list[EmployeeId] = Field(min_length=1, max_length=MAX_RECIPIENTS)
@@ -83,7 +84,7 @@ class GiveKudos(BaseModel):
         return cleaned
 
 
-class GiveAddOn(BaseModel):
+class GiveAddOn(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     points: int = Field(

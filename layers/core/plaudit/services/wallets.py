@@ -3,36 +3,35 @@
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
-
 from plaudit.domain.access import Caller, require_wallet_access
 from plaudit.domain.errors import NotFound
+from plaudit.domain.model import Model
 from plaudit.domain.periods import period_at
 from plaudit.services.runtime import now
 from plaudit.store import snapshots
 from plaudit.store.ledger import ledger_page
 
 
-class Allowance(BaseModel):
+class Allowance(Model):
     period: str
     total: int
     remaining: int
     resets_at: datetime
 
 
-class CashValue(BaseModel):
+class CashValue(Model):
     amount: Decimal
     currency: str
 
 
-class WalletView(BaseModel):
+class WalletView(Model):
     employee_id: str
     allowance: Allowance
     points: int
     points_value: CashValue
 
 
-class LedgerLine(BaseModel):
+class LedgerLine(Model):
     at: datetime
     txn_id: str
     kind: str
