@@ -22,6 +22,7 @@ from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.jwt_local import go_format
 from plaudit_dev.routes import Router
 from plaudit_dev.seed import DEMO_HR_ADMIN, seed_demo
+from plaudit_dev.streams import StreamCursor
 from plaudit_dev.template import FunctionSpec, Template, load_template
 
 DOMAIN_TABLE = "DomainTable"
@@ -125,10 +126,15 @@ class Api:
     client: Any
     router: Router = field(init=False)
     _modules: dict[str, Any] = field(default_factory=dict)
-    _shard_positions: dict[str, str] = field(default_factory=dict)
+    _cursors: list[StreamCursor] = field(init=False)
 
     def __post_init__(self) -> None:
         self.router = Router(self.template.routes)
+        streams = boto3.client("dynamodbstreams", region_name="us-east-1")
+        self._cursors = [
+            StreamCursor(source, self.template.tables[source.table_id].name, self.client, streams)
+            for source in self.template.stream_sources
+        ]
 
     def call(
         self,
@@ -165,30 +171,12 @@ class Api:
         return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
 
     def drain_streams(self) -> None:
-        """Deliver new stream records of the domain table to its consumers (the projection)."""
-        for source in self.template.stream_sources:
-            table = self.template.tables[source.table_id].name
-            arn = self.client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
-            streams = boto3.client("dynamodbstreams", region_name="us-east-1")
-            for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-                shard_id = shard["ShardId"]
-                position = self._shard_positions.get(shard_id)
-                iterator = streams.get_shard_iterator(
-                    StreamArn=arn,
-                    ShardId=shard_id,
-                    **(
-                        {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": position}
-                        if position
-                        else {"ShardIteratorType": "TRIM_HORIZON"}
-                    ),
-                )["ShardIterator"]
-                records = streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
-                if not records:
-                    continue
-                self._shard_positions[shard_id] = records[-1]["dynamodb"]["SequenceNumber"]
-                event = {"Records": [{**record, "eventSourceARN": arn} for record in records]}
-                handler = self._module(self.template.functions[source.function_id]).lambda_handler
-                result = handler(json.loads(json.dumps(event, default=str)), LambdaContext())
+        """Deliver new stream records to their consumers (the projection), filtered as the template says."""
+        for cursor in self._cursors:
+            _, records = cursor.read()
+            if records:
+                handler = self._module(self.template.functions[cursor.source.function_id]).lambda_handler
+                result = handler({"Records": records}, LambdaContext())
                 assert not result.get("batchItemFailures"), result
 
     def _module(self, spec: FunctionSpec) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from typing import Any
 
 REGION = "us-east-1"
@@ -30,3 +33,20 @@ def client(service: str, endpoint_url: str) -> Any:
         aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
     )
+
+
+@contextlib.contextmanager
+def environ(values: dict[str, str], unset: tuple[str, ...] = ()) -> Iterator[None]:
+    """Set `values` (and remove `unset`) in os.environ for the block, then put everything back."""
+    saved = {name: os.environ.get(name) for name in [*values, *unset]}
+    os.environ.update(values)
+    for name in unset:
+        os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

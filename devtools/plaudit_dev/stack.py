@@ -13,7 +13,7 @@ from pathlib import Path
 
 from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
-from plaudit_dev.local_aws import sdk_env
+from plaudit_dev.local_aws import environ, sdk_env
 from plaudit_dev.moto_server import MotoServer, create_tables
 from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.server import ApiServer
@@ -55,7 +55,7 @@ class LocalStack:
         invoker.warm()
         pump = StreamPump(self.template, invoker, moto.endpoint_url)
         if seed is not None:
-            with _environ({**self.template.global_environment, **sdk_env(moto.endpoint_url)}):
+            with environ({**self.template.global_environment, **sdk_env(moto.endpoint_url)}):
                 seed()
             pump.drain()
         self._server = server = ApiServer(self.template, invoker, pump, self._port).start()
@@ -140,17 +140,3 @@ def _stop_signals(stopping: threading.Event) -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-
-
-@contextlib.contextmanager
-def _environ(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value

@@ -33,10 +33,10 @@ class StreamPump:
 
     def __init__(self, template: Template, invoker: Invoker, aws_endpoint_url: str) -> None:
         self._invoker = invoker
-        self._dynamodb = client("dynamodb", aws_endpoint_url)
-        self._streams = client("dynamodbstreams", aws_endpoint_url)
+        dynamodb, streams = client("dynamodb", aws_endpoint_url), client("dynamodbstreams", aws_endpoint_url)
         self._consumers = [
-            _Consumer(source, template.tables[source.table_id].name) for source in template.stream_sources
+            _Consumer(StreamCursor(source, template.tables[source.table_id].name, dynamodb, streams))
+            for source in template.stream_sources
         ]
 
     def drain(self) -> int:
@@ -56,43 +56,11 @@ class StreamPump:
 
     def _drain(self, consumer: _Consumer) -> tuple[int, int]:
         with consumer.lock:
-            table = self._dynamodb.describe_table(TableName=consumer.table_name)["Table"]
-            stream_arn = table.get("LatestStreamArn")
-            if not stream_arn:
-                return 0, 0
-            description = self._streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]
-            read = delivered = 0
-            for shard in description["Shards"]:
-                position_key = (stream_arn, shard["ShardId"])
-                records = self._read(stream_arn, shard["ShardId"], consumer.positions.get(position_key))
-                if not records:
-                    continue
-                accepted = [record for record in records if consumer.accepts(record)]
-                size = consumer.source.batch_size
-                for start in range(0, len(accepted), size):
-                    self._deliver(consumer.source, accepted[start : start + size])
-                consumer.positions[position_key] = records[-1]["dynamodb"]["SequenceNumber"]
-                read += len(records)
-                delivered += len(accepted)
-            return read, delivered
-
-    def _read(self, stream_arn: str, shard_id: str, after: str | None) -> list[dict[str, Any]]:
-        """Every record of the shard after sequence number `after` (from the start when None)."""
-        position = (
-            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
-            if after
-            else {"ShardIteratorType": "TRIM_HORIZON"}
-        )
-        iterator = self._streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard_id, **position)
-        next_iterator = iterator["ShardIterator"]
-        records: list[dict[str, Any]] = []
-        while next_iterator:
-            page = self._streams.get_records(ShardIterator=next_iterator, Limit=1000)
-            if not page["Records"]:
-                break
-            records += [lambda_record(record, stream_arn) for record in page["Records"]]
-            next_iterator = page.get("NextShardIterator")
-        return records
+            read, accepted = consumer.cursor.read()
+            size = consumer.cursor.source.batch_size
+            for start in range(0, len(accepted), size):
+                self._deliver(consumer.cursor.source, accepted[start : start + size])
+            return read, len(accepted)
 
     def _deliver(self, source: StreamSource, batch: list[dict[str, Any]]) -> None:
         retries = LOCAL_RETRY_LIMIT if source.max_retries is None else source.max_retries
@@ -136,13 +104,57 @@ class StreamPump:
 
 
 class _Consumer:
-    def __init__(self, source: StreamSource, table_name: str) -> None:
-        self.source = source
-        self.table_name = table_name
+    def __init__(self, cursor: StreamCursor) -> None:
+        self.cursor = cursor
         self.lock = threading.Lock()
-        self.positions: dict[tuple[str, str], str] = {}  # (stream ARN, shard id) -> last sequence number read
 
-    def accepts(self, record: dict[str, Any]) -> bool:
+
+class StreamCursor:
+    """Reads one table's stream onwards from where it last stopped, as an event source mapping does:
+    records shaped as Lambda delivers them, and those the mapping's FilterCriteria accept."""
+
+    def __init__(self, source: StreamSource, table_name: str, dynamodb: Any, streams: Any) -> None:
+        self.source = source
+        self._table_name = table_name
+        self._dynamodb = dynamodb
+        self._streams = streams
+        self._positions: dict[
+            tuple[str, str], str
+        ] = {}  # (stream ARN, shard id) -> last sequence number read
+
+    def read(self) -> tuple[int, list[dict[str, Any]]]:
+        """(how many new records there were, the new records the filters accept), oldest first."""
+        stream_arn = self._dynamodb.describe_table(TableName=self._table_name)["Table"].get("LatestStreamArn")
+        if not stream_arn:
+            return 0, []
+        records: list[dict[str, Any]] = []
+        for shard in self._streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]:
+            position_key = (stream_arn, shard["ShardId"])
+            shard_records = self._read_shard(stream_arn, shard["ShardId"], self._positions.get(position_key))
+            if shard_records:
+                self._positions[position_key] = shard_records[-1]["dynamodb"]["SequenceNumber"]
+                records += shard_records
+        return len(records), [record for record in records if self._accepts(record)]
+
+    def _read_shard(self, stream_arn: str, shard_id: str, after: str | None) -> list[dict[str, Any]]:
+        """Every record of the shard after sequence number `after` (from the start when None)."""
+        position = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+            if after
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        iterator = self._streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard_id, **position)
+        next_iterator = iterator["ShardIterator"]
+        records: list[dict[str, Any]] = []
+        while next_iterator:
+            page = self._streams.get_records(ShardIterator=next_iterator, Limit=1000)
+            if not page["Records"]:
+                break
+            records += [lambda_record(record, stream_arn) for record in page["Records"]]
+            next_iterator = page.get("NextShardIterator")
+        return records
+
+    def _accepts(self, record: dict[str, Any]) -> bool:
         patterns = self.source.filter_patterns
         return not patterns or any(matches(pattern, record) for pattern in patterns)
 

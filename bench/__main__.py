@@ -1,0 +1,106 @@
+"""`python -m bench`: run the three benchmarks, print the report, write docs/performance.md.
+
+Exit status 1 when a round-trip budget is exceeded (counts are deterministic); wall-clock figures are
+never a reason to fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bench import org
+from bench.coldstart import Variant, measure_cold_starts
+from bench.events import EventFactory, claims_for
+from bench.machine import describe, load_average
+from bench.moto_host import REPO_ROOT, MotoHost
+from bench.overhead import OverheadCase, measure_overhead
+from bench.report import Report, budget_failures, render
+from bench.roundtrips import measure_round_trips
+from bench.sandbox import open_sandbox
+from plaudit_dev.template import load_template
+
+DEFAULT_OUTPUT = REPO_ROOT / "docs" / "performance.md"
+
+
+def _progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=7, help="cold-start processes per variant (7)")
+    parser.add_argument("--requests", type=int, default=50, help="warm requests per kind (50)")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per kind (5)")
+    parser.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, help="report file (docs/performance.md)"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print the report only")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    machine = describe()
+    template = load_template()
+
+    _progress("1/3 DynamoDB round trips (in-process moto)")
+    counts, projection_event = measure_round_trips(template)
+
+    events = EventFactory(template)
+    giver = claims_for("sub", org.GIVER, org.EMAILS[org.GIVER])
+    kudos_1 = events.http("POST", "/v1/recognitions", giver, org.kudos_body([org.RECIPIENT]))
+    kudos_20 = events.http("POST", "/v1/recognitions", giver, org.kudos_body(org.RECIPIENTS_20))
+    wallet = events.http("GET", f"/v1/employees/{org.GIVER}/wallet", giver)
+    person = events.http("GET", f"/v1/employees/{org.RECIPIENT}", giver)
+    projections = template.stream_sources[0].function_id
+    variants = [
+        Variant("baseline: import boto3, create a DynamoDB client", kudos_1.function_id, None),
+        Variant("recognition: give kudos", kudos_1.function_id, kudos_1.event),
+        Variant("directory: get an employee", person.function_id, person.event),
+        Variant("projections: project a kudos", projections, projection_event),
+        Variant("recognition, tracing on", kudos_1.function_id, kudos_1.event, tracing=True),
+        Variant("recognition, without .pyc", kudos_1.function_id, kudos_1.event, sam_build=True),
+    ]
+    cases = [
+        OverheadCase("give kudos, 1 recipient", kudos_1.function_id, kudos_1.event),
+        OverheadCase("give kudos, 20 recipients", kudos_20.function_id, kudos_20.event),
+        OverheadCase("read a wallet", wallet.function_id, wallet.event),
+    ]
+
+    with MotoHost() as host, open_sandbox(template, host.endpoint_url) as sandbox:
+        _progress(
+            f"2/3 cold starts ({args.runs} runs of {len(variants)} processes, moto at {host.endpoint_url})"
+        )
+        cold_starts, import_profile = measure_cold_starts(sandbox, variants, args.runs)
+        _progress(f"3/3 warm handler overhead ({args.requests} requests of {len(cases)} kinds)")
+        overhead = measure_overhead(sandbox, cases, args.warmup, args.requests)
+        distributions = sandbox.layer_distributions
+
+    report = Report(
+        machine=machine,
+        load_at_end=load_average(),
+        duration_s=time.perf_counter() - started,
+        counts=counts,
+        cold_starts=cold_starts,
+        cold_runs=args.runs,
+        import_profile=import_profile,
+        overhead=overhead,
+        overhead_requests=args.requests,
+        layer_distributions=distributions,
+    )
+    text = render(report)
+    print(text)
+    if not args.no_write:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        _progress(f"wrote {args.output}")
+
+    failures = budget_failures(counts)
+    for failure in failures:
+        print(f"bench: BUDGET EXCEEDED: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Keep moto's TransactWriteItems from deep-copying a table once per item of the transaction.
+
+moto 5.2.5 backs up every table a transaction touches (to roll back on failure), but it does so inside the
+loop over the transaction's items: a 20-recipient kudos (64 items) deep-copies the whole table 64 times,
+and each copy grows with the table. Here the backup is taken once per table per transaction. Behaviour is
+unchanged: every copy was taken before anything was written, and all but the last were thrown away.
+
+This only shortens the benchmark's own run (moto's CPU is never part of a figure; wall times that include
+moto are labelled as such). Applied in the benchmark's processes only, never to the project's tooling.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+_PATCHED = "_plaudit_bench_backup_once"
+
+
+class _CopyOnce:
+    """Stands in for the `copy` module inside moto.dynamodb.models during one transaction."""
+
+    def __init__(self, table_type: type) -> None:
+        self._table_type = table_type
+        self._copies: dict[int, Any] = {}
+
+    def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if not isinstance(value, self._table_type):
+            return copy.deepcopy(value, memo)
+        if id(value) not in self._copies:
+            self._copies[id(value)] = copy.deepcopy(value, memo)
+        return self._copies[id(value)]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+
+def apply() -> None:
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    backend = models.DynamoDBBackend
+    original = backend.transact_write_items
+    if getattr(original, _PATCHED, False):
+        return
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        models.copy = _CopyOnce(Table)  # type: ignore[assignment]
+        try:
+            return original(self, transact_items)
+        finally:
+            models.copy = copy
+
+    setattr(transact_write_items, _PATCHED, True)
+    backend.transact_write_items = transact_write_items  # type: ignore[method-assign]

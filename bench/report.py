@@ -1,0 +1,372 @@
+"""The report: printed by `python -m bench` and written to docs/performance.md (Markdown either way)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from bench.coldstart import ColdStartResult, ImportEntry, ImportProfile
+from bench.machine import Machine
+from bench.overhead import OverheadResult
+from bench.roundtrips import BUDGETS, PHASES, Budget, Count
+from bench.stats import ratio
+
+COLD_START_GOAL = 1.5  # times the baseline process, median
+TIMES, DASH, MINUS = "\u00d7", "\u2013", "\u2212"  # the multiplication sign, en dash, minus sign
+IMPORT_TOP = 10
+
+
+@dataclass(frozen=True)
+class Report:
+    machine: Machine
+    load_at_end: str
+    duration_s: float
+    counts: list[Count]
+    cold_starts: list[ColdStartResult]
+    cold_runs: int
+    import_profile: ImportProfile
+    overhead: list[OverheadResult]
+    overhead_requests: int
+    layer_distributions: list[str]
+
+
+def budget_failures(counts: list[Count]) -> list[str]:
+    return [
+        f"{c.operation} ({c.claim} token, {c.phase}): {c.round_trips} round trips "
+        f"({' → '.join(c.calls)}), budget {budget.limit}"
+        for budget in BUDGETS
+        for c in budget.exceeded(counts)
+    ]
+
+
+def render(report: Report) -> str:
+    parts = [
+        _intro(report),
+        _budgets(report),
+        _round_trips(report),
+        _cold_starts(report),
+        _import_profile(report),
+        _overhead(report),
+        _machine(report),
+    ]
+    return "\n\n".join(part.strip() for part in parts) + "\n"
+
+
+# -- sections
+
+
+def _intro(report: Report) -> str:
+    m = report.machine
+    return f"""
+# Performance
+
+Measured by `make bench` (`.venv/bin/python -m bench`, the `bench/` package) on {m.date}: {m.cpus} CPUs
+({m.cpu_model}), {m.python}, load average {m.load_at_start} at the start. This file is generated: run the
+benchmark again rather than editing it.
+
+What is measured, and how:
+
+1. **DynamoDB round trips per operation**: the real handlers (`functions/*/app.py`) called with real
+   API Gateway HTTP API (payload 2.0) events and JWT claims, against moto in process with the template's
+   tables and the demo organisation (plus ten engineers, so a kudos can name 20 people). A handler on the
+   DynamoDB client's `before-send` event counts every HTTP request the SDK sends. Each operation runs in a
+   fresh container (handler module imported anew, email->id cache empty): the first call is *cold*, the
+   second *warm*; once with a token whose `sub` is the employee id, once with an `email` claim (the usual
+   OIDC token). Counts are deterministic: a budget exceeded makes the run exit with status 1. (moto is
+   patched in the benchmark's own processes to back a table up once per transaction instead of once per
+   item, `bench/moto_speedup.py`: that changes run time only, no figure.)
+2. **Cold start**: a fresh Python process that imports the handler and serves one request, against a
+   moto server in another process, next to a baseline process that only imports boto3 and creates a
+   DynamoDB client. {report.cold_runs} runs of each, interleaved, after one discarded warm-up round. Each
+   process runs like a Lambda execution environment: the function's environment from template.yaml,
+   `POWERTOOLS_TRACE_DISABLED=true` unless said otherwise, `python -S` with only the function's code and
+   the layer on the path (`plaudit` and the dependency closure of layers/core/requirements.txt, linked
+   from .venv: nothing else of the dev venv is importable), and a warm bytecode cache outside the repo.
+3. **Warm handler overhead**: one warm process of the recognition function serves requests against the
+   moto server (its CPU is not ours), {report.overhead_requests} of each kind after a warm-up; per request
+   `time.process_time()` in total and inside the DynamoDB client's calls (`_make_api_call`), medians.
+
+Wall-clock figures come from a shared, noisy machine: they are reported, never asserted. Compare figures
+measured side by side in the same run (the ratios), not across runs.
+"""
+
+
+def _budgets(report: Report) -> str:
+    lines = ["## Budgets", "", "| budget | measured | result |", "|---|---|---|"]
+    for budget in BUDGETS:
+        measured = []
+        for phase in PHASES:
+            found = sorted(
+                {c.round_trips for c in report.counts if c.operation == budget.operation and c.phase == phase}
+            )
+            if found:
+                spread = str(found[0]) if found[0] == found[-1] else f"{found[0]}{DASH}{found[-1]}"
+                measured.append(f"{phase} {spread}")
+        exceeded = budget.exceeded(report.counts)
+        verdict = "**exceeded**" if exceeded else "met"
+        if budget.goal is not None and budget.goal != budget.limit:
+            missed = budget.goal_missed(report.counts)
+            verdict += f"; goal {budget.goal} (warm): " + ("**missed**" if missed else "met")
+        lines.append(f"| {_budget_text(budget)} | {', '.join(measured)} | {verdict} |")
+    base = _baseline(report)
+    for result in _function_results(report):
+        factor = ratio(result.median_of("total"), base.median_of("total")) if base else float("nan")
+        factor_min = ratio(result.min_total(), base.min_total()) if base else float("nan")
+        verdict = "met" if factor <= COLD_START_GOAL else "missed"
+        lines.append(
+            f"| cold start of {result.variant.name} ≤ {COLD_START_GOAL}{TIMES} baseline (goal, on medians) "
+            f"| {factor:.2f}{TIMES} (min: {factor_min:.2f}{TIMES}) | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def _budget_text(budget: Budget) -> str:
+    which = "warm calls" if budget.phases == ("warm",) else "cold and warm calls"
+    unit = "round trip" if budget.limit == 1 else "round trips"
+    return f"{budget.operation}: ≤ {budget.limit} {unit} ({which}, both tokens)"
+
+
+def _round_trips(report: Report) -> str:
+    lines = [
+        "## 1. DynamoDB round trips per operation",
+        "",
+        "| operation | sub token, cold | sub token, warm | email token, cold | email token, warm "
+        "| calls (warm) |",
+        "|---|---|---|---|---|---|",
+    ]
+    by_key = {(c.operation, c.claim, c.phase): c for c in report.counts}
+    operations = list(dict.fromkeys(c.operation for c in report.counts))
+    for operation in operations:
+        cells = []
+        for claim in ("sub", "email"):
+            for phase in PHASES:
+                count = by_key.get((operation, claim, phase))
+                if count is None and claim == "sub":  # a stream event: no token
+                    count = by_key.get((operation, "-", phase))
+                cells.append(str(count.round_trips) if count else DASH)
+        warm = by_key.get((operation, "sub", "warm")) or by_key.get((operation, "-", "warm"))
+        calls = " → ".join(warm.calls) if warm else ""
+        lines.append(f"| {operation} | {' | '.join(cells)} | {calls} |")
+    lines += [
+        "",
+        "Projections are stream events (no token): their cold and warm counts are in the sub columns.",
+    ]
+    extra = sorted(
+        {
+            c.calls[0]
+            for c in report.counts
+            if c.claim == "email" and c.phase == "cold" and len(c.calls) > _fewest(report, c.operation, "sub")
+        }
+    )
+    if extra:
+        warm_differs = [
+            op
+            for op in operations
+            if _fewest(report, op, "email", "warm") > _fewest(report, op, "sub", "warm")
+        ]
+        lines.append(
+            f"A token identified by its email claim costs one more call ({', '.join(extra)} of the email "
+            "alias) in a cold container. "
+            + (
+                f"Warm, it still costs more for: {', '.join(warm_differs)}."
+                if warm_differs
+                else "Warm, it costs the same as a `sub` token (the email->id mapping is cached)."
+            )
+        )
+    return "\n".join(lines)
+
+
+def _fewest(report: Report, operation: str, claim: str, phase: str | None = None) -> int:
+    found = [
+        c.round_trips
+        for c in report.counts
+        if c.operation == operation and c.claim == claim and (phase is None or c.phase == phase)
+    ]
+    return min(found, default=0)
+
+
+def _baseline(report: Report) -> ColdStartResult | None:
+    return next((r for r in report.cold_starts if r.variant.event is None), None)
+
+
+def _function_results(report: Report) -> list[ColdStartResult]:
+    return [
+        r
+        for r in report.cold_starts
+        if r.variant.event is not None and not (r.variant.tracing or r.variant.sam_build)
+    ]
+
+
+def _cold_starts(report: Report) -> str:
+    base = _baseline(report)
+    base_total = base.median_of("total") if base else float("nan")
+    base_min = base.min_total() if base else float("nan")
+    lines = [
+        "## 2. Cold start",
+        "",
+        f"Medians of {report.cold_runs} runs (min for the total too). *Start* is spawn to the first line of "
+        "the script (interpreter start-up), *imports* the handler module (baseline: boto3), *first request* "
+        "the request served (baseline: the client created); CPU is the process's, up to the response.",
+        "",
+        f"| process | spawn → response | min | start | imports | first request | CPU | {TIMES} baseline "
+        f"| {TIMES} baseline (min) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for result in report.cold_starts:
+        total = result.median_of("total")
+        lines.append(
+            f"| {result.variant.name} | {_ms(total)} | {_ms(result.min_total())} "
+            f"| {_ms(result.median_of('startup'))} | {_ms(result.median_of('imports'))} "
+            f"| {_ms(result.median_of('first_call'))} | {_ms(result.median_of('cpu'))} "
+            f"| {ratio(total, base_total):.2f}{TIMES} | {ratio(result.min_total(), base_min):.2f}{TIMES} |"
+        )
+    plain = {r.variant.function_id: r for r in _function_results(report)}
+    lines.append("")
+    for result in report.cold_starts:
+        reference = plain.get(result.variant.function_id)
+        if reference is None or result is reference or result.variant.event is None:
+            continue
+        delta = result.median_of("total") - reference.median_of("total")
+        delta_min = result.min_total() - reference.min_total()
+        what = "Tracing on" if result.variant.tracing else "Without .pyc for the layer and the function"
+        lines.append(
+            f"- {what}: {_signed_ms(delta)} median, {_signed_ms(delta_min)} min, against "
+            f"{reference.variant.name} in the same run."
+        )
+    lines.append(
+        "- A difference smaller than the gap between a row's median and min is within this machine's noise."
+    )
+    lines += [
+        "",
+        "Tracing on means `POWERTOOLS_TRACE_DISABLED` unset in a Lambda environment (LAMBDA_TASK_ROOT set) "
+        "with a sampled `_X_AMZN_TRACE_ID`: Powertools patches botocore and streams subsegments over UDP to "
+        "a local sink standing in for the X-Ray daemon.",
+        "",
+        "*Without .pyc* is how `sam build` ships the function and layer (it unzips wheels and copies "
+        "sources, and writes no bytecode); /opt and /var/task are read-only in Lambda, so every cold start "
+        "compiles them. The other rows have every module's bytecode cached.",
+        "",
+        f"Layer on the path: {', '.join(report.layer_distributions)}.",
+    ]
+    return "\n".join(lines)
+
+
+def _import_profile(report: Report) -> str:
+    profile = report.import_profile
+    entries = profile.entries
+    parents = _parents(entries)
+    handler = next((e for e in entries if e.module == profile.handler_module), None)
+    ranked = sorted((e for e in entries if e is not handler), key=lambda e: -e.cumulative_us)[:IMPORT_TOP]
+    lines = [
+        "## Where the recognition handler's import time goes",
+        "",
+        f"`python -X importtime`, medians of 3 runs in the same sandbox: importing the handler module takes "
+        f"{_us(profile.total_us)} in all (importtime's own bookkeeping included). "
+        f"The {IMPORT_TOP} biggest cumulative imports (nested: a module's "
+        "figure includes what it imports):",
+        "",
+        "| module | cumulative | self | imported by |",
+        "|---|---|---|---|",
+    ]
+    for entry in ranked:
+        lines.append(
+            f"| `{entry.module}` | {_us(entry.cumulative_us)} | {_us(entry.self_us)} "
+            f"| {parents.get(entry.module, '') and '`' + parents[entry.module] + '`'} |"
+        )
+    totals: dict[str, float] = defaultdict(float)
+    for entry in entries:
+        if entry is not handler:
+            totals[entry.module.split(".")[0]] += entry.self_us
+    top = sorted(totals.items(), key=lambda item: -item[1])[:8]
+    lines += [
+        "",
+        "By top-level package (self times summed, so nothing is counted twice): "
+        + ", ".join(f"`{name}` {_us(us)}" for name, us in top)
+        + ".",
+    ]
+    own = sorted((e for e in entries if e is not handler), key=lambda e: -e.self_us)[:8]
+    lines += [
+        "",
+        "Largest self times (the module's own code: for Plaudit's modules mostly pydantic building model "
+        "classes): " + ", ".join(f"`{e.module}` {_us(e.self_us)}" for e in own) + ".",
+    ]
+    xray = next((e for e in entries if e.module == "aws_xray_sdk.core"), None)
+    if xray is not None:
+        lines += [
+            "",
+            f"`aws_xray_sdk.core` is imported although tracing is disabled ({_us(xray.cumulative_us)} "
+            "cumulative): Powertools' `Tracer()` imports the X-Ray recorder whether or not tracing is on; "
+            "`POWERTOOLS_TRACE_DISABLED` only skips patching and segments.",
+        ]
+        if profile.xray_core_us_local:
+            lines.append(
+                f"Outside Lambda (no LAMBDA_TASK_ROOT: tests, `plaudit dev`) the same import takes "
+                f"{_us(profile.xray_core_us_local)}: the recorder then sets up centralized sampling, which "
+                "creates two botocore X-Ray clients at import time."
+            )
+    return "\n".join(lines)
+
+
+def _parents(entries: list[ImportEntry]) -> dict[str, str]:
+    """-X importtime lists a module after what it imports: the parent is the next entry one level up."""
+    parents: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        for later in entries[index + 1 :]:
+            if later.depth == entry.depth - 1:
+                parents[entry.module] = later.module
+                break
+            if later.depth < entry.depth - 1:
+                break
+    return parents
+
+
+def _overhead(report: Report) -> str:
+    lines = [
+        "## 3. Warm handler overhead (CPU per request)",
+        "",
+        f"Medians of {report.overhead_requests} requests each, served round-robin by one warm process "
+        "(tracing off). *In DynamoDB calls* is the whole SDK call (validation, serialisation, signing, "
+        "HTTP, parsing); *sign, send, parse* is the part of it between botocore's `before-call` and "
+        "`after-call` events. *Overhead* is total minus in-calls: Powertools' resolver and validation, "
+        "Plaudit's rules, building the writes, the response, metrics. Wall time is for information (it "
+        "includes moto's own work).",
+        "",
+        "| request | total CPU | in DynamoDB calls | sign, send, parse | overhead | overhead share | calls "
+        "| wall |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for result in report.overhead:
+        total = result.median_of("cpu")
+        lines.append(
+            f"| {result.name} | {_ms(total)} | {_ms(result.median_of('sdk'))} "
+            f"| {_ms(result.median_of('wire'))} | {_ms(result.overhead)} "
+            f"| {ratio(result.overhead, total):.0%} | {result.calls} | {_ms(result.median_of('wall'))} |"
+        )
+    return "\n".join(lines)
+
+
+def _machine(report: Report) -> str:
+    m = report.machine
+    packages = ", ".join(f"{name} {version}" for name, version in m.packages.items())
+    return f"""
+## Machine
+
+- Date: {m.date}; the whole benchmark took {report.duration_s:.0f} s
+- CPUs: {m.cpus} ({m.cpu_model}); {m.platform}
+- Python: {m.python} (Lambda runs python3.13 on arm64: absolute figures differ there, ratios less so)
+- Load average: {m.load_at_start} at the start, {report.load_at_end} at the end
+- Packages: {packages}
+"""
+
+
+def _ms(seconds: float) -> str:
+    value = seconds * 1000
+    return f"{value:.0f} ms" if value >= 100 else f"{value:.1f} ms"
+
+
+def _signed_ms(seconds: float) -> str:
+    return ("+" if seconds >= 0 else MINUS) + _ms(abs(seconds))
+
+
+def _us(microseconds: float) -> str:
+    return _ms(microseconds / 1_000_000)
