@@ -1,7 +1,7 @@
 """moto's server in a process of its own, with the template's tables and the bench organisation.
 
 The cold-start and overhead benchmarks send their requests here over HTTP, so none of moto's CPU is
-counted against the handlers (bench.moto_speedup is the one change made to moto here). Run by `MotoHost`
+counted against the handlers (plaudit_dev.moto_patches is the one change made to moto here). Run by `MotoHost`
 (in the parent) as `python -m bench.moto_host`: it prints one JSON line with the endpoint once the data
 is seeded, and serves until its stdin closes.
 """
@@ -56,15 +56,14 @@ class MotoHost:
 
 
 def main() -> None:
-    from bench import moto_speedup, org
+    from bench import org
     from bench.tables import create_tables
     from plaudit.store.client import use_client
     from plaudit_dev.local_aws import client, sdk_env
     from plaudit_dev.moto_server import MotoServer
     from plaudit_dev.template import load_template
 
-    moto_speedup.apply()
-    server = MotoServer().start()
+    server = MotoServer().start()  # applies plaudit_dev.moto_patches
     try:
         template = load_template()
         dynamodb = client("dynamodb", server.endpoint_url)

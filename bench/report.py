@@ -74,7 +74,7 @@ What is measured, and how:
    second *warm*; once with a token whose `sub` is the employee id, once with an `email` claim (the usual
    OIDC token). Counts are deterministic: a budget exceeded makes the run exit with status 1. (moto is
    patched in the benchmark's own processes to back a table up once per transaction instead of once per
-   item, `bench/moto_speedup.py`: that changes run time only, no figure.)
+   item, `plaudit_dev/moto_patches.py`: that changes run time only, no figure.)
 2. **Cold start**: a fresh Python process that imports the handler and serves one request, against a
    moto server in another process, next to a baseline process that only imports boto3 and creates a
    DynamoDB client. {report.cold_runs} runs of each, interleaved, after one discarded warm-up round. Each

@@ -21,10 +21,11 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from bench import moto_speedup, org
+from bench import org
 from bench.events import TOKEN_KINDS, Call, EventFactory, LambdaContext, claims_for
 from bench.handlers import fresh_container, handler_of
 from bench.tables import create_tables, enable_streams
+from plaudit_dev import moto_patches
 from plaudit_dev.local_aws import DUMMY_CREDENTIALS, REGION, environ
 from plaudit_dev.streams import StreamCursor
 from plaudit_dev.template import FunctionSpec, Template
@@ -136,7 +137,7 @@ def in_process_aws(template: Template) -> Iterator[Injection]:
         "POWERTOOLS_DEV": "false",
     }
     removed = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE")
-    moto_speedup.apply()
+    moto_patches.apply()
     with environ(env, removed), mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
         create_tables(client, template)

@@ -18,6 +18,7 @@ from moto import mock_aws
 from plaudit.services.runtime import runtime
 from plaudit.store import employees as employee_store
 from plaudit.store.client import use_client
+from plaudit_dev import moto_patches
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.jwt_local import go_format
 from plaudit_dev.routes import Router
@@ -74,6 +75,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
     monkeypatch.setenv("POWERTOOLS_DEV", "false")
     table = template.tables[DOMAIN_TABLE]
     monkeypatch.setenv("TABLE_NAME", table.name)
+    moto_patches.apply()
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         for spec in template.tables.values():

@@ -13,6 +13,7 @@ from typing import Any
 from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from plaudit_dev import moto_patches
 from plaudit_dev.local_aws import client
 from plaudit_dev.template import TableSpec
 
@@ -45,6 +46,7 @@ class MotoServer:
     """moto on 127.0.0.1:`port` (0 picks a free port), served from a daemon thread."""
 
     def __init__(self, port: int = 0) -> None:
+        moto_patches.apply()
         app = _Serialized(DomainDispatcherApplication(create_backend_app))
         self._server: BaseWSGIServer = make_server(
             "127.0.0.1", port, app, threaded=True, request_handler=_QuietRequestHandler
