@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from plaudit.api.http import check_idempotency_key, create_app, current_caller
-from plaudit.api.pages import Cursor, LedgerPage, Limit, RecognitionPage
+from plaudit.api.pages import Cursor, FeedLimit, LedgerPage, Limit, RecognitionPage
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.recognition import AddOn, Kudos, Recognition
 from plaudit.services import recognition, wallets
@@ -73,7 +73,7 @@ def list_recognitions(
     giver: Annotated[str | None, Query(pattern=EMPLOYEE_ID)] = None,
     recipient: Annotated[str | None, Query(pattern=EMPLOYEE_ID)] = None,
     value: Annotated[str | None, Query(max_length=32)] = None,
-    limit: Limit = 20,
+    limit: FeedLimit = 20,
     cursor: Cursor = None,
 ) -> RecognitionPage:
     items, next_cursor = recognition.list_feed(

@@ -497,3 +497,9 @@ def test_a_time_zone_change_that_moves_the_period_back_does_not_lock_givers_out(
         "resets_at": "2026-12-01T08:00:00Z",
     }
     assert_audit_clean()
+
+
+def test_feed_pages_hold_at_most_fifty_kudos(api, org, clock):
+    """A page's kudos and the reader's profile are read in one BatchGetItem (at most 100 keys)."""
+    assert api.call("GET", "/v1/recognitions?limit=50", as_employee=ALICE).status == 200
+    assert_error(api.call("GET", "/v1/recognitions?limit=51", as_employee=ALICE), 422, "invalid_request")

@@ -11,6 +11,7 @@ from plaudit.domain.recognition import Recognition
 from plaudit.services.wallets import LedgerLine
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
+FeedLimit = Annotated[int, Query(ge=1, le=50, description="Kudos per page")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
 
 

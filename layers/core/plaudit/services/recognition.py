@@ -39,7 +39,7 @@ from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.recognitions import (
     add_on_writes,
     cap_writes,
-    feed_page,
+    feed_ids,
     get_with_add_ons,
     key_hash_of,
     recognition_from,
@@ -193,7 +193,7 @@ def add_on(
 
 
 def get_recognition(caller: Caller, recognition_id: str) -> tuple[Recognition, list[AddOn]]:
-    viewer = _viewer(caller)
+    viewer = _reader(snapshots.load(employees=[caller.employee_id]).identify(caller))
     head, add_ons = get_with_add_ons(recognition_id)
     recognition = recognition_from(head)
     if recognition is None or not recognition.visible_to(
@@ -212,8 +212,10 @@ def list_feed(
     limit: int = 20,
     cursor: str | None = None,
 ) -> tuple[list[Recognition], str | None]:
-    """Newest first. Filters combine; the most selective one picks the index partition."""
-    viewer = _viewer(caller)
+    """Newest first. Filters combine; the most selective one picks the index partition.
+
+    Two round trips: the index page, then the kudos and the reader's profile together.
+    """
     value = value.strip().removeprefix("#").lower() if value else None
     if recipient:
         scope, key = "recipient", recipient
@@ -223,12 +225,15 @@ def list_feed(
         scope, key = "value", value
     else:
         scope, key = "all", ""
-    items, next_cursor = feed_page(scope, key, limit=limit, cursor=cursor)
+    ids, next_cursor = feed_ids(scope, key, limit=limit, cursor=cursor)
+    snap = snapshots.load(employees=[caller.employee_id], recognitions=ids)
+    viewer = _reader(snap.identify(caller))
     everything = _sees_all(viewer)
     found = []
-    for item in items:
-        recognition = recognition_from(item)
-        assert recognition is not None
+    for rid in ids:
+        recognition = recognition_from(snap.recognition_item(rid))
+        if recognition is None:
+            continue
         if giver and recognition.giver_id != giver:
             continue
         if value and value not in recognition.values:
@@ -302,12 +307,8 @@ def _person_id(caller: Caller) -> str:
     return caller.employee_id
 
 
-def _viewer(caller: Caller) -> Caller:
-    """The caller with their directory profile, so their roles are known. Readers are people or HR."""
-    if caller.profile is None and caller.employee_id is not None:
-        caller = caller.with_profile(
-            snapshots.load(employees=[caller.employee_id]).employee(caller.employee_id)
-        )
+def _reader(caller: Caller) -> Caller:
+    """Readers of kudos are people in the directory or HR (`caller` comes with its profile)."""
     if not caller.is_person and not caller.has_role(Role.HR_ADMIN):
         raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
     return caller

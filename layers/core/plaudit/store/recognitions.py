@@ -7,7 +7,7 @@ from plaudit.domain.recognition import AddOn, CapCount, Recognition
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
-from plaudit.store.reads import Page, get_many, query_page
+from plaudit.store.reads import Page, query_page
 from plaudit.store.transact import Write, put_new
 
 _RECOGNITION_FIELDS = set(Recognition.model_fields)
@@ -126,14 +126,10 @@ def project_to_feed(recognition: Recognition) -> None:
             pending = dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
-def feed_page(
-    scope: str, value: str, *, limit: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first: the kudos on one page of a feed (two round trips: the index, then the kudos)."""
+def feed_ids(scope: str, value: str, *, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
+    """Newest first: the ids of the kudos on one page of a feed index."""
     page: Page = query_page(keys.feed_partition(scope, value), limit=limit, cursor=cursor, newest_first=True)
-    ids = [entry["recognition_id"] for entry in page.items]
-    found = get_many(keys.recognition(rid) for rid in ids) if ids else {}
-    return [found[keys.recognition(rid)] for rid in ids if keys.recognition(rid) in found], page.cursor
+    return [entry["recognition_id"] for entry in page.items], page.cursor
 
 
 def from_stream_image(image: dict[str, Any]) -> Recognition | None:
