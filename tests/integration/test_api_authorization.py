@@ -8,10 +8,9 @@ integration clients hold scopes (`plaudit/hris`).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from plaudit.services.audit import audit_ledger
+from api_checks import assert_audit_clean, assert_error, table_items
 
 HANA = "E1001"  # hr_admin, manager of E1009-E1012
 MAYA = "E1002"  # manager of E1003-E1008
@@ -61,27 +60,6 @@ def put(api, employee_id: str, body: dict[str, Any], as_employee: str | None = H
 def editable(employee: dict[str, Any]) -> dict[str, Any]:
     """A full record as PUT takes it back."""
     return {k: v for k, v in employee.items() if k != "id"}
-
-
-def table_items(aws) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for page in aws.get_paginator("scan").paginate(TableName=os.environ["TABLE_NAME"]):
-        items += page["Items"]
-    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
-
-
-def assert_error(reply, status: int, code: str, context: Any = None) -> dict[str, Any]:
-    assert reply.status == status, (context, reply.status, reply.body)
-    body = reply.json
-    assert set(body) == {"error"}, (context, body)
-    assert set(body["error"]) == {"code", "message", "details"}, (context, body)
-    assert body["error"]["code"] == code, (context, body)
-    return body["error"]["details"]
-
-
-def assert_audit_clean() -> None:
-    report = audit_ledger()
-    assert report.ok, report.breaches
 
 
 # --------------------------------------------------------------------------- wallets and ledgers

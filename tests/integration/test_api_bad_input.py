@@ -6,11 +6,10 @@ or breaks a rule, 401/403 for who is calling. After each refusal the whole domai
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import Any
 
-from plaudit.services.audit import audit_ledger
+from api_checks import assert_audit_clean, assert_error, table_items
 
 HR = "E1001"
 MAYA = "E1002"
@@ -24,27 +23,6 @@ VALID = {"recipient_ids": [BOB], "points": 10, "message": "Thanks for the review
 # --------------------------------------------------------------------------- helpers
 
 
-def table_items(aws) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for page in aws.get_paginator("scan").paginate(TableName=os.environ["TABLE_NAME"]):
-        items += page["Items"]
-    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
-
-
-def assert_error(reply, status: int, code: str, context: Any = None) -> dict[str, Any]:
-    """A 4xx in Plaudit's error shape with this code; returns the details."""
-    assert reply.status == status, (context, reply.status, reply.body)
-    assert reply.headers.get("content-type") == "application/json", (context, reply.headers)
-    body = reply.json
-    assert set(body) == {"error"}, (context, body)
-    assert set(body["error"]) == {"code", "message", "details"}, (context, body)
-    assert body["error"]["code"] == code, (context, body)
-    assert isinstance(body["error"]["message"], str), (context, body)
-    assert body["error"]["message"], (context, body)
-    assert isinstance(body["error"]["details"], dict), (context, body)
-    return body["error"]["details"]
-
-
 def give(api, body: Any, giver: str = ALICE):
     return api.call("POST", "/v1/recognitions", as_employee=giver, body=body)
 
@@ -56,11 +34,6 @@ def wallets(api, *employee_ids: str) -> dict[str, dict[str, Any]]:
         assert reply.status == 200, reply.body
         found[eid] = reply.json
     return found
-
-
-def assert_audit_clean() -> None:
-    report = audit_ledger()
-    assert report.ok, report.breaches
 
 
 # --------------------------------------------------------------------------- unparseable bodies

@@ -13,8 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-
-from plaudit.services.audit import audit_ledger
+from api_checks import assert_audit_clean, assert_error
 
 HR = "E1001"  # Hana: hr_admin, manages People (E1009-E1012)
 MAYA = "E1002"  # manager of Engineering (E1003-E1008)
@@ -72,21 +71,6 @@ def feed(api, viewer: str, query: str = "") -> list[str]:
     reply = api.call("GET", f"/v1/recognitions{query}", as_employee=viewer)
     assert reply.status == 200, reply.body
     return [item["id"] for item in reply.json["items"]]
-
-
-def assert_error(reply, status: int, code: str) -> dict[str, Any]:
-    assert reply.status == status, reply.body
-    body = reply.json
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message", "details"}, body
-    assert body["error"]["code"] == code, body
-    assert body["error"]["message"]
-    return body["error"]["details"]
-
-
-def assert_audit_clean() -> None:
-    report = audit_ledger()
-    assert report.ok, report.breaches
 
 
 def cursor_for(start_key: dict[str, Any]) -> str:

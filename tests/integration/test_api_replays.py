@@ -6,10 +6,9 @@ the same key with a different body is refused and writes nothing.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from plaudit.services.audit import audit_ledger
+from api_checks import assert_audit_clean, assert_error, table_items
 
 HR = "E1001"
 MAYA = "E1002"
@@ -52,27 +51,6 @@ def ledger_kinds(api, employee_id: str) -> list[tuple[str, int]]:
     reply = api.call("GET", f"/v1/employees/{employee_id}/ledger", as_employee=HR)
     assert reply.status == 200, reply.body
     return [(line["kind"], line["amount"]) for line in reply.json["items"]]
-
-
-def table_items(aws) -> list[dict[str, Any]]:
-    """Everything in the domain table, to prove a refused request wrote nothing."""
-    items: list[dict[str, Any]] = []
-    for page in aws.get_paginator("scan").paginate(TableName=os.environ["TABLE_NAME"]):
-        items += page["Items"]
-    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
-
-
-def assert_error(reply, status: int, code: str) -> dict[str, Any]:
-    assert reply.status == status, reply.body
-    assert set(reply.json) == {"error"}, reply.body
-    assert set(reply.json["error"]) == {"code", "message", "details"}, reply.body
-    assert reply.json["error"]["code"] == code, reply.body
-    return reply.json["error"]["details"]
-
-
-def assert_audit_clean() -> None:
-    report = audit_ledger()
-    assert report.ok, report.breaches
 
 
 # --------------------------------------------------------------------------- kudos

@@ -1,0 +1,35 @@
+"""Checks the API integration tests share: the error shape, the table as a whole, the ledger audit."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from plaudit.services.audit import audit_ledger
+
+
+def assert_error(reply, status: int, code: str, context: Any = None) -> dict[str, Any]:
+    """A 4xx in Plaudit's error shape with this code; returns the details."""
+    assert reply.status == status, (context, reply.status, reply.body)
+    assert reply.headers.get("content-type") == "application/json", (context, reply.headers)
+    body = reply.json
+    assert set(body) == {"error"}, (context, body)
+    assert set(body["error"]) == {"code", "message", "details"}, (context, body)
+    assert body["error"]["code"] == code, (context, body)
+    assert isinstance(body["error"]["message"], str), (context, body)
+    assert body["error"]["message"], (context, body)
+    assert isinstance(body["error"]["details"], dict), (context, body)
+    return body["error"]["details"]
+
+
+def table_items(aws) -> list[dict[str, Any]]:
+    """Every item of the domain table, in key order: equal before and after means nothing was written."""
+    items: list[dict[str, Any]] = []
+    for page in aws.get_paginator("scan").paginate(TableName=os.environ["TABLE_NAME"]):
+        items += page["Items"]
+    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
+
+
+def assert_audit_clean() -> None:
+    report = audit_ledger()
+    assert report.ok, report.breaches
