@@ -65,6 +65,7 @@ DEMO_SETTINGS = OrgSettings(
     min_points_per_kudos=1,
     max_points_per_kudos=100,
     recipient_cap_per_period=100,
+    announcement_channel="CKUDOS01",
 )
 
 _BOOTSTRAP = Caller(employee_id=None, token_roles=frozenset({Role.ADMIN}), subject="plaudit-seed")

@@ -507,3 +507,17 @@ def test_an_email_given_to_someone_else_identifies_the_new_owner(api, org, clock
     # and the stale entry is gone: the new owner is recognised as herself, not as Alice
     assert_error(api.call("GET", f"/v1/employees/{ALICE}/wallet", claims=new_alice), 403, "forbidden")
     assert api.call("GET", "/v1/employees/E1013/wallet", claims=new_alice).status == 200
+
+
+def test_a_slack_user_id_belongs_to_one_person_and_leads_to_them(api, org, clock):
+    from plaudit.services.directory import employee_for_slack_user
+
+    alice = editable(record(api, ALICE))
+    bob = editable(record(api, BOB))
+    assert_error(put(api, BOB, bob | {"slack_user_id": alice["slack_user_id"]}), 409, "slack_user_taken")
+    assert employee_for_slack_user(alice["slack_user_id"], lambda: None).id == ALICE
+    # a new Slack id for Alice frees the old one; unknown ids fall back to the email Slack has
+    assert put(api, ALICE, alice | {"slack_user_id": "UALICE2"}).status == 200
+    assert employee_for_slack_user(alice["slack_user_id"], lambda: None) is None
+    assert employee_for_slack_user("UNEW0001", lambda: "Bob@Plaudit.example").id == BOB
+    assert put(api, BOB, bob | {"slack_user_id": alice["slack_user_id"]}).status == 200

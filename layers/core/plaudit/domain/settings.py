@@ -43,6 +43,11 @@ class OrgSettings(Model):
     company_values: list[CompanyValue] = Field(default_factory=list, max_length=30)
     min_points_per_kudos: int = Field(default=1, ge=1)
     max_points_per_kudos: int = Field(default=100, ge=1, le=100_000)
+    announcement_channel: str | None = Field(
+        default=None,
+        pattern=r"^[CG][A-Z0-9]{2,20}$",
+        description="Slack channel where public kudos are announced",
+    )
     recipient_cap_per_period: int = Field(
         default=200, ge=1, description="Most points one giver may send the same person in a period"
     )

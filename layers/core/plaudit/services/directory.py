@@ -1,5 +1,7 @@
 """The employee directory: HR and HRIS integrations keep it true, everyone can look people up."""
 
+from collections.abc import Callable
+
 from pydantic import ConfigDict
 
 from plaudit.domain.access import HRIS_SCOPE, Caller, can_see_employee_private, require_role
@@ -7,7 +9,13 @@ from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.model import Model
 from plaudit.store import snapshots
-from plaudit.store.employees import employee_from, list_employees, save_employee
+from plaudit.store.employees import (
+    employee_from,
+    employee_id_by_email,
+    employee_id_by_slack_user,
+    list_employees,
+    save_employee,
+)
 from plaudit.store.transact import WriteRefused
 
 MAX_ATTEMPTS = 3
@@ -83,6 +91,11 @@ def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tu
                 raise Conflict(
                     f"{employee.email} already belongs to someone else.", code="email_taken"
                 ) from refused
+            if refused.refused("slack"):
+                raise Conflict(
+                    f"Slack user {employee.slack_user_id} already belongs to someone else.",
+                    code="slack_user_taken",
+                ) from refused
             continue
         return employee, previous is None
     raise Conflict(
@@ -100,3 +113,17 @@ def _roles(caller: Caller, previous: Employee | None, wanted: list[Role] | None)
     if (Role.ADMIN in wanted) != (Role.ADMIN in current) and Role.ADMIN not in caller.roles:
         raise Forbidden("Only admins can grant or remove the admin role.", code="forbidden")
     return wanted
+
+
+def employee_for_slack_user(
+    slack_user_id: str, email_from_slack: Callable[[], str | None]
+) -> Employee | None:
+    """The directory entry behind a Slack user: by their Slack user id, else by the email Slack holds
+    for them (`email_from_slack` is called only then, e.g. users.info)."""
+    employee_id = employee_id_by_slack_user(slack_user_id)
+    if employee_id is None:
+        email = email_from_slack()
+        employee_id = employee_id_by_email(email.lower()) if email else None
+    if employee_id is None:
+        return None
+    return snapshots.load(employees=[employee_id]).employee(employee_id)

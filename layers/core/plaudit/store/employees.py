@@ -37,12 +37,20 @@ def employee_id_by_email(email: str) -> str | None:
     return item["employee_id"]
 
 
+def employee_id_by_slack_user(slack_user_id: str) -> str | None:
+    item = get_one(keys.slack_alias(slack_user_id))
+    return item["employee_id"] if item else None
+
+
 def forget_email(email: str) -> None:
     _email_cache.pop(email, None)
 
 
 def save_employee(employee: Employee, previous: Employee | None, previous_version: int) -> None:
-    """Create or replace a profile, keeping email aliases unique. Fails if the profile changed since read."""
+    """Create or replace a profile, keeping email and Slack aliases unique. Fails if it changed since read.
+
+    A refused alias is reported under its label: "email" or "slack".
+    """
     pk, sk = keys.employee(employee.id)
     profile = {
         "PK": pk,
@@ -60,10 +68,9 @@ def save_employee(employee: Employee, previous: Employee | None, previous_versio
         put["ConditionExpression"] = "version = :version"
         put["ExpressionAttributeValues"] = {":version": to_attr(previous_version)}
     writes = [Write("profile", {"Put": put})]
-    if previous is None or previous.email != employee.email:
-        writes.append(_claim_alias(employee))
-    if previous is not None and previous.email != employee.email:
-        writes.append(_release_alias(previous))
+    new, old = _aliases(employee), _aliases(previous) if previous else {}
+    writes += [_claim_alias(label, key, employee.id) for label, key in new.items() if old.get(label) != key]
+    writes += [_release_alias(label, key, employee.id) for label, key in old.items() if new.get(label) != key]
     write_all(writes)
 
 
@@ -78,31 +85,38 @@ def list_employees(*, limit: int, cursor: str | None) -> Page:
     )
 
 
-def _claim_alias(employee: Employee) -> Write:
-    pk, sk = keys.email_alias(employee.email)
-    item = {"PK": pk, "SK": sk, "type": "email_alias", "employee_id": employee.id}
+def _aliases(employee: Employee) -> dict[str, keys.Key]:
+    """The unique handles that lead to a person: their email and, if any, their Slack user id."""
+    found = {"email": keys.email_alias(employee.email)}
+    if employee.slack_user_id:
+        found["slack"] = keys.slack_alias(employee.slack_user_id)
+    return found
+
+
+def _claim_alias(label: str, key: keys.Key, employee_id: str) -> Write:
+    item = {"PK": key[0], "SK": key[1], "type": f"{label}_alias", "employee_id": employee_id}
     return Write(
-        "email",
+        label,
         {
             "Put": {
                 "TableName": table_name(),
                 "Item": to_item(item),
                 "ConditionExpression": "attribute_not_exists(PK) OR employee_id = :id",
-                "ExpressionAttributeValues": {":id": to_attr(employee.id)},
+                "ExpressionAttributeValues": {":id": to_attr(employee_id)},
             }
         },
     )
 
 
-def _release_alias(previous: Employee) -> Write:
+def _release_alias(label: str, key: keys.Key, employee_id: str) -> Write:
     return Write(
-        "old_email",
+        f"old_{label}",
         {
             "Delete": {
                 "TableName": table_name(),
-                "Key": keys.as_attrs(keys.email_alias(previous.email)),
+                "Key": keys.as_attrs(key),
                 "ConditionExpression": "employee_id = :id",
-                "ExpressionAttributeValues": {":id": to_attr(previous.id)},
+                "ExpressionAttributeValues": {":id": to_attr(employee_id)},
             }
         },
     )

@@ -6,6 +6,7 @@ EMP#<id>      WALLET                              points and allowance balances
 EMP#<id>      LEDGER#<at>#<txn>#<n>               one posting on the person's accounts
 EMP#<id>      CAP#<recipient>                     points this person gave <recipient> in the current period
 EMAIL#<email> ALIAS                               email -> employee id (uniqueness)
+SLACK#<user>  ALIAS                               Slack user id -> employee id (uniqueness)
 ORG           SETTINGS                            organisation settings
 TXN#<id>      TXN                                 ledger transaction (all its postings)
 RECOG#<id>    RECOG                               a kudos
@@ -51,6 +52,10 @@ def recipient_cap(giver_id: str, recipient_id: str) -> Key:
 
 def email_alias(email: str) -> Key:
     return f"EMAIL#{email.lower()}", "ALIAS"
+
+
+def slack_alias(slack_user_id: str) -> Key:
+    return f"SLACK#{slack_user_id}", "ALIAS"
 
 
 SETTINGS: Key = ("ORG", "SETTINGS")
