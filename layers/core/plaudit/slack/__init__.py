@@ -1,0 +1,1 @@
+"""The Slack front end: a Bolt app whose listeners ack fast and call the services lazily."""

@@ -1,0 +1,69 @@
+"""Every message the bot sends stays inside Block Kit's limits, even at the domain's extremes
+(1000-character messages of characters that grow when escaped, 20 recipients, 5 values)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES
+from plaudit.slack import views
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_FALLBACK_TEXT = 4000
+
+MANY = [f"U{index:08d}" for index in range(MAX_RECIPIENTS)]
+NASTY = "&<>" * (MAX_MESSAGE // 3) + "x"
+VALUES = [f"value-{index}" for index in range(MAX_VALUES)]
+
+
+def _messages() -> dict[str, dict[str, Any]]:
+    return {
+        "help": views.help_message(),
+        "problem": views.problem_message(NASTY, about=MANY, with_example=True),
+        "confirmation": views.confirmation_message(MANY, 2000, announced_in="CKUDOS01"),
+        "replayed": views.confirmation_message(MANY, 2000, announced_in=None, replayed=True),
+        "announcement": views.announcement_message("UGIVER", dict.fromkeys(MANY, 100), NASTY, VALUES),
+        "split announcement": views.announcement_message(
+            "UGIVER", {user: index + 1 for index, user in enumerate(MANY)}, NASTY, VALUES
+        ),
+        "dm": views.recipient_dm_message("UGIVER", 100, NASTY, VALUES),
+        "balance": views.balance_message(40, 100, datetime(2026, 12, 1, tzinfo=UTC), 1234),
+    }
+
+
+@pytest.mark.parametrize(("name", "message"), list(_messages().items()))
+def test_messages_fit_block_kit(name: str, message: dict[str, Any]) -> None:
+    assert message["text"]
+    assert len(message["text"]) <= MAX_FALLBACK_TEXT
+    blocks = message["blocks"]
+    assert 1 <= len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        assert Block.parse(block).to_dict() == block  # slack_sdk validates on to_dict
+        if block["type"] == "section":
+            assert 0 < len(block["text"]["text"]) <= MAX_SECTION_TEXT
+        if block["type"] == "context":
+            assert 0 < len(block["elements"]) <= MAX_CONTEXT_ELEMENTS
+
+
+def test_user_text_cannot_mention_or_link() -> None:
+    dm = views.recipient_dm_message("UGIVER", 5, "<!channel> <@U1> <https://evil.test|x> & co", [])
+    quoted = dm["blocks"][1]["text"]["text"]
+    assert "<" not in quoted
+    assert ">" not in quoted.removeprefix(">")
+    assert "&amp; co" in quoted
+
+
+def test_escaped_clips_without_breaking_an_entity() -> None:
+    clipped = views.escaped("&" * 100, limit=12)
+    assert clipped == "&amp;&amp;…"
+    assert views.escaped("short") == "short"
+
+
+def test_announcement_names_everyone_with_their_points() -> None:
+    shown = str(views.announcement_message("UG", {"UA": 10, "UB": 10}, "the release", ["teamwork"]))
+    for part in ("<@UG>", "<@UA>", "<@UB>", "10 points", "the release", "#teamwork"):
+        assert part in shown
