@@ -1,4 +1,4 @@
-"""The `plaudit` command: run the local stack, mint dev tokens, seed and audit.
+"""The `plaudit` command: run the local stack, mint dev tokens, seed, audit, and play Slack against it.
 
 Data commands (seed, audit) act on the running local stack by default; `--stack NAME` (a deployed
 CloudFormation stack) or `--table NAME` point them at AWS with the usual credentials.
@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from plaudit.domain.employees import Role
+from plaudit.domain.employees import Employee, Role
 
 DEFAULT_PORT = 3000
 
@@ -23,6 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from plaudit_dev.slack_client import DEFAULT_MESSAGE_TS, EVENT_TYPES
+
     parser = argparse.ArgumentParser(prog="plaudit", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -37,6 +39,35 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--scope", action="append", default=[], help="e.g. plaudit/hris (repeatable)")
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
     token.set_defaults(run=_token)
+
+    slack = commands.add_parser(
+        "slack", help="send a signed slash command to the local stack as PERSON; print what the bot did"
+    )
+    slack.add_argument("command_line", metavar="TEXT", help="e.g. '/kudos @alice 10 thanks #teamwork'")
+    slack.add_argument("--as", dest="person", required=True, help="employee id, first name or Slack user id")
+    slack.set_defaults(run=_slack, command="slack", other=None)
+
+    slack_event = commands.add_parser(
+        "slack-event", help="send a signed Events API callback to the local stack as PERSON"
+    )
+    slack_event.add_argument("event_type", choices=EVENT_TYPES)
+    slack_event.add_argument("--as", dest="person", required=True, help="who reacts or opens App Home")
+    slack_event.add_argument(
+        "--author", dest="other", help="reactions: whose message it is (employee id, name, Slack id)"
+    )
+    slack_event.add_argument("--reaction", default="clap", help="reactions: the emoji name (default: clap)")
+    slack_event.add_argument("--ts", default=DEFAULT_MESSAGE_TS, help="reactions: the message's ts")
+    slack_event.set_defaults(run=_slack, command="slack-event")
+
+    shortcut = commands.add_parser(
+        "slack-shortcut", help="send a signed shortcut (global, or on a message) to the local stack as PERSON"
+    )
+    shortcut.add_argument("callback_id", help="the shortcut's callback id (slack/manifest.yaml)")
+    shortcut.add_argument("--as", dest="person", required=True, help="who uses the shortcut")
+    shortcut.add_argument("--message-by", dest="other", help="a message shortcut: the message's author")
+    shortcut.add_argument("--text", default="Shipped the release!", help="a message shortcut: its text")
+    shortcut.add_argument("--ts", default=DEFAULT_MESSAGE_TS, help="a message shortcut: its ts")
+    shortcut.set_defaults(run=_slack, command="slack-shortcut")
 
     for name, run, text in (
         ("seed", _seed, "load the demo organisation (idempotent)"),
@@ -111,6 +142,46 @@ def _audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def _slack(args: argparse.Namespace) -> int:
+    """`slack`, `slack-event` and `slack-shortcut`: act as a Slack user (args.person) on the local stack."""
+    from plaudit_dev import slack_client as slack
+    from plaudit_dev.state import StackNotRunning, connect_local
+
+    if getattr(args, "event_type", "").startswith("reaction") and not args.other:
+        print(f"plaudit {args.command}: {args.event_type} needs --author (whose message)", file=sys.stderr)
+        return 2
+    try:
+        api_url = connect_local().api_url
+        directory = _directory()
+        user = slack.find_user(args.person, directory)
+        other = slack.find_user(args.other, directory).user_id if args.other else None
+    except (StackNotRunning, slack.UnknownPerson) as exc:
+        print(f"plaudit {args.command}: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "slack":
+        return slack.run_slash_command(api_url, slack.expand_mentions(args.command_line, directory), user)
+    if args.command == "slack-event":
+        callback = slack.event_callback(
+            args.event_type, user, author=other, reaction=args.reaction, ts=args.ts
+        )
+        return slack.run_event(api_url, callback, user)
+    message = {"user": other, "ts": args.ts, "text": args.text} if other else None
+    return slack.run_shortcut(api_url, slack.shortcut_payload(api_url, args.callback_id, user, message), user)
+
+
+def _directory() -> list[Employee]:
+    """Everyone in the directory of the store this process points at."""
+    from plaudit.store.employees import employee_from, list_employees
+
+    people: list[Employee] = []
+    cursor = None
+    while True:
+        page = list_employees(limit=100, cursor=cursor)
+        people += [person for item in page.items if (person := employee_from(item))]
+        if not (cursor := page.cursor):
+            return people
+
+
 def _connect(args: argparse.Namespace) -> None:
     """Point the store at the local stack (default) or at AWS."""
     if args.table:
@@ -151,6 +222,9 @@ Try it:
   # HR: the directory and the settings
   curl -s {api_url}/v1/employees -H "Authorization: Bearer $HR_TOKEN"
   curl -s {api_url}/v1/settings -H "Authorization: Bearer $HR_TOKEN"
+
+Slack without a workspace (Alice gives Bob 10 points; shows what the bot sent):
+  .venv/bin/plaudit slack '/kudos @bob 10 thanks #teamwork' --as alice
 
 Prove the ledger at any time:  .venv/bin/plaudit audit
 Stop with Ctrl-C.

@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection
 from types import ModuleType
 from typing import Any
 
-from plaudit_dev.local_aws import ACCOUNT_ID, REGION, sdk_env
+from plaudit_dev.local_aws import function_arn, sdk_env
 from plaudit_dev.template import FunctionSpec
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,19 @@ class Invoker:
     """Runs the template's functions in Lambda-like worker processes; thread-safe."""
 
     def __init__(
-        self, functions: Mapping[str, FunctionSpec], aws_endpoint_url: str, max_workers: int = 4
+        self,
+        functions: Mapping[str, FunctionSpec],
+        aws_endpoint_url: str,
+        max_workers: int = 4,
+        local_env: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
+        """`local_env`: per function id, variables set over everything else (the local stack's endpoints)."""
         self._pools = {
-            function_id: _FunctionPool(spec, worker_environment(spec, aws_endpoint_url), max_workers)
+            function_id: _FunctionPool(
+                spec,
+                {**worker_environment(spec, aws_endpoint_url), **(local_env or {}).get(function_id, {})},
+                max_workers,
+            )
             for function_id, spec in functions.items()
         }
 
@@ -258,7 +267,7 @@ class LambdaContext:
     def __init__(self, spec: FunctionSpec, request_id: str) -> None:
         self.function_name = spec.name
         self.function_version = "$LATEST"
-        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{spec.name}"
+        self.invoked_function_arn = function_arn(spec.name)
         self.memory_limit_in_mb = str(spec.memory_mb)
         self.aws_request_id = request_id
         self.log_group_name = f"/aws/lambda/{spec.name}"

@@ -12,6 +12,11 @@ ACCOUNT_ID = "123456789012"  # moto's default account
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
+def function_arn(name: str) -> str:
+    """The ARN of the Lambda function `name` in the local account (what its context reports)."""
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{name}"
+
+
 def sdk_env(endpoint_url: str) -> dict[str, str]:
     """Environment variables that point every AWS SDK client at moto, with dummy credentials."""
     return {

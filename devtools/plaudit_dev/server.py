@@ -1,6 +1,6 @@
 """The local HTTP API: routes requests like API Gateway (HTTP API, JWT authorizer, payload 2.0) to the
-functions, then runs the stream consumers their writes feed. Also serves /openapi.json, /docs and
-/_local/health."""
+functions, then runs the stream consumers their writes feed. Also serves /openapi.json, /docs,
+/_local/health, /_local/idle (waits for background invocations), Lambda's Invoke API and the fake Slack."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
+from plaudit_dev.fake_slack import FakeSlack
 from plaudit_dev.http_api import (
     HttpRequest,
     HttpResponse,
@@ -22,6 +23,7 @@ from plaudit_dev.http_api import (
 )
 from plaudit_dev.invoker import FunctionError, Invoker
 from plaudit_dev.jwt_local import Unauthorized, verify
+from plaudit_dev.lambda_invoke import BackgroundInvocations, InvokeApi
 from plaudit_dev.openapi_docs import SWAGGER_PAGE, merged_schema, swagger_asset
 from plaudit_dev.routes import RouteMatch, Router
 from plaudit_dev.streams import StreamPump
@@ -30,6 +32,8 @@ from plaudit_dev.template import Template
 log = logging.getLogger(__name__)
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}  # requests that do not trigger a stream drain
+STOP_WAIT_S = 30.0  # how long stopping waits for background invocations
+MAX_IDLE_WAIT_S = 120.0
 
 
 class _Server(ThreadingHTTPServer):
@@ -37,15 +41,15 @@ class _Server(ThreadingHTTPServer):
 
 
 class ApiServer:
-    """A threaded HTTP server on 127.0.0.1:`port` (0 picks a free port)."""
+    """A threaded HTTP server on 127.0.0.1:`port` (0 picks a free port). It listens from construction (so
+    its URL can be handed to the workers) and answers once `start` gave it the functions."""
 
-    def __init__(self, template: Template, invoker: Invoker, pump: StreamPump, port: int = 3000) -> None:
+    def __init__(self, template: Template, port: int = 3000) -> None:
         self._template = template
-        self._invoker = invoker
-        self._pump = pump
         self._router = Router(template.routes)
         self._openapi: dict[str, Any] | None = None
         self._openapi_lock = threading.Lock()
+        self._slack = FakeSlack()
         self._httpd = _Server(("127.0.0.1", port), _RequestHandler)
         self._httpd.daemon_threads = True
         self._httpd.api = self  # type: ignore[attr-defined]
@@ -57,20 +61,33 @@ class ApiServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_port}"
 
-    def start(self) -> ApiServer:
+    def start(self, invoker: Invoker, pump: StreamPump) -> ApiServer:
+        self._invoker = invoker
+        self._pump = pump
+        self.background = BackgroundInvocations(invoker, self._drain_streams)
+        self._lambda = InvokeApi(self._template.functions, invoker, self.background, self._drain_streams)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        """Let background invocations finish (they may call this server), then stop listening."""
+        if self._thread.is_alive():
+            if not self.background.wait_idle(STOP_WAIT_S):
+                log.warning("stopping with %d background invocation(s) running", self.background.pending)
+            self._httpd.shutdown()
+            self._thread.join()
         self._httpd.server_close()
-        self._thread.join()
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one request, and log it in one line (never its headers or body)."""
         request_id = new_request_id()
         try:
-            response = self._local_endpoint(request) or self._route(request, request_id)
+            response = (
+                self._local_endpoint(request)
+                or self._slack.handle(request)
+                or self._lambda.handle(request)
+                or self._route(request, request_id)
+            )
         except Exception:
             log.exception("%s %s failed", request.method, request.path)
             response = json_response(500, {"message": "Internal Server Error"})
@@ -120,6 +137,10 @@ class ApiServer:
             return None
         if request.path == "/_local/health":
             return json_response(200, {"status": "ok"})
+        if request.path == "/_local/idle":
+            timeout = float(dict(parse_qsl(request.query)).get("timeout") or 0)
+            idle = self.background.wait_idle(min(max(timeout, 0.0), MAX_IDLE_WAIT_S))
+            return json_response(200, {"idle": idle, "pending": self.background.pending})
         if request.path == "/openapi.json":
             return json_response(200, self._openapi_schema())
         if request.path == "/docs":

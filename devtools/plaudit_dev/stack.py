@@ -11,8 +11,10 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from plaudit_dev.fake_slack import CALLS_PATH, SLACK_FUNCTION_ID, slack_function_env
 from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
+from plaudit_dev.lambda_invoke import lambda_endpoint_env
 from plaudit_dev.local_aws import environ, sdk_env
 from plaudit_dev.moto_server import MotoServer, create_tables
 from plaudit_dev.paths import TEMPLATE_PATH
@@ -51,18 +53,28 @@ class LocalStack:
     def _start(self, seed: Callable[[], object] | None) -> LocalState:
         self._moto = moto = MotoServer().start()
         create_tables(moto.endpoint_url, self.template.tables.values())
-        self._invoker = invoker = Invoker(self.template.functions, moto.endpoint_url, self._max_workers)
+        self._server = server = ApiServer(self.template, self._port)
+        local_env = {function_id: lambda_endpoint_env(server.url) for function_id in self.template.functions}
+        if SLACK_FUNCTION_ID in local_env:
+            local_env[SLACK_FUNCTION_ID].update(slack_function_env(server.url))
+        self._invoker = invoker = Invoker(
+            self.template.functions, moto.endpoint_url, self._max_workers, local_env
+        )
         invoker.warm()
         pump = StreamPump(self.template, invoker, moto.endpoint_url)
         if seed is not None:
             with environ({**self.template.global_environment, **sdk_env(moto.endpoint_url)}):
                 seed()
             pump.drain()
-        self._server = server = ApiServer(self.template, invoker, pump, self._port).start()
+        server.start(invoker, pump)
         tables = {logical_id: table.name for logical_id, table in self.template.tables.items()}
         state = LocalState(server.url, moto.endpoint_url, os.getpid(), tables)
         write_state(state)
         return state
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no background (`Event`) invocation runs; False if some still do after `timeout` s."""
+        return self._server is None or self._server.background.wait_idle(timeout)
 
     def stop(self) -> None:
         """Remove the state file, then stop whatever runs."""
@@ -114,11 +126,17 @@ def _banner(template: Template, state: LocalState) -> str:
         routes[route.function_id] += 1
     functions = ", ".join(f"{function_id} ({count} routes)" for function_id, count in routes.items())
     tables = ", ".join(f"{logical_id}={name}" for logical_id, name in state.tables.items())
+    slack = (
+        [f"  Slack      {state.api_url}/slack/events; what the bot sent: {state.api_url}{CALLS_PATH}"]
+        if SLACK_FUNCTION_ID in template.functions
+        else []
+    )
     return "\n".join(
         [
             "Plaudit local stack is ready",
             f"  API        {state.api_url}",
             f"  Docs       {state.api_url}/docs",
+            *slack,
             f"  AWS (moto) {state.aws_endpoint_url}",
             f"  Tables     {tables}",
             f"  Functions  {functions}",
