@@ -19,6 +19,7 @@ class Balance(StrEnum):
 class TxnKind(StrEnum):
     KUDOS = "kudos"
     ADD_ON = "add_on"
+    REACTION_UNDO = "reaction_undo"
     ALLOWANCE_ROLLOVER = "allowance_rollover"
 
 

@@ -10,6 +10,7 @@ from plaudit.domain.model import Model
 from plaudit.domain.zones import TimeZone
 
 VALUE_SLUG = r"^[a-z0-9][a-z0-9_-]{0,31}$"
+REACTION_NAME = r"^[a-z0-9_+'-]{1,100}$"
 
 
 class PeriodKind(StrEnum):
@@ -50,6 +51,17 @@ class OrgSettings(Model):
     )
     recipient_cap_per_period: int = Field(
         default=200, ge=1, description="Most points one giver may send the same person in a period"
+    )
+    reaction_emoji: str = Field(
+        default="clap",
+        pattern=REACTION_NAME,
+        description="Emoji name (without colons) whose reaction on a message gives its author points",
+    )
+    points_per_reaction: int = Field(
+        default=1, ge=1, description="Points one reaction gives, kept within the points per kudos"
+    )
+    reaction_undo_minutes: int = Field(
+        default=10, ge=0, le=1440, description="Minutes in which removing the reaction takes the points back"
     )
 
     @field_validator("allowances")
@@ -112,6 +124,10 @@ class OrgSettings(Model):
         if at_start == self.allowances:
             return self.with_allowance_history(None, None)
         return self.with_allowance_history(at_start, period_id)
+
+    def reaction_points(self) -> int:
+        """points_per_reaction kept within [min, max] points per kudos, so changing those never breaks it."""
+        return min(max(self.points_per_reaction, self.min_points_per_kudos), self.max_points_per_kudos)
 
     def value_slugs(self) -> set[str]:
         return {value.slug for value in self.company_values}

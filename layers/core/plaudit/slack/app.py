@@ -8,12 +8,9 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from plaudit.integrations.slack_api import web_client
-from plaudit.slack import views
+from plaudit.slack import home_and_add_on, kudos_form, reactions, views
 from plaudit.slack.commands import KudosTextError, Verb, parse
 from plaudit.slack.config import SlackConfig
-
-# Subscribed in slack/manifest.yaml; acknowledged now, handled by the reactions and App Home work.
-LATER_EVENTS = ("app_home_opened", "reaction_added", "reaction_removed")
 
 
 def create_app(config: SlackConfig) -> App:
@@ -30,10 +27,11 @@ def create_app(config: SlackConfig) -> App:
         authorize=authorize,
     )
     app.middleware(skip_timed_out_event_retries)
+    kudos_form.register(app)  # before the other /kudos listeners: it takes /kudos with no text
     app.command("/kudos", matchers=[needs_lazy_work])(ack=ack_empty, lazy=[run_kudos])
     app.command("/kudos")(answer_in_ack)
-    for event in LATER_EVENTS:
-        app.event(event)(acknowledge_only)
+    reactions.register(app)
+    home_and_add_on.register(app)
     return app
 
 
@@ -71,7 +69,3 @@ def run_kudos(command: dict, client: WebClient, respond: Respond) -> None:
     from plaudit.slack import kudos  # the services, pydantic models and DynamoDB: after the ack only
 
     kudos.run(parse(command.get("text", "")), command, client, respond)
-
-
-def acknowledge_only() -> None:
-    """Bolt acks events itself; these have no work yet."""

@@ -1,6 +1,8 @@
 """The work behind `/kudos`, run in lazy listeners after the ack: give through the recognition service,
 announce, DM the recipients and tell the giver how it went."""
 
+from collections.abc import Callable
+
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 from slack_bolt.context.respond import Respond
@@ -37,14 +39,27 @@ def run(parsed: KudosText | Verb, command: dict, client: WebClient, respond: Res
 def give(kudos_text: KudosText, command: dict, client: WebClient, respond: Respond) -> None:
     """Give the kudos a slash command typed. `slack:{trigger_id}` keys it, so a replayed request or a
     retried lazy invocation gives once (and announces once)."""
-    giver_id = employee_id_for(command["user_id"], client)
+    give_as(command["user_id"], kudos_text, client, respond, idempotency_key=f"slack:{command['trigger_id']}")
+
+
+def give_as(
+    giver_slack_id: str,
+    kudos_text: KudosText,
+    client: WebClient,
+    tell: Callable[..., object],
+    *,
+    idempotency_key: str,
+    visibility: Visibility = Visibility.PUBLIC,
+) -> None:
+    """Give, announce and DM; `tell(text=..., blocks=...)` reaches the giver (a respond, or a DM)."""
+    giver_id = employee_id_for(giver_slack_id, client)
     if giver_id is None:
-        respond(**views.problem_message(NOT_IN_DIRECTORY))
+        tell(**views.problem_message(NOT_IN_DIRECTORY))
         return
     employee_ids = {uid: employee_id_for(uid, client) for uid in kudos_text.slack_user_ids}
     strangers = [uid for uid, employee_id in employee_ids.items() if employee_id is None]
     if strangers:
-        respond(
+        tell(
             **views.problem_message(
                 "cannot get kudos: not in the Plaudit directory (bots and guests cannot take part).",
                 about=strangers,
@@ -57,26 +72,27 @@ def give(kudos_text: KudosText, command: dict, client: WebClient, respond: Respo
             points=kudos_text.points,
             message=kudos_text.message,
             values=kudos_text.values,
+            visibility=visibility,
         )
         kudos, created = recognition.give_kudos(
-            Caller(employee_id=giver_id), request, idempotency_key=f"slack:{command['trigger_id']}"
+            Caller(employee_id=giver_id), request, idempotency_key=idempotency_key
         )
     except ValidationError as invalid:
         problem = invalid.errors()[0]["msg"]
-        respond(**views.problem_message(problem, with_example=True))
+        tell(**views.problem_message(problem, with_example=True))
         return
     except PlauditError as refused:
         logger.info("kudos refused", extra={"code": refused.code})
-        respond(**views.problem_message(refused.message))
+        tell(**views.problem_message(refused.message))
         return
     slack_ids = {employee_id: uid for uid, employee_id in employee_ids.items()}
     recipients = [slack_ids[rid] for rid in kudos.recipient_ids]
     if not created:
-        respond(**views.confirmation_message(recipients, kudos.points, announced_in=None, replayed=True))
+        tell(**views.confirmation_message(recipients, kudos.points, announced_in=None, replayed=True))
         return
-    announced_in = _announce(kudos, command["user_id"], slack_ids, client)
-    _direct_messages(kudos, command["user_id"], slack_ids, client)
-    respond(**views.confirmation_message(recipients, kudos.points, announced_in=announced_in))
+    announced_in = _announce(kudos, giver_slack_id, slack_ids, client)
+    _direct_messages(kudos, giver_slack_id, slack_ids, client)
+    tell(**views.confirmation_message(recipients, kudos.points, announced_in=announced_in))
 
 
 def show_balance(command: dict, client: WebClient, respond: Respond) -> None:
@@ -97,7 +113,9 @@ def _announce(kudos: Kudos, giver_slack_id: str, slack_ids: dict[str, str], clie
     if channel is None:
         return None
     shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
-    message = views.announcement_message(giver_slack_id, shares, kudos.message, kudos.values)
+    message = views.announcement_message(
+        giver_slack_id, shares, kudos.message, kudos.values, recognition_id=kudos.id
+    )
     try:
         client.chat_postMessage(channel=channel, unfurl_links=False, **message)
     except SlackApiError as failed:

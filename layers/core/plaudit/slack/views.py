@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     MarkdownTextObject,
@@ -15,6 +17,7 @@ from slack_sdk.models.blocks import (
 
 from plaudit.slack.commands import EXAMPLE
 
+ADD_ON_ACTION = "kudos_add_on"
 SECTION_TEXT_LIMIT = 3000
 FALLBACK_TEXT_LIMIT = 4000
 PROBLEM_TEXT_LIMIT = 1000
@@ -46,7 +49,7 @@ def help_message() -> Message:
         "*Give kudos:* `/kudos @someone [@someone else] POINTS for WHAT #value`\n"
         f"For example: `{EXAMPLE}`\n"
         "Each person you mention gets the points; #values tag the company values it shows.\n"
-        "*Your balance:* `/kudos balance`   *This help:* `/kudos help`"
+        "*A form to fill in:* `/kudos`   *Your balance:* `/kudos balance`   *This help:* `/kudos help`"
     )
     return _message("How to use /kudos", [SectionBlock(text=MarkdownTextObject(text=usage))])
 
@@ -75,12 +78,24 @@ def confirmation_message(
 
 
 def announcement_message(
-    giver_slack_id: str, shares: dict[str, int], message: str, values: list[str]
+    giver_slack_id: str,
+    shares: dict[str, int],
+    message: str,
+    values: list[str],
+    *,
+    recognition_id: str | None = None,
+    added_on: Sequence[Block] = (),
 ) -> Message:
-    """The public post: who thanked whom, with how many points, for what and which values."""
+    """The public post: who thanked whom, with how many points, for what and which values; `added_on`
+    tells who added points since, and with `recognition_id` an "Add on" button lets others join in."""
     headline = f":clap: <@{giver_slack_id}> gave kudos to {_shares_text(shares)}"
     fallback = f"<@{giver_slack_id}> gave kudos to {mentions(list(shares))}"
-    return _message(fallback, _kudos_blocks(headline, message, values))
+    blocks = _kudos_blocks(headline, message, values)
+    blocks[-1:-1] = added_on
+    if recognition_id is not None:
+        button = ButtonElement(text="Add on", action_id=ADD_ON_ACTION, value=recognition_id)
+        blocks.insert(-1, ActionsBlock(elements=[button]))
+    return _message(fallback, blocks)
 
 
 def recipient_dm_message(giver_slack_id: str, points: int, message: str, values: list[str]) -> Message:

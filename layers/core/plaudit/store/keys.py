@@ -9,7 +9,7 @@ EMAIL#<email> ALIAS                               email -> employee id (uniquene
 SLACK#<user>  ALIAS                               Slack user id -> employee id (uniqueness)
 ORG           SETTINGS                            organisation settings
 TXN#<id>      TXN                                 ledger transaction (all its postings)
-RECOG#<id>    RECOG                               a kudos
+RECOG#<id>    RECOG                               a kudos (a reaction's, once taken back: with undone_at)
 RECOG#<id>    ADDON#<adder>                       an add-on to it
 FEED#<scope>  <created_at>#<recognition id>       feed index, written by the projection
 """

@@ -1,0 +1,101 @@
+"""The work behind an announcement's "Add on" button, run in a lazy listener after the ack: add points
+from the clicker's allowance to every recipient, then update the post with the new total."""
+
+from aws_lambda_powertools import Logger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from plaudit.domain.access import Caller
+from plaudit.domain.employees import Employee
+from plaudit.domain.errors import PlauditError
+from plaudit.domain.settings import OrgSettings
+from plaudit.services import recognition
+from plaudit.slack import views
+from plaudit.slack.add_on_views import SHOWN_ADDERS, added_on_blocks, added_on_receipt
+from plaudit.slack.identity import employee_id_for
+from plaudit.slack.kudos import FAILED, NOT_IN_DIRECTORY
+from plaudit.slack.people import people_mentions
+from plaudit.store import snapshots
+
+logger = Logger(child=True)
+
+ADD_ON_POINTS = 5
+
+
+def points_per_add_on(settings: OrgSettings) -> int:
+    """A small fixed amount, kept within the org's points-per-kudos range."""
+    return min(max(ADD_ON_POINTS, settings.min_points_per_kudos), settings.max_points_per_kudos)
+
+
+def run(body: dict, client: WebClient) -> None:
+    """Bolt swallows a lazy listener's exceptions: a failure reaches the clicker as an ephemeral."""
+    clicker, container = body["user"]["id"], body["container"]
+    channel = container["channel_id"]
+    try:
+        problem = add_on(body["actions"][0]["value"], clicker, channel, container["message_ts"], client)
+    except Exception:
+        logger.exception("add-on failed")
+        problem = FAILED
+    if problem:
+        _ephemeral(client, channel, clicker, views.problem_message(problem))
+
+
+def add_on(recognition_id: str, clicker: str, channel: str, ts: str, client: WebClient) -> str | None:
+    """Add on and update the post; the problem to tell the clicker, if any. The key is the recognition and
+    the clicker, so a double click (or a retried invocation) adds once."""
+    adder_id = employee_id_for(clicker, client)
+    if adder_id is None:
+        return NOT_IN_DIRECTORY
+    caller = Caller(employee_id=adder_id)
+    request = recognition.GiveAddOn(points=points_per_add_on(snapshots.load(settings=True).settings()))
+    try:
+        _, created = recognition.add_on(
+            caller, recognition_id, request, idempotency_key=f"slack-addon:{recognition_id}:{clicker}"
+        )
+    except PlauditError as refused:
+        logger.info("add-on refused", extra={"code": refused.code})
+        return refused.message
+    recipients = _update_announcement(caller, recognition_id, channel, ts, client)
+    if created and recipients is not None:
+        _ephemeral(client, channel, clicker, added_on_receipt(recipients, request.points))
+    return None
+
+
+def _update_announcement(
+    caller: Caller, recognition_id: str, channel: str, ts: str, client: WebClient
+) -> list[str] | None:
+    """Rewrite the post with who added on and the new total; the recipients' Slack ids, or None when
+    someone on the kudos has no Slack id (the post is then left as it is)."""
+    kudos, add_ons = recognition.get_recognition(caller, recognition_id)
+    adder_ids = [extra.adder_id for extra in add_ons]
+    people = snapshots.load(employees=[kudos.giver_id, *kudos.recipient_ids, *adder_ids[:SHOWN_ADDERS]])
+    slack_ids = {pid: _slack_id(people.employee(pid)) for pid in [kudos.giver_id, *kudos.recipient_ids]}
+    if not all(slack_ids.values()):
+        logger.warning("announcement not updated: someone on the kudos has no Slack id")
+        return None
+    shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
+    adders = people_mentions([people.employee(pid) for pid in adder_ids], SHOWN_ADDERS)
+    message = views.announcement_message(
+        slack_ids[kudos.giver_id],
+        shares,
+        kudos.message,
+        kudos.values,
+        recognition_id=kudos.id,
+        added_on=added_on_blocks(adders, kudos.add_on_points, kudos.points + kudos.add_on_points),
+    )
+    try:
+        client.chat_update(channel=channel, ts=ts, **message)
+    except SlackApiError as failed:
+        logger.warning("announcement not updated", extra={"error": failed.response.get("error")})
+    return list(shares)
+
+
+def _slack_id(person: Employee | None) -> str | None:
+    return person.slack_user_id if person else None
+
+
+def _ephemeral(client: WebClient, channel: str, user: str, message: views.Message) -> None:
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, **message)
+    except SlackApiError as failed:
+        logger.warning("ephemeral not sent", extra={"error": failed.response.get("error")})

@@ -1,0 +1,109 @@
+"""The work behind the App Home tab, run in a lazy listener after app_home_opened: each section in
+`home_sections` reads what it shows and returns its blocks; more sections (catalogue, approvals for
+managers, admin for HR) plug in by joining the list."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from aws_lambda_powertools import Logger
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+
+from plaudit.domain.access import Caller
+from plaudit.domain.recognition import Recognition
+from plaudit.services import recognition, wallets
+from plaudit.slack import home_views
+from plaudit.slack.home_views import KudosLine
+from plaudit.slack.identity import employee_id_for
+from plaudit.slack.people import SHOWN, people_mentions
+from plaudit.store import snapshots
+
+logger = Logger(child=True)
+
+RECENT = 5
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Whose Home tab is being built."""
+
+    employee_id: str
+    slack_user_id: str
+
+    @property
+    def caller(self) -> Caller:
+        return Caller(employee_id=self.employee_id)
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    title: str
+    build: Callable[[Viewer], Sequence[Block]]
+
+
+def publish(slack_user_id: str, client: WebClient) -> None:
+    """Publish the person's Home tab (a friendly explanation for people not in the directory)."""
+    employee_id = employee_id_for(slack_user_id, client)
+    if employee_id is None:
+        view = home_views.not_in_directory_view()
+    else:
+        viewer = Viewer(employee_id=employee_id, slack_user_id=slack_user_id)
+        view = home_views.home_view([_built(section, viewer) for section in home_sections])
+    client.views_publish(user_id=slack_user_id, view=view)
+
+
+def wallet(viewer: Viewer) -> list[Block]:
+    view = wallets.wallet_view(viewer.caller, viewer.employee_id)
+    allowance, cash = view.allowance, view.points_value
+    return home_views.wallet_section(
+        allowance.remaining, allowance.total, allowance.resets_at, view.points, cash.amount, cash.currency
+    )
+
+
+def received(viewer: Viewer) -> list[Block]:
+    found, _ = recognition.list_feed(viewer.caller, recipient=viewer.employee_id, limit=RECENT)
+    lines = _lines(
+        found, lambda kudos: [kudos.giver_id], lambda kudos: kudos.shares.get(viewer.employee_id, 0)
+    )
+    return home_views.kudos_section(lines, "from", "No kudos received yet.")
+
+
+def given(viewer: Viewer) -> list[Block]:
+    found, _ = recognition.list_feed(viewer.caller, giver=viewer.employee_id, limit=RECENT)
+    lines = _lines(found, lambda kudos: kudos.recipient_ids, lambda kudos: kudos.points)
+    return home_views.kudos_section(lines, "to", "Nothing given yet: try `/kudos @someone 10 for …`.")
+
+
+home_sections: list[HomeSection] = [
+    HomeSection(":moneybag: Your points", wallet),
+    HomeSection(":inbox_tray: Kudos you received", received),
+    HomeSection(":outbox_tray: Kudos you gave", given),
+]
+
+
+def _built(section: HomeSection, viewer: Viewer) -> tuple[str, Sequence[Block]]:
+    """One section failing leaves the others standing."""
+    try:
+        return section.title, section.build(viewer)
+    except Exception:
+        logger.exception("home section failed", extra={"section": section.title})
+        return section.title, home_views.unavailable_section()
+
+
+def _lines(
+    found: list[Recognition],
+    others: Callable[[Recognition], list[str]],
+    points: Callable[[Recognition], int],
+) -> list[KudosLine]:
+    """The kudos as lines naming the other people on them."""
+    people = snapshots.load(employees={pid for kudos in found for pid in others(kudos)[:SHOWN]})
+    return [
+        KudosLine(
+            who=people_mentions([people.employee(pid) for pid in others(kudos)]),
+            points=points(kudos),
+            message=kudos.message,
+            values=kudos.values,
+            at=kudos.created_at,
+        )
+        for kudos in found
+    ]

@@ -1,0 +1,47 @@
+"""Block Kit messages about emoji reactions that give points (see views.py for the conventions)."""
+
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
+from plaudit.domain.reactions import UndoOutcome
+from plaudit.slack.views import FALLBACK_TEXT_LIMIT, Message
+
+
+def _plural(points: int) -> str:
+    return "1 point" if points == 1 else f"{points} points"
+
+
+def _section(text: str, fallback: str) -> Message:
+    block = SectionBlock(text=MarkdownTextObject(text=text))
+    return {"text": fallback[:FALLBACK_TEXT_LIMIT], "blocks": [block.to_dict()]}
+
+
+def author_dm_message(reactor_slack_id: str, points: int, emoji: str, channel: str) -> Message:
+    """The author's DM: who reacted, with what, and where."""
+    return _section(
+        f":{emoji}: <@{reactor_slack_id}> gave you *{_plural(points)}* for your message in <#{channel}>.",
+        f"<@{reactor_slack_id}> gave you {_plural(points)} for your message",
+    )
+
+
+def undone_message(author_slack_id: str, points: int, emoji: str) -> Message:
+    """The reactor's receipt when removing the reaction took the points back."""
+    text = (
+        f"You removed your :{emoji}:, so what it gave <@{author_slack_id}> ({_plural(points)}) "
+        "is back in your allowance."
+    )
+    return _section(text, text)
+
+
+KEPT_BECAUSE = {
+    UndoOutcome.POINTS_SPENT: "they have been spent already",
+    UndoOutcome.NEW_PERIOD: "they were given in an allowance period that has ended",
+}
+
+
+def kept_message(author_slack_id: str, points: int, outcome: UndoOutcome) -> Message:
+    """Why removing the reaction in time still left the points with the author."""
+    text = (
+        f"Removing your reaction did not take back what it gave <@{author_slack_id}> "
+        f"({_plural(points)}): {KEPT_BECAUSE[outcome]}."
+    )
+    return _section(text, text)

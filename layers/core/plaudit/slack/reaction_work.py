@@ -1,0 +1,99 @@
+"""The work behind reaction_added / reaction_removed, run in lazy listeners after the ack. Whatever goes
+wrong reaches the reactor as an ephemeral message in the message's channel (a DM if that fails)."""
+
+from collections.abc import Callable
+
+from aws_lambda_powertools import Logger
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from plaudit.domain.access import Caller
+from plaudit.domain.errors import PlauditError
+from plaudit.domain.reactions import UndoOutcome, emoji_of
+from plaudit.services import reactions
+from plaudit.slack import reaction_views, views
+from plaudit.slack.identity import employee_id_for
+from plaudit.slack.kudos import FAILED, NOT_IN_DIRECTORY
+
+logger = Logger(child=True)
+
+AUTHOR_UNKNOWN = (
+    "cannot get points for reactions: not in the Plaudit directory (bots and guests cannot take part)."
+)
+
+
+def run(work: Callable[[dict, WebClient], None], event: dict, client: WebClient) -> None:
+    """Only reactions to people's messages count (no item_user: a webhook's or app's message).
+    Bolt swallows a lazy listener's exceptions, so say so to the reactor."""
+    item = event.get("item") or {}
+    if item.get("type") != "message" or not event.get("item_user"):
+        return
+    try:
+        work(event, client)
+    except Exception:
+        logger.exception("reaction failed", extra={"event_ts": event.get("event_ts")})
+        _tell_reactor(event, client, views.problem_message(FAILED))
+
+
+def added(event: dict, client: WebClient) -> None:
+    if not reactions.rewards(event["reaction"]):
+        return
+    reactor_id = employee_id_for(event["user"], client)
+    if reactor_id is None:
+        _tell_reactor(event, client, views.problem_message(NOT_IN_DIRECTORY))
+        return
+    author_id = employee_id_for(event["item_user"], client)
+    if author_id is None:
+        _tell_reactor(event, client, views.problem_message(AUTHOR_UNKNOWN, about=[event["item_user"]]))
+        return
+    item = event["item"]
+    try:
+        given = reactions.react(
+            Caller(employee_id=reactor_id),
+            author_id,
+            event["reaction"],
+            channel=item["channel"],
+            message_ts=item["ts"],
+        )
+    except PlauditError as refused:
+        logger.info("reaction refused", extra={"code": refused.code})
+        _tell_reactor(event, client, views.problem_message(refused.message))
+        return
+    if given is None or not given[1]:
+        return  # another emoji, or this person already paid for this message
+    kudos = given[0]
+    emoji = emoji_of(event["reaction"])
+    message = reaction_views.author_dm_message(event["user"], kudos.points, emoji, item["channel"])
+    try:
+        client.chat_postMessage(channel=event["item_user"], unfurl_links=False, **message)
+    except SlackApiError as failed:
+        logger.warning("reaction DM not sent", extra={"error": failed.response.get("error")})
+
+
+def removed(event: dict, client: WebClient) -> None:
+    if not reactions.rewards(event["reaction"]):
+        return
+    reactor_id = employee_id_for(event["user"], client)
+    if reactor_id is None:
+        return  # nobody outside the directory ever paid
+    item = event["item"]
+    outcome, kudos = reactions.unreact(
+        Caller(employee_id=reactor_id), event["reaction"], channel=item["channel"], message_ts=item["ts"]
+    )
+    if kudos is None:
+        return
+    if outcome is UndoOutcome.UNDONE:
+        emoji = emoji_of(event["reaction"])
+        _tell_reactor(event, client, reaction_views.undone_message(event["item_user"], kudos.points, emoji))
+    elif outcome in reaction_views.KEPT_BECAUSE:
+        _tell_reactor(event, client, reaction_views.kept_message(event["item_user"], kudos.points, outcome))
+
+
+def _tell_reactor(event: dict, client: WebClient, message: views.Message) -> None:
+    channel = (event.get("item") or {}).get("channel")
+    try:
+        client.chat_postEphemeral(channel=channel, user=event["user"], **message)
+        return
+    except SlackApiError as failed:
+        logger.warning("ephemeral not posted", extra={"error": failed.response.get("error")})
+    client.chat_postMessage(channel=event["user"], unfurl_links=False, **message)
