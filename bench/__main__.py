@@ -1,7 +1,7 @@
-"""`python -m bench`: run the three benchmarks, print the report, write docs/performance.md.
+"""`python -m bench`: run the benchmarks, print the report, write docs/performance.md.
 
-Exit status 1 when a round-trip budget is exceeded (counts are deterministic); wall-clock figures are
-never a reason to fail.
+Exit status 1 when a round-trip budget is exceeded or a Slack ack touches DynamoDB (counts are
+deterministic); wall-clock figures are never a reason to fail.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ import time
 from pathlib import Path
 
 from bench import org
-from bench.coldstart import Variant, measure_cold_starts
+from bench.coldstart import ColdStarts, Variant
 from bench.events import EventFactory, claims_for
 from bench.machine import describe, load_average
 from bench.moto_host import REPO_ROOT, MotoHost
 from bench.overhead import OverheadCase, measure_overhead
-from bench.report import Report, budget_failures, render
+from bench.report import SLACK_ACK_GOAL, Report, budget_failures, render
 from bench.roundtrips import measure_round_trips
 from bench.sandbox import open_sandbox
+from bench.slack_ack import AckCalls, KudosRequests, aws_sink, measure_warm_acks, slack_env
 from plaudit_dev.template import load_template
 
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "performance.md"
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="cold-start processes per variant (7)")
     parser.add_argument("--requests", type=int, default=50, help="warm requests per kind (50)")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up requests per kind (5)")
+    parser.add_argument("--acks", type=int, default=50, help="warm Slack /kudos acks (50)")
     parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="report file (docs/performance.md)"
     )
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = describe()
     template = load_template()
 
-    _progress("1/3 DynamoDB round trips (in-process moto)")
+    _progress("1/4 DynamoDB round trips (in-process moto)")
     counts, projection_event = measure_round_trips(template)
 
     events = EventFactory(template)
@@ -54,9 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     wallet = events.http("GET", f"/v1/employees/{org.GIVER}/wallet", giver)
     person = events.http("GET", f"/v1/employees/{org.RECIPIENT}", giver)
     projections = template.stream_sources[0].function_id
+    recognition = Variant("recognition: give kudos", kudos_1.function_id, kudos_1.event)
     variants = [
         Variant("baseline: import boto3, create a DynamoDB client", kudos_1.function_id, None),
-        Variant("recognition: give kudos", kudos_1.function_id, kudos_1.event),
+        recognition,
         Variant("directory: get an employee", person.function_id, person.event),
         Variant("projections: project a kudos", projections, projection_event),
         Variant("recognition, tracing on", kudos_1.function_id, kudos_1.event, tracing=True),
@@ -68,14 +71,32 @@ def main(argv: list[str] | None = None) -> int:
         OverheadCase("read a wallet", wallet.function_id, wallet.event),
     ]
 
-    with MotoHost() as host, open_sandbox(template, host.endpoint_url) as sandbox:
-        _progress(
-            f"2/3 cold starts ({args.runs} runs of {len(variants)} processes, moto at {host.endpoint_url})"
+    kudos_requests = KudosRequests(template)
+
+    with MotoHost() as host, open_sandbox(template, host.endpoint_url) as sandbox, aws_sink() as sink:
+        slack = Variant(
+            "slack: ack a signed /kudos",
+            "SlackFunction",
+            kudos_requests.fresh(),
+            env=slack_env(sink),
+            fresh_event=kudos_requests.fresh,
+            goal=SLACK_ACK_GOAL,
         )
-        cold_starts, import_profile = measure_cold_starts(sandbox, variants, args.runs)
-        _progress(f"3/3 warm handler overhead ({args.requests} requests of {len(cases)} kinds)")
+        variants.insert(2, slack)
+        _progress(
+            f"2/4 cold starts ({args.runs} runs of {len(variants)} processes, moto at {host.endpoint_url})"
+        )
+        cold = ColdStarts(sandbox)
+        cold_starts = cold.measure(variants, args.runs)
+        import_profile = cold.import_profile(recognition)
+        slack_import_profile = cold.import_profile(slack)
+        cold_calls = sink.take()
+        _progress(f"3/4 warm handler overhead ({args.requests} requests of {len(cases)} kinds)")
         overhead = measure_overhead(sandbox, cases, args.warmup, args.requests)
+        _progress(f"4/4 warm Slack acks ({args.acks} signed /kudos)")
+        warm_acks = measure_warm_acks(sandbox, kudos_requests, sink, args.warmup, args.acks)
         distributions = sandbox.layer_distributions
+    ack_calls = AckCalls(cold_calls, cold.processes[slack.name], warm_acks.calls, warm_acks.acks)
 
     report = Report(
         machine=machine,
@@ -88,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         overhead=overhead,
         overhead_requests=args.requests,
         layer_distributions=distributions,
+        slack_import_profile=slack_import_profile,
+        warm_acks=warm_acks,
+        ack_calls=ack_calls,
     )
     text = render(report)
     print(text)
@@ -96,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(text, encoding="utf-8")
         _progress(f"wrote {args.output}")
 
-    failures = budget_failures(counts)
+    failures = budget_failures(counts) + ack_calls.failures()
     for failure in failures:
         print(f"bench: BUDGET EXCEEDED: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -7,7 +7,7 @@ Variants run interleaved, one process at a time, in a rotating order, after one 
 (so every sample finds the page cache warm). Reported: time from spawn to response ready (wall, median and
 min), its split (interpreter start, imports, first request) and the process CPU time.
 
-`import_profile` runs the recognition handler's imports under `python -X importtime`.
+`import_profile` runs a handler's imports under `python -X importtime`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,9 @@ class Variant:
     event: dict[str, Any] | None  # None: the baseline (import boto3, create a DynamoDB client)
     tracing: bool = False
     sam_build: bool = False  # no .pyc for the layer and the function's code, as `sam build` ships them
+    env: dict[str, str] = field(default_factory=dict)  # on top of the function's sandbox environment
+    fresh_event: Callable[[], dict[str, Any]] | None = None  # a new event per process (signed requests)
+    goal: float | None = None  # cold start budget, times the baseline (None: the report's default)
 
 
 @dataclass(frozen=True)
@@ -76,13 +81,14 @@ class ColdStarts:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self._sam_cache: Path | None = None
+        self.processes: Counter[str] = Counter()  # per variant name, warm-up and profiling included
 
     def environment(self, variant: Variant) -> dict[str, str]:
         spec = self.sandbox.template.functions[variant.function_id]
         if variant.sam_build and self._sam_cache is None:
             self._sam_cache = self.sandbox.without_layer_pyc()
         pycache = self._sam_cache if variant.sam_build else None
-        return self.sandbox.environment(spec, tracing=variant.tracing, pycache=pycache)
+        return self.sandbox.environment(spec, tracing=variant.tracing, pycache=pycache) | variant.env
 
     def run_once(
         self, variant: Variant, flags: tuple[str, ...] = (), env: dict[str, str] | None = None
@@ -90,13 +96,15 @@ class ColdStarts:
         spec = self.sandbox.template.functions[variant.function_id]
         event_path = self.sandbox.root / "event.json"
         result_path = self.sandbox.root / "result.json"
-        event_path.write_text(json.dumps(variant.event or {}), encoding="utf-8")
+        event = variant.fresh_event() if variant.fresh_event else variant.event
+        event_path.write_text(json.dumps(event or {}), encoding="utf-8")
         result_path.unlink(missing_ok=True)
         mode = BASELINE if variant.event is None else "handler"
         command = self.sandbox.command(
             CHILD_SOURCE, [mode, spec.handler, str(event_path), str(result_path)], flags
         )
         env = env or self.environment(variant)
+        self.processes[variant.name] += 1
         spawned = time.perf_counter()
         process = subprocess.run(
             command,
@@ -168,12 +176,3 @@ def _parse_importtime(stderr: str) -> dict[str, tuple[float, float]]:
         name = name.rstrip()[1:]  # one space separates the bar from the indented name
         table.setdefault(name, (float(own), float(cumulative)))
     return table
-
-
-def measure_cold_starts(
-    sandbox: Sandbox, variants: list[Variant], runs: int
-) -> tuple[list[ColdStartResult], ImportProfile]:
-    cold = ColdStarts(sandbox)
-    results = cold.measure(variants, runs)
-    plain = next(v for v in variants if v.event is not None and not (v.tracing or v.sam_build))
-    return results, cold.import_profile(plain)
