@@ -4,7 +4,6 @@ while after."""
 
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import Conflict
-from plaudit.domain.ids import derived_id
 from plaudit.domain.reactions import UndoOutcome, UndoPlan, counts, plan_undo, reaction_key
 from plaudit.domain.recognition import Kudos, Visibility
 from plaudit.services import recognition
@@ -43,7 +42,7 @@ def react(
         if conflict.code != "idempotency_key_reused" or caller.employee_id is None:
             raise
     # Paid before, under other settings (emoji or points changed since): still paid once.
-    recognition_id = _reaction_id(caller.employee_id, key)
+    recognition_id = recognition.kudos_id_for(caller.employee_id, key)
     prior = recognition_from(snapshots.load(recognitions=[recognition_id]).recognition_item(recognition_id))
     if prior is None:
         raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
@@ -57,7 +56,7 @@ def unreact(
     Returns what happened and the reaction's kudos (None when it gave nothing)."""
     if caller.employee_id is None:
         return UndoOutcome.NOTHING_GIVEN, None
-    recognition_id = _reaction_id(caller.employee_id, reaction_key(channel, message_ts))
+    recognition_id = recognition.kudos_id_for(caller.employee_id, reaction_key(channel, message_ts))
     for _ in range(MAX_ATTEMPTS):
         first = snapshots.load(settings=True, recognitions=[recognition_id])
         item = first.recognition_item(recognition_id)
@@ -82,8 +81,3 @@ def unreact(
             continue  # undone meanwhile, points spent, or contention: read again and decide again
         return UndoOutcome.UNDONE, given
     raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
-
-
-def _reaction_id(reactor_id: str, key: str) -> str:
-    """The id give_kudos derives for the reactor's kudos under `key`."""
-    return derived_id("rec", reactor_id, key)

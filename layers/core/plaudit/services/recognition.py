@@ -99,7 +99,7 @@ def give_kudos(
     """Give kudos. Returns the kudos and whether it was created now (False: a replay of the same key)."""
     giver_id = _person_id(caller)
     request_hash = fingerprint(command.model_dump_json().encode())
-    recognition_id = derived_id("rec", giver_id, idempotency_key) if idempotency_key else new_id("rec")
+    recognition_id = kudos_id_for(giver_id, idempotency_key) if idempotency_key else new_id("rec")
     recipients = command.recipient_ids
     for attempt in range(MAX_ATTEMPTS):
         snap = snapshots.load(
@@ -142,6 +142,11 @@ def give_kudos(
         if _commit(head, snap, giver_id, plan, attempt):
             return kudos, True
     raise _contended()
+
+
+def kudos_id_for(giver_id: str, idempotency_key: str) -> str:
+    """The id of the kudos a giver gives under an idempotency key: every retry lands on the same record."""
+    return derived_id("rec", giver_id, idempotency_key)
 
 
 def add_on(
