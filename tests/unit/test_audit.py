@@ -132,3 +132,34 @@ def test_several_breaches_are_all_reported():
     assert len(breaches) == 2
     assert any("txn_grant" in breach for breach in breaches)
     assert any("emp:B:points" in breach for breach in breaches)
+
+
+TOP_UP = JournalEntry("txn_fund", (Posting("org:funding", -500), Posting("budget:spot", 500)))
+
+
+def with_budget():
+    entries, wallets, lines = clean()
+    return [*entries, TOP_UP], wallets, [*lines, {"txn_id": "txn_fund", "budget_id": "spot", "amount": 500}]
+
+
+def test_budget_balance_that_equals_its_postings_passes():
+    assert audit(*with_budget(), {"spot": 500}).ok
+
+
+def test_tampered_budget_balance_is_named():
+    report = audit(*with_budget(), {"spot": 501})
+    assert report.breaches == ["budget:spot: stored balance 501 but postings sum to 500"]
+
+
+def test_negative_budget_is_named():
+    entries, wallets, lines = with_budget()
+    drain = JournalEntry("txn_drain", (Posting("budget:spot", -600), Posting("org:funding", 600)))
+    lines.append({"txn_id": "txn_drain", "budget_id": "spot", "amount": -600})
+    report = audit([*entries, drain], wallets, lines, {"spot": -100})
+    assert report.breaches == ["budget:spot: negative balance -100"]
+
+
+def test_missing_budget_line_is_named():
+    entries, wallets, lines = with_budget()
+    report = audit(entries, wallets, lines[:-1], {"spot": 500})
+    assert report.breaches == ["ledger lines of budget:spot in txn_fund total 0, postings say 500"]

@@ -8,6 +8,7 @@ from pydantic import Field
 from plaudit.domain.employees import Employee
 from plaudit.domain.model import Model
 from plaudit.domain.recognition import Recognition
+from plaudit.services.budgets import BudgetView
 from plaudit.services.wallets import LedgerLine
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page")]
@@ -27,4 +28,9 @@ class EmployeePage(Model):
 
 class LedgerPage(Model):
     items: list[LedgerLine]
+    next_cursor: str | None
+
+
+class BudgetPage(Model):
+    items: list[BudgetView]
     next_cursor: str | None

@@ -4,7 +4,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plaudit.domain.ledger import Balance, Posting, employee_account, parse_employee_account
+from plaudit.domain.ledger import (
+    Balance,
+    Posting,
+    budget_account,
+    employee_account,
+    parse_budget_account,
+    parse_employee_account,
+)
 from plaudit.domain.wallets import Wallet
 
 
@@ -29,8 +36,13 @@ class AuditReport:
 
 
 def audit(
-    entries: Iterable[JournalEntry], wallets: Mapping[str, Wallet], lines: Iterable[Mapping[str, Any]]
+    entries: Iterable[JournalEntry],
+    wallets: Mapping[str, Wallet],
+    lines: Iterable[Mapping[str, Any]],
+    budgets: Mapping[str, int] | None = None,
 ) -> AuditReport:
+    """`budgets` maps each budget id to its stored balance."""
+    budgets = budgets or {}
     breaches: list[str] = []
     sums: dict[str, int] = {}
     expected_lines: dict[tuple[str, str], int] = {}
@@ -43,13 +55,12 @@ def audit(
             breaches.append(f"transaction {entry.id}: postings sum to {total}, not 0")
         for posting in entry.postings:
             sums[posting.account] = sums.get(posting.account, 0) + posting.amount
-            owner = parse_employee_account(posting.account)
-            if owner:
+            if parse_employee_account(posting.account) or parse_budget_account(posting.account):
                 key = (entry.id, posting.account)
                 expected_lines[key] = expected_lines.get(key, 0) + posting.amount
     found_lines: dict[tuple[str, str], int] = {}
     for line in lines:
-        key = (line["txn_id"], employee_account(line["employee_id"], Balance(line["balance"])))
+        key = (line["txn_id"], _line_account(line))
         found_lines[key] = found_lines.get(key, 0) + line["amount"]
     for key in sorted(set(expected_lines) | set(found_lines)):
         if expected_lines.get(key, 0) != found_lines.get(key, 0):
@@ -70,4 +81,18 @@ def audit(
                 breaches.append(f"{account}: stored balance {stored} but postings sum to {posted}")
             if stored < 0:
                 breaches.append(f"{account}: negative balance {stored}")
+    held = {budget_id for account in sums if (budget_id := parse_budget_account(account))} | set(budgets)
+    for budget_id in sorted(held):
+        account, stored = budget_account(budget_id), budgets.get(budget_id, 0)
+        posted = sums.get(account, 0)
+        if stored != posted:
+            breaches.append(f"{account}: stored balance {stored} but postings sum to {posted}")
+        if stored < 0:
+            breaches.append(f"{account}: negative balance {stored}")
     return AuditReport(n_entries, n_postings, len(sums), breaches)
+
+
+def _line_account(line: Mapping[str, Any]) -> str:
+    if "budget_id" in line:
+        return budget_account(line["budget_id"])
+    return employee_account(line["employee_id"], Balance(line["balance"]))

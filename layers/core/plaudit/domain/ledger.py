@@ -1,7 +1,8 @@
 """Double-entry ledger: every movement is a transaction whose postings sum to zero.
 
 Accounts are named `emp:<id>:points`, `emp:<id>:allowance` (an employee's balances, never negative)
-and `org:<name>` (sources and sinks the organisation holds, e.g. `org:allowance` that issues allowance).
+`budget:<id>` (a budget's unspent points, never negative) and `org:<name>` (sources and sinks the
+organisation holds, e.g. `org:allowance` that issues allowance, `org:funding` that funds budgets).
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 
 ORG_ALLOWANCE = "org:allowance"
+ORG_FUNDING = "org:funding"
 
 
 class Balance(StrEnum):
@@ -21,6 +23,8 @@ class TxnKind(StrEnum):
     ADD_ON = "add_on"
     REACTION_UNDO = "reaction_undo"
     ALLOWANCE_ROLLOVER = "allowance_rollover"
+    BUDGET_TOP_UP = "budget_top_up"
+    BUDGET_WITHDRAWAL = "budget_withdrawal"
 
 
 def employee_account(employee_id: str, balance: Balance) -> str:
@@ -34,6 +38,16 @@ def parse_employee_account(account: str) -> tuple[str, Balance] | None:
         return None
     employee_id, _, balance = rest.rpartition(":")
     return employee_id, Balance(balance)
+
+
+def budget_account(budget_id: str) -> str:
+    return f"budget:{budget_id}"
+
+
+def parse_budget_account(account: str) -> str | None:
+    """The budget id of a budget account, None for any other account."""
+    kind, _, budget_id = account.partition(":")
+    return budget_id if kind == "budget" else None
 
 
 class UnbalancedTransaction(ValueError):

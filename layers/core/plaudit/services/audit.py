@@ -1,9 +1,8 @@
-"""Prove the ledger: reads every journal entry, ledger line and wallet."""
+"""Prove the ledger: reads every journal entry, ledger line, wallet and budget."""
 
 from plaudit.domain.audit import AuditReport, audit
 from plaudit.store.audit import scan_ledger
 
 
 def audit_ledger() -> AuditReport:
-    entries, wallets, lines = scan_ledger()
-    return audit(entries, wallets, lines)
+    return audit(*scan_ledger())

@@ -5,25 +5,29 @@ from typing import Any
 from plaudit.domain.audit import JournalEntry
 from plaudit.domain.ledger import Posting
 from plaudit.domain.wallets import Wallet
+from plaudit.store.budgets import balance_of
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item
 from plaudit.store.ledger import wallet_from
 
 
-def scan_ledger() -> tuple[list[JournalEntry], dict[str, Wallet], list[dict[str, Any]]]:
-    """Every journal entry, wallet and ledger line in the table (for the audit: reads everything)."""
+def scan_ledger() -> tuple[list[JournalEntry], dict[str, Wallet], list[dict[str, Any]], dict[str, int]]:
+    """Every journal entry, wallet, ledger line and budget balance in the table (for the audit: reads
+    everything)."""
     entries: list[JournalEntry] = []
     wallets: dict[str, Wallet] = {}
     lines: list[dict[str, Any]] = []
+    budgets: dict[str, int] = {}
     paginator = dynamodb().get_paginator("scan")
     pages = paginator.paginate(
         TableName=table_name(),
-        FilterExpression="#type IN (:txn, :wallet, :line)",
+        FilterExpression="#type IN (:txn, :wallet, :line, :budget)",
         ExpressionAttributeNames={"#type": "type"},
         ExpressionAttributeValues={
             ":txn": {"S": "txn"},
             ":wallet": {"S": "wallet"},
             ":line": {"S": "ledger_line"},
+            ":budget": {"S": "budget"},
         },
     )
     for page in pages:
@@ -36,6 +40,8 @@ def scan_ledger() -> tuple[list[JournalEntry], dict[str, Wallet], list[dict[str,
                 entries.append(JournalEntry(item["id"], postings))
             elif item["type"] == "wallet":
                 wallets[item["employee_id"]] = wallet_from(item, item["employee_id"])
+            elif item["type"] == "budget":
+                budgets[item["id"]] = balance_of(item)
             else:
                 lines.append(item)
-    return entries, wallets, lines
+    return entries, wallets, lines, budgets

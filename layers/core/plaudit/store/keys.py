@@ -8,6 +8,8 @@ EMP#<id>      CAP#<recipient>                     points this person gave <recip
 EMAIL#<email> ALIAS                               email -> employee id (uniqueness)
 SLACK#<user>  ALIAS                               Slack user id -> employee id (uniqueness)
 ORG           SETTINGS                            organisation settings
+BUDGET#<id>   BUDGET                              budget and its balance (GSI1: BUDGETS / <id>)
+BUDGET#<id>   LEDGER#<at>#<txn>#<n>               one posting on the budget's account
 TXN#<id>      TXN                                 ledger transaction (all its postings)
 RECOG#<id>    RECOG                               a kudos (a reaction's, once taken back: with undone_at)
 RECOG#<id>    ADDON#<adder>                       an add-on to it
@@ -59,6 +61,18 @@ def slack_alias(slack_user_id: str) -> Key:
 
 
 SETTINGS: Key = ("ORG", "SETTINGS")
+
+
+BUDGET_INDEX = "GSI1"
+BUDGETS_PARTITION = "BUDGETS"
+
+
+def budget(budget_id: str) -> Key:
+    return f"BUDGET#{budget_id}", "BUDGET"
+
+
+def budget_ledger_line(budget_id: str, at: datetime, txn_id: str, index: int) -> Key:
+    return f"BUDGET#{budget_id}", f"LEDGER#{iso(at)}#{txn_id}#{index:03d}"
 
 
 def transaction(txn_id: str) -> Key:

@@ -52,6 +52,12 @@ class Snapshot:
     def recognition_item(self, recognition_id: str) -> dict[str, Any] | None:
         return self._found.get(keys.recognition(recognition_id))
 
+    def budget_item(self, budget_id: str) -> dict[str, Any] | None:
+        return self._found.get(keys.budget(budget_id))
+
+    def transaction_item(self, txn_id: str) -> dict[str, Any] | None:
+        return self._found.get(keys.transaction(txn_id))
+
     def add_on_item(self, recognition_id: str, adder_id: str) -> dict[str, Any] | None:
         return self._found.get(keys.add_on(recognition_id, adder_id))
 
@@ -64,6 +70,8 @@ def load(
     caps: tuple[str, Iterable[str]] | None = None,
     recognitions: Iterable[str] = (),
     add_ons: Iterable[tuple[str, str]] = (),
+    budgets: Iterable[str] = (),
+    transactions: Iterable[str] = (),
 ) -> Snapshot:
     wanted: list[keys.Key] = [keys.employee(e) for e in employees if e]
     wanted += [keys.wallet(e) for e in wallets]
@@ -74,4 +82,6 @@ def load(
         wanted += [keys.recipient_cap(giver_id, rid) for rid in recipient_ids]
     wanted += [keys.recognition(r) for r in recognitions]
     wanted += [keys.add_on(r, adder) for r, adder in add_ons]
+    wanted += [keys.budget(b) for b in budgets]
+    wanted += [keys.transaction(t) for t in transactions]
     return Snapshot(get_many(wanted) if wanted else {})

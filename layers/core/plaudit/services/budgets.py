@@ -1,0 +1,167 @@
+"""Creating budgets, topping them up and withdrawing from them, and reading them with their ledger."""
+
+import time
+from typing import Annotated
+
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
+
+from plaudit.domain.access import Caller, require_role
+from plaudit.domain.budgets import (
+    BUDGET_ID,
+    MAX_NOTE,
+    Budget,
+    BudgetKind,
+    Movement,
+    movement_of,
+    plan_movement,
+)
+from plaudit.domain.employees import EMPLOYEE_ID, Role
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.ledger import TxnKind, budget_account
+from plaudit.domain.model import Model
+from plaudit.services.runtime import new_id, now, runtime
+from plaudit.services.wallets import LedgerLine
+from plaudit.store import snapshots
+from plaudit.store.budgets import (
+    balance_of,
+    balance_write,
+    budget_from,
+    budget_ledger_page,
+    budget_write,
+    budgets_page,
+)
+from plaudit.store.ledger import transaction_from, transaction_writes
+from plaudit.store.transact import WriteRefused, write_all
+
+MAX_ATTEMPTS = 4
+MANAGERS = (Role.HR_ADMIN, Role.FINANCE)
+EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID)]
+
+
+class CreateBudget(Model):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=BUDGET_ID)
+    name: str = Field(min_length=1, max_length=120)
+    kind: BudgetKind
+    department: str | None = Field(default=None, min_length=1, max_length=120)
+    holders: list[EmployeeId] = Field(default_factory=list, max_length=50)
+
+    @field_validator("holders")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each holder may be listed once")
+        return value
+
+
+class MovePoints(Model):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    points: int = Field(strict=True, ge=1, le=100_000_000)
+    note: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE)
+
+
+class BudgetView(Budget):
+    balance: int
+
+
+def create_budget(caller: Caller, command: CreateBudget) -> BudgetView:
+    snap = snapshots.load(employees=[caller.employee_id, *command.holders])
+    require_role(snap.identify(caller), *MANAGERS)
+    unknown = [eid for eid in command.holders if snap.employee(eid) is None]
+    if unknown:
+        raise RuleViolation(
+            "Budget holders must be in the directory.", code="unknown_holder", details={"holders": unknown}
+        )
+    try:
+        budget = Budget(**command.model_dump(), created_at=now())
+    except ValueError as error:
+        raise RuleViolation(
+            "A department budget names its department; other budgets name none.", code="invalid_department"
+        ) from error
+    try:
+        write_all([budget_write(budget)])
+    except WriteRefused as refused:
+        if refused.refused("budget"):
+            raise Conflict(f"A budget with id {budget.id} exists.", code="budget_exists") from refused
+        raise
+    return BudgetView(**budget.model_dump(), balance=0)
+
+
+def get_budget(caller: Caller, budget_id: str) -> BudgetView:
+    snap = snapshots.load(employees=[caller.employee_id], budgets=[budget_id])
+    item = snap.budget_item(budget_id)
+    budget = budget_from(item)
+    if budget is None:
+        raise NotFound("No such budget.", code="budget_not_found")
+    _require_reader(snap.identify(caller), budget)
+    return BudgetView(**budget.model_dump(), balance=balance_of(item))
+
+
+def list_budgets(caller: Caller, *, limit: int, cursor: str | None) -> tuple[list[BudgetView], str | None]:
+    """HR and finance see every budget, holders the ones they hold (a page may hold fewer than `limit`)."""
+    caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
+    if not caller.is_person and not caller.has_role(*MANAGERS):
+        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+    page = budgets_page(limit=limit, cursor=cursor)
+    views = [BudgetView(**budget_from(item).model_dump(), balance=balance_of(item)) for item in page.items]
+    if not caller.has_role(*MANAGERS):
+        views = [view for view in views if caller.employee_id in view.holders]
+    return views, page.cursor
+
+
+def budget_ledger(
+    caller: Caller, budget_id: str, *, limit: int, cursor: str | None
+) -> tuple[list[LedgerLine], str | None]:
+    get_budget(caller, budget_id)
+    page = budget_ledger_page(budget_id, limit=limit, cursor=cursor)
+    return [LedgerLine.model_validate(item) for item in page.items], page.cursor
+
+
+def move_points(
+    caller: Caller, budget_id: str, kind: TxnKind, command: MovePoints, *, idempotency_key: str | None = None
+) -> tuple[Movement, bool]:
+    """Top up (kind budget_top_up) or withdraw (budget_withdrawal). Returns the movement and whether it
+    happened now (False: a replay of the same key)."""
+    request_hash = fingerprint(command.model_dump_json().encode())
+    who = caller.employee_id or caller.subject
+    txn_id = (
+        derived_id("txn", kind.value, budget_id, who, idempotency_key) if idempotency_key else new_id("txn")
+    )
+    for attempt in range(MAX_ATTEMPTS):
+        snap = snapshots.load(employees=[caller.employee_id], budgets=[budget_id], transactions=[txn_id])
+        require_role(snap.identify(caller), *MANAGERS)
+        prior = snap.transaction_item(txn_id)
+        if prior is not None:
+            if prior.get("request_hash") != request_hash:
+                raise Conflict(
+                    "This Idempotency-Key was already used for a different request.",
+                    code="idempotency_key_reused",
+                )
+            return movement_of(transaction_from(prior), budget_id), False
+        item = snap.budget_item(budget_id)
+        if item is None:
+            raise NotFound("No such budget.", code="budget_not_found")
+        at = now()
+        at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # as stored: a replay answers the same
+        txn = plan_movement(
+            budget_id, balance_of(item), kind, command.points, command.note, txn_id=txn_id, at=at
+        )
+        writes = [balance_write(budget_id, txn.deltas()[budget_account(budget_id)], at)]
+        writes += transaction_writes(txn, request_hash=request_hash)
+        try:
+            write_all(writes)
+        except WriteRefused as refused:
+            if refused.contended:
+                time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
+            continue
+        return movement_of(txn, budget_id), True
+    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+
+
+def _require_reader(caller: Caller, budget: Budget) -> None:
+    if caller.has_role(*MANAGERS) or (caller.is_person and caller.employee_id in budget.holders):
+        return
+    raise Forbidden("Only HR, finance and the budget's holders can see it.", code="forbidden")
