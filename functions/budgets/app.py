@@ -8,12 +8,17 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel
 
-from plaudit.api.http import check_idempotency_key, create_app, current_caller
+from plaudit.api.http import (
+    IdempotencyKey,
+    check_idempotency_key,
+    create_app,
+    created_response,
+    current_caller,
+)
 from plaudit.api.pages import BudgetPage, Cursor, LedgerPage, Limit
 from plaudit.domain.budgets import BUDGET_ID, Movement
 from plaudit.domain.ledger import TxnKind
@@ -26,21 +31,13 @@ app = create_app("budgets")
 gc.freeze()  # keep them out of every later collection
 gc.enable()
 
-IdempotencyKey = Annotated[
-    str | None, Header(description="Retry-safe key: a replay returns the first response, once")
-]
 BudgetIdPath = Annotated[str, Path(pattern=BUDGET_ID)]
-
-
-def _created(model: BaseModel, created: bool = True) -> Response:
-    headers = {} if created else {"Idempotent-Replayed": "true"}
-    return Response(status_code=201, content_type="application/json", body=model, headers=headers)
 
 
 @app.post("/v1/budgets", summary="Create a budget (HR or finance)")
 @tracer.capture_method
 def create_budget(body: budgets.CreateBudget) -> Response[budgets.BudgetView]:
-    return _created(budgets.create_budget(current_caller(app), body))
+    return created_response(budgets.create_budget(current_caller(app), body))
 
 
 @app.get("/v1/budgets", summary="Budgets: all for HR and finance, the ones they hold for holders")
@@ -85,7 +82,7 @@ def _move(budget_id: str, kind: TxnKind, body: budgets.MovePoints, key: str | No
     )
     if created:
         metrics.add_metric(name="BudgetMovements", unit=MetricUnit.Count, value=1)
-    return _created(movement, created)
+    return created_response(movement, created)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -8,12 +8,17 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel
 
-from plaudit.api.http import check_idempotency_key, create_app, current_caller
+from plaudit.api.http import (
+    IdempotencyKey,
+    check_idempotency_key,
+    create_app,
+    created_response,
+    current_caller,
+)
 from plaudit.api.pages import Cursor, FeedLimit, LedgerPage, Limit, RecognitionPage
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.recognition import AddOn, Kudos, Recognition
@@ -26,20 +31,12 @@ app = create_app("recognition")
 gc.freeze()  # keep them out of every later collection
 gc.enable()
 
-IdempotencyKey = Annotated[
-    str | None, Header(description="Retry-safe key: a replay returns the first response, once")
-]
 EmployeeIdPath = Annotated[str, Path(pattern=EMPLOYEE_ID)]
 RecognitionIdPath = Annotated[str, Path(pattern=r"^rec_[0-9A-Z]{26}$")]
 
 
 class RecognitionDetail(Recognition):
     add_ons: list[AddOn]
-
-
-def _created(model: BaseModel, created: bool) -> Response:
-    headers = {} if created else {"Idempotent-Replayed": "true"}
-    return Response(status_code=201, content_type="application/json", body=model, headers=headers)
 
 
 @app.post("/v1/recognitions", summary="Give kudos")
@@ -51,7 +48,7 @@ def give_kudos(body: recognition.GiveKudos, idempotency_key: IdempotencyKey = No
     if created:
         metrics.add_metric(name="KudosGiven", unit=MetricUnit.Count, value=1)
         metrics.add_metric(name="PointsGiven", unit=MetricUnit.Count, value=kudos.points)
-    return _created(kudos, created)
+    return created_response(kudos, created)
 
 
 @app.post("/v1/recognitions/<recognition_id>/add-ons", summary="Add points to someone else's kudos")
@@ -64,7 +61,7 @@ def add_on(
     )
     if created:
         metrics.add_metric(name="AddOnsGiven", unit=MetricUnit.Count, value=1)
-    return _created(extra, created)
+    return created_response(extra, created)
 
 
 @app.get("/v1/recognitions", summary="The kudos feed, newest first")

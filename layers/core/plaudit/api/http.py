@@ -7,7 +7,7 @@ logged and answered with a 500 that says nothing about internals.
 import json
 import re
 import warnings
-from typing import Any
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
@@ -25,6 +26,9 @@ from plaudit.services.identity import caller_from_claims
 logger = Logger()
 
 IDEMPOTENCY_KEY = r"[\x21-\x7e]{1,128}"
+IdempotencyKey = Annotated[
+    str | None, Header(description="Retry-safe key: a replay returns the first response, once")
+]
 THROTTLING_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
@@ -33,9 +37,10 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
     return Response(status_code=status, content_type="application/json", body=json.dumps(body, default=str))
 
 
-def json_response(status: int, model: BaseModel | dict[str, Any]) -> Response:
-    body = model.model_dump_json() if isinstance(model, BaseModel) else json.dumps(model, default=str)
-    return Response(status_code=status, content_type="application/json", body=body)
+def created_response(model: BaseModel, created: bool = True) -> Response:
+    """201 with the record; a replay of an Idempotency-Key says so in `Idempotent-Replayed`."""
+    headers = {} if created else {"Idempotent-Replayed": "true"}
+    return Response(status_code=201, content_type="application/json", body=model, headers=headers)
 
 
 # Read-only requests publish no business metric; Powertools warns about that on every one of them.
