@@ -215,6 +215,7 @@ def test_hr_admins_create_and_replace_employees(api, aws, org, clock):
         "id": "E1013",
         **NEW_HIRE,
         "slack_user_id": None,
+        "public_birthday": True,
         "status": "active",
         "is_bot": False,
         "roles": ["employee"],

@@ -40,6 +40,9 @@ class Employee(Model):
     time_zone: TimeZone = "UTC"
     start_date: date | None = None
     birthday: str | None = Field(default=None, description="Month-day, MM-DD (no year is stored)")
+    public_birthday: bool = Field(
+        default=True, description="False: birthday awards are given privately, never announced in a channel"
+    )
     status: EmployeeStatus = EmployeeStatus.ACTIVE
     is_bot: bool = False
     roles: list[Role] = Field(default_factory=lambda: [Role.EMPLOYEE])

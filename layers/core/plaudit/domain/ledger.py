@@ -2,7 +2,8 @@
 
 Accounts are named `emp:<id>:points`, `emp:<id>:allowance` (an employee's balances, never negative)
 `budget:<id>` (a budget's unspent points, never negative) and `org:<name>` (sources and sinks the
-organisation holds, e.g. `org:allowance` that issues allowance, `org:funding` that funds budgets).
+organisation holds, e.g. `org:allowance` that issues allowance, `org:funding` that funds budgets,
+`org:forfeited` that takes back the points of people who left).
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from enum import StrEnum
 
 ORG_ALLOWANCE = "org:allowance"
 ORG_FUNDING = "org:funding"
+ORG_FORFEITED = "org:forfeited"
 
 
 class Balance(StrEnum):
@@ -25,6 +27,8 @@ class TxnKind(StrEnum):
     ALLOWANCE_ROLLOVER = "allowance_rollover"
     BUDGET_TOP_UP = "budget_top_up"
     BUDGET_WITHDRAWAL = "budget_withdrawal"
+    MILESTONE_AWARD = "milestone_award"
+    POINTS_EXPIRY = "points_expiry"
 
 
 def employee_account(employee_id: str, balance: Balance) -> str:

@@ -19,6 +19,21 @@ class PeriodKind(StrEnum):
     QUARTERLY = "quarterly"
 
 
+class DeactivatedPoints(StrEnum):
+    KEEP = "keep"
+    EXPIRE = "expire"
+
+
+class DeactivationPolicy(Model):
+    """What happens to the points of someone who leaves: kept, or expired through the ledger after a grace
+    period (during which a reactivation keeps them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    points: DeactivatedPoints = DeactivatedPoints.EXPIRE
+    grace_days: int = Field(default=30, ge=0, le=3650)
+
+
 class CompanyValue(Model):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -63,6 +78,18 @@ class OrgSettings(Model):
     reaction_undo_minutes: int = Field(
         default=10, ge=0, le=1440, description="Minutes in which removing the reaction takes the points back"
     )
+    celebration_hour: int = Field(
+        default=9,
+        ge=0,
+        le=23,
+        description="Local hour (in each person's time zone) when milestones are awarded",
+    )
+    hr_channel: str | None = Field(
+        default=None,
+        pattern=r"^[CG][A-Z0-9]{2,20}$",
+        description="Slack channel where HR hears of awards waiting for a budget top-up and low stock",
+    )
+    deactivation: DeactivationPolicy = Field(default_factory=DeactivationPolicy)
 
     @field_validator("allowances")
     @classmethod
