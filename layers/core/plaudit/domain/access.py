@@ -49,6 +49,10 @@ class Caller:
         return self.profile is not None and self.profile.active and employee.manager_id == self.profile.id
 
 
+SYSTEM = Caller(employee_id=None, token_roles=frozenset({Role.ADMIN}), subject="plaudit-system")
+"""Plaudit acting on its own behalf: the schedule, queue workers and the operator's CLI."""
+
+
 def require_role(caller: Caller, *roles: Role) -> None:
     if not caller.has_role(*roles):
         names = " or ".join(role.value for role in roles)

@@ -1,6 +1,7 @@
 """Employee profiles and their unique email aliases."""
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from plaudit.domain.employees import Employee
@@ -46,10 +47,13 @@ def forget_email(email: str) -> None:
     _email_cache.pop(email, None)
 
 
-def save_employee(employee: Employee, previous: Employee | None, previous_version: int) -> None:
+def save_employee(
+    employee: Employee, previous: Employee | None, previous_version: int, extra: Sequence[Write] = ()
+) -> None:
     """Create or replace a profile, keeping email and Slack aliases unique. Fails if it changed since read.
 
-    A refused alias is reported under its label: "email" or "slack".
+    A refused alias is reported under its label: "email" or "slack". `extra` writes go in the same
+    transaction (what a change of the profile brings with it).
     """
     pk, sk = keys.employee(employee.id)
     profile = {
@@ -71,7 +75,7 @@ def save_employee(employee: Employee, previous: Employee | None, previous_versio
     new, old = _aliases(employee), _aliases(previous) if previous else {}
     writes += [_claim_alias(label, key, employee.id) for label, key in new.items() if old.get(label) != key]
     writes += [_release_alias(label, key, employee.id) for label, key in old.items() if new.get(label) != key]
-    write_all(writes)
+    write_all([*writes, *extra])
 
 
 def list_employees(*, limit: int, cursor: str | None) -> Page:
