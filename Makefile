@@ -30,7 +30,7 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
 	test -n "$$v" && echo "PYENV_VERSION=$$(pyenv version-name 2>/dev/null | sed 's/$$/:/')$$v"; })
 
-.PHONY: help venv dev test lint fmt validate bench build compile-build clean distclean
+.PHONY: help venv dev test lint fmt validate bench bench-milestones build compile-build clean distclean
 
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
@@ -40,6 +40,7 @@ help:
 	@echo "make fmt        ruff format and ruff check --fix"
 	@echo "make validate   sam validate --lint"
 	@echo "make bench      .venv/bin/python -m bench"
+	@echo "make bench-milestones  the daily milestone run with 100,000 people (minutes; own section)"
 	@echo "make build      sam build --config-env \$$SAM_ENV (default dev)"
 	@echo "make clean      remove build output and caches; distclean also removes .venv and .plaudit/"
 
@@ -76,6 +77,9 @@ validate: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+bench-milestones: venv
+	$(BIN)/python -m bench.milestones
 
 # sam build ships sources only, and /opt and /var/task are read-only in Lambda, so every cold start
 # would compile the whole layer (about +0.5 s, see docs/performance.md): ship python3.13 bytecode.

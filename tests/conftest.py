@@ -21,6 +21,8 @@ from plaudit.store.client import use_client
 from plaudit_dev import moto_patches
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.jwt_local import go_format
+from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+from plaudit_dev.queues import QueueFailure, QueuePump, create_queues
 from plaudit_dev.routes import Router
 from plaudit_dev.seed import DEMO_HR_ADMIN, seed_demo
 from plaudit_dev.streams import StreamCursor
@@ -64,7 +66,9 @@ def clock() -> Iterator[FakeClock]:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
-    """moto, with the tables created from template.yaml's own definitions."""
+    """moto, with the tables and queues created from template.yaml's own definitions, and the variables
+    that name them (TABLE_NAME, IDEMPOTENCY_TABLE_NAME, queue URLs...) and the dev webhook secrets set as
+    the functions see them."""
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -75,11 +79,16 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
     monkeypatch.setenv("POWERTOOLS_DEV", "false")
     table = template.tables[DOMAIN_TABLE]
     monkeypatch.setenv("TABLE_NAME", table.name)
+    if "IdempotencyTable" in template.tables:
+        monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", template.tables["IdempotencyTable"].name)
+    for name, value in {**template.resource_environment(), **DEV_WEBHOOK_SECRETS}.items():
+        monkeypatch.setenv(name, value)
     moto_patches.apply()
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")
         for spec in template.tables.values():
             client.create_table(**spec.create_kwargs)
+        create_queues(boto3.client("sqs", region_name="us-east-1"), template.queues.values())
         use_client(client)
         employee_store._email_cache.clear()
         yield client
@@ -122,13 +131,15 @@ class LambdaContext:
 @dataclass
 class Api:
     """Calls the real handlers, routed by template.yaml, with payload 2.0 events; feeds stream records
-    to the projection function afterwards, as the local stack does."""
+    and queue messages to their consumer functions afterwards, as the local stack does."""
 
     template: Template
     client: Any
     router: Router = field(init=False)
+    queue_failures: list[QueueFailure] = field(default_factory=list)  # every drain's, in order
     _modules: dict[str, Any] = field(default_factory=dict)
     _cursors: list[StreamCursor] = field(init=False)
+    _queues: QueuePump = field(init=False)
 
     def __post_init__(self) -> None:
         self.router = Router(self.template.routes)
@@ -137,6 +148,7 @@ class Api:
             StreamCursor(source, self.template.tables[source.table_id].name, self.client, streams)
             for source in self.template.stream_sources
         ]
+        self._queues = QueuePump(self.template, self.invoke, boto3.client("sqs", region_name="us-east-1"))
 
     def call(
         self,
@@ -170,6 +182,7 @@ class Api:
         )
         response = to_http_response(result)
         self.drain_streams()
+        self.drain_queues()
         return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
 
     def drain_streams(self) -> None:
@@ -180,6 +193,22 @@ class Api:
                 handler = self._module(self.template.functions[cursor.source.function_id]).lambda_handler
                 result = handler({"Records": records}, LambdaContext())
                 assert not result.get("batchItemFailures"), result
+
+    def drain_queues(self) -> list[QueueFailure]:
+        """Deliver the visible queue messages to their consumers once (as SQS records, in the template's
+        batch sizes), then the stream records their writes made. Returns the messages that failed (also kept
+        in `queue_failures`): they are retried at the next drain, and moved to the dead-letter queue after
+        the queue's maxReceiveCount receives."""
+        report = self._queues.drain()
+        if report.succeeded:
+            self.drain_streams()
+        self.queue_failures += report.failures
+        return report.failures
+
+    def invoke(self, function_id: str, event: Any) -> Any:
+        """Call a function's own handler with `event` (a schedule tick, a queue batch), as Lambda would."""
+        spec = self.template.functions[function_id]
+        return getattr(self._module(spec), spec.handler.rpartition(".")[2])(event, LambdaContext())
 
     def _module(self, spec: FunctionSpec) -> Any:
         if spec.logical_id not in self._modules:

@@ -1,7 +1,8 @@
 """The `plaudit` command: run the local stack, mint dev tokens, seed, audit, and play Slack against it.
 
-Data commands (seed, audit) act on the running local stack by default; `--stack NAME` (a deployed
-CloudFormation stack) or `--table NAME` point them at AWS with the usual credentials.
+Data commands (seed, audit, milestones run, import) act on the running local stack by default;
+`--stack NAME` (a deployed CloudFormation stack) or `--table NAME` point them at AWS with the usual
+credentials.
 """
 
 from __future__ import annotations
@@ -10,8 +11,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
 
 from plaudit.domain.employees import Employee, Role
+
+if TYPE_CHECKING:
+    from plaudit.services.milestones import RunReport
 
 DEFAULT_PORT = 3000
 
@@ -69,6 +75,27 @@ def _parser() -> argparse.ArgumentParser:
     shortcut.add_argument("--ts", default=DEFAULT_MESSAGE_TS, help="a message shortcut: its ts")
     shortcut.set_defaults(run=_slack, command="slack-shortcut")
 
+    schedule = commands.add_parser("schedule", help="the template's schedules on the running local stack")
+    schedule_commands = schedule.add_subparsers(required=True, metavar="ACTION")
+    fire = schedule_commands.add_parser(
+        "fire", help="fire a function's schedule now (the event EventBridge would send); print its result"
+    )
+    fire.add_argument(
+        "function_id", metavar="FUNCTION_ID", help="the function's logical id, e.g. MilestonesFunction"
+    )
+    fire.add_argument("--event", help="the schedule event's name, when the function has several")
+    fire.set_defaults(run=_schedule_fire)
+
+    import_ = commands.add_parser(
+        "import", help="create, update and deactivate employees from a CSV (see examples/employees.csv)"
+    )
+    import_.add_argument("path", metavar="EMPLOYEES_CSV", help="header row required; empty cell = not given")
+    import_.add_argument("--dry-run", action="store_true", help="print the diff per person, write nothing")
+    import_target = import_.add_mutually_exclusive_group()
+    import_target.add_argument("--stack", help="a deployed CloudFormation stack")
+    import_target.add_argument("--table", help="a DynamoDB table name in AWS")
+    import_.set_defaults(run=_import)
+
     for name, run, text in (
         ("seed", _seed, "load the demo organisation (idempotent)"),
         ("audit", _audit, "prove the ledger: postings balance, balances match, none negative"),
@@ -80,15 +107,52 @@ def _parser() -> argparse.ArgumentParser:
         )
         target.add_argument("--table", help="a DynamoDB table name in AWS")
         command.set_defaults(run=run)
+
+    milestones = commands.add_parser("milestones", help="milestone awards: run a day on demand")
+    milestone_commands = milestones.add_subparsers(required=True, metavar="ACTION")
+    milestone_run = milestone_commands.add_parser(
+        "run", help="award (or preview) everyone's milestones that fall on a day, as the schedule would"
+    )
+    milestone_run.add_argument("--date", required=True, type=_day, help="the day, YYYY-MM-DD")
+    milestone_run.add_argument("--dry-run", action="store_true", help="report what would be awarded only")
+    milestone_target = milestone_run.add_mutually_exclusive_group()
+    milestone_target.add_argument("--stack", help="a deployed CloudFormation stack")
+    milestone_target.add_argument("--table", help="a DynamoDB table name in AWS")
+    milestone_run.set_defaults(run=_milestones_run)
     return parser
 
 
 def _dev(args: argparse.Namespace) -> int:
-    from plaudit_dev.seed import seed_demo
+    from plaudit_dev.seed import seed_local_demo
     from plaudit_dev.stack import run_local_stack
 
-    run_local_stack(port=args.port, seed=None if args.no_seed else seed_demo, on_ready=_print_welcome)
+    run_local_stack(port=args.port, seed=None if args.no_seed else seed_local_demo, on_ready=_print_welcome)
     return 0
+
+
+def _schedule_fire(args: argparse.Namespace) -> int:
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from plaudit_dev.state import StackNotRunning, connect_local
+
+    try:
+        api_url = connect_local().api_url
+    except StackNotRunning as exc:
+        print(f"plaudit schedule fire: {exc}", file=sys.stderr)
+        return 2
+    query = f"?{urllib.parse.urlencode({'event': args.event})}" if args.event else ""
+    url = f"{api_url}/_local/schedules/{urllib.parse.quote(args.function_id)}/fire{query}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=900) as response:  # noqa: S310
+            fired = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        print(f"plaudit schedule fire: {json.loads(error.read())['message']}", file=sys.stderr)
+        return 2
+    print(json.dumps(fired, indent=2))
+    return 1 if "error" in fired else 0
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -118,9 +182,9 @@ def _token(args: argparse.Namespace) -> int:
 
 def _seed(args: argparse.Namespace) -> int:
     _connect(args)
-    from plaudit_dev.seed import seed_demo
+    from plaudit_dev.seed import seed_local_demo
 
-    counts = seed_demo()
+    counts = seed_local_demo()
     print("seeded: " + ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in counts.items()))
     return 0
 
@@ -140,6 +204,67 @@ def _audit(args: argparse.Namespace) -> int:
     for breach in report.breaches[1:20]:
         print(f"  {breach}", file=sys.stderr)
     return 1
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from error
+
+
+def _milestones_run(args: argparse.Namespace) -> int:
+    _connect(args)
+    from plaudit.domain.access import SYSTEM
+    from plaudit.services.milestones import list_rules, run_day
+
+    report = run_day(SYSTEM, args.date, dry_run=args.dry_run)
+    rule_names: dict[str, str] = {}
+    cursor = None
+    while True:
+        rules, cursor = list_rules(SYSTEM, limit=100, cursor=cursor)
+        rule_names |= {rule.id: rule.name for rule in rules}
+        if cursor is None:
+            break
+    print(_milestone_report(report, rule_names))
+    return 0
+
+
+def _milestone_report(report: RunReport, rule_names: dict[str, str]) -> str:
+    """The run, readable: what was (or would be) awarded, what waits for a budget, what was skipped."""
+    days = ", ".join(day.isoformat() for day in report.days)
+    verb = "would award" if report.dry_run else "awarded"
+    lines = [f"Milestones {days}{' (dry run: nothing written)' if report.dry_run else ''}"]
+    for title, awards in ((verb, report.awarded), ("pending (budget too low)", report.pending)):
+        lines.append(f"  {title}: {len(awards)}")
+        for award in awards:
+            what = f"{award.points} points" if award.points else "no points"
+            if award.catalog_item_id:
+                what += f" + item {award.catalog_item_id}"
+            budget = f" from {award.budget_id}" if award.budget_id else ""
+            lines.append(
+                f"    {award.day} {award.employee_name} ({award.employee_id}): {award.rule_name}, "
+                f"{award.occurrence}, {what}{budget}"
+            )
+    lines.append(f"  already awarded before: {report.already_awarded}")
+    lines.append(f"  skipped: {len(report.skipped)}")
+    for skip in report.skipped:
+        rule = rule_names.get(skip.rule_id, skip.rule_id)
+        lines.append(f"    {skip.employee_id}: {rule}: {skip.reason.replace('_', ' ')}")
+    lines.append(f"  manager reminders: {report.reminders}")
+    lines.append(f"  DynamoDB items read: {report.items_read}")
+    return "\n".join(lines)
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Exit 0: every row applied; 1: some rows were bad (reported with their lines); 2: unusable file."""
+    from plaudit_dev.csv_import import run_import
+
+    if not os.path.isfile(args.path):
+        print(f"plaudit import: {args.path}: no such file", file=sys.stderr)
+        return 2
+    _connect(args)
+    return run_import(args.path, dry_run=args.dry_run)
 
 
 def _slack(args: argparse.Namespace) -> int:

@@ -1,4 +1,7 @@
-"""Keep moto's TransactWriteItems from deep-copying a table once per item of the transaction.
+"""Two fixes to moto: TransactWriteItems deep-copies a table once per item of the transaction, and an SQS
+message made visible again (VisibilityTimeout 0) stays invisible for the rest of that millisecond.
+
+1. Keep moto's TransactWriteItems from deep-copying a table once per item of the transaction.
 
 moto 5.2.5 backs up every table a transaction touches (to roll back on failure), but it does so inside the
 loop over the transaction's items: a 20-recipient kudos (64 items) deep-copies the whole table 64 times,
@@ -9,6 +12,10 @@ Applied by the local stack, the tests and the benchmark (where moto's CPU is nev
 moto is pinned in pyproject.toml; `apply()` refuses a moto whose transaction code no longer looks like this.
 Requests to moto are serialized (see moto_server), so swapping its module's `copy` for the duration of a
 transaction is safe.
+
+2. moto counts a message visible once the clock is strictly past its `visible_at`, so a message a consumer
+failed (made visible at once, as the local queue pump does) is skipped by a receive in the same millisecond:
+redeliveries would depend on timing. Here it is visible from `visible_at` on, as in SQS.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import copy
 import inspect
 from typing import Any
 
-_PATCHED = "_plaudit_backup_once"
+_PATCHED = "_plaudit_patched"
 
 
 class _CopyOnce:
@@ -39,6 +46,27 @@ class _CopyOnce:
 
 
 def apply() -> None:
+    _backup_once_per_transaction()
+    _visible_when_due()
+
+
+def _visible_when_due() -> None:
+    from moto.core.utils import unix_time_millis
+    from moto.sqs.models import Message
+
+    if getattr(Message.visible.fget, _PATCHED, False):
+        return
+    if "current_time > self.visible_at" not in inspect.getsource(Message.visible.fget):
+        raise RuntimeError("moto's Message.visible changed: review plaudit_dev.moto_patches")
+
+    def visible(self: Any) -> bool:
+        return unix_time_millis() >= self.visible_at
+
+    setattr(visible, _PATCHED, True)
+    Message.visible = property(visible)  # type: ignore[method-assign]
+
+
+def _backup_once_per_transaction() -> None:
     from moto.dynamodb import models
     from moto.dynamodb.models.table import Table
 

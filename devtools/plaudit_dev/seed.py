@@ -1,14 +1,25 @@
-"""The demo organisation: a dozen people in two departments, company values and allowances.
+"""The demo organisation: a dozen people in two departments, company values and allowances; for the
+local stack also a funded milestones budget and three milestone rules (`seed_local_demo`).
 
 Seeding goes through the same services as the API (as a bootstrap admin), so every rule holds, and it
 is idempotent: running it again replaces the same records.
 """
 
+from contextlib import suppress
+
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import Role
+from plaudit.domain.errors import Conflict
+from plaudit.domain.ledger import TxnKind
+from plaudit.domain.milestone_rules import RuleSpec, RuleType
 from plaudit.domain.settings import CompanyValue, OrgSettings
+from plaudit.services import budgets
 from plaudit.services.directory import EmployeeFields, put_employee
+from plaudit.services.runtime import now, runtime
 from plaudit.services.settings import replace_settings
+
+MILESTONES_BUDGET = "milestones"
+MILESTONES_FUNDING = 50_000
 
 DEMO_HR_ADMIN = "E1001"
 
@@ -105,3 +116,74 @@ def seed_demo() -> dict[str, int]:
         EmployeeFields(email="bot@plaudit.example", name=bot_name, is_bot=True, slack_user_id="UBOT0001"),
     )
     return {"employees": len(PEOPLE), "bots": 1, "company_values": len(DEMO_SETTINGS.company_values)}
+
+
+def demo_rules() -> list[RuleSpec]:
+    """Work anniversaries by a points table, birthdays, and 30 days after start, all from the budget."""
+    funded = {"budget_id": MILESTONES_BUDGET, "manager_reminder_days": 3}
+    return [
+        RuleSpec(
+            name="Work anniversary",
+            type=RuleType.WORK_ANNIVERSARY,
+            points_by_year={1: 100, 5: 500, 10: 1000},
+            points=200,
+            message="Happy {years}-year work anniversary, {first_name}! {points} points to celebrate.",
+            **funded,
+        ),
+        RuleSpec(
+            name="Birthday",
+            type=RuleType.BIRTHDAY,
+            points=50,
+            message="Happy birthday, {first_name}! Here are {points} points.",
+            **funded,
+        ),
+        RuleSpec(
+            name="30 days on board",
+            type=RuleType.DAYS_AFTER_START,
+            days_after_start=30,
+            points=100,
+            message="{first_name} joined {days} days ago: welcome aboard, and {points} points!",
+            **funded,
+        ),
+    ]
+
+
+def seed_milestones() -> dict[str, int]:
+    """The company budget "milestones", topped up once with 50,000 points, and the demo rules (a rule is
+    created when no rule of its name exists, so seeding again adds nothing)."""
+    from plaudit.services import milestones
+
+    with suppress(Conflict):  # seeded before
+        budgets.create_budget(
+            _BOOTSTRAP,
+            budgets.CreateBudget(id=MILESTONES_BUDGET, name="Milestone awards", kind="company"),
+        )
+    budgets.move_points(
+        _BOOTSTRAP,
+        MILESTONES_BUDGET,
+        TxnKind.BUDGET_TOP_UP,
+        budgets.MovePoints(points=MILESTONES_FUNDING, note="Demo funding for milestone awards"),
+        idempotency_key="seed-milestones-funding",
+    )
+    existing: set[str] = set()
+    cursor = None
+    while True:
+        rules, cursor = milestones.list_rules(_BOOTSTRAP, limit=100, cursor=cursor)
+        existing |= {rule.name for rule in rules}
+        if cursor is None:
+            break
+    real_clock = runtime.clock
+    start_of_year = now().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    runtime.clock = lambda: start_of_year  # the demo rules have been in force all year: a run of any
+    try:  # day this year has something to award (a rule applies from its creation on)
+        for spec in demo_rules():
+            if spec.name not in existing:
+                milestones.create_rule(_BOOTSTRAP, spec)
+    finally:
+        runtime.clock = real_clock
+    return {"budgets": 1, "milestone_rules": len(demo_rules())}
+
+
+def seed_local_demo() -> dict[str, int]:
+    """What `plaudit dev` and `plaudit seed` load: the demo organisation and its milestones."""
+    return seed_demo() | seed_milestones()

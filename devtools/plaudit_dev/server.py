@@ -1,16 +1,19 @@
 """The local HTTP API: routes requests like API Gateway (HTTP API, JWT authorizer, payload 2.0) to the
-functions, then runs the stream consumers their writes feed. Also serves /openapi.json, /docs,
-/_local/health, /_local/idle (waits for background invocations), Lambda's Invoke API and the fake Slack."""
+functions, then runs the stream and queue consumers their writes feed. Also serves /openapi.json, /docs,
+/_local/health, /_local/idle (waits for background invocations), POST /_local/schedules/{function id}/fire
+(fires its schedule now), Lambda's Invoke API and the fake Slack."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from plaudit_dev.deliveries import Deliveries
 from plaudit_dev.fake_slack import FakeSlack
 from plaudit_dev.http_api import (
     HttpRequest,
@@ -26,14 +29,15 @@ from plaudit_dev.jwt_local import Unauthorized, verify
 from plaudit_dev.lambda_invoke import BackgroundInvocations, InvokeApi
 from plaudit_dev.openapi_docs import SWAGGER_PAGE, merged_schema, swagger_asset
 from plaudit_dev.routes import RouteMatch, Router
-from plaudit_dev.streams import StreamPump
-from plaudit_dev.template import Template
+from plaudit_dev.schedules import UnknownSchedule, find_schedule, schedule_event
+from plaudit_dev.template import ScheduleSource, Template
 
 log = logging.getLogger(__name__)
 
-READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}  # requests that do not trigger a stream drain
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}  # requests that do not trigger a stream or queue drain
 STOP_WAIT_S = 30.0  # how long stopping waits for background invocations
 MAX_IDLE_WAIT_S = 120.0
+SCHEDULES_PATH = "/_local/schedules/"
 
 
 class _Server(ThreadingHTTPServer):
@@ -61,11 +65,11 @@ class ApiServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_port}"
 
-    def start(self, invoker: Invoker, pump: StreamPump) -> ApiServer:
+    def start(self, invoker: Invoker, deliveries: Deliveries) -> ApiServer:
         self._invoker = invoker
-        self._pump = pump
-        self.background = BackgroundInvocations(invoker, self._drain_streams)
-        self._lambda = InvokeApi(self._template.functions, invoker, self.background, self._drain_streams)
+        self._deliveries = deliveries
+        self.background = BackgroundInvocations(invoker, self.drain)
+        self._lambda = InvokeApi(self._template.functions, invoker, self.background, self.drain)
         self._thread.start()
         return self
 
@@ -123,16 +127,46 @@ class ApiServer:
             log.error("%s: %s", route.route_key, exc)
             response = json_response(500, {"message": "Internal Server Error"})
         if request.method not in READ_ONLY_METHODS:
-            self._drain_streams()
+            self.drain()
         return response
 
-    def _drain_streams(self) -> None:
+    def drain(self) -> None:
+        """Run the stream and queue consumers on what is new; never raises."""
         try:
-            self._pump.drain()
+            self._deliveries.drain()
         except Exception:  # a consumer problem must not cost the caller its response
-            log.exception("stream delivery failed")
+            log.exception("stream or queue delivery failed")
+
+    def fire_schedule(self, schedule: ScheduleSource) -> Any:
+        """Invoke the schedule's function with the event EventBridge would send, then deliver what it
+        wrote; returns its result (raises `FunctionError`)."""
+        log.info("schedule %s fires %s", schedule.name, schedule.function_id)
+        try:
+            return self._invoker.invoke(schedule.function_id, schedule_event(schedule, datetime.now(UTC)))
+        finally:
+            self.drain()
+
+    def _fire_endpoint(self, request: HttpRequest) -> HttpResponse:
+        """`POST /_local/schedules/{function id}/fire[?event=NAME]`: fire now, answer with the result."""
+        function_id = request.path[len(SCHEDULES_PATH) :].removesuffix("/fire")
+        try:
+            schedule = find_schedule(self._template, function_id, dict(parse_qsl(request.query)).get("event"))
+        except UnknownSchedule as exc:
+            return json_response(404, {"message": str(exc)})
+        fired = {"function": function_id, "event": schedule.event_id, "schedule": schedule.name}
+        try:
+            return json_response(200, {**fired, "result": self.fire_schedule(schedule)})
+        except FunctionError as exc:
+            error = {"errorType": exc.error_type, "errorMessage": exc.error_message}
+            return json_response(200, {**fired, "error": error})
 
     def _local_endpoint(self, request: HttpRequest) -> HttpResponse | None:
+        if (
+            request.method == "POST"
+            and request.path.startswith(SCHEDULES_PATH)
+            and request.path.endswith("/fire")
+        ):
+            return self._fire_endpoint(request)
         if request.method != "GET":
             return None
         if request.path == "/_local/health":

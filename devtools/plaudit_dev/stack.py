@@ -1,5 +1,5 @@
-"""The whole local stack in one process: moto, the template's tables, Lambda-like workers, stream consumers
-and the HTTP API, recorded in the state file while it runs."""
+"""The whole local stack in one process: moto, the template's tables and queues, Lambda-like workers, stream
+and queue consumers, schedules and the HTTP API, recorded in the state file while it runs."""
 
 from __future__ import annotations
 
@@ -8,23 +8,31 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from plaudit_dev.deliveries import Deliveries
 from plaudit_dev.fake_slack import CALLS_PATH, SLACK_FUNCTION_ID, slack_function_env
 from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.lambda_invoke import lambda_endpoint_env
-from plaudit_dev.local_aws import environ, sdk_env
+from plaudit_dev.local_aws import client, environ, sdk_env
+from plaudit_dev.local_secrets import webhook_secrets
 from plaudit_dev.moto_server import MotoServer, create_tables
 from plaudit_dev.paths import TEMPLATE_PATH
+from plaudit_dev.queues import QueuePump, create_queues
+from plaudit_dev.schedules import ScheduleTicker
 from plaudit_dev.server import ApiServer
 from plaudit_dev.state import LocalState, clear_state, state_path, write_state
 from plaudit_dev.streams import StreamPump
-from plaudit_dev.template import Template, load_template
+from plaudit_dev.template import ScheduleSource, Template, load_template
+
+log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 3000
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
+DELIVERY_POLL_S = 1.0  # how often streams and queues are drained between requests
+NOTIFICATIONS_FUNCTION_ID = "NotificationsFunction"  # posts celebrations: talks to the fake Slack too
 
 
 class LocalStack:
@@ -39,6 +47,8 @@ class LocalStack:
         self._moto: MotoServer | None = None
         self._invoker: Invoker | None = None
         self._server: ApiServer | None = None
+        self._ticker: ScheduleTicker | None = None
+        self._poller: _Poller | None = None
 
     def start(self, seed: Callable[[], object] | None = None) -> LocalState:
         """Bring everything up; `seed()` runs against the fresh tables (with the functions' global
@@ -53,24 +63,43 @@ class LocalStack:
     def _start(self, seed: Callable[[], object] | None) -> LocalState:
         self._moto = moto = MotoServer().start()
         create_tables(moto.endpoint_url, self.template.tables.values())
+        sqs = client("sqs", moto.endpoint_url)
+        create_queues(sqs, self.template.queues.values())
         self._server = server = ApiServer(self.template, self._port)
-        local_env = {function_id: lambda_endpoint_env(server.url) for function_id in self.template.functions}
-        if SLACK_FUNCTION_ID in local_env:
-            local_env[SLACK_FUNCTION_ID].update(slack_function_env(server.url))
+        secrets = webhook_secrets()
+        local_env = {
+            function_id: {**lambda_endpoint_env(server.url), **secrets}
+            for function_id in self.template.functions
+        }
+        for function_id in (SLACK_FUNCTION_ID, NOTIFICATIONS_FUNCTION_ID):  # both talk to the fake Slack
+            if function_id in local_env:
+                local_env[function_id].update(slack_function_env(server.url))
         self._invoker = invoker = Invoker(
             self.template.functions, moto.endpoint_url, self._max_workers, local_env
         )
         invoker.warm()
-        pump = StreamPump(self.template, invoker, moto.endpoint_url)
+        deliveries = Deliveries(
+            StreamPump(self.template, invoker, moto.endpoint_url),
+            QueuePump(self.template, invoker.invoke, sqs),
+        )
         if seed is not None:
             with environ({**self.template.global_environment, **sdk_env(moto.endpoint_url)}):
                 seed()
-            pump.drain()
-        server.start(invoker, pump)
+            deliveries.drain()
+        server.start(invoker, deliveries)
+        # what arrives outside a request: the CLI writing to the table, queue retries, delayed messages
+        self._poller = _Poller(deliveries.drain, DELIVERY_POLL_S).start()
+        self._ticker = ScheduleTicker(self.template.schedules, server.fire_schedule).start()
         tables = {logical_id: table.name for logical_id, table in self.template.tables.items()}
-        state = LocalState(server.url, moto.endpoint_url, os.getpid(), tables)
+        queues = {logical_id: queue.url for logical_id, queue in self.template.queues.items()}
+        state = LocalState(server.url, moto.endpoint_url, os.getpid(), tables, queues)
         write_state(state)
         return state
+
+    @property
+    def schedule_periods(self) -> Mapping[ScheduleSource, float]:
+        """How often each schedule fires while the stack runs (seconds); absent: it does not tick."""
+        return self._ticker.periods if self._ticker is not None else {}
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no background (`Event`) invocation runs; False if some still do after `timeout` s."""
@@ -79,13 +108,16 @@ class LocalStack:
     def stop(self) -> None:
         """Remove the state file, then stop whatever runs."""
         clear_state(os.getpid())
+        for thread in (self._ticker, self._poller):
+            if thread is not None:
+                thread.stop()
         if self._server is not None:
             self._server.stop()
         if self._invoker is not None:
             self._invoker.close()
         if self._moto is not None:
             self._moto.stop()
-        self._server = self._invoker = self._moto = None
+        self._server = self._invoker = self._moto = self._ticker = self._poller = None
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -93,6 +125,31 @@ class LocalStack:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+class _Poller:
+    """Calls `poll()` every `interval` seconds from a daemon thread until stopped; logs what it raises."""
+
+    def __init__(self, poll: Callable[[], object], interval: float) -> None:
+        self._poll = poll
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="deliveries", daemon=True)
+
+    def start(self) -> _Poller:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self._interval):
+            try:
+                self._poll()
+            except Exception:
+                log.exception("queue delivery failed")
 
 
 def run_local_stack(
@@ -110,7 +167,7 @@ def run_local_stack(
         stack = LocalStack(port if port is not None else int(os.environ.get("PORT", DEFAULT_PORT)))
         try:
             state = stack.start(seed)
-            print(_banner(stack.template, state), flush=True)
+            print(_banner(stack.template, state, stack.schedule_periods), flush=True)
             if on_ready is not None:
                 on_ready(state.api_url)
             while not stopping.wait(1.0):
@@ -120,12 +177,21 @@ def run_local_stack(
             stack.stop()
 
 
-def _banner(template: Template, state: LocalState) -> str:
+def _banner(template: Template, state: LocalState, periods: Mapping[ScheduleSource, float]) -> str:
     routes = {function_id: 0 for function_id in template.functions}
     for route in template.routes:
         routes[route.function_id] += 1
     functions = ", ".join(f"{function_id} ({count} routes)" for function_id, count in routes.items())
     tables = ", ".join(f"{logical_id}={name}" for logical_id, name in state.tables.items())
+    consumers = {source.queue_id: source.function_id for source in template.queue_sources}
+    queues = ", ".join(
+        f"{logical_id} -> {consumers[logical_id]}" if logical_id in consumers else logical_id
+        for logical_id in template.queues
+    )
+    schedules = ", ".join(
+        f"{s.function_id} {s.expression} ({f'every {periods[s]:g} s' if s in periods else 'not ticking'})"
+        for s in template.schedules
+    )
     slack = (
         [f"  Slack      {state.api_url}/slack/events; what the bot sent: {state.api_url}{CALLS_PATH}"]
         if SLACK_FUNCTION_ID in template.functions
@@ -139,6 +205,12 @@ def _banner(template: Template, state: LocalState) -> str:
             *slack,
             f"  AWS (moto) {state.aws_endpoint_url}",
             f"  Tables     {tables}",
+            *([f"  Queues     {queues}"] if queues else []),
+            *(
+                [f"  Schedules  {schedules}; fire one now: plaudit schedule fire FUNCTION_ID"]
+                if schedules
+                else []
+            ),
             f"  Functions  {functions}",
             f"  State      {state_path()}",
             "Ctrl-C to stop.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
@@ -26,6 +26,7 @@ class LocalState:
     aws_endpoint_url: str
     pid: int
     tables: dict[str, str]  # logical id -> local table name
+    queues: dict[str, str] = field(default_factory=dict)  # logical id -> local queue URL
 
 
 def state_path() -> Path:
@@ -56,14 +57,17 @@ def read_state() -> LocalState | None:
 
 def connect_local(template_path: Path = TEMPLATE_PATH) -> LocalState:
     """Point this process's AWS SDK at the running local stack: AWS_ENDPOINT_URL, region, dummy
-    credentials, and TABLE_NAME as the functions see it. Raises `StackNotRunning` if none answers."""
+    credentials, TABLE_NAME and the functions' other table and queue variables (IDEMPOTENCY_TABLE_NAME, queue
+    URLs) as the functions see them. Raises `StackNotRunning` if none answers."""
     state = read_state()
     if state is None or not _is_healthy(state.api_url):
         raise StackNotRunning(
             f"no local Plaudit stack is running (looked for {state_path()}): start the local stack first"
         )
     os.environ.update(sdk_env(state.aws_endpoint_url))
-    table_name = load_template(template_path, TEMPLATE_PARAMETERS).global_environment.get("TABLE_NAME")
+    template = load_template(template_path, TEMPLATE_PARAMETERS)
+    os.environ.update(template.resource_environment())
+    table_name = template.global_environment.get("TABLE_NAME")
     if table_name:
         os.environ["TABLE_NAME"] = table_name
     return state

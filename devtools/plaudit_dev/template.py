@@ -1,7 +1,9 @@
-"""What the local stack needs from the SAM template: tables, functions, HTTP routes and stream sources.
+"""What the local stack needs from the SAM template: tables, queues, functions, HTTP routes, stream and queue
+sources, and schedules.
 
 CloudFormation tags (`!Ref`, `!GetAtt`, `!Sub`, ...) load as `Intrinsic` markers; the values the local stack
-needs (function environments) are resolved against local resources: `!Ref <Table>` is the local table name,
+needs (function environments, schedule expressions) are resolved against local resources: `!Ref <Table>` is
+the local table name, `!Ref <Queue>` the local queue's URL (`!GetAtt <Queue>.Arn|QueueName|QueueUrl` too),
 `!Ref <Parameter>` its Default (or an override).
 """
 
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +74,50 @@ def local_function_name(logical_id: str) -> str:
     return f"{LOCAL_PREFIX}{logical_id}"
 
 
+def local_queue_name(logical_id: str, fifo: bool = False) -> str:
+    return f"{LOCAL_PREFIX}{logical_id}{'.fifo' if fifo else ''}"
+
+
+def queue_arn(name: str) -> str:
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
+
+
+def queue_url(name: str) -> str:
+    """The queue's URL as SQS (and moto) give it; moto's server finds the queue by the URL's last segment."""
+    return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/{name}"
+
+
 @dataclass(frozen=True)
 class TableSpec:
     logical_id: str
     name: str
     create_kwargs: dict[str, Any]  # ready for `dynamodb.create_table(**create_kwargs)`
     ttl_attribute: str | None
+
+
+@dataclass(frozen=True)
+class Redrive:
+    """A RedrivePolicy: after `max_receive_count` receives, a message moves to the dead-letter queue."""
+
+    dead_letter_queue_id: str
+    max_receive_count: int
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    logical_id: str
+    name: str
+    attributes: dict[str, str]  # ready for `sqs.create_queue(QueueName=name, Attributes=attributes)`
+    redrive: Redrive | None
+    visibility_timeout_s: int
+
+    @property
+    def url(self) -> str:
+        return queue_url(self.name)
+
+    @property
+    def arn(self) -> str:
+        return queue_arn(self.name)
 
 
 @dataclass(frozen=True)
@@ -123,12 +163,71 @@ class StreamSource:
 
 
 @dataclass(frozen=True)
+class QueueSource:
+    """An SQS event source mapping."""
+
+    function_id: str
+    queue_id: str
+    batch_size: int
+    report_batch_item_failures: bool
+    filter_patterns: tuple[dict[str, Any], ...]
+
+
+SCHEDULER_EVENT = "ScheduleV2"  # EventBridge Scheduler
+RULE_EVENT = "Schedule"  # an EventBridge rule with a schedule expression
+_RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+
+
+@dataclass(frozen=True)
+class ScheduleSource:
+    """A `Schedule` (EventBridge rule) or `ScheduleV2` (EventBridge Scheduler) event of a function."""
+
+    function_id: str
+    event_id: str  # the event's name under the function's Events
+    kind: str  # SCHEDULER_EVENT or RULE_EVENT
+    name: str  # the schedule's (or rule's) name: its Name, else <function id><event id>
+    expression: str  # rate(...), cron(...) or at(...)
+    input: str | None  # the target's Input (JSON text), delivered instead of the default event
+    enabled: bool
+
+    @property
+    def arn(self) -> str:
+        if self.kind == SCHEDULER_EVENT:
+            return f"arn:aws:scheduler:{REGION}:{ACCOUNT_ID}:schedule/default/{self.name}"
+        return f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{self.name}"
+
+    @property
+    def rate_seconds(self) -> int | None:
+        """The period of a `rate(...)` expression; None for cron(...) and at(...)."""
+        found = re.fullmatch(r"rate\(\s*(\d+)\s+([a-z]+)\s*\)", self.expression.strip())
+        if not found or found.group(2) not in _RATE_UNITS:
+            return None
+        return int(found.group(1)) * _RATE_UNITS[found.group(2)]
+
+
+@dataclass(frozen=True)
 class Template:
     tables: dict[str, TableSpec]
     functions: dict[str, FunctionSpec]
     routes: tuple[Route, ...]
     stream_sources: tuple[StreamSource, ...]
     global_environment: dict[str, str]  # Globals.Function.Environment, resolved
+    queues: dict[str, QueueSpec] = field(default_factory=dict)
+    queue_sources: tuple[QueueSource, ...] = ()
+    schedules: tuple[ScheduleSource, ...] = ()
+
+    def resource_environment(self) -> dict[str, str]:
+        """The functions' variables that name a local table or queue (its name, URL or ARN), e.g.
+        IDEMPOTENCY_TABLE_NAME or a queue URL: what a process needs to act as the functions do. Where two
+        functions give one variable different values, the first function's wins."""
+        resources = {table.name for table in self.tables.values()}
+        resources |= {value for queue in self.queues.values() for value in (queue.name, queue.url, queue.arn)}
+        found: dict[str, str] = {}
+        for spec in self.functions.values():
+            for name, value in spec.environment.items():
+                if value in resources:
+                    found.setdefault(name, value)
+        return found
 
 
 def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None = None) -> Template:
@@ -146,9 +245,16 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
         for logical_id, resource in resources.items()
         if resource.get("Type") == "AWS::DynamoDB::Table"
     }
+    queues = {
+        logical_id: _queue_spec(logical_id, resource.get("Properties") or {}, resolver)
+        for logical_id, resource in resources.items()
+        if resource.get("Type") == QUEUE_TYPE
+    }
     functions: dict[str, FunctionSpec] = {}
     routes: list[Route] = []
     streams: list[StreamSource] = []
+    queue_sources: list[QueueSource] = []
+    schedules: list[ScheduleSource] = []
     for logical_id, resource in resources.items():
         if resource.get("Type") != "AWS::Serverless::Function":
             continue
@@ -162,13 +268,26 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
             memory_mb=int(props.get("MemorySize") or function_globals.get("MemorySize") or 128),
             timeout_s=float(props.get("Timeout") or function_globals.get("Timeout") or 3),
         )
-        for event in (props.get("Events") or {}).values():
+        for event_id, event in (props.get("Events") or {}).items():
             event_props = event.get("Properties") or {}
             if event.get("Type") == "HttpApi":
                 routes.append(_route(logical_id, event_props, resources))
             elif event.get("Type") == "DynamoDB":
                 streams.append(_stream_source(logical_id, event_props))
-    return Template(tables, functions, tuple(routes), tuple(streams), global_env)
+            elif event.get("Type") == "SQS" and (source := _queue_source(logical_id, event_props, queues)):
+                queue_sources.append(source)
+            elif event.get("Type") in (SCHEDULER_EVENT, RULE_EVENT):
+                schedules.append(_schedule(logical_id, event_id, event["Type"], event_props, resolver))
+    return Template(
+        tables,
+        functions,
+        tuple(routes),
+        tuple(streams),
+        global_env,
+        queues,
+        tuple(queue_sources),
+        tuple(schedules),
+    )
 
 
 def _table_spec(logical_id: str, props: dict[str, Any]) -> TableSpec:
@@ -221,6 +340,101 @@ def _stream_source(function_id: str, props: dict[str, Any]) -> StreamSource:
     )
 
 
+QUEUE_TYPE = "AWS::SQS::Queue"
+_QUEUE_ATTRIBUTES = (  # CloudFormation properties that are SetQueueAttributes attributes of the same name
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+    "ContentBasedDeduplication",
+)
+DEFAULT_VISIBILITY_TIMEOUT_S = 30
+
+
+def _queue_spec(logical_id: str, props: dict[str, Any], resolver: _Resolver) -> QueueSpec:
+    where = f"{logical_id}.Properties"
+    fifo = resolver.resolve(props.get("FifoQueue", False), where) == "true"
+    attributes = {
+        key: resolver.resolve(props[key], f"{where}.{key}") for key in _QUEUE_ATTRIBUTES if key in props
+    }
+    if fifo:
+        attributes["FifoQueue"] = "true"
+    redrive = None
+    if policy := props.get("RedrivePolicy"):
+        if isinstance(policy, str):
+            policy = json.loads(policy)
+        target = policy.get("deadLetterTargetArn")
+        if not (isinstance(target, Intrinsic) and target.fn == "GetAtt"):
+            raise TemplateError(f"{where}.RedrivePolicy: deadLetterTargetArn must be !GetAtt <Queue>.Arn")
+        dead_letter_id = _get_att_target(target)[0]
+        if resolver.resources.get(dead_letter_id, {}).get("Type") != QUEUE_TYPE:
+            raise TemplateError(f"{where}.RedrivePolicy: {dead_letter_id} is not a queue of the template")
+        redrive = Redrive(dead_letter_id, int(resolver.resolve(policy["maxReceiveCount"], where)))
+        attributes["RedrivePolicy"] = json.dumps(
+            {
+                "deadLetterTargetArn": resolver.resolve(target, f"{where}.RedrivePolicy"),
+                "maxReceiveCount": redrive.max_receive_count,
+            }
+        )
+    visibility = int(attributes.get("VisibilityTimeout", DEFAULT_VISIBILITY_TIMEOUT_S))
+    return QueueSpec(logical_id, local_queue_name(logical_id, fifo), attributes, redrive, visibility)
+
+
+def _queue_source(
+    function_id: str, props: dict[str, Any], queues: dict[str, QueueSpec]
+) -> QueueSource | None:
+    """The SQS event source, or None when the template disables it (`Enabled: false`)."""
+    queue = props.get("Queue")
+    if not (isinstance(queue, Intrinsic) and queue.fn == "GetAtt" and _get_att_target(queue)[1] == "Arn"):
+        raise TemplateError(f"{function_id}: SQS event Queue must be !GetAtt <Queue>.Arn")
+    queue_id = _get_att_target(queue)[0]
+    if queue_id not in queues:
+        raise TemplateError(f"{function_id}: SQS event Queue {queue_id} is not a queue of the template")
+    if props.get("Enabled") is False:
+        return None
+    filters = (props.get("FilterCriteria") or {}).get("Filters") or []
+    return QueueSource(
+        function_id=function_id,
+        queue_id=queue_id,
+        batch_size=int(props.get("BatchSize", 10)),
+        report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+        filter_patterns=tuple(json.loads(f["Pattern"]) for f in filters),
+    )
+
+
+def _schedule(
+    function_id: str, event_id: str, kind: str, props: dict[str, Any], resolver: _Resolver
+) -> ScheduleSource:
+    where = f"{function_id}.Events.{event_id}"
+    expression = props.get("ScheduleExpression" if kind == SCHEDULER_EVENT else "Schedule")
+    if expression is None:
+        raise TemplateError(f"{where}: the schedule has no expression")
+    input_text = resolver.resolve(props["Input"], f"{where}.Input") if "Input" in props else None
+    if input_text is not None:
+        try:
+            json.loads(input_text)
+        except ValueError as exc:
+            raise TemplateError(f"{where}.Input must be JSON for a Lambda target: {exc}") from exc
+    state = resolver.resolve(props.get("State", "ENABLED"), f"{where}.State")
+    enabled = props.get("Enabled", True) is not False and state.upper() != "DISABLED"
+    return ScheduleSource(
+        function_id=function_id,
+        event_id=event_id,
+        kind=kind,
+        name=resolver.resolve(props["Name"], f"{where}.Name") if "Name" in props else function_id + event_id,
+        expression=resolver.resolve(expression, f"{where}.Schedule"),
+        input=input_text,
+        enabled=enabled,
+    )
+
+
+def _get_att_target(value: Intrinsic) -> tuple[str, str]:
+    """(logical id, attribute) of a `!GetAtt`, in its list or dotted form."""
+    name, attribute = value.value if isinstance(value.value, list) else value.value.split(".", 1)
+    return name, attribute
+
+
 class _Resolver:
     """Resolves intrinsics in environment variables to what they mean in the local stack."""
 
@@ -237,8 +451,7 @@ class _Resolver:
             if value.fn == "Ref":
                 return self._ref(value.value, where)
             if value.fn == "GetAtt":
-                name, attribute = value.value if isinstance(value.value, list) else value.value.split(".", 1)
-                return self._get_att(name, attribute, where)
+                return self._get_att(*_get_att_target(value), where)
             if value.fn == "Sub" and isinstance(value.value, str):
                 return re.sub(r"\$\{([^}!]+)\}", lambda m: self._sub_variable(m.group(1), where), value.value)
             raise TemplateError(f"{where}: !{value.fn} is not supported by the local stack")
@@ -257,9 +470,25 @@ class _Resolver:
             return self.parameters[name]
         if (self.resources.get(name) or {}).get("Type") == "AWS::DynamoDB::Table":
             return local_table_name(name)
+        if queue := self._queue_name(name):
+            return queue_url(queue)
         raise TemplateError(f"{where}: cannot resolve !Ref {name} locally (a parameter without Default?)")
 
     def _get_att(self, name: str, attribute: str, where: str) -> str:
         if (self.resources.get(name) or {}).get("Type") == "AWS::DynamoDB::Table" and attribute == "Arn":
             return f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{local_table_name(name)}"
+        queue = self._queue_name(name)
+        if queue and attribute in _QUEUE_GET_ATT:
+            return _QUEUE_GET_ATT[attribute](queue)
         raise TemplateError(f"{where}: cannot resolve !GetAtt {name}.{attribute} locally")
+
+    def _queue_name(self, name: str) -> str | None:
+        """The local name of the queue `name`, or None when it is no queue."""
+        resource = self.resources.get(name) or {}
+        if resource.get("Type") != QUEUE_TYPE:
+            return None
+        fifo = self.resolve((resource.get("Properties") or {}).get("FifoQueue", False), f"{name}.FifoQueue")
+        return local_queue_name(name, fifo == "true")
+
+
+_QUEUE_GET_ATT = {"Arn": queue_arn, "QueueName": lambda name: name, "QueueUrl": queue_url}

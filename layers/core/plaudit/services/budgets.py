@@ -157,6 +157,10 @@ def move_points(
             if refused.contended:
                 time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
             continue
+        if kind == TxnKind.BUDGET_TOP_UP:
+            from plaudit.services import milestones  # only top-ups pay for the milestone modules
+
+            milestones.pay_pending(budget_id)  # awards waiting for this budget, oldest first
         return movement_of(txn, budget_id), True
     raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
 

@@ -1,6 +1,7 @@
 """The employee directory: HR and HRIS integrations keep it true, everyone can look people up."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pydantic import ConfigDict
 
@@ -8,6 +9,8 @@ from plaudit.domain.access import HRIS_SCOPE, Caller, can_see_employee_private, 
 from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.model import Model
+from plaudit.services import deactivation
+from plaudit.services.runtime import now
 from plaudit.store import snapshots
 from plaudit.store.employees import (
     employee_from,
@@ -16,6 +19,7 @@ from plaudit.store.employees import (
     list_employees,
     save_employee,
 )
+from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused
 
 MAX_ATTEMPTS = 3
@@ -60,32 +64,40 @@ def list_directory(caller: Caller, *, limit: int, cursor: str | None) -> tuple[l
     return [person for item in page.items if (person := employee_from(item))], page.cursor
 
 
-def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tuple[Employee, bool]:
-    """Create or replace a directory entry. Returns it and whether it was created."""
-    if fields.id not in (None, employee_id):
-        raise RuleViolation("The id in the body differs from the path.", code="id_mismatch")
+@dataclass(frozen=True)
+class Saved:
+    """A directory entry after a save, and what it replaced (None: it was created)."""
+
+    employee: Employee
+    previous: Employee | None
+
+
+Build = Callable[[Snapshot, Employee | None], Employee]
+
+
+def save_entry(
+    employee_id: str, build: Build, *, caller: Caller | None = None, manager_id: str | None = None
+) -> Saved:
+    """THE save path of the directory (REST PUT, HRIS sync, CSV import).
+
+    `build(snapshot, previous)` authorizes and returns the wanted profile; it sees the caller's profile and
+    `manager_id` (a manager the change names) from the same read. An unchanged profile is not written.
+    A new manager must be in the directory; email and Slack user id stay unique; leaving or coming back
+    brings its deactivation writes (leavers' points) into the profile's transaction; a concurrent change
+    is retried from a fresh read.
+    """
     for _ in range(MAX_ATTEMPTS):
-        snap = snapshots.load(employees=[caller.employee_id, employee_id, fields.manager_id])
-        caller = snap.identify(caller)
-        is_hr = caller.has_role(Role.HR_ADMIN)
-        if not is_hr and not caller.has_scope(HRIS_SCOPE):
-            require_role(caller, Role.HR_ADMIN)
-        previous = snap.employee(employee_id)
-        roles = _roles(caller, previous, fields.roles)
-        if fields.manager_id is not None:
-            if fields.manager_id == employee_id:
-                raise RuleViolation("A person cannot manage themselves.", code="invalid_manager")
-            if snap.employee(fields.manager_id) is None:
-                raise RuleViolation(
-                    f"Manager {fields.manager_id} is not in the directory.",
-                    code="unknown_manager",
-                    details={"manager_id": fields.manager_id},
-                )
-        employee = Employee.model_validate(
-            {**fields.model_dump(exclude={"id", "roles"}), "id": employee_id, "roles": roles}
+        snap = snapshots.load(
+            employees=[caller.employee_id if caller else None, employee_id, manager_id], settings=True
         )
+        previous = snap.employee(employee_id)
+        employee = build(snap, previous)
+        if employee == previous:
+            return Saved(employee, previous)
+        _check_manager(employee, previous, snap if employee.manager_id == manager_id else None)
+        extra = deactivation.profile_writes(previous, employee, snap.settings().deactivation, now())
         try:
-            save_employee(employee, previous, snap.employee_version(employee_id))
+            save_employee(employee, previous, snap.employee_version(employee_id), extra)
         except WriteRefused as refused:
             if refused.refused("email"):
                 raise Conflict(
@@ -97,10 +109,44 @@ def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tu
                     code="slack_user_taken",
                 ) from refused
             continue
-        return employee, previous is None
+        return Saved(employee, previous)
     raise Conflict(
         "This employee is being changed by someone else; please try again.", code="concurrent_update"
     )
+
+
+def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tuple[Employee, bool]:
+    """Create or replace a directory entry. Returns it and whether it was created."""
+    if fields.id not in (None, employee_id):
+        raise RuleViolation("The id in the body differs from the path.", code="id_mismatch")
+
+    def build(snap: Snapshot, previous: Employee | None) -> Employee:
+        who = snap.identify(caller)
+        if not who.has_role(Role.HR_ADMIN) and not who.has_scope(HRIS_SCOPE):
+            require_role(who, Role.HR_ADMIN)
+        roles = _roles(who, previous, fields.roles)
+        return Employee.model_validate(
+            {**fields.model_dump(exclude={"id", "roles"}), "id": employee_id, "roles": roles}
+        )
+
+    saved = save_entry(employee_id, build, caller=caller, manager_id=fields.manager_id)
+    return saved.employee, saved.previous is None
+
+
+def _check_manager(employee: Employee, previous: Employee | None, snap: Snapshot | None) -> None:
+    """A new manager must be someone else who is in the directory (`snap` holds them if read already)."""
+    manager_id = employee.manager_id
+    if manager_id is None or (previous is not None and previous.manager_id == manager_id):
+        return
+    if manager_id == employee.id:
+        raise RuleViolation("A person cannot manage themselves.", code="invalid_manager")
+    snap = snap or snapshots.load(employees=[manager_id])
+    if snap.employee(manager_id) is None:
+        raise RuleViolation(
+            f"Manager {manager_id} is not in the directory.",
+            code="unknown_manager",
+            details={"manager_id": manager_id},
+        )
 
 
 def _roles(caller: Caller, previous: Employee | None, wanted: list[Role] | None) -> list[Role]:

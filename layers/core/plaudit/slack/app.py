@@ -8,7 +8,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from plaudit.integrations.slack_api import web_client
-from plaudit.slack import home_and_add_on, kudos_form, reactions, views
+from plaudit.slack import home_and_add_on, kudos_form, milestone_admin, reactions, views
 from plaudit.slack.commands import KudosTextError, Verb, parse
 from plaudit.slack.config import SlackConfig
 
@@ -32,6 +32,7 @@ def create_app(config: SlackConfig) -> App:
     app.command("/kudos")(answer_in_ack)
     reactions.register(app)
     home_and_add_on.register(app)
+    milestone_admin.register(app)
     return app
 
 

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import Block
 from plaudit.domain.access import Caller
 from plaudit.domain.recognition import Recognition
 from plaudit.services import recognition, wallets
-from plaudit.slack import home_views
+from plaudit.slack import home_views, milestone_admin
 from plaudit.slack.home_views import KudosLine
 from plaudit.slack.identity import employee_id_for
 from plaudit.slack.people import SHOWN, people_mentions
@@ -42,13 +42,15 @@ class HomeSection:
 
 
 def publish(slack_user_id: str, client: WebClient) -> None:
-    """Publish the person's Home tab (a friendly explanation for people not in the directory)."""
+    """Publish the person's Home tab (a friendly explanation for people not in the directory); a
+    section with nothing for this viewer (an admin section for others) is left out."""
     employee_id = employee_id_for(slack_user_id, client)
     if employee_id is None:
         view = home_views.not_in_directory_view()
     else:
         viewer = Viewer(employee_id=employee_id, slack_user_id=slack_user_id)
-        view = home_views.home_view([_built(section, viewer) for section in home_sections])
+        built = [_built(section, viewer) for section in home_sections]
+        view = home_views.home_view([(title, blocks) for title, blocks in built if blocks])
     client.views_publish(user_id=slack_user_id, view=view)
 
 
@@ -78,6 +80,7 @@ home_sections: list[HomeSection] = [
     HomeSection(":moneybag: Your points", wallet),
     HomeSection(":inbox_tray: Kudos you received", received),
     HomeSection(":outbox_tray: Kudos you gave", given),
+    HomeSection(":trophy: Milestone rules", milestone_admin.rules_for_home),  # HR admins only
 ]
 
 

@@ -53,8 +53,11 @@ def save_employee(
     """Create or replace a profile, keeping email and Slack aliases unique. Fails if it changed since read.
 
     A refused alias is reported under its label: "email" or "slack". `extra` writes go in the same
-    transaction (what a change of the profile brings with it).
+    transaction (what a change of the profile brings with it), and so do the milestone day-index entries
+    the change adds, moves or removes (store.milestones).
     """
+    from plaudit.store.milestones import day_index_writes  # only writers pay for the milestone modules
+
     pk, sk = keys.employee(employee.id)
     profile = {
         "PK": pk,
@@ -75,7 +78,7 @@ def save_employee(
     new, old = _aliases(employee), _aliases(previous) if previous else {}
     writes += [_claim_alias(label, key, employee.id) for label, key in new.items() if old.get(label) != key]
     writes += [_release_alias(label, key, employee.id) for label, key in old.items() if new.get(label) != key]
-    write_all([*writes, *extra])
+    write_all([*writes, *day_index_writes(employee, previous), *extra])
 
 
 def list_employees(*, limit: int, cursor: str | None) -> Page:

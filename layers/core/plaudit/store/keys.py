@@ -14,9 +14,22 @@ TXN#<id>      TXN                                 ledger transaction (all its po
 RECOG#<id>    RECOG                               a kudos (a reaction's, once taken back: with undone_at)
 RECOG#<id>    ADDON#<adder>                       an add-on to it
 FEED#<scope>  <created_at>#<recognition id>       feed index, written by the projection
+RULE#<id>     RULE                                milestone rule, deleted: deleted_at set (GSI1: RULES / <id>)
+MDAY#anniversary#<MM-DD>  <offset key>#<emp id>   day index: active people whose start date has this month-day
+MDAY#birthday#<MM-DD>     <offset key>#<emp id>   day index: active people born on this month-day
+START#<YYYY-MM-DD>        <offset key>#<emp id>   day index: active people who started on this date
+AWARD#<id>    AWARD                               milestone award (GSI1: AWARDS / <created_at>#<id>)
+REMIND#<award id>  REMIND                         manager reminder of an award ahead (once per award)
+PENDING#<budget id>  <created_at>#<award id>      award waiting for its budget to be topped up
+ORG           MILESTONE_RUN                       watermark: the instant the scheduled run processed up to
+(offset key = the person's UTC offset in minutes + 1440, four digits: UTC+09:00 -> "1980")
+DEACTIVATIONS <expires YYYY-MM-DD>#<employee id>  a leaver's points to expire on that day (policy expire)
+EMP#<id>      DEACTIVATION                        where the person's pending expiry marker is (reactivation)
+LEAVING       <effective instant>#<employee id>   a termination that takes effect later (deactivates then)
+EMP#<id>      LEAVING                             where the person's scheduled termination is
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 Key = tuple[str, str]
 
@@ -94,6 +107,73 @@ def feed_partition(scope: str, value: str = "") -> str:
 
 def feed_entry(partition: str, created_at: datetime, recognition_id: str) -> Key:
     return partition, f"{iso(created_at)}#{recognition_id}"
+
+
+DEACTIVATIONS_PARTITION = "DEACTIVATIONS"
+
+
+def deactivation_marker(expires_on: str, employee_id: str) -> Key:
+    """expires_on: YYYY-MM-DD, so a range query reads exactly the markers due by a day."""
+    return DEACTIVATIONS_PARTITION, f"{expires_on}#{employee_id}"
+
+
+def deactivation_pointer(employee_id: str) -> Key:
+    return f"EMP#{employee_id}", "DEACTIVATION"
+
+
+LEAVING_PARTITION = "LEAVING"
+
+
+def leaving(effective_at: datetime, employee_id: str) -> Key:
+    return LEAVING_PARTITION, f"{iso(effective_at)}#{employee_id}"
+
+
+def leaving_pointer(employee_id: str) -> Key:
+    return f"EMP#{employee_id}", "LEAVING"
+
+
+RULE_INDEX = "GSI1"
+RULES_PARTITION = "RULES"
+AWARD_INDEX = "GSI1"
+AWARDS_PARTITION = "AWARDS"
+MILESTONE_RUN: Key = ("ORG", "MILESTONE_RUN")
+
+
+def milestone_rule(rule_id: str) -> Key:
+    return f"RULE#{rule_id}", "RULE"
+
+
+def month_day_partition(kind: str, month_day: str) -> str:
+    """kind is anniversary or birthday."""
+    return f"MDAY#{kind}#{month_day}"
+
+
+def start_partition(day: date) -> str:
+    return f"START#{day.isoformat()}"
+
+
+def day_index_sort(offset_key: str, employee_id: str) -> str:
+    return f"{offset_key}#{employee_id}"
+
+
+def award(award_id: str) -> Key:
+    return f"AWARD#{award_id}", "AWARD"
+
+
+def award_sort(created_at: datetime, award_id: str) -> str:
+    return f"{iso(created_at)}#{award_id}"
+
+
+def reminder(award_id: str) -> Key:
+    return f"REMIND#{award_id}", "REMIND"
+
+
+def pending_award(budget_id: str, created_at: datetime, award_id: str) -> Key:
+    return f"PENDING#{budget_id}", f"{iso(created_at)}#{award_id}"
+
+
+def pending_partition(budget_id: str) -> str:
+    return f"PENDING#{budget_id}"
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:

@@ -1,0 +1,181 @@
+"""REST v1: milestone rules, on-demand runs and awards (HR admins); and the hourly scheduled run.
+
+One function serves both: an HTTP API event (it has a `routeKey`) goes to the routes, anything else is
+the EventBridge Scheduler tick, which awards what fell due since the last run, in each person's own
+time zone, then expires the points of people deactivated longer than the grace period.
+"""
+
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import ConfigDict, Field
+
+from plaudit.api.http import create_app, created_response, current_caller
+from plaudit.api.pages import Cursor, Limit
+from plaudit.domain.employees import EMPLOYEE_ID
+from plaudit.domain.milestone_rules import RULE_ID, MilestoneRule, RuleSpec
+from plaudit.domain.model import Model
+from plaudit.services import deactivation, milestones
+from plaudit.services.runtime import now
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_app("milestones")
+gc.freeze()  # keep them out of every later collection
+gc.enable()
+
+RuleIdPath = Annotated[str, Path(pattern=RULE_ID)]
+AwardStatus = Annotated[
+    Literal["pending", "paid", "granted"] | None, Query(description="pending: waiting for a budget top-up")
+]
+EmployeeFilter = Annotated[str | None, Query(pattern=EMPLOYEE_ID, description="Only this person's awards")]
+
+
+class RulePage(Model):
+    items: list[MilestoneRule]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class AwardPage(Model):
+    items: list[milestones.AwardView]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class RunRequest(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date = Field(description="The day whose milestones are awarded (YYYY-MM-DD), at any hour")
+    dry_run: bool = Field(default=False, description="Report what would be awarded, write nothing")
+
+
+@app.post("/v1/milestone-rules", summary="Create a milestone rule (HR admins)")
+@tracer.capture_method
+def create_rule(body: RuleSpec) -> Response[MilestoneRule]:
+    return created_response(milestones.create_rule(current_caller(app), body))
+
+
+@app.get("/v1/milestone-rules", summary="Milestone rules (HR admins)")
+@tracer.capture_method
+def list_rules(limit: Limit = 50, cursor: Cursor = None) -> RulePage:
+    items, next_cursor = milestones.list_rules(current_caller(app), limit=limit, cursor=cursor)
+    return RulePage(items=items, next_cursor=next_cursor)
+
+
+@app.get("/v1/milestone-rules/<rule_id>", summary="A milestone rule with its earlier versions")
+@tracer.capture_method
+def get_rule(rule_id: RuleIdPath) -> MilestoneRule:
+    return milestones.get_rule(current_caller(app), rule_id)
+
+
+@app.put("/v1/milestone-rules/<rule_id>", summary="Replace a rule; the edit applies from now on")
+@tracer.capture_method
+def replace_rule(rule_id: RuleIdPath, body: RuleSpec) -> MilestoneRule:
+    return milestones.replace_rule(current_caller(app), rule_id, body)
+
+
+@app.delete("/v1/milestone-rules/<rule_id>", summary="Delete a rule (awards already made stay)")
+@tracer.capture_method
+def delete_rule(rule_id: RuleIdPath) -> Response[None]:
+    milestones.delete_rule(current_caller(app), rule_id)
+    return Response(status_code=204)
+
+
+@app.post(
+    "/v1/milestones/runs",
+    summary="Award one day's milestones now, or preview them (HR admins)",
+    description=(
+        "Awards every milestone that falls on `date`, whatever the person's time zone; occurrences "
+        "already awarded (by the schedule, an HRIS event or an earlier run) are counted, not paid again. "
+        "Answers 201 when the run wrote awards (paid, granted or pending), 200 for a dry run or a run "
+        "that found nothing new."
+    ),
+)
+@tracer.capture_method
+def run_day(body: RunRequest) -> Response[milestones.RunReport]:
+    report = milestones.run_day(current_caller(app), body.date, dry_run=body.dry_run)
+    if report.dry_run or not (report.awarded or report.pending):
+        return Response(status_code=200, content_type="application/json", body=report)
+    _count_awards(report)
+    return created_response(report)
+
+
+@app.get("/v1/milestones/awards", summary="Milestone awards, newest first; pending ones await a top-up")
+@tracer.capture_method
+def list_awards(
+    status: AwardStatus = None, employee: EmployeeFilter = None, limit: Limit = 50, cursor: Cursor = None
+) -> AwardPage:
+    items, next_cursor = milestones.list_awards(
+        current_caller(app), status=status, employee_id=employee, limit=limit, cursor=cursor
+    )
+    return AwardPage(items=items, next_cursor=next_cursor)
+
+
+def run_schedule() -> dict:
+    """The scheduled tick: both jobs run even if the other fails; a failure is re-raised at the end so
+    the invocation is retried (both jobs are idempotent) and, in the end, dead-lettered."""
+    summary: dict[str, int] = {}
+    failed: Exception | None = None
+    try:
+        report = milestones.run_due(now())
+        summary |= {
+            "days": len(report.days),
+            "awarded": len(report.awarded),
+            "pending": len(report.pending),
+            "already_awarded": report.already_awarded,
+            "skipped": len(report.skipped),
+            "reminders": report.reminders,
+            "items_read": report.items_read,
+        }
+        _count_awards(report)
+        metrics.add_metric(name="MilestoneReminders", unit=MetricUnit.Count, value=report.reminders)
+        if report.skipped_before is not None:
+            logger.warning(
+                "The schedule was too far behind: milestones due before the window were not caught up",
+                extra={"not_caught_up_before": report.skipped_before.isoformat()},
+            )
+    except Exception as error:  # logged; the expiry still runs; re-raised below
+        logger.exception("Milestone run failed")
+        failed = error
+    try:
+        expiry = deactivation.expire_due(now())
+        points = sum(expired.points for expired in expiry.expired)
+        summary |= {
+            "leavers_expired": len(expiry.expired),
+            "points_expired": points,
+            "leavers_kept": expiry.kept,
+            "expiry_items_read": expiry.items_read,
+        }
+        metrics.add_metric(name="PointsExpired", unit=MetricUnit.Count, value=points)
+    except Exception as error:  # logged; re-raised below
+        logger.exception("Points expiry failed")
+        failed = failed or error
+    logger.info("Scheduled run", extra={"summary": summary})  # counts only: no names, no ids
+    if failed is not None:
+        raise failed
+    return summary
+
+
+def _count_awards(report: milestones.RunReport) -> None:
+    metrics.add_metric(name="MilestonesAwarded", unit=MetricUnit.Count, value=len(report.awarded))
+    metrics.add_metric(name="MilestonesPending", unit=MetricUnit.Count, value=len(report.pending))
+
+
+def _is_http(event: dict) -> bool:
+    return "routeKey" in event or "requestContext" in event
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    return app.resolve(event, context) if _is_http(event) else run_schedule()

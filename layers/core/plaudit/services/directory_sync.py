@@ -1,0 +1,205 @@
+"""Directory changes from an HRIS (webhooks, `plaudit import`), applied through the directory's one save path.
+
+An upsert merges only the fields the source sent into the profile; roles never come from an HRIS. A change
+that leaves the profile as it is writes nothing, so a replayed event changes nothing. A termination takes
+effect at the start of its `effective_on` in the person's time zone: at once when that has passed (or no
+date is given), else it is scheduled and the scheduled run applies it (`apply_due_terminations`); a later
+termination replaces it, and an upsert that says the person is active cancels it.
+"""
+
+from datetime import datetime, time
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from aws_lambda_powertools import Logger
+from pydantic import ValidationError
+
+from plaudit.domain.employees import Employee, EmployeeStatus
+from plaudit.domain.errors import RuleViolation
+from plaudit.domain.hris import EmployeeUpsert, ManagerChange, Termination
+from plaudit.domain.model import Model
+from plaudit.services.directory import save_entry
+from plaudit.services.runtime import now
+from plaudit.store import deactivations, snapshots
+from plaudit.store.snapshots import Snapshot
+from plaudit.store.transact import write_all
+
+logger = Logger(child=True)
+
+UPSERT_FIELDS = frozenset(
+    {
+        "email",
+        "name",
+        "manager_id",
+        "department",
+        "country",
+        "time_zone",
+        "start_date",
+        "birthday",
+        "public_birthday",
+        "status",
+        "slack_user_id",
+    }
+)
+REQUIRED_FOR_NEW = ("email", "name")
+DirectoryChange = EmployeeUpsert | Termination | ManagerChange
+
+
+class SyncOutcome(Model):
+    employee_id: str
+    action: Literal["created", "updated", "unchanged", "deactivated", "reactivated", "scheduled"]
+    changed: list[str]  # profile fields; "termination" when a scheduled termination was set or cancelled
+
+
+def apply_change(change: DirectoryChange, *, source: str) -> SyncOutcome:
+    """Apply one change, all or nothing. RuleViolation (permanent: retrying cannot help) for an unknown
+    field, manager or person, an incomplete new person or invalid values; Conflict for a taken email or
+    Slack user id."""
+
+    def build(snap: Snapshot, previous: Employee | None) -> Employee:
+        return merged(change, previous)
+
+    outcome = _scheduled(change) if isinstance(change, Termination) and change.effective_on else None
+    if outcome is None:
+        saved = save_entry(change.employee_id, build, manager_id=_named_manager(change))
+        outcome = outcome_of(saved.previous, saved.employee)
+        if isinstance(change, EmployeeUpsert) and change.fields.get("status") == "active":
+            outcome = _unscheduled(outcome)
+    logger.info(
+        "directory change applied",
+        extra={
+            "employee_id": outcome.employee_id,
+            "action": outcome.action,
+            "changed": outcome.changed,
+            "source": source,
+        },
+    )
+    return outcome
+
+
+def apply_due_terminations(at: datetime) -> tuple[list[str], int]:
+    """Apply the scheduled terminations in effect by `at`: who was deactivated, and the items read."""
+    deactivated, items_read = [], 0
+    for page in deactivations.due_leavers(at):
+        items_read += len(page)
+        for item in page:
+            employee_id = item["employee_id"]
+            try:
+                outcome = apply_change(Termination(employee_id=employee_id), source="schedule")
+            except RuleViolation:  # no longer in the directory: nothing to apply
+                outcome = None
+            if outcome and outcome.action == "deactivated":
+                deactivated.append(employee_id)
+            write_all(deactivations.unschedule_writes(employee_id, item["SK"]))
+    return deactivated, items_read
+
+
+def merged(change: DirectoryChange, previous: Employee | None) -> Employee:
+    """The profile as the change leaves it (validated like any profile)."""
+    if isinstance(change, EmployeeUpsert):
+        data = _upserted(change, previous)
+    elif previous is None:
+        raise RuleViolation(
+            f"Employee {change.employee_id} is not in the directory.",
+            code="unknown_employee",
+            details={"employee_id": change.employee_id},
+        )
+    elif isinstance(change, Termination):
+        data = previous.model_dump() | {"status": EmployeeStatus.DEACTIVATED}
+    else:
+        data = previous.model_dump() | {"manager_id": change.manager_id}
+    try:
+        return Employee.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            {"field": ".".join(str(part) for part in problem["loc"]), "message": _said(problem)}
+            for problem in error.errors()
+        ]
+        raise RuleViolation(
+            f"Employee {change.employee_id}: {problems[0]['field']}: {problems[0]['message']}.",
+            code="invalid_employee",
+            details={"employee_id": change.employee_id, "errors": problems},
+        ) from None
+
+
+def outcome_of(previous: Employee | None, employee: Employee) -> SyncOutcome:
+    changed = changed_fields(previous, employee)
+    if previous is None:
+        action = "created"
+    elif not changed:
+        action = "unchanged"
+    elif previous.active and not employee.active:
+        action = "deactivated"
+    elif employee.active and not previous.active:
+        action = "reactivated"
+    else:
+        action = "updated"
+    return SyncOutcome(employee_id=employee.id, action=action, changed=changed)
+
+
+def changed_fields(previous: Employee | None, employee: Employee) -> list[str]:
+    """Fields that differ (for a new person: those set to something other than the default)."""
+    if previous is None:
+        return sorted(set(employee.model_dump(exclude_defaults=True)) - {"id"})
+    before, after = previous.model_dump(), employee.model_dump()
+    return sorted(name for name in after if before[name] != after[name])
+
+
+def _upserted(change: EmployeeUpsert, previous: Employee | None) -> dict[str, Any]:
+    unknown = sorted(set(change.fields) - UPSERT_FIELDS)
+    if unknown:
+        raise RuleViolation(
+            f"Unknown employee field(s): {', '.join(unknown)}.",
+            code="unknown_field",
+            details={"employee_id": change.employee_id, "fields": unknown},
+        )
+    if previous is None:
+        missing = [name for name in REQUIRED_FOR_NEW if change.fields.get(name) in (None, "")]
+        if missing:
+            raise RuleViolation(
+                f"A new employee needs {' and '.join(missing)}.",
+                code="incomplete_employee",
+                details={"employee_id": change.employee_id, "missing": missing},
+            )
+        return {"id": change.employee_id, **change.fields}
+    return previous.model_dump() | change.fields
+
+
+def _scheduled(change: Termination) -> SyncOutcome | None:
+    """A termination whose day is still ahead for an active person: scheduled (None: apply it now)."""
+    assert change.effective_on is not None
+    person = snapshots.load(employees=[change.employee_id]).employee(change.employee_id)
+    if person is None or not person.active:
+        return None  # the save path refuses the unknown and leaves the departed as they are
+    effective_at = datetime.combine(change.effective_on, time(), ZoneInfo(person.time_zone))
+    if effective_at <= now():
+        return None
+    current = deactivations.scheduled_leaving_sk(person.id)
+    if current == deactivations.leaving_sk(effective_at, person.id):
+        return SyncOutcome(employee_id=person.id, action="unchanged", changed=[])
+    write_all(deactivations.leaving_writes(person.id, effective_at, change.effective_on, current))
+    return SyncOutcome(employee_id=person.id, action="scheduled", changed=["termination"])
+
+
+def _unscheduled(outcome: SyncOutcome) -> SyncOutcome:
+    """An upsert saying the person is active cancels their scheduled termination, if any."""
+    leaving_sk = deactivations.scheduled_leaving_sk(outcome.employee_id)
+    if leaving_sk is None:
+        return outcome
+    write_all(deactivations.unschedule_writes(outcome.employee_id, leaving_sk))
+    action = "updated" if outcome.action == "unchanged" else outcome.action
+    return outcome.model_copy(update={"action": action, "changed": sorted([*outcome.changed, "termination"])})
+
+
+def _said(problem: Any) -> str:
+    """pydantic's message, without a regular expression nobody reads."""
+    return "has an invalid format" if problem["type"] == "string_pattern_mismatch" else problem["msg"]
+
+
+def _named_manager(change: DirectoryChange) -> str | None:
+    if isinstance(change, ManagerChange):
+        return change.manager_id
+    if isinstance(change, EmployeeUpsert):
+        manager_id = change.fields.get("manager_id")
+        return manager_id if isinstance(manager_id, str) else None
+    return None

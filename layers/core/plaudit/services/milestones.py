@@ -1,0 +1,554 @@
+"""Milestone rules and the awards they make: the scheduled run (each person in their own time zone, with
+catch-up), on-demand runs of a day, HRIS events, and awards waiting for a budget top-up.
+
+Every occurrence (rule, person, year or event id) has a derived award id; the award item is written with
+put_new in the same transaction as the money, so however many runs and webhooks point at an occurrence,
+one award and one ledger transaction exist.
+"""
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from plaudit.domain.access import Caller, require_role
+from plaudit.domain.employees import Employee, Role
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.hris import NamedEvent
+from plaudit.domain.ids import derived_id
+from plaudit.domain.ledger import Balance, Posting, Transaction, TxnKind, budget_account, employee_account
+from plaudit.domain.milestone_rules import MilestoneRule, RuleSpec, RuleType, RuleVersion
+from plaudit.domain.milestones import (
+    DaySlice,
+    Occurrence,
+    announces,
+    award_id,
+    due_instant,
+    event_occurrence,
+    month_days_on,
+    occurrence_on,
+    points_of,
+    render,
+    skip_reason,
+    window_slices,
+)
+from plaudit.domain.model import Model
+from plaudit.domain.settings import OrgSettings
+from plaudit.services.runtime import new_id, now, runtime
+from plaudit.store import keys, snapshots
+from plaudit.store import milestones as store
+from plaudit.store.budgets import balance_of
+from plaudit.store.employees import employee_from, list_employees
+from plaudit.store.reads import get_many, get_one
+from plaudit.store.settings import settings_from
+from plaudit.store.transact import Write, WriteRefused, write_all
+
+MAX_ATTEMPTS = 4
+MAX_HISTORY = 20
+DEFAULT_WINDOW = timedelta(hours=1)
+MAX_CATCH_UP = timedelta(days=35)
+LATEST_OFFSET = timedelta(hours=14)  # the easternmost zone (UTC+14) is the first where a day begins
+BATCH = 100
+SCHEDULED = (RuleType.WORK_ANNIVERSARY, RuleType.BIRTHDAY, RuleType.DAYS_AFTER_START)
+Status = Literal["pending", "paid", "granted"]
+
+
+class AwardView(Model):
+    id: str
+    rule_id: str
+    rule_name: str
+    employee_id: str
+    employee_name: str
+    occurrence: str
+    day: date
+    points: int
+    budget_id: str | None = None
+    catalog_item_id: str | None = None
+    status: Status
+    announce: bool
+    source: str
+    created_at: datetime
+    paid_at: datetime | None = None
+
+
+class Skip(Model):
+    employee_id: str
+    rule_id: str
+    reason: str
+
+
+class RunReport(Model):
+    days: list[date]
+    dry_run: bool
+    awarded: list[AwardView] = []
+    pending: list[AwardView] = []
+    already_awarded: int = 0
+    skipped: list[Skip] = []
+    reminders: int = 0
+    items_read: int = 0
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    skipped_before: datetime | None = None  # a scheduled run more than 35 days behind: not caught up
+
+
+# --- rules ---------------------------------------------------------------------------------------------
+
+
+def create_rule(caller: Caller, spec: RuleSpec) -> MilestoneRule:
+    _require_hr(caller, spec.budget_id)
+    at = _now()
+    rule = MilestoneRule(**spec.model_dump(), id=new_id("rule"), created_at=at, updated_at=at)
+    write_all([store.rule_write(rule, previous_version=None)])
+    return rule
+
+
+def get_rule(caller: Caller, rule_id: str) -> MilestoneRule:
+    _require_hr(caller)
+    return _live_rule(rule_id)
+
+
+def list_rules(
+    caller: Caller, *, limit: int = 50, cursor: str | None = None
+) -> tuple[list[MilestoneRule], str | None]:
+    """Live rules in id (creation) order; a page may hold fewer than `limit` where rules were deleted."""
+    _require_hr(caller)
+    page = store.rules_page(limit=limit, cursor=cursor)
+    return [rule for item in page.items if (rule := store.rule_from(item))], page.cursor
+
+
+def replace_rule(caller: Caller, rule_id: str, spec: RuleSpec) -> MilestoneRule:
+    """The new version applies from now on; the one it replaces joins the history (the newest 20 kept),
+    so occurrences caught up later are judged by the version in force on their day."""
+    _require_hr(caller, spec.budget_id)
+    for _ in range(MAX_ATTEMPTS):
+        old = _live_rule(rule_id)
+        replaced = RuleVersion(
+            **old.model_dump(include=set(RuleSpec.model_fields)), effective_from=old.updated_at
+        )
+        rule = MilestoneRule(
+            **spec.model_dump(),
+            id=old.id,
+            created_at=old.created_at,
+            updated_at=max(_now(), old.updated_at),
+            version=old.version + 1,
+            history=[replaced, *old.history][:MAX_HISTORY],
+        )
+        try:
+            write_all([store.rule_write(rule, previous_version=old.version)])
+        except WriteRefused as refused:
+            if refused.refused("rule"):
+                continue
+            raise
+        return rule
+    raise Conflict("This rule is being changed by someone else; please try again.", code="concurrent_update")
+
+
+def delete_rule(caller: Caller, rule_id: str) -> None:
+    """A soft delete: the rule awards nothing more, its awards stay explainable."""
+    _require_hr(caller)
+    for _ in range(MAX_ATTEMPTS):
+        rule = _live_rule(rule_id)
+        try:
+            write_all([store.rule_write(rule, previous_version=rule.version, deleted_at=_now())])
+        except WriteRefused as refused:
+            if refused.refused("rule"):
+                continue
+            raise
+        return
+    raise Conflict("This rule is being changed by someone else; please try again.", code="concurrent_update")
+
+
+def _live_rule(rule_id: str) -> MilestoneRule:
+    rule = store.rule_from(store.get_rule_item(rule_id))
+    if rule is None:
+        raise NotFound("No such milestone rule.", code="rule_not_found")
+    return rule
+
+
+def _require_hr(caller: Caller, budget_id: str | None = None) -> None:
+    snap = snapshots.load(employees=[caller.employee_id], budgets=[budget_id] if budget_id else [])
+    require_role(snap.identify(caller), Role.HR_ADMIN)
+    if budget_id and snap.budget_item(budget_id) is None:
+        raise RuleViolation(
+            f"Budget {budget_id} does not exist.", code="unknown_budget", details={"budget_id": budget_id}
+        )
+
+
+# --- runs ----------------------------------------------------------------------------------------------
+
+
+def run_due(at: datetime) -> RunReport:
+    """The scheduled run: everyone whose celebration instant (their local date at the celebration hour)
+    fell since the stored watermark, up to `at`; then the watermark moves to `at`."""
+    through = store.run_watermark()
+    start, skipped_before = through or at - DEFAULT_WINDOW, None
+    if start < at - MAX_CATCH_UP:
+        skipped_before, start = start, at - MAX_CATCH_UP
+    run = _Run.begin(dry_run=False, source="schedule", reads=1)
+    run.report.window_start, run.report.window_end, run.report.skipped_before = start, at, skipped_before
+    if start < at:
+        run.process(window_slices(start, at, run.settings.celebration_hour))
+    run.pay_waiting()
+    if through is None or at > through:
+        try:
+            write_all([store.watermark_write(at, through)])
+        except WriteRefused as refused:
+            if not refused.refused("watermark"):  # another run claimed this progress: awards are once anyway
+                raise
+    return run.report
+
+
+def run_day(caller: Caller, day: date, *, dry_run: bool = False) -> RunReport:
+    """Everyone whose milestone falls on `day`, whatever their time zone; the watermark is left alone.
+    A dry run reports what would be awarded and writes nothing; only a dry run may look at a day that
+    has not begun anywhere yet (paying early would leave nothing for the day itself)."""
+    _require_hr(caller)
+    latest = (now() + LATEST_OFFSET).date()
+    if day > latest and not dry_run:
+        raise RuleViolation(
+            f"{day} has not begun anywhere yet; preview it with a dry run.",
+            code="future_day",
+            details={"latest": latest.isoformat()},
+        )
+    run = _Run.begin(dry_run=dry_run, source="manual")
+    run.process([DaySlice(day)])
+    return run.report
+
+
+def award_event(event: NamedEvent, *, source: str = "hris") -> list[AwardView]:
+    """An HRIS event takes the award path of the schedule: named events award their hris_event rules once
+    per event id; "work_anniversary"/"birthday" events are the same occurrences the schedule awards.
+    Returns the event's awards, made now or earlier."""
+    run = _Run.begin(dry_run=False, source=source)
+    employee = run.employees([event.employee_id]).get(event.employee_id)
+    if employee is None:
+        raise RuleViolation(
+            f"Employee {event.employee_id} is not in the directory.",
+            code="unknown_employee",
+            details={"employee_id": event.employee_id},
+        )
+    at = _now()
+    due = []
+    for rule in run.rules:
+        version = rule.as_of(at)
+        occurrence = event_occurrence(
+            version or rule, employee, event.name, event.event_id, event.occurred_on
+        )
+        if occurrence is not None and skip_reason(version, employee, occurrence) is None:
+            due.append((rule, version, employee, occurrence))
+    return run.award_all(due)
+
+
+def pay_pending(budget_id: str, *, limit: int = 100) -> list[AwardView]:
+    """Pay the budget's waiting awards, oldest first, one transaction each, until it cannot cover one."""
+    paid: list[AwardView] = []
+    for entry in store.pending_entries(budget_id, limit=limit):
+        entry_key = (entry["PK"], entry["SK"])
+        award = get_one(keys.award(entry["award_id"]))
+        if award is None or award.get("status") != "pending":
+            write_all([store.forget_pending_write(entry_key)])
+            continue
+        at = _now()
+        try:
+            write_all(store.pending_paid_writes(award, entry_key, _award_txn(award, at), at))
+        except WriteRefused as refused:
+            if refused.refused("award") or refused.refused_any("txn:"):
+                continue  # paid by a concurrent call
+            if refused.refused(f"budget:{budget_id}") or refused.contended:
+                return paid  # the budget cannot cover it (or is busy): the rest wait for the next call
+            raise
+        paid.append(AwardView.model_validate(award | {"status": "paid", "paid_at": keys.iso(at)}))
+    return paid
+
+
+def list_awards(
+    caller: Caller, *, status: str | None, employee_id: str | None, limit: int, cursor: str | None
+) -> tuple[list[AwardView], str | None]:
+    """HR and finance see every award; a person their own. Newest first; a page may hold fewer than
+    `limit` when filtered."""
+    caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
+    if not caller.has_role(Role.HR_ADMIN, Role.FINANCE):
+        if not caller.is_person:
+            raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        if employee_id != caller.employee_id:
+            raise Forbidden("You can only list your own awards.", code="forbidden")
+    page = store.awards_page(status=status, employee_id=employee_id, limit=limit, cursor=cursor)
+    return [AwardView.model_validate(item) for item in page.items], page.cursor
+
+
+def rebuild_day_index(caller: Caller) -> int:
+    """Write the day-index entries of everyone in the directory (profiles saved before the index existed;
+    save_employee keeps it true from then on). Returns the number of people read."""
+    _require_hr(caller)
+    count, cursor = 0, None
+    while True:
+        page = list_employees(limit=100, cursor=cursor)
+        people = [employee for item in page.items if (employee := employee_from(item))]
+        store.put_index_entries(people)
+        count += len(people)
+        cursor = page.cursor
+        if cursor is None:
+            return count
+
+
+# --- the award path ------------------------------------------------------------------------------------
+
+Due = tuple[MilestoneRule, RuleSpec, Employee, Occurrence]
+Kinds = dict[RuleType, set[int]]  # scheduled rule types, with the Ns of days_after_start rules
+
+
+@dataclass
+class _Run:
+    dry_run: bool
+    source: str
+    settings: OrgSettings
+    rules: list[MilestoneRule]
+    report: RunReport
+    balances: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def begin(cls, *, dry_run: bool, source: str, reads: int = 0) -> "_Run":
+        rules, rule_reads = store.all_rules()
+        settings_item = get_one(keys.SETTINGS)
+        report = RunReport(days=[], dry_run=dry_run, items_read=reads + rule_reads + 1)
+        return cls(dry_run, source, settings_from(settings_item), rules, report)
+
+    def read(self, count: int) -> None:
+        self.report.items_read += count
+
+    def employees(self, ids: Iterable[str]) -> dict[str, Employee]:
+        found = self._get([keys.employee(employee_id) for employee_id in ids])
+        return {item["id"]: employee for item in found.values() if (employee := employee_from(item))}
+
+    def _get(self, wanted: list[keys.Key]) -> dict[keys.Key, dict[str, Any]]:
+        wanted, found = list(dict.fromkeys(wanted)), {}
+        for n in range(0, len(wanted), BATCH):
+            found |= get_many(wanted[n : n + BATCH])
+        self.read(len(found))
+        return found
+
+    def process(self, slices: list[DaySlice]) -> None:
+        self.report.days = sorted({s.day for s in slices})
+        candidates = self._candidates(slices, lambda s: [(s.day, _kinds(self.rules))])
+        people = self.employees({employee_id for employee_id, _ in candidates})
+        due: list[Due] = []
+        for (employee_id, day), kinds in candidates.items():
+            employee = people.get(employee_id)
+            if employee is None:
+                continue
+            instant = due_instant(day, self.settings.celebration_hour, employee.time_zone)
+            for rule in self.rules:
+                version = rule.as_of(instant)
+                occurrence = occurrence_on(version or rule, employee, day)
+                if occurrence is None or (version or rule).type not in kinds:
+                    continue
+                if reason := skip_reason(version, employee, occurrence):
+                    self.report.skipped.append(Skip(employee_id=employee.id, rule_id=rule.id, reason=reason))
+                    continue
+                due.append((rule, version, employee, occurrence))
+        self.award_all(due)
+        self._remind(slices)
+
+    def _candidates(
+        self, slices: list[DaySlice], targets: Callable[[DaySlice], list[tuple[date, Kinds]]]
+    ) -> dict[tuple[str, date], set[RuleType]]:
+        """(person, day) -> the kinds of milestone the day index lists them for. `targets` names, for each
+        slice, the days whose milestones to look up (the slice's own, or days ahead for reminders)."""
+        found: dict[tuple[str, date], set[RuleType]] = {}
+        for day_slice in slices:
+            for day, kinds in targets(day_slice):
+                for partition, kind in _partitions(day, kinds):
+                    entries = store.index_entries(partition, day_slice.key_range)
+                    self.read(len(entries))
+                    for entry in entries:
+                        found.setdefault((entry["employee_id"], day), set()).add(kind)
+        return found
+
+    def award_all(self, due: list[Due]) -> list[AwardView]:
+        """Award each occurrence once; returns the views of these occurrences' awards (new or earlier)."""
+        ids = {
+            award_id(rule.id, employee.id, occ.key): (rule, version, employee, occ)
+            for rule, version, employee, occ in due
+        }
+        existing = self._get([keys.award(aid) for aid in ids])
+        budgets = {version.budget_id for _, version, _, _ in ids.values() if version.budget_id}
+        self.balances |= {
+            item["id"]: balance_of(item) for item in self._get([keys.budget(b) for b in budgets]).values()
+        }
+        views = []
+        for aid, (rule, version, employee, occurrence) in ids.items():
+            if (prior := existing.get(keys.award(aid))) is not None:
+                self.report.already_awarded += 1
+                views.append(AwardView.model_validate(prior))
+                continue
+            award = self._award_values(aid, rule, version, employee, occurrence)
+            view = self._write(award)
+            if view is None:
+                self.report.already_awarded += 1
+                prior = get_one(keys.award(aid))
+                views += [AwardView.model_validate(prior)] if prior else []
+                continue
+            (self.report.pending if view.status == "pending" else self.report.awarded).append(view)
+            views.append(view)
+        return views
+
+    def _award_values(
+        self, aid: str, rule: MilestoneRule, version: RuleSpec, employee: Employee, occurrence: Occurrence
+    ) -> dict[str, Any]:
+        points = points_of(version, occurrence)
+        return {
+            "id": aid,
+            "rule_id": rule.id,
+            "rule_name": version.name,
+            "employee_id": employee.id,
+            "employee_name": employee.name,
+            "slack_user_id": employee.slack_user_id,
+            "manager_id": employee.manager_id,
+            "occurrence": occurrence.key,
+            "day": occurrence.day.isoformat(),
+            "points": points,
+            "budget_id": version.budget_id if points else None,
+            "catalog_item_id": version.catalog_item_id,
+            "message": render(version, employee, occurrence),
+            "announce": announces(version, employee),
+            "channel": version.channel or self.settings.announcement_channel,
+            "dm": version.dm,
+            "source": self.source,
+        }
+
+    def _write(self, award: dict[str, Any]) -> AwardView | None:
+        """Write one award: paid if its budget covers it, else pending; granted when it is an item only.
+        None: the occurrence was awarded already (by a concurrent run or event)."""
+        at = _now()
+        award |= {"created_at": keys.iso(at), "paid_at": None}
+        points, budget_id = award["points"], award["budget_id"]
+        if points == 0:
+            return self._commit(
+                award | {"status": "granted", "paid_at": keys.iso(at)}, store.award_granted_writes
+            )
+        if self.balances.get(budget_id, 0) >= points:
+            paid = award | {"status": "paid", "paid_at": keys.iso(at)}
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    if not self.dry_run:
+                        write_all(store.award_paid_writes(paid, _award_txn(paid, at), at))
+                except WriteRefused as refused:
+                    if refused.refused("award"):
+                        return None
+                    if refused.contended:
+                        time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
+                        continue
+                    if not refused.refused(f"budget:{budget_id}"):
+                        raise
+                    break
+                self.balances[budget_id] -= points
+                return AwardView.model_validate(paid)
+        return self._commit(award | {"status": "pending"}, store.award_pending_writes)
+
+    def _commit(self, award: dict[str, Any], writes) -> AwardView | None:
+        if not self.dry_run:
+            try:
+                write_all(writes(award))
+            except WriteRefused as refused:
+                if refused.refused("award"):
+                    return None
+                raise
+        return AwardView.model_validate(award)
+
+    def _remind(self, slices: list[DaySlice]) -> None:
+        """Managers hear of their reports' milestones `manager_reminder_days` ahead, once per award."""
+        reminding = [r for r in self.rules if r.enabled and r.manager_reminder_days and r.type in SCHEDULED]
+        for ahead in sorted({rule.manager_reminder_days or 0 for rule in reminding}):
+            rules = [rule for rule in reminding if rule.manager_reminder_days == ahead]
+            kinds = _kinds(rules)
+            candidates = self._candidates(
+                slices, lambda s, n=ahead, k=kinds: [(s.day + timedelta(days=n), k)]
+            )
+            people = self.employees({employee_id for employee_id, _ in candidates})
+            managers = self.employees({p.manager_id for p in people.values() if p.manager_id})
+            for (employee_id, day), found_as in candidates.items():
+                employee = people.get(employee_id)
+                manager = managers.get(employee.manager_id or "") if employee else None
+                if employee is None or manager is None or not manager.active:
+                    continue
+                for rule in rules:
+                    occurrence = occurrence_on(rule, employee, day)
+                    if rule.type in found_as and occurrence and not skip_reason(rule, employee, occurrence):
+                        self._send_reminder(_reminder(rule, employee, manager, occurrence))
+
+    def _send_reminder(self, write: Write) -> None:
+        try:
+            if not self.dry_run:
+                write_all([write])
+        except WriteRefused as refused:
+            if refused.refused("reminder"):
+                return  # this award's manager was reminded already
+            raise
+        self.report.reminders += 1
+
+    def pay_waiting(self) -> None:
+        """Pay awards waiting on the budgets live rules draw from (one small query per budget)."""
+        for budget_id in sorted({rule.budget_id for rule in self.rules if rule.budget_id}):
+            waiting = store.pending_entries(budget_id, limit=1)
+            self.read(len(waiting))
+            if waiting:
+                self.report.awarded += pay_pending(budget_id)
+
+
+def _kinds(rules: Iterable[MilestoneRule]) -> Kinds:
+    """Scheduled kinds these rules (and their earlier versions) celebrate; days_after_start with its Ns."""
+    kinds: Kinds = {}
+    for rule in rules:
+        for version in (rule, *rule.history):
+            if version.type in SCHEDULED:
+                kinds.setdefault(version.type, set()).add(version.days_after_start or 0)
+    return kinds
+
+
+def _partitions(day: date, kinds: Kinds) -> list[tuple[str, RuleType]]:
+    found: list[tuple[str, RuleType]] = []
+    if RuleType.WORK_ANNIVERSARY in kinds:
+        found += [(p, RuleType.WORK_ANNIVERSARY) for p in store.anniversary_partitions(month_days_on(day))]
+    if RuleType.BIRTHDAY in kinds:
+        found += [(p, RuleType.BIRTHDAY) for p in store.birthday_partitions(month_days_on(day))]
+    for n in sorted(kinds.get(RuleType.DAYS_AFTER_START, ())):
+        found.append((store.start_partition(day - timedelta(days=n)), RuleType.DAYS_AFTER_START))
+    return found
+
+
+def _reminder(rule: MilestoneRule, employee: Employee, manager: Employee, occurrence: Occurrence) -> Write:
+    return store.reminder_write(
+        {
+            "award_id": award_id(rule.id, employee.id, occurrence.key),
+            "employee_id": employee.id,
+            "employee_name": employee.name,
+            "manager_id": manager.id,
+            "manager_slack_user_id": manager.slack_user_id,
+            "rule_name": rule.name,
+            "day": occurrence.day.isoformat(),
+            "message": f"Heads-up: {employee.name}'s {rule.name} is on {occurrence.day:%A} {occurrence.day}.",
+        }
+    )
+
+
+def _award_txn(award: dict[str, Any], at: datetime) -> Transaction:
+    points, memo = award["points"], award["rule_name"]
+    postings = (
+        Posting(budget_account(award["budget_id"]), -points, memo),
+        Posting(employee_account(award["employee_id"], Balance.POINTS), points, memo),
+    )
+    ref = {"award_id": award["id"], "rule_id": award["rule_id"], "employee_id": award["employee_id"]}
+    return Transaction(
+        derived_id("txn", TxnKind.MILESTONE_AWARD.value, award["id"]),
+        TxnKind.MILESTONE_AWARD,
+        at,
+        postings,
+        ref,
+    )
+
+
+def _now() -> datetime:
+    """Now, at the millisecond precision items store."""
+    at = now()
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
