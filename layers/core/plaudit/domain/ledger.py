@@ -3,7 +3,8 @@
 Accounts are named `emp:<id>:points`, `emp:<id>:allowance` (an employee's balances, never negative)
 `budget:<id>` (a budget's unspent points, never negative) and `org:<name>` (sources and sinks the
 organisation holds, e.g. `org:allowance` that issues allowance, `org:funding` that funds budgets,
-`org:forfeited` that takes back the points of people who left).
+`org:forfeited` that takes back the points of people who left, `org:redeemed` where spent points end),
+and `hold:<redemption id>` (points held for a redemption until it is fulfilled or refunded; never negative).
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from enum import StrEnum
 ORG_ALLOWANCE = "org:allowance"
 ORG_FUNDING = "org:funding"
 ORG_FORFEITED = "org:forfeited"
+ORG_REDEEMED = "org:redeemed"
 
 
 class Balance(StrEnum):
@@ -29,6 +31,9 @@ class TxnKind(StrEnum):
     BUDGET_WITHDRAWAL = "budget_withdrawal"
     MILESTONE_AWARD = "milestone_award"
     POINTS_EXPIRY = "points_expiry"
+    REDEMPTION_HOLD = "redemption_hold"
+    REDEMPTION_SETTLE = "redemption_settle"
+    REDEMPTION_REFUND = "redemption_refund"
 
 
 def employee_account(employee_id: str, balance: Balance) -> str:
@@ -46,6 +51,16 @@ def parse_employee_account(account: str) -> tuple[str, Balance] | None:
 
 def budget_account(budget_id: str) -> str:
     return f"budget:{budget_id}"
+
+
+def hold_account(redemption_id: str) -> str:
+    return f"hold:{redemption_id}"
+
+
+def parse_hold_account(account: str) -> str | None:
+    """The redemption id of a hold account, None for any other account."""
+    kind, _, redemption_id = account.partition(":")
+    return redemption_id if kind == "hold" else None
 
 
 def parse_budget_account(account: str) -> str | None:
