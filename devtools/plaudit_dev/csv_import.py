@@ -23,23 +23,10 @@ from pydantic import ValidationError
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.hris import EmployeeUpsert
-from plaudit.services.directory_sync import apply_change, changed_fields, merged, outcome_of
+from plaudit.services.directory_sync import UPSERT_FIELDS, apply_change, changed_fields, merged, outcome_of
 from plaudit.store import snapshots
 
-COLUMNS = (
-    "id",
-    "email",
-    "name",
-    "manager_id",
-    "department",
-    "country",
-    "time_zone",
-    "start_date",
-    "birthday",
-    "public_birthday",
-    "status",
-    "slack_user_id",
-)
+COLUMNS = ("id", *UPSERT_FIELDS)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BOOLEANS = {"true": True, "false": False}
 BATCH = 100

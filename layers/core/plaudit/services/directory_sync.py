@@ -26,20 +26,18 @@ from plaudit.store.transact import write_all
 
 logger = Logger(child=True)
 
-UPSERT_FIELDS = frozenset(
-    {
-        "email",
-        "name",
-        "manager_id",
-        "department",
-        "country",
-        "time_zone",
-        "start_date",
-        "birthday",
-        "public_birthday",
-        "status",
-        "slack_user_id",
-    }
+UPSERT_FIELDS = (  # what an HRIS may set on a person, in the order a CSV lists them
+    "email",
+    "name",
+    "manager_id",
+    "department",
+    "country",
+    "time_zone",
+    "start_date",
+    "birthday",
+    "public_birthday",
+    "status",
+    "slack_user_id",
 )
 REQUIRED_FOR_NEW = ("email", "name")
 DirectoryChange = EmployeeUpsert | Termination | ManagerChange
@@ -146,7 +144,7 @@ def changed_fields(previous: Employee | None, employee: Employee) -> list[str]:
 
 
 def _upserted(change: EmployeeUpsert, previous: Employee | None) -> dict[str, Any]:
-    unknown = sorted(set(change.fields) - UPSERT_FIELDS)
+    unknown = sorted(set(change.fields) - set(UPSERT_FIELDS))
     if unknown:
         raise RuleViolation(
             f"Unknown employee field(s): {', '.join(unknown)}.",
