@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from plaudit.domain.employees import Employee, Role
@@ -330,6 +330,7 @@ def _print_welcome(api_url: str) -> None:
     alice, bob = PEOPLE[2][0], PEOPLE[3][0]
     hr = mint(DEMO_HR_ADMIN, roles=["hr_admin"], ttl=12 * 3600)
     token_alice = mint(alice, ttl=12 * 3600)
+    year = datetime.now(UTC).year
     print(
         f"""
 Dev tokens (12 h; mint more with `plaudit token --employee E1004`):
@@ -350,6 +351,12 @@ Try it:
 
 Slack without a workspace (Alice gives Bob 10 points; shows what the bot sent):
   .venv/bin/plaudit slack '/kudos @bob 10 thanks #teamwork' --as alice
+
+Milestones and the HRIS (Bob's work anniversary and birthday are on 11-23):
+  curl -s {api_url}/v1/milestone-rules -H "Authorization: Bearer $HR_TOKEN"
+  .venv/bin/plaudit milestones run --date {year}-11-23 --dry-run
+  .venv/bin/plaudit import examples/employees.csv --dry-run
+  .venv/bin/plaudit schedule fire MilestonesFunction     # the hourly run, now
 
 Prove the ledger at any time:  .venv/bin/plaudit audit
 Stop with Ctrl-C.
