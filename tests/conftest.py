@@ -15,13 +15,15 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from plaudit.integrations import voucher_crypto
+from plaudit.integrations.voucher_crypto import DEV_HASH_KEY
 from plaudit.services.runtime import runtime
 from plaudit.store import employees as employee_store
 from plaudit.store.client import use_client
 from plaudit_dev import moto_patches
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.jwt_local import go_format
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS, create_voucher_key
 from plaudit_dev.queues import QueueFailure, QueuePump, create_queues
 from plaudit_dev.routes import Router
 from plaudit_dev.seed import DEMO_HR_ADMIN, seed_demo
@@ -89,11 +91,17 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         for spec in template.tables.values():
             client.create_table(**spec.create_kwargs)
         create_queues(boto3.client("sqs", region_name="us-east-1"), template.queues.values())
+        kms = boto3.client("kms", region_name="us-east-1")  # voucher codes (template: VoucherKey)
+        monkeypatch.setenv("VOUCHER_KEY_ID", create_voucher_key(kms, None))
+        monkeypatch.setenv("VOUCHER_HASH_KEY", DEV_HASH_KEY)
+        monkeypatch.delenv("VOUCHER_HASH_SECRET_ARN", raising=False)
+        voucher_crypto.use_kms(kms)
         use_client(client)
         employee_store._email_cache.clear()
         yield client
         use_client(None)
         employee_store._email_cache.clear()
+        voucher_crypto.use_kms(None)
 
 
 @pytest.fixture

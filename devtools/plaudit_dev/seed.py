@@ -1,13 +1,25 @@
 """The demo organisation: a dozen people in two departments, company values and allowances; for the
-local stack also a funded milestones budget and three milestone rules (`seed_local_demo`).
+local stack also a funded milestones budget, three milestone rules and a catalogue with one item of every
+type (`seed_local_demo`).
 
 Seeding goes through the same services as the API (as a bootstrap admin), so every rule holds, and it
 is idempotent: running it again replaces the same records.
 """
 
 from contextlib import suppress
+from datetime import date
+from decimal import Decimal
 
 from plaudit.domain.access import Caller
+from plaudit.domain.catalog import (
+    Blackout,
+    CatalogItemSpec,
+    Denominations,
+    FulfilmentMethod,
+    ItemType,
+    PerPersonLimit,
+    Restrictions,
+)
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict
 from plaudit.domain.ledger import TxnKind
@@ -184,6 +196,125 @@ def seed_milestones() -> dict[str, int]:
     return {"budgets": 1, "milestone_rules": len(demo_rules())}
 
 
+def demo_catalog(year: int) -> list[CatalogItemSpec]:
+    """One item of every type, each fulfilled and restricted the way such an item usually is."""
+    return [
+        CatalogItemSpec(
+            name="Amazon.com Gift Card",
+            description="An Amazon.com eGift card, delivered as a claim code.",
+            brand="Amazon",
+            image_url="https://images.plaudit.example/catalog/amazon-gift-card.png",
+            category="gift-cards",
+            type=ItemType.GIFT_CARD,
+            denominations=Denominations(fixed=[Decimal(10), Decimal(25), Decimal(50), Decimal(100)]),
+            currency="USD",
+            countries=["US"],
+            fulfilment=FulfilmentMethod.PROVIDER,
+            provider_sku="AMAZON-US-EGIFT",
+        ),
+        CatalogItemSpec(
+            name="Team lunch voucher",
+            description="Lunch for you and your team at the office cafeteria.",
+            brand="Company cafeteria",
+            category="food",
+            type=ItemType.COMPANY_PERK,
+            denominations=Denominations(fixed=[Decimal(60)]),
+            currency="USD",
+            fulfilment=FulfilmentMethod.INTERNAL,
+            requires_approval=True,
+            restrictions=Restrictions(expires_after_days=90, locations=["HQ cafeteria"]),
+        ),
+        CatalogItemSpec(
+            name="Local cinema 2 tickets",
+            description="Two standard tickets for any screening.",
+            brand="Odeon",
+            category="experiences",
+            type=ItemType.EXPERIENCE,
+            denominations=Denominations(fixed=[Decimal(24)]),
+            currency="GBP",
+            countries=["GB"],
+            fulfilment=FulfilmentMethod.CODE_STOCK,
+            restrictions=Restrictions(
+                expires_after_days=180,
+                blackouts=[
+                    Blackout(start=date(year, 12, 24), end=date(year, 12, 26), reason="Christmas premieres")
+                ],
+            ),
+        ),
+        CatalogItemSpec(
+            name="Weekend city break",
+            description="Two nights for two in a European city of your choice, flights included.",
+            brand="CityBreaks",
+            category="travel",
+            type=ItemType.TRAVEL,
+            denominations=Denominations(min=Decimal(300), max=Decimal(1000)),
+            currency="EUR",
+            fulfilment=FulfilmentMethod.PROVIDER,
+            provider_sku="CITYBREAK-EU-WEEKEND",
+            requires_approval=True,
+            restrictions=Restrictions(expires_after_days=365),
+        ),
+        CatalogItemSpec(
+            name="20% off at the company store",
+            description="20% off one purchase at the company store, up to the voucher's value.",
+            brand="Company store",
+            category="shopping",
+            type=ItemType.DISCOUNT_VOUCHER,
+            denominations=Denominations(fixed=[Decimal(20)]),
+            currency="USD",
+            fulfilment=FulfilmentMethod.INTERNAL,
+            restrictions=Restrictions(
+                expires_after_days=60,
+                vendors=["Company store"],
+                minimum_purchase=Decimal(50),
+                excluded_categories=["gift-cards"],
+            ),
+        ),
+        CatalogItemSpec(
+            name="Donate to Red Cross",
+            description="Your points become a donation to the Red Cross, in your name.",
+            brand="Red Cross",
+            category="giving",
+            type=ItemType.DONATION,
+            denominations=Denominations(min=Decimal(5), max=Decimal(500)),
+            currency="USD",
+            fulfilment=FulfilmentMethod.PROVIDER,
+            provider_sku="DONATION-REDCROSS",
+        ),
+        CatalogItemSpec(
+            name="Plaudit hoodie",
+            description="The Plaudit hoodie, organic cotton, any size.",
+            brand="Plaudit",
+            category="merchandise",
+            type=ItemType.MERCHANDISE,
+            denominations=Denominations(fixed=[Decimal(45)]),
+            currency="USD",
+            inventory=25,
+            fulfilment=FulfilmentMethod.CODE_STOCK,
+            restrictions=Restrictions(per_person=PerPersonLimit(count=1, period="quarterly")),
+        ),
+    ]
+
+
+def seed_catalog() -> dict[str, int]:
+    """The demo catalogue (an item is added when no item of its name exists, active or not)."""
+    from plaudit.services import catalog
+
+    existing: set[str] = set()
+    for inactive in (False, True):
+        cursor = None
+        while True:
+            items, cursor = catalog.browse(_BOOTSTRAP, inactive=inactive, limit=100, cursor=cursor)
+            existing |= {item.name for item in items}
+            if cursor is None:
+                break
+    demo = demo_catalog(now().year)
+    for spec in demo:
+        if spec.name not in existing:
+            catalog.create_item(_BOOTSTRAP, spec)
+    return {"catalog_items": len(demo)}
+
+
 def seed_local_demo() -> dict[str, int]:
-    """What `plaudit dev` and `plaudit seed` load: the demo organisation and its milestones."""
-    return seed_demo() | seed_milestones()
+    """What `plaudit dev` and `plaudit seed` load: the demo organisation, its milestones and catalogue."""
+    return seed_demo() | seed_milestones() | seed_catalog()

@@ -17,7 +17,7 @@ from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.lambda_invoke import lambda_endpoint_env
 from plaudit_dev.local_aws import client, environ, sdk_env
-from plaudit_dev.local_secrets import webhook_secrets
+from plaudit_dev.local_secrets import create_voucher_key, voucher_secrets, webhook_secrets
 from plaudit_dev.moto_server import MotoServer, create_tables
 from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.queues import QueuePump, create_queues
@@ -65,8 +65,11 @@ class LocalStack:
         create_tables(moto.endpoint_url, self.template.tables.values())
         sqs = client("sqs", moto.endpoint_url)
         create_queues(sqs, self.template.queues.values())
+        create_voucher_key(
+            client("kms", moto.endpoint_url), self.template.global_environment.get("VOUCHER_KEY_ID")
+        )
         self._server = server = ApiServer(self.template, self._port)
-        secrets = webhook_secrets()
+        secrets = {**webhook_secrets(), **voucher_secrets()}
         local_env = {
             function_id: {**lambda_endpoint_env(server.url), **secrets}
             for function_id in self.template.functions

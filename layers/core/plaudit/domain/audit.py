@@ -9,8 +9,10 @@ from plaudit.domain.ledger import (
     Posting,
     budget_account,
     employee_account,
+    hold_account,
     parse_budget_account,
     parse_employee_account,
+    parse_hold_account,
 )
 from plaudit.domain.wallets import Wallet
 
@@ -21,6 +23,19 @@ class JournalEntry:
 
     id: str
     postings: tuple[Posting, ...]
+
+
+@dataclass(frozen=True)
+class HeldPoints:
+    """What a redemption's hold account must hold: its points while it holds them, 0 once settled or
+    refunded."""
+
+    points: int
+    holding: bool
+
+    @property
+    def expected(self) -> int:
+        return self.points if self.holding else 0
 
 
 @dataclass(frozen=True)
@@ -40,8 +55,10 @@ def audit(
     wallets: Mapping[str, Wallet],
     lines: Iterable[Mapping[str, Any]],
     budgets: Mapping[str, int] | None = None,
+    holds: Mapping[str, HeldPoints] | None = None,
 ) -> AuditReport:
-    """`budgets` maps each budget id to its stored balance."""
+    """`budgets` maps each budget id to its stored balance, `holds` each redemption id to what its hold
+    account must hold (None: hold accounts are not checked)."""
     budgets = budgets or {}
     breaches: list[str] = []
     sums: dict[str, int] = {}
@@ -89,7 +106,29 @@ def audit(
             breaches.append(f"{account}: stored balance {stored} but postings sum to {posted}")
         if stored < 0:
             breaches.append(f"{account}: negative balance {stored}")
+    if holds is not None:
+        breaches += _hold_breaches(sums, holds)
     return AuditReport(n_entries, n_postings, len(sums), breaches)
+
+
+def _hold_breaches(sums: Mapping[str, int], holds: Mapping[str, HeldPoints]) -> list[str]:
+    """Each hold account never negative, and holding exactly its redemption's points until it is settled
+    or refunded, nothing after."""
+    breaches = []
+    redemption_ids = {rid for account in sums if (rid := parse_hold_account(account))} | set(holds)
+    for redemption_id in sorted(redemption_ids):
+        account = hold_account(redemption_id)
+        posted = sums.get(account, 0)
+        if posted < 0:
+            breaches.append(f"{account}: postings sum to {posted}, below 0")
+        held = holds.get(redemption_id)
+        if held is None:
+            if posted:
+                breaches.append(f"{account}: holds {posted} points but there is no such redemption")
+        elif posted != held.expected:
+            state = "while held" if held.holding else "after settlement or refund"
+            breaches.append(f"{account}: postings sum to {posted}, but {held.expected} {state}")
+    return breaches
 
 
 def _line_account(line: Mapping[str, Any]) -> str:

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from plaudit.domain.employees import Employee, Role
+from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.model import Model
 from plaudit.domain.zones import TimeZone
 
@@ -32,6 +32,24 @@ class DeactivationPolicy(Model):
 
     points: DeactivatedPoints = DeactivatedPoints.EXPIRE
     grace_days: int = Field(default=30, ge=0, le=3650)
+
+
+class ApprovalPolicy(Model):
+    """When a redemption waits for a person's approval, and who gives it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    threshold_points: int = Field(
+        default=5000, ge=0, description="Redemptions of at least this many points need approval"
+    )
+    fallback_approver_id: str | None = Field(
+        default=None,
+        pattern=EMPLOYEE_ID,
+        description="Approves for people without an active manager; unset: HR approves",
+    )
+    escalate_after_days: int = Field(
+        default=3, ge=1, le=90, description="Days without an answer after which HR may decide"
+    )
 
 
 class CompanyValue(Model):
@@ -90,6 +108,7 @@ class OrgSettings(Model):
         description="Slack channel where HR hears of awards waiting for a budget top-up and low stock",
     )
     deactivation: DeactivationPolicy = Field(default_factory=DeactivationPolicy)
+    approvals: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
 
     @field_validator("allowances")
     @classmethod

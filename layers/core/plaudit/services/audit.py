@@ -1,4 +1,4 @@
-"""Prove the ledger: reads every journal entry, ledger line, wallet and budget."""
+"""Prove the ledger: reads every journal entry, ledger line, wallet, budget and redemption (hold accounts)."""
 
 from plaudit.domain.audit import AuditReport, audit
 from plaudit.store.audit import scan_ledger

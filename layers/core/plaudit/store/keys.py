@@ -23,10 +23,26 @@ REMIND#<award id>  REMIND                         manager reminder of an award a
 PENDING#<budget id>  <created_at>#<award id>      award waiting for its budget to be topped up
 ORG           MILESTONE_RUN                       watermark: the instant the scheduled run processed up to
 (offset key = the person's UTC offset in minutes + 1440, four digits: UTC+09:00 -> "1980")
+STOCK#<item id>  COUNT                     codes in stock for a code_stock item, and its low-stock threshold
+STOCK#<item id>  AVAIL#<uploaded at>#<hash>  an uploaded code not claimed yet (encrypted)
+STOCK#<item id>  ALERT#<at>#<left>         stock_alert for HR: fewer codes left than the threshold
+                                           (GSI1: STOCK_ALERTS / <at>#<item id>)
+STOCKCODE#<hash>  STOCKCODE                a code ever uploaded (de-duplication by keyed hash)
+STOCK_CLAIM#<redemption id>  CLAIM         the stock code a redemption claimed (a retry claims it again)
+SANDBOX_ORDER#<reference>  ORDER|ATTEMPTS  the sandbox rewards provider's order for an external reference
+SANDBOX_ORDER_ID#<order id>  POINTER       the sandbox order id -> its external reference
 DEACTIVATIONS <expires YYYY-MM-DD>#<employee id>  a leaver's points to expire on that day (policy expire)
 EMP#<id>      DEACTIVATION                        where the person's pending expiry marker is (reactivation)
 LEAVING       <effective instant>#<employee id>   a termination that takes effect later (deactivates then)
 EMP#<id>      LEAVING                             where the person's scheduled termination is
+VOUCHER#<id>  VOUCHER                           voucher, code encrypted (GSI1: VOUCHERS#<employee id> /
+                                                  <issued_at>#<voucher id>)
+CODE#<hash>   CODE                              voucher code (keyed hash) -> voucher id (uniqueness of codes)
+VOUCHER_EXPIRY#<YYYY-MM-DD>  <voucher id>       live voucher expiring that day (gone once redeemed or expired)
+VOUCHER_REMIND#<voucher id>  VOUCHER_REMIND     voucher_reminder for its owner, 7 days before expiry (once)
+VOUCHER_TRIES#<caller>  <window start>          failed code checks in a 10-minute window (TTL expires_at)
+ITEM#<id>     ITEM                                catalogue item (GSI1: CATALOG, or CATALOG#INACTIVE once
+                                                  deactivated / <category>#<casefolded name>#<id>)
 """
 
 from datetime import UTC, date, datetime
@@ -121,6 +137,46 @@ def deactivation_pointer(employee_id: str) -> Key:
     return f"EMP#{employee_id}", "DEACTIVATION"
 
 
+STOCK_ALERTS_PARTITION = "STOCK_ALERTS"
+STOCK_CODE_PREFIX = "AVAIL#"
+
+
+def stock_count(item_id: str) -> Key:
+    return f"STOCK#{item_id}", "COUNT"
+
+
+def stock_partition(item_id: str) -> str:
+    return f"STOCK#{item_id}"
+
+
+def stock_code(item_id: str, uploaded_at: datetime, code_hash: str) -> Key:
+    return stock_partition(item_id), f"{STOCK_CODE_PREFIX}{iso(uploaded_at)}#{code_hash}"
+
+
+def stock_alert(item_id: str, at: datetime, remaining: int) -> Key:
+    return stock_partition(item_id), f"ALERT#{iso(at)}#{remaining:06d}"
+
+
+def stock_code_seen(code_hash: str) -> Key:
+    return f"STOCKCODE#{code_hash}", "STOCKCODE"
+
+
+def stock_claim(redemption_id: str) -> Key:
+    return f"STOCK_CLAIM#{redemption_id}", "CLAIM"
+
+
+def sandbox_order(external_reference: str) -> Key:
+    return f"SANDBOX_ORDER#{external_reference}", "ORDER"
+
+
+def sandbox_attempts(external_reference: str) -> Key:
+    return f"SANDBOX_ORDER#{external_reference}", "ATTEMPTS"
+
+
+def sandbox_order_pointer(order_id: str) -> Key:
+    return f"SANDBOX_ORDER_ID#{order_id}", "POINTER"
+
+
 LEAVING_PARTITION = "LEAVING"
 
 
@@ -130,6 +186,37 @@ def leaving(effective_at: datetime, employee_id: str) -> Key:
 
 def leaving_pointer(employee_id: str) -> Key:
     return f"EMP#{employee_id}", "LEAVING"
+
+
+VOUCHER_INDEX = "GSI1"
+
+
+def voucher(voucher_id: str) -> Key:
+    return f"VOUCHER#{voucher_id}", "VOUCHER"
+
+
+def vouchers_partition(employee_id: str) -> str:
+    return f"VOUCHERS#{employee_id}"
+
+
+def voucher_code(code_hash: str) -> Key:
+    return f"CODE#{code_hash}", "CODE"
+
+
+def voucher_expiry_partition(day: date) -> str:
+    return f"VOUCHER_EXPIRY#{day.isoformat()}"
+
+
+def voucher_expiry(day: date, voucher_id: str) -> Key:
+    return voucher_expiry_partition(day), voucher_id
+
+
+def voucher_reminder(voucher_id: str) -> Key:
+    return f"VOUCHER_REMIND#{voucher_id}", "VOUCHER_REMIND"
+
+
+def voucher_tries(caller: str, window_start: datetime) -> Key:
+    return f"VOUCHER_TRIES#{caller}", iso(window_start)
 
 
 RULE_INDEX = "GSI1"
@@ -174,6 +261,43 @@ def pending_award(budget_id: str, created_at: datetime, award_id: str) -> Key:
 
 def pending_partition(budget_id: str) -> str:
     return f"PENDING#{budget_id}"
+
+
+CATALOG_INDEX = "GSI1"
+CATALOG_PARTITION = "CATALOG"
+INACTIVE_CATALOG_PARTITION = "CATALOG#INACTIVE"
+
+
+def catalog_item(item_id: str) -> Key:
+    return f"ITEM#{item_id}", "ITEM"
+
+
+def catalog_sort(category: str, name: str, item_id: str) -> str:
+    return f"{category}#{name.casefold()}#{item_id}"
+
+
+REDEMPTION_INDEX = "GSI1"
+APPROVALS_DUE_PARTITION = "APPROVALS_DUE"
+
+
+def redemption(redemption_id: str) -> Key:
+    return f"REDEMPTION#{redemption_id}", "REDEMPTION"
+
+
+def redemptions_partition(employee_id: str) -> str:
+    return f"REDEMPTIONS#{employee_id}"
+
+
+def approvals_partition(approver_id: str) -> str:
+    return f"APPROVALS#{approver_id}"
+
+
+def approval_entry(approver_id: str, created_at: datetime, redemption_id: str) -> Key:
+    return approvals_partition(approver_id), f"{iso(created_at)}#{redemption_id}"
+
+
+def redeemed_count(employee_id: str, item_id: str, period_id: str) -> Key:
+    return f"EMP#{employee_id}", f"REDEEMED#{item_id}#{period_id}"
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:

@@ -1,0 +1,132 @@
+"""Fulfilment worker (SQS, partial batch failures) and the code stock upload (REST v1).
+
+Each message {"redemption_id"} is fulfilled by services.fulfilment: fulfilled or refunded, the message is
+done. A pending provider order or a transient failure fails the message, and its visibility is stretched
+exponentially with its receive count (30 s, 60 s, ... 15 min), so SQS delivers it again later. After the
+queue's maxReceiveCount it is parked in the dead-letter queue and the redemption stays `fulfilling` (its
+points held): redriving the message re-runs it, idempotently (one provider order, one voucher).
+"""
+
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
+import json
+import os
+from typing import Annotated, Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from plaudit.api.http import create_app, created_response, current_caller
+from plaudit.domain.catalog import ITEM_ID
+from plaudit.domain.errors import PlauditError
+from plaudit.services import code_stock, fulfilment
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.SQS)
+app = create_app("fulfilment")
+gc.freeze()  # keep them out of every later collection
+gc.enable()
+
+BASE_DELAY_S = 30
+MAX_DELAY_S = 900
+CSV_TYPES = {"text/csv", "text/plain"}
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
+_sqs: Any = None
+
+ItemIdPath = Annotated[str, Path(pattern=ITEM_ID)]
+
+
+class UnsupportedMediaType(PlauditError):
+    status, code = 415, "unsupported_media_type"
+
+
+def retry_delay(receive_count: int) -> int:
+    """Seconds until the next delivery: doubling from BASE_DELAY_S, at most MAX_DELAY_S."""
+    return min(MAX_DELAY_S, BASE_DELAY_S * 2 ** max(0, min(receive_count - 1, 10)))
+
+
+@tracer.capture_method
+def fulfil_record(record: SQSRecord) -> None:
+    try:
+        rid = json.loads(record.body)["redemption_id"]
+        if not isinstance(rid, str):
+            raise TypeError("redemption_id is not a string")
+    except (ValueError, KeyError, TypeError) as error:  # will never get better: drop it, loudly
+        logger.error(
+            "Malformed fulfilment message", extra={"message_id": record.message_id, "error": str(error)}
+        )
+        metrics.add_metric(name="FulfilmentMessagesMalformed", unit=MetricUnit.Count, value=1)
+        return
+    try:
+        result = fulfilment.fulfil(rid)
+    except fulfilment.RetryLater as later:
+        logger.info(
+            "Fulfilment retried later",
+            extra={"rid": rid, "reason": str(later), "external_order_id": later.external_order_id},
+        )
+        metrics.add_metric(name="FulfilmentsRetried", unit=MetricUnit.Count, value=1)
+        _delay_redelivery(record)
+        raise
+    except Exception:
+        _delay_redelivery(record)
+        raise
+    logger.info("Fulfilment done", extra={"rid": rid, "result": result.value})
+    metrics.add_metric(name=f"Fulfilments{result.value.capitalize()}", unit=MetricUnit.Count, value=1)
+
+
+def _delay_redelivery(record: SQSRecord) -> None:
+    """Best effort: without it the message comes back after the queue's visibility timeout."""
+    queue_url = os.environ.get("FULFILMENT_QUEUE_URL")
+    if not queue_url:
+        return
+    delay = retry_delay(int(record.attributes.approximate_receive_count or 1))
+    try:
+        _sqs_client().change_message_visibility(
+            QueueUrl=queue_url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=delay
+        )
+    except ClientError as error:
+        logger.warning("Could not delay the retry", extra={"aws_error": error.response["Error"]["Code"]})
+
+
+def _sqs_client() -> Any:
+    global _sqs
+    if _sqs is None:
+        _sqs = boto3.client("sqs", config=_CONFIG)
+    return _sqs
+
+
+@app.post("/v1/catalog/items/<item_id>/codes", summary="Upload codes for a code-stock item (CSV, HR)")
+@tracer.capture_method
+def upload_codes(
+    item_id: ItemIdPath,
+    alert_below: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+) -> Response[code_stock.StockUpload]:
+    media_type = (app.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media_type not in CSV_TYPES:
+        raise UnsupportedMediaType("Send the codes as Content-Type: text/csv.")
+    body = app.current_event.decoded_body or ""
+    upload = code_stock.upload_codes(current_caller(app), item_id, body, alert_below=alert_below)
+    metrics.add_metric(name="StockCodesAdded", unit=MetricUnit.Count, value=upload.added)
+    return created_response(upload)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: Any) -> dict:
+    if "Records" in event:
+        return process_partial_response(
+            event=event, record_handler=fulfil_record, processor=processor, context=context
+        )
+    return app.resolve(event, context)

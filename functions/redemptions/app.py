@@ -1,0 +1,125 @@
+"""REST v1: redeeming points, the approvals that some redemptions wait for, and cancelling."""
+
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
+from typing import Annotated
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import ConfigDict, Field
+
+from plaudit.api.http import (
+    IdempotencyKey,
+    check_idempotency_key,
+    create_app,
+    created_response,
+    current_caller,
+)
+from plaudit.api.pages import Cursor, Limit
+from plaudit.domain.employees import EMPLOYEE_ID
+from plaudit.domain.errors import InvalidRequest
+from plaudit.domain.model import Model
+from plaudit.domain.redemptions import RedemptionView
+from plaudit.services import redemptions
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_app("redemptions")
+gc.freeze()  # keep them out of every later collection
+gc.enable()
+
+RedemptionIdPath = Annotated[str, Path(pattern=r"^red_[A-Z0-9]{26}$")]
+EmployeeFilter = Annotated[
+    str | None, Query(pattern=EMPLOYEE_ID, description="Whose redemptions (default: mine)")
+]
+
+
+class Decision(Model):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class RedemptionPage(Model):
+    items: list[RedemptionView]
+    next_cursor: str | None
+
+
+class ApprovalPage(Model):
+    items: list[redemptions.PendingApproval]
+    next_cursor: str | None
+
+
+@app.post("/v1/redemptions", summary="Redeem points for a catalogue item (the points are held at once)")
+@tracer.capture_method
+def request_redemption(
+    body: redemptions.RedeemRequest, idempotency_key: IdempotencyKey = None
+) -> Response[RedemptionView]:
+    view, created = redemptions.request(
+        current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
+    )
+    if created:
+        metrics.add_metric(name="Redemptions", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="PointsHeld", unit=MetricUnit.Count, value=view.points)
+    return created_response(view, created)
+
+
+@app.get("/v1/redemptions", summary="A person's redemptions, newest first")
+@tracer.capture_method
+def list_redemptions(
+    employee: EmployeeFilter = None, limit: Limit = 50, cursor: Cursor = None
+) -> RedemptionPage:
+    caller = current_caller(app)
+    whose = employee or caller.employee_id
+    if whose is None:
+        raise InvalidRequest("Say whose redemptions: ?employee=<id>.", code="employee_required")
+    items, next_cursor = redemptions.list_for(caller, whose, limit=limit, cursor=cursor)
+    return RedemptionPage(items=items, next_cursor=next_cursor)
+
+
+@app.get("/v1/redemptions/<redemption_id>", summary="One redemption and its history")
+@tracer.capture_method
+def get_redemption(redemption_id: RedemptionIdPath) -> RedemptionView:
+    return redemptions.get(current_caller(app), redemption_id)
+
+
+@app.post("/v1/redemptions/<redemption_id>/cancel", summary="Cancel my redemption before fulfilment")
+@tracer.capture_method
+def cancel_redemption(redemption_id: RedemptionIdPath, body: Decision | None = None) -> RedemptionView:
+    return redemptions.cancel(current_caller(app), redemption_id, (body or Decision()).reason)
+
+
+@app.post("/v1/redemptions/<redemption_id>/approve", summary="Approve a redemption waiting for me")
+@tracer.capture_method
+def approve_redemption(redemption_id: RedemptionIdPath, body: Decision | None = None) -> RedemptionView:
+    view = redemptions.approve(current_caller(app), redemption_id, (body or Decision()).reason)
+    metrics.add_metric(name="RedemptionsApproved", unit=MetricUnit.Count, value=1)
+    return view
+
+
+@app.post("/v1/redemptions/<redemption_id>/reject", summary="Reject a redemption waiting for me (a reason)")
+@tracer.capture_method
+def reject_redemption(redemption_id: RedemptionIdPath, body: Decision) -> RedemptionView:
+    if body.reason is None:
+        raise InvalidRequest('Say why the redemption is rejected: {"reason": ...}.', code="reason_required")
+    return redemptions.reject(current_caller(app), redemption_id, body.reason)
+
+
+@app.get("/v1/approvals", summary="Redemptions waiting for my decision (HR admins: also HR's queue)")
+@tracer.capture_method
+def list_approvals(limit: Limit = 50, cursor: Cursor = None) -> ApprovalPage:
+    items, next_cursor = redemptions.list_approvals(current_caller(app), limit=limit, cursor=cursor)
+    return ApprovalPage(items=items, next_cursor=next_cursor)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    return app.resolve(event, context)

@@ -1,0 +1,89 @@
+"""REST v1: my vouchers (with their codes), marking one used, and staff checking and redeeming codes; and
+the daily tick (an event without `routeKey`), which expires vouchers past their last day and writes the
+reminders of those expiring in a week.
+"""
+
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
+from typing import Annotated
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from plaudit.api.http import create_app, current_caller
+from plaudit.api.pages import Cursor, Limit
+from plaudit.services import vouchers
+from plaudit.services.runtime import now
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_app("vouchers")
+gc.freeze()  # keep them out of every later collection
+gc.enable()
+
+VoucherIdPath = Annotated[str, Path(pattern=r"^vch_[0-9A-Z]{26}$")]
+
+
+@app.get("/v1/vouchers/mine", summary="My vouchers, newest first, with their codes")
+@tracer.capture_method
+def my_vouchers(limit: Limit = 50, cursor: Cursor = None) -> vouchers.MyVouchers:
+    items, next_cursor = vouchers.mine(current_caller(app), limit=limit, cursor=cursor)
+    return vouchers.MyVouchers(items=items, next_cursor=next_cursor)
+
+
+@app.post("/v1/vouchers/<voucher_id>/used", summary="Mark my voucher used (once)")
+@tracer.capture_method
+def mark_used(voucher_id: VoucherIdPath) -> vouchers.VoucherView:
+    return vouchers.mark_used(current_caller(app), voucher_id)
+
+
+@app.post("/v1/vouchers/validate", summary="Check a code (vouchers scope): nothing changes")
+@tracer.capture_method
+def validate(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
+    return vouchers.validate(
+        current_caller(app), body.code.get_secret_value(), location=body.location, vendor=body.vendor
+    )
+
+
+@app.post("/v1/vouchers/redeem", summary="Check a code and mark its voucher redeemed (vouchers scope)")
+@tracer.capture_method
+def redeem(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
+    check = vouchers.redeem(
+        current_caller(app), body.code.get_secret_value(), location=body.location, vendor=body.vendor
+    )
+    metrics.add_metric(name="VouchersRedeemed", unit=MetricUnit.Count, value=1)
+    return check
+
+
+def run_schedule() -> dict:
+    """Both jobs run even if the other fails; a failure is re-raised so the tick is retried (both are
+    idempotent) and, in the end, dead-lettered."""
+    summary: dict[str, int] = {}
+    failed: Exception | None = None
+    for job, run in (("expired", vouchers.expire_due), ("reminded", vouchers.remind_due)):
+        try:
+            summary[job] = run(now())
+        except Exception as error:  # logged; the other job still runs; re-raised below
+            logger.exception("Voucher job failed", extra={"job": job})
+            failed = failed or error
+    metrics.add_metric(name="VouchersExpired", unit=MetricUnit.Count, value=summary.get("expired", 0))
+    logger.info("Scheduled run", extra={"summary": summary})  # counts only
+    if failed is not None:
+        raise failed
+    return summary
+
+
+def _is_http(event: dict) -> bool:
+    return "routeKey" in event or "requestContext" in event
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    return app.resolve(event, context) if _is_http(event) else run_schedule()

@@ -1,0 +1,295 @@
+"""Catalogue items as HR writes them (denominations, countries, stock, fulfilment, restrictions), their
+points price, and whether a person may redeem one now."""
+
+from datetime import date, datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from plaudit.domain.employees import Employee
+from plaudit.domain.errors import RuleViolation
+from plaudit.domain.model import Model
+from plaudit.domain.periods import Period, period_at
+from plaudit.domain.settings import OrgSettings, PeriodKind
+
+ITEM_ID = r"^item_[A-Za-z0-9]{1,40}$"
+CATEGORY = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+COUNTRY = r"^[A-Z]{2}$"
+CURRENCY = r"^[A-Z]{3}$"
+MAX_VALUE = Decimal("1000000")
+MAX_FIXED = 20
+
+
+class ItemType(StrEnum):
+    GIFT_CARD = "gift_card"
+    EXPERIENCE = "experience"
+    TRAVEL = "travel"
+    DISCOUNT_VOUCHER = "discount_voucher"
+    DONATION = "donation"
+    MERCHANDISE = "merchandise"
+    COMPANY_PERK = "company_perk"
+
+
+class FulfilmentMethod(StrEnum):
+    PROVIDER = "provider"  # an external rewards provider places the order (provider_sku)
+    CODE_STOCK = "code_stock"  # a pre-loaded code from the stock an admin uploaded
+    INTERNAL = "internal"  # Plaudit issues the code itself (company perks)
+
+
+def _money(value: Decimal, what: str) -> Decimal:
+    if not value.is_finite() or value <= 0 or value > MAX_VALUE:
+        raise ValueError(f"{what} must be a positive amount up to {MAX_VALUE:,}")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"{what} has at most 2 decimal places")
+    return value
+
+
+class Denominations(Model):
+    """The values one can redeem: a fixed list (e.g. 25, 50, 100) or any value in a range."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fixed: list[Decimal] | None = Field(default=None, description=f"1 to {MAX_FIXED} distinct values")
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+    @field_validator("fixed")
+    @classmethod
+    def _valid_fixed(cls, value: list[Decimal] | None) -> list[Decimal] | None:
+        if value is None:
+            return None
+        if not 1 <= len(value) <= MAX_FIXED:
+            raise ValueError(f"fixed holds 1 to {MAX_FIXED} denominations")
+        checked = [_money(amount, "a denomination") for amount in value]
+        if len(set(checked)) != len(checked):
+            raise ValueError("fixed denominations are distinct")
+        return sorted(checked)
+
+    @field_validator("min", "max")
+    @classmethod
+    def _valid_bound(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else _money(value, "a range bound")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Denominations":
+        ranged = self.min is not None or self.max is not None
+        if (self.fixed is not None) == ranged:
+            raise ValueError("denominations are either a fixed list or a min/max range, not both")
+        if ranged and (self.min is None or self.max is None):
+            raise ValueError("a range needs both min and max")
+        if ranged and self.min > self.max:  # type: ignore[operator]
+            raise ValueError("min exceeds max")
+        return self
+
+    def admits(self, value: Decimal) -> bool:
+        if not value.is_finite() or value <= 0:
+            return False
+        if self.fixed is not None:
+            return value in self.fixed
+        return self.min <= value <= self.max and value.as_tuple().exponent >= -2  # type: ignore[operator]
+
+    @property
+    def lowest(self) -> Decimal:
+        return self.fixed[0] if self.fixed is not None else self.min  # type: ignore[return-value]
+
+    @property
+    def highest(self) -> Decimal:
+        return self.fixed[-1] if self.fixed is not None else self.max  # type: ignore[return-value]
+
+
+class Blackout(Model):
+    """Days (inclusive, in the person's time zone) on which the item cannot be redeemed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    start: date
+    end: date
+    reason: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Blackout":
+        if self.start > self.end:
+            raise ValueError("a blackout's start is on or before its end")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+class PerPersonLimit(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(ge=1, le=1000, description="Redemptions of this item one person may make per period")
+    period: PeriodKind
+
+
+class Restrictions(Model):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    expires_after_days: int | None = Field(
+        default=None, ge=1, le=3650, description="A voucher is valid this many days after it is issued"
+    )
+    expires_on: date | None = Field(
+        default=None, description="A fixed last day: vouchers expire then, and it cannot be redeemed after"
+    )
+    blackouts: list[Blackout] = Field(default_factory=list, max_length=50)
+    locations: list[str] = Field(default_factory=list, max_length=100, description="Where a voucher is valid")
+    vendors: list[str] = Field(default_factory=list, max_length=100, description="Who may accept a voucher")
+    minimum_purchase: Decimal | None = Field(
+        default=None, description="Discount vouchers: the smallest purchase they apply to"
+    )
+    excluded_categories: list[str] = Field(default_factory=list, max_length=50)
+    per_person: PerPersonLimit | None = None
+
+    @field_validator("locations", "vendors", "excluded_categories")
+    @classmethod
+    def _names(cls, value: list[str]) -> list[str]:
+        if any(not name or len(name) > 120 for name in value):
+            raise ValueError("names are 1 to 120 characters")
+        return value
+
+    @field_validator("minimum_purchase")
+    @classmethod
+    def _valid_minimum(cls, value: Decimal | None) -> Decimal | None:
+        return None if value is None else _money(value, "minimum_purchase")
+
+    @model_validator(mode="after")
+    def _one_validity(self) -> "Restrictions":
+        if self.expires_after_days is not None and self.expires_on is not None:
+            raise ValueError("validity is either expires_after_days or expires_on, not both")
+        return self
+
+    def blackout_on(self, day: date) -> Blackout | None:
+        return next((blackout for blackout in self.blackouts if blackout.covers(day)), None)
+
+
+class CatalogItemSpec(Model):
+    """An item as created or replaced (POST / PUT)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field(default="", max_length=2000)
+    brand: str | None = Field(default=None, min_length=1, max_length=120, description="Brand or vendor")
+    image_url: str | None = Field(default=None, max_length=1000, pattern=r"^https://[^\s/]+\.[^\s]+$")
+    category: str = Field(pattern=CATEGORY, description="e.g. food, travel, wellbeing")
+    type: ItemType
+    denominations: Denominations
+    currency: str = Field(pattern=CURRENCY, description="ISO 4217")
+    countries: list[str] = Field(
+        default_factory=list, max_length=250, description="ISO 3166-1 alpha-2; empty: everywhere"
+    )
+    inventory: int | None = Field(default=None, ge=0, le=10_000_000, description="None: unlimited")
+    fulfilment: FulfilmentMethod
+    provider_sku: str | None = Field(default=None, min_length=1, max_length=120)
+    requires_approval: bool = Field(default=False, description="A flagged item: always needs approval")
+    restrictions: Restrictions = Field(default_factory=Restrictions)
+    active: bool = True
+
+    @field_validator("countries")
+    @classmethod
+    def _iso_countries(cls, value: list[str]) -> list[str]:
+        if any(len(code) != 2 or not code.isalpha() or not code.isupper() for code in value):
+            raise ValueError("countries are ISO 3166-1 alpha-2 codes, e.g. DE")
+        if len(set(value)) != len(value):
+            raise ValueError("each country may be listed once")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CatalogItemSpec":
+        if (self.fulfilment == FulfilmentMethod.PROVIDER) != (self.provider_sku is not None):
+            raise ValueError("provider_sku is required for (and only for) provider fulfilment")
+        if self.restrictions.minimum_purchase is not None and self.type != ItemType.DISCOUNT_VOUCHER:
+            raise ValueError("minimum_purchase is for discount vouchers only")
+        return self
+
+
+class CatalogItem(CatalogItemSpec):
+    id: str = Field(pattern=ITEM_ID)
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+def points_price(item: CatalogItemSpec, denomination: Decimal, settings: OrgSettings) -> int:
+    """The points a denomination costs: its money value over the point value, rounded up."""
+    rate = settings.point_values.get(item.currency)
+    if rate is None:
+        raise RuleViolation(
+            f"The organisation has no point value for {item.currency}.",
+            code="currency_not_priced",
+            details={"currency": item.currency},
+        )
+    return int((denomination / rate).to_integral_value(rounding=ROUND_CEILING))
+
+
+def local_day(employee: Employee, at: datetime) -> date:
+    return at.astimezone(ZoneInfo(employee.time_zone)).date()
+
+
+def per_person_period(item: CatalogItemSpec, at: datetime, settings: OrgSettings) -> Period | None:
+    """The period whose redemptions count against the item's per-person limit (None: no limit)."""
+    limit = item.restrictions.per_person
+    return period_at(at, limit.period, settings.time_zone) if limit else None
+
+
+def check_redeemable(
+    item: CatalogItemSpec,
+    employee: Employee,
+    denomination: Decimal,
+    at: datetime,
+    *,
+    redeemed_in_period: int,
+    settings: OrgSettings,
+) -> None:
+    """Refuse (RuleViolation with a code) whatever stops `employee` redeeming `denomination` of the item at
+    `at`. `redeemed_in_period`: their redemptions of it in `per_person_period` (not refused or cancelled)."""
+    rules = item.restrictions
+    day = local_day(employee, at)
+    if not item.active:
+        raise RuleViolation("This item is no longer in the catalogue.", code="item_inactive")
+    if rules.expires_on is not None and day > rules.expires_on:
+        raise RuleViolation(
+            f"This item could be redeemed until {rules.expires_on.isoformat()}.",
+            code="item_expired",
+            details={"expires_on": rules.expires_on.isoformat()},
+        )
+    if not item.denominations.admits(denomination):
+        raise RuleViolation(
+            "This denomination is not offered for the item.",
+            code="bad_denomination",
+            details={"denominations": item.denominations.model_dump(mode="json", exclude_none=True)},
+        )
+    points_price(item, denomination, settings)
+    if item.countries and employee.country not in item.countries:
+        raise RuleViolation(
+            "This item is not available in your country.",
+            code="not_available_in_country",
+            details={"countries": item.countries, "your_country": employee.country},
+        )
+    blackout = rules.blackout_on(day)
+    if blackout is not None:
+        raise RuleViolation(
+            f"This item cannot be redeemed from {blackout.start.isoformat()} to {blackout.end.isoformat()}.",
+            code="blackout",
+            details=blackout.model_dump(mode="json", exclude_none=True),
+        )
+    if item.inventory == 0:
+        raise RuleViolation("This item is out of stock.", code="out_of_stock")
+    limit = rules.per_person
+    if limit is not None and redeemed_in_period >= limit.count:
+        raise RuleViolation(
+            f"You can redeem this item {limit.count} time(s) per {limit.period.value.removesuffix('ly')}.",
+            code="per_person_limit",
+            details={"count": limit.count, "period": limit.period.value},
+        )
+
+
+def voucher_expiry(item: CatalogItemSpec, issued_on: date) -> date | None:
+    """The last day a voucher issued on `issued_on` is valid; None: it does not expire."""
+    rules = item.restrictions
+    if rules.expires_after_days is not None:
+        return issued_on + timedelta(days=rules.expires_after_days)
+    return rules.expires_on

@@ -1,0 +1,188 @@
+"""Redemptions: the lifecycle of turning held points into a catalogue item, and who may move it on.
+
+pending_approval -> approved -> fulfilling -> fulfilled -> redeemed | expired; rejected, cancelled and
+failed end a redemption and return its held points (exactly once: the refund's id derives from the
+redemption's). Pure rules, no AWS.
+"""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import ConfigDict, Field
+
+from plaudit.domain.access import Caller
+from plaudit.domain.employees import Employee, Role
+from plaudit.domain.errors import Conflict, Forbidden
+from plaudit.domain.model import Model
+from plaudit.domain.settings import ApprovalPolicy
+
+HR_APPROVER = "hr"  # approver id meaning: any hr_admin decides
+FUNDED_BY_POINTS = "points"
+
+
+class Status(StrEnum):
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    FULFILLING = "fulfilling"
+    FULFILLED = "fulfilled"
+    REDEEMED = "redeemed"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class Action(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    CANCEL = "cancel"
+    BEGIN_FULFILMENT = "begin_fulfilment"
+    COMPLETE_FULFILMENT = "complete_fulfilment"
+    FAIL_FULFILMENT = "fail_fulfilment"
+    REDEEM = "redeem"
+    EXPIRE = "expire"
+
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.PENDING_APPROVAL, Action.APPROVE): Status.APPROVED,
+    (Status.PENDING_APPROVAL, Action.REJECT): Status.REJECTED,
+    (Status.PENDING_APPROVAL, Action.CANCEL): Status.CANCELLED,
+    (Status.APPROVED, Action.CANCEL): Status.CANCELLED,
+    (Status.APPROVED, Action.BEGIN_FULFILMENT): Status.FULFILLING,
+    (Status.FULFILLING, Action.COMPLETE_FULFILMENT): Status.FULFILLED,
+    (Status.FULFILLING, Action.FAIL_FULFILMENT): Status.FAILED,
+    (Status.FULFILLED, Action.REDEEM): Status.REDEEMED,
+    (Status.FULFILLED, Action.EXPIRE): Status.EXPIRED,
+}
+HOLDING = frozenset({Status.PENDING_APPROVAL, Status.APPROVED, Status.FULFILLING})
+"""Statuses in which the points sit in the redemption's hold account."""
+REFUNDED = frozenset({Status.REJECTED, Status.CANCELLED, Status.FAILED})
+"""Statuses reached by returning the held points."""
+SETTLED = frozenset({Status.FULFILLED, Status.REDEEMED, Status.EXPIRED})
+"""Statuses after the held points went to org:redeemed."""
+
+
+class HistoryEntry(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
+    at: datetime
+    by: str = Field(description="Employee id, 'plaudit' for the system")
+    reason: str | None = None
+
+
+class RedemptionView(Model):
+    """What a person sees of a redemption (never a voucher code: those live in the voucher)."""
+
+    id: str
+    employee_id: str
+    item_id: str
+    item_name: str
+    item_type: str
+    category: str
+    denomination: Decimal
+    currency: str
+    points: int
+    status: Status
+    approver_id: str | None = None
+    funded_by: str = FUNDED_BY_POINTS
+    fulfilment: str
+    provider_sku: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    history: list[HistoryEntry] = Field(default_factory=list)
+    voucher_id: str | None = None
+    external_order_id: str | None = None
+    failure_reason: str | None = None
+    awarded_by: str | None = None
+
+
+class Redemption(RedemptionView):
+    """A redemption with what the store keeps for its own bookkeeping."""
+
+    request_hash: str | None = None
+    limit_period: str | None = Field(default=None, description="Period id of the per-person count taken")
+    inventory_held: bool = Field(default=False, description="A unit of finite inventory was taken")
+    escalated_at: datetime | None = None
+
+    def view(self) -> RedemptionView:
+        return RedemptionView.model_validate(self.model_dump(include=set(RedemptionView.model_fields)))
+
+    @property
+    def budget_id(self) -> str | None:
+        """The budget that funded a direct award, None when the person's points did."""
+        kind, _, budget_id = self.funded_by.partition(":")
+        return budget_id if kind == "budget" else None
+
+
+def next_status(current: Status, action: Action) -> Status:
+    """The status `action` leads to, or Conflict when it does not apply any more."""
+    target = TRANSITIONS.get((current, action))
+    if target is not None:
+        return target
+    if action in (Action.APPROVE, Action.REJECT):
+        raise Conflict(
+            f"This redemption was already decided (it is {current.value}).",
+            code="already_decided",
+            details={"status": current.value},
+        )
+    if action is Action.CANCEL:
+        raise Conflict(
+            f"A redemption that is {current.value} can no longer be cancelled.",
+            code="not_cancellable",
+            details={"status": current.value},
+        )
+    raise Conflict(
+        f"A redemption that is {current.value} cannot {action.value.replace('_', ' ')}.",
+        code="invalid_transition",
+        details={"status": current.value, "action": action.value},
+    )
+
+
+def needs_approval(points: int, item_requires_approval: bool, policy: ApprovalPolicy) -> bool:
+    return item_requires_approval or points >= policy.threshold_points
+
+
+def approver_for(employee: Employee, manager: Employee | None, policy: ApprovalPolicy) -> str:
+    """The person's active manager, else the fallback approver, else HR (never the person themself)."""
+    if manager is not None and manager.active and manager.id == employee.manager_id != employee.id:
+        return manager.id
+    if policy.fallback_approver_id and policy.fallback_approver_id != employee.id:
+        return policy.fallback_approver_id
+    return HR_APPROVER
+
+
+def escalation_due(redemption: Redemption, at: datetime, policy: ApprovalPolicy) -> bool:
+    """Pending for escalate_after_days without an answer."""
+    return redemption.status is Status.PENDING_APPROVAL and at >= redemption.created_at + timedelta(
+        days=policy.escalate_after_days
+    )
+
+
+def require_decider(caller: Caller, redemption: Redemption, at: datetime, policy: ApprovalPolicy) -> None:
+    """The designated approver, or an hr_admin once it is HR's (escalated, overdue or no one else's);
+    never the person who redeems."""
+    if caller.employee_id is not None and caller.employee_id == redemption.employee_id:
+        raise Forbidden("You cannot decide on your own redemption.", code="own_redemption")
+    if caller.is_person and caller.employee_id == redemption.approver_id:
+        return
+    hr_turn = redemption.approver_id == HR_APPROVER or escalation_due(redemption, at, policy)
+    if hr_turn and caller.has_role(Role.HR_ADMIN):
+        return
+    raise Forbidden("Only the designated approver can decide on this redemption.", code="not_approver")
+
+
+def require_owner(caller: Caller, redemption: Redemption) -> None:
+    if not (caller.is_person and caller.employee_id == redemption.employee_id):
+        raise Forbidden("Only the person who redeemed can cancel.", code="not_owner")
+
+
+def can_see(caller: Caller, owner_id: str, owner: Employee | None, approver_id: str | None = None) -> bool:
+    """A person's redemptions: the person, the designated approver, the person's manager, HR and finance."""
+    if caller.is_person and caller.employee_id in (owner_id, approver_id):
+        return True
+    if owner is not None and caller.manages(owner):
+        return True
+    return caller.has_role(Role.HR_ADMIN, Role.FINANCE)

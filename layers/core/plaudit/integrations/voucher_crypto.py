@@ -1,0 +1,85 @@
+"""Voucher codes at rest: KMS encryption bound to the voucher id, and a keyed hash to find a code by.
+
+The KMS key is VOUCHER_KEY_ID (a key id, ARN or alias). The hash key comes from Secrets Manager
+(VOUCHER_HASH_SECRET_ARN, the secret string itself is the key) in AWS, else from VOUCHER_HASH_KEY, else the
+documented dev default (refused when STAGE is prod). Nothing here logs a code.
+"""
+
+import base64
+import hashlib
+import hmac
+import logging
+import os
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+DEV_HASH_KEY = "plaudit-dev-voucher-hash-key"
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+
+_kms: Any = None
+_hash_keys: dict[str, bytes] = {}
+
+
+class _NoPlaintext(logging.Filter):
+    """botocore's debug lines carry request and response bodies: KMS's hold a code (base64)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Plaintext" not in record.getMessage()
+
+
+for _name in ("botocore.endpoint", "botocore.parsers"):
+    logging.getLogger(_name).addFilter(_NoPlaintext())
+
+
+def kms() -> Any:
+    global _kms
+    if _kms is None:
+        _kms = boto3.client("kms", config=_CONFIG)
+    return _kms
+
+
+def use_kms(client: Any) -> None:
+    """Swap the KMS client (tests, local stack). None resets to lazy creation."""
+    global _kms
+    _kms = client
+
+
+def _context(voucher_id: str) -> dict[str, str]:
+    return {"voucher_id": voucher_id}
+
+
+def encrypt(code: str, voucher_id: str) -> str:
+    """The code encrypted under the voucher key, base64: it only decrypts for this voucher id."""
+    blob = kms().encrypt(
+        KeyId=os.environ["VOUCHER_KEY_ID"], Plaintext=code.encode(), EncryptionContext=_context(voucher_id)
+    )["CiphertextBlob"]
+    return base64.b64encode(blob).decode()
+
+
+def decrypt(ciphertext: str, voucher_id: str) -> str:
+    blob = base64.b64decode(ciphertext)
+    return kms().decrypt(CiphertextBlob=blob, EncryptionContext=_context(voucher_id))["Plaintext"].decode()
+
+
+def hash_key() -> bytes:
+    """The HMAC key, read once per container (per source)."""
+    arn = os.environ.get("VOUCHER_HASH_SECRET_ARN", "")
+    source = arn or os.environ.get("VOUCHER_HASH_KEY", "") or DEV_HASH_KEY
+    if source not in _hash_keys:
+        if arn:
+            from aws_lambda_powertools.utilities.parameters import get_secret
+
+            value = str(get_secret(arn, max_age=3600))
+        else:
+            if source == DEV_HASH_KEY and os.environ.get("STAGE") == "prod":
+                raise RuntimeError("VOUCHER_HASH_SECRET_ARN must be set in prod")
+            value = source
+        _hash_keys[source] = value.encode()
+    return _hash_keys[source]
+
+
+def code_hash(canonical_code: str) -> str:
+    """HMAC-SHA256 of the canonical code, hex: equal codes meet, the hash alone reveals nothing."""
+    return hmac.new(hash_key(), canonical_code.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,153 @@
+"""The catalogue: HR admins create, replace and deactivate items; everyone browses the active ones with
+their points prices."""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from pydantic import Field
+
+from plaudit.domain.access import Caller, require_role
+from plaudit.domain.catalog import CatalogItem, CatalogItemSpec, ItemType, points_price
+from plaudit.domain.employees import Role
+from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from plaudit.domain.settings import OrgSettings
+from plaudit.services.runtime import new_id, now
+from plaudit.store import catalog as store
+from plaudit.store import snapshots
+from plaudit.store.transact import WriteRefused, write_all
+
+MAX_ATTEMPTS = 4
+
+
+class CatalogItemView(CatalogItem):
+    min_points: int | None = Field(
+        description="Points for the lowest denomination (null: the organisation has no point value for the "
+        "item's currency)"
+    )
+    max_points: int | None = Field(description="Points for the highest denomination")
+
+
+def view_of(item: CatalogItem, settings: OrgSettings) -> CatalogItemView:
+    priced = item.currency in settings.point_values
+    return CatalogItemView(
+        **item.model_dump(),
+        min_points=points_price(item, item.denominations.lowest, settings) if priced else None,
+        max_points=points_price(item, item.denominations.highest, settings) if priced else None,
+    )
+
+
+def get_item(item_id: str) -> CatalogItem:
+    """The item, active or not (redemptions keep pointing at deactivated items)."""
+    item = store.get_item(item_id)
+    if item is None:
+        raise NotFound("No such catalogue item.", code="item_not_found")
+    return item
+
+
+def create_item(caller: Caller, spec: CatalogItemSpec) -> CatalogItemView:
+    settings = _require_hr(caller)
+    at = now()
+    item = CatalogItem(**spec.model_dump(), id=new_id("item"), created_at=at, updated_at=at)
+    write_all([store.item_write(item, previous_version=None)])
+    return view_of(item, settings)
+
+
+def read_item(caller: Caller, item_id: str) -> CatalogItemView:
+    """An active item for anyone in the directory; a deactivated one only for HR admins."""
+    caller, settings, _ = _identify(caller)
+    item = get_item(item_id)
+    if not item.active and not caller.has_role(Role.HR_ADMIN):
+        raise NotFound("No such catalogue item.", code="item_not_found")
+    return view_of(item, settings)
+
+
+def replace_item(caller: Caller, item_id: str, spec: CatalogItemSpec) -> CatalogItemView:
+    """The whole item as given (stock included: `inventory` is what is left now)."""
+    settings = _require_hr(caller)
+    return view_of(_replace(item_id, lambda old: spec), settings)
+
+
+def delete_item(caller: Caller, item_id: str) -> None:
+    """Deactivate: the item leaves the catalogue, redemptions that point at it keep it."""
+    _require_hr(caller)
+    _replace(item_id, lambda old: old.model_copy(update={"active": False}), unless_inactive=True)
+
+
+def browse(
+    caller: Caller,
+    *,
+    category: str | None = None,
+    type: ItemType | None = None,
+    country: str | None = None,
+    affordable: bool = False,
+    inactive: bool = False,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[CatalogItemView], str | None]:
+    """One page of the catalogue in category and name order. The filters are applied by DynamoDB to the
+    `limit` items the page reads, so a page may hold fewer than `limit` items and still have a cursor.
+    `affordable`: only items whose lowest denomination the caller's points pay for. `inactive`: the
+    deactivated items instead (HR admins)."""
+    caller, settings, points = _identify(caller, with_wallet=affordable)
+    if inactive:
+        require_role(caller, Role.HR_ADMIN)
+    affordable_with = None
+    if affordable:
+        if points is None:
+            raise InvalidRequest(
+                "Only a person with a wallet can ask for affordable items.", code="no_wallet"
+            )
+        affordable_with = {currency: points * value for currency, value in settings.point_values.items()}
+    page = store.catalog_page(
+        inactive=inactive,
+        category=category,
+        item_type=type,
+        country=country,
+        affordable_with=affordable_with,
+        limit=limit,
+        cursor=cursor,
+    )
+    return [view_of(item, settings) for item in page.items], page.cursor
+
+
+def _replace(
+    item_id: str, change: Callable[[CatalogItem], CatalogItemSpec], *, unless_inactive: bool = False
+) -> CatalogItem:
+    for _ in range(MAX_ATTEMPTS):
+        old = get_item(item_id)
+        if unless_inactive and not old.active:
+            return old
+        spec = change(old)
+        item = CatalogItem(
+            **spec.model_dump(include=set(CatalogItemSpec.model_fields)),
+            id=old.id,
+            created_at=old.created_at,
+            updated_at=max(now(), old.updated_at),
+            version=old.version + 1,
+        )
+        try:
+            write_all([store.item_write(item, previous_version=old.version)])
+        except WriteRefused as refused:
+            if refused.refused("item"):
+                continue
+            raise
+        return item
+    raise Conflict("This item is being changed by someone else; please try again.", code="concurrent_update")
+
+
+def _require_hr(caller: Caller) -> OrgSettings:
+    snap = snapshots.load(employees=[caller.employee_id], settings=True)
+    require_role(snap.identify(caller), Role.HR_ADMIN)
+    return snap.settings()
+
+
+def _identify(caller: Caller, *, with_wallet: bool = False) -> tuple[Caller, OrgSettings, Decimal | None]:
+    """The caller with their profile, the settings and (with_wallet, for a person) their points, in one
+    read."""
+    wallets = [caller.employee_id] if with_wallet and caller.employee_id else []
+    snap = snapshots.load(employees=[caller.employee_id], wallets=wallets, settings=True)
+    caller = snap.identify(caller)
+    if not caller.is_person and not caller.roles:
+        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+    points = Decimal(snap.wallet(caller.employee_id).points) if wallets and caller.is_person else None
+    return caller, snap.settings(), points

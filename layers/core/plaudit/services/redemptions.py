@@ -1,0 +1,558 @@
+"""Redeeming points for catalogue items: the request (points held at once), approvals, cancellation, the
+fulfilment steps the worker takes, and escalation of unanswered approvals.
+
+Every step is one TransactWriteItems conditional on the redemption's status and version, so concurrent
+clicks, cancels and redelivered messages end in exactly one state; the hold, settlement and refund are
+ledger transactions whose ids derive from the redemption's, so each happens at most once.
+"""
+
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from plaudit.domain.access import Caller
+from plaudit.domain.catalog import ITEM_ID, CatalogItem, check_redeemable, per_person_period, points_price
+from plaudit.domain.employees import Employee, Role
+from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RuleViolation
+from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.ledger import (
+    ORG_REDEEMED,
+    Balance,
+    Posting,
+    Transaction,
+    TxnKind,
+    budget_account,
+    employee_account,
+    hold_account,
+)
+from plaudit.domain.model import Model
+from plaudit.domain.recognition import WalletChange
+from plaudit.domain.redemptions import (
+    FUNDED_BY_POINTS,
+    HR_APPROVER,
+    REFUNDED,
+    Action,
+    HistoryEntry,
+    Redemption,
+    RedemptionView,
+    Status,
+    approver_for,
+    can_see,
+    needs_approval,
+    next_status,
+    require_decider,
+    require_owner,
+)
+from plaudit.domain.settings import OrgSettings
+from plaudit.integrations import fulfilment_queue
+from plaudit.services.runtime import new_id, now, runtime
+from plaudit.store import keys
+from plaudit.store import redemptions as store
+from plaudit.store.budgets import balance_write
+from plaudit.store.catalog import inventory_write, item_from
+from plaudit.store.ledger import transaction_writes, wallet_write
+from plaudit.store.reads import get_many
+from plaudit.store.snapshots import Snapshot
+from plaudit.store.transact import Write, WriteRefused, write_all
+
+MAX_ATTEMPTS = 4
+SYSTEM_ACTOR = "plaudit"
+ESCALATION_PAGES = 20
+
+
+class RedeemRequest(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    item_id: str = Field(pattern=ITEM_ID)
+    denomination: Decimal = Field(gt=0, le=1_000_000, decimal_places=2, description="In the item's currency")
+
+
+class PendingApproval(Model):
+    """An entry of an approver's queue."""
+
+    id: str
+    employee_id: str
+    item_id: str
+    item_name: str
+    item_type: str
+    denomination: Decimal
+    currency: str
+    points: int
+    approver_id: str
+    created_at: datetime
+
+
+def _now() -> datetime:
+    at = now()
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)  # as stored: a replay answers the same
+
+
+def _backoff(attempt: int) -> None:
+    time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
+
+
+# --- request ---------------------------------------------------------------------------------------------
+
+
+def request(
+    caller: Caller, body: RedeemRequest, *, idempotency_key: str | None = None
+) -> tuple[RedemptionView, bool]:
+    """Hold the points and create the redemption (pending_approval, or approved and queued). Returns the
+    redemption and whether it was created now (False: a replay of the same Idempotency-Key)."""
+    request_hash = fingerprint(f"{body.item_id}|{body.denomination.normalize()}".encode())  # 25 == 25.00
+    who = caller.employee_id or caller.subject
+    rid = derived_id("red", who, idempotency_key) if idempotency_key else new_id("red")
+    for attempt in range(MAX_ATTEMPTS):
+        found = get_many(
+            [
+                *([keys.employee(caller.employee_id)] if caller.employee_id else []),
+                keys.wallet(caller.employee_id or ""),
+                keys.SETTINGS,
+                keys.redemption(rid),
+                keys.catalog_item(body.item_id),
+            ]
+        )
+        snap = Snapshot(found)
+        prior = store.redemption_from(found.get(keys.redemption(rid)))
+        if prior is not None:
+            return _replay(prior, request_hash), False
+        person = snap.identify(caller)
+        if not person.is_person or not person.profile.active:
+            raise Forbidden("Only people in the Plaudit directory can redeem.", code="not_in_directory")
+        item = item_from(found.get(keys.catalog_item(body.item_id)))
+        if item is None:
+            raise NotFound("No such catalogue item.", code="item_not_found")
+        settings, at = snap.settings(), _now()
+        redemption, writes = _plan(person.profile, item, body.denomination, settings, at, rid, request_hash)
+        writes.append(wallet_write(WalletChange(person.employee_id, points_delta=-redemption.points), at))
+        if snap.wallet(person.employee_id).points < redemption.points:
+            raise _insufficient(redemption.points, snap.wallet(person.employee_id).points)
+        try:
+            write_all(writes)
+        except WriteRefused as refused:
+            _explain_refusal(refused, redemption)
+            if refused.contended:
+                _backoff(attempt)
+            continue
+        if redemption.status is Status.APPROVED:
+            enqueue_fulfilment(rid)
+        return redemption.view(), True
+    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+
+
+def _plan(
+    employee: Employee,
+    item: CatalogItem,
+    denomination: Decimal,
+    settings: OrgSettings,
+    at: datetime,
+    rid: str,
+    request_hash: str,
+) -> tuple[Redemption, list[Write]]:
+    """The redemption and its writes except the wallet's (restrictions checked; may read the manager and
+    the per-person count: one more round trip, only for items and redemptions that need them)."""
+    period = per_person_period(item, at, settings)
+    points = points_price(item, denomination, settings)
+    approval = needs_approval(points, item.requires_approval, settings.approvals)
+    extra: list[keys.Key] = []
+    if period is not None:
+        extra.append(keys.redeemed_count(employee.id, item.id, period.id))
+    if approval and employee.manager_id:
+        extra.append(keys.employee(employee.manager_id))
+    found = get_many(extra) if extra else {}
+    counted = found.get(keys.redeemed_count(employee.id, item.id, period.id)) if period else None
+    check_redeemable(
+        item, employee, denomination, at, redeemed_in_period=store.redeemed_in(counted), settings=settings
+    )
+    status = Status.PENDING_APPROVAL if approval else Status.APPROVED
+    manager = Snapshot(found).employee(employee.manager_id) if approval and employee.manager_id else None
+    redemption = Redemption(
+        id=rid,
+        employee_id=employee.id,
+        item_id=item.id,
+        item_name=item.name,
+        item_type=item.type.value,
+        category=item.category,
+        denomination=denomination,
+        currency=item.currency,
+        points=points,
+        status=status,
+        approver_id=approver_for(employee, manager, settings.approvals) if approval else None,
+        funded_by=FUNDED_BY_POINTS,
+        fulfilment=item.fulfilment.value,
+        provider_sku=item.provider_sku,
+        created_at=at,
+        updated_at=at,
+        history=[HistoryEntry(status=status, at=at, by=employee.id)],
+        request_hash=request_hash,
+        limit_period=period.id if period else None,
+        inventory_held=item.inventory is not None,
+    )
+    hold = Transaction(
+        derived_id("txn", TxnKind.REDEMPTION_HOLD.value, rid),
+        TxnKind.REDEMPTION_HOLD,
+        at,
+        (
+            Posting(employee_account(employee.id, Balance.POINTS), -points, item.name),
+            Posting(hold_account(rid), points, item.name),
+        ),
+        {"redemption_id": rid, "item_id": item.id},
+    )
+    writes = store.new_redemption_writes(redemption) + transaction_writes(hold)
+    if stock := inventory_write(item.id, -1, unlimited=item.inventory is None):
+        writes.append(stock)
+    if period is not None:
+        limit = item.restrictions.per_person.count  # type: ignore[union-attr]
+        writes.append(store.redeemed_count_write(employee.id, item.id, period.id, 1, limit=limit))
+    return redemption, writes
+
+
+def _replay(prior: Redemption, request_hash: str) -> RedemptionView:
+    if prior.request_hash != request_hash:
+        raise Conflict(
+            "This Idempotency-Key was already used for a different request.", code="idempotency_key_reused"
+        )
+    return prior.view()
+
+
+def _insufficient(need: int, have: int) -> RuleViolation:
+    return RuleViolation(
+        f"This needs {need} points; you have {have}.",
+        code="insufficient_points",
+        details={"points_needed": need, "points_available": have},
+    )
+
+
+def _explain_refusal(refused: WriteRefused, redemption: Redemption) -> None:
+    """Turn a refused request into the rule it broke; return for a conflict worth retrying."""
+    if refused.refused(f"wallet:{redemption.employee_id}"):
+        raise RuleViolation(
+            f"This needs {redemption.points} points, more than your balance.",
+            code="insufficient_points",
+            details={"points_needed": redemption.points},
+        )
+    if refused.refused(f"inventory:{redemption.item_id}"):
+        raise RuleViolation("This item is out of stock.", code="out_of_stock")
+    if refused.refused("redeemed_count"):
+        raise RuleViolation("You reached this item's per-person limit for now.", code="per_person_limit")
+    if not (refused.refused("redemption") or refused.contended):
+        raise refused
+
+
+# --- reads -----------------------------------------------------------------------------------------------
+
+
+def get(caller: Caller, rid: str) -> RedemptionView:
+    found = get_many([keys.redemption(rid), *_caller_keys(caller)])
+    redemption = store.redemption_from(found.get(keys.redemption(rid)))
+    if redemption is None:
+        raise NotFound("No such redemption.", code="redemption_not_found")
+    person = Snapshot(found).identify(caller)
+    if not can_see(person, redemption.employee_id, None, redemption.approver_id):
+        owner = Snapshot(get_many([keys.employee(redemption.employee_id)])).employee(redemption.employee_id)
+        if not can_see(person, redemption.employee_id, owner, redemption.approver_id):
+            raise NotFound("No such redemption.", code="redemption_not_found")  # not even that it exists
+    return redemption.view()
+
+
+def list_for(
+    caller: Caller, employee_id: str, *, limit: int, cursor: str | None
+) -> tuple[list[RedemptionView], str | None]:
+    """A person's redemptions, newest first: their own, their reports' (managers), anyone's (HR, finance)."""
+    snap = Snapshot(get_many([keys.employee(employee_id), *_caller_keys(caller)]))
+    person, owner = snap.identify(caller), snap.employee(employee_id)
+    if owner is None or not can_see(person, employee_id, owner):
+        raise Forbidden("You can only see your own redemptions or your reports'.", code="forbidden")
+    page = store.redemptions_page(employee_id, limit=limit, cursor=cursor)
+    return [store.redemption_from(item).view() for item in page.items], page.cursor  # type: ignore[union-attr]
+
+
+def list_approvals(
+    caller: Caller, *, limit: int, cursor: str | None
+) -> tuple[list[PendingApproval], str | None]:
+    """Redemptions waiting for the caller's decision, oldest first, and for HR admins then those waiting
+    for HR. The cursor names the queue it continues: "mine." or "hr." + that queue's cursor."""
+    person = Snapshot(get_many(_caller_keys(caller)) if caller.employee_id else {}).identify(caller)
+    queues = {"mine": person.employee_id} if person.is_person else {}
+    if person.has_role(Role.HR_ADMIN):
+        queues["hr"] = HR_APPROVER
+    if not queues:
+        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+    names = list(queues)
+    first, inner = names[0], None
+    if cursor:
+        first, _, inner = cursor.partition(".")
+        if first not in queues:
+            raise InvalidRequest("The cursor is not valid for this listing.", code="invalid_cursor")
+    items: list[PendingApproval] = []
+    for name in names[names.index(first) :]:
+        page = store.approvals_page(queues[name], limit=limit - len(items), cursor=inner or None)  # type: ignore[arg-type]
+        items += [PendingApproval.model_validate(_entry_fields(item)) for item in page.items]
+        if page.cursor:
+            return items, f"{name}.{page.cursor}"
+        inner = None
+        if len(items) >= limit:
+            following = names[names.index(name) + 1 :]
+            return items, f"{following[0]}." if following else None
+    return items, None
+
+
+def _entry_fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: item[name] for name in PendingApproval.model_fields if name in item}
+
+
+# --- decisions and cancellation ---------------------------------------------------------------------------
+
+
+def approve(caller: Caller, rid: str, reason: str | None = None) -> RedemptionView:
+    _, after = _decide(caller, rid, Action.APPROVE, reason)
+    enqueue_fulfilment(rid)
+    return after.view()
+
+
+def reject(caller: Caller, rid: str, reason: str) -> RedemptionView:
+    return _decide(caller, rid, Action.REJECT, reason)[1].view()
+
+
+def cancel(caller: Caller, rid: str, reason: str | None = None) -> RedemptionView:
+    def authorize(snap: Snapshot, redemption: Redemption, at: datetime) -> str:
+        person = snap.identify(caller)
+        require_owner(person, redemption)
+        return person.employee_id  # type: ignore[return-value]
+
+    return _transition(rid, Action.CANCEL, authorize, reason=reason, reads=_caller_keys(caller))[1].view()
+
+
+def _decide(caller: Caller, rid: str, action: Action, reason: str | None) -> tuple[Redemption, Redemption]:
+    def authorize(snap: Snapshot, redemption: Redemption, at: datetime) -> str:
+        person = snap.identify(caller)
+        if redemption.status is Status.PENDING_APPROVAL:
+            require_decider(person, redemption, at, snap.settings().approvals)
+        elif not (person.employee_id == redemption.approver_id or person.has_role(Role.HR_ADMIN)):
+            raise Forbidden(
+                "Only the designated approver can decide on this redemption.", code="not_approver"
+            )
+        return person.employee_id or person.subject
+
+    reads = [*_caller_keys(caller), keys.SETTINGS]
+    return _transition(rid, action, authorize, reason=reason, reads=reads)
+
+
+def _caller_keys(caller: Caller) -> list[keys.Key]:
+    return [keys.employee(caller.employee_id)] if caller.employee_id else []
+
+
+# --- fulfilment steps (the worker) -------------------------------------------------------------------------
+
+
+def begin_fulfilment(rid: str) -> Redemption | None:
+    """approved -> fulfilling; None when it is not approved any more (cancelled, or another delivery took
+    it): the worker skips it."""
+    try:
+        return _transition(rid, Action.BEGIN_FULFILMENT, _system)[1]
+    except Conflict:
+        return None
+
+
+def complete_fulfilment(rid: str, *, voucher_id: str, external_order_id: str | None = None) -> None:
+    """fulfilling -> fulfilled, and the held points settle to org:redeemed. A repeat is a no-op."""
+    changes = {"voucher_id": voucher_id, "external_order_id": external_order_id}
+    _transition(
+        rid,
+        Action.COMPLETE_FULFILMENT,
+        _system,
+        changes=changes,
+        done=lambda r: r.status is Status.FULFILLED and r.voucher_id == voucher_id,
+    )
+
+
+def fail_fulfilment(rid: str, reason: str) -> None:
+    """fulfilling -> failed, and the held points go back (once). A repeat is a no-op."""
+    _transition(
+        rid,
+        Action.FAIL_FULFILMENT,
+        _system,
+        reason=reason,
+        changes={"failure_reason": reason},
+        done=lambda r: r.status is Status.FAILED,
+    )
+
+
+def mark_voucher_state(rid: str, status: Literal["redeemed", "expired"]) -> None:
+    """fulfilled -> redeemed | expired, as the voucher is used or runs out. A repeat is a no-op."""
+    action = Action.REDEEM if status == "redeemed" else Action.EXPIRE
+    _transition(rid, action, _system, done=lambda r: r.status.value == status)
+
+
+def enqueue_fulfilment(rid: str) -> None:
+    """Queue an approved redemption, after its commit (sending it again is safe: the worker's first step
+    only moves an approved redemption on)."""
+    fulfilment_queue.send(rid)
+
+
+def _system(snap: Snapshot, redemption: Redemption, at: datetime) -> str:
+    return SYSTEM_ACTOR
+
+
+def _read(rid: str) -> Redemption:
+    found = get_many([keys.redemption(rid)])
+    redemption = store.redemption_from(found.get(keys.redemption(rid)))
+    if redemption is None:
+        raise NotFound("No such redemption.", code="redemption_not_found")
+    return redemption
+
+
+# --- escalation (the schedule) ----------------------------------------------------------------------------
+
+
+def escalate_due(at: datetime) -> int:
+    """Hand to HR every approval unanswered for escalate_after_days. Returns how many were escalated."""
+    settings = Snapshot(get_many([keys.SETTINGS])).settings()
+    cutoff = at - timedelta(days=settings.approvals.escalate_after_days)
+    escalated = 0
+    for _ in range(ESCALATION_PAGES):
+        due = store.approvals_due(cutoff + timedelta(milliseconds=1))
+        if not due:
+            break
+        for rid in due:
+            escalated += _escalate(rid, at)
+    return escalated
+
+
+def _escalate(rid: str, at: datetime) -> int:
+    for attempt in range(MAX_ATTEMPTS):
+        before = _read(rid)
+        if before.status is not Status.PENDING_APPROVAL or before.approver_id == HR_APPROVER:
+            write_all([store.approval_entry_delete(before)])  # a stale entry: nothing left to escalate
+            return 0
+        entry = HistoryEntry(
+            status=before.status, at=at, by=SYSTEM_ACTOR, reason=f"no answer from {before.approver_id}: to HR"
+        )
+        after = before.model_copy(
+            update={
+                "approver_id": HR_APPROVER,
+                "escalated_at": at,
+                "updated_at": at,
+                "version": before.version + 1,
+                "history": [*before.history, entry],
+            }
+        )
+        writes = [
+            store.transition_write(before, after),
+            store.approval_entry_delete(before),
+            store.approval_entry_put(after),
+        ]
+        try:
+            write_all(writes)
+            return 1
+        except WriteRefused as refused:
+            if refused.contended:
+                _backoff(attempt)
+    return 0
+
+
+# --- the one way a redemption changes ---------------------------------------------------------------------
+
+
+def _transition(
+    rid: str,
+    action: Action,
+    authorize: Callable[[Snapshot, Redemption, datetime], str],
+    *,
+    reason: str | None = None,
+    changes: dict[str, Any] | None = None,
+    reads: list[keys.Key] | None = None,
+    done: Callable[[Redemption], bool] | None = None,
+) -> tuple[Redemption, Redemption]:
+    """Read, authorize, move the redemption on with its side effects, all conditional on the status and
+    version read; a lost race re-reads (and then usually finds the move no longer applies). `done`: the
+    move already happened (a repeat), nothing to write."""
+    for attempt in range(MAX_ATTEMPTS):
+        found = get_many([keys.redemption(rid), *(reads or [])])
+        before = store.redemption_from(found.get(keys.redemption(rid)))
+        if before is None:
+            raise NotFound("No such redemption.", code="redemption_not_found")
+        if done is not None and done(before):
+            return before, before
+        at = _now()
+        by = authorize(Snapshot(found), before, at)
+        target = next_status(before.status, action)
+        after = before.model_copy(
+            update={
+                "status": target,
+                "updated_at": at,
+                "version": before.version + 1,
+                "history": [*before.history, HistoryEntry(status=target, at=at, by=by, reason=reason)],
+                **(changes or {}),
+            }
+        )
+        try:
+            write_all([store.transition_write(before, after), *_side_writes(before, after, at)])
+        except WriteRefused as refused:
+            if not (refused.refused("redemption") or refused.contended):
+                raise
+            if refused.contended:
+                _backoff(attempt)
+            continue
+        return before, after
+    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+
+
+def _side_writes(before: Redemption, after: Redemption, at: datetime) -> list[Write]:
+    writes: list[Write] = []
+    if before.status is Status.PENDING_APPROVAL:
+        writes.append(store.approval_entry_delete(before))
+    if after.status in REFUNDED:
+        writes += _refund_writes(after, at)
+    elif after.status is Status.FULFILLED:
+        writes += transaction_writes(_settlement(after, at))
+    return writes
+
+
+def _settlement(redemption: Redemption, at: datetime) -> Transaction:
+    return Transaction(
+        derived_id("txn", TxnKind.REDEMPTION_SETTLE.value, redemption.id),
+        TxnKind.REDEMPTION_SETTLE,
+        at,
+        (
+            Posting(hold_account(redemption.id), -redemption.points, redemption.item_name),
+            Posting(ORG_REDEEMED, redemption.points, redemption.item_name),
+        ),
+        {"redemption_id": redemption.id},
+    )
+
+
+def _refund_writes(redemption: Redemption, at: datetime) -> list[Write]:
+    """The held points back to where they came from, the stock and the per-person count given back."""
+    budget_id = redemption.budget_id
+    source = (
+        budget_account(budget_id) if budget_id else employee_account(redemption.employee_id, Balance.POINTS)
+    )
+    refund = Transaction(
+        derived_id("txn", TxnKind.REDEMPTION_REFUND.value, redemption.id),
+        TxnKind.REDEMPTION_REFUND,
+        at,
+        (
+            Posting(hold_account(redemption.id), -redemption.points, redemption.item_name),
+            Posting(source, redemption.points, f"{redemption.item_name}: {redemption.status.value}"),
+        ),
+        {"redemption_id": redemption.id},
+    )
+    writes = transaction_writes(refund)
+    if budget_id:
+        writes.append(balance_write(budget_id, redemption.points, at))
+    else:
+        writes.append(wallet_write(WalletChange(redemption.employee_id, points_delta=redemption.points), at))
+    if stock := inventory_write(redemption.item_id, 1, unlimited=not redemption.inventory_held):
+        writes.append(stock)
+    if redemption.limit_period:
+        writes.append(
+            store.redeemed_count_write(
+                redemption.employee_id, redemption.item_id, redemption.limit_period, -1
+            )
+        )
+    return writes

@@ -1,0 +1,362 @@
+"""Vouchers: issued for a fulfilled redemption, shown (with their code) only to their owner, checked and
+redeemed once by staff or vendors, marked used by the owner, expired and reminded on schedule.
+
+A code never leaves this module except in `mine` (the owner's own list) and is never logged. A code that
+does not exist and one that fails its check character get the same answer, and a caller's failed attempts
+are limited per window so codes cannot be guessed.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr
+
+from plaudit.domain.access import Caller
+from plaudit.domain.employees import Role
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation, Throttled
+from plaudit.domain.ids import derived_id
+from plaudit.domain.model import Model
+from plaudit.domain.voucher_codes import ENTROPY_BYTES, canonical, generate_code, is_plaudit_shaped, normalize
+from plaudit.integrations import voucher_crypto
+from plaudit.services.runtime import now, runtime
+from plaudit.store import keys, snapshots
+from plaudit.store import vouchers as store
+from plaudit.store.transact import WriteRefused, write_all
+
+STAFF_SCOPE = "vouchers"
+FAILED_ATTEMPTS_LIMIT = 10
+ATTEMPT_WINDOW = timedelta(minutes=10)
+REMIND_BEFORE = timedelta(days=7)
+EXPIRY_LOOKBACK_DAYS = 7  # a missed daily run still expires what it left behind
+MAX_CODE_ATTEMPTS = 4
+NOT_VALID = "This code is not valid."
+
+VoucherStatus = Literal["issued", "delivered", "redeemed", "expired"]
+StateHook = Callable[[str, str], None]
+
+
+class VoucherView(Model):
+    """A voucher without its code."""
+
+    id: str
+    redemption_id: str
+    item_id: str
+    item_name: str
+    status: VoucherStatus
+    expires_on: date | None = None
+    issued_at: datetime
+    redeemed_at: datetime | None = None
+
+
+class OwnedVoucher(VoucherView):
+    """A voucher as its owner sees it: with the code."""
+
+    employee_id: str
+    code: str
+
+
+class VoucherCheck(Model):
+    """What staff learn about a valid code: which voucher, for what, until when."""
+
+    voucher_id: str
+    item_name: str
+    status: VoucherStatus
+    expires_on: date | None = None
+    redeemed_at: datetime | None = None
+
+
+class CheckVoucher(Model):
+    """POST /v1/vouchers/validate and /redeem body."""
+
+    code: SecretStr = Field(min_length=1, max_length=64, description="The code as written on the voucher")
+    location: str | None = Field(default=None, max_length=200)
+    vendor: str | None = Field(default=None, max_length=200)
+
+
+def redemption_state(redemption_id: str, status: str) -> None:
+    """Tell the redemption its voucher was redeemed or expired."""
+    from plaudit.services import redemptions
+
+    redemptions.mark_voucher_state(redemption_id, status)
+
+
+# --- issue ---------------------------------------------------------------------------------------------
+
+
+def voucher_id_for(redemption_id: str) -> str:
+    return derived_id("vch", "voucher", redemption_id)
+
+
+def issue(redemption: dict[str, Any], *, code: str | None = None, expires_on: date | None) -> str:
+    """Store an encrypted voucher for the redemption's owner and return its id. A retry for the same
+    redemption returns the same voucher. `code` is a provider's or stock code; without it Plaudit makes
+    one (a new one if it ever collides)."""
+    voucher_id = voucher_id_for(redemption["id"])
+    if store.get_voucher(voucher_id) is not None:
+        return voucher_id
+    restrictions = _restriction_snapshot(redemption["item_id"])
+    for _ in range(MAX_CODE_ATTEMPTS):
+        plain = code if code is not None else generate_code(runtime.entropy(ENTROPY_BYTES))
+        issued_at = now()
+        voucher = {
+            "id": voucher_id,
+            "redemption_id": redemption["id"],
+            "employee_id": redemption["employee_id"],
+            "item_id": redemption["item_id"],
+            "item_name": redemption.get("item_name") or redemption["item_id"],
+            "status": "issued",
+            "code_ciphertext": voucher_crypto.encrypt(plain, voucher_id),
+            "code_hash": voucher_crypto.code_hash(canonical(plain)),
+            "expires_on": expires_on.isoformat() if expires_on else None,
+            "issued_at": keys.iso(issued_at),
+            "updated_at": keys.iso(issued_at),
+            **restrictions,
+        }
+        try:
+            write_all(store.issue_writes(voucher))
+            return voucher_id
+        except WriteRefused as refused:
+            if refused.refused("voucher"):
+                return voucher_id  # a concurrent retry issued it
+            if not refused.refused("code"):
+                raise
+            if code is not None:
+                raise Conflict("This voucher code is already in use.", code="voucher_code_taken") from None
+    raise Conflict("Could not find an unused voucher code; please retry.", code="voucher_code_taken")
+
+
+def _restriction_snapshot(item_id: str) -> dict[str, Any]:
+    """The item's redemption limits, kept on the voucher so checking a code reads only the voucher."""
+    from plaudit.services import catalog  # only where vouchers are issued: keeps other cold starts short
+
+    try:
+        restrictions = catalog.get_item(item_id).restrictions
+    except NotFound:
+        return {}
+    return {
+        "blackouts": [
+            {"start": b.start.isoformat(), "end": b.end.isoformat()} for b in restrictions.blackouts
+        ]
+        or None,
+        "locations": list(restrictions.locations) or None,
+        "vendors": list(restrictions.vendors) or None,
+    }
+
+
+# --- the owner -----------------------------------------------------------------------------------------
+
+
+def mine(
+    caller: Caller, *, limit: int = 50, cursor: str | None = None
+) -> tuple[list[OwnedVoucher], str | None]:
+    """The caller's own vouchers, newest first, each with its code."""
+    if caller.employee_id is None:
+        raise Forbidden("Only a person in the directory has vouchers.", code="not_in_directory")
+    page = store.vouchers_page(caller.employee_id, limit=limit, cursor=cursor)
+    owned = [
+        OwnedVoucher.model_validate(
+            item | {"code": voucher_crypto.decrypt(item["code_ciphertext"], item["id"])}
+        )
+        for item in page.items
+    ]
+    return owned, page.cursor
+
+
+def mark_used(caller: Caller, voucher_id: str, *, on_state: StateHook | None = None) -> VoucherView:
+    """The owner says they used the voucher: issued or delivered becomes redeemed, once."""
+    item = store.get_voucher(voucher_id)
+    if item is None or caller.employee_id is None or item["employee_id"] != caller.employee_id:
+        raise NotFound("No such voucher of yours.", code="voucher_not_found")
+    if item["status"] == "redeemed":
+        _retell(item, on_state)
+    if item["status"] not in store.LIVE:
+        raise Conflict(f"This voucher is already {item['status']}.", code=f"voucher_{item['status']}")
+    return _redeem(item, by=caller.employee_id, on_state=on_state)
+
+
+def for_delivery(voucher_id: str) -> OwnedVoucher:
+    """A voucher with its code, for a delivery channel to send to its owner (`employee_id`) and to no one
+    else: Slack DM, email. NotFound "voucher_not_found"."""
+    item = store.get_voucher(voucher_id)
+    if item is None:
+        raise NotFound("No such voucher.", code="voucher_not_found")
+    return OwnedVoucher.model_validate(
+        item | {"code": voucher_crypto.decrypt(item["code_ciphertext"], voucher_id)}
+    )
+
+
+def mark_delivered(voucher_id: str) -> bool:
+    """issued -> delivered once a channel sent it; False when it already ended (redeemed or expired)."""
+    try:
+        write_all([store.transition_write(voucher_id, "delivered", now())])
+    except WriteRefused as refused:
+        if not refused.refused("voucher"):
+            raise
+        return False
+    return True
+
+
+# --- staff and vendors ---------------------------------------------------------------------------------
+
+
+def validate(
+    caller: Caller, code: str, *, location: str | None = None, vendor: str | None = None
+) -> VoucherCheck:
+    """Whether the code can be redeemed here and now (nothing changes)."""
+    item = _found(caller, code)
+    _check_usable(item, now().date(), location, vendor)
+    return _check_view(item)
+
+
+def redeem(
+    caller: Caller,
+    code: str,
+    *,
+    location: str | None = None,
+    vendor: str | None = None,
+    on_state: StateHook | None = None,
+) -> VoucherCheck:
+    """Check the code as `validate` does, then mark the voucher redeemed, exactly once."""
+    item = _found(caller, code)
+    if item["status"] == "redeemed":
+        _retell(item, on_state)
+    _check_usable(item, now().date(), location, vendor)
+    by = caller.employee_id or caller.subject
+    return _check_view(_redeem(item, by=by, location=location, vendor=vendor, on_state=on_state))
+
+
+def _check_view(item: dict[str, Any] | VoucherView) -> VoucherCheck:
+    data = item.model_dump() if isinstance(item, VoucherView) else item
+    return VoucherCheck.model_validate(data | {"voucher_id": data["id"]})
+
+
+def _retell(item: dict[str, Any], on_state: StateHook | None) -> None:
+    """Tell the redemption again (a no-op when it knows): repairs a crash between the two writes."""
+    (on_state or redemption_state)(item["redemption_id"], "redeemed")
+
+
+def _found(caller: Caller, code: str) -> dict[str, Any]:
+    """The voucher a code names, for a caller allowed to check codes and not over the failure limit."""
+    if not caller.has_scope(STAFF_SCOPE) and not _hr_admin(caller):
+        raise Forbidden("Checking voucher codes needs the vouchers scope.", code="forbidden")
+    at = now()
+    window = datetime.fromtimestamp(
+        at.timestamp() // ATTEMPT_WINDOW.total_seconds() * ATTEMPT_WINDOW.total_seconds(), tz=at.tzinfo
+    )
+    tries_key = keys.voucher_tries(caller.employee_id or caller.subject, window)
+    chars = canonical(code)
+    plausible = bool(chars) and (not is_plaudit_shaped(chars) or normalize(chars) is not None)
+    voucher_id, tries = store.code_and_tries(
+        voucher_crypto.code_hash(chars) if plausible else None, tries_key
+    )
+    if tries >= FAILED_ATTEMPTS_LIMIT:
+        raise _throttled()
+    item = store.get_voucher(voucher_id) if voucher_id else None
+    if item is None:
+        expires_at = int((window + ATTEMPT_WINDOW).timestamp()) + 60
+        if not store.count_failure(tries_key, limit=FAILED_ATTEMPTS_LIMIT, expires_at=expires_at):
+            raise _throttled()
+        raise NotFound(NOT_VALID, code="voucher_not_valid")
+    return item
+
+
+def _hr_admin(caller: Caller) -> bool:
+    if caller.has_role(Role.HR_ADMIN):
+        return True
+    return bool(caller.employee_id) and snapshots.load(employees=[caller.employee_id]).identify(
+        caller
+    ).has_role(Role.HR_ADMIN)
+
+
+def _throttled() -> Throttled:
+    return Throttled("Too many wrong codes; try again in a few minutes.", code="throttled")
+
+
+def _check_usable(item: dict[str, Any], today: date, location: str | None, vendor: str | None) -> None:
+    status = item["status"]
+    if status == "redeemed":
+        raise Conflict("This voucher was already redeemed.", code="voucher_already_redeemed")
+    expires_on = item.get("expires_on")
+    if status == "expired" or (expires_on and date.fromisoformat(expires_on) < today):
+        raise RuleViolation(f"This voucher expired on {expires_on}.", code="voucher_expired")
+    for blackout in item.get("blackouts") or []:
+        if blackout["start"] <= today.isoformat() <= blackout["end"]:
+            raise RuleViolation(
+                f"This voucher cannot be used from {blackout['start']} to {blackout['end']}.", code="blackout"
+            )
+    _check_limit(item.get("locations"), location, "location")
+    _check_limit(item.get("vendors"), vendor, "vendor")
+
+
+def _check_limit(allowed: list[str] | None, given: str | None, what: str) -> None:
+    if not allowed:
+        return
+    if given is None or given.casefold() not in {value.casefold() for value in allowed}:
+        raise RuleViolation(
+            f"This voucher is valid only at: {', '.join(allowed)}.",
+            code=f"voucher_wrong_{what}",
+            details={f"{what}s": allowed},
+        )
+
+
+def _redeem(
+    item: dict[str, Any],
+    *,
+    by: str | None,
+    location: str | None = None,
+    vendor: str | None = None,
+    on_state: StateHook | None,
+) -> VoucherView:
+    at = now()
+    extra = {"redeemed_at": keys.iso(at), "redeemed_by": by, "location": location, "vendor": vendor}
+    try:
+        write_all(store.end_writes(item["id"], "redeemed", at, item.get("expires_on"), extra))
+    except WriteRefused as refused:
+        if refused.refused("voucher"):
+            raise Conflict("This voucher was already redeemed.", code="voucher_already_redeemed") from None
+        raise
+    (on_state or redemption_state)(item["redemption_id"], "redeemed")
+    return VoucherView.model_validate(item | {"status": "redeemed", "redeemed_at": at})
+
+
+# --- schedule ------------------------------------------------------------------------------------------
+
+
+def expire_due(at: datetime, *, on_state: StateHook | None = None) -> int:
+    """Expire every live voucher whose last day has passed (looking back a week); returns how many.
+    Redeeming takes a voucher out of the expiry index in the same transaction, so every entry is one to
+    expire; the entry goes only once the redemption was told, so a run that stops halfway is repaired."""
+    expired = 0
+    for back in range(1, EXPIRY_LOOKBACK_DAYS + 1):
+        for entry in store.expiring_on(at.date() - timedelta(days=back)):
+            try:
+                write_all([store.transition_write(entry["voucher_id"], "expired", at)])
+                expired += 1
+            except WriteRefused as refused:
+                if not refused.refused("voucher"):
+                    raise  # refused: an earlier run expired it and stopped before telling
+            (on_state or redemption_state)(entry["redemption_id"], "expired")
+            write_all(store.expiry_delete(entry["expires_on"], entry["voucher_id"]))
+    return expired
+
+
+def remind_due(at: datetime) -> int:
+    """A voucher_reminder item (the notifier DMs the owner) for each live voucher expiring in 7 days, once
+    per voucher; returns how many were written now."""
+    written = 0
+    for entry in store.expiring_on((at + REMIND_BEFORE).date()):
+        try:
+            write_all([store.reminder_write(entry, at)])
+            written += 1
+        except WriteRefused as refused:
+            if not refused.refused("reminder"):
+                raise
+    return written
+
+
+class MyVouchers(Model):
+    """GET /v1/vouchers/mine: the only listing with codes, and only the caller's own."""
+
+    items: list[OwnedVoucher]
+    next_cursor: str | None = None

@@ -1,0 +1,140 @@
+"""Redemption items, their pending-approval entries and per-person counts, and the reads that list them."""
+
+from datetime import datetime
+from typing import Any
+
+from plaudit.domain.redemptions import HR_APPROVER, Redemption, Status
+from plaudit.store import keys
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import from_item, to_attr, to_item
+from plaudit.store.reads import Page, query_page
+from plaudit.store.transact import Write, put_new
+
+_FIELDS = set(Redemption.model_fields)
+
+
+def redemption_from(item: dict[str, Any] | None) -> Redemption | None:
+    if item is None:
+        return None
+    return Redemption.model_validate({name: value for name, value in item.items() if name in _FIELDS})
+
+
+def _values(redemption: Redemption) -> dict[str, Any]:
+    pk, sk = keys.redemption(redemption.id)
+    return {
+        "PK": pk,
+        "SK": sk,
+        "type": "redemption",
+        "GSI1PK": keys.redemptions_partition(redemption.employee_id),
+        "GSI1SK": f"{keys.iso(redemption.created_at)}#{redemption.id}",
+    } | redemption.model_dump(mode="json", exclude_none=True)
+
+
+def new_redemption_writes(redemption: Redemption) -> list[Write]:
+    """The redemption (refused if its id exists: a replay) and, when it waits for approval, its entry."""
+    writes = [put_new("redemption", _values(redemption))]
+    if redemption.status is Status.PENDING_APPROVAL:
+        writes.append(approval_entry_put(redemption))
+    return writes
+
+
+def transition_write(before: Redemption, after: Redemption) -> Write:
+    """Replace the redemption, only if nobody moved it on since `before` was read."""
+    put = {
+        "TableName": table_name(),
+        "Item": to_item(_values(after)),
+        "ConditionExpression": "#status = :status AND version = :version",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {
+            ":status": to_attr(before.status.value),
+            ":version": to_attr(before.version),
+        },
+    }
+    return Write("redemption", {"Put": put})
+
+
+def approval_entry_put(redemption: Redemption) -> Write:
+    """What an approver's queue shows, copied from the redemption; listed as due for escalation unless HR
+    already holds it."""
+    pk, sk = keys.approval_entry(redemption.approver_id or HR_APPROVER, redemption.created_at, redemption.id)
+    values: dict[str, Any] = {"PK": pk, "SK": sk, "type": "approval"}
+    if redemption.approver_id != HR_APPROVER:
+        values |= {"GSI1PK": keys.APPROVALS_DUE_PARTITION, "GSI1SK": sk}
+    values |= redemption.view().model_dump(
+        mode="json",
+        include={
+            "id",
+            "employee_id",
+            "item_id",
+            "item_name",
+            "item_type",
+            "denomination",
+            "currency",
+            "points",
+            "approver_id",
+            "created_at",
+        },
+    )
+    return Write("approval", {"Put": {"TableName": table_name(), "Item": to_item(values)}})
+
+
+def approval_entry_delete(redemption: Redemption) -> Write:
+    pk, sk = keys.approval_entry(redemption.approver_id or HR_APPROVER, redemption.created_at, redemption.id)
+    delete = {"TableName": table_name(), "Key": keys.as_attrs((pk, sk))}
+    return Write("approval_done", {"Delete": delete})
+
+
+def redeemed_count_write(
+    employee_id: str, item_id: str, period_id: str, delta: int, *, limit: int | None = None
+) -> Write:
+    """Count a redemption against a per-person limit (refused at `limit`), or give one back."""
+    values: dict[str, Any] = {":delta": delta, ":type": "redeemed_count"}
+    update: dict[str, Any] = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.redeemed_count(employee_id, item_id, period_id)),
+        "UpdateExpression": "SET #type = :type ADD #count :delta",
+        "ExpressionAttributeNames": {"#type": "type", "#count": "count"},
+    }
+    if limit is not None:
+        update["ConditionExpression"] = "attribute_not_exists(#count) OR #count < :limit"
+        values[":limit"] = limit
+    elif delta < 0:
+        update["ConditionExpression"] = "#count >= :need"
+        values[":need"] = -delta
+    update["ExpressionAttributeValues"] = {name: to_attr(value) for name, value in values.items()}
+    return Write("redeemed_count", {"Update": update})
+
+
+def redeemed_in(item: dict[str, Any] | None) -> int:
+    return item.get("count", 0) if item else 0
+
+
+def redemptions_page(employee_id: str, *, limit: int, cursor: str | None) -> Page:
+    return query_page(
+        keys.redemptions_partition(employee_id),
+        key_attr="GSI1PK",
+        sort_attr="GSI1SK",
+        index=keys.REDEMPTION_INDEX,
+        limit=limit,
+        cursor=cursor,
+        newest_first=True,
+    )
+
+
+def approvals_page(approver_id: str, *, limit: int, cursor: str | None) -> Page:
+    return query_page(keys.approvals_partition(approver_id), limit=limit, cursor=cursor)
+
+
+def approvals_due(created_before: datetime, *, limit: int = 100) -> list[str]:
+    """Ids of redemptions waiting for a person's approval since before `created_before`, oldest first."""
+    response = dynamodb().query(
+        TableName=table_name(),
+        IndexName=keys.REDEMPTION_INDEX,
+        KeyConditionExpression="GSI1PK = :pk AND GSI1SK < :before",
+        ExpressionAttributeValues={
+            ":pk": {"S": keys.APPROVALS_DUE_PARTITION},
+            ":before": {"S": keys.iso(created_before)},
+        },
+        Limit=limit,
+    )
+    return [from_item(item)["id"] for item in response["Items"]]

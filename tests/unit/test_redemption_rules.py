@@ -1,0 +1,222 @@
+"""The redemption state machine, the approval policy and who may act on a redemption."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from plaudit.domain.access import SYSTEM, Caller
+from plaudit.domain.employees import Employee, EmployeeStatus, Role
+from plaudit.domain.errors import Conflict, Forbidden
+from plaudit.domain.redemptions import (
+    HOLDING,
+    HR_APPROVER,
+    REFUNDED,
+    SETTLED,
+    TRANSITIONS,
+    Action,
+    Redemption,
+    Status,
+    approver_for,
+    can_see,
+    escalation_due,
+    needs_approval,
+    next_status,
+    require_decider,
+    require_owner,
+)
+from plaudit.domain.settings import ApprovalPolicy, OrgSettings
+
+AT = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+POLICY = ApprovalPolicy()
+
+
+def person(emp_id: str, *, manager: str | None = None, roles=(), active: bool = True) -> Employee:
+    return Employee(
+        id=emp_id,
+        email=f"{emp_id.lower()}@example.com",
+        name=emp_id,
+        manager_id=manager,
+        roles=list(roles),
+        status=EmployeeStatus.ACTIVE if active else EmployeeStatus.DEACTIVATED,
+    )
+
+
+def caller(employee: Employee) -> Caller:
+    return Caller(employee_id=employee.id).with_profile(employee)
+
+
+def redemption(
+    status: Status = Status.PENDING_APPROVAL, approver: str | None = "M1", **changes
+) -> Redemption:
+    values = dict(
+        id="red_X",
+        employee_id="E1",
+        item_id="item_1",
+        item_name="Coffee",
+        item_type="gift_card",
+        category="food",
+        denomination=Decimal("25"),
+        currency="USD",
+        points=2500,
+        status=status,
+        approver_id=approver,
+        fulfilment="provider",
+        created_at=AT,
+        updated_at=AT,
+    )
+    return Redemption(**(values | changes))
+
+
+def test_every_status_is_reachable_and_ends_are_final():
+    reached = {Status.PENDING_APPROVAL, Status.APPROVED} | set(TRANSITIONS.values())
+    assert reached == set(Status)
+    for status in REFUNDED | {Status.REDEEMED, Status.EXPIRED}:
+        assert not [action for (source, action) in TRANSITIONS if source is status]
+    assert set(Status) == HOLDING | REFUNDED | SETTLED
+    assert len(HOLDING) + len(REFUNDED) + len(SETTLED) == len(Status)
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "target"),
+    [
+        (Status.PENDING_APPROVAL, Action.APPROVE, Status.APPROVED),
+        (Status.PENDING_APPROVAL, Action.REJECT, Status.REJECTED),
+        (Status.PENDING_APPROVAL, Action.CANCEL, Status.CANCELLED),
+        (Status.APPROVED, Action.CANCEL, Status.CANCELLED),
+        (Status.APPROVED, Action.BEGIN_FULFILMENT, Status.FULFILLING),
+        (Status.FULFILLING, Action.COMPLETE_FULFILMENT, Status.FULFILLED),
+        (Status.FULFILLING, Action.FAIL_FULFILMENT, Status.FAILED),
+        (Status.FULFILLED, Action.REDEEM, Status.REDEEMED),
+        (Status.FULFILLED, Action.EXPIRE, Status.EXPIRED),
+    ],
+)
+def test_allowed_transitions(status, action, target):
+    assert next_status(status, action) is target
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s is not Status.PENDING_APPROVAL])
+@pytest.mark.parametrize("action", [Action.APPROVE, Action.REJECT])
+def test_a_second_decision_is_already_decided(status, action):
+    with pytest.raises(Conflict) as refused:
+        next_status(status, action)
+    assert refused.value.code == "already_decided"
+
+
+@pytest.mark.parametrize("status", [Status.FULFILLING, Status.FULFILLED, Status.CANCELLED, Status.FAILED])
+def test_cancel_only_before_fulfilment(status):
+    with pytest.raises(Conflict) as refused:
+        next_status(status, Action.CANCEL)
+    assert refused.value.code == "not_cancellable"
+
+
+def test_other_moves_out_of_order_are_invalid():
+    with pytest.raises(Conflict) as refused:
+        next_status(Status.PENDING_APPROVAL, Action.BEGIN_FULFILMENT)
+    assert refused.value.code == "invalid_transition"
+
+
+def test_approval_needed_at_the_threshold_or_for_flagged_items():
+    assert not needs_approval(4999, False, POLICY)
+    assert needs_approval(5000, False, POLICY)
+    assert needs_approval(1, True, POLICY)
+    assert needs_approval(0, False, ApprovalPolicy(threshold_points=0))
+
+
+def test_settings_carry_the_policy_with_defaults():
+    policy = OrgSettings().approvals
+    assert (policy.threshold_points, policy.fallback_approver_id, policy.escalate_after_days) == (
+        5000,
+        None,
+        3,
+    )
+    with pytest.raises(ValueError, match="escalate_after_days"):
+        OrgSettings.model_validate({"approvals": {"escalate_after_days": 0}})
+
+
+def test_approver_is_the_active_manager_then_the_fallback_then_hr():
+    employee = person("E1", manager="M1")
+    assert approver_for(employee, person("M1"), POLICY) == "M1"
+    fallback = ApprovalPolicy(fallback_approver_id="F1")
+    assert approver_for(employee, person("M1", active=False), fallback) == "F1"
+    assert approver_for(person("E1"), None, fallback) == "F1"
+    assert approver_for(person("E1"), None, POLICY) == HR_APPROVER
+    assert approver_for(person("F1"), None, fallback) == HR_APPROVER  # never oneself
+    assert approver_for(employee, person("M2"), POLICY) == HR_APPROVER  # not their manager
+
+
+def test_only_the_designated_approver_decides():
+    require_decider(caller(person("M1")), redemption(), AT, POLICY)
+    with pytest.raises(Forbidden) as refused:
+        require_decider(caller(person("M2", roles=[Role.MANAGER])), redemption(), AT, POLICY)
+    assert refused.value.code == "not_approver"
+
+
+def test_hr_decides_once_escalated_or_overdue():
+    hr = caller(person("H1", roles=[Role.HR_ADMIN]))
+    with pytest.raises(Forbidden):
+        require_decider(hr, redemption(), AT + timedelta(days=2, hours=23), POLICY)
+    require_decider(hr, redemption(), AT + timedelta(days=3), POLICY)
+    require_decider(hr, redemption(approver=HR_APPROVER), AT, POLICY)
+    require_decider(SYSTEM, redemption(approver=HR_APPROVER), AT, POLICY)
+    with pytest.raises(Forbidden):
+        require_decider(caller(person("E9")), redemption(approver=HR_APPROVER), AT, POLICY)
+
+
+def test_nobody_decides_their_own_redemption():
+    own = caller(person("E1", roles=[Role.HR_ADMIN]))
+    with pytest.raises(Forbidden) as refused:
+        require_decider(own, redemption(approver=HR_APPROVER), AT, POLICY)
+    assert refused.value.code == "own_redemption"
+
+
+def test_escalation_is_due_after_the_days_while_pending():
+    assert not escalation_due(redemption(), AT + timedelta(days=2), POLICY)
+    assert escalation_due(redemption(), AT + timedelta(days=3), POLICY)
+    assert not escalation_due(redemption(Status.APPROVED), AT + timedelta(days=9), POLICY)
+
+
+def test_only_the_owner_cancels():
+    require_owner(caller(person("E1")), redemption())
+    for other in (caller(person("M1")), SYSTEM):
+        with pytest.raises(Forbidden):
+            require_owner(other, redemption())
+
+
+def test_who_sees_a_redemption():
+    owner = person("E1", manager="M1")
+    assert can_see(caller(owner), "E1", owner)
+    assert can_see(caller(person("M1")), "E1", owner)
+    assert can_see(caller(person("A1")), "E1", None, approver_id="A1")
+    assert can_see(caller(person("F1", roles=[Role.FINANCE])), "E1", owner)
+    assert not can_see(caller(person("E2")), "E1", owner)
+
+
+def test_the_view_leaves_bookkeeping_out():
+    stored = redemption(request_hash="abc", limit_period="2026-11", inventory_held=True)
+    assert {"request_hash", "limit_period", "inventory_held", "escalated_at"}.isdisjoint(
+        stored.view().model_dump()
+    )
+    assert redemption(funded_by="budget:spot").budget_id == "spot"
+    assert redemption().budget_id is None
+
+
+def test_the_audit_proves_hold_accounts():
+    from plaudit.domain.audit import HeldPoints, JournalEntry, audit
+    from plaudit.domain.ledger import Posting
+
+    def hold(txn_id: str, amount: int, counter: str = "org:redeemed") -> JournalEntry:
+        return JournalEntry(txn_id, (Posting("hold:red_A", amount), Posting(counter, -amount)))
+
+    held = [hold("t1", 2500)]
+    assert audit(held, {}, [], holds={"red_A": HeldPoints(2500, holding=True)}).ok
+    settled = [*held, hold("t2", -2500)]
+    assert audit(settled, {}, [], holds={"red_A": HeldPoints(2500, holding=False)}).ok
+    breaches = audit(held, {}, [], holds={"red_A": HeldPoints(2500, holding=False)}).breaches
+    assert breaches == ["hold:red_A: postings sum to 2500, but 0 after settlement or refund"]
+    twice = [*settled, hold("t3", -2500)]
+    assert "hold:red_A: postings sum to -2500, below 0" in audit(twice, {}, [], holds={}).breaches
+    assert audit(held, {}, [], holds={}).breaches == [
+        "hold:red_A: holds 2500 points but there is no such redemption"
+    ]
+    assert audit(held, {}, []).ok  # without redemptions to compare, holds are not checked
