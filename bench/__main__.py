@@ -1,8 +1,9 @@
 """`python -m bench`: run the benchmarks, print the report, write docs/performance.md.
 
 Exit status 1 when a round-trip budget is exceeded or a Slack ack touches DynamoDB (counts are
-deterministic); wall-clock figures are never a reason to fail. The milestones section, which
-`python -m bench.milestones` measures (it takes minutes), is carried over from the file as it was.
+deterministic); wall-clock figures are never a reason to fail. The sections other benchmarks write
+between `<!-- bench.X -->` markers (`python -m bench.milestones`, `bench.catalog`, `bench.redemptions`) are
+carried over from the file as they were.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from bench import org
 from bench.coldstart import ColdStarts, Variant
 from bench.events import EventFactory, claims_for
 from bench.machine import describe, load_average
-from bench.milestones import carry_over
 from bench.moto_host import REPO_ROOT, MotoHost
 from bench.overhead import OverheadCase, measure_overhead
 from bench.report import SLACK_ACK_GOAL, Report, budget_failures, render
 from bench.roundtrips import measure_round_trips
 from bench.sandbox import open_sandbox
+from bench.sections import carry_over
 from bench.slack_ack import AckCalls, KudosRequests, aws_sink, measure_warm_acks, slack_env
 from plaudit_dev.template import load_template
 
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not args.no_write:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        # the milestones section comes from `python -m bench.milestones` (minutes long): keep it
+        # the marked sections come from their own benchmarks (bench.milestones takes minutes): keep them
         args.output.write_text(carry_over(args.output, text), encoding="utf-8")
         _progress(f"wrote {args.output}")
 

@@ -345,6 +345,8 @@ Try it:
   # Alice's wallet, and the feed
   curl -s {api_url}/v1/employees/{alice}/wallet -H "Authorization: Bearer $ALICE_TOKEN"
   curl -s "{api_url}/v1/recognitions?recipient={bob}" -H "Authorization: Bearer $ALICE_TOKEN"
+  # The rewards catalogue with points prices (redeeming, approvals, vouchers: the README's "Rewards")
+  curl -s "{api_url}/v1/catalog/items?limit=20" -H "Authorization: Bearer $ALICE_TOKEN"
   # HR: the directory and the settings
   curl -s {api_url}/v1/employees -H "Authorization: Bearer $HR_TOKEN"
   curl -s {api_url}/v1/settings -H "Authorization: Bearer $HR_TOKEN"

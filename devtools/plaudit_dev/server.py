@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from plaudit_dev import local_mail
 from plaudit_dev.deliveries import Deliveries
 from plaudit_dev.fake_slack import FakeSlack
 from plaudit_dev.http_api import (
@@ -89,6 +90,7 @@ class ApiServer:
             response = (
                 self._local_endpoint(request)
                 or self._slack.handle(request)
+                or local_mail.handle(request)
                 or self._lambda.handle(request)
                 or self._route(request, request_id)
             )

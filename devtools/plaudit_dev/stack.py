@@ -17,6 +17,7 @@ from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.lambda_invoke import lambda_endpoint_env
 from plaudit_dev.local_aws import client, environ, sdk_env
+from plaudit_dev.local_mail import MAIL_PATH, mail_env, verify_sender
 from plaudit_dev.local_secrets import create_voucher_key, voucher_secrets, webhook_secrets
 from plaudit_dev.moto_server import MotoServer, create_tables
 from plaudit_dev.paths import TEMPLATE_PATH
@@ -68,6 +69,7 @@ class LocalStack:
         create_voucher_key(
             client("kms", moto.endpoint_url), self.template.global_environment.get("VOUCHER_KEY_ID")
         )
+        verify_sender(client("sesv2", moto.endpoint_url))
         self._server = server = ApiServer(self.template, self._port)
         secrets = {**webhook_secrets(), **voucher_secrets()}
         local_env = {
@@ -77,6 +79,8 @@ class LocalStack:
         for function_id in (SLACK_FUNCTION_ID, NOTIFICATIONS_FUNCTION_ID):  # both talk to the fake Slack
             if function_id in local_env:
                 local_env[function_id].update(slack_function_env(server.url))
+        if NOTIFICATIONS_FUNCTION_ID in local_env:  # sends voucher emails through moto's SES
+            local_env[NOTIFICATIONS_FUNCTION_ID].update(mail_env())
         self._invoker = invoker = Invoker(
             self.template.functions, moto.endpoint_url, self._max_workers, local_env
         )
@@ -200,6 +204,7 @@ def _banner(template: Template, state: LocalState, periods: Mapping[ScheduleSour
         if SLACK_FUNCTION_ID in template.functions
         else []
     )
+    slack.append(f"  Mail       what was sent by email: {state.api_url}{MAIL_PATH}")
     return "\n".join(
         [
             "Plaudit local stack is ready",

@@ -1,5 +1,7 @@
 """Stream consumer: celebrates milestone awards in Slack, tells HR of awards waiting for a budget and
-reminds managers ahead (plaudit.slack.celebrations). Records are reported one by one (partial failures)."""
+reminds managers ahead (plaudit.slack.celebrations); asks approvers, tells people of their redemptions and
+HR of failures and low stock (plaudit.slack.reward_notices); delivers issued vouchers by Slack DM, email or
+the API (plaudit.integrations.delivery). Records are reported one by one (partial failures)."""
 
 import gc
 

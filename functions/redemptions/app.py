@@ -1,4 +1,5 @@
-"""REST v1: redeeming points, the approvals that some redemptions wait for, and cancelling."""
+"""REST v1: redeeming points, the approvals that some redemptions wait for, cancelling, direct awards of
+catalogue items from a budget (a redemption the giver pays for), and the hourly redemptions sweep."""
 
 import gc
 
@@ -25,7 +26,8 @@ from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.errors import InvalidRequest
 from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView
-from plaudit.services import redemptions
+from plaudit.services import awards, redemptions
+from plaudit.services.runtime import now
 
 logger = Logger()
 tracer = Tracer()
@@ -67,6 +69,18 @@ def request_redemption(
     if created:
         metrics.add_metric(name="Redemptions", unit=MetricUnit.Count, value=1)
         metrics.add_metric(name="PointsHeld", unit=MetricUnit.Count, value=view.points)
+    return created_response(view, created)
+
+
+@app.post("/v1/awards", summary="Give a person a catalogue item, paid from a budget I hold (or as HR)")
+@tracer.capture_method
+def give_award(body: awards.AwardRequest, idempotency_key: IdempotencyKey = None) -> Response[RedemptionView]:
+    view, created = awards.give(
+        current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
+    )
+    if created:
+        metrics.add_metric(name="DirectAwards", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="BudgetPointsHeld", unit=MetricUnit.Count, value=view.points)
     return created_response(view, created)
 
 
@@ -118,8 +132,31 @@ def list_approvals(limit: Limit = 50, cursor: Cursor = None) -> ApprovalPage:
     return ApprovalPage(items=items, next_cursor=next_cursor)
 
 
+def run_schedule() -> dict:
+    """Hourly: escalate unanswered approvals to HR, queue again redemptions that stalled. Both jobs run even
+    if
+    the other fails; a failure is re-raised so the tick is retried (both are idempotent)."""
+    summary: dict[str, int] = {}
+    failed: Exception | None = None
+    for job, run in (("escalated", redemptions.escalate_due), ("requeued", redemptions.requeue_stalled)):
+        try:
+            summary[job] = run(now())
+        except Exception as error:  # logged; the other job still runs; re-raised below
+            logger.exception("Redemptions job failed", extra={"job": job})
+            failed = failed or error
+    metrics.add_metric(name="RedemptionsRequeued", unit=MetricUnit.Count, value=summary.get("requeued", 0))
+    logger.info("Scheduled run", extra={"summary": summary})
+    if failed is not None:
+        raise failed
+    return summary
+
+
+def _is_http(event: dict) -> bool:
+    return "routeKey" in event or "requestContext" in event
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context)
+    return app.resolve(event, context) if _is_http(event) else run_schedule()

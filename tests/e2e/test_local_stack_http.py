@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 ALICE, BOB, CARLOS, DANA, ETHAN, FATIMA = "E1003", "E1004", "E1005", "E1006", "E1007", "E1008"
 GRACE, HUGO = "E1009", "E1010"

@@ -10,7 +10,7 @@ import pytest
 
 from plaudit_dev.slack_client import signature_headers
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+pytestmark = pytest.mark.e2e
 
 BOB = "E1004"
 GIVER = "iris"  # gives nothing elsewhere in the e2e tests, which share the stack

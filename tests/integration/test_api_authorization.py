@@ -216,6 +216,7 @@ def test_hr_admins_create_and_replace_employees(api, aws, org, clock):
         **NEW_HIRE,
         "slack_user_id": None,
         "public_birthday": True,
+        "reward_delivery": "slack",
         "status": "active",
         "is_bot": False,
         "roles": ["employee"],

@@ -445,7 +445,8 @@ def test_an_approval_winning_the_race_is_then_cancelled_and_never_fulfilled(shop
 def test_fulfilment_settles_once_and_a_failure_refunds_once(shop):
     done = request(shop["coffee"]).id
     assert redemptions.begin_fulfilment(done).status == "fulfilling"
-    assert redemptions.begin_fulfilment(done) is None  # a redelivered message
+    again = redemptions.begin_fulfilment(done)  # a redelivered message carries on with it
+    assert (again.status, again.version) == ("fulfilling", 2)
     with pytest.raises(Forbidden):
         redemptions.cancel(person(BOB), done)
     with pytest.raises(Conflict, match="no longer be cancelled"):

@@ -92,7 +92,7 @@ def test_staff_validate_then_redeem_exactly_once(org, api, clock, states) -> Non
     checked = staff(api, "validate", code.lower().replace("-", " "))
     assert checked.status == 200, checked.body
     assert checked.json["voucher_id"] == voucher_id
-    assert checked.json["status"] == "issued"
+    assert checked.json["status"] == "delivered"  # the notifier handed it over (here: the API channel)
     assert "code" not in checked.json
     redeemed = staff(api, "redeem", code, location="Lisbon")
     assert redeemed.status == 200, redeemed.body
@@ -151,7 +151,7 @@ def test_an_expired_voucher_is_refused_expired_on_schedule_and_reminded_before(
     assert states == [("red_1", "expired")]
     mine = my_codes(api)
     assert mine[soon]["status"] == "expired"
-    assert mine[later]["status"] == "issued"
+    assert mine[later]["status"] == "delivered"
 
 
 def test_reminders_are_items_for_the_notifier(org, api, clock, aws) -> None:

@@ -149,16 +149,16 @@ def message(rid: str) -> dict[str, Any]:
 
 
 def test_a_redelivered_message_places_one_provider_order(api, shop, aws, monkeypatch):
-    real_issue = vouchers.issue
+    real_issue = vouchers.issue_writes
     crashes = []
 
-    def crash_once(*args: Any, **kwargs: Any) -> str:
+    def crash_once(*args: Any, **kwargs: Any) -> Any:
         if not crashes:
             crashes.append(1)
             raise RuntimeError("the container died after the order")
         return real_issue(*args, **kwargs)
 
-    monkeypatch.setattr(vouchers, "issue", crash_once)
+    monkeypatch.setattr(vouchers, "issue_writes", crash_once)
     redemption = redeem(api, shop["visa"], "20", "r1")  # approved at once, queued, delivered: the crash
     assert status_of(redemption["id"])["status"] == "fulfilling"
     assert len(api.queue_failures) == 1

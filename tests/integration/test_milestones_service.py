@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from api_checks import assert_audit_clean, table_items
 
 from plaudit.domain.access import SYSTEM, Caller
+from plaudit.domain.catalog import CatalogItemSpec, Denominations, FulfilmentMethod, ItemType
 from plaudit.domain.employees import Employee
 from plaudit.domain.errors import Forbidden, NotFound, RuleViolation
 from plaudit.domain.hris import NamedEvent
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.milestone_rules import RuleSpec
-from plaudit.services import milestones
+from plaudit.services import catalog, milestones, redemptions
 from plaudit.services.budgets import CreateBudget, MovePoints, create_budget, move_points
 from plaudit.services.directory import EmployeeFields, put_employee
 from plaudit.store import snapshots
@@ -331,12 +333,26 @@ def test_an_exhausted_budget_leaves_awards_pending_until_a_top_up(aws, org, cloc
     assert_audit_clean()
 
 
-def test_a_catalogue_only_rule_grants_without_money(aws, org, clock):
+def mug_item() -> str:
+    spec = CatalogItemSpec(
+        name="Welcome mug",
+        category="merch",
+        type=ItemType.MERCHANDISE,
+        denominations=Denominations(fixed=[Decimal(15)]),
+        currency="USD",
+        fulfilment=FulfilmentMethod.INTERNAL,
+    )
+    return catalog.create_item(SYSTEM, spec).id
+
+
+def test_a_catalogue_only_rule_gives_the_item_from_its_budget_once(aws, org, clock):
+    fund(10_000)
+    mug = mug_item()
     rule(
         clock,
         points=0,
-        budget_id=None,
-        catalog_item_id="welcome-mug",
+        catalog_item_id=mug,
+        catalog_denomination=Decimal(15),
         name="Welcome",
         type="days_after_start",
         days_after_start=7,
@@ -344,12 +360,31 @@ def test_a_catalogue_only_rule_grants_without_money(aws, org, clock):
     )
     hire("E2501", start="2026-11-09")
     [view] = run_day(clock, date(2026, 11, 16)).awarded
-    assert (view.status, view.catalog_item_id, view.budget_id, view.points) == (
-        "granted",
-        "welcome-mug",
-        None,
-        0,
-    )
+    assert (view.status, view.catalog_item_id, view.budget_id, view.points) == ("granted", mug, None, 0)
+    run_day(clock, date(2026, 11, 16))  # the same day again: the item is not given twice
+    [given], _ = redemptions.list_for(SYSTEM, "E2501", limit=10, cursor=None)
+    assert (given.item_id, given.funded_by, given.status) == (mug, f"budget:{BUDGET}", "approved")
+    assert snapshots.load(budgets=[BUDGET]).budget_item(BUDGET)["balance"] == 10_000 - given.points
+    assert_audit_clean()
+
+
+def test_an_item_the_person_cannot_have_is_reported_not_given(aws, org, clock):
+    fund(10_000)
+    item = {"catalog_item_id": "item_missing", "catalog_denomination": Decimal(15)}
+    with pytest.raises(RuleViolation) as refused:
+        rule(clock, **item)
+    assert refused.value.code == "unknown_catalog_item"
+    mug = mug_item()
+    with pytest.raises(RuleViolation) as refused:
+        rule(clock, catalog_item_id=mug, catalog_denomination=Decimal(20))
+    assert refused.value.code == "bad_denomination"
+    welcome = {"name": "Welcome", "type": "days_after_start", "days_after_start": 7, "message": "{days} days"}
+    rule(clock, points=50, catalog_item_id=mug, catalog_denomination=Decimal(15), **welcome)
+    catalog.delete_item(SYSTEM, mug)  # taken out of the catalogue after the rule was written
+    hire("E2502", start="2026-11-09")
+    report = run_day(clock, date(2026, 11, 16))
+    assert [view.points for view in report.awarded] == [50]  # the points are awarded all the same
+    assert [skip.reason for skip in report.skipped] == ["item_not_given:item_inactive"]
     assert_audit_clean()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -114,8 +115,9 @@ def test_without_budgets_the_modal_says_how_to_make_one() -> None:
             years=None,
             points_by_year={},
             points=0,
-            budget_id=None,
+            budget_id="eng",
             catalog_item_id="mug",
+            catalog_denomination=Decimal("12.5"),
         ),
     ],
 )

@@ -2,6 +2,7 @@
 days, HRIS events converging on the schedule's awards, skips, rule versions and message rendering."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from plaudit.domain.milestone_rules import MilestoneRule, RuleSpec, RuleVersion
 from plaudit.domain.milestones import (
@@ -95,7 +96,7 @@ def test_skips():
     assert skip_reason(anniversary(filter={"countries": ["DE"]}), alice, occ) == "filtered"
     zero = spec(points=0, points_by_year={5: 0, 1: 10})
     assert skip_reason(zero, alice, occ) == "nothing_to_award"
-    item_only = spec(points=0, budget_id=None, catalog_item_id="mug")
+    item_only = spec(points=0, catalog_item_id="mug", catalog_denomination=Decimal(10))
     assert skip_reason(item_only, alice, occ) is None
 
 

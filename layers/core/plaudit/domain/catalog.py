@@ -289,7 +289,11 @@ def check_redeemable(
 
 def voucher_expiry(item: CatalogItemSpec, issued_on: date) -> date | None:
     """The last day a voucher issued on `issued_on` is valid; None: it does not expire."""
-    rules = item.restrictions
+    return expiry_under(item.restrictions, issued_on)
+
+
+def expiry_under(rules: Restrictions, issued_on: date) -> date | None:
+    """voucher_expiry from the restrictions alone (as a redemption captured them)."""
     if rules.expires_after_days is not None:
         return issued_on + timedelta(days=rules.expires_after_days)
     return rules.expires_on

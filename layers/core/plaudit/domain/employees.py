@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
@@ -11,6 +12,7 @@ from plaudit.domain.zones import TimeZone
 
 EMPLOYEE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+RewardDelivery = Literal["slack", "email", "api"]
 MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
 
@@ -42,6 +44,9 @@ class Employee(Model):
     birthday: str | None = Field(default=None, description="Month-day, MM-DD (no year is stored)")
     public_birthday: bool = Field(
         default=True, description="False: birthday awards are given privately, never announced in a channel"
+    )
+    reward_delivery: RewardDelivery = Field(
+        default="slack", description="How vouchers reach this person: Slack DM, email, or only the API"
     )
     status: EmployeeStatus = EmployeeStatus.ACTIVE
     is_bot: bool = False

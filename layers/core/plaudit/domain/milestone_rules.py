@@ -3,6 +3,7 @@ a named HRIS event), for how many points from which budget, and how it is announ
 
 import string
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
@@ -73,6 +74,9 @@ class RuleSpec(Model):
     )
     budget_id: str | None = Field(default=None, pattern=BUDGET_ID, description="Budget the points come from")
     catalog_item_id: str | None = Field(default=None, min_length=1, max_length=64)
+    catalog_denomination: Decimal | None = Field(
+        default=None, gt=0, le=1_000_000, decimal_places=2, description="The item's value, in its currency"
+    )
     message: str = Field(
         min_length=1,
         max_length=1000,
@@ -134,6 +138,10 @@ class RuleSpec(Model):
             raise ValueError("a rule that awards points names the budget that funds them")
         if not pays_points and self.catalog_item_id is None:
             raise ValueError("a rule awards points, a catalogue item, or both")
+        if (self.catalog_item_id is None) != (self.catalog_denomination is None):
+            raise ValueError("catalog_item_id and catalog_denomination go together")
+        if self.catalog_item_id is not None and self.budget_id is None:
+            raise ValueError("a rule that gives a catalogue item names the budget that pays for it")
         return self
 
     def points_for(self, years: int | None) -> int:

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import ConfigDict, Field
 
 from plaudit.domain.access import Caller
+from plaudit.domain.catalog import Restrictions
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden
 from plaudit.domain.model import Model
@@ -106,6 +107,12 @@ class Redemption(RedemptionView):
     limit_period: str | None = Field(default=None, description="Period id of the per-person count taken")
     inventory_held: bool = Field(default=False, description="A unit of finite inventory was taken")
     escalated_at: datetime | None = None
+    country: str | None = Field(
+        default=None, description="The person's country when redeemed (the provider's)"
+    )
+    restrictions: Restrictions | None = Field(
+        default=None, description="The item's restrictions when redeemed: the voucher's expiry and limits"
+    )
 
     def view(self) -> RedemptionView:
         return RedemptionView.model_validate(self.model_dump(include=set(RedemptionView.model_fields)))

@@ -6,17 +6,16 @@ work once: the provider order's external reference and the stock claim are the r
 id derives from it, and completing or failing a redemption twice is a no-op.
 """
 
-from datetime import date
 from enum import StrEnum
 
-from plaudit.domain.access import SYSTEM
-from plaudit.domain.catalog import voucher_expiry
-from plaudit.domain.errors import NotFound
-from plaudit.domain.redemptions import RedemptionView, Status
+from plaudit.domain.catalog import Restrictions, expiry_under
+from plaudit.domain.errors import Conflict, NotFound
+from plaudit.domain.redemptions import Redemption
 from plaudit.integrations.rewards import fulfiller_for
 from plaudit.integrations.rewards.provider import Completed, Pending, PermanentFailure, TransientFailure
 from plaudit.services import catalog, redemptions, vouchers
 from plaudit.services.runtime import now
+from plaudit.store.transact import WriteRefused
 
 
 class Result(StrEnum):
@@ -35,7 +34,7 @@ class RetryLater(Exception):
 
 def fulfil(rid: str) -> Result:
     try:
-        redemption = redemptions.begin_fulfilment(rid) or _still_fulfilling(rid)
+        redemption = redemptions.begin_fulfilment(rid)  # a fulfilling one (a redelivery) carries on
     except NotFound:
         return Result.SKIPPED
     if redemption is None:
@@ -51,24 +50,45 @@ def fulfil(rid: str) -> Result:
         redemptions.fail_fulfilment(rid, outcome.reason)
         return Result.FAILED
     assert isinstance(outcome, Completed)
-    expires_on = outcome.expires_on or _item_expiry(record["item_id"], now().date())
-    voucher_id = vouchers.issue(record, code=outcome.code, expires_on=expires_on)
-    redemptions.complete_fulfilment(rid, voucher_id=voucher_id, external_order_id=outcome.external_order_id)
+    _complete(redemption, outcome)
     return Result.FULFILLED
 
 
-def _still_fulfilling(rid: str) -> RedemptionView | None:
-    """A redelivery after a pending order or a transient failure finds the redemption fulfilling already:
-    carry on with it. Anything else (cancelled before it began, done, failed) is not ours any more."""
-    try:
-        view = redemptions.get(SYSTEM, rid)
-    except NotFound:
-        return None
-    return view if view.status is Status.FULFILLING else None
+def _complete(redemption: Redemption, outcome: Completed) -> None:
+    """Issue the voucher and complete the redemption in one transaction, with the item's restrictions as
+    the redemption captured them (read from the catalogue only for redemptions older than that). A
+    voucher issued already (an earlier attempt's) is kept; a Plaudit code that collides is made again."""
+    restrictions = redemption.restrictions or _item_restrictions(redemption.item_id)
+    record = redemption.model_dump(mode="json")
+    expires_on = outcome.expires_on or (expiry_under(restrictions, now().date()) if restrictions else None)
+    for _ in range(vouchers.MAX_CODE_ATTEMPTS):
+        voucher_id, writes = vouchers.issue_writes(
+            record, code=outcome.code, expires_on=expires_on, restrictions=restrictions
+        )
+        try:
+            redemptions.complete_fulfilment(
+                redemption.id,
+                voucher_id=voucher_id,
+                external_order_id=outcome.external_order_id,
+                known=redemption,
+                with_writes=writes,
+            )
+            return
+        except WriteRefused as refused:
+            if refused.refused("voucher"):  # issued by an earlier attempt: complete with it
+                redemptions.complete_fulfilment(
+                    redemption.id, voucher_id=voucher_id, external_order_id=outcome.external_order_id
+                )
+                return
+            if not refused.refused("code"):
+                raise
+            if outcome.code is not None:
+                raise Conflict("This voucher code is already in use.", code="voucher_code_taken") from None
+    raise Conflict("Could not find an unused voucher code; please retry.", code="voucher_code_taken")
 
 
-def _item_expiry(item_id: str, issued_on: date) -> date | None:
+def _item_restrictions(item_id: str) -> Restrictions | None:
     try:
-        return voucher_expiry(catalog.get_item(item_id), issued_on)
+        return catalog.get_item(item_id).restrictions
     except NotFound:
         return None

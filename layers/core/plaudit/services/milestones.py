@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from plaudit.domain.access import Caller, require_role
+from pydantic import ValidationError
+
+from plaudit.domain.access import SYSTEM, Caller, require_role
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.hris import NamedEvent
@@ -97,6 +99,7 @@ class RunReport(Model):
 
 def create_rule(caller: Caller, spec: RuleSpec) -> MilestoneRule:
     _require_hr(caller, spec.budget_id)
+    _require_item(spec)
     at = _now()
     rule = MilestoneRule(**spec.model_dump(), id=new_id("rule"), created_at=at, updated_at=at)
     write_all([store.rule_write(rule, previous_version=None)])
@@ -121,6 +124,7 @@ def replace_rule(caller: Caller, rule_id: str, spec: RuleSpec) -> MilestoneRule:
     """The new version applies from now on; the one it replaces joins the history (the newest 20 kept),
     so occurrences caught up later are judged by the version in force on their day."""
     _require_hr(caller, spec.budget_id)
+    _require_item(spec)
     for _ in range(MAX_ATTEMPTS):
         old = _live_rule(rule_id)
         replaced = RuleVersion(
@@ -172,6 +176,28 @@ def _require_hr(caller: Caller, budget_id: str | None = None) -> None:
     if budget_id and snap.budget_item(budget_id) is None:
         raise RuleViolation(
             f"Budget {budget_id} does not exist.", code="unknown_budget", details={"budget_id": budget_id}
+        )
+
+
+def _require_item(spec: RuleSpec) -> None:
+    """A rule's catalogue item exists and has the rule's denomination (each person's restrictions are
+    checked when the item is given)."""
+    if spec.catalog_item_id is None or spec.catalog_denomination is None:
+        return
+    from plaudit.store.catalog import item_from  # only rules with an item need the catalogue
+
+    item = item_from(get_one(keys.catalog_item(spec.catalog_item_id)))
+    if item is None:
+        raise RuleViolation(
+            f"Catalogue item {spec.catalog_item_id} does not exist.",
+            code="unknown_catalog_item",
+            details={"catalog_item_id": spec.catalog_item_id},
+        )
+    if not item.denominations.admits(spec.catalog_denomination):
+        raise RuleViolation(
+            f"{item.name} does not come in {spec.catalog_denomination} {item.currency}.",
+            code="bad_denomination",
+            details={"catalog_item_id": item.id},
         )
 
 
@@ -381,6 +407,7 @@ class _Run:
             if (prior := existing.get(keys.award(aid))) is not None:
                 self.report.already_awarded += 1
                 views.append(AwardView.model_validate(prior))
+                self._give_item(prior, version)  # a replay if given; a retry if it was refused then
                 continue
             award = self._award_values(aid, rule, version, employee, occurrence)
             view = self._write(award)
@@ -391,7 +418,34 @@ class _Run:
                 continue
             (self.report.pending if view.status == "pending" else self.report.awarded).append(view)
             views.append(view)
+            self._give_item(award, version)
         return views
+
+    def _give_item(self, award: dict[str, Any], version: RuleSpec) -> None:
+        """The rule's catalogue item, given through a direct award from the rule's budget; its idempotency
+        key is the award id, so however many runs see the occurrence, the item is given once. A refusal
+        (an empty budget, an item out of stock or not for the person's country) is reported as a skip and
+        tried again when a later run sees the occurrence."""
+        if self.dry_run or not (
+            version.catalog_item_id and version.catalog_denomination and version.budget_id
+        ):
+            return
+        from plaudit.services import awards  # only runs that give items load the redemption path
+
+        body = awards.AwardRequest(
+            employee_id=award["employee_id"],
+            item_id=version.catalog_item_id,
+            denomination=version.catalog_denomination,
+            budget_id=version.budget_id,
+            message=(award.get("message") or "")[:500] or None,
+        )
+        try:
+            awards.give(SYSTEM, body, idempotency_key=award["id"])
+        except (RuleViolation, NotFound, Forbidden, ValidationError) as refused:
+            reason = f"item_not_given:{getattr(refused, 'code', 'invalid_item')}"
+            self.report.skipped.append(
+                Skip(employee_id=award["employee_id"], rule_id=award["rule_id"], reason=reason)
+            )
 
     def _award_values(
         self, aid: str, rule: MilestoneRule, version: RuleSpec, employee: Employee, occurrence: Occurrence

@@ -86,6 +86,14 @@ class PendingApproval(Model):
     created_at: datetime
 
 
+class DirectAward(Model):
+    """Who gives a catalogue item directly, from which budget, and why (see services/awards)."""
+
+    budget_id: str
+    awarded_by: str
+    message: str | None = None
+
+
 def _now() -> datetime:
     at = now()
     return at.replace(microsecond=at.microsecond // 1000 * 1000)  # as stored: a replay answers the same
@@ -98,14 +106,18 @@ def _backoff(attempt: int) -> None:
 # --- request ---------------------------------------------------------------------------------------------
 
 
+def redemption_id_for(caller: Caller, idempotency_key: str) -> str:
+    """The id a request with this Idempotency-Key gets: a replay finds the same redemption."""
+    return derived_id("red", caller.employee_id or caller.subject, idempotency_key)
+
+
 def request(
     caller: Caller, body: RedeemRequest, *, idempotency_key: str | None = None
 ) -> tuple[RedemptionView, bool]:
     """Hold the points and create the redemption (pending_approval, or approved and queued). Returns the
     redemption and whether it was created now (False: a replay of the same Idempotency-Key)."""
     request_hash = fingerprint(f"{body.item_id}|{body.denomination.normalize()}".encode())  # 25 == 25.00
-    who = caller.employee_id or caller.subject
-    rid = derived_id("red", who, idempotency_key) if idempotency_key else new_id("red")
+    rid = redemption_id_for(caller, idempotency_key) if idempotency_key else new_id("red")
     for attempt in range(MAX_ATTEMPTS):
         found = get_many(
             [
@@ -152,12 +164,16 @@ def _plan(
     at: datetime,
     rid: str,
     request_hash: str,
+    *,
+    award: DirectAward | None = None,
 ) -> tuple[Redemption, list[Write]]:
     """The redemption and its writes except the wallet's (restrictions checked; may read the manager and
-    the per-person count: one more round trip, only for items and redemptions that need them)."""
+    the per-person count: one more round trip, only for items and redemptions that need them). A direct
+    `award` is approved at once (its giver authorised it) and held from the giver's budget: the caller adds
+    that budget's balance write."""
     period = per_person_period(item, at, settings)
     points = points_price(item, denomination, settings)
-    approval = needs_approval(points, item.requires_approval, settings.approvals)
+    approval = award is None and needs_approval(points, item.requires_approval, settings.approvals)
     extra: list[keys.Key] = []
     if period is not None:
         extra.append(keys.redeemed_count(employee.id, item.id, period.id))
@@ -182,22 +198,36 @@ def _plan(
         points=points,
         status=status,
         approver_id=approver_for(employee, manager, settings.approvals) if approval else None,
-        funded_by=FUNDED_BY_POINTS,
+        funded_by=f"budget:{award.budget_id}" if award else FUNDED_BY_POINTS,
         fulfilment=item.fulfilment.value,
         provider_sku=item.provider_sku,
         created_at=at,
         updated_at=at,
-        history=[HistoryEntry(status=status, at=at, by=employee.id)],
+        history=[
+            HistoryEntry(
+                status=status,
+                at=at,
+                by=award.awarded_by if award else employee.id,
+                reason=award.message if award else None,
+            )
+        ],
+        awarded_by=award.awarded_by if award else None,
         request_hash=request_hash,
         limit_period=period.id if period else None,
         inventory_held=item.inventory is not None,
+        restrictions=item.restrictions,
+        country=employee.country,
     )
     hold = Transaction(
         derived_id("txn", TxnKind.REDEMPTION_HOLD.value, rid),
         TxnKind.REDEMPTION_HOLD,
         at,
         (
-            Posting(employee_account(employee.id, Balance.POINTS), -points, item.name),
+            Posting(
+                budget_account(award.budget_id) if award else employee_account(employee.id, Balance.POINTS),
+                -points,
+                item.name,
+            ),
             Posting(hold_account(rid), points, item.name),
         ),
         {"redemption_id": rid, "item_id": item.id},
@@ -350,16 +380,29 @@ def _caller_keys(caller: Caller) -> list[keys.Key]:
 
 
 def begin_fulfilment(rid: str) -> Redemption | None:
-    """approved -> fulfilling; None when it is not approved any more (cancelled, or another delivery took
-    it): the worker skips it."""
+    """approved -> fulfilling; the redemption as it is when it is fulfilling already (a redelivery after a
+    pending order or a transient failure carries on with it, in one read); None when it is neither
+    (cancelled, done, failed): the worker skips it."""
     try:
-        return _transition(rid, Action.BEGIN_FULFILMENT, _system)[1]
+        return _transition(
+            rid, Action.BEGIN_FULFILMENT, _system, done=lambda r: r.status is Status.FULFILLING
+        )[1]
     except Conflict:
         return None
 
 
-def complete_fulfilment(rid: str, *, voucher_id: str, external_order_id: str | None = None) -> None:
-    """fulfilling -> fulfilled, and the held points settle to org:redeemed. A repeat is a no-op."""
+def complete_fulfilment(
+    rid: str,
+    *,
+    voucher_id: str,
+    external_order_id: str | None = None,
+    known: Redemption | None = None,
+    with_writes: list[Write] | None = None,
+) -> None:
+    """fulfilling -> fulfilled, and the held points settle to org:redeemed. A repeat is a no-op. `known`:
+    the redemption as begin_fulfilment returned it, written on without reading it again (re-read only if
+    it changed since); `with_writes` (the voucher's issue) commit in the same transaction, and their
+    refusals are raised as WriteRefused."""
     changes = {"voucher_id": voucher_id, "external_order_id": external_order_id}
     _transition(
         rid,
@@ -367,6 +410,8 @@ def complete_fulfilment(rid: str, *, voucher_id: str, external_order_id: str | N
         _system,
         changes=changes,
         done=lambda r: r.status is Status.FULFILLED and r.voucher_id == voucher_id,
+        known=known,
+        with_writes=with_writes,
     )
 
 
@@ -455,6 +500,24 @@ def _escalate(rid: str, at: datetime) -> int:
     return 0
 
 
+# --- re-queue sweep (the schedule) ------------------------------------------------------------------------
+
+REQUEUE_AFTER = {Status.APPROVED: timedelta(minutes=10), Status.FULFILLING: timedelta(hours=1)}
+REQUEUE_LIMIT = 500
+
+
+def requeue_stalled(at: datetime) -> int:
+    """Queue again redemptions approved for over 10 minutes or fulfilling for over an hour (a lost message,
+    a queue outage between the commit and the send); the worker's first step makes a repeat harmless.
+    Reads the in-flight index, oldest first, never the table. Returns how many were queued."""
+    queued = 0
+    for status, after in REQUEUE_AFTER.items():
+        for rid in store.inflight_since(status, at - after, limit=REQUEUE_LIMIT):
+            enqueue_fulfilment(rid)
+            queued += 1
+    return queued
+
+
 # --- the one way a redemption changes ---------------------------------------------------------------------
 
 
@@ -467,13 +530,19 @@ def _transition(
     changes: dict[str, Any] | None = None,
     reads: list[keys.Key] | None = None,
     done: Callable[[Redemption], bool] | None = None,
+    known: Redemption | None = None,
+    with_writes: list[Write] | None = None,
 ) -> tuple[Redemption, Redemption]:
     """Read, authorize, move the redemption on with its side effects, all conditional on the status and
     version read; a lost race re-reads (and then usually finds the move no longer applies). `done`: the
-    move already happened (a repeat), nothing to write."""
+    move already happened (a repeat), nothing to write. `known`: the redemption as the caller read it,
+    tried first without a read (system moves only: `reads` are not loaded for it)."""
     for attempt in range(MAX_ATTEMPTS):
-        found = get_many([keys.redemption(rid), *(reads or [])])
-        before = store.redemption_from(found.get(keys.redemption(rid)))
+        if attempt == 0 and known is not None and not reads:
+            found, before = {}, known
+        else:
+            found = get_many([keys.redemption(rid), *(reads or [])])
+            before = store.redemption_from(found.get(keys.redemption(rid)))
         if before is None:
             raise NotFound("No such redemption.", code="redemption_not_found")
         if done is not None and done(before):
@@ -491,7 +560,13 @@ def _transition(
             }
         )
         try:
-            write_all([store.transition_write(before, after), *_side_writes(before, after, at)])
+            write_all(
+                [
+                    store.transition_write(before, after),
+                    *_side_writes(before, after, at),
+                    *(with_writes or []),
+                ]
+            )
         except WriteRefused as refused:
             if not (refused.refused("redemption") or refused.contended):
                 raise
@@ -503,7 +578,7 @@ def _transition(
 
 
 def _side_writes(before: Redemption, after: Redemption, at: datetime) -> list[Write]:
-    writes: list[Write] = []
+    writes: list[Write] = store.inflight_writes(before, after)
     if before.status is Status.PENDING_APPROVAL:
         writes.append(store.approval_entry_delete(before))
     if after.status in REFUNDED:

@@ -8,7 +8,7 @@ are limited per window so codes cannot be guessed.
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, SecretStr
 
@@ -22,7 +22,10 @@ from plaudit.integrations import voucher_crypto
 from plaudit.services.runtime import now, runtime
 from plaudit.store import keys, snapshots
 from plaudit.store import vouchers as store
-from plaudit.store.transact import WriteRefused, write_all
+from plaudit.store.transact import Write, WriteRefused, write_all
+
+if TYPE_CHECKING:  # only a type here: the vouchers function never loads the catalogue
+    from plaudit.domain.catalog import Restrictions
 
 STAFF_SCOPE = "vouchers"
 FAILED_ATTEMPTS_LIMIT = 10
@@ -95,26 +98,11 @@ def issue(redemption: dict[str, Any], *, code: str | None = None, expires_on: da
     voucher_id = voucher_id_for(redemption["id"])
     if store.get_voucher(voucher_id) is not None:
         return voucher_id
-    restrictions = _restriction_snapshot(redemption["item_id"])
+    restrictions = _item_restrictions(redemption["item_id"])
     for _ in range(MAX_CODE_ATTEMPTS):
-        plain = code if code is not None else generate_code(runtime.entropy(ENTROPY_BYTES))
-        issued_at = now()
-        voucher = {
-            "id": voucher_id,
-            "redemption_id": redemption["id"],
-            "employee_id": redemption["employee_id"],
-            "item_id": redemption["item_id"],
-            "item_name": redemption.get("item_name") or redemption["item_id"],
-            "status": "issued",
-            "code_ciphertext": voucher_crypto.encrypt(plain, voucher_id),
-            "code_hash": voucher_crypto.code_hash(canonical(plain)),
-            "expires_on": expires_on.isoformat() if expires_on else None,
-            "issued_at": keys.iso(issued_at),
-            "updated_at": keys.iso(issued_at),
-            **restrictions,
-        }
+        _, writes = issue_writes(redemption, code=code, expires_on=expires_on, restrictions=restrictions)
         try:
-            write_all(store.issue_writes(voucher))
+            write_all(writes)
             return voucher_id
         except WriteRefused as refused:
             if refused.refused("voucher"):
@@ -126,13 +114,48 @@ def issue(redemption: dict[str, Any], *, code: str | None = None, expires_on: da
     raise Conflict("Could not find an unused voucher code; please retry.", code="voucher_code_taken")
 
 
-def _restriction_snapshot(item_id: str) -> dict[str, Any]:
-    """The item's redemption limits, kept on the voucher so checking a code reads only the voucher."""
+def issue_writes(
+    redemption: dict[str, Any],
+    *,
+    code: str | None,
+    expires_on: date | None,
+    restrictions: "Restrictions | None",
+) -> tuple[str, list[Write]]:
+    """The voucher id and the writes that issue it (each put_new: "voucher" refused when it exists, "code"
+    when the code is taken), for a caller that commits them with other writes (the fulfilment worker:
+    with the redemption's completion, in one transaction)."""
+    voucher_id = voucher_id_for(redemption["id"])
+    plain = code if code is not None else generate_code(runtime.entropy(ENTROPY_BYTES))
+    issued_at = now()
+    voucher = {
+        "id": voucher_id,
+        "redemption_id": redemption["id"],
+        "employee_id": redemption["employee_id"],
+        "item_id": redemption["item_id"],
+        "item_name": redemption.get("item_name") or redemption["item_id"],
+        "status": "issued",
+        "code_ciphertext": voucher_crypto.encrypt(plain, voucher_id),
+        "code_hash": voucher_crypto.code_hash(canonical(plain)),
+        "expires_on": expires_on.isoformat() if expires_on else None,
+        "issued_at": keys.iso(issued_at),
+        "updated_at": keys.iso(issued_at),
+        **_restriction_snapshot(restrictions),
+    }
+    return voucher_id, store.issue_writes(voucher)
+
+
+def _item_restrictions(item_id: str) -> "Restrictions | None":
     from plaudit.services import catalog  # only where vouchers are issued: keeps other cold starts short
 
     try:
-        restrictions = catalog.get_item(item_id).restrictions
+        return catalog.get_item(item_id).restrictions
     except NotFound:
+        return None
+
+
+def _restriction_snapshot(restrictions: "Restrictions | None") -> dict[str, Any]:
+    """The item's redemption limits, kept on the voucher so checking a code reads only the voucher."""
+    if restrictions is None:
         return {}
     return {
         "blackouts": [

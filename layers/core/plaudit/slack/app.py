@@ -8,7 +8,16 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from plaudit.integrations.slack_api import web_client
-from plaudit.slack import home_and_add_on, kudos_form, milestone_admin, reactions, views
+from plaudit.slack import (
+    approvals,
+    home_and_add_on,
+    kudos_form,
+    milestone_admin,
+    reactions,
+    redeem,
+    rewards_home,
+    views,
+)
 from plaudit.slack.commands import KudosTextError, Verb, parse
 from plaudit.slack.config import SlackConfig
 
@@ -33,6 +42,9 @@ def create_app(config: SlackConfig) -> App:
     reactions.register(app)
     home_and_add_on.register(app)
     milestone_admin.register(app)
+    redeem.register(app)
+    rewards_home.register(app)
+    approvals.register(app)
     return app
 
 

@@ -1,4 +1,5 @@
-"""Milestone awards and reminders told in Slack, from the domain table's stream.
+"""Milestone awards and reminders told in Slack, from the domain table's stream; reward notices
+(plaudit.slack.reward_notices) and voucher deliveries (plaudit.integrations.delivery) from the same stream.
 
 What is posted follows the award's transitions, so a record seen again posts nothing new: an award that is
 paid or granted (inserted so, or moved from pending to paid) is celebrated in its channel (when announced)
@@ -6,14 +7,15 @@ and by DM to the person (when the rule DMs); an award inserted pending tells HR 
 reminder inserted DMs the manager. Slack's chat.postMessage has no idempotency key, so a record delivered
 again after a partial failure could post twice: notices already sent for a stream record are remembered per
 container, and a batch stops at its first failure so the records after it are not posted before it.
-Announcements are best effort: without Slack configured nothing is posted and nothing fails."""
+Announcements are best effort: without Slack configured nothing is posted and nothing fails. A voucher
+inserted (issued) is delivered by its owner's channel even without Slack (email, or the API only) and only
+while it is still `issued`, so a retried record does not send it again once marked delivered."""
 
 import os
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from slack_sdk import WebClient
@@ -21,14 +23,21 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
+from plaudit.domain.errors import NotFound
+from plaudit.integrations import delivery
+from plaudit.integrations.delivery.mail import MailChannel
+from plaudit.integrations.delivery.slack_dm import SlackDm
 from plaudit.integrations.slack_api import web_client
+from plaudit.slack import reward_notices
 from plaudit.slack.config import load_config
-from plaudit.slack.views import FALLBACK_TEXT_LIMIT, SECTION_TEXT_LIMIT, Message, escaped
+from plaudit.slack.notices import Notice, compose
+from plaudit.slack.views import SECTION_TEXT_LIMIT, Message, escaped
 from plaudit.store.codec import from_item
 
 logger = Logger(child=True)
+T = TypeVar("T")
 
-AWARD, REMINDER = "milestone_award", "milestone_reminder"
+AWARD, REMINDER, VOUCHER = "milestone_award", "milestone_reminder", "voucher"
 CELEBRATED = frozenset({"paid", "granted"})
 PENDING = "pending"
 PERMANENT_ERRORS = frozenset(
@@ -46,15 +55,6 @@ PERMANENT_ERRORS = frozenset(
 REMEMBERED = 10_000
 NAME_LIMIT = 80
 RATE_LIMIT_RETRIES = 2
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One post: `purpose` names it among a record's posts (celebration, dm, hr, manager)."""
-
-    purpose: str
-    channel: str
-    message: Message
 
 
 class Deferred(Exception):
@@ -111,7 +111,7 @@ def celebration_message(award: dict[str, Any]) -> Message:
         SectionBlock(text=MarkdownTextObject(text=f":tada: {text}")),
         ContextBlock(elements=[MarkdownTextObject(text=" · ".join(facts))]),
     ]
-    return _message(escaped(award.get("message") or award.get("rule_name") or "A milestone"), blocks)
+    return compose(escaped(award.get("message") or award.get("rule_name") or "A milestone"), blocks)
 
 
 def award_dm_message(award: dict[str, Any]) -> Message:
@@ -125,7 +125,7 @@ def award_dm_message(award: dict[str, Any]) -> Message:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f":tada: {text}"))]
     if received:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=" ".join(received))))
-    return _message(escaped(award.get("message") or award.get("rule_name") or "A milestone"), blocks)
+    return compose(escaped(award.get("message") or award.get("rule_name") or "A milestone"), blocks)
 
 
 def pending_message(award: dict[str, Any]) -> Message:
@@ -139,7 +139,7 @@ def pending_message(award: dict[str, Any]) -> Message:
         f"is waiting: budget `{budget}` cannot cover it. It is paid as soon as the budget is topped up."
     )
     fallback = f"{name}'s {rule} award of {points:,} points is waiting for budget {budget}"
-    return _message(fallback, [SectionBlock(text=MarkdownTextObject(text=text))])
+    return compose(fallback, [SectionBlock(text=MarkdownTextObject(text=text))])
 
 
 def reminder_message(reminder: dict[str, Any]) -> Message:
@@ -160,7 +160,7 @@ def reminder_message(reminder: dict[str, Any]) -> Message:
             ]
         )
     )
-    return _message(f"Coming up on {day}: {name}, {rule}", blocks)
+    return compose(f"Coming up on {day}: {name}, {rule}", blocks)
 
 
 def _person(award: dict[str, Any]) -> str:
@@ -175,11 +175,6 @@ def _day(value: Any) -> str:
     except ValueError:
         return escaped(str(value), 20)
     return f"{day:%A}, {day.day} {day:%B %Y}"
-
-
-def _message(fallback: str, blocks: list[Block]) -> Message:
-    """`fallback` is mrkdwn already escaped: the notification and screen-reader text."""
-    return {"text": fallback[:FALLBACK_TEXT_LIMIT], "blocks": [block.to_dict() for block in blocks]}
 
 
 # --------------------------------------------------------------------------- posting
@@ -201,6 +196,7 @@ class Notifier:
         self._clients: dict[str, WebClient] = {}
         self._sent: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._told_unconfigured = False
+        self._channels = (SlackDm(self._slack, PERMANENT_ERRORS), MailChannel(), delivery.ApiOnly())
         self.begin_batch()
 
     def begin_batch(self) -> None:
@@ -208,6 +204,7 @@ class Notifier:
         self._client: WebClient | None = None
         self._hr_channel: str | None = None
         self._hr_channel_read = False
+        self._people = reward_notices.People(self._hr)
 
     def handle(
         self,
@@ -220,12 +217,17 @@ class Notifier:
         for every later record of the batch; a permanent one (no such channel or user) is logged, dropped."""
         if self._failed:
             raise Deferred("an earlier record of this batch failed; this one waits for the retry")
+        if event_name == "INSERT" and new_image and new_image.get("type", {}).get("S") == VOUCHER:
+            self._deliver(record_id, from_item(new_image))  # by email or the API even without Slack
+            return
         client = self._slack()
         if client is None:
             return
         old = from_item(old_image) if old_image else None
         new = from_item(new_image) if new_image else None
-        for notice in notices_for(event_name, old, new, self._hr):
+        notices = notices_for(event_name, old, new, self._hr)
+        notices += self._guarded(lambda: reward_notices.notices_for(event_name, old, new, self._people))
+        for notice in notices:
             key = (record_id, notice.purpose)
             if key in self._sent:
                 continue
@@ -243,6 +245,52 @@ class Notifier:
                 raise
             self._remember(key)
 
+    def _deliver(self, record_id: str, voucher: dict[str, Any]) -> None:
+        """An issued voucher goes to its owner by their channel, then is marked delivered. A retry of the
+        record in this container does not send it again when only the marking failed."""
+        sent, marked = (record_id, "delivery"), (record_id, "delivered")
+        if marked in self._sent:
+            return
+        if sent not in self._sent:
+            if not self._guarded(lambda: self._send_voucher(voucher)):
+                self._remember(marked)
+                return
+            self._remember(sent)
+        self._guarded(lambda: self._mark_delivered(voucher["id"]))
+        self._remember(marked)
+
+    def _send_voucher(self, voucher: dict[str, Any]) -> bool:
+        """False when there is nothing to send: the voucher is gone, delivered already or its owner gone."""
+        from plaudit.services import vouchers  # DynamoDB and KMS: only for vouchers
+
+        owner = self._people.employee(voucher["employee_id"])
+        with delivery.wire_logs_muted():
+            try:
+                owned = vouchers.for_delivery(voucher["id"])
+            except NotFound:
+                logger.warning("voucher to deliver is gone", extra={"voucher_id": voucher["id"]})
+                return False
+            if owner is None or owned.status != "issued":
+                logger.info("voucher not delivered", extra={"voucher_id": owned.id, "status": owned.status})
+                return False
+            channel = delivery.deliver(owner, owned, self._channels)
+        logger.info("voucher delivered", extra={"voucher_id": owned.id, "channel": channel})
+        return True
+
+    @staticmethod
+    def _mark_delivered(voucher_id: str) -> None:
+        from plaudit.services import vouchers
+
+        vouchers.mark_delivered(voucher_id)
+
+    def _guarded(self, work: Callable[[], T]) -> T:
+        """Run `work`; a failure fails the rest of the batch (it is retried in order)."""
+        try:
+            return work()
+        except Exception:
+            self._failed = True
+            raise
+
     def _slack(self) -> WebClient | None:
         if self._client is None:
             try:
@@ -252,7 +300,7 @@ class Notifier:
                 raise
             if token is None:
                 if not self._told_unconfigured:
-                    logger.info("Slack is not configured: milestone announcements are skipped")
+                    logger.info("Slack is not configured: milestone and reward notices are skipped")
                     self._told_unconfigured = True
                 return None
             if token not in self._clients:

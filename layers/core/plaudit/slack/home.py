@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import Block
 from plaudit.domain.access import Caller
 from plaudit.domain.recognition import Recognition
 from plaudit.services import recognition, wallets
-from plaudit.slack import home_views, milestone_admin
+from plaudit.slack import approvals, home_views, milestone_admin, rewards_home
 from plaudit.slack.home_views import KudosLine
 from plaudit.slack.identity import employee_id_for
 from plaudit.slack.people import SHOWN, people_mentions
@@ -81,6 +81,9 @@ home_sections: list[HomeSection] = [
     HomeSection(":inbox_tray: Kudos you received", received),
     HomeSection(":outbox_tray: Kudos you gave", given),
     HomeSection(":trophy: Milestone rules", milestone_admin.rules_for_home),  # HR admins only
+    HomeSection(":gift: Catalogue", rewards_home.catalog_for_home),
+    HomeSection(":ticket: My rewards", rewards_home.rewards_for_home),
+    HomeSection(":hourglass_flowing_sand: Waiting for your approval", approvals.approvals_for_home),
 ]
 
 

@@ -4,6 +4,7 @@ the services, so the listeners can build the loading modal inside the ack."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import (
@@ -43,6 +44,7 @@ DAYS_AFTER_START, EVENT_NAME, BUDGET, CATALOG_ITEM = (
 MESSAGE, CELEBRATE, CHANNEL, REMINDER = "message", "celebrate", "channel", "manager_reminder_days"
 ENABLED, DEPARTMENTS, COUNTRIES = "enabled", "departments", "countries"
 ANNOUNCE, DM = "announce", "dm"
+CATALOG_DENOMINATION = "catalog_denomination"
 
 RULE_TYPES = {
     "work_anniversary": "Work anniversary",
@@ -60,6 +62,7 @@ FIELD_BLOCKS = {
     "event_name": EVENT_NAME,
     "budget_id": BUDGET,
     "catalog_item_id": CATALOG_ITEM,
+    "catalog_denomination": CATALOG_DENOMINATION,
     "message": MESSAGE,
     "announce": CELEBRATE,
     "dm": CELEBRATE,
@@ -202,6 +205,12 @@ def rule_modal(
             "Catalogue item",
             _text(CATALOG_ITEM, rule.catalog_item_id if rule else None, max_length=64),
             hint="The id of a catalogue item given with (or instead of) points.",
+        ),
+        _input(
+            CATALOG_DENOMINATION,
+            "Item value",
+            _text(CATALOG_DENOMINATION, _decimal(rule.catalog_denomination if rule else None), max_length=12),
+            hint="The item's value in its currency, e.g. 25; paid from the budget.",
         ),
         _input(
             MESSAGE,
@@ -357,6 +366,7 @@ def read_form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         "event_name": text(EVENT_NAME),
         "budget_id": (value(BUDGET).get("selected_option") or {}).get("value"),
         "catalog_item_id": text(CATALOG_ITEM),
+        "catalog_denomination": text(CATALOG_DENOMINATION),
         "message": text(MESSAGE) or "",
         "announce": ANNOUNCE in celebrate,
         "dm": DM in celebrate,
@@ -369,6 +379,10 @@ def read_form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         },
     }
     return fields, errors
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
 
 
 def parse_points_table(text: str) -> dict[int, int]:

@@ -43,6 +43,8 @@ VOUCHER_REMIND#<voucher id>  VOUCHER_REMIND     voucher_reminder for its owner, 
 VOUCHER_TRIES#<caller>  <window start>          failed code checks in a 10-minute window (TTL expires_at)
 ITEM#<id>     ITEM                                catalogue item (GSI1: CATALOG, or CATALOG#INACTIVE once
                                                   deactivated / <category>#<casefolded name>#<id>)
+INFLIGHT#<status>  <since>#<redemption id>       redemption approved or fulfilling since then (the re-queue
+                                                  sweep; gone when it moves on)
 """
 
 from datetime import UTC, date, datetime
@@ -294,6 +296,14 @@ def approvals_partition(approver_id: str) -> str:
 
 def approval_entry(approver_id: str, created_at: datetime, redemption_id: str) -> Key:
     return approvals_partition(approver_id), f"{iso(created_at)}#{redemption_id}"
+
+
+def inflight_partition(status: str) -> str:
+    return f"INFLIGHT#{status}"
+
+
+def inflight_entry(status: str, since: datetime, redemption_id: str) -> Key:
+    return inflight_partition(status), f"{iso(since)}#{redemption_id}"
 
 
 def redeemed_count(employee_id: str, item_id: str, period_id: str) -> Key:

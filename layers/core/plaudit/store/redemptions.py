@@ -31,11 +31,49 @@ def _values(redemption: Redemption) -> dict[str, Any]:
 
 
 def new_redemption_writes(redemption: Redemption) -> list[Write]:
-    """The redemption (refused if its id exists: a replay) and, when it waits for approval, its entry."""
+    """The redemption (refused if its id exists: a replay) and, when it waits for approval, its entry;
+    when approved at once, its in-flight entry."""
     writes = [put_new("redemption", _values(redemption))]
     if redemption.status is Status.PENDING_APPROVAL:
         writes.append(approval_entry_put(redemption))
+    writes += inflight_writes(None, redemption)
     return writes
+
+
+IN_FLIGHT = (Status.APPROVED, Status.FULFILLING)
+
+
+def inflight_writes(before: Redemption | None, after: Redemption) -> list[Write]:
+    """Keep the in-flight index true across a status change: the entry of the status left goes, one for the
+    status entered (approved, fulfilling) comes, keyed by when it was entered (its updated_at)."""
+    if before is not None and before.status is after.status:
+        return []
+    writes: list[Write] = []
+    if before is not None and before.status in IN_FLIGHT:
+        key = keys.inflight_entry(before.status.value, before.updated_at, before.id)
+        writes.append(
+            Write("inflight_done", {"Delete": {"TableName": table_name(), "Key": keys.as_attrs(key)}})
+        )
+    if after.status in IN_FLIGHT:
+        pk, sk = keys.inflight_entry(after.status.value, after.updated_at, after.id)
+        item = {"PK": pk, "SK": sk, "type": "inflight", "id": after.id}
+        writes.append(Write("inflight", {"Put": {"TableName": table_name(), "Item": to_item(item)}}))
+    return writes
+
+
+def inflight_since(status: Status, before: datetime, *, limit: int = 100) -> list[str]:
+    """Ids of redemptions in `status` (approved or fulfilling) since before `before`, oldest first."""
+    response = dynamodb().query(
+        TableName=table_name(),
+        KeyConditionExpression="PK = :pk AND SK < :before",
+        ExpressionAttributeValues={
+            ":pk": {"S": keys.inflight_partition(status.value)},
+            ":before": {"S": keys.iso(before)},
+        },
+        ProjectionExpression="id",
+        Limit=limit,
+    )
+    return [from_item(item)["id"] for item in response["Items"]]
 
 
 def transition_write(before: Redemption, after: Redemption) -> Write:

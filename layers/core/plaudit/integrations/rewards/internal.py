@@ -1,5 +1,5 @@
 """Fulfilment by Plaudit itself (company perks): a new code of Plaudit's own alphabet. A retry makes a
-different code, but vouchers.issue is idempotent per redemption, so the first voucher stands."""
+different code, but a redemption has one voucher (its id derives from the redemption), so the first stands."""
 
 from typing import Any
 

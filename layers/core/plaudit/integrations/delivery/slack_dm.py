@@ -1,0 +1,66 @@
+"""A voucher by Slack DM to its owner: the code in the message's blocks only, never in its notification
+text (which lock screens and logs show)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
+
+from plaudit.domain.employees import Employee, RewardDelivery
+from plaudit.integrations.delivery import ChannelRefused
+from plaudit.slack.views import escaped
+
+if TYPE_CHECKING:
+    from plaudit.services.vouchers import OwnedVoucher
+
+NAME_LIMIT = 80
+
+
+class SlackDm:
+    """`client` gives the bot's client, None when Slack is not configured; `permanent` are the Slack errors
+    that retrying cannot fix."""
+
+    name: RewardDelivery = "slack"
+
+    def __init__(self, client: Callable[[], WebClient | None], permanent: frozenset[str]) -> None:
+        self._client = client
+        self._permanent = permanent
+
+    def reaches(self, employee: Employee) -> bool:
+        return employee.slack_user_id is not None and self._client() is not None
+
+    def send(self, employee: Employee, voucher: OwnedVoucher) -> None:
+        client = self._client()
+        if client is None or employee.slack_user_id is None:
+            raise ChannelRefused("slack_not_configured")
+        try:
+            client.chat_postMessage(
+                channel=employee.slack_user_id, unfurl_links=False, **voucher_message(voucher)
+            )
+        except SlackApiError as failed:
+            error = failed.response.get("error")
+            if error in self._permanent:
+                raise ChannelRefused(str(error)) from None
+            raise
+
+
+def voucher_message(voucher: OwnedVoucher) -> dict:
+    name = escaped(voucher.item_name, NAME_LIMIT)
+    lines = [f":gift: Your *{name}* is here. Your code:", f"`{escaped(voucher.code, 80)}`"]
+    context = "Only you can see this code. It is also in Plaudit under your vouchers."
+    if voucher.expires_on is not None:
+        context = f"Valid until {_day(voucher.expires_on)}. " + context
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
+        ContextBlock(elements=[MarkdownTextObject(text=context)]),
+    ]
+    return {"text": f"Your {name} is here", "blocks": [block.to_dict() for block in blocks]}
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,64 @@
+"""Email through Amazon SES (v2 SendEmail), from the address in MAIL_FROM. Without MAIL_FROM email is not
+configured and nothing is sent. The client is created on first use and honours AWS_ENDPOINT_URL, so the
+local stack's moto records the mail (shown at GET /_local/mail)."""
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+PERMANENT_ERRORS = frozenset(
+    {"MessageRejected", "BadRequestException", "InvalidParameterValue", "NotFoundException"}
+)
+
+
+_CONFIG = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"})
+
+
+class EmailRefused(Exception):
+    """SES will never send this message (a bad address, an unverified sender): retrying cannot help."""
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+
+
+@cache
+def _ses() -> Any:
+    return boto3.client("sesv2", config=_CONFIG)
+
+
+def sender() -> str | None:
+    """The From address, None when email is not configured."""
+    return os.environ.get("MAIL_FROM") or None
+
+
+def send(email: Email) -> str:
+    """Send `email`; returns SES's message id. EmailRefused when SES refuses it for good; other failures
+    (throttling, a network error) raise as they are, for a retry."""
+    source = sender()
+    if source is None:
+        raise EmailRefused("email is not configured (no MAIL_FROM)")
+    body: dict[str, Any] = {"Text": {"Data": email.text, "Charset": "UTF-8"}}
+    if email.html is not None:
+        body["Html"] = {"Data": email.html, "Charset": "UTF-8"}
+    try:
+        sent = _ses().send_email(
+            FromEmailAddress=source,
+            Destination={"ToAddresses": [email.to]},
+            Content={"Simple": {"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": body}},
+        )
+    except ClientError as failed:
+        code = failed.response.get("Error", {}).get("Code", "")
+        if code in PERMANENT_ERRORS:
+            raise EmailRefused(code) from None
+        raise
+    return sent["MessageId"]

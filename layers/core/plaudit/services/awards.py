@@ -1,0 +1,116 @@
+"""Direct awards: an HR admin or a budget's holder gives a catalogue item to a person, paid from the budget.
+
+An award is a redemption funded by a budget instead of the person's points: approved at once (the giver
+authorised it), its points held from the budget (REDEMPTION_HOLD budget:<id> -> hold:<rid>) in the same
+transaction as the budget's conditional balance write, then fulfilled like any redemption; a failure
+refunds the budget. The redemption id derives from the giver and the Idempotency-Key, so a retry gives once.
+"""
+
+from decimal import Decimal
+
+from pydantic import ConfigDict, Field
+
+from plaudit.domain.access import Caller
+from plaudit.domain.budgets import BUDGET_ID
+from plaudit.domain.catalog import ITEM_ID
+from plaudit.domain.employees import EMPLOYEE_ID, Role
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.model import Model
+from plaudit.domain.redemptions import RedemptionView
+from plaudit.services import redemptions
+from plaudit.services.redemptions import DirectAward
+from plaudit.services.runtime import new_id
+from plaudit.store import keys
+from plaudit.store import redemptions as store
+from plaudit.store.budgets import balance_of, balance_write, budget_from
+from plaudit.store.catalog import item_from
+from plaudit.store.reads import get_many
+from plaudit.store.snapshots import Snapshot
+from plaudit.store.transact import WriteRefused, write_all
+
+
+class AwardRequest(Model):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    employee_id: str = Field(pattern=EMPLOYEE_ID, description="Who receives the item")
+    item_id: str = Field(pattern=ITEM_ID)
+    denomination: Decimal = Field(gt=0, le=1_000_000, decimal_places=2, description="In the item's currency")
+    budget_id: str = Field(pattern=BUDGET_ID, description="The budget that pays for it")
+    message: str | None = Field(default=None, min_length=1, max_length=500, description="Why: for the person")
+
+
+def give(
+    caller: Caller, body: AwardRequest, *, idempotency_key: str | None = None
+) -> tuple[RedemptionView, bool]:
+    """Give the item: hold its points from the budget and queue the fulfilment. Returns the redemption and
+    whether it was created now (False: a replay of the same Idempotency-Key)."""
+    giver = caller.employee_id or caller.subject
+    request_hash = fingerprint(
+        f"{body.employee_id}|{body.item_id}|{body.denomination.normalize()}|{body.budget_id}".encode()
+    )
+    rid = derived_id("red", "award", giver, idempotency_key) if idempotency_key else new_id("red")
+    for attempt in range(redemptions.MAX_ATTEMPTS):
+        found = get_many(
+            [
+                *([keys.employee(caller.employee_id)] if caller.employee_id else []),
+                keys.employee(body.employee_id),
+                keys.budget(body.budget_id),
+                keys.SETTINGS,
+                keys.redemption(rid),
+                keys.catalog_item(body.item_id),
+            ]
+        )
+        snap = Snapshot(found)
+        prior = store.redemption_from(found.get(keys.redemption(rid)))
+        if prior is not None:
+            return redemptions._replay(prior, request_hash), False
+        person = snap.identify(caller)
+        budget_item = found.get(keys.budget(body.budget_id))
+        budget = budget_from(budget_item)
+        if budget is None:
+            raise NotFound("No such budget.", code="budget_not_found", details={"budget_id": body.budget_id})
+        if not (
+            person.has_role(Role.HR_ADMIN) or (person.is_person and person.employee_id in budget.holders)
+        ):
+            raise Forbidden("Only HR admins and the budget's holders can give from it.", code="not_a_holder")
+        if person.employee_id is not None and person.employee_id == body.employee_id:
+            raise Forbidden("You cannot give yourself an award.", code="self_award")
+        recipient = snap.employee(body.employee_id)
+        if recipient is None or not recipient.active:
+            raise RuleViolation(
+                "Awards go to active people in the directory.",
+                code="recipient_not_active",
+                details={"employee_id": body.employee_id},
+            )
+        item = item_from(found.get(keys.catalog_item(body.item_id)))
+        if item is None:
+            raise NotFound("No such catalogue item.", code="item_not_found")
+        at = redemptions._now()
+        award = DirectAward(budget_id=budget.id, awarded_by=giver, message=body.message)
+        redemption, writes = redemptions._plan(
+            recipient, item, body.denomination, snap.settings(), at, rid, request_hash, award=award
+        )
+        available = balance_of(budget_item)  # type: ignore[arg-type]
+        if available < redemption.points:
+            raise _insufficient(redemption.points, available)
+        writes.append(balance_write(budget.id, -redemption.points, at))
+        try:
+            write_all(writes)
+        except WriteRefused as refused:
+            if refused.refused(f"budget:{budget.id}"):
+                raise _insufficient(redemption.points, None) from None
+            redemptions._explain_refusal(refused, redemption)
+            if refused.contended:
+                redemptions._backoff(attempt)
+            continue
+        redemptions.enqueue_fulfilment(rid)
+        return redemption.view(), True
+    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+
+
+def _insufficient(need: int, have: int | None) -> RuleViolation:
+    details = {"points_needed": need} | ({"points_available": have} if have is not None else {})
+    return RuleViolation(
+        f"This needs {need} points from the budget; it has less.", code="insufficient_budget", details=details
+    )
