@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
+from bench import sections
 from bench.machine import describe
 from bench.moto_host import REPO_ROOT
 from bench.tables import create_tables
@@ -251,23 +251,6 @@ Reading the whole catalogue to filter it would read {count:,} items for every pa
 {END_MARK}"""
 
 
-def with_section(text: str, section: str) -> str:
-    marked = re.compile(re.escape(START_MARK) + r".*?" + re.escape(END_MARK), re.DOTALL)
-    if marked.search(text):
-        return marked.sub(lambda _: section, text)
-    if "\n## Machine" in text:
-        head, _, tail = text.partition("\n## Machine")
-        return f"{head.rstrip()}\n\n{section}\n\n## Machine{tail}"
-    return f"{text.rstrip()}\n\n{section}\n"
-
-
-def carry_over(path: Path, report: str) -> str:
-    """`report` (a fresh `python -m bench` report) with the catalogue section the file at `path` holds."""
-    previous = path.read_text(encoding="utf-8") if path.exists() else ""
-    match = re.search(re.escape(START_MARK) + r".*?" + re.escape(END_MARK), previous, re.DOTALL)
-    return with_section(report, match.group(0)) if match else report
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.catalog", description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000, help="items in the catalogue (1,000)")
@@ -278,8 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(rows, count)
     print(section)
     if not args.no_write:
-        text = args.output.read_text(encoding="utf-8") if args.output.exists() else "# Performance\n"
-        args.output.write_text(with_section(text, section), encoding="utf-8")
+        sections.write(args.output, section)
         _progress(f"wrote {args.output}")
     too_many = [row for row in rows if row.read > row.limit]
     for row in too_many:

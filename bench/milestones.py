@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import random
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -38,6 +37,7 @@ import boto3
 from botocore.config import Config
 from moto import mock_aws
 
+from bench import sections
 from bench.machine import describe
 from bench.moto_host import REPO_ROOT
 from bench.tables import create_tables
@@ -394,29 +394,6 @@ without moto's whole-table rollback copy, and none was refused ({r.cancelled} ca
 {END_MARK}"""
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put the section into the report: replace the marked one, or add it before `## Machine`."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    path.write_text(with_section(text, section), encoding="utf-8")
-
-
-def with_section(text: str, section: str) -> str:
-    marked = re.compile(re.escape(START_MARK) + r".*?" + re.escape(END_MARK), re.DOTALL)
-    if marked.search(text):
-        return marked.sub(lambda _: section, text)
-    if "\n## Machine" in text:
-        head, _, tail = text.partition("\n## Machine")
-        return f"{head.rstrip()}\n\n{section}\n\n## Machine{tail}"
-    return f"{text.rstrip()}\n\n{section}\n"
-
-
-def carry_over(path: Path, report: str) -> str:
-    """`report` (a fresh `python -m bench` report) with the milestones section the file at `path` holds."""
-    previous = path.read_text(encoding="utf-8") if path.exists() else ""
-    match = re.search(re.escape(START_MARK) + r".*?" + re.escape(END_MARK), previous, re.DOTALL)
-    return with_section(report, match.group(0)) if match else report
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.milestones", description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=100_000, help="people in the directory (100,000)")
@@ -427,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(result)
     print(section)
     if not args.no_write:
-        write_section(args.output, section)
+        sections.write(args.output, section)
         _progress(f"wrote {args.output}")
     if result.cancelled:
         print(f"bench.milestones: {result.cancelled} transactions were refused", file=sys.stderr)

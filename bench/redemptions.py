@@ -11,7 +11,6 @@ section is written into docs/performance.md between markers.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from bench import sections
 from bench.machine import describe
 from bench.moto_host import REPO_ROOT
 from plaudit_dev.local_aws import DUMMY_CREDENTIALS, REGION, environ
@@ -221,16 +221,6 @@ def _calls(calls: list[str]) -> str:
     return ", ".join(f"{name} x{n}" if n > 1 else name for name, n in counted.items()) or "none"
 
 
-def with_section(text: str, section: str) -> str:
-    marked = re.compile(re.escape(START_MARK) + r".*?" + re.escape(END_MARK), re.DOTALL)
-    if marked.search(text):
-        return marked.sub(lambda _: section, text)
-    if "\n## Machine" in text:
-        head, _, tail = text.partition("\n## Machine")
-        return f"{head.rstrip()}\n\n{section}\n\n## Machine{tail}"
-    return f"{text.rstrip()}\n\n{section}\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.redemptions", description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="report (docs/performance.md)")
@@ -240,8 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(steps)
     print(section)
     if not args.no_write:
-        text = args.output.read_text(encoding="utf-8") if args.output.exists() else "# Performance\n"
-        args.output.write_text(with_section(text, section), encoding="utf-8")
+        sections.write(args.output, section)
         print(f"bench.redemptions: wrote {args.output}", file=sys.stderr)
     over = [step for step in steps if step.round_trips > GOAL]
     for step in over:

@@ -18,6 +18,19 @@ def insert(text: str, section: str) -> str:
     return f"{text.rstrip()}\n\n{section}\n"
 
 
+def write(path: Path, section: str) -> None:
+    """Put a marked `section` into the report at `path`: replace its earlier version, or insert it."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    name = SECTION.match(section)
+    if name is None:
+        raise ValueError("a section starts with its <!-- bench.X: start --> marker")
+    for match in SECTION.finditer(text):
+        if match.group(1) == name.group(1):
+            path.write_text(text[: match.start()] + section + text[match.end() :], encoding="utf-8")
+            return
+    path.write_text(insert(text, section), encoding="utf-8")
+
+
 def carry_over(path: Path, report: str) -> str:
     """`report` with every marked section the file at `path` holds that the report does not, in the file's
     order."""

@@ -21,6 +21,7 @@ from pydantic import ConfigDict, Field
 
 from plaudit.api.http import create_app, created_response, current_caller
 from plaudit.api.pages import Cursor, Limit
+from plaudit.api.scheduled import is_http, run_jobs
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.milestone_rules import RULE_ID, MilestoneRule, RuleSpec
 from plaudit.domain.model import Model
@@ -121,48 +122,40 @@ def list_awards(
 
 
 def run_schedule() -> dict:
-    """The scheduled tick: both jobs run even if the other fails; a failure is re-raised at the end so
-    the invocation is retried (both jobs are idempotent) and, in the end, dead-lettered."""
-    summary: dict[str, int] = {}
-    failed: Exception | None = None
-    try:
-        report = milestones.run_due(now())
-        summary |= {
-            "days": len(report.days),
-            "awarded": len(report.awarded),
-            "pending": len(report.pending),
-            "already_awarded": report.already_awarded,
-            "skipped": len(report.skipped),
-            "reminders": report.reminders,
-            "items_read": report.items_read,
-        }
-        _count_awards(report)
-        metrics.add_metric(name="MilestoneReminders", unit=MetricUnit.Count, value=report.reminders)
-        if report.skipped_before is not None:
-            logger.warning(
-                "The schedule was too far behind: milestones due before the window were not caught up",
-                extra={"not_caught_up_before": report.skipped_before.isoformat()},
-            )
-    except Exception as error:  # logged; the expiry still runs; re-raised below
-        logger.exception("Milestone run failed")
-        failed = error
-    try:
-        expiry = deactivation.expire_due(now())
-        points = sum(expired.points for expired in expiry.expired)
-        summary |= {
-            "leavers_expired": len(expiry.expired),
-            "points_expired": points,
-            "leavers_kept": expiry.kept,
-            "expiry_items_read": expiry.items_read,
-        }
-        metrics.add_metric(name="PointsExpired", unit=MetricUnit.Count, value=points)
-    except Exception as error:  # logged; re-raised below
-        logger.exception("Points expiry failed")
-        failed = failed or error
-    logger.info("Scheduled run", extra={"summary": summary})  # counts only: no names, no ids
-    if failed is not None:
-        raise failed
-    return summary
+    """The scheduled tick: today's milestones (caught up since the last run), then leavers' points."""
+    return run_jobs((("milestones", _award_due), ("leavers", _expire_leavers)), logger)
+
+
+def _award_due() -> dict[str, int]:
+    report = milestones.run_due(now())
+    _count_awards(report)
+    metrics.add_metric(name="MilestoneReminders", unit=MetricUnit.Count, value=report.reminders)
+    if report.skipped_before is not None:
+        logger.warning(
+            "The schedule was too far behind: milestones due before the window were not caught up",
+            extra={"not_caught_up_before": report.skipped_before.isoformat()},
+        )
+    return {
+        "days": len(report.days),
+        "awarded": len(report.awarded),
+        "pending": len(report.pending),
+        "already_awarded": report.already_awarded,
+        "skipped": len(report.skipped),
+        "reminders": report.reminders,
+        "items_read": report.items_read,
+    }
+
+
+def _expire_leavers() -> dict[str, int]:
+    expiry = deactivation.expire_due(now())
+    points = sum(expired.points for expired in expiry.expired)
+    metrics.add_metric(name="PointsExpired", unit=MetricUnit.Count, value=points)
+    return {
+        "leavers_expired": len(expiry.expired),
+        "points_expired": points,
+        "leavers_kept": expiry.kept,
+        "expiry_items_read": expiry.items_read,
+    }
 
 
 def _count_awards(report: milestones.RunReport) -> None:
@@ -170,12 +163,8 @@ def _count_awards(report: milestones.RunReport) -> None:
     metrics.add_metric(name="MilestonesPending", unit=MetricUnit.Count, value=len(report.pending))
 
 
-def _is_http(event: dict) -> bool:
-    return "routeKey" in event or "requestContext" in event
-
-
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context) if _is_http(event) else run_schedule()
+    return app.resolve(event, context) if is_http(event) else run_schedule()

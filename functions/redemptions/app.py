@@ -22,6 +22,7 @@ from plaudit.api.http import (
     current_caller,
 )
 from plaudit.api.pages import Cursor, Limit
+from plaudit.api.scheduled import is_http, run_jobs
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.errors import InvalidRequest
 from plaudit.domain.model import Model
@@ -133,30 +134,20 @@ def list_approvals(limit: Limit = 50, cursor: Cursor = None) -> ApprovalPage:
 
 
 def run_schedule() -> dict:
-    """Hourly: escalate unanswered approvals to HR, queue again redemptions that stalled. Both jobs run even
-    if
-    the other fails; a failure is re-raised so the tick is retried (both are idempotent)."""
-    summary: dict[str, int] = {}
-    failed: Exception | None = None
-    for job, run in (("escalated", redemptions.escalate_due), ("requeued", redemptions.requeue_stalled)):
-        try:
-            summary[job] = run(now())
-        except Exception as error:  # logged; the other job still runs; re-raised below
-            logger.exception("Redemptions job failed", extra={"job": job})
-            failed = failed or error
+    """Hourly: escalate unanswered approvals to HR, queue again redemptions that stalled."""
+    summary = run_jobs(
+        (
+            ("escalate", lambda: {"escalated": redemptions.escalate_due(now())}),
+            ("requeue", lambda: {"requeued": redemptions.requeue_stalled(now())}),
+        ),
+        logger,
+    )
     metrics.add_metric(name="RedemptionsRequeued", unit=MetricUnit.Count, value=summary.get("requeued", 0))
-    logger.info("Scheduled run", extra={"summary": summary})
-    if failed is not None:
-        raise failed
     return summary
-
-
-def _is_http(event: dict) -> bool:
-    return "routeKey" in event or "requestContext" in event
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context) if _is_http(event) else run_schedule()
+    return app.resolve(event, context) if is_http(event) else run_schedule()

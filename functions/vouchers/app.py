@@ -16,6 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import create_app, current_caller
 from plaudit.api.pages import Cursor, Limit
+from plaudit.api.scheduled import is_http, run_jobs
 from plaudit.services import vouchers
 from plaudit.services.runtime import now
 
@@ -61,29 +62,20 @@ def redeem(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
 
 
 def run_schedule() -> dict:
-    """Both jobs run even if the other fails; a failure is re-raised so the tick is retried (both are
-    idempotent) and, in the end, dead-lettered."""
-    summary: dict[str, int] = {}
-    failed: Exception | None = None
-    for job, run in (("expired", vouchers.expire_due), ("reminded", vouchers.remind_due)):
-        try:
-            summary[job] = run(now())
-        except Exception as error:  # logged; the other job still runs; re-raised below
-            logger.exception("Voucher job failed", extra={"job": job})
-            failed = failed or error
+    """Daily: expire vouchers past their last day, write reminders for those about to expire."""
+    summary = run_jobs(
+        (
+            ("expire", lambda: {"expired": vouchers.expire_due(now())}),
+            ("remind", lambda: {"reminded": vouchers.remind_due(now())}),
+        ),
+        logger,
+    )
     metrics.add_metric(name="VouchersExpired", unit=MetricUnit.Count, value=summary.get("expired", 0))
-    logger.info("Scheduled run", extra={"summary": summary})  # counts only
-    if failed is not None:
-        raise failed
     return summary
-
-
-def _is_http(event: dict) -> bool:
-    return "routeKey" in event or "requestContext" in event
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context) if _is_http(event) else run_schedule()
+    return app.resolve(event, context) if is_http(event) else run_schedule()
