@@ -1,7 +1,8 @@
 """HRIS webhooks (no JWT: each verifies its own signature over the raw body, before anything parses it).
 
 A verified delivery is parsed, its changes queued for the HRIS worker (one SQS message each) and answered
-202 at once. A redelivery (same source and delivery id, within three days) queues nothing new.
+202 at once. A redelivery (same source and delivery id, within three days) queues nothing new; the same
+delivery id with other changes is refused with a 409.
 """
 
 import gc
@@ -22,7 +23,10 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
 from pydantic import Field
 
 from plaudit.api.http import create_app, error_response
@@ -37,7 +41,9 @@ tracer = Tracer()
 metrics = Metrics()
 app = create_app("HRIS webhooks")
 idempotency = IdempotencyConfig(
-    event_key_jmespath="[source, delivery_id]", expires_after_seconds=3 * 24 * 3600
+    event_key_jmespath="[source, delivery_id]",
+    payload_validation_jmespath="changes",  # the same delivery id with other changes is refused (409)
+    expires_after_seconds=3 * 24 * 3600,
 )
 gc.freeze()  # keep them out of every later collection
 gc.enable()
@@ -77,7 +83,9 @@ RESPONSES: dict[int | str, Any] = {
         WebhookRefusal,
     ),
     409: _reply(
-        "The same delivery is being processed right now (delivery_in_progress): retry shortly", WebhookRefusal
+        "The same delivery is being processed right now (delivery_in_progress): retry shortly; or this "
+        "delivery id was already used for other changes (delivery_id_reused): nothing was queued",
+        WebhookRefusal,
     ),
 }
 
@@ -85,6 +93,13 @@ RESPONSES: dict[int | str, Any] = {
 @app.exception_handler(IdempotencyAlreadyInProgressError)
 def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response:
     return error_response(409, "delivery_in_progress", "This delivery is being processed; retry shortly.")
+
+
+@app.exception_handler(IdempotencyValidationError)
+def _reused(_: IdempotencyValidationError) -> Response:
+    return error_response(
+        409, "delivery_id_reused", "This delivery id was already used for other changes; nothing was queued."
+    )
 
 
 @app.post(

@@ -1,10 +1,14 @@
 """Applies queued HRIS changes (SQS, partial batch failures).
 
 Directory changes go to the directory sync, named events to the milestone awards (the same path as the
-daily run). A RuleViolation (bad data: unknown manager, incomplete new person, unknown BambooHR id) or a
-Conflict over a unique field (an email or Slack user id someone else holds) will not get better by
-retrying: it is logged by ids and counted, and the message is done. Anything else (a concurrent update
-included) fails the message, which SQS retries and finally parks in the dead-letter queue.
+daily run). Deliveries arrive in no guaranteed order, so a change naming someone not in the directory yet
+(an unknown manager, or a person an earlier change of the delivery creates) is put back on the queue, one
+log line each time, for ORDERING_RECEIVES receives in all; then it is logged and dropped. A termination of
+someone who is not in the directory has nothing to deactivate: logged and dropped at once. Other bad data
+(an incomplete new person, an unknown BambooHR id) or a Conflict over a unique field (an email or Slack user
+id someone else holds) will not get better by retrying: logged by ids, counted, dropped. Anything else (a
+concurrent update included) fails the message, logged by message id and error type; SQS retries it and
+finally parks it in the dead-letter queue. Log lines carry ids and codes only.
 """
 
 import gc
@@ -19,7 +23,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from plaudit.domain.errors import Conflict, RuleViolation
-from plaudit.domain.hris import NamedEvent
+from plaudit.domain.hris import NamedEvent, Termination
 from plaudit.integrations.hris import bamboohr, credentials
 from plaudit.integrations.hris.queue import QueuedChange
 from plaudit.services import directory_sync, milestones
@@ -27,20 +31,26 @@ from plaudit.services import directory_sync, milestones
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch whose every message waits for ordering is no error: report the failures without raising.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 gc.freeze()  # keep them out of every later collection
 gc.enable()
 
 AWARD_SOURCE = "hris"
 PERMANENT_CONFLICTS = {"email_taken", "slack_user_taken"}
 MAY_BE_OVERTAKEN = {"unknown_manager", "unknown_employee"}
+ORDERING_RECEIVES = 4  # below the queue's maxReceiveCount (5): a change never waits its way into the DLQ
+
+
+class WaitingForOrder(Exception):
+    """The change names someone an earlier change may still create: SQS delivers it again."""
 
 
 @tracer.capture_method
 def apply(record: SQSRecord) -> None:
-    queued = QueuedChange.model_validate_json(record.body)
-    change = queued.change
     try:
+        queued = QueuedChange.model_validate_json(record.body)
+        change = queued.change
         if isinstance(change, bamboohr.BambooHrRefresh):
             change = bamboohr.refresh(change, credentials.bamboohr_client())
         if isinstance(change, NamedEvent):
@@ -49,23 +59,43 @@ def apply(record: SQSRecord) -> None:
             directory_sync.apply_change(change, source=queued.source)
     except (RuleViolation, Conflict) as refusal:
         if isinstance(refusal, Conflict) and refusal.code not in PERMANENT_CONFLICTS:
+            _log_failure(record, refusal)
             raise
-        if refusal.code in MAY_BE_OVERTAKEN:
-            metrics.add_metric(name="HrisChangesWaiting", unit=MetricUnit.Count, value=1)
-            raise
-        logger.warning(
-            "HRIS change refused",
-            extra={
-                "source": queued.source,
-                "delivery_id": queued.delivery_id,
-                "employee_id": change.employee_id,
-                "kind": change.kind,
-                "code": refusal.code,
-            },
-        )
-        metrics.add_metric(name="HrisChangesRefused", unit=MetricUnit.Count, value=1)
+        _refused(record, queued, change, refusal)
         return
+    except Exception as error:
+        _log_failure(record, error)
+        raise
     metrics.add_metric(name="HrisChangesApplied", unit=MetricUnit.Count, value=1)
+
+
+def _refused(record: SQSRecord, queued: QueuedChange, change: Any, refusal: RuleViolation | Conflict) -> None:
+    """Drop a change the directory refuses, or raise WaitingForOrder while an earlier change may still
+    create the person it names."""
+    ids = {
+        "source": queued.source,
+        "delivery_id": queued.delivery_id,
+        "employee_id": change.employee_id,
+        "kind": change.kind,
+        "code": refusal.code,
+    }
+    receives = int(record.attributes.get("ApproximateReceiveCount", "1"))
+    waits = refusal.code in MAY_BE_OVERTAKEN and not isinstance(change, Termination)
+    if waits and receives < ORDERING_RECEIVES:
+        logger.info("HRIS change waits for an earlier one", extra=ids | {"receives": receives})
+        metrics.add_metric(name="HrisChangesWaiting", unit=MetricUnit.Count, value=1)
+        raise WaitingForOrder(refusal.code) from None
+    logger.warning("HRIS change refused and dropped", extra=ids)
+    metrics.add_metric(name="HrisChangesRefused", unit=MetricUnit.Count, value=1)
+
+
+def _log_failure(record: SQSRecord, error: Exception) -> None:
+    """An unexpected failure, which SQS retries: the message id and the error's type, never its text (it may
+    quote personal data from the message)."""
+    logger.error(
+        "HRIS change failed; SQS retries it",
+        extra={"message_id": record.message_id, "error": type(error).__name__},
+    )
 
 
 @logger.inject_lambda_context

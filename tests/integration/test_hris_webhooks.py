@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
 from api_checks import assert_audit_clean, assert_error, table_items
 
@@ -99,11 +100,23 @@ def test_a_replayed_delivery_queues_nothing_new(api, org, clock, aws, sent):
     assert deliver(api, clock, first).json["replayed"] is False
     before = table_items(aws)
 
-    clock.advance(minutes=2)  # a redelivery is signed again; a changed body under the same id is ignored too
-    for payload in (first, {**first, "events": [{**first["events"][0], "fields": {"department": "Sales"}}]}):
-        reply = deliver(api, clock, payload)
-        assert reply.status == 202
-        assert reply.json == {"delivery_id": "hris-0002", "accepted": 0, "replayed": True}
+    clock.advance(minutes=2)  # a redelivery is signed again
+    reply = deliver(api, clock, first)
+    assert reply.status == 202
+    assert reply.json == {"delivery_id": "hris-0002", "accepted": 0, "replayed": True}
+    assert sent == [1]
+    assert table_items(aws) == before
+    assert profile(BOB).department == "Platform"
+
+
+def test_a_delivery_id_reused_for_other_changes_is_a_409(api, org, clock, aws, sent):
+    first = {"id": "hris-0012", "events": [{"type": "employee.upserted", "employee_id": BOB,
+                                            "fields": {"department": "Platform"}}]}  # fmt: skip
+    assert deliver(api, clock, first).status == 202
+    before = table_items(aws)
+
+    other = {**first, "events": [{**first["events"][0], "fields": {"department": "Sales"}}]}
+    assert_error(deliver(api, clock, other), 409, "delivery_id_reused")
     assert sent == [1]
     assert table_items(aws) == before
     assert profile(BOB).department == "Platform"
@@ -181,6 +194,30 @@ def test_a_report_arriving_before_their_new_manager_is_applied_on_a_retry(api, o
     assert profile("E2002").manager_id == "E2001"
 
 
+def test_a_change_whose_manager_never_arrives_waits_a_bounded_time_then_is_dropped(
+    api, org, clock, aws, sent
+):
+    """Waiting for ordering is bounded below the queue's maxReceiveCount: nothing reaches the DLQ."""
+    orphan = {"email": "yuki@plaudit.example", "name": "Yuki Sato", "manager_id": "E2999"}
+    payload = {"id": "hris-0007", "events": [
+        {"type": "employee.upserted", "employee_id": "E2002", "fields": orphan}]}  # fmt: skip
+    assert deliver(api, clock, payload).status == 202
+    for _ in range(5):
+        api.drain_queues()
+    bound = api._module(api.template.functions["HrisWorkerFunction"]).ORDERING_RECEIVES
+    receives = [failure.receive_count for failure in api.queue_failures]
+    assert receives == list(range(1, bound))  # then dropped at receive ORDERING_RECEIVES
+    assert all(failure.error is None for failure in api.queue_failures)  # reported, not a crash
+    assert dead_letters(aws, "HrisEventsDeadLetterQueue", api) == []
+    assert profile("E2002") is None
+
+
+def dead_letters(aws, queue_id: str, api) -> list[dict]:
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    url = sqs.get_queue_url(QueueName=api.template.queues[queue_id].name)["QueueUrl"]
+    return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+
+
 class FakeBambooHr:
     def __init__(self, records: dict[str, dict]):
         self.records = records
@@ -246,6 +283,14 @@ def test_bamboohr_unknown_person_is_dropped(api, org, clock, sent, bamboo):
     assert deliver_bamboohr(api, clock, bamboo_event("employee.updated", "4040", "firstName")).status == 202
     assert api.queue_failures == []
     assert profile("4040") is None
+
+
+def test_bamboohr_deleted_for_someone_not_in_the_directory_is_dropped_at_once(api, org, clock, aws, sent):
+    before = table_items(aws)
+    assert deliver_bamboohr(api, clock, bamboo_event("employee.deleted", "4041")).status == 202
+    assert api.queue_failures == []  # nothing to deactivate: not retried
+    assert dead_letters(aws, "HrisEventsDeadLetterQueue", api) == []
+    assert table_items(aws) == before
 
 
 @pytest.mark.parametrize(
