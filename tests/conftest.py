@@ -40,11 +40,13 @@ def template() -> Template:
 
 
 class FakeClock:
-    """A clock tests move by hand; ids stay deterministic because entropy is a counter."""
+    """A clock tests move by hand; ids stay deterministic because entropy is a counter; a retry's backoff
+    is recorded in `slept`, not waited."""
 
     def __init__(self, at: datetime = START):
         self.at = at
         self._counter = 0
+        self.slept: list[float] = []
 
     def __call__(self) -> datetime:
         return self.at
@@ -56,14 +58,17 @@ class FakeClock:
         self._counter += 1
         return self._counter.to_bytes(size, "big")
 
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
 
 @pytest.fixture
 def clock() -> Iterator[FakeClock]:
     fake = FakeClock()
-    saved = runtime.clock, runtime.entropy
-    runtime.clock, runtime.entropy = fake, fake.entropy
+    saved = runtime.clock, runtime.entropy, runtime.sleep
+    runtime.clock, runtime.entropy, runtime.sleep = fake, fake.entropy, fake.sleep
     yield fake
-    runtime.clock, runtime.entropy = saved
+    runtime.clock, runtime.entropy, runtime.sleep = saved
 
 
 @pytest.fixture

@@ -392,7 +392,7 @@ def test_reject_and_cancel_refund_exactly_once(api, shop):
     assert_audit_clean()
 
 
-def test_cancel_racing_an_approval_ends_in_one_state(shop, monkeypatch):
+def test_cancel_racing_an_approval_ends_in_one_state(shop, monkeypatch, clock):
     """Both read the pending redemption; whichever writes second finds it moved on."""
     real = redemptions.get_many
     rid = request(shop["coffee"], "60").id
@@ -413,6 +413,7 @@ def test_cancel_racing_an_approval_ends_in_one_state(shop, monkeypatch):
     with pytest.raises(Conflict) as lost:
         redemptions.approve(person(MAYA), rid)  # read pending, the write found it cancelled
     assert lost.value.code == "already_decided"
+    assert len(clock.slept) == 1  # the lost race waited its backoff, then read again
     assert sent == []
     assert redemptions.get(person(ALICE), rid).status == "cancelled"
     assert refunds_of(rid) == 1

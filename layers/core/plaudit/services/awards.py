@@ -20,6 +20,7 @@ from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView
 from plaudit.services import redemptions
 from plaudit.services.redemptions import DirectAward
+from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id
 from plaudit.store import keys
 from plaudit.store import redemptions as store
@@ -50,7 +51,7 @@ def give(
         f"{body.employee_id}|{body.item_id}|{body.denomination.normalize()}|{body.budget_id}".encode()
     )
     rid = derived_id("red", "award", giver, idempotency_key) if idempotency_key else new_id("red")
-    for attempt in range(redemptions.MAX_ATTEMPTS):
+    for _ in attempts():
         found = get_many(
             [
                 *([keys.employee(caller.employee_id)] if caller.employee_id else []),
@@ -101,8 +102,6 @@ def give(
             if refused.refused(f"budget:{budget.id}"):
                 raise _insufficient(redemption.points, None) from None
             redemptions._explain_refusal(refused, redemption)
-            if refused.contended:
-                redemptions._backoff(attempt)
             continue
         redemptions.enqueue_fulfilment(rid)
         return redemption.view(), True

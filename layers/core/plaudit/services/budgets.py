@@ -1,6 +1,5 @@
 """Creating budgets, topping them up and withdrawing from them, and reading them with their ledger."""
 
-import time
 from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
@@ -20,7 +19,8 @@ from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.ledger import TxnKind, budget_account
 from plaudit.domain.model import Model
-from plaudit.services.runtime import new_id, now, runtime
+from plaudit.services.retry import attempts
+from plaudit.services.runtime import new_id, now
 from plaudit.services.wallets import LedgerLine
 from plaudit.store import snapshots
 from plaudit.store.budgets import (
@@ -34,7 +34,6 @@ from plaudit.store.budgets import (
 from plaudit.store.ledger import transaction_from, transaction_writes
 from plaudit.store.transact import WriteRefused, write_all
 
-MAX_ATTEMPTS = 4
 MANAGERS = (Role.HR_ADMIN, Role.FINANCE)
 EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID)]
 
@@ -130,7 +129,7 @@ def move_points(
     txn_id = (
         derived_id("txn", kind.value, budget_id, who, idempotency_key) if idempotency_key else new_id("txn")
     )
-    for attempt in range(MAX_ATTEMPTS):
+    for _ in attempts():
         snap = snapshots.load(employees=[caller.employee_id], budgets=[budget_id], transactions=[txn_id])
         require_role(snap.identify(caller), *MANAGERS)
         prior = snap.transaction_item(txn_id)
@@ -153,9 +152,7 @@ def move_points(
         writes += transaction_writes(txn, request_hash=request_hash)
         try:
             write_all(writes)
-        except WriteRefused as refused:
-            if refused.contended:
-                time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
+        except WriteRefused:
             continue
         if kind == TxnKind.BUDGET_TOP_UP:
             from plaudit.services import milestones  # only top-ups pay for the milestone modules

@@ -11,12 +11,11 @@ from plaudit.domain.catalog import CatalogItem, CatalogItemSpec, ItemType, point
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from plaudit.domain.settings import OrgSettings
+from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
 from plaudit.store import catalog as store
 from plaudit.store import snapshots
 from plaudit.store.transact import WriteRefused, write_all
-
-MAX_ATTEMPTS = 4
 
 
 class CatalogItemView(CatalogItem):
@@ -113,7 +112,7 @@ def browse(
 def _replace(
     item_id: str, change: Callable[[CatalogItem], CatalogItemSpec], *, unless_inactive: bool = False
 ) -> CatalogItem:
-    for _ in range(MAX_ATTEMPTS):
+    for _ in attempts():
         old = get_item(item_id)
         if unless_inactive and not old.active:
             return old

@@ -17,6 +17,7 @@ from plaudit.domain.voucher_codes import canonical
 from plaudit.integrations import voucher_crypto
 from plaudit.integrations.rewards.code_stock import DEFAULT_ALERT_BELOW, crypto_context
 from plaudit.services import catalog
+from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import code_stock as store
 from plaudit.store import keys, snapshots
@@ -28,7 +29,6 @@ MAX_CODE_LENGTH = 128
 HEADERS = {"code", "codes", "voucher_code"}
 CODES_PER_TRANSACTION = 49  # two items each, and the counter: 99 of DynamoDB's 100
 LOOKUP_BATCH = 100
-WRITE_ATTEMPTS = 4
 
 
 class StockUpload(Model):
@@ -112,7 +112,7 @@ def _store(item_id: str, codes: dict[str, str], at: datetime, alert_below: int |
         (code_hash, voucher_crypto.encrypt(code, crypto_context(item_id)))
         for code_hash, code in codes.items()
     ]
-    for _ in range(WRITE_ATTEMPTS):
+    for _ in attempts():
         if not encrypted:
             return 0
         try:

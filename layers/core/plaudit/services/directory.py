@@ -10,6 +10,7 @@ from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.model import Model
 from plaudit.services import deactivation
+from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import snapshots
 from plaudit.store.employees import (
@@ -21,8 +22,6 @@ from plaudit.store.employees import (
 )
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused
-
-MAX_ATTEMPTS = 3
 
 
 class EmployeeFields(Employee):
@@ -86,7 +85,7 @@ def save_entry(
     brings its deactivation writes (leavers' points) into the profile's transaction; a concurrent change
     is retried from a fresh read.
     """
-    for _ in range(MAX_ATTEMPTS):
+    for _ in attempts():
         snap = snapshots.load(
             employees=[caller.employee_id if caller else None, employee_id, manager_id], settings=True
         )

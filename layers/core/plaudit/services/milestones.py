@@ -6,7 +6,6 @@ put_new in the same transaction as the money, so however many runs and webhooks 
 one award and one ledger transaction exist.
 """
 
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -37,7 +36,8 @@ from plaudit.domain.milestones import (
 )
 from plaudit.domain.model import Model
 from plaudit.domain.settings import OrgSettings
-from plaudit.services.runtime import new_id, now, runtime
+from plaudit.services.retry import attempts
+from plaudit.services.runtime import new_id, now
 from plaudit.store import keys, snapshots
 from plaudit.store import milestones as store
 from plaudit.store.budgets import balance_of
@@ -46,7 +46,6 @@ from plaudit.store.reads import get_many, get_one
 from plaudit.store.settings import settings_from
 from plaudit.store.transact import Write, WriteRefused, write_all
 
-MAX_ATTEMPTS = 4
 MAX_HISTORY = 20
 DEFAULT_WINDOW = timedelta(hours=1)
 MAX_CATCH_UP = timedelta(days=35)
@@ -125,7 +124,7 @@ def replace_rule(caller: Caller, rule_id: str, spec: RuleSpec) -> MilestoneRule:
     so occurrences caught up later are judged by the version in force on their day."""
     _require_hr(caller, spec.budget_id)
     _require_item(spec)
-    for _ in range(MAX_ATTEMPTS):
+    for _ in attempts():
         old = _live_rule(rule_id)
         replaced = RuleVersion(
             **old.model_dump(include=set(RuleSpec.model_fields)), effective_from=old.updated_at
@@ -151,7 +150,7 @@ def replace_rule(caller: Caller, rule_id: str, spec: RuleSpec) -> MilestoneRule:
 def delete_rule(caller: Caller, rule_id: str) -> None:
     """A soft delete: the rule awards nothing more, its awards stay explainable."""
     _require_hr(caller)
-    for _ in range(MAX_ATTEMPTS):
+    for _ in attempts():
         rule = _live_rule(rule_id)
         try:
             write_all([store.rule_write(rule, previous_version=rule.version, deleted_at=_now())])
@@ -483,7 +482,7 @@ class _Run:
             )
         if self.balances.get(budget_id, 0) >= points:
             paid = award | {"status": "paid", "paid_at": keys.iso(at)}
-            for attempt in range(MAX_ATTEMPTS):
+            for _ in attempts():
                 try:
                     if not self.dry_run:
                         write_all(store.award_paid_writes(paid, _award_txn(paid, at), at))
@@ -491,7 +490,6 @@ class _Run:
                     if refused.refused("award"):
                         return None
                     if refused.contended:
-                        time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
                         continue
                     if not refused.refused(f"budget:{budget_id}"):
                         raise

@@ -7,7 +7,8 @@ from plaudit.domain.errors import Conflict
 from plaudit.domain.reactions import UndoOutcome, UndoPlan, counts, plan_undo, reaction_key
 from plaudit.domain.recognition import Kudos, Visibility
 from plaudit.services import recognition
-from plaudit.services.recognition import MAX_ATTEMPTS, GiveKudos
+from plaudit.services.recognition import GiveKudos
+from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import snapshots
 from plaudit.store.reactions import is_undone, undo_writes
@@ -57,7 +58,7 @@ def unreact(
     if caller.employee_id is None:
         return UndoOutcome.NOTHING_GIVEN, None
     recognition_id = recognition.kudos_id_for(caller.employee_id, reaction_key(channel, message_ts))
-    for _ in range(MAX_ATTEMPTS):
+    for _ in attempts():
         first = snapshots.load(settings=True, recognitions=[recognition_id])
         item = first.recognition_item(recognition_id)
         given = recognition_from(item)

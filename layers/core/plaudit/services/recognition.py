@@ -1,7 +1,6 @@
 """Giving kudos, adding on, and reading the feed."""
 
 import re
-import time
 from datetime import datetime
 from typing import Annotated
 
@@ -33,7 +32,8 @@ from plaudit.domain.recognition import (
     shares_for,
 )
 from plaudit.domain.settings import VALUE_SLUG
-from plaudit.services.runtime import new_id, now, runtime
+from plaudit.services.retry import attempts
+from plaudit.services.runtime import new_id, now
 from plaudit.store import snapshots
 from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.recognitions import (
@@ -49,7 +49,6 @@ from plaudit.store.recognitions import (
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import Write, WriteRefused, write_all
 
-MAX_ATTEMPTS = 4
 EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID)]
 ValueSlug = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True)]
 
@@ -101,7 +100,7 @@ def give_kudos(
     request_hash = fingerprint(command.model_dump_json().encode())
     recognition_id = kudos_id_for(giver_id, idempotency_key) if idempotency_key else new_id("rec")
     recipients = command.recipient_ids
-    for attempt in range(MAX_ATTEMPTS):
+    for _ in attempts():
         snap = snapshots.load(
             employees=[giver_id, *recipients],
             wallets=[giver_id],
@@ -139,7 +138,7 @@ def give_kudos(
             points=plan.total,
         )
         head = recognition_write(Recognition(**kudos.model_dump()), request_hash)
-        if _commit(head, snap, giver_id, plan, attempt):
+        if _commit(head, snap, giver_id, plan):
             return kudos, True
     raise _contended()
 
@@ -156,7 +155,7 @@ def add_on(
     adder_id = _person_id(caller)
     request_hash = fingerprint(command.model_dump_json().encode())
     key_hash = fingerprint(idempotency_key.encode()) if idempotency_key else None
-    for attempt in range(MAX_ATTEMPTS):
+    for _ in attempts():
         first = snapshots.load(
             employees=[adder_id], recognitions=[recognition_id], add_ons=[(recognition_id, adder_id)]
         )
@@ -192,7 +191,7 @@ def add_on(
             points=plan.total,
         )
         head, bump = add_on_writes(extra, request_hash, key_hash)
-        if _commit(head, snap, adder_id, plan, attempt, bump):
+        if _commit(head, snap, adder_id, plan, bump):
             return extra, True
     raise _contended()
 
@@ -271,9 +270,7 @@ def _plan(
     return plan_giving(ctx, shares, txn_id=txn_id, kind=kind, at=at, ref=ref)
 
 
-def _commit(
-    head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, attempt: int, *extra: Write
-) -> bool:
+def _commit(head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, *extra: Write) -> bool:
     """Write the kudos (or add-on) with its ledger movements atomically. False: state moved, read again."""
     settings = snap.settings()
     caps = {rid: snap.cap(giver_id, rid) for rid in plan.shares}
@@ -287,9 +284,7 @@ def _commit(
         writes += transaction_writes(txn)
     try:
         write_all(writes)
-    except WriteRefused as refused:
-        if refused.contended:
-            time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
+    except WriteRefused:
         return False
     return True
 

@@ -6,7 +6,6 @@ clicks, cancels and redelivered messages end in exactly one state; the hold, set
 ledger transactions whose ids derive from the redemption's, so each happens at most once.
 """
 
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -49,7 +48,8 @@ from plaudit.domain.redemptions import (
 )
 from plaudit.domain.settings import OrgSettings
 from plaudit.integrations import fulfilment_queue
-from plaudit.services.runtime import new_id, now, runtime
+from plaudit.services.retry import attempts
+from plaudit.services.runtime import new_id, now
 from plaudit.store import keys
 from plaudit.store import redemptions as store
 from plaudit.store.budgets import balance_write
@@ -59,7 +59,6 @@ from plaudit.store.reads import get_many
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import Write, WriteRefused, write_all
 
-MAX_ATTEMPTS = 4
 SYSTEM_ACTOR = "plaudit"
 ESCALATION_PAGES = 20
 
@@ -99,10 +98,6 @@ def _now() -> datetime:
     return at.replace(microsecond=at.microsecond // 1000 * 1000)  # as stored: a replay answers the same
 
 
-def _backoff(attempt: int) -> None:
-    time.sleep((attempt + 1) * 0.02 * (1 + runtime.entropy(1)[0] / 255))
-
-
 # --- request ---------------------------------------------------------------------------------------------
 
 
@@ -118,7 +113,7 @@ def request(
     redemption and whether it was created now (False: a replay of the same Idempotency-Key)."""
     request_hash = fingerprint(f"{body.item_id}|{body.denomination.normalize()}".encode())  # 25 == 25.00
     rid = redemption_id_for(caller, idempotency_key) if idempotency_key else new_id("red")
-    for attempt in range(MAX_ATTEMPTS):
+    for _ in attempts():
         found = get_many(
             [
                 *([keys.employee(caller.employee_id)] if caller.employee_id else []),
@@ -147,8 +142,6 @@ def request(
             write_all(writes)
         except WriteRefused as refused:
             _explain_refusal(refused, redemption)
-            if refused.contended:
-                _backoff(attempt)
             continue
         if redemption.status is Status.APPROVED:
             enqueue_fulfilment(rid)
@@ -469,7 +462,7 @@ def escalate_due(at: datetime) -> int:
 
 
 def _escalate(rid: str, at: datetime) -> int:
-    for attempt in range(MAX_ATTEMPTS):
+    for _ in attempts():
         before = _read(rid)
         if before.status is not Status.PENDING_APPROVAL or before.approver_id == HR_APPROVER:
             write_all([store.approval_entry_delete(before)])  # a stale entry: nothing left to escalate
@@ -494,9 +487,8 @@ def _escalate(rid: str, at: datetime) -> int:
         try:
             write_all(writes)
             return 1
-        except WriteRefused as refused:
-            if refused.contended:
-                _backoff(attempt)
+        except WriteRefused:
+            continue
     return 0
 
 
@@ -537,7 +529,7 @@ def _transition(
     version read; a lost race re-reads (and then usually finds the move no longer applies). `done`: the
     move already happened (a repeat), nothing to write. `known`: the redemption as the caller read it,
     tried first without a read (system moves only: `reads` are not loaded for it)."""
-    for attempt in range(MAX_ATTEMPTS):
+    for attempt in attempts():
         if attempt == 0 and known is not None and not reads:
             found, before = {}, known
         else:
@@ -570,8 +562,6 @@ def _transition(
         except WriteRefused as refused:
             if not (refused.refused("redemption") or refused.contended):
                 raise
-            if refused.contended:
-                _backoff(attempt)
             continue
         return before, after
     raise Conflict("Too many changes at once; please try again.", code="concurrent_update")

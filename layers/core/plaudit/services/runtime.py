@@ -1,6 +1,7 @@
-"""The clock and randomness services use, swappable so tests are deterministic."""
+"""The clock, randomness and waiting services use, swappable so tests are deterministic (and never wait)."""
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from plaudit.domain.ids import sortable_id
 class Runtime:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     entropy: Callable[[int], bytes] = os.urandom
+    sleep: Callable[[float], None] = time.sleep
 
 
 runtime = Runtime()

@@ -6,6 +6,7 @@ from typing import Any
 
 from plaudit.integrations import voucher_crypto
 from plaudit.integrations.rewards.provider import Completed, Outcome, PermanentFailure, TransientFailure
+from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import code_stock
 from plaudit.store.transact import WriteRefused, write_all
@@ -37,7 +38,7 @@ class CodeStockFulfiller:
 
     @staticmethod
     def _claim(redemption: dict[str, Any], item_id: str, redemption_id: str) -> dict[str, Any] | None:
-        for _ in range(CLAIM_ATTEMPTS):
+        for _ in attempts(CLAIM_ATTEMPTS):
             claim, count = code_stock.claim_state(item_id, redemption_id)
             if claim is not None:
                 return claim

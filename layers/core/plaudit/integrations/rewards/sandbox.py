@@ -28,6 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from plaudit.domain.ids import derived_id
+from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import keys, sandbox_orders
 
@@ -148,7 +149,7 @@ class SandboxRewards:
         if unavailable_for and sandbox_orders.count_attempt(external_reference) <= unavailable_for:
             raise ProviderUnavailable("503 Service Unavailable (sandbox)")
         requested = {"sku": sku, "amount": f"{amount:.2f}", "currency": currency, "country": country}
-        while True:
+        for _ in attempts():
             existing = sandbox_orders.look_up(external_reference)
             if existing is not None:
                 if {name: existing[name] for name in requested} != requested:
@@ -160,6 +161,7 @@ class SandboxRewards:
             order = self._new_order(requested, external_reference, cents)
             if sandbox_orders.place(order):
                 return _order_from(order)
+        raise ProviderUnavailable("503 Service Unavailable (sandbox: the order is contended)")
 
     def get_order(self, order_id: str) -> Order:
         reference = sandbox_orders.reference_of(order_id)
