@@ -145,29 +145,81 @@ def test_approver_is_the_active_manager_then_the_fallback_then_hr():
     assert approver_for(employee, person("M2"), POLICY) == HR_APPROVER  # not their manager
 
 
-def test_only_the_designated_approver_decides():
-    require_decider(caller(person("M1")), redemption(), AT, POLICY)
+MANAGER = person("M1", roles=[Role.MANAGER])
+OTHER_MANAGER = person("M2", roles=[Role.MANAGER])
+HR = person("H1", roles=[Role.HR_ADMIN])
+OWNER_IN_HR = person("E1", roles=[Role.HR_ADMIN])
+COLLEAGUE = person("E9")
+OVERDUE = AT + timedelta(days=3)  # ApprovalPolicy().escalate_after_days after the request
+NEARLY_OVERDUE = AT + timedelta(days=2, hours=23)
+DECIDED = [s for s in Status if s is not Status.PENDING_APPROVAL]
+
+
+@pytest.mark.parametrize(
+    ("who", "approver", "at"),
+    [
+        pytest.param(MANAGER, "M1", AT, id="the designated approver"),
+        pytest.param(MANAGER, "M1", OVERDUE, id="the designated approver, overdue"),
+        pytest.param(HR, "M1", OVERDUE, id="hr once overdue"),
+        pytest.param(HR, HR_APPROVER, AT, id="hr once escalated or no one else's"),
+        pytest.param(person("H2", roles=[Role.HR_ADMIN]), HR_APPROVER, AT, id="any hr admin on hr's turn"),
+    ],
+)
+def test_who_decides_a_pending_redemption(who, approver, at):
+    require_decider(caller(who), redemption(approver=approver), at, POLICY)
+
+
+def test_the_system_decides_on_hrs_turn():
+    require_decider(SYSTEM, redemption(approver=HR_APPROVER), AT, POLICY)
+
+
+@pytest.mark.parametrize(
+    ("who", "approver", "at"),
+    [
+        pytest.param(OTHER_MANAGER, "M1", AT, id="another manager"),
+        pytest.param(HR, "M1", AT, id="hr before it is overdue"),
+        pytest.param(HR, "M1", NEARLY_OVERDUE, id="hr an hour before it is overdue"),
+        pytest.param(COLLEAGUE, HR_APPROVER, AT, id="a colleague on hr's turn"),
+        pytest.param(COLLEAGUE, "M1", OVERDUE, id="a colleague, overdue"),
+        pytest.param(person("F1"), "M1", AT, id="the fallback approver when the manager is designated"),
+    ],
+)
+def test_who_may_not_decide_a_pending_redemption(who, approver, at):
     with pytest.raises(Forbidden) as refused:
-        require_decider(caller(person("M2", roles=[Role.MANAGER])), redemption(), AT, POLICY)
+        require_decider(caller(who), redemption(approver=approver), at, POLICY)
     assert refused.value.code == "not_approver"
 
 
-def test_hr_decides_once_escalated_or_overdue():
-    hr = caller(person("H1", roles=[Role.HR_ADMIN]))
-    with pytest.raises(Forbidden):
-        require_decider(hr, redemption(), AT + timedelta(days=2, hours=23), POLICY)
-    require_decider(hr, redemption(), AT + timedelta(days=3), POLICY)
-    require_decider(hr, redemption(approver=HR_APPROVER), AT, POLICY)
-    require_decider(SYSTEM, redemption(approver=HR_APPROVER), AT, POLICY)
-    with pytest.raises(Forbidden):
-        require_decider(caller(person("E9")), redemption(approver=HR_APPROVER), AT, POLICY)
-
-
-def test_nobody_decides_their_own_redemption():
-    own = caller(person("E1", roles=[Role.HR_ADMIN]))
+def test_an_integration_without_a_person_is_never_the_designated_approver():
+    integration = Caller(employee_id=None, subject="hris-client")
     with pytest.raises(Forbidden) as refused:
-        require_decider(own, redemption(approver=HR_APPROVER), AT, POLICY)
+        require_decider(integration, redemption(approver=None), AT, POLICY)
+    assert refused.value.code == "not_approver"
+
+
+@pytest.mark.parametrize("status", [Status.PENDING_APPROVAL, *DECIDED])
+@pytest.mark.parametrize("approver", ["M1", HR_APPROVER])
+def test_nobody_decides_their_own_redemption_not_even_hr(status, approver):
+    with pytest.raises(Forbidden) as refused:
+        require_decider(caller(OWNER_IN_HR), redemption(status, approver=approver), OVERDUE, POLICY)
     assert refused.value.code == "own_redemption"
+
+
+@pytest.mark.parametrize("status", DECIDED)
+@pytest.mark.parametrize("who", [MANAGER, HR], ids=["the designated approver", "any hr admin"])
+def test_those_who_could_decide_learn_it_was_decided(status, who):
+    require_decider(caller(who), redemption(status, approver="M1"), AT, POLICY)
+    with pytest.raises(Conflict) as second:
+        next_status(status, Action.APPROVE)
+    assert second.value.code == "already_decided"
+
+
+@pytest.mark.parametrize("status", DECIDED)
+@pytest.mark.parametrize("who", [OTHER_MANAGER, COLLEAGUE], ids=["another manager", "a colleague"])
+def test_others_are_refused_a_decided_redemption(status, who):
+    with pytest.raises(Forbidden) as refused:
+        require_decider(caller(who), redemption(status, approver="M1"), OVERDUE, POLICY)
+    assert refused.value.code == "not_approver"
 
 
 def test_escalation_is_due_after_the_days_while_pending():

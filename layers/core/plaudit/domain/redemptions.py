@@ -169,13 +169,18 @@ def escalation_due(redemption: Redemption, at: datetime, policy: ApprovalPolicy)
 
 
 def require_decider(caller: Caller, redemption: Redemption, at: datetime, policy: ApprovalPolicy) -> None:
-    """The designated approver, or an hr_admin once it is HR's (escalated, overdue or no one else's);
-    never the person who redeems."""
+    """Who may approve or reject: the designated approver, or an hr_admin once it is HR's turn (escalated
+    to HR, overdue, or no one else's); never the person who redeems. Once it is decided, the same people
+    and any hr_admin (who sees every redemption anyway) pass, to learn that it was (`next_status`)."""
     if caller.employee_id is not None and caller.employee_id == redemption.employee_id:
         raise Forbidden("You cannot decide on your own redemption.", code="own_redemption")
     if caller.is_person and caller.employee_id == redemption.approver_id:
         return
-    hr_turn = redemption.approver_id == HR_APPROVER or escalation_due(redemption, at, policy)
+    hr_turn = (
+        redemption.status is not Status.PENDING_APPROVAL
+        or redemption.approver_id == HR_APPROVER
+        or escalation_due(redemption, at, policy)
+    )
     if hr_turn and caller.has_role(Role.HR_ADMIN):
         return
     raise Forbidden("Only the designated approver can decide on this redemption.", code="not_approver")

@@ -353,12 +353,7 @@ def cancel(caller: Caller, rid: str, reason: str | None = None) -> RedemptionVie
 def _decide(caller: Caller, rid: str, action: Action, reason: str | None) -> tuple[Redemption, Redemption]:
     def authorize(snap: Snapshot, redemption: Redemption, at: datetime) -> str:
         person = snap.identify(caller)
-        if redemption.status is Status.PENDING_APPROVAL:
-            require_decider(person, redemption, at, snap.settings().approvals)
-        elif not (person.employee_id == redemption.approver_id or person.has_role(Role.HR_ADMIN)):
-            raise Forbidden(
-                "Only the designated approver can decide on this redemption.", code="not_approver"
-            )
+        require_decider(person, redemption, at, snap.settings().approvals)
         return person.employee_id or person.subject
 
     reads = [*_caller_keys(caller), keys.SETTINGS]
