@@ -1,7 +1,7 @@
 """Stream consumer: celebrates milestone awards in Slack, tells HR of awards waiting for a budget and
-reminds managers ahead (plaudit.slack.celebrations); asks approvers, tells people of their redemptions and
-HR of failures and low stock (plaudit.slack.reward_notices); delivers issued vouchers by Slack DM, email or
-the API (plaudit.integrations.delivery). Records are reported one by one (partial failures)."""
+reminds managers ahead; asks approvers, tells people of their redemptions and HR of failures and low stock;
+delivers issued vouchers by Slack DM, email or the API (plaudit.slack.notices). Records are reported one
+by one (partial failures)."""
 
 import gc
 
@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from plaudit.slack.celebrations import Notifier
+from plaudit.slack.notices.notifier import Notifier
 
 logger = Logger()
 tracer = Tracer()

@@ -12,8 +12,9 @@ import pytest
 from test_slack_kudos import ALICE, BOB, CARLOS, CHANNEL, SlackApp, app, slack  # noqa: F401 (fixtures, used through `bolt`)
 
 from plaudit.services.audit import audit_ledger
-from plaudit.slack import home
-from plaudit.slack.views import ADD_ON_ACTION
+from plaudit.slack.actions import ADD_ON as ADD_ON_ACTION
+from plaudit.slack.work import home_tab
+from plaudit.slack.work.home import HomeSection, Viewer
 from plaudit.store.client import use_client
 
 DANA = "UDANA"
@@ -259,10 +260,10 @@ def test_the_home_event_ack_touches_no_dynamodb(bolt: SlackApp) -> None:
 def test_sections_plug_in_and_one_failing_leaves_the_others(
     bolt: SlackApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(viewer: home.Viewer) -> list:
+    def broken(viewer: Viewer) -> list:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(home, "home_sections", [*home.home_sections, home.HomeSection("Catalogue", broken)])
+    monkeypatch.setattr(home_tab, "SECTIONS", (*home_tab.SECTIONS, HomeSection("Catalogue", broken)))
     bolt.post(_home_opened(ALICE))
     bolt.run_lazy()
     view = _published(bolt, ALICE)

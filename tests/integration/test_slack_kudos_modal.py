@@ -13,7 +13,7 @@ import test_slack_kudos
 from test_slack_kudos import ALICE, BOB, CARLOS, CHANNEL, SlackApp
 
 from plaudit.services.audit import audit_ledger
-from plaudit.slack.kudos_modal import CALLBACK_ID
+from plaudit.slack.actions import KUDOS_MODAL as CALLBACK_ID
 from plaudit.store.client import use_client
 
 app, slack = test_slack_kudos.app, test_slack_kudos.slack  # the fixtures

@@ -16,7 +16,8 @@ from test_slack_kudos import ALICE, SlackApp
 from plaudit.domain.access import Caller
 from plaudit.domain.milestone_rules import RuleSpec
 from plaudit.services import budgets, milestones
-from plaudit.slack import milestone_admin_views as views
+from plaudit.slack import actions
+from plaudit.slack.views import milestone_admin as views
 from plaudit.store.client import use_client
 
 app, slack = test_slack_kudos.app, test_slack_kudos.slack  # the fixtures
@@ -139,17 +140,17 @@ def test_hr_sees_the_rules_on_home_and_others_do_not(bolt: SlackApp) -> None:
     assert "*Work anniversary*" in shown
     assert "1:100, 5:500; else 50 points" in shown
     assert rule_id in shown
-    assert views.NEW_ACTION in shown
+    assert actions.NEW_RULE in shown
 
     view = _home(bolt, ALICE)
     assert ":trophy: Milestone rules" not in _headers(view)
-    assert views.NEW_ACTION not in json.dumps(view)
+    assert actions.NEW_RULE not in json.dumps(view)
 
 
 def test_the_buttons_open_the_modal_in_the_ack_without_dynamodb(bolt: SlackApp) -> None:
     use_client(NoDynamoDB())
     try:
-        reply = _click(bolt, views.NEW_ACTION)
+        reply = _click(bolt, actions.NEW_RULE)
     finally:
         use_client(bolt.api.client)
     assert reply.status == 200
@@ -159,7 +160,7 @@ def test_the_buttons_open_the_modal_in_the_ack_without_dynamodb(bolt: SlackApp) 
 
 
 def test_a_new_rule_from_the_modal_is_created_and_home_refreshed(bolt: SlackApp) -> None:
-    form = _open_form(bolt, views.NEW_ACTION)
+    form = _open_form(bolt, actions.NEW_RULE)
     budget = next(block for block in form["blocks"] if block.get("block_id") == views.BUDGET)
     assert [option["value"] for option in budget["element"]["options"]] == ["company"]
 
@@ -192,7 +193,7 @@ def test_a_new_rule_from_the_modal_is_created_and_home_refreshed(bolt: SlackApp)
 
 
 def test_a_bad_points_table_comes_back_as_modal_errors(bolt: SlackApp) -> None:
-    form = _open_form(bolt, views.NEW_ACTION)
+    form = _open_form(bolt, actions.NEW_RULE)
     reply = _submit(bolt, form, name="R", type="work_anniversary", points_table="1=100", budget="company")
     assert reply.status == 200
     assert reply.json["response_action"] == "errors"
@@ -203,7 +204,7 @@ def test_a_bad_points_table_comes_back_as_modal_errors(bolt: SlackApp) -> None:
 
 
 def test_what_the_rule_spec_refuses_is_shown_on_its_field(bolt: SlackApp) -> None:
-    form = _open_form(bolt, views.NEW_ACTION)
+    form = _open_form(bolt, actions.NEW_RULE)
     reply = _submit(bolt, form, name="Promotions", type="hris_event", points="100", budget="company")
     assert reply.json["response_action"] == "errors"
     assert "name the event" in reply.json["errors"][views.EVENT_NAME]
@@ -212,7 +213,7 @@ def test_what_the_rule_spec_refuses_is_shown_on_its_field(bolt: SlackApp) -> Non
 
 def test_editing_a_rule_replaces_it(bolt: SlackApp) -> None:
     rule_id = _rule()
-    form = _open_form(bolt, views.EDIT_ACTION, value=rule_id)
+    form = _open_form(bolt, actions.EDIT_RULE, value=rule_id)
     assert form["private_metadata"] == rule_id
     table = next(block for block in form["blocks"] if block.get("block_id") == views.POINTS_TABLE)
     assert table["element"]["initial_value"] == "1:100, 5:500"
@@ -224,7 +225,7 @@ def test_editing_a_rule_replaces_it(bolt: SlackApp) -> None:
 
 
 def test_people_who_are_not_hr_get_no_form(bolt: SlackApp) -> None:
-    assert _click(bolt, views.NEW_ACTION, user=ALICE).status == 200
+    assert _click(bolt, actions.NEW_RULE, user=ALICE).status == 200
     bolt.run_lazy()
     (update,) = bolt.slack.called("views.update")
     assert "Only HR admins" in json.dumps(_view(update))
@@ -232,7 +233,7 @@ def test_people_who_are_not_hr_get_no_form(bolt: SlackApp) -> None:
 
 
 def test_a_forged_submission_by_someone_else_is_refused(bolt: SlackApp) -> None:
-    form = _open_form(bolt, views.NEW_ACTION)
+    form = _open_form(bolt, actions.NEW_RULE)
     reply = _submit(bolt, form, user=ALICE, name="Mine", type="birthday", points="10", budget="company")
     assert reply.json["response_action"] == "errors"
     assert "hr_admin" in reply.json["errors"][views.NAME]

@@ -22,7 +22,9 @@ from plaudit.domain.catalog import Denominations
 from plaudit.domain.ledger import TxnKind
 from plaudit.integrations import fulfilment_queue
 from plaudit.services import budgets, redemptions, vouchers
-from plaudit.slack import approval_views, rewards_views
+from plaudit.slack import actions
+from plaudit.slack.views import approvals as approval_views
+from plaudit.slack.views import rewards as rewards_views
 from plaudit.store.client import use_client
 
 app, slack = test_slack_kudos.app, test_slack_kudos.slack  # the fixtures
@@ -136,7 +138,7 @@ def _headers(view: dict[str, Any]) -> list[str]:
 
 def _open_redeem(bolt: SlackApp, item_id: str, user: str = ALICE) -> dict[str, Any]:
     """Click Redeem, check the ack opened the loading modal, run the lazy work: the form it put there."""
-    assert _click(bolt, rewards_views.REDEEM_ACTION, item_id, user=user).status == 200
+    assert _click(bolt, actions.REDEEM, item_id, user=user).status == 200
     (opened,) = bolt.slack.called("views.open")
     assert "Loading" in json.dumps(_view(opened))
     bolt.run_lazy()
@@ -189,7 +191,7 @@ def test_the_catalogue_shows_affordable_items_first_with_redeem_buttons(bolt: Sl
     assert ":hourglass_flowing_sand: Waiting for your approval" not in _headers(view)
     items = [block for block in _section(view, ":gift: Catalogue") if block.get("accessory")]
     assert [block["accessory"]["value"] for block in items] == [cheap, dear]
-    assert {block["accessory"]["action_id"] for block in items} == {rewards_views.REDEEM_ACTION}
+    assert {block["accessory"]["action_id"] for block in items} == {actions.REDEEM}
     assert items[0]["text"]["text"] == "*Zzz coffee* · Bean Co\n1,000 to 6,000 points"
     assert "You have 1,500 points" in json.dumps(view)
 
@@ -200,7 +202,7 @@ def test_an_approver_sees_what_waits_for_them(bolt: SlackApp) -> None:
     waiting = _section(view, ":hourglass_flowing_sand: Waiting for your approval")
     assert "<@UALICE> asks for *Coffee card* (60 USD) for 6,000 points" in json.dumps(waiting)
     buttons = [(e["action_id"], e["value"]) for block in waiting for e in block.get("elements", [])]
-    assert buttons == [(approval_views.APPROVE_ACTION, rid), (approval_views.REJECT_ACTION, rid)]
+    assert buttons == [(actions.APPROVE, rid), (actions.REJECT, rid)]
     assert ":hourglass_flowing_sand: Waiting for your approval" not in _headers(_home(bolt, ALICE))
 
 
@@ -210,7 +212,7 @@ def test_an_approver_sees_what_waits_for_them(bolt: SlackApp) -> None:
 def test_redeem_opens_the_modal_in_the_ack_without_dynamodb(bolt: SlackApp) -> None:
     use_client(NoDynamoDB())
     try:
-        reply = _click(bolt, rewards_views.REDEEM_ACTION, "item_01HX0000000000000000000000", user=ALICE)
+        reply = _click(bolt, actions.REDEEM, "item_01HX0000000000000000000000", user=ALICE)
     finally:
         use_client(bolt.api.client)
     assert reply.status == 200
@@ -305,7 +307,7 @@ def test_approve_from_the_dm_button_updates_the_message(bolt: SlackApp, queued: 
     rid = _pending(bolt)
     use_client(NoDynamoDB())
     try:
-        assert _click(bolt, approval_views.APPROVE_ACTION, rid, user=MAYA, in_dm=True).status == 200
+        assert _click(bolt, actions.APPROVE, rid, user=MAYA, in_dm=True).status == 200
     finally:
         use_client(bolt.api.client)
     bolt.run_lazy()
@@ -318,7 +320,7 @@ def test_approve_from_the_dm_button_updates_the_message(bolt: SlackApp, queued: 
     assert bolt.slack.called("views.publish")[0]["user_id"] == MAYA
     bolt.slack.calls.clear()
 
-    _click(bolt, approval_views.APPROVE_ACTION, rid, user=MAYA, in_dm=True, n=2)  # a second click
+    _click(bolt, actions.APPROVE, rid, user=MAYA, in_dm=True, n=2)  # a second click
     bolt.run_lazy()
     (told,) = bolt.slack.called("chat.postEphemeral")
     assert (told["channel"], told["user"]) == (DM, MAYA)
@@ -329,7 +331,7 @@ def test_approve_from_the_dm_button_updates_the_message(bolt: SlackApp, queued: 
 
 def test_the_wrong_approver_is_told_and_nothing_changes(bolt: SlackApp) -> None:
     rid = _pending(bolt)
-    _click(bolt, approval_views.APPROVE_ACTION, rid, user=BOB)  # from a Home tab: told in a DM
+    _click(bolt, actions.APPROVE, rid, user=BOB)  # from a Home tab: told in a DM
     bolt.run_lazy()
     (told,) = [call for call in bolt.slack.called("chat.postMessage") if call["channel"] == BOB]
     assert "Only the designated approver" in told["text"]
@@ -341,12 +343,12 @@ def test_reject_asks_why_and_returns_the_points(bolt: SlackApp) -> None:
     assert points_of(ALICE_ID) == 14_000
     use_client(NoDynamoDB())
     try:
-        assert _click(bolt, approval_views.REJECT_ACTION, rid, user=MAYA, in_dm=True).status == 200
+        assert _click(bolt, actions.REJECT, rid, user=MAYA, in_dm=True).status == 200
     finally:
         use_client(bolt.api.client)
     (opened,) = bolt.slack.called("views.open")
     modal = _view(opened)
-    assert modal["callback_id"] == approval_views.REJECT_CALLBACK
+    assert modal["callback_id"] == actions.REJECT_MODAL
     bolt.slack.calls.clear()
 
     reason = {
@@ -397,11 +399,11 @@ def test_my_rewards_show_the_code_and_mark_used(bolt: SlackApp) -> None:
     assert shown in ("*Coffee card* · issued", "*Coffee card* · delivered")  # the DM delivery may have run
     assert code == "Code: `7KQ4-M9TX-2HCF-WZ8R`"
     assert (rewards[0]["accessory"]["action_id"], rewards[0]["accessory"]["value"]) == (
-        rewards_views.VOUCHER_USED_ACTION,
+        actions.VOUCHER_USED,
         voucher_id,
     )
 
-    _click(bolt, rewards_views.VOUCHER_USED_ACTION, voucher_id, user=ALICE)
+    _click(bolt, actions.VOUCHER_USED, voucher_id, user=ALICE)
     bolt.run_lazy()
     (publish,) = bolt.slack.called("views.publish")
     rewards = _section(publish["view"], ":ticket: My rewards")
@@ -410,7 +412,7 @@ def test_my_rewards_show_the_code_and_mark_used(bolt: SlackApp) -> None:
     assert redemptions.get(Caller(employee_id=ALICE_ID), done.id).status.value == "redeemed"
     bolt.slack.calls.clear()
 
-    _click(bolt, rewards_views.VOUCHER_USED_ACTION, voucher_id, user=BOB)  # not Bob's
+    _click(bolt, actions.VOUCHER_USED, voucher_id, user=BOB)  # not Bob's
     bolt.run_lazy()
     (told,) = [call for call in bolt.slack.called("chat.postMessage") if call["channel"] == BOB]
     assert "No such voucher of yours" in told["text"]

@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from plaudit.slack import celebrations
-from plaudit.slack.celebrations import Notice, notices_for
+from plaudit.slack.notices import milestones as celebrations
+from plaudit.slack.notices import notifier
+from plaudit.slack.notices.milestones import notices_for
+from plaudit.slack.notices.notice import Notice
 
 HR = "CHR00001"
 
@@ -179,16 +181,16 @@ def test_messages_fit_block_kit_and_escape_what_people_wrote(build: Any) -> None
 
 
 def test_without_slack_nothing_is_posted_and_nothing_fails() -> None:
-    notifier = celebrations.Notifier(token=lambda: None)
-    notifier.begin_batch()
-    notifier.handle("ev1", "INSERT", None, {"type": {"S": "milestone_award"}, "status": {"S": "paid"}})
+    posting = notifier.Notifier(token=lambda: None)
+    posting.begin_batch()
+    posting.handle("ev1", "INSERT", None, {"type": {"S": "milestone_award"}, "status": {"S": "paid"}})
 
 
 def test_slack_is_configured_by_a_secret_or_both_local_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SLACK_SECRET_ARN", "SLACK_SIGNING_SECRET", "PLAUDIT_SLACK_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    assert celebrations.bot_token() is None
+    assert notifier.bot_token() is None
     monkeypatch.setenv("PLAUDIT_SLACK_BOT_TOKEN", "xoxb-local")
-    assert celebrations.bot_token() is None
+    assert notifier.bot_token() is None
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
-    assert celebrations.bot_token() == "xoxb-local"
+    assert notifier.bot_token() == "xoxb-local"

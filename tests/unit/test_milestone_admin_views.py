@@ -15,8 +15,9 @@ from slack_sdk.models.views import View
 
 from plaudit.domain.errors import NotFound, RuleViolation
 from plaudit.domain.milestone_rules import MilestoneRule, RuleFilter, RuleSpec, RuleType
-from plaudit.slack import milestone_admin
-from plaudit.slack import milestone_admin_views as views
+from plaudit.slack import actions
+from plaudit.slack.views import milestone_admin as views
+from plaudit.slack.work import milestone_admin
 
 AT = datetime(2026, 11, 23, 12, tzinfo=UTC)
 BUDGETS = [views.BudgetChoice("company", "Company"), views.BudgetChoice("eng", "Engineering " + "x" * 100)]
@@ -225,10 +226,10 @@ def test_the_section_lists_rules_with_edit_buttons_and_a_new_rule_button() -> No
     assert "disabled" in shown
     edits = [block["accessory"] for block in blocks if block["type"] == "section"]
     assert [(edit["action_id"], edit["value"]) for edit in edits] == [
-        (views.EDIT_ACTION, "rule_anniv"),
-        (views.EDIT_ACTION, "rule_bday"),
+        (actions.EDIT_RULE, "rule_anniv"),
+        (actions.EDIT_RULE, "rule_bday"),
     ]
-    assert blocks[-1]["elements"][0]["action_id"] == views.NEW_ACTION
+    assert blocks[-1]["elements"][0]["action_id"] == actions.NEW_RULE
 
 
 def test_an_empty_or_long_list_says_so() -> None:

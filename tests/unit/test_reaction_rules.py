@@ -11,7 +11,7 @@ from plaudit.domain.ledger import Balance, TxnKind, employee_account
 from plaudit.domain.reactions import UndoOutcome, UndoPlan, counts, emoji_of, plan_undo, reaction_key
 from plaudit.domain.recognition import Kudos, Visibility
 from plaudit.domain.wallets import Wallet
-from plaudit.slack import reaction_views
+from plaudit.slack.views import reactions as reaction_views
 
 from .factories import org_settings
 

@@ -15,7 +15,7 @@ from plaudit.integrations.delivery import ApiOnly, ChannelRefused, deliver, rout
 from plaudit.integrations.delivery.mail import voucher_email
 from plaudit.integrations.delivery.slack_dm import voucher_message
 from plaudit.services.vouchers import OwnedVoucher
-from plaudit.slack.reward_notices import People, notices_for
+from plaudit.slack.notices.rewards import People, notices_for
 
 HR = "CHR00001"
 CODE = "7KQ4-M9TX-2HCF-WZ8R-P3"

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from slack_sdk.models.views import View
 
-from plaudit.slack import approval_views as approvals
-from plaudit.slack import rewards_views as rewards
+from plaudit.slack import actions
+from plaudit.slack.views import approvals, rewards
 
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -34,7 +34,7 @@ def test_catalog_lines_carry_price_and_a_redeem_button_unless_unpriced() -> None
     assert "1,000 to 6,000 points" in shown
     assert "500 points" in shown
     assert "not priced yet" in shown
-    assert _buttons(blocks) == [(rewards.REDEEM_ACTION, "item_A"), (rewards.REDEEM_ACTION, "item_B")]
+    assert _buttons(blocks) == [(actions.REDEEM, "item_A"), (actions.REDEEM, "item_B")]
     assert "You have 2,500 points" in shown
     assert "/v1/catalog/items" in shown
 
@@ -55,7 +55,7 @@ def test_rewards_show_codes_and_mark_used_only_while_usable() -> None:
     assert "`7KQ4-M9TX`" in shown
     assert "valid until 2026-06-30" in shown
     assert "redeemed" in shown
-    assert _buttons(blocks) == [(rewards.VOUCHER_USED_ACTION, "vch_1")]
+    assert _buttons(blocks) == [(actions.VOUCHER_USED, "vch_1")]
 
 
 def test_redeem_modal_offers_fixed_amounts_with_points() -> None:
@@ -65,7 +65,7 @@ def test_redeem_modal_offers_fixed_amounts_with_points() -> None:
     view = rewards.redeem_modal("redeem-1", choice)
     View(**view).validate_json()
     select = view["blocks"][1]["element"]
-    assert (view["private_metadata"], view["callback_id"]) == ("item_A", rewards.REDEEM_CALLBACK)
+    assert (view["private_metadata"], view["callback_id"]) == ("item_A", actions.REDEEM_MODAL)
     assert select["type"] == "static_select"
     assert [o["value"] for o in select["options"]] == ["10", "25"]
     assert select["options"][1]["text"]["text"] == "25 USD · 2,500 points"
@@ -107,7 +107,7 @@ def test_approval_entries_carry_approve_and_reject_for_the_redemption() -> None:
     line = approvals.ApprovalLine("red_1", "<@UALICE>", "Coffee card", Decimal(60), "USD", 6000, AT)
     blocks = approvals.approvals_section([line])
     assert "<@UALICE> asks for *Coffee card* (60 USD) for 6,000 points" in json.dumps(blocks[0].to_dict())
-    assert _buttons(blocks) == [(approvals.APPROVE_ACTION, "red_1"), (approvals.REJECT_ACTION, "red_1")]
+    assert _buttons(blocks) == [(actions.APPROVE, "red_1"), (actions.REJECT, "red_1")]
 
 
 def test_reject_modal_keeps_the_origin_and_requires_a_reason() -> None:

@@ -12,9 +12,12 @@ from slack_sdk.models.views import View
 from plaudit.domain.employees import Employee
 from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES
 from plaudit.domain.settings import OrgSettings
-from plaudit.slack import add_on_views, home_views, views
-from plaudit.slack.add_on import points_per_add_on
-from plaudit.slack.people import people_mentions
+from plaudit.slack import actions
+from plaudit.slack.views import add_on as add_on_views
+from plaudit.slack.views import home as home_views
+from plaudit.slack.views import messages as views
+from plaudit.slack.views.people import people_mentions
+from plaudit.slack.work.add_on import points_per_add_on
 
 NASTY = "&<>" * (MAX_MESSAGE // 3) + "x"
 VALUES = [f"value-{index}" for index in range(MAX_VALUES)]
@@ -108,7 +111,7 @@ def test_an_announcement_with_many_adders_fits_block_kit() -> None:
         block.to_dict()
     assert [block["type"] for block in message["blocks"]][-3:] == ["context", "actions", "divider"]
     (button,) = message["blocks"][-2]["elements"]
-    assert button["action_id"] == views.ADD_ON_ACTION
+    assert button["action_id"] == actions.ADD_ON
     assert "and 170 more" in str(message["blocks"])
     assert len(message["blocks"][-3]["elements"][0]["text"]) <= views.SECTION_TEXT_LIMIT
 

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from slack_sdk.models.views import View
 
-from plaudit.slack import kudos_form
-from plaudit.slack.kudos_modal import (
+from plaudit.slack import actions
+from plaudit.slack.views.kudos_modal import (
     MAX_RECIPIENTS,
     ModalKudos,
     OrgChoices,
@@ -134,4 +134,7 @@ def test_message_links_drop_the_dot_from_the_ts() -> None:
 def test_the_manifest_shortcuts_are_the_ones_handled() -> None:
     manifest = yaml.safe_load((REPO / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
     shortcuts = {item["type"]: item["callback_id"] for item in manifest["features"]["shortcuts"]}
-    assert shortcuts == {"global": kudos_form.GLOBAL_SHORTCUT, "message": kudos_form.MESSAGE_SHORTCUT}
+    assert shortcuts == {
+        "global": actions.GIVE_KUDOS_SHORTCUT,
+        "message": actions.GIVE_KUDOS_FOR_MESSAGE_SHORTCUT,
+    }

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES
-from plaudit.slack import views
+from plaudit.slack.views import messages as views
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000

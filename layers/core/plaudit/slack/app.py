@@ -1,25 +1,15 @@
 """The Bolt app: listeners ack within Slack's 3 seconds from what the request holds (no DynamoDB call),
-and the work runs in lazy listeners (on Lambda: an async invocation of this same function)."""
+and the work runs in lazy listeners (on Lambda: an async invocation of this same function). Creating the
+app imports only the listeners: what each ack or lazy listener needs is imported when it runs."""
 
 from collections.abc import Callable
 
-from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk import WebClient
 
 from plaudit.integrations.slack_api import web_client
-from plaudit.slack import (
-    approvals,
-    home_and_add_on,
-    kudos_form,
-    milestone_admin,
-    reactions,
-    redeem,
-    rewards_home,
-    views,
-)
-from plaudit.slack.commands import KudosTextError, Verb, parse
 from plaudit.slack.config import SlackConfig
+from plaudit.slack.listeners import approvals, home, kudos, milestone_admin, reactions, rewards
 
 
 def create_app(config: SlackConfig) -> App:
@@ -36,15 +26,8 @@ def create_app(config: SlackConfig) -> App:
         authorize=authorize,
     )
     app.middleware(skip_timed_out_event_retries)
-    kudos_form.register(app)  # before the other /kudos listeners: it takes /kudos with no text
-    app.command("/kudos", matchers=[needs_lazy_work])(ack=ack_empty, lazy=[run_kudos])
-    app.command("/kudos")(answer_in_ack)
-    reactions.register(app)
-    home_and_add_on.register(app)
-    milestone_admin.register(app)
-    redeem.register(app)
-    rewards_home.register(app)
-    approvals.register(app)
+    for listeners in (kudos, reactions, home, milestone_admin, rewards, approvals):
+        listeners.register(app)
     return app
 
 
@@ -55,30 +38,3 @@ def skip_timed_out_event_retries(request: BoltRequest, next_: Callable[[], BoltR
     if request.body.get("type") == "event_callback" and retry_reason == "http_timeout":
         return BoltResponse(status=200, body="")
     return next_()
-
-
-def needs_lazy_work(command: dict) -> bool:
-    """Kudos and balance need the services; help and mistakes are answered in the ack alone."""
-    try:
-        return parse(command.get("text", "")) is not Verb.HELP
-    except KudosTextError:
-        return False
-
-
-def ack_empty(ack: Ack) -> None:
-    ack()
-
-
-def answer_in_ack(ack: Ack, command: dict) -> None:
-    try:
-        parse(command.get("text", ""))
-    except KudosTextError as mistake:
-        ack(**views.problem_message(str(mistake), with_example=True))
-        return
-    ack(**views.help_message())
-
-
-def run_kudos(command: dict, client: WebClient, respond: Respond) -> None:
-    from plaudit.slack import kudos  # the services, pydantic models and DynamoDB: after the ack only
-
-    kudos.run(parse(command.get("text", "")), command, client, respond)

@@ -6,7 +6,9 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from plaudit.domain.access import Caller
 from plaudit.services.directory import employee_for_slack_user
+from plaudit.store import snapshots
 
 CACHE_SECONDS = 300
 
@@ -38,3 +40,11 @@ def _email_from_slack(slack_user_id: str, client: WebClient) -> str | None:
     if user.get("is_bot") or user.get("deleted"):
         return None
     return (user.get("profile") or {}).get("email")
+
+
+def caller_for(slack_user_id: str, client: WebClient) -> Caller | None:
+    """The person behind the Slack user, with their directory profile (so their roles), or None."""
+    employee_id = employee_id_for(slack_user_id, client)
+    if employee_id is None:
+        return None
+    return snapshots.load(employees=[employee_id]).identify(Caller(employee_id=employee_id))

@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 
 from plaudit.domain.employees import Employee, RewardDelivery
 from plaudit.integrations.delivery import ChannelRefused
-from plaudit.slack.views import escaped
+from plaudit.slack.views.messages import escaped
 
 if TYPE_CHECKING:
     from plaudit.services.vouchers import OwnedVoucher

@@ -4,11 +4,11 @@ alone, publish the Home tab or add on in lazy listeners."""
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from plaudit.slack.views import ADD_ON_ACTION
+from plaudit.slack import actions
 
 
 def register(app: App) -> None:
-    app.action(ADD_ON_ACTION)(ack=ack_now, lazy=[add_on_clicked])
+    app.action(actions.ADD_ON)(ack=ack_now, lazy=[add_on_clicked])
     app.event("app_home_opened", matchers=[home_tab])(ack=ack_now, lazy=[publish_home])
     app.event("app_home_opened")(ack_now)  # the Messages and About tabs: nothing to publish
 
@@ -22,12 +22,12 @@ def home_tab(event: dict) -> bool:
 
 
 def add_on_clicked(body: dict, client: WebClient) -> None:
-    from plaudit.slack import add_on  # the services and DynamoDB: after the ack only
+    from plaudit.slack.work import add_on
 
     add_on.run(body, client)
 
 
 def publish_home(event: dict, client: WebClient) -> None:
-    from plaudit.slack import home
+    from plaudit.slack.work import home_tab
 
-    home.publish(event["user"], client)
+    home_tab.publish(event["user"], client)

@@ -10,11 +10,10 @@ from plaudit.domain.employees import Employee
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.settings import OrgSettings
 from plaudit.services import recognition
-from plaudit.slack import views
-from plaudit.slack.add_on_views import SHOWN_ADDERS, added_on_blocks, added_on_receipt
 from plaudit.slack.identity import employee_id_for
-from plaudit.slack.kudos import FAILED, NOT_IN_DIRECTORY
-from plaudit.slack.people import people_mentions
+from plaudit.slack.views import messages, texts
+from plaudit.slack.views.add_on import SHOWN_ADDERS, added_on_blocks, added_on_receipt
+from plaudit.slack.views.people import people_mentions
 from plaudit.store import snapshots
 
 logger = Logger(child=True)
@@ -35,9 +34,9 @@ def run(body: dict, client: WebClient) -> None:
         problem = add_on(body["actions"][0]["value"], clicker, channel, container["message_ts"], client)
     except Exception:
         logger.exception("add-on failed")
-        problem = FAILED
+        problem = texts.FAILED
     if problem:
-        _ephemeral(client, channel, clicker, views.problem_message(problem))
+        _ephemeral(client, channel, clicker, messages.problem_message(problem))
 
 
 def add_on(recognition_id: str, clicker: str, channel: str, ts: str, client: WebClient) -> str | None:
@@ -45,7 +44,7 @@ def add_on(recognition_id: str, clicker: str, channel: str, ts: str, client: Web
     the clicker, so a double click (or a retried invocation) adds once."""
     adder_id = employee_id_for(clicker, client)
     if adder_id is None:
-        return NOT_IN_DIRECTORY
+        return texts.NOT_IN_DIRECTORY
     caller = Caller(employee_id=adder_id)
     request = recognition.GiveAddOn(points=points_per_add_on(snapshots.load(settings=True).settings()))
     try:
@@ -75,7 +74,7 @@ def _update_announcement(
         return None
     shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
     adders = people_mentions([people.employee(pid) for pid in adder_ids], SHOWN_ADDERS)
-    message = views.announcement_message(
+    message = messages.announcement_message(
         slack_ids[kudos.giver_id],
         shares,
         kudos.message,
@@ -94,7 +93,7 @@ def _slack_id(person: Employee | None) -> str | None:
     return person.slack_user_id if person else None
 
 
-def _ephemeral(client: WebClient, channel: str, user: str, message: views.Message) -> None:
+def _ephemeral(client: WebClient, channel: str, user: str, message: messages.Message) -> None:
     try:
         client.chat_postEphemeral(channel=channel, user=user, **message)
     except SlackApiError as failed:

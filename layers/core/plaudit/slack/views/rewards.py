@@ -21,11 +21,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from plaudit.slack.views import escaped
+from plaudit.slack import actions
+from plaudit.slack.views.messages import escaped
 
-REDEEM_ACTION = "redeem_open"
-VOUCHER_USED_ACTION = "voucher_used"
-REDEEM_CALLBACK = "redeem_modal"
 DENOMINATION = "denomination"
 CATALOG_MORE = "More items: `GET /v1/catalog/items` (filter by category, type or what you can afford)."
 OPTION_TEXT_LIMIT = 75
@@ -84,7 +82,7 @@ def catalog_section(lines: Sequence[CatalogLine], balance: int) -> list[Block]:
         brand = f" · {escaped(line.brand, NAME_LIMIT)}" if line.brand else ""
         text = f"*{escaped(line.name, NAME_LIMIT)}*{brand}\n{points_range(line.min_points, line.max_points)}"
         button = (
-            ButtonElement(text="Redeem", action_id=REDEEM_ACTION, value=line.id)
+            ButtonElement(text="Redeem", action_id=actions.REDEEM, value=line.id)
             if line.min_points is not None
             else None
         )
@@ -103,7 +101,7 @@ def rewards_section(lines: Sequence[RewardLine]) -> list[Block]:
         name = escaped(line.item_name, NAME_LIMIT)
         text = f"*{name}* · {line.status}{expiry}\nCode: `{escaped(line.code, CODE_LIMIT)}`"
         button = (
-            ButtonElement(text="Mark used", action_id=VOUCHER_USED_ACTION, value=line.voucher_id)
+            ButtonElement(text="Mark used", action_id=actions.VOUCHER_USED, value=line.voucher_id)
             if line.status in USABLE
             else None
         )
@@ -119,7 +117,7 @@ def loading_modal(external_id: str) -> dict[str, Any]:
 def notice_modal(external_id: str, text: str) -> dict[str, Any]:
     view = View(
         type="modal",
-        callback_id=REDEEM_CALLBACK,
+        callback_id=actions.REDEEM_MODAL,
         external_id=external_id,
         title="Redeem",
         close="Close",
@@ -153,7 +151,7 @@ def redeem_modal(external_id: str, choice: RedeemChoice) -> dict[str, Any]:
         hint = f"From {low:,} to {high:,} {currency}; 1 point is worth {choice.point_value} {currency}."
     view = View(
         type="modal",
-        callback_id=REDEEM_CALLBACK,
+        callback_id=actions.REDEEM_MODAL,
         external_id=external_id,
         private_metadata=choice.item_id,
         title="Redeem",

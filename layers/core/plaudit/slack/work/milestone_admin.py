@@ -1,49 +1,44 @@
-"""Milestone rules in App Home, for HR admins: the section that lists them, and the modal that creates or
-edits one. New rule and Edit open a loading modal in the ack (no DynamoDB; the trigger lapses after 3
-seconds) and a lazy listener fills it in with the budgets and the rule. A submission is saved in its ack,
-so what RuleSpec or the service refuses shows under the field concerned (`response_action: errors`); the
-Home tab is then refreshed lazily. Pydantic and the services are imported after the ack only."""
+"""The work behind milestone rules in App Home (HR admins): the section that lists them, the modal that
+creates or edits one, and saving a submitted one with each refusal placed under the field concerned."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger
-from slack_bolt import Ack, App
+from pydantic import ValidationError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
-from plaudit.slack.milestone_admin_views import (
+from plaudit.domain.employees import Role
+from plaudit.domain.errors import NotFound, PlauditError
+from plaudit.domain.milestone_rules import RuleSpec
+from plaudit.services import budgets, milestones
+from plaudit.slack import actions
+from plaudit.slack.identity import caller_for
+from plaudit.slack.views import texts
+from plaudit.slack.views.milestone_admin import (
     BUDGET,
-    CALLBACK_ID,
     CATALOG_ITEM,
     CHANNEL,
     COUNTRIES,
     DAYS_AFTER_START,
     DEPARTMENTS,
-    EDIT_ACTION,
     EVENT_NAME,
     FIELD_BLOCKS,
     NAME,
-    NEW_ACTION,
     POINTS,
     POINTS_TABLE,
     SHOWN_RULES,
     TYPE,
     YEARS,
     BudgetChoice,
-    loading_modal,
     notice_modal,
     read_form,
     rule_modal,
     rules_section,
 )
-
-if TYPE_CHECKING:
-    from pydantic import ValidationError
-
-    from plaudit.domain.access import Caller
-    from plaudit.domain.errors import PlauditError
-    from plaudit.slack.home import Viewer
+from plaudit.slack.work.home import Viewer
+from plaudit.store import snapshots
 
 logger = Logger(child=True)
 
@@ -73,22 +68,11 @@ CODE_BLOCKS = (
 )
 
 
-def register(app: App) -> None:
-    app.action(NEW_ACTION)(ack=open_loading, lazy=[show_form])
-    app.action(EDIT_ACTION)(ack=open_loading, lazy=[show_form])
-    app.view_submission(CALLBACK_ID, matchers=[is_readable])(ack=save_rule, lazy=[refresh_home])
-    app.view_submission(CALLBACK_ID)(show_unreadable)
-
-
 # --------------------------------------------------------------------------- App Home section
 
 
-def rules_for_home(viewer: "Viewer") -> list[Block]:
+def rules_for_home(viewer: Viewer) -> list[Block]:
     """The rules with their Edit buttons for HR admins; nothing for anyone else (the section is left out)."""
-    from plaudit.domain.employees import Role
-    from plaudit.services import milestones
-    from plaudit.store import snapshots
-
     caller = snapshots.load(employees=[viewer.employee_id]).identify(viewer.caller)
     if not caller.has_role(Role.HR_ADMIN):
         return []
@@ -96,19 +80,13 @@ def rules_for_home(viewer: "Viewer") -> list[Block]:
     return rules_section(rules, more=cursor is not None)
 
 
-# --------------------------------------------------------------------------- opening the modal
+# --------------------------------------------------------------------------- the modal
 
 
-def open_loading(ack: Ack, body: dict, client: WebClient) -> None:
-    client.views_open(trigger_id=body["trigger_id"], view=loading_modal(_external_id(body)))
-    ack()
-
-
-def show_form(body: dict, client: WebClient) -> None:
+def show_form(external_id: str, body: dict, client: WebClient) -> None:
     """Replace the loading modal with the form (or with why there is none)."""
     action = body["actions"][0]
-    rule_id = action.get("value") if action.get("action_id") == EDIT_ACTION else None
-    external_id = _external_id(body)
+    rule_id = action.get("value") if action.get("action_id") == actions.EDIT_RULE else None
     try:
         view = form_view(body["user"]["id"], rule_id, external_id, client)
     except Exception:
@@ -121,11 +99,7 @@ def show_form(body: dict, client: WebClient) -> None:
 
 
 def form_view(slack_user_id: str, rule_id: str | None, external_id: str, client: WebClient) -> dict[str, Any]:
-    from plaudit.domain.employees import Role
-    from plaudit.domain.errors import NotFound
-    from plaudit.services import budgets, milestones
-
-    caller = _caller(slack_user_id, client)
+    caller = caller_for(slack_user_id, client)
     if caller is None or not caller.has_role(Role.HR_ADMIN):
         return notice_modal(external_id, ONLY_HR)
     rule = None
@@ -141,30 +115,8 @@ def form_view(slack_user_id: str, rule_id: str | None, external_id: str, client:
 # --------------------------------------------------------------------------- submitting
 
 
-def is_readable(view: dict) -> bool:
-    return not read_form(view)[1]
-
-
-def show_unreadable(ack: Ack, view: dict) -> None:
-    ack(response_action="errors", errors=read_form(view)[1])
-
-
-def save_rule(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-    errors = save(body["user"]["id"], view, client)
-    if errors:
-        ack(response_action="errors", errors=errors)
-    else:
-        ack()
-
-
 def save(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[str, str]:
     """Create the rule (or replace the one in private_metadata); {block_id: error} when refused."""
-    from pydantic import ValidationError
-
-    from plaudit.domain.errors import PlauditError
-    from plaudit.domain.milestone_rules import RuleSpec
-    from plaudit.services import milestones
-
     fields, errors = read_form(view)
     if errors:
         return errors
@@ -175,9 +127,9 @@ def save(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[st
         return _placed(spec_errors(invalid, fields), shown)
     rule_id = view.get("private_metadata") or None
     try:
-        caller = _caller(slack_user_id, client)
+        caller = caller_for(slack_user_id, client)
         if caller is None:
-            return {NAME: "You are not in the Plaudit directory."}
+            return {NAME: texts.NOT_IN_DIRECTORY}
         if rule_id:
             milestones.replace_rule(caller, rule_id, spec)
         else:
@@ -190,13 +142,7 @@ def save(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[st
     return {}
 
 
-def refresh_home(body: dict, client: WebClient) -> None:
-    from plaudit.slack import home
-
-    home.publish(body["user"]["id"], client)
-
-
-def spec_errors(invalid: "ValidationError", fields: dict[str, Any]) -> dict[str, str]:
+def spec_errors(invalid: ValidationError, fields: dict[str, Any]) -> dict[str, str]:
     """RuleSpec's complaints, each on the block of the field it concerns (the first per block)."""
     errors: dict[str, str] = {}
     for problem in invalid.errors():
@@ -223,7 +169,7 @@ def spec_errors(invalid: "ValidationError", fields: dict[str, Any]) -> dict[str,
     return errors
 
 
-def block_for(refused: "PlauditError") -> str:
+def block_for(refused: PlauditError) -> str:
     """The block a service refusal concerns: a field its details name, else a word in its code."""
     for key in refused.details:
         if key in FIELD_BLOCKS:
@@ -244,20 +190,3 @@ def _sentence(message: str) -> str:
     text = text[:1].upper() + text[1:]
     text = text if text.endswith((".", "?", "!")) else text + "."
     return text if len(text) <= ERROR_LIMIT else text[: ERROR_LIMIT - 1] + "…"
-
-
-def _caller(slack_user_id: str, client: WebClient) -> "Caller | None":
-    """The person behind the Slack user, with their directory profile (so their roles), or None."""
-    from plaudit.domain.access import Caller
-    from plaudit.slack.identity import employee_id_for
-    from plaudit.store import snapshots
-
-    employee_id = employee_id_for(slack_user_id, client)
-    if employee_id is None:
-        return None
-    return snapshots.load(employees=[employee_id]).identify(Caller(employee_id=employee_id))
-
-
-def _external_id(body: dict) -> str:
-    """Names the modal so the lazy listener can update it without the views.open response."""
-    return f"milestone-rule-{body['trigger_id']}"

@@ -1,6 +1,7 @@
-"""The work behind the App Home tab, run in a lazy listener after app_home_opened: each section in
-`home_sections` reads what it shows and returns its blocks; more sections (catalogue, approvals for
-managers, admin for HR) plug in by joining the list."""
+"""The App Home tab: whose it is (Viewer), what a section is (a title and a builder that reads what it
+shows and returns its blocks), publishing the sections it is given, and the person's own sections (points,
+kudos received and given). Other features' sections (plaudit.slack.work.home_tab lists them in order)
+build on Viewer; the Home imports none of them."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,10 +13,10 @@ from slack_sdk.models.blocks import Block
 from plaudit.domain.access import Caller
 from plaudit.domain.recognition import Recognition
 from plaudit.services import recognition, wallets
-from plaudit.slack import approvals, home_views, milestone_admin, rewards_home
-from plaudit.slack.home_views import KudosLine
 from plaudit.slack.identity import employee_id_for
-from plaudit.slack.people import SHOWN, people_mentions
+from plaudit.slack.views import home as home_views
+from plaudit.slack.views.home import KudosLine
+from plaudit.slack.views.people import SHOWN, people_mentions
 from plaudit.store import snapshots
 
 logger = Logger(child=True)
@@ -41,15 +42,15 @@ class HomeSection:
     build: Callable[[Viewer], Sequence[Block]]
 
 
-def publish(slack_user_id: str, client: WebClient) -> None:
-    """Publish the person's Home tab (a friendly explanation for people not in the directory); a
-    section with nothing for this viewer (an admin section for others) is left out."""
+def publish(slack_user_id: str, client: WebClient, sections: Sequence[HomeSection]) -> None:
+    """Publish the person's Home tab with `sections` in order (a friendly explanation for people not in
+    the directory); a section with nothing for this viewer (an admin section for others) is left out."""
     employee_id = employee_id_for(slack_user_id, client)
     if employee_id is None:
         view = home_views.not_in_directory_view()
     else:
         viewer = Viewer(employee_id=employee_id, slack_user_id=slack_user_id)
-        built = [_built(section, viewer) for section in home_sections]
+        built = [_built(section, viewer) for section in sections]
         view = home_views.home_view([(title, blocks) for title, blocks in built if blocks])
     client.views_publish(user_id=slack_user_id, view=view)
 
@@ -74,17 +75,6 @@ def given(viewer: Viewer) -> list[Block]:
     found, _ = recognition.list_feed(viewer.caller, giver=viewer.employee_id, limit=RECENT)
     lines = _lines(found, lambda kudos: kudos.recipient_ids, lambda kudos: kudos.points)
     return home_views.kudos_section(lines, "to", "Nothing given yet: try `/kudos @someone 10 for …`.")
-
-
-home_sections: list[HomeSection] = [
-    HomeSection(":moneybag: Your points", wallet),
-    HomeSection(":inbox_tray: Kudos you received", received),
-    HomeSection(":outbox_tray: Kudos you gave", given),
-    HomeSection(":trophy: Milestone rules", milestone_admin.rules_for_home),  # HR admins only
-    HomeSection(":gift: Catalogue", rewards_home.catalog_for_home),
-    HomeSection(":ticket: My rewards", rewards_home.rewards_for_home),
-    HomeSection(":hourglass_flowing_sand: Waiting for your approval", approvals.approvals_for_home),
-]
 
 
 def _built(section: HomeSection, viewer: Viewer) -> tuple[str, Sequence[Block]]:

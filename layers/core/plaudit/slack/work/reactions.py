@@ -11,9 +11,9 @@ from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.reactions import UndoOutcome, emoji_of
 from plaudit.services import reactions
-from plaudit.slack import reaction_views, views
 from plaudit.slack.identity import employee_id_for
-from plaudit.slack.kudos import FAILED, NOT_IN_DIRECTORY
+from plaudit.slack.views import messages, texts
+from plaudit.slack.views import reactions as reaction_views
 
 logger = Logger(child=True)
 
@@ -32,7 +32,7 @@ def run(work: Callable[[dict, WebClient], None], event: dict, client: WebClient)
         work(event, client)
     except Exception:
         logger.exception("reaction failed", extra={"event_ts": event.get("event_ts")})
-        _tell_reactor(event, client, views.problem_message(FAILED))
+        _tell_reactor(event, client, messages.problem_message(texts.FAILED))
 
 
 def added(event: dict, client: WebClient) -> None:
@@ -40,11 +40,11 @@ def added(event: dict, client: WebClient) -> None:
         return
     reactor_id = employee_id_for(event["user"], client)
     if reactor_id is None:
-        _tell_reactor(event, client, views.problem_message(NOT_IN_DIRECTORY))
+        _tell_reactor(event, client, messages.problem_message(texts.NOT_IN_DIRECTORY))
         return
     author_id = employee_id_for(event["item_user"], client)
     if author_id is None:
-        _tell_reactor(event, client, views.problem_message(AUTHOR_UNKNOWN, about=[event["item_user"]]))
+        _tell_reactor(event, client, messages.problem_message(AUTHOR_UNKNOWN, about=[event["item_user"]]))
         return
     item = event["item"]
     try:
@@ -57,7 +57,7 @@ def added(event: dict, client: WebClient) -> None:
         )
     except PlauditError as refused:
         logger.info("reaction refused", extra={"code": refused.code})
-        _tell_reactor(event, client, views.problem_message(refused.message))
+        _tell_reactor(event, client, messages.problem_message(refused.message))
         return
     if given is None or not given[1]:
         return  # another emoji, or this person already paid for this message
@@ -89,7 +89,7 @@ def removed(event: dict, client: WebClient) -> None:
         _tell_reactor(event, client, reaction_views.kept_message(event["item_user"], kudos.points, outcome))
 
 
-def _tell_reactor(event: dict, client: WebClient, message: views.Message) -> None:
+def _tell_reactor(event: dict, client: WebClient, message: messages.Message) -> None:
     channel = (event.get("item") or {}).get("channel")
     try:
         client.chat_postEphemeral(channel=channel, user=event["user"], **message)

@@ -3,7 +3,7 @@
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from plaudit.domain.reactions import UndoOutcome
-from plaudit.slack.views import FALLBACK_TEXT_LIMIT, Message
+from plaudit.slack.views.messages import FALLBACK_TEXT_LIMIT, Message
 
 
 def _plural(points: int) -> str:

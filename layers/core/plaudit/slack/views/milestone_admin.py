@@ -25,14 +25,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from plaudit.slack.views import escaped
+from plaudit.slack import actions
+from plaudit.slack.views.messages import escaped
 
 if TYPE_CHECKING:
     from plaudit.domain.milestone_rules import MilestoneRule
 
-CALLBACK_ID = "milestone_rule_modal"
-NEW_ACTION = "milestone_rule_new"
-EDIT_ACTION = "milestone_rule_edit"
 
 NAME, TYPE, POINTS, POINTS_TABLE, YEARS = "name", "type", "points", "points_table", "years"
 DAYS_AFTER_START, EVENT_NAME, BUDGET, CATALOG_ITEM = (
@@ -91,7 +89,7 @@ def rules_section(rules: Sequence["MilestoneRule"], *, more: bool) -> list[Block
     """One line per rule with its Edit button, then the New rule button."""
     blocks: list[Block] = []
     for rule in rules[:SHOWN_RULES]:
-        edit = ButtonElement(text="Edit", action_id=EDIT_ACTION, value=rule.id)
+        edit = ButtonElement(text="Edit", action_id=actions.EDIT_RULE, value=rule.id)
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_rule_line(rule)), accessory=edit))
     if not rules:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text="No milestone rules yet.")]))
@@ -99,7 +97,7 @@ def rules_section(rules: Sequence["MilestoneRule"], *, more: bool) -> list[Block
         note = "More rules than fit here: see them all with GET /v1/milestone-rules."
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     blocks.append(
-        ActionsBlock(elements=[ButtonElement(text="New rule", action_id=NEW_ACTION, style="primary")])
+        ActionsBlock(elements=[ButtonElement(text="New rule", action_id=actions.NEW_RULE, style="primary")])
     )
     return blocks
 
@@ -135,7 +133,7 @@ def loading_modal(external_id: str) -> dict[str, Any]:
 def notice_modal(external_id: str, text: str) -> dict[str, Any]:
     view = View(
         type="modal",
-        callback_id=CALLBACK_ID,
+        callback_id=actions.RULE_MODAL,
         external_id=external_id,
         title="Milestone rule",
         close="Close",
@@ -250,7 +248,7 @@ def rule_modal(
     ]
     view = View(
         type="modal",
-        callback_id=CALLBACK_ID,
+        callback_id=actions.RULE_MODAL,
         external_id=external_id,
         private_metadata=rule.id if rule else "",
         title="Edit milestone rule" if rule else "New milestone rule",

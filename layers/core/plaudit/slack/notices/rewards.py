@@ -22,13 +22,13 @@ from slack_sdk.models.blocks import (
 
 from plaudit.domain.employees import Employee
 from plaudit.domain.redemptions import FUNDED_BY_POINTS, HR_APPROVER
-from plaudit.slack.notices import Notice, compose
-from plaudit.slack.views import SECTION_TEXT_LIMIT, Message, escaped
+from plaudit.slack import actions
+from plaudit.slack.notices.notice import Notice, compose
+from plaudit.slack.views.messages import SECTION_TEXT_LIMIT, Message, escaped
 
 logger = Logger(child=True)
 
 REDEMPTION, STOCK_ALERT, VOUCHER_REMINDER = "redemption", "stock_alert", "voucher_reminder"
-APPROVE_ACTION, REJECT_ACTION = "approval_approve", "approval_reject"
 TOLD_OWNER = frozenset({"approved", "rejected", "cancelled", "fulfilled", "failed"})
 REFUNDED = frozenset({"rejected", "cancelled", "failed"})
 NAME_LIMIT = 80
@@ -137,8 +137,8 @@ def approval_message(redemption: dict[str, Any], requester: str) -> Message:
         ActionsBlock(
             block_id=f"approval:{rid}"[:255],
             elements=[
-                ButtonElement(text="Approve", action_id=APPROVE_ACTION, value=rid, style="primary"),
-                ButtonElement(text="Reject", action_id=REJECT_ACTION, value=rid, style="danger"),
+                ButtonElement(text="Approve", action_id=actions.APPROVE, value=rid, style="primary"),
+                ButtonElement(text="Reject", action_id=actions.REJECT, value=rid, style="danger"),
             ],
         ),
     ]

@@ -21,11 +21,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from plaudit.slack.views import escaped
+from plaudit.slack import actions
+from plaudit.slack.views.messages import escaped
 
-APPROVE_ACTION = "approval_approve"
-REJECT_ACTION = "approval_reject"
-REJECT_CALLBACK = "approval_reject_modal"
 REASON = "reason"
 REASON_LIMIT = 500
 NAME_LIMIT = 200
@@ -79,8 +77,8 @@ def approvals_section(lines: Sequence[ApprovalLine]) -> list[Block]:
 
 def decision_buttons(redemption_id: str) -> list[ButtonElement]:
     return [
-        ButtonElement(text="Approve", action_id=APPROVE_ACTION, value=redemption_id, style="primary"),
-        ButtonElement(text="Reject", action_id=REJECT_ACTION, value=redemption_id, style="danger"),
+        ButtonElement(text="Approve", action_id=actions.APPROVE, value=redemption_id, style="primary"),
+        ButtonElement(text="Reject", action_id=actions.REJECT, value=redemption_id, style="danger"),
     ]
 
 
@@ -88,7 +86,7 @@ def reject_modal(origin: Origin) -> dict[str, Any]:
     """Asks why; `private_metadata` carries the redemption and the message to update."""
     view = View(
         type="modal",
-        callback_id=REJECT_CALLBACK,
+        callback_id=actions.REJECT_MODAL,
         private_metadata=origin.dumps(),
         title="Reject redemption",
         submit="Reject",
@@ -128,3 +126,12 @@ def decided_message(
             ContextBlock(elements=[MarkdownTextObject(text=f"Reason: {escaped(reason, REASON_LIMIT)}")])
         )
     return {"text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def origin_of(body: dict) -> Origin:
+    """The redemption a clicked button names, and the message it sits in (none on the Home tab)."""
+    container = body.get("container") or {}
+    rid = body["actions"][0].get("value", "")
+    if container.get("type") == "message":
+        return Origin(rid, container.get("channel_id"), container.get("message_ts"))
+    return Origin(rid)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import Block
 
-from plaudit.slack.views import FALLBACK_TEXT_LIMIT, Message
+from plaudit.slack.views.messages import FALLBACK_TEXT_LIMIT, Message
 
 
 @dataclass(frozen=True)

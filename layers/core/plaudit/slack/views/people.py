@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 
 from plaudit.domain.employees import Employee
-from plaudit.slack.views import escaped
+from plaudit.slack.views.messages import escaped
 
 NAME_LIMIT = 60
 SHOWN = 10

@@ -1,45 +1,37 @@
-"""Milestone awards and reminders told in Slack, from the domain table's stream; reward notices
-(plaudit.slack.reward_notices) and voucher deliveries (plaudit.integrations.delivery) from the same stream.
+"""Posts what the domain table's stream calls for: kudos announcements (plaudit.slack.notices.kudos),
+milestone notices (.milestones), reward notices (.rewards), and voucher deliveries
+(plaudit.integrations.delivery).
 
-What is posted follows the award's transitions, so a record seen again posts nothing new: an award that is
-paid or granted (inserted so, or moved from pending to paid) is celebrated in its channel (when announced)
-and by DM to the person (when the rule DMs); an award inserted pending tells HR (settings.hr_channel); a
-reminder inserted DMs the manager. Slack's chat.postMessage has no idempotency key, so a record delivered
-again after a partial failure could post twice: notices already sent for a stream record are remembered per
-container, and a batch stops at its first failure so the records after it are not posted before it.
-Announcements are best effort: without Slack configured nothing is posted and nothing fails. A voucher
-inserted (issued) is delivered by its owner's channel even without Slack (email, or the API only) and only
-while it is still `issued`, so a retried record does not send it again once marked delivered."""
+Slack's chat.postMessage has no idempotency key, so a record delivered again after a partial failure could
+post twice: notices already sent for a stream record are remembered per container, and a batch stops at its
+first failure so the records after it are not posted before it. Announcements are best effort: without
+Slack configured nothing is posted and nothing fails. A voucher inserted (issued) is delivered by its
+owner's channel even without Slack (email, or the API only) and only while it is still `issued`, so a
+retried record does not send it again once marked delivered."""
 
 import os
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from plaudit.domain.errors import NotFound
 from plaudit.integrations import delivery
 from plaudit.integrations.delivery.mail import MailChannel
 from plaudit.integrations.delivery.slack_dm import SlackDm
 from plaudit.integrations.slack_api import web_client
-from plaudit.slack import reward_notices
 from plaudit.slack.config import load_config
-from plaudit.slack.notices import Notice, compose
-from plaudit.slack.views import SECTION_TEXT_LIMIT, Message, escaped
+from plaudit.slack.notices import milestones, rewards
 from plaudit.store.codec import from_item
 
 logger = Logger(child=True)
 T = TypeVar("T")
 
-AWARD, REMINDER, VOUCHER = "milestone_award", "milestone_reminder", "voucher"
-CELEBRATED = frozenset({"paid", "granted"})
-PENDING = "pending"
+VOUCHER = "voucher"
 PERMANENT_ERRORS = frozenset(
     {
         "channel_not_found",
@@ -53,131 +45,11 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 REMEMBERED = 10_000
-NAME_LIMIT = 80
 RATE_LIMIT_RETRIES = 2
 
 
 class Deferred(Exception):
     """A record left for the retry because an earlier one of its batch failed."""
-
-
-def notices_for(
-    event_name: str,
-    old: dict[str, Any] | None,
-    new: dict[str, Any] | None,
-    hr_channel: Callable[[], str | None],
-) -> list[Notice]:
-    """What to post for a stream record (plain items, not DynamoDB JSON); `hr_channel` is asked only for an
-    award inserted pending."""
-    kind = (new or {}).get("type")
-    if kind == AWARD and new is not None:
-        return _award_notices(event_name, old, new, hr_channel)
-    if kind == REMINDER and new is not None and event_name == "INSERT" and new.get("manager_slack_user_id"):
-        return [Notice("manager", new["manager_slack_user_id"], reminder_message(new))]
-    return []
-
-
-def _award_notices(
-    event_name: str, old: dict[str, Any] | None, new: dict[str, Any], hr_channel: Callable[[], str | None]
-) -> list[Notice]:
-    status = new.get("status")
-    was_pending = event_name == "MODIFY" and (old or {}).get("status") == PENDING
-    if status in CELEBRATED and (event_name == "INSERT" or was_pending):
-        notices = []
-        if new.get("announce") and new.get("channel"):
-            notices.append(Notice("celebration", new["channel"], celebration_message(new)))
-        if new.get("dm") and new.get("slack_user_id"):
-            notices.append(Notice("dm", new["slack_user_id"], award_dm_message(new)))
-        return notices
-    if status == PENDING and event_name == "INSERT":
-        channel = hr_channel()
-        if channel is None:
-            logger.info("award pending, no HR channel to tell", extra={"award_id": new.get("id")})
-            return []
-        return [Notice("hr", channel, pending_message(new))]
-    return []
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def celebration_message(award: dict[str, Any]) -> Message:
-    """The public post: the rendered message, then who, which milestone and the points."""
-    text = escaped(award.get("message") or "", SECTION_TEXT_LIMIT - 8)
-    facts = [_person(award), f"*{escaped(award.get('rule_name') or '', NAME_LIMIT)}*"]
-    if award.get("points"):
-        facts.append(f"{award['points']:,} points")
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f":tada: {text}")),
-        ContextBlock(elements=[MarkdownTextObject(text=" · ".join(facts))]),
-    ]
-    return compose(escaped(award.get("message") or award.get("rule_name") or "A milestone"), blocks)
-
-
-def award_dm_message(award: dict[str, Any]) -> Message:
-    """The person's DM: the message and what they received."""
-    text = escaped(award.get("message") or "", SECTION_TEXT_LIMIT - 8)
-    received = []
-    if award.get("points") and award.get("status") == "paid":
-        received.append(f"*{award['points']:,} points* are in your wallet, yours to spend in the catalogue.")
-    if award.get("catalog_item_id"):
-        received.append("A gift from the catalogue is on its way to you.")
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f":tada: {text}"))]
-    if received:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=" ".join(received))))
-    return compose(escaped(award.get("message") or award.get("rule_name") or "A milestone"), blocks)
-
-
-def pending_message(award: dict[str, Any]) -> Message:
-    """HR's alert: an award waits for its budget."""
-    name = escaped(award.get("employee_name") or award.get("employee_id") or "someone", NAME_LIMIT)
-    rule = escaped(award.get("rule_name") or "", NAME_LIMIT)
-    budget = escaped(award.get("budget_id") or "", NAME_LIMIT)
-    points = award.get("points") or 0
-    text = (
-        f":hourglass_flowing_sand: *{name}*'s *{rule}* award of {points:,} points ({_day(award.get('day'))}) "
-        f"is waiting: budget `{budget}` cannot cover it. It is paid as soon as the budget is topped up."
-    )
-    fallback = f"{name}'s {rule} award of {points:,} points is waiting for budget {budget}"
-    return compose(fallback, [SectionBlock(text=MarkdownTextObject(text=text))])
-
-
-def reminder_message(reminder: dict[str, Any]) -> Message:
-    """The manager's heads-up, ahead of the day."""
-    name = escaped(reminder.get("employee_name") or reminder.get("employee_id") or "someone", NAME_LIMIT)
-    rule = escaped(reminder.get("rule_name") or "", NAME_LIMIT)
-    day = _day(reminder.get("day"))
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=f":calendar: Coming up on {day}: *{name}*, *{rule}*."))
-    ]
-    if reminder.get("message"):
-        message = escaped(reminder["message"], SECTION_TEXT_LIMIT - 1)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f">{message}")))
-    blocks.append(
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(text="Plaudit celebrates it on the day; a word from you adds a lot.")
-            ]
-        )
-    )
-    return compose(f"Coming up on {day}: {name}, {rule}", blocks)
-
-
-def _person(award: dict[str, Any]) -> str:
-    if award.get("slack_user_id"):
-        return f"<@{award['slack_user_id']}>"
-    return escaped(award.get("employee_name") or award.get("employee_id") or "someone", NAME_LIMIT)
-
-
-def _day(value: Any) -> str:
-    try:
-        day = date.fromisoformat(str(value))
-    except ValueError:
-        return escaped(str(value), 20)
-    return f"{day:%A}, {day.day} {day:%B %Y}"
-
-
-# --------------------------------------------------------------------------- posting
 
 
 def bot_token() -> str | None:
@@ -204,7 +76,7 @@ class Notifier:
         self._client: WebClient | None = None
         self._hr_channel: str | None = None
         self._hr_channel_read = False
-        self._people = reward_notices.People(self._hr)
+        self._people = rewards.People(self._hr)
 
     def handle(
         self,
@@ -225,8 +97,8 @@ class Notifier:
             return
         old = from_item(old_image) if old_image else None
         new = from_item(new_image) if new_image else None
-        notices = notices_for(event_name, old, new, self._hr)
-        notices += self._guarded(lambda: reward_notices.notices_for(event_name, old, new, self._people))
+        notices = milestones.notices_for(event_name, old, new, self._hr)
+        notices += self._guarded(lambda: rewards.notices_for(event_name, old, new, self._people))
         for notice in notices:
             key = (record_id, notice.purpose)
             if key in self._sent:

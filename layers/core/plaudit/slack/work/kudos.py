@@ -13,15 +13,12 @@ from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.recognition import Kudos, Visibility
 from plaudit.services import recognition, wallets
-from plaudit.slack import views
 from plaudit.slack.commands import KudosText, Verb
 from plaudit.slack.identity import employee_id_for
+from plaudit.slack.views import messages, texts
 from plaudit.store import snapshots
 
 logger = Logger(child=True)
-
-NOT_IN_DIRECTORY = "You are not in the Plaudit directory yet; ask HR to add you."
-FAILED = "Something went wrong on our side. Check `/kudos balance` before you try again."
 
 
 def run(parsed: KudosText | Verb, command: dict, client: WebClient, respond: Respond) -> None:
@@ -33,7 +30,7 @@ def run(parsed: KudosText | Verb, command: dict, client: WebClient, respond: Res
             show_balance(command, client, respond)
     except Exception:
         logger.exception("slash command failed", extra={"trigger_id": command.get("trigger_id")})
-        respond(**views.problem_message(FAILED))
+        respond(**messages.problem_message(texts.FAILED))
 
 
 def give(kudos_text: KudosText, command: dict, client: WebClient, respond: Respond) -> None:
@@ -54,14 +51,14 @@ def give_as(
     """Give, announce and DM; `tell(text=..., blocks=...)` reaches the giver (a respond, or a DM)."""
     giver_id = employee_id_for(giver_slack_id, client)
     if giver_id is None:
-        tell(**views.problem_message(NOT_IN_DIRECTORY))
+        tell(**messages.problem_message(texts.NOT_IN_DIRECTORY))
         return
     employee_ids = {uid: employee_id_for(uid, client) for uid in kudos_text.slack_user_ids}
     strangers = [uid for uid, employee_id in employee_ids.items() if employee_id is None]
     if strangers:
         tell(
-            **views.problem_message(
-                "cannot get kudos: not in the Plaudit directory (bots and guests cannot take part).",
+            **messages.problem_message(
+                texts.NOT_A_PERSON,
                 about=strangers,
             )
         )
@@ -79,30 +76,32 @@ def give_as(
         )
     except ValidationError as invalid:
         problem = invalid.errors()[0]["msg"]
-        tell(**views.problem_message(problem, with_example=True))
+        tell(**messages.problem_message(problem, with_example=True))
         return
     except PlauditError as refused:
         logger.info("kudos refused", extra={"code": refused.code})
-        tell(**views.problem_message(refused.message))
+        tell(**messages.problem_message(refused.message))
         return
     slack_ids = {employee_id: uid for uid, employee_id in employee_ids.items()}
     recipients = [slack_ids[rid] for rid in kudos.recipient_ids]
     if not created:
-        tell(**views.confirmation_message(recipients, kudos.points, announced_in=None, replayed=True))
+        tell(**messages.confirmation_message(recipients, kudos.points, announced_in=None, replayed=True))
         return
     announced_in = _announce(kudos, giver_slack_id, slack_ids, client)
     _direct_messages(kudos, giver_slack_id, slack_ids, client)
-    tell(**views.confirmation_message(recipients, kudos.points, announced_in=announced_in))
+    tell(**messages.confirmation_message(recipients, kudos.points, announced_in=announced_in))
 
 
 def show_balance(command: dict, client: WebClient, respond: Respond) -> None:
     employee_id = employee_id_for(command["user_id"], client)
     if employee_id is None:
-        respond(**views.problem_message(NOT_IN_DIRECTORY))
+        respond(**messages.problem_message(texts.NOT_IN_DIRECTORY))
         return
     wallet = wallets.wallet_view(Caller(employee_id=employee_id), employee_id)
     allowance = wallet.allowance
-    respond(**views.balance_message(allowance.remaining, allowance.total, allowance.resets_at, wallet.points))
+    respond(
+        **messages.balance_message(allowance.remaining, allowance.total, allowance.resets_at, wallet.points)
+    )
 
 
 def _announce(kudos: Kudos, giver_slack_id: str, slack_ids: dict[str, str], client: WebClient) -> str | None:
@@ -113,7 +112,7 @@ def _announce(kudos: Kudos, giver_slack_id: str, slack_ids: dict[str, str], clie
     if channel is None:
         return None
     shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
-    message = views.announcement_message(
+    message = messages.announcement_message(
         giver_slack_id, shares, kudos.message, kudos.values, recognition_id=kudos.id
     )
     try:
@@ -126,7 +125,7 @@ def _announce(kudos: Kudos, giver_slack_id: str, slack_ids: dict[str, str], clie
 
 def _direct_messages(kudos: Kudos, giver_slack_id: str, slack_ids: dict[str, str], client: WebClient) -> None:
     for recipient_id, points in kudos.shares.items():
-        message = views.recipient_dm_message(giver_slack_id, points, kudos.message, kudos.values)
+        message = messages.recipient_dm_message(giver_slack_id, points, kudos.message, kudos.values)
         try:
             client.chat_postMessage(channel=slack_ids[recipient_id], unfurl_links=False, **message)
         except SlackApiError as failed:

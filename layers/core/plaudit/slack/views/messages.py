@@ -15,9 +15,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from plaudit.slack import actions
 from plaudit.slack.commands import EXAMPLE
 
-ADD_ON_ACTION = "kudos_add_on"
 SECTION_TEXT_LIMIT = 3000
 FALLBACK_TEXT_LIMIT = 4000
 PROBLEM_TEXT_LIMIT = 1000
@@ -93,7 +93,7 @@ def announcement_message(
     blocks = _kudos_blocks(headline, message, values)
     blocks[-1:-1] = added_on
     if recognition_id is not None:
-        button = ButtonElement(text="Add on", action_id=ADD_ON_ACTION, value=recognition_id)
+        button = ButtonElement(text="Add on", action_id=actions.ADD_ON, value=recognition_id)
         blocks.insert(-1, ActionsBlock(elements=[button]))
     return _message(fallback, blocks)
 

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from plaudit.slack.views import escaped
+from plaudit.slack.views.messages import escaped
 
 MAX_BLOCKS = 100
 HEADER_LIMIT = 150

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from plaudit.slack.views import Message, mentions
+from plaudit.slack.views.messages import Message, mentions
 
 SHOWN_ADDERS = 30
 

@@ -16,9 +16,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from plaudit.slack import actions
 from plaudit.slack.commands import KudosText
 
-CALLBACK_ID = "give_kudos_modal"
 MAX_RECIPIENTS = 20
 MAX_MESSAGE = 1000
 OPTION_TEXT_LIMIT = 75
@@ -105,7 +105,7 @@ def kudos_modal(external_id: str, prefill: Prefill = Prefill(), choices: OrgChoi
     ]
     view = View(
         type="modal",
-        callback_id=CALLBACK_ID,
+        callback_id=actions.KUDOS_MODAL,
         external_id=external_id,
         title="Give kudos",
         submit="Give",
@@ -141,6 +141,19 @@ def read_submission(view: dict[str, Any], giver_slack_id: str) -> ModalKudos | d
     visibility = (state["visibility"]["visibility"].get("selected_option") or {}).get("value", PUBLIC)
     kudos = KudosText(recipients, int(points), message, [option["value"] for option in chosen])
     return ModalKudos(kudos, PRIVATE if visibility == PRIVATE else PUBLIC)
+
+
+def prefill_for(body: dict) -> Prefill:
+    """What a shortcut's modal opens with: a message shortcut thanks the message's author (unless that is
+    the giver, or a bot) and links the message."""
+    if body.get("type") != "message_action":
+        return Prefill()
+    author = body["message"].get("user")
+    giver = body["user"]["id"]
+    link = message_link(body["channel"]["id"], body["message_ts"])
+    return Prefill(
+        recipients=[author] if author and author != giver else [], message=f"For this message: {link}"
+    )
 
 
 def message_link(channel_id: str, message_ts: str) -> str:

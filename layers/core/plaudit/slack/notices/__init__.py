@@ -1,0 +1,2 @@
+"""Slack posts made from the domain table's stream (the notifications function): kudos announcements,
+milestone and reward notices, voucher deliveries."""
