@@ -4,14 +4,22 @@ import gc
 
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.logging import correlation_paths
 
-from plaudit.api.http import create_app, current_caller
+from plaudit.api.http import (
+    MERGE_PATCH,
+    IfMatch,
+    create_app,
+    current_caller,
+    etag,
+    if_match_versions,
+    merge_patch_as_json,
+)
 from plaudit.api.pages import Cursor, EmployeePage, Limit
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
 from plaudit.domain.settings import OrgSettings
@@ -50,19 +58,54 @@ def put_employee(employee_id: EmployeeIdPath, body: directory.EmployeeFields) ->
     return Response(status_code=201 if created else 200, content_type="application/json", body=employee)
 
 
-@app.get("/v1/settings", summary="Organisation settings (HR admins)")
-@tracer.capture_method
-def get_settings() -> OrgSettings:
-    return settings.get_settings(current_caller(app))
+SettingsPatch = Annotated[
+    dict[str, Any],
+    Body(
+        media_type=MERGE_PATCH,
+        description=(
+            "A JSON Merge Patch (RFC 7396) of the settings document, sent as application/merge-patch+json "
+            "or application/json: objects merge, null removes a field that may be empty"
+        ),
+    ),
+]
 
 
-@app.put("/v1/settings", summary="Replace organisation settings (HR admins)")
+@app.get("/v1/settings", summary="Organisation settings (HR admins); the ETag is their version")
 @tracer.capture_method
-def put_settings(body: OrgSettings) -> OrgSettings:
-    return settings.replace_settings(current_caller(app), body)
+def get_settings() -> Response[OrgSettings]:
+    return _settings_response(settings.get_settings(current_caller(app)))
+
+
+@app.put(
+    "/v1/settings",
+    summary="Replace the organisation settings whole: every field is required (HR admins; honours If-Match)",
+)
+@tracer.capture_method
+def put_settings(body: settings.SettingsDocument, if_match: IfMatch = None) -> Response[OrgSettings]:
+    caller = current_caller(app)
+    return _settings_response(settings.replace_settings(caller, body, if_match=if_match_versions(if_match)))
+
+
+@app.patch(
+    "/v1/settings",
+    summary="Change some organisation settings with a JSON Merge Patch (HR admins; honours If-Match)",
+)
+@tracer.capture_method
+def patch_settings(body: SettingsPatch, if_match: IfMatch = None) -> Response[OrgSettings]:
+    caller = current_caller(app)
+    return _settings_response(settings.patch_settings(caller, body, if_match=if_match_versions(if_match)))
+
+
+def _settings_response(current: settings.VersionedSettings) -> Response[OrgSettings]:
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=current.settings,
+        headers={"ETag": etag(current.version)},
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context)
+    return app.resolve(merge_patch_as_json(event), context)

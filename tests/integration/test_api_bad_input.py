@@ -11,6 +11,8 @@ from typing import Any
 
 from api_checks import assert_audit_clean, assert_error, table_items
 
+from plaudit.domain.settings import OrgSettings
+
 HR = "E1001"
 MAYA = "E1002"
 ALICE, BOB, CARLOS, DANA = "E1003", "E1004", "E1005", "E1006"
@@ -323,7 +325,8 @@ def test_no_claims_is_401_and_an_unknown_email_is_403_not_in_directory(api, aws,
         ("GET", "/v1/employees/E1003", None),
         ("PUT", "/v1/employees/E1003", {"email": "a@plaudit.example", "name": "A"}),
         ("GET", "/v1/settings", None),
-        ("PUT", "/v1/settings", {}),
+        ("PUT", "/v1/settings", OrgSettings().model_dump(mode="json")),
+        ("PATCH", "/v1/settings", {}),
     ]
     for method, path, body in routes:
         assert_error(api.call(method, path, as_employee=None, body=body), 401, "unauthenticated", path)

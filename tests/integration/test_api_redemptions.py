@@ -105,7 +105,7 @@ def stock_of(item_id: str) -> int | None:
 
 
 def set_policy(**policy: Any) -> None:
-    current = settings_service.get_settings(SYSTEM)
+    current = settings_service.get_settings(SYSTEM).settings
     settings_service.replace_settings(
         SYSTEM, current.model_copy(update={"approvals": ApprovalPolicy(**policy)})
     )

@@ -29,6 +29,13 @@ IDEMPOTENCY_KEY = r"[\x21-\x7e]{1,128}"
 IdempotencyKey = Annotated[
     str | None, Header(description="Retry-safe key: a replay returns the first response, once")
 ]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        description='The ETag of the version this change replaces, e.g. "3": 412 once another write got in'
+    ),
+]
+MERGE_PATCH = "application/merge-patch+json"
 THROTTLING_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
@@ -100,6 +107,31 @@ def create_app(title: str) -> APIGatewayHttpResolver:
 def current_caller(app: APIGatewayHttpResolver) -> Caller:
     authorizer = app.current_event.request_context.authorizer
     return caller_from_claims(authorizer.jwt_claim, authorizer.jwt_scopes)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def if_match_versions(header: str | None) -> set[int] | None:
+    """The versions an If-Match header accepts (None: any, for no header or `*`). A tag that is not one of
+    our ETags (weak ones included: If-Match compares strongly) matches no version."""
+    if header is None or header.strip() == "*":
+        return None
+    tags = (tag.strip() for tag in header.split(","))
+    return {int(tag[1:-1]) for tag in tags if re.fullmatch(r'"[0-9]{1,18}"', tag)}
+
+
+def merge_patch_as_json(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with an `application/merge-patch+json` body presented as `application/json`: a merge patch
+    is a JSON document, parsed and limited like any other."""
+    headers = event.get("headers") or {}
+    content_type = headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != MERGE_PATCH:
+        return event
+    charset = content_type.partition(";")[2]
+    json_type = "application/json" + (f";{charset}" if charset else "")
+    return event | {"headers": headers | {"content-type": json_type}}
 
 
 def check_idempotency_key(key: str | None) -> str | None:

@@ -42,3 +42,9 @@ class RuleViolation(PlauditError):
 
 class Throttled(PlauditError):
     status, code = 429, "throttled"
+
+
+class PreconditionFailed(PlauditError):
+    """An If-Match named a version that is no longer the current one."""
+
+    status, code = 412, "version_mismatch"

@@ -12,7 +12,7 @@ from plaudit.store import keys
 from plaudit.store.employees import employee_from, forget_email
 from plaudit.store.ledger import wallet_from
 from plaudit.store.reads import get_many
-from plaudit.store.settings import settings_from
+from plaudit.store.settings import settings_from, settings_version
 
 
 class Snapshot:
@@ -44,6 +44,9 @@ class Snapshot:
 
     def settings_stored(self) -> bool:
         return keys.SETTINGS in self._found
+
+    def settings_version(self) -> int:
+        return settings_version(self._found.get(keys.SETTINGS))
 
     def cap(self, giver_id: str, recipient_id: str) -> CapCount:
         item = self._found.get(keys.recipient_cap(giver_id, recipient_id))
