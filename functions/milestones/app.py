@@ -2,7 +2,8 @@
 
 One function serves both: an HTTP API event (it has a `routeKey`) goes to the routes, anything else is
 the EventBridge Scheduler tick, which awards what fell due since the last run, in each person's own
-time zone, then expires the points of people deactivated longer than the grace period.
+time zone, applies the terminations that took effect, then expires the points of people deactivated
+longer than the grace period.
 """
 
 import gc
@@ -122,8 +123,10 @@ def list_awards(
 
 
 def run_schedule() -> dict:
-    """The scheduled tick: today's milestones (caught up since the last run), then leavers' points."""
-    return run_jobs((("milestones", _award_due), ("leavers", _expire_leavers)), logger)
+    """The scheduled tick: today's milestones (caught up since the last run), the terminations that took
+    effect, then leavers' points."""
+    jobs = (("milestones", _award_due), ("terminations", _apply_terminations), ("leavers", _expire_leavers))
+    return run_jobs(jobs, logger)
 
 
 def _award_due() -> dict[str, int]:
@@ -144,6 +147,13 @@ def _award_due() -> dict[str, int]:
         "reminders": report.reminders,
         "items_read": report.items_read,
     }
+
+
+def _apply_terminations() -> dict[str, int]:
+    from plaudit.services import directory_sync  # only the schedule needs it (not the routes' cold start)
+
+    applied = directory_sync.apply_due_terminations(now())
+    return {"terminations_applied": len(applied.deactivated), "terminations_items_read": applied.items_read}
 
 
 def _expire_leavers() -> dict[str, int]:

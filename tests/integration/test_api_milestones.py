@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from api_checks import assert_audit_clean, assert_error, table_items
 
+from plaudit.domain.hris import Termination
 from plaudit.services import milestones
+from plaudit.services.directory_sync import apply_change
 from plaudit.store import snapshots
 from plaudit_dev import cli
 from plaudit_dev.seed import MILESTONES_BUDGET, MILESTONES_FUNDING, seed_local_demo
@@ -347,6 +349,20 @@ def test_the_scheduled_event_awards_at_local_celebration_hour_and_logs_counts_on
     assert any(entry.get("MilestonesAwarded") == [2.0] for entry in metrics), metrics
     assert any("PointsExpired" in entry for entry in metrics), metrics
     assert_audit_clean()
+
+
+def test_the_scheduled_tick_applies_the_terminations_that_took_effect(api, org, clock):
+    """Bob is in Lagos (UTC+1): the day he leaves starts there at 23:00 UTC the day before."""
+    leaves_on = (clock.at + timedelta(days=10)).date()
+    starts = datetime.combine(leaves_on, time(), UTC) - timedelta(hours=1)
+    leaving = Termination(employee_id=BOB, effective_on=leaves_on)
+    assert apply_change(leaving, source="test").action == "scheduled"
+    before = scheduled(api, clock, starts - timedelta(minutes=1))
+    assert before["terminations_applied"] == 0
+    assert snapshots.load(employees=[BOB]).employee(BOB).active
+    after = scheduled(api, clock, starts)
+    assert (after["terminations_applied"], after["terminations_items_read"]) == (1, 1)
+    assert not snapshots.load(employees=[BOB]).employee(BOB).active
 
 
 def test_a_failing_milestone_run_still_expires_points_and_then_fails_the_tick(api, org, clock, monkeypatch):

@@ -11,8 +11,7 @@ from api_checks import assert_audit_clean, assert_error, table_items
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict, RuleViolation
 from plaudit.domain.hris import EmployeeUpsert, ManagerChange, Termination
-from plaudit.services.deactivation import expire_due
-from plaudit.services.directory_sync import apply_change
+from plaudit.services.directory_sync import apply_change, apply_due_terminations
 from plaudit.store import snapshots
 
 HR, MAYA, ALICE, BOB = "E1001", "E1002", "E1003", "E1004"
@@ -91,17 +90,17 @@ def test_a_future_termination_takes_effect_on_its_day_in_the_persons_zone(aws, o
     later = Termination(employee_id=BOB, effective_on=date(2026, 11, 25))
     assert apply_change(later, source="test").action == "scheduled"  # replaces the first
     clock.advance(days=3, hours=13, minutes=29)  # 2026-11-19 22:59 UTC
-    assert expire_due(clock.at).deactivated == []
+    assert apply_due_terminations(clock.at).deactivated == []
     clock.advance(minutes=1)
-    assert expire_due(clock.at).deactivated == []  # the 20th was replaced by the 25th
+    assert apply_due_terminations(clock.at).deactivated == []  # the 20th was replaced by the 25th
     assert profile(BOB).active
 
     clock.advance(days=5)
-    report = expire_due(clock.at)
+    report = apply_due_terminations(clock.at)
     assert report.deactivated == [BOB]
     assert not profile(BOB).active
     assert [item for item in table_items(aws) if "LEAVING" in item["PK"]["S"] + item["SK"]["S"]] == []
-    assert expire_due(clock.at).deactivated == []
+    assert apply_due_terminations(clock.at).deactivated == []
 
 
 def test_an_upsert_saying_active_cancels_a_scheduled_termination(aws, org, clock):
@@ -111,7 +110,7 @@ def test_an_upsert_saying_active_cancels_a_scheduled_termination(aws, org, clock
     kept = apply_change(EmployeeUpsert(employee_id=BOB, fields={"status": "active"}), source="test")
     assert (kept.action, kept.changed) == ("updated", ["termination"])
     clock.advance(days=90)
-    assert expire_due(clock.at).deactivated == []
+    assert apply_due_terminations(clock.at).deactivated == []
     assert profile(BOB).active
 
 

@@ -29,7 +29,6 @@ class ExpiredPoints(Model):
 
 
 class ExpiryReport(Model):
-    deactivated: list[str]  # whose scheduled termination took effect (applied first)
     expired: list[ExpiredPoints]
     kept: int  # due markers that expired nothing: the person is back, or the policy is now keep
     items_read: int
@@ -52,18 +51,15 @@ def profile_writes(
 
 
 def expire_due(at: datetime) -> ExpiryReport:
-    """Apply the terminations scheduled by `at`, then expire the points of people whose grace period
-    ended by `at` (reads only the due items, their profiles and wallets). Safe to rerun and to run
-    concurrently."""
-    from plaudit.services.directory_sync import apply_due_terminations  # it saves through this module
-
-    deactivated, items_read = apply_due_terminations(at)
+    """Expire the points of people whose grace period ended by `at` (reads only the due items, their
+    profiles and wallets). Safe to rerun and to run concurrently. Scheduled terminations are applied by
+    their own job (directory_sync.apply_due_terminations), which runs first."""
     policy = load(settings=True).settings().deactivation
     expired: list[ExpiredPoints] = []
     kept = 0
-    items_read += 1
+    items_read = 1
     for markers in deactivations.due_markers(_utc_day(at)):
-        ids = [marker["employee_id"] for marker in markers]
+        ids = [marker.employee_id for marker in markers]
         snap = load(employees=ids, wallets=ids)
         items_read += 3 * len(markers)  # each marker, and at most a profile and a wallet for it
         for marker in markers:
@@ -72,14 +68,14 @@ def expire_due(at: datetime) -> ExpiryReport:
                 expired.append(outcome)
             elif outcome == "kept":
                 kept += 1
-    return ExpiryReport(deactivated=deactivated, expired=expired, kept=kept, items_read=items_read)
+    return ExpiryReport(expired=expired, kept=kept, items_read=items_read)
 
 
 def _expire_one(
-    marker: dict, snap: Snapshot, policy: DeactivationPolicy, at: datetime
+    marker: deactivations.DueMarker, snap: Snapshot, policy: DeactivationPolicy, at: datetime
 ) -> ExpiredPoints | str:
     """The ExpiredPoints, "kept", or "skipped" (someone else changed it meanwhile: the next run sees)."""
-    employee_id, marker_sk = marker["employee_id"], marker["SK"]
+    employee_id, marker_sk = marker.employee_id, marker.marker_sk
     person = snap.employee(employee_id)
     if person is None or person.active or policy.points is DeactivatedPoints.KEEP:
         try:
@@ -102,7 +98,7 @@ def _expire_one(
                 ),
                 Posting(ORG_FORFEITED, points, f"points of {employee_id} expired after leaving"),
             ),
-            {"employee_id": employee_id, "deactivated_at": marker["deactivated_at"]},
+            {"employee_id": employee_id, "deactivated_at": marker.deactivated_at},
         )
         writes += [
             *transaction_writes(txn),

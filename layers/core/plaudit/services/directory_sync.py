@@ -75,21 +75,26 @@ def apply_change(change: DirectoryChange, *, source: str) -> SyncOutcome:
     return outcome
 
 
-def apply_due_terminations(at: datetime) -> tuple[list[str], int]:
-    """Apply the scheduled terminations in effect by `at`: who was deactivated, and the items read."""
+class TerminationsApplied(Model):
+    deactivated: list[str]  # whose scheduled termination took effect
+    items_read: int
+
+
+def apply_due_terminations(at: datetime) -> TerminationsApplied:
+    """The scheduled job that applies the terminations in effect by `at` (reads only those)."""
     deactivated, items_read = [], 0
     for page in deactivations.due_leavers(at):
         items_read += len(page)
-        for item in page:
-            employee_id = item["employee_id"]
+        for leaving in page:
+            employee_id = leaving.employee_id
             try:
                 outcome = apply_change(Termination(employee_id=employee_id), source="schedule")
             except RuleViolation:  # no longer in the directory: nothing to apply
                 outcome = None
             if outcome and outcome.action == "deactivated":
                 deactivated.append(employee_id)
-            write_all(deactivations.unschedule_writes(employee_id, item["SK"]))
-    return deactivated, items_read
+            write_all(deactivations.unschedule_writes(employee_id, leaving.leaving_sk))
+    return TerminationsApplied(deactivated=deactivated, items_read=items_read)
 
 
 def merged(change: DirectoryChange, previous: Employee | None) -> Employee:

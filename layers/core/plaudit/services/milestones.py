@@ -269,14 +269,13 @@ def pay_pending(budget_id: str, *, limit: int = 100) -> list[AwardView]:
     """Pay the budget's waiting awards, oldest first, one transaction each, until it cannot cover one."""
     paid: list[AwardView] = []
     for entry in store.pending_entries(budget_id, limit=limit):
-        entry_key = (entry["PK"], entry["SK"])
-        award = get_one(keys.award(entry["award_id"]))
+        award = get_one(keys.award(entry.award_id))
         if award is None or award.get("status") != "pending":
-            write_all([store.forget_pending_write(entry_key)])
+            write_all([store.forget_pending_write(entry.key)])
             continue
         at = _now()
         try:
-            write_all(store.pending_paid_writes(award, entry_key, _award_txn(award, at), at))
+            write_all(store.pending_paid_writes(award, entry.key, _award_txn(award, at), at))
         except WriteRefused as refused:
             if refused.refused("award") or refused.refused_any("txn:"):
                 continue  # paid by a concurrent call

@@ -3,6 +3,7 @@ pointer from the person to their marker so a reactivation can remove it in its o
 terminations that take effect later, kept the same way until the scheduled run applies them."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -84,9 +85,19 @@ def expiry_writes(employee_id: str, marker_sk: str) -> list[Write]:
     ]
 
 
-def due_markers(through: date) -> Iterator[list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class DueMarker:
+    """A leaver whose points are due to expire; `marker_sk` names the marker (clear_writes, expiry_writes)."""
+
+    employee_id: str
+    marker_sk: str
+    deactivated_at: str
+
+
+def due_markers(through: date) -> Iterator[list[DueMarker]]:
     """Pages of markers expiring on or before `through`, oldest first (reads only those)."""
-    return _before(keys.DEACTIVATIONS_PARTITION, (through + timedelta(days=1)).isoformat())
+    for page in _before(keys.DEACTIVATIONS_PARTITION, (through + timedelta(days=1)).isoformat()):
+        yield [DueMarker(item["employee_id"], item["SK"], item["deactivated_at"]) for item in page]
 
 
 def leaving_writes(
@@ -141,9 +152,18 @@ def unschedule_writes(employee_id: str, leaving_sk: str) -> list[Write]:
     ]
 
 
-def due_leavers(at: datetime) -> Iterator[list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class DueLeaving:
+    """A scheduled termination in effect; `leaving_sk` names it (unschedule_writes)."""
+
+    employee_id: str
+    leaving_sk: str
+
+
+def due_leavers(at: datetime) -> Iterator[list[DueLeaving]]:
     """Pages of scheduled terminations in effect by `at`."""
-    return _before(keys.LEAVING_PARTITION, keys.iso(at) + "$")  # "$" sorts right after "#"
+    for page in _before(keys.LEAVING_PARTITION, keys.iso(at) + "$"):  # "$" sorts right after "#"
+        yield [DueLeaving(item["employee_id"], item["SK"]) for item in page]
 
 
 def _before(partition: str, end: str, page_size: int = 50) -> Iterator[list[dict[str, Any]]]:

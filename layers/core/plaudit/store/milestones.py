@@ -1,6 +1,7 @@
 """Milestone rules, the day index, awards with their pending queue and reminders, and the run watermark."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -244,9 +245,18 @@ def forget_pending_write(pending_key: keys.Key) -> Write:
     return Write("pending", {"Delete": {"TableName": table_name(), "Key": keys.as_attrs(pending_key)}})
 
 
-def pending_entries(budget_id: str, *, limit: int) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PendingEntry:
+    """An award waiting in its budget's queue; `key` is for forget_pending_write and pending_paid_writes."""
+
+    key: keys.Key
+    award_id: str
+
+
+def pending_entries(budget_id: str, *, limit: int) -> list[PendingEntry]:
     """The budget's queue of pending awards, oldest first."""
-    return query_page(keys.pending_partition(budget_id), limit=limit, cursor=None).items
+    page = query_page(keys.pending_partition(budget_id), limit=limit, cursor=None)
+    return [PendingEntry((item["PK"], item["SK"]), item["award_id"]) for item in page.items]
 
 
 def reminder_write(values: dict[str, Any]) -> Write:
