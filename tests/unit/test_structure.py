@@ -8,17 +8,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
 LAYER = ROOT / "layers" / "core"
-KNOWN_CYCLES: set[frozenset[str]] = {
-    # issue 9 §6: broken in slack/ by having Home sections register with the Home. Delete this entry then.
-    frozenset(
-        {
-            "plaudit.slack.approvals",
-            "plaudit.slack.home",
-            "plaudit.slack.milestone_admin",
-            "plaudit.slack.rewards_home",
-        }
-    ),
-}
 KEY_STRING = re.compile(r"^(PK|SK|GSI1PK|GSI1SK)$|^[A-Z][A-Z_]*#")  # an attribute name or a key prefix
 
 
@@ -89,9 +78,7 @@ def test_the_plaudit_package_has_no_import_cycles():
         for name, path in known.items()
     }
     assert graph["plaudit.services.directory"] >= {"plaudit.services.deactivation"}  # the graph is real
-    found = cycles(graph)
-    assert found - KNOWN_CYCLES == set(), "new import cycles"
-    assert KNOWN_CYCLES - found == set(), "a known cycle is gone or changed: update KNOWN_CYCLES"
+    assert cycles(graph) == set()
 
 
 def test_the_cycle_finder_sees_imports_inside_functions_and_relative_ones():
