@@ -1,10 +1,12 @@
 """A fake Slack inside the local stack: the Web API the bot calls (`/_local/slack/api/{method}`) and the
-`response_url`s of slash commands (`/_local/slack/responses/{id}`). It answers like Slack and records every
-call; `GET /_local/slack/calls?after=N` lists them. The SlackFunction's workers get `slack_function_env`.
+`response_url`s of slash commands (`/_local/slack/responses/{id}`). It answers like Slack and records each
+call; `GET /_local/slack/calls?after=N` lists them (the newest `MAX_RECORDED_CALLS`: a stack may run for
+days). The SlackFunction's workers get `slack_function_env`.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -31,6 +33,7 @@ BOT_USER_ID = "UPLAUDITBOT"
 BOT_ID = "BPLAUDIT"
 _JSON_PARAMS = ("blocks", "attachments", "view", "metadata")  # form-encoded as JSON strings by clients
 _LOGGED_TEXT = 80
+MAX_RECORDED_CALLS = 1000
 
 
 def signing_secret() -> str:
@@ -51,7 +54,8 @@ class FakeSlack:
     """Answers and records Slack calls; thread-safe."""
 
     def __init__(self) -> None:
-        self._calls: list[dict[str, Any]] = []
+        self._calls: collections.deque[dict[str, Any]] = collections.deque(maxlen=MAX_RECORDED_CALLS)
+        self._seq = itertools.count(1)
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
 
@@ -79,7 +83,7 @@ class FakeSlack:
 
     def _record(self, method: str, params: dict[str, Any]) -> None:
         with self._lock:
-            seq = len(self._calls) + 1
+            seq = next(self._seq)
             at = datetime.now(UTC).isoformat(timespec="milliseconds")
             self._calls.append({"seq": seq, "method": method, "params": params, "at": at})
         shown = [f"{key}={params[key]}" for key in ("channel", "user", "response_type") if params.get(key)]

@@ -1,53 +1,186 @@
-"""Two fixes to moto: TransactWriteItems deep-copies a table once per item of the transaction, and an SQS
-message made visible again (VisibilityTimeout 0) stays invisible for the rest of that millisecond.
+"""Fixes to moto that keep the local stack's memory flat and its time independent of how much data it holds,
+and one SQS timing fix. Applied by the local stack, the tests and the benchmarks (where moto's CPU is never
+part of a figure); moto is pinned in pyproject.toml and each patch refuses a moto whose code no longer looks
+the way it expects. None changes what DynamoDB, its streams or SQS answer.
 
-1. Keep moto's TransactWriteItems from deep-copying a table once per item of the transaction.
+1. moto records every model object it ever creates (every item version, stream record, shard iterator, SQS
+message, and every table copy) in a class-level list, for its web dashboard: nothing is ever freed, and a
+long-running local stack grows until the kernel kills it. Here objects are not recorded (the dashboard,
+which the local stack does not serve, lists nothing).
 
-moto 5.2.5 backs up every table a transaction touches (to roll back on failure), but it does so inside the
-loop over the transaction's items: a 20-recipient kudos (64 items) deep-copies the whole table 64 times,
-and each copy grows with the table. Here the backup is taken once per table per transaction. Behaviour is
-unchanged: every copy was taken before anything was written, and all but the last were thrown away.
+2. TransactWriteItems backs up every table it touches, whole (items and stream records), to roll back on
+failure: a copy per transaction that grows with the table, which made every write slower than the last.
+Here only the items the transaction names are copied first, and the stream's length noted; a cancelled
+or refused transaction puts those items back and drops the stream records it added. Requests to moto are
+serialized (see moto_server), so nothing else runs in between.
 
-Applied by the local stack, the tests and the benchmark (where moto's CPU is never part of a figure).
-moto is pinned in pyproject.toml; `apply()` refuses a moto whose transaction code no longer looks like this.
-Requests to moto are serialized (see moto_server), so swapping its module's `copy` for the duration of a
-transaction is safe.
+3. Shard iterators are kept forever (GetShardIterator and every GetRecords make one). DynamoDB expires an
+iterator after 15 minutes; here the oldest are also forgotten beyond `MAX_SHARD_ITERATORS`, far more than a
+consumer holds at once.
 
-2. moto counts a message visible once the clock is strictly past its `visible_at`, so a message a consumer
+4. moto counts a message visible once the clock is strictly past its `visible_at`, so a message a consumer
 failed (made visible at once, as the local queue pump does) is skipped by a receive in the same millisecond:
 redeliveries would depend on timing. Here it is visible from `visible_at` on, as in SQS.
+
+`trim_stream` drops stream records every consumer has read (DynamoDB keeps them 24 hours; the local stack's
+consumers are all known, and nothing else reads its streams), for the local stack's stream pump.
 """
 
 from __future__ import annotations
 
 import copy
 import inspect
+import time
 from typing import Any
 
 _PATCHED = "_plaudit_patched"
+MAX_SHARD_ITERATORS = 1000
+SHARD_ITERATOR_LIFETIME_S = 15 * 60
 
 
-class _CopyOnce:
-    """Stands in for the `copy` module inside moto.dynamodb.models during one transaction."""
+def apply() -> None:
+    _untracked_models()
+    _journaled_transactions()
+    _expiring_shard_iterators()
+    _visible_when_due()
+
+
+def trim_stream(table: Any, through_sequence_number: int) -> int:
+    """Drop `table`'s stream records up to and including `through_sequence_number`; returns how many.
+    The caller holds moto's request lock."""
+    shard = table.stream_shard
+    if shard is None:
+        return 0
+    count = min(max(0, through_sequence_number + 1 - shard.starting_sequence_number), len(shard.items))
+    if count:
+        del shard.items[:count]
+        shard.starting_sequence_number += count
+    return count
+
+
+def _refuse_if_changed(function: Any, expected: str, name: str) -> None:
+    if expected not in inspect.getsource(function):
+        raise RuntimeError(f"moto's {name} changed: review plaudit_dev.moto_patches")
+
+
+def _untracked_models() -> None:
+    from moto.core.common_models import BaseModel
+
+    if getattr(BaseModel.__new__, _PATCHED, False):
+        return
+    _refuse_if_changed(BaseModel.__new__, "instances_tracked.append(instance)", "BaseModel.__new__")
+
+    def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
+        return object.__new__(cls)
+
+    setattr(__new__, _PATCHED, True)
+    BaseModel.__new__ = __new__  # type: ignore[method-assign]
+
+
+class _Journal:
+    """Copies of the items a transaction names, and its tables' stream lengths, taken before it runs."""
+
+    def __init__(self, backend: Any, transact_items: list[dict[str, Any]]) -> None:
+        from moto.dynamodb.models.dynamo_type import DynamoType
+
+        self._items: dict[tuple[str, Any, Any], Any] = {}
+        self._streams: dict[str, int] = {}
+        for entry in transact_items:
+            for operation in entry.values():
+                table = backend.tables.get(operation.get("TableName"))
+                key = operation.get("Key") or operation.get("Item")
+                if table is None or not isinstance(key, dict) or table.hash_key_attr not in key:
+                    continue  # moto refuses the transaction before writing anything
+                hash_key = DynamoType(key[table.hash_key_attr])
+                range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+                if table.range_key_attr and range_key is None:
+                    continue
+                found = table.get_item(hash_key, range_key)
+                self._items.setdefault((table.name, hash_key, range_key), copy.deepcopy(found))
+                if table.stream_shard is not None:
+                    self._streams.setdefault(table.name, len(table.stream_shard.items))
+        self._backend = backend
+
+    def restore(self) -> None:
+        for (table_name, hash_key, range_key), item in self._items.items():
+            table = self._backend.tables[table_name]
+            if range_key is not None:
+                if item is None:
+                    table.items.get(hash_key, {}).pop(range_key, None)
+                else:
+                    table.items[hash_key][range_key] = item
+            elif item is None:
+                table.items.pop(hash_key, None)
+            else:
+                table.items[hash_key] = item
+        for table_name, length in self._streams.items():
+            shard = self._backend.tables[table_name].stream_shard
+            del shard.items[length:]
+
+
+class _NoTableCopy:
+    """Stands in for the `copy` module inside moto.dynamodb.models during one transaction: the table
+    "backup" is the table itself (rolling back to it changes nothing; the journal restores the items)."""
 
     def __init__(self, table_type: type) -> None:
         self._table_type = table_type
-        self._copies: dict[int, Any] = {}
 
     def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
-        if not isinstance(value, self._table_type):
-            return copy.deepcopy(value, memo)
-        if id(value) not in self._copies:
-            self._copies[id(value)] = copy.deepcopy(value, memo)
-        return self._copies[id(value)]
+        return value if isinstance(value, self._table_type) else copy.deepcopy(value, memo)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(copy, name)
 
 
-def apply() -> None:
-    _backup_once_per_transaction()
-    _visible_when_due()
+def _journaled_transactions() -> None:
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    backend = models.DynamoDBBackend
+    original = backend.transact_write_items
+    if getattr(original, _PATCHED, False):
+        return
+    _refuse_if_changed(original, "original_table_state[table_name] = copy.deepcopy(", "transact_write_items")
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        journal = _Journal(self, transact_items)
+        models.copy = _NoTableCopy(Table)  # type: ignore[assignment]
+        try:
+            return original(self, transact_items)
+        except Exception:
+            journal.restore()
+            raise
+        finally:
+            models.copy = copy
+
+    setattr(transact_write_items, _PATCHED, True)
+    backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _expiring_shard_iterators() -> None:
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend, ShardIterator
+
+    original_init = ShardIterator.__init__
+    if getattr(original_init, _PATCHED, False):
+        return
+    _refuse_if_changed(
+        DynamoDBStreamsBackend.get_shard_iterator, "self.shard_iterators[", "get_shard_iterator"
+    )
+    _refuse_if_changed(ShardIterator.get, "self.streams_backend.shard_iterators[", "ShardIterator.get")
+
+    def __init__(self: Any, streams_backend: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, streams_backend, *args, **kwargs)
+        self.created = time.monotonic()
+        iterators = streams_backend.shard_iterators  # oldest first: dicts keep insertion order
+        expired = time.monotonic() - SHARD_ITERATOR_LIFETIME_S
+        while iterators:
+            oldest = next(iter(iterators))
+            if len(iterators) < MAX_SHARD_ITERATORS and getattr(iterators[oldest], "created", 0) > expired:
+                break
+            del iterators[oldest]
+
+    setattr(__init__, _PATCHED, True)
+    ShardIterator.__init__ = __init__  # type: ignore[method-assign]
 
 
 def _visible_when_due() -> None:
@@ -56,33 +189,10 @@ def _visible_when_due() -> None:
 
     if getattr(Message.visible.fget, _PATCHED, False):
         return
-    if "current_time > self.visible_at" not in inspect.getsource(Message.visible.fget):
-        raise RuntimeError("moto's Message.visible changed: review plaudit_dev.moto_patches")
+    _refuse_if_changed(Message.visible.fget, "current_time > self.visible_at", "Message.visible")
 
     def visible(self: Any) -> bool:
         return unix_time_millis() >= self.visible_at
 
     setattr(visible, _PATCHED, True)
     Message.visible = property(visible)  # type: ignore[method-assign]
-
-
-def _backup_once_per_transaction() -> None:
-    from moto.dynamodb import models
-    from moto.dynamodb.models.table import Table
-
-    backend = models.DynamoDBBackend
-    original = backend.transact_write_items
-    if getattr(original, _PATCHED, False):
-        return
-    if "copy.deepcopy(" not in inspect.getsource(original):
-        raise RuntimeError("moto's transact_write_items changed: review plaudit_dev.moto_patches")
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        models.copy = _CopyOnce(Table)  # type: ignore[assignment]
-        try:
-            return original(self, transact_items)
-        finally:
-            models.copy = copy
-
-    setattr(transact_write_items, _PATCHED, True)
-    backend.transact_write_items = transact_write_items  # type: ignore[method-assign]

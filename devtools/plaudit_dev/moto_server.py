@@ -14,7 +14,7 @@ from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from plaudit_dev import moto_patches
-from plaudit_dev.local_aws import client
+from plaudit_dev.local_aws import ACCOUNT_ID, REGION, client
 from plaudit_dev.template import TableSpec
 
 
@@ -23,10 +23,10 @@ class _Serialized:
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self._app = app
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        with self._lock:
+        with self.lock:
             response = self._app(environ, start_response)
             try:
                 return [b"".join(response)]
@@ -47,7 +47,7 @@ class MotoServer:
 
     def __init__(self, port: int = 0) -> None:
         moto_patches.apply()
-        app = _Serialized(DomainDispatcherApplication(create_backend_app))
+        self._app = app = _Serialized(DomainDispatcherApplication(create_backend_app))
         self._server: BaseWSGIServer = make_server(
             "127.0.0.1", port, app, threaded=True, request_handler=_QuietRequestHandler
         )
@@ -62,6 +62,15 @@ class MotoServer:
     def start(self) -> MotoServer:
         self._thread.start()
         return self
+
+    def trim_stream(self, table_name: str, through_sequence_number: int) -> int:
+        """Drop the stream records of `table_name` up to `through_sequence_number` (every consumer has read
+        them; see moto_patches.trim_stream); returns how many."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        with self._app.lock:
+            table = dynamodb_backends[ACCOUNT_ID][REGION].tables.get(table_name)
+            return moto_patches.trim_stream(table, through_sequence_number) if table is not None else 0
 
     def stop(self) -> None:
         self._server.shutdown()

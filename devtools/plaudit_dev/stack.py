@@ -86,7 +86,7 @@ class LocalStack:
         )
         invoker.warm()
         deliveries = Deliveries(
-            StreamPump(self.template, invoker, moto.endpoint_url),
+            StreamPump(self.template, invoker, moto.endpoint_url, moto.trim_stream),
             QueuePump(self.template, invoker.invoke, sqs),
         )
         if seed is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,8 +32,17 @@ MAX_ROUNDS = 10  # drain rounds per call: consumers writing to a stream they rea
 class StreamPump:
     """Delivers new stream records to the template's stream consumers; thread-safe, never delivers twice."""
 
-    def __init__(self, template: Template, invoker: Invoker, aws_endpoint_url: str) -> None:
+    def __init__(
+        self,
+        template: Template,
+        invoker: Invoker,
+        aws_endpoint_url: str,
+        trim: Callable[[str, int], object] | None = None,
+    ) -> None:
+        """`trim(table name, sequence number)`: drops the records every consumer has read, through that
+        sequence number (moto keeps every stream record otherwise)."""
         self._invoker = invoker
+        self._trim = trim
         dynamodb, streams = client("dynamodb", aws_endpoint_url), client("dynamodbstreams", aws_endpoint_url)
         self._consumers = [
             _Consumer(StreamCursor(source, template.tables[source.table_id].name, dynamodb, streams))
@@ -50,9 +60,24 @@ class StreamPump:
                 read += round_read
                 delivered += round_delivered
             if not read:
-                return delivered
-        log.warning("streams still had new records after %d rounds: a consumer may feed itself", MAX_ROUNDS)
+                break
+        else:
+            log.warning(
+                "streams still had new records after %d rounds: a consumer may feed itself", MAX_ROUNDS
+            )
+        self._trim_read()
         return delivered
+
+    def _trim_read(self) -> None:
+        """Drop each table's stream records that every consumer of the table has read."""
+        if self._trim is None:
+            return
+        by_table: dict[str, list[int | None]] = {}
+        for consumer in self._consumers:
+            by_table.setdefault(consumer.cursor.table_name, []).append(consumer.cursor.last_read())
+        for table_name, positions in by_table.items():
+            if None not in positions:
+                self._trim(table_name, min(p for p in positions if p is not None))
 
     def _drain(self, consumer: _Consumer) -> tuple[int, int]:
         with consumer.lock:
@@ -115,16 +140,22 @@ class StreamCursor:
 
     def __init__(self, source: StreamSource, table_name: str, dynamodb: Any, streams: Any) -> None:
         self.source = source
-        self._table_name = table_name
+        self.table_name = table_name
         self._dynamodb = dynamodb
         self._streams = streams
         self._positions: dict[
             tuple[str, str], str
         ] = {}  # (stream ARN, shard id) -> last sequence number read
 
+    def last_read(self) -> int | None:
+        """The sequence number of the last record read from the table's current stream (None: none yet)."""
+        if len(self._positions) != 1:  # none read yet, or the stream was replaced: trim nothing
+            return None
+        return int(next(iter(self._positions.values())))
+
     def read(self) -> tuple[int, list[dict[str, Any]]]:
         """(how many new records there were, the new records the filters accept), oldest first."""
-        stream_arn = self._dynamodb.describe_table(TableName=self._table_name)["Table"].get("LatestStreamArn")
+        stream_arn = self._dynamodb.describe_table(TableName=self.table_name)["Table"].get("LatestStreamArn")
         if not stream_arn:
             return 0, []
         records: list[dict[str, Any]] = []
