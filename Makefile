@@ -34,7 +34,7 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
-	@echo "make dev        run the local stack: .venv/bin/plaudit dev (PORT passes through)"
+	@echo "make dev        run the local stack: .venv/bin/plaudit dev (PORT passes through; FRESH=1: from the seed)"
 	@echo "make test       ruff check, ruff format --check, pytest (whole suite)"
 	@echo "make lint       ruff check, ruff format --check, sam validate --lint"
 	@echo "make fmt        ruff format and ruff check --fix"
@@ -55,8 +55,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	@touch $@
 
+# the data is kept across restarts (.plaudit/); FRESH=1 starts from the seed
 dev: venv
-	$(BIN)/plaudit dev
+	$(BIN)/plaudit dev $(if $(filter 1 yes true,$(FRESH)),--fresh)
 
 test: venv
 	$(BIN)/ruff check .

@@ -36,7 +36,14 @@ def _parser() -> argparse.ArgumentParser:
 
     dev = commands.add_parser("dev", help="run the local stack (moto + the real handlers) over HTTP")
     dev.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
-    dev.add_argument("--no-seed", action="store_true", help="start with empty tables")
+    dev.add_argument(
+        "--no-seed", action="store_true", help="start with empty tables (with --fresh or a first run)"
+    )
+    dev.add_argument(
+        "--fresh",
+        action="store_true",
+        help="forget the data kept from the last run (.plaudit/) and seed anew",
+    )
     dev.set_defaults(run=_dev)
 
     token = commands.add_parser("token", help="print a dev JWT the local stack accepts")
@@ -126,7 +133,12 @@ def _dev(args: argparse.Namespace) -> int:
     from plaudit_dev.seed import seed_local_demo
     from plaudit_dev.stack import run_local_stack
 
-    run_local_stack(port=args.port, seed=None if args.no_seed else seed_local_demo, on_ready=_print_welcome)
+    run_local_stack(
+        port=args.port,
+        seed=None if args.no_seed else seed_local_demo,
+        on_ready=_print_welcome,
+        fresh=args.fresh,
+    )
     return 0
 
 

@@ -56,6 +56,11 @@ class MotoServer:
         )
 
     @property
+    def lock(self) -> threading.Lock:
+        """Held while moto serves a request: hold it to read or change moto's state in between."""
+        return self._app.lock
+
+    @property
     def endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}"
 
@@ -68,7 +73,7 @@ class MotoServer:
         them; see moto_patches.trim_stream); returns how many."""
         from moto.dynamodb.models import dynamodb_backends
 
-        with self._app.lock:
+        with self.lock:
             table = dynamodb_backends[ACCOUNT_ID][REGION].tables.get(table_name)
             return moto_patches.trim_stream(table, through_sequence_number) if table is not None else 0
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from plaudit_dev import snapshot
 from plaudit_dev.deliveries import Deliveries
 from plaudit_dev.fake_slack import CALLS_PATH, SLACK_FUNCTION_ID, slack_function_env
 from plaudit_dev.invoker import Invoker
@@ -40,11 +41,21 @@ class LocalStack:
     """Start with `start()` (or `with LocalStack(...) as stack:`), stop with `stop()`."""
 
     def __init__(
-        self, port: int = DEFAULT_PORT, template_path: Path = TEMPLATE_PATH, max_workers: int = 4
+        self,
+        port: int = DEFAULT_PORT,
+        template_path: Path = TEMPLATE_PATH,
+        max_workers: int = 4,
+        persist: bool = False,
     ) -> None:
+        """`persist`: load moto's state from the last run's snapshot (if any) instead of seeding, and save
+        it while running and when stopping (plaudit_dev.snapshot)."""
         self.template: Template = load_template(template_path, TEMPLATE_PARAMETERS)
         self._port = port
         self._max_workers = max_workers
+        self._persist = persist
+        self.restored = False  # whether the data came from the last run's snapshot
+        self._running = False  # started completely: only then is what moto holds worth saving
+        self._saver: snapshot.Saver | None = None
         self._moto: MotoServer | None = None
         self._invoker: Invoker | None = None
         self._server: ApiServer | None = None
@@ -62,14 +73,17 @@ class LocalStack:
             raise
 
     def _start(self, seed: Callable[[], object] | None) -> LocalState:
-        self._moto = moto = MotoServer().start()
-        create_tables(moto.endpoint_url, self.template.tables.values())
+        self._moto = moto = MotoServer()
+        self.restored = self._persist and snapshot.restore()
+        moto.start()
+        create_tables(moto.endpoint_url, self.template.tables.values())  # those the template added since
         sqs = client("sqs", moto.endpoint_url)
         create_queues(sqs, self.template.queues.values())
-        create_voucher_key(
-            client("kms", moto.endpoint_url), self.template.global_environment.get("VOUCHER_KEY_ID")
-        )
-        verify_sender(client("sesv2", moto.endpoint_url))
+        if not self.restored:
+            create_voucher_key(
+                client("kms", moto.endpoint_url), self.template.global_environment.get("VOUCHER_KEY_ID")
+            )
+            verify_sender(client("sesv2", moto.endpoint_url))
         self._server = server = ApiServer(self.template, self._port)
         secrets = {**webhook_secrets(), **voucher_secrets()}
         local_env = {
@@ -89,7 +103,7 @@ class LocalStack:
             StreamPump(self.template, invoker, moto.endpoint_url, moto.trim_stream),
             QueuePump(self.template, invoker.invoke, sqs),
         )
-        if seed is not None:
+        if seed is not None and not self.restored:
             with environ({**self.template.global_environment, **sdk_env(moto.endpoint_url)}):
                 seed()
             deliveries.drain()
@@ -97,6 +111,9 @@ class LocalStack:
         # what arrives outside a request: the CLI writing to the table, queue retries, delayed messages
         self._poller = _Poller(deliveries.drain, DELIVERY_POLL_S).start()
         self._ticker = ScheduleTicker(self.template.schedules, server.fire_schedule).start()
+        if self._persist:
+            self._saver = snapshot.Saver(lambda: snapshot.save(moto.lock)).start()
+        self._running = True
         tables = {logical_id: table.name for logical_id, table in self.template.tables.items()}
         queues = {logical_id: queue.url for logical_id, queue in self.template.queues.items()}
         state = LocalState(server.url, moto.endpoint_url, os.getpid(), tables, queues)
@@ -113,9 +130,10 @@ class LocalStack:
         return self._server is None or self._server.background.wait_idle(timeout)
 
     def stop(self) -> None:
-        """Remove the state file, then stop whatever runs."""
+        """Remove the state file, then stop whatever runs; with `persist`, save moto's state last (once
+        nothing writes any more)."""
         clear_state(os.getpid())
-        for thread in (self._ticker, self._poller):
+        for thread in (self._ticker, self._poller, self._saver):
             if thread is not None:
                 thread.stop()
         if self._server is not None:
@@ -123,8 +141,11 @@ class LocalStack:
         if self._invoker is not None:
             self._invoker.close()
         if self._moto is not None:
+            if self._persist and self._running:
+                log.info("saved the local stack's data to %s", snapshot.save(self._moto.lock))
             self._moto.stop()
-        self._server = self._invoker = self._moto = self._ticker = self._poller = None
+        self._server = self._invoker = self._moto = self._ticker = self._poller = self._saver = None
+        self._running = False
 
     def __enter__(self) -> LocalStack:
         self.start()
@@ -163,18 +184,30 @@ def run_local_stack(
     port: int | None = None,
     seed: Callable[[], object] | None = None,
     on_ready: Callable[[str], object] | None = None,
+    fresh: bool = False,
 ) -> None:
     """Run the local stack until Ctrl-C or SIGTERM. The port is `port`, else $PORT, else 3000 (0: any free
-    port). `seed()` fills the tables before the API opens; `on_ready(api_url)` runs once it is listening."""
+    port). The data of the last run is kept (plaudit_dev.snapshot) unless `fresh`; `seed()` fills new tables
+    before the API opens; `on_ready(api_url)` runs once it is listening."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, datefmt="%H:%M:%S")
         logging.getLogger("botocore").setLevel(logging.WARNING)
     stopping = threading.Event()
     with _stop_signals(stopping):
-        stack = LocalStack(port if port is not None else int(os.environ.get("PORT", DEFAULT_PORT)))
+        if fresh and snapshot.discard():
+            print("Starting from the seed: the last run's data is deleted (--fresh).", flush=True)
+        stack = LocalStack(
+            port if port is not None else int(os.environ.get("PORT", DEFAULT_PORT)), persist=True
+        )
         try:
             state = stack.start(seed)
             print(_banner(stack.template, state, stack.schedule_periods), flush=True)
+            if stack.restored:
+                print(
+                    f"Data: kept from the last run ({snapshot.snapshot_path()}); "
+                    "`plaudit dev --fresh` (FRESH=1 make dev) starts from the seed.",
+                    flush=True,
+                )
             if on_ready is not None:
                 on_ready(state.api_url)
             while not stopping.wait(1.0):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,26 +76,40 @@ class LocalStack:
         return result.stdout.strip()
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    state = tmp_path_factory.mktemp("plaudit-state")
+@contextmanager
+def running_stack(state: Path, *args: str) -> Iterator[LocalStack]:
+    """`plaudit dev [args]` with `state` as its state directory, on a free port; stopped as Ctrl-C would
+    (SIGINT), so it saves its data."""
     env = {**os.environ, "PLAUDIT_STATE_DIR": str(state), "PORT": "0", "PYTHONUNBUFFERED": "1"}
     for name in ("AWS_ENDPOINT_URL", "TABLE_NAME", "AWS_PROFILE"):
         env.pop(name, None)
-    log = (state / "stack.log").open("w")
+    (state / "local.json").unlink(missing_ok=True)
+    log = (state / "stack.log").open("a")
     process = subprocess.Popen(
-        [sys.executable, "-m", "plaudit_dev.cli", "dev"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "plaudit_dev.cli", "dev", *args], env=env, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         api_url = _wait_ready(state / "local.json", process)
         yield LocalStack(api_url, env)
     finally:
-        process.terminate()
+        process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def start_stack() -> Callable[..., AbstractContextManager[LocalStack]]:
+    """`with start_stack(state_dir, *args) as stack:` a stack of the test's own (see running_stack)."""
+    return running_stack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    with running_stack(tmp_path_factory.mktemp("plaudit-state")) as local:
+        yield local
 
 
 def _wait_ready(state_file: Path, process: subprocess.Popen[bytes]) -> str:
