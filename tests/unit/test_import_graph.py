@@ -76,16 +76,8 @@ def _without_package_inits(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     return {name: {dep for dep in deps if not name.startswith(dep + ".")} for name, deps in graph.items()}
 
 
-# Issue 9 §6 breaks this one (terminations due today become their own scheduled job): remove it then.
-KNOWN_CYCLES = {
-    frozenset(
-        {"plaudit.services.deactivation", "plaudit.services.directory", "plaudit.services.directory_sync"}
-    )
-}
-
-
 def test_the_package_has_no_import_cycle() -> None:
-    assert cycles(_without_package_inits(import_graph())) == KNOWN_CYCLES
+    assert cycles(_without_package_inits(import_graph())) == set()
 
 
 def test_a_cycle_is_found_however_long() -> None:
