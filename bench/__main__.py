@@ -1,7 +1,9 @@
 """`python -m bench`: run the benchmarks, print the report, write docs/performance.md.
 
-Exit status 1 when a round-trip budget is exceeded or a Slack ack touches DynamoDB (counts are
-deterministic); wall-clock figures are never a reason to fail. The sections other benchmarks write
+Exit status 1 when a round-trip budget is exceeded, a Slack ack touches DynamoDB (counts are
+deterministic) or the local stack answers a 5xx; wall-clock and memory figures are never a reason to fail.
+`--quick` (in `make test`) runs everything a few times only and writes no file: it keeps the benchmark from
+rotting and asserts the counts. The sections other benchmarks write
 between `<!-- bench.X -->` markers (`python -m bench.milestones`, `bench.catalog`, `bench.redemptions`) are
 carried over from the file as they were.
 """
@@ -11,19 +13,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bench import org
 from bench.coldstart import ColdStarts, Variant
 from bench.events import EventFactory, claims_for
+from bench.functions import RECOGNITION, function_variants
 from bench.machine import describe, load_average
+from bench.memory import measure_memory
 from bench.moto_host import REPO_ROOT, MotoHost
 from bench.overhead import OverheadCase, measure_overhead
 from bench.report import SLACK_ACK_GOAL, Report, budget_failures, render
 from bench.roundtrips import measure_round_trips
 from bench.sandbox import open_sandbox
 from bench.sections import carry_over
-from bench.slack_ack import AckCalls, KudosRequests, aws_sink, measure_warm_acks, slack_env
+from bench.slack_ack import FUNCTION_ID, AckCalls, KudosRequests, aws_sink, measure_warm_acks, slack_env
 from plaudit_dev.template import load_template
 
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "performance.md"
@@ -42,14 +47,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="report file (docs/performance.md)"
     )
+    parser.add_argument(
+        "--memory-requests", type=int, default=10_000, help="mixed requests to the local stack (10,000)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print the report only")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few runs of everything, no file written (make test)"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.requests, args.warmup, args.acks, args.memory_requests = 1, 3, 1, 3, 200
+        args.no_write = True
 
     started = time.perf_counter()
     machine = describe()
     template = load_template()
 
-    _progress("1/4 DynamoDB round trips (in-process moto)")
+    _progress("1/5 DynamoDB round trips (in-process moto)")
     counts, projection_event = measure_round_trips(template)
 
     events = EventFactory(template)
@@ -57,17 +71,6 @@ def main(argv: list[str] | None = None) -> int:
     kudos_1 = events.http("POST", "/v1/recognitions", giver, org.kudos_body([org.RECIPIENT]))
     kudos_20 = events.http("POST", "/v1/recognitions", giver, org.kudos_body(org.RECIPIENTS_20))
     wallet = events.http("GET", f"/v1/employees/{org.GIVER}/wallet", giver)
-    person = events.http("GET", f"/v1/employees/{org.RECIPIENT}", giver)
-    projections = template.stream_sources[0].function_id
-    recognition = Variant("recognition: give kudos", kudos_1.function_id, kudos_1.event)
-    variants = [
-        Variant("baseline: import boto3, create a DynamoDB client", kudos_1.function_id, None),
-        recognition,
-        Variant("directory: get an employee", person.function_id, person.event),
-        Variant("projections: project a kudos", projections, projection_event),
-        Variant("recognition, tracing on", kudos_1.function_id, kudos_1.event, tracing=True),
-        Variant("recognition, without .pyc", kudos_1.function_id, kudos_1.event, sam_build=True),
-    ]
     cases = [
         OverheadCase("give kudos, 1 recipient", kudos_1.function_id, kudos_1.event),
         OverheadCase("give kudos, 20 recipients", kudos_20.function_id, kudos_20.event),
@@ -79,27 +82,36 @@ def main(argv: list[str] | None = None) -> int:
     with MotoHost() as host, open_sandbox(template, host.endpoint_url) as sandbox, aws_sink() as sink:
         slack = Variant(
             "slack: ack a signed /kudos",
-            "SlackFunction",
+            FUNCTION_ID,
             kudos_requests.fresh(),
             env=slack_env(sink),
             fresh_event=kudos_requests.fresh,
             goal=SLACK_ACK_GOAL,
         )
-        variants.insert(2, slack)
+        functions = function_variants(template, projection_event, slack)
+        recognition = next(v for v in functions if v.function_id == RECOGNITION)
+        variants = [
+            Variant("baseline: import boto3, create a DynamoDB client", RECOGNITION, None),
+            *functions,
+            replace(recognition, name="recognition, tracing on", tracing=True),
+            replace(recognition, name="recognition, without .pyc", sam_build=True),
+        ]
         _progress(
-            f"2/4 cold starts ({args.runs} runs of {len(variants)} processes, moto at {host.endpoint_url})"
+            f"2/5 cold starts ({args.runs} runs of {len(variants)} processes, moto at {host.endpoint_url})"
         )
         cold = ColdStarts(sandbox)
         cold_starts = cold.measure(variants, args.runs)
         import_profile = cold.import_profile(recognition)
         slack_import_profile = cold.import_profile(slack)
         cold_calls = sink.take()
-        _progress(f"3/4 warm handler overhead ({args.requests} requests of {len(cases)} kinds)")
+        _progress(f"3/5 warm handler overhead ({args.requests} requests of {len(cases)} kinds)")
         overhead = measure_overhead(sandbox, cases, args.warmup, args.requests)
-        _progress(f"4/4 warm Slack acks ({args.acks} signed /kudos)")
+        _progress(f"4/5 warm Slack acks ({args.acks} signed /kudos)")
         warm_acks = measure_warm_acks(sandbox, kudos_requests, sink, args.warmup, args.acks)
         distributions = sandbox.layer_distributions
     ack_calls = AckCalls(cold_calls, cold.processes[slack.name], warm_acks.calls, warm_acks.acks)
+    _progress(f"5/5 local stack memory ({args.memory_requests} mixed requests over HTTP)")
+    memory = measure_memory(args.memory_requests, _progress)
 
     report = Report(
         machine=machine,
@@ -115,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         slack_import_profile=slack_import_profile,
         warm_acks=warm_acks,
         ack_calls=ack_calls,
+        memory=memory,
     )
     text = render(report)
     print(text)
@@ -124,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(carry_over(args.output, text), encoding="utf-8")
         _progress(f"wrote {args.output}")
 
-    failures = budget_failures(counts) + ack_calls.failures()
+    failures = budget_failures(counts) + ack_calls.failures() + memory.failures()
     for failure in failures:
         print(f"bench: BUDGET EXCEEDED: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -38,6 +38,9 @@ class Variant:
     env: dict[str, str] = field(default_factory=dict)  # on top of the function's sandbox environment
     fresh_event: Callable[[], dict[str, Any]] | None = None  # a new event per process (signed requests)
     goal: float | None = None  # cold start budget, times the baseline (None: the report's default)
+    any_answer: bool = (
+        False  # a 4xx, batch item failures or an error raised count as served (bench.functions)
+    )
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Sample:
     imports: float  # the handler module (or boto3) imported
     first_call: float  # the request served (or the client created)
     cpu: float  # process CPU time up to the response
+    answer: str  # the status code, "batch item failures", "batch" or the error the handler raised
 
 
 @dataclass
@@ -59,6 +63,9 @@ class ColdStartResult:
 
     def min_total(self) -> float:
         return min(sample.total for sample in self.samples)
+
+    def answers(self) -> str:
+        return ", ".join(sorted({sample.answer for sample in self.samples}))
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ class ColdStarts:
         event = variant.fresh_event() if variant.fresh_event else variant.event
         event_path.write_text(json.dumps(event or {}), encoding="utf-8")
         result_path.unlink(missing_ok=True)
-        mode = BASELINE if variant.event is None else "handler"
+        mode = BASELINE if variant.event is None else "any" if variant.any_answer else "handler"
         command = self.sandbox.command(
             CHILD_SOURCE, [mode, spec.handler, str(event_path), str(result_path)], flags
         )
@@ -127,6 +134,7 @@ class ColdStarts:
             imports=found["imported"] - found["started"],
             first_call=found["served"] - found["imported"],
             cpu=found["cpu"],
+            answer=found["answer"],
         )
         return sample, process.stderr
 

@@ -1,9 +1,9 @@
 """moto's server in a process of its own, with the template's tables and the bench organisation.
 
 The cold-start and overhead benchmarks send their requests here over HTTP, so none of moto's CPU is
-counted against the handlers (plaudit_dev.moto_patches is the one change made to moto here). Run by `MotoHost`
-(in the parent) as `python -m bench.moto_host`: it prints one JSON line with the endpoint once the data
-is seeded, and serves until its stdin closes.
+counted against the handlers (plaudit_dev.moto_patches are the only changes made to moto here). Run by
+`MotoHost` (in the parent) as `python -m bench.moto_host`: it prints one JSON line with the endpoint once
+the data is seeded, and serves until its stdin closes.
 """
 
 from __future__ import annotations

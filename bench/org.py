@@ -10,7 +10,9 @@ from __future__ import annotations
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import Role
 from plaudit.services.directory import EmployeeFields, put_employee
-from plaudit.store.settings import put_settings
+from plaudit.services.settings import get_settings
+from plaudit.store.settings import settings_write
+from plaudit.store.transact import write_all
 from plaudit_dev.seed import DEMO_SETTINGS, PEOPLE, email_of, seed_demo, slack_id
 
 GIVER = "E1002"  # Maya, manager of Engineering
@@ -36,9 +38,9 @@ _BOOTSTRAP = Caller(employee_id=None, token_roles=frozenset({Role.ADMIN}), subje
 def seed_bench_org() -> None:
     """Seed through the services (as the demo seed does): needs TABLE_NAME and a DynamoDB client."""
     seed_demo()
-    # Stored as the organisation's settings from the start (through the API a mid-period allowance
-    # change would wait for the next period).
-    put_settings(BENCH_SETTINGS)
+    # Stored over the demo's settings as they are (through the API a mid-period allowance change would
+    # wait for the next period).
+    write_all([settings_write(BENCH_SETTINGS, get_settings(_BOOTSTRAP).version)])
     for number, employee_id in enumerate(EXTRA_PEOPLE, start=1):
         put_employee(
             _BOOTSTRAP,

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from bench.coldstart import ColdStartResult, ImportEntry, ImportProfile
 from bench.machine import Machine
+from bench.memory import MIB, SAMPLE_EVERY, MemoryResult
 from bench.overhead import OverheadResult
 from bench.roundtrips import BUDGETS, PHASES, Budget, Count
 from bench.slack_ack import DYNAMODB, INVOKE, KUDOS_TEXT, SLACK_API, AckCalls, WarmAcks
 from bench.stats import ratio
 
-COLD_START_GOAL = 1.5  # times the baseline process, median
+COLD_START_GOAL = 1.3  # times the baseline process, median: every function (issue 9)
 SLACK_ACK_GOAL = 1.3  # the Slack issue's budget for the cold ack of a slash command
 TIMES, DASH, MINUS = "\u00d7", "\u2013", "\u2212"  # the multiplication sign, en dash, minus sign
 IMPORT_TOP = 10
@@ -33,6 +34,7 @@ class Report:
     slack_import_profile: ImportProfile
     warm_acks: WarmAcks
     ack_calls: AckCalls
+    memory: MemoryResult
 
 
 def budget_failures(counts: list[Count]) -> list[str]:
@@ -54,6 +56,7 @@ def render(report: Report) -> str:
         _overhead(report),
         _slack_ack(report),
         _import_profile(report.slack_import_profile, "Slack handler", notes=False),
+        _memory(report.memory),
         _machine(report),
     ]
     return "\n\n".join(part.strip() for part in parts) + "\n"
@@ -80,11 +83,15 @@ What is measured, and how:
    fresh container (handler module imported anew, email->id cache empty): the first call is *cold*, the
    second *warm*; once with a token whose `sub` is the employee id, once with an `email` claim (the usual
    OIDC token). Counts are deterministic: a budget exceeded makes the run exit with status 1. (moto is
-   patched in the benchmark's own processes to back a table up once per transaction instead of once per
-   item, `plaudit_dev/moto_patches.py`: that changes run time only, no figure.)
-2. **Cold start**: a fresh Python process that imports the handler and serves one request, against a
-   moto server in another process, next to a baseline process that only imports boto3 and creates a
-   DynamoDB client. {report.cold_runs} runs of each, interleaved, after one discarded warm-up round. Each
+   patched in the benchmark's own processes as in the local stack, `plaudit_dev/moto_patches.py`: a
+   transaction backs up the items it names rather than whole tables; that changes run time only, no figure.)
+2. **Cold start** of every function in template.yaml: a fresh Python process that imports the handler and
+   serves one request, against a moto server in another process, next to a baseline process that only
+   imports boto3 and creates a DynamoDB client. Recognition, directory, projections and Slack do their main
+   work (a kudos, a person, a kudos' stream batch, a signed /kudos) and must succeed; every other function
+   gets what its first trigger sends (its first GET route as the HR admin, an SQS message, its schedule's
+   event) and whatever it answers counts: the *answer* column says what that was (`bench/functions.py`).
+   {report.cold_runs} runs of each, interleaved, after one discarded warm-up round. Each
    process runs like a Lambda execution environment: the function's environment from template.yaml,
    `POWERTOOLS_TRACE_DISABLED=true` unless said otherwise, `python -S` with only the function's code and
    the layer on the path (`plaudit` and the dependency closure of layers/core/requirements.txt, linked
@@ -98,6 +105,12 @@ What is measured, and how:
    local recorder (`AWS_ENDPOINT_URL`) that answers Bolt's `lambda.invoke` of the lazy listener with 202,
    so the figures end at the ack; `SLACK_API_URL` points there too. DynamoDB calls during acks are
    counted: any makes the run exit with status 1.
+5. **Local stack memory**: `plaudit dev --fresh` started as a developer starts it, then
+   {report.memory.requests:,} mixed requests over HTTP, one at a time (give kudos, a wallet, the feed,
+   update a person, top up a budget, a person, the catalogue, a signed Slack /kudos, a ledger page, an
+   unknown route); resident memory (`VmRSS`) of the stack process and of all its descendants (the
+   forkserver and the Lambda-like workers) every {SAMPLE_EVERY} requests, once background work is idle.
+   A 5xx makes the run exit with status 1.
 
 Wall-clock figures come from a shared, noisy machine: they are reported, never asserted. Compare figures
 measured side by side in the same run (the ratios), not across runs.
@@ -234,8 +247,8 @@ def _cold_starts(report: Report) -> str:
         "the request served (baseline: the client created); CPU is the process's, up to the response.",
         "",
         f"| process | spawn → response | min | start | imports | first request | CPU | {TIMES} baseline "
-        f"| {TIMES} baseline (min) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| {TIMES} baseline (min) | answer |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in report.cold_starts:
         total = result.median_of("total")
@@ -243,7 +256,8 @@ def _cold_starts(report: Report) -> str:
             f"| {result.variant.name} | {_ms(total)} | {_ms(result.min_total())} "
             f"| {_ms(result.median_of('startup'))} | {_ms(result.median_of('imports'))} "
             f"| {_ms(result.median_of('first_call'))} | {_ms(result.median_of('cpu'))} "
-            f"| {ratio(total, base_total):.2f}{TIMES} | {ratio(result.min_total(), base_min):.2f}{TIMES} |"
+            f"| {ratio(total, base_total):.2f}{TIMES} | {ratio(result.min_total(), base_min):.2f}{TIMES} "
+            f"| {result.answers()} |"
         )
     plain = {r.variant.function_id: r for r in _function_results(report)}
     lines.append("")
@@ -430,6 +444,45 @@ def _overhead(report: Report) -> str:
             f"| {ratio(result.overhead, total):.0%} | {result.calls} | {_ms(result.median_of('wall'))} |"
         )
     return "\n".join(lines)
+
+
+def _memory(memory: MemoryResult) -> str:
+    warmed, end = memory.warmed, memory.end
+    lines = [
+        "## 5. Local stack memory",
+        "",
+        f"{memory.requests:,} mixed requests in {memory.duration_s:.0f} s "
+        f"({', '.join(f'{count:,} {status}' for status, count in sorted(memory.statuses.items()))}).",
+        "",
+        f"| | start | after {warmed.requests:,} requests | end | peak | end {MINUS} start "
+        f"| end {MINUS} after {warmed.requests:,} |",
+        "|---|---|---|---|---|---|---|",
+        _memory_row("stack process (moto, HTTP server, pumps)", memory, "stack_rss", memory.stack_peak),
+        _memory_row(f"its {end.workers} workers, together", memory, "workers_rss", memory.workers_peak),
+        "",
+        "The stack process's peak is the kernel's (`VmHWM`); the workers' is the largest sum sampled. "
+        "Workers share their parent's pages (they fork from one forkserver), so their sum overstates what "
+        "they take together. The workers grow during the first requests (each worker's first invocations, "
+        "workers started for concurrent work), then stay flat. What the stack process still gains over the "
+        "run is the data itself: the items the requests wrote stay in moto's tables.",
+    ]
+    return "\n".join(lines)
+
+
+def _memory_row(what: str, memory: MemoryResult, attribute: str, peak: int) -> str:
+    start, warmed, end = (getattr(s, attribute) for s in (memory.start, memory.warmed, memory.end))
+    return (
+        f"| {what} | {_mib(start)} | {_mib(warmed)} | {_mib(end)} | {_mib(peak)} "
+        f"| {_signed_mib(end - start)} | {_signed_mib(end - warmed)} |"
+    )
+
+
+def _mib(size: int) -> str:
+    return f"{size / MIB:.0f} MiB"
+
+
+def _signed_mib(size: int) -> str:
+    return ("+" if size >= 0 else MINUS) + _mib(abs(size))
 
 
 def _machine(report: Report) -> str:

@@ -31,6 +31,7 @@ from plaudit_dev.streams import StreamCursor
 from plaudit_dev.template import FunctionSpec, Template
 
 PHASES = ("cold", "warm")
+PROJECTIONS = "ProjectionsFunction"  # the stream consumer whose writes are counted
 CLOCK = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 
 
@@ -156,7 +157,7 @@ class Scenario:
         self.events = EventFactory(template)
         self.counter = RoundTripCounter(injection.client)
         self.admin = boto3.client("dynamodb", region_name=REGION)  # not the counted client
-        (source,) = template.stream_sources  # the one stream consumer: the projection
+        source = next(s for s in template.stream_sources if s.function_id == PROJECTIONS)
         streams = boto3.client("dynamodbstreams", region_name=REGION)
         self.stream = StreamCursor(source, template.tables[source.table_id].name, self.admin, streams)
         self.counts: list[Count] = []

@@ -1,0 +1,108 @@
+"""One cold-start variant per function of template.yaml, so a function added to the template is measured
+without touching the benchmark.
+
+Four functions get a request that does their main work and must succeed (2xx, no batch item failures):
+recognition gives a kudos, directory reads a person, projections projects a kudos' stream batch, and Slack
+acks a signed `/kudos` (built by the caller). Every other function gets the event its first trigger in the
+template sends, and any answer counts (a 4xx, batch item failures, an error raised by the handler): what is
+measured is the process getting to a served request, as Lambda's init and first invocation would.
+
+- HTTP API: the function's first GET route without path parameters, else with its parameters filled with a
+  bench employee's id, else its first route with an empty JSON body; as the HR admin (sub token).
+- DynamoDB stream: the projection's batch (a kudos' records).
+- SQS: one message with an empty JSON object as its body.
+- Schedule: what the schedule sends (the template's Input, else EventBridge's event).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import org
+from bench.coldstart import Variant
+from bench.events import EventFactory, claims_for
+from bench.roundtrips import PROJECTIONS
+from plaudit_dev.schedules import schedule_event
+from plaudit_dev.template import DEFAULT_ROUTE, Template
+
+RECOGNITION = "RecognitionFunction"
+DIRECTORY = "DirectoryFunction"
+_PATH_PARAMETER = re.compile(r"\{[^}]+\}")
+
+
+def function_variants(
+    template: Template, projection_event: dict[str, Any], slack: Variant | None
+) -> list[Variant]:
+    """A variant per function, in the template's order; `slack` stands for the Slack function."""
+    events = EventFactory(template)
+    giver = claims_for("sub", org.GIVER, org.EMAILS[org.GIVER])
+    main_work = {
+        RECOGNITION: Variant(
+            "recognition: give kudos",
+            RECOGNITION,
+            events.http("POST", "/v1/recognitions", giver, org.kudos_body([org.RECIPIENT])).event,
+        ),
+        DIRECTORY: Variant(
+            "directory: get an employee",
+            DIRECTORY,
+            events.http("GET", f"/v1/employees/{org.RECIPIENT}", giver).event,
+        ),
+        PROJECTIONS: Variant("projections: project a kudos", PROJECTIONS, projection_event),
+    }
+    if slack is not None:
+        main_work[slack.function_id] = slack
+    variants = []
+    for function_id in template.functions:
+        variant = main_work.get(function_id) or _first_trigger(
+            template, events, function_id, projection_event
+        )
+        if variant is not None:
+            variants.append(variant)
+    return variants
+
+
+def _name(function_id: str) -> str:
+    return function_id.removesuffix("Function").lower()
+
+
+def _first_trigger(
+    template: Template, events: EventFactory, function_id: str, projection_event: dict[str, Any]
+) -> Variant | None:
+    name = _name(function_id)
+    routes = [r for r in template.routes if r.function_id == function_id and r.path != DEFAULT_ROUTE]
+    if routes:
+        route = min(routes, key=lambda r: (r.method not in ("GET", "ANY"), "{" in r.path))
+        method = "GET" if route.method == "ANY" else route.method
+        path = _PATH_PARAMETER.sub(org.RECIPIENT, route.path)
+        body = None if method in ("GET", "DELETE") else {}
+        admin = claims_for("sub", org.HR_ADMIN, org.EMAILS[org.HR_ADMIN])
+        event = events.http(method, path, admin, body).event
+        return Variant(f"{name}: {method} {route.path}", function_id, event, any_answer=True)
+    if any(source.function_id == function_id for source in template.stream_sources):
+        return Variant(f"{name}: a kudos' stream batch", function_id, projection_event, any_answer=True)
+    queue_source = next((s for s in template.queue_sources if s.function_id == function_id), None)
+    if queue_source is not None:
+        event = {"Records": [_sqs_record(template.queues[queue_source.queue_id].arn)]}
+        return Variant(f"{name}: an SQS message", function_id, event, any_answer=True)
+    schedule = next((s for s in template.schedules if s.function_id == function_id), None)
+    if schedule is not None:
+        event = schedule_event(schedule, datetime.now(UTC))
+        return Variant(f"{name}: its schedule ({schedule.event_id})", function_id, event, any_answer=True)
+    return None
+
+
+def _sqs_record(queue_arn: str) -> dict[str, Any]:
+    return {
+        "messageId": str(uuid.uuid4()),
+        "receiptHandle": "bench-receipt-handle",
+        "body": "{}",
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1764000000000"},
+        "messageAttributes": {},
+        "md5OfBody": "99914b932bd37a50b983c5e7c90ae93b",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": "us-east-1",
+    }
