@@ -1,7 +1,7 @@
 # Plaudit developer tasks. Everything runs from the project's own virtualenv (.venv),
 # by path, never by activation; `make venv` builds it from nothing but this repo.
 #
-#   make test            ruff (lint + format check) and the whole pytest suite
+#   make test            lint, the whole pytest suite by kind, the quick benchmark; each stage timed
 #   make dev             local stack (PORT=8080 make dev)
 #   make build           sam build (SAM_ENV=dev|prod picks the samconfig.toml environment)
 #   make help            everything else
@@ -35,38 +35,49 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
 	@echo "make dev        run the local stack: .venv/bin/plaudit dev (PORT passes through; FRESH=1: from the seed)"
-	@echo "make test       ruff check, ruff format --check, pytest (whole suite)"
+	@echo "make test       install, lint, unit, integration, end to end, template, quick benchmark; timed"
 	@echo "make lint       ruff check, ruff format --check, sam validate --lint"
 	@echo "make fmt        ruff format and ruff check --fix"
 	@echo "make validate   sam validate --lint"
-	@echo "make bench      .venv/bin/python -m bench"
+	@echo "make bench      .venv/bin/python -m bench (about half an hour: 10,000 requests to the local stack)"
 	@echo "make bench-milestones  the daily milestone run with 100,000 people (minutes; own section)"
 	@echo "make build      sam build --config-env \$$SAM_ENV (default dev)"
 	@echo "make clean      remove build output and caches; distclean also removes .venv and .plaudit/"
 
 venv: $(STAMP)
 
+# One line while it installs; pip's output goes to the log, shown (its end) only if the install fails.
+INSTALL_LOG := $(VENV)/install.log
 $(STAMP): pyproject.toml
-	@if [ ! -x $(BIN)/python ]; then \
-		echo "creating $(VENV) with $$($(PYTHON) --version)"; \
-		$(PYTHON) -m venv $(VENV); \
-		$(BIN)/python -m pip install --quiet --upgrade pip; \
-	fi
-	$(BIN)/python -m pip install -e '.[dev]'
+	@echo "Installing Plaudit and its dependencies into $(VENV): a couple of minutes the first time (log: $(INSTALL_LOG))"
+	@mkdir -p $(VENV)
+	@( if [ ! -x $(BIN)/python ]; then \
+			$(PYTHON) --version && $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --upgrade pip; \
+		fi && \
+		$(BIN)/python -m pip install -e '.[dev]' ) > $(INSTALL_LOG) 2>&1 \
+		|| { tail -n 40 $(INSTALL_LOG); echo "make: installing into $(VENV) failed; whole log: $(INSTALL_LOG)"; exit 1; }
 	@touch $@
 
 # the data is kept across restarts (.plaudit/); FRESH=1 starts from the seed
 dev: venv
 	$(BIN)/plaudit dev $(if $(filter 1 yes true,$(FRESH)),--fresh)
 
-test: venv
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	# exit code 5 = nothing selected (PYTEST_ARGS may name tests of one kind only)
-	$(BIN)/pytest -n auto -m "not e2e" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	# end to end: one local stack, one story per module in order (xdist's loadgroup does not keep a group
-	# on one worker under pytest 9, checked with xdist 3.8, so they run in one process of their own)
-	$(BIN)/pytest -m e2e $(PYTEST_ARGS) || [ $$? -eq 5 ]
+# Each stage is timed (devtools/stage.sh); the times and the total are printed at the end, or when a
+# stage fails. Exit code 5 of pytest = nothing selected (PYTEST_ARGS may name tests of one kind only).
+STAGE := devtools/stage.sh
+PYTEST_KIND = $(BIN)/pytest $(PYTEST_ARGS)
+test:
+	@$(STAGE) --begin
+	@$(STAGE) install '$(MAKE) --no-print-directory venv'
+	@$(STAGE) lint '$(BIN)/ruff check . && $(BIN)/ruff format --check .'
+	@$(STAGE) unit '$(PYTEST_KIND) -m "not e2e and not template" tests/unit || [ $$? -eq 5 ]'
+	@$(STAGE) integration '$(PYTEST_KIND) -n auto -m "not e2e and not template" --ignore=tests/unit || [ $$? -eq 5 ]'
+	@# end to end: one local stack, one story per module in order (xdist's loadgroup does not keep a group on
+	@# one worker under pytest 9, checked with xdist 3.8, so they run in one process of their own)
+	@$(STAGE) end-to-end '$(PYTEST_KIND) -m e2e || [ $$? -eq 5 ]'
+	@$(STAGE) template '$(PYTEST_KIND) -m template || [ $$? -eq 5 ]'
+	@$(STAGE) quick-benchmark '$(BIN)/python -m bench --quick > /dev/null'
+	@$(STAGE) --report
 
 lint: venv
 	$(BIN)/ruff check .
