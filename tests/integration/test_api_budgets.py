@@ -83,7 +83,7 @@ def test_a_replayed_top_up_answers_the_first_response_and_moves_points_once(api,
 
 
 def test_a_racing_retry_with_the_same_key_lands_on_the_first_top_up(api, org, clock, monkeypatch):
-    """The second request read before the first wrote: its journal put is refused, it reads again,
+    """The second request read before the first wrote: its first-response put is refused, it reads again,
     and answers as a replay."""
     create(api)
     first = move(api, "top-ups", 300, key="race")
@@ -92,9 +92,9 @@ def test_a_racing_retry_with_the_same_key_lands_on_the_first_top_up(api, org, cl
 
     def load_missing_the_first(**wanted):
         snap = real_load(**wanted)
-        if stale and wanted.get("transactions"):
+        if stale and wanted.get("first_responses"):
             stale.pop()
-            snap._found = {key: item for key, item in snap._found.items() if not key[0].startswith("TXN#")}
+            snap._found = {key: item for key, item in snap._found.items() if not key[0].startswith("REPLAY#")}
             snap._found[("BUDGET#" + PROGRAM["id"], "BUDGET")]["balance"] = 0
         return snap
 

@@ -170,7 +170,7 @@ def test_a_request_holds_the_points_and_a_replay_returns_the_same(api, shop, clo
         "25",
         None,
     )
-    assert {"request_hash", "limit_period", "inventory_held"}.isdisjoint(body)
+    assert {"limit_period", "inventory_held"}.isdisjoint(body)
     assert points_of(ALICE) == 17_500
     clock.advance(minutes=5)
     again = redeem(api, shop["coffee"], key="coffee-1")
@@ -189,6 +189,23 @@ def test_a_request_holds_the_points_and_a_replay_returns_the_same(api, shop, clo
     mine = api.call("GET", "/v1/redemptions", as_employee=ALICE)
     assert [item["id"] for item in mine.json["items"]] == [body["id"]]
     assert_error(api.call("GET", f"/v1/redemptions?employee={ALICE}", as_employee=BOB), 403, "forbidden")
+    assert_audit_clean()
+
+
+def test_a_replay_after_the_redemption_moved_on_returns_the_first_response(api, shop, clock):
+    """The README's promise: a replay answers what the first request answered, not today's state."""
+    first = redeem(api, shop["flagged"], key="lunch-1")
+    assert first.status == 201, first.body
+    assert (first.json["status"], first.json["version"]) == ("pending_approval", 1)
+    rid = first.json["id"]
+    approved = api.call("POST", f"/v1/redemptions/{rid}/approve", body={}, as_employee=MAYA)
+    assert approved.status == 200, approved.body
+    assert api.call("GET", f"/v1/redemptions/{rid}", as_employee=ALICE).json["status"] != "pending_approval"
+
+    clock.advance(minutes=5)
+    again = redeem(api, shop["flagged"], key="lunch-1")
+    assert (again.status, again.headers.get("idempotent-replayed")) == (201, "true")
+    assert again.body == first.body  # byte for byte: pending_approval, version 1
     assert_audit_clean()
 
 

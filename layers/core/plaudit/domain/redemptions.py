@@ -103,7 +103,6 @@ class RedemptionView(Model):
 class Redemption(RedemptionView):
     """A redemption with what the store keeps for its own bookkeeping."""
 
-    request_hash: str | None = None
     limit_period: str | None = Field(default=None, description="Period id of the per-person count taken")
     inventory_held: bool = Field(default=False, description="A unit of finite inventory was taken")
     escalated_at: datetime | None = None

@@ -20,13 +20,14 @@ from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView
 from plaudit.services import redemptions
 from plaudit.services.redemptions import DirectAward
+from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id
 from plaudit.store import keys
-from plaudit.store import redemptions as store
 from plaudit.store.budgets import balance_of, balance_write, budget_from
 from plaudit.store.catalog import item_from
 from plaudit.store.reads import get_many
+from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused, write_all
 
@@ -58,14 +59,14 @@ def give(
                 keys.employee(body.employee_id),
                 keys.budget(body.budget_id),
                 keys.SETTINGS,
-                keys.redemption(rid),
+                *([keys.first_response(rid)] if idempotency_key else []),
                 keys.catalog_item(body.item_id),
             ]
         )
         snap = Snapshot(found)
-        prior = store.redemption_from(found.get(keys.redemption(rid)))
-        if prior is not None:
-            return redemptions._replay(prior, request_hash), False
+        replay = replayed(snap.first_response_item(rid), request_hash, RedemptionView)
+        if replay is not None:
+            return replay, False
         person = snap.identify(caller)
         budget_item = found.get(keys.budget(body.budget_id))
         budget = budget_from(budget_item)
@@ -90,8 +91,10 @@ def give(
         at = redemptions._now()
         award = DirectAward(budget_id=budget.id, awarded_by=giver, message=body.message)
         redemption, writes = redemptions._plan(
-            recipient, item, body.denomination, snap.settings(), at, rid, request_hash, award=award
+            recipient, item, body.denomination, snap.settings(), at, rid, award=award
         )
+        if idempotency_key:
+            writes.append(first_response_write(rid, request_hash, redemption.view()))
         available = balance_of(budget_item)  # type: ignore[arg-type]
         if available < redemption.points:
             raise _insufficient(redemption.points, available)

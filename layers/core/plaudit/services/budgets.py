@@ -19,6 +19,7 @@ from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.ledger import TxnKind, budget_account
 from plaudit.domain.model import Model
+from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
 from plaudit.services.wallets import LedgerLine
@@ -31,7 +32,8 @@ from plaudit.store.budgets import (
     budget_write,
     budgets_page,
 )
-from plaudit.store.ledger import transaction_from, transaction_writes
+from plaudit.store.ledger import transaction_writes
+from plaudit.store.replays import first_response_write
 from plaudit.store.transact import WriteRefused, write_all
 
 MANAGERS = (Role.HR_ADMIN, Role.FINANCE)
@@ -130,26 +132,28 @@ def move_points(
         derived_id("txn", kind.value, budget_id, who, idempotency_key) if idempotency_key else new_id("txn")
     )
     for _ in attempts():
-        snap = snapshots.load(employees=[caller.employee_id], budgets=[budget_id], transactions=[txn_id])
+        snap = snapshots.load(
+            employees=[caller.employee_id],
+            budgets=[budget_id],
+            first_responses=[txn_id] if idempotency_key else [],
+        )
         require_role(snap.identify(caller), *MANAGERS)
-        prior = snap.transaction_item(txn_id)
-        if prior is not None:
-            if prior.get("request_hash") != request_hash:
-                raise Conflict(
-                    "This Idempotency-Key was already used for a different request.",
-                    code="idempotency_key_reused",
-                )
-            return movement_of(transaction_from(prior), budget_id), False
+        replay = replayed(snap.first_response_item(txn_id), request_hash, Movement)
+        if replay is not None:
+            return replay, False
         item = snap.budget_item(budget_id)
         if item is None:
             raise NotFound("No such budget.", code="budget_not_found")
         at = now()
-        at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # as stored: a replay answers the same
+        at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # as the ledger stores it
         txn = plan_movement(
             budget_id, balance_of(item), kind, command.points, command.note, txn_id=txn_id, at=at
         )
         writes = [balance_write(budget_id, txn.deltas()[budget_account(budget_id)], at)]
-        writes += transaction_writes(txn, request_hash=request_hash)
+        writes += transaction_writes(txn)
+        movement = movement_of(txn, budget_id)
+        if idempotency_key:
+            writes.append(first_response_write(txn_id, request_hash, movement))
         try:
             write_all(writes)
         except WriteRefused:
@@ -158,7 +162,7 @@ def move_points(
             from plaudit.services import milestones  # only top-ups pay for the milestone modules
 
             milestones.pay_pending(budget_id)  # awards waiting for this budget, oldest first
-        return movement_of(txn, budget_id), True
+        return movement, True
     raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
 
 

@@ -32,6 +32,7 @@ from plaudit.domain.recognition import (
     shares_for,
 )
 from plaudit.domain.settings import VALUE_SLUG
+from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
 from plaudit.store import snapshots
@@ -41,11 +42,10 @@ from plaudit.store.recognitions import (
     cap_writes,
     feed_ids,
     get_with_add_ons,
-    key_hash_of,
     recognition_from,
     recognition_write,
-    request_hash_of,
 )
+from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import Write, WriteRefused, write_all
 
@@ -106,11 +106,11 @@ def give_kudos(
             wallets=[giver_id],
             settings=True,
             caps=(giver_id, recipients),
-            recognitions=[recognition_id] if idempotency_key else [],
+            first_responses=[recognition_id] if idempotency_key else [],
         )
-        prior = snap.recognition_item(recognition_id)
-        if prior is not None:
-            return _replay(prior, request_hash), False
+        replay = replayed(snap.first_response_item(recognition_id), request_hash, Kudos)
+        if replay is not None:
+            return replay, False
         giver = check_giver(snap.identify(caller).profile)
         people = {rid: snap.employee(rid) for rid in recipients}
         check_recipients(giver, people)
@@ -137,8 +137,9 @@ def give_kudos(
             created_at=at,
             points=plan.total,
         )
-        head = recognition_write(Recognition(**kudos.model_dump()), request_hash)
-        if _commit(head, snap, giver_id, plan):
+        head = recognition_write(Recognition(**kudos.model_dump()))
+        remember = [first_response_write(recognition_id, request_hash, kudos)] if idempotency_key else []
+        if _commit(head, snap, giver_id, plan, *remember):
             return kudos, True
     raise _contended()
 
@@ -154,20 +155,22 @@ def add_on(
     """Add points to someone else's kudos, once per person. Returns the add-on and whether it is new."""
     adder_id = _person_id(caller)
     request_hash = fingerprint(command.model_dump_json().encode())
-    key_hash = fingerprint(idempotency_key.encode()) if idempotency_key else None
+    replay_id = derived_id("addon", recognition_id, adder_id, idempotency_key) if idempotency_key else None
     for _ in attempts():
         first = snapshots.load(
-            employees=[adder_id], recognitions=[recognition_id], add_ons=[(recognition_id, adder_id)]
+            employees=[adder_id],
+            recognitions=[recognition_id],
+            add_ons=[(recognition_id, adder_id)],
+            first_responses=[replay_id] if replay_id else [],
         )
         recognition = recognition_from(first.recognition_item(recognition_id))
         if recognition is None or not recognition.visible_to(adder_id):
             raise NotFound("No such kudos.", code="recognition_not_found")
-        prior = first.add_on_item(recognition_id, adder_id)
-        if prior is not None:
-            if key_hash is None or key_hash_of(prior) != key_hash:
-                raise Conflict("You have already added on to this kudos.", code="already_added_on")
-            _check_same_request(prior, request_hash)
-            return AddOn.model_validate({k: v for k, v in prior.items() if k in AddOn.model_fields}), False
+        replay = replayed(first.first_response_item(replay_id), request_hash, AddOn) if replay_id else None
+        if replay is not None:
+            return replay, False
+        if first.add_on_item(recognition_id, adder_id) is not None:
+            raise Conflict("You have already added on to this kudos.", code="already_added_on")
         snap = snapshots.load(
             employees=[adder_id, *recognition.recipient_ids],
             wallets=[adder_id],
@@ -190,8 +193,9 @@ def add_on(
             created_at=at,
             points=plan.total,
         )
-        head, bump = add_on_writes(extra, request_hash, key_hash)
-        if _commit(head, snap, adder_id, plan, bump):
+        head, bump = add_on_writes(extra)
+        remember = [first_response_write(replay_id, request_hash, extra)] if replay_id else []
+        if _commit(head, snap, adder_id, plan, bump, *remember):
             return extra, True
     raise _contended()
 
@@ -287,18 +291,6 @@ def _commit(head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, *extra
     except WriteRefused:
         return False
     return True
-
-
-def _check_same_request(prior: dict, request_hash: str) -> None:
-    if request_hash_of(prior) != request_hash:
-        raise Conflict(
-            "This Idempotency-Key was already used for a different request.", code="idempotency_key_reused"
-        )
-
-
-def _replay(prior: dict, request_hash: str) -> Kudos:
-    _check_same_request(prior, request_hash)
-    return Kudos.model_validate({k: v for k, v in prior.items() if k in Kudos.model_fields})
 
 
 def _person_id(caller: Caller) -> str:

@@ -48,6 +48,7 @@ from plaudit.domain.redemptions import (
 )
 from plaudit.domain.settings import OrgSettings
 from plaudit.integrations import fulfilment_queue
+from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
 from plaudit.store import keys
@@ -56,6 +57,7 @@ from plaudit.store.budgets import balance_write
 from plaudit.store.catalog import inventory_write, item_from
 from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.reads import get_many
+from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import Write, WriteRefused, write_all
 
@@ -119,14 +121,14 @@ def request(
                 *([keys.employee(caller.employee_id)] if caller.employee_id else []),
                 keys.wallet(caller.employee_id or ""),
                 keys.SETTINGS,
-                keys.redemption(rid),
+                *([keys.first_response(rid)] if idempotency_key else []),
                 keys.catalog_item(body.item_id),
             ]
         )
         snap = Snapshot(found)
-        prior = store.redemption_from(found.get(keys.redemption(rid)))
-        if prior is not None:
-            return _replay(prior, request_hash), False
+        replay = replayed(snap.first_response_item(rid), request_hash, RedemptionView)
+        if replay is not None:
+            return replay, False
         person = snap.identify(caller)
         if not person.is_person or not person.profile.active:
             raise Forbidden("Only people in the Plaudit directory can redeem.", code="not_in_directory")
@@ -134,7 +136,9 @@ def request(
         if item is None:
             raise NotFound("No such catalogue item.", code="item_not_found")
         settings, at = snap.settings(), _now()
-        redemption, writes = _plan(person.profile, item, body.denomination, settings, at, rid, request_hash)
+        redemption, writes = _plan(person.profile, item, body.denomination, settings, at, rid)
+        if idempotency_key:
+            writes.append(first_response_write(rid, request_hash, redemption.view()))
         writes.append(wallet_write(WalletChange(person.employee_id, points_delta=-redemption.points), at))
         if snap.wallet(person.employee_id).points < redemption.points:
             raise _insufficient(redemption.points, snap.wallet(person.employee_id).points)
@@ -156,7 +160,6 @@ def _plan(
     settings: OrgSettings,
     at: datetime,
     rid: str,
-    request_hash: str,
     *,
     award: DirectAward | None = None,
 ) -> tuple[Redemption, list[Write]]:
@@ -205,7 +208,6 @@ def _plan(
             )
         ],
         awarded_by=award.awarded_by if award else None,
-        request_hash=request_hash,
         limit_period=period.id if period else None,
         inventory_held=item.inventory is not None,
         restrictions=item.restrictions,
@@ -232,14 +234,6 @@ def _plan(
         limit = item.restrictions.per_person.count  # type: ignore[union-attr]
         writes.append(store.redeemed_count_write(employee.id, item.id, period.id, 1, limit=limit))
     return redemption, writes
-
-
-def _replay(prior: Redemption, request_hash: str) -> RedemptionView:
-    if prior.request_hash != request_hash:
-        raise Conflict(
-            "This Idempotency-Key was already used for a different request.", code="idempotency_key_reused"
-        )
-    return prior.view()
 
 
 def _insufficient(need: int, have: int) -> RuleViolation:

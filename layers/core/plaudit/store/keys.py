@@ -45,6 +45,8 @@ ITEM#<id>     ITEM                                catalogue item (GSI1: CATALOG,
                                                   deactivated / <category>#<casefolded name>#<id>)
 INFLIGHT#<status>  <since>#<redemption id>       redemption approved or fulfilling since then (the re-queue
                                                   sweep; gone when it moves on)
+REPLAY#<id>   REPLAY                              the first response to a request with an Idempotency-Key,
+                                                  and its request's fingerprint; <id>: what the key derived
 """
 
 from datetime import UTC, date, datetime
@@ -92,6 +94,10 @@ def slack_alias(slack_user_id: str) -> Key:
 
 
 SETTINGS: Key = ("ORG", "SETTINGS")
+
+
+def first_response(derived_id: str) -> Key:
+    return f"REPLAY#{derived_id}", "REPLAY"
 
 
 BUDGET_INDEX = "GSI1"

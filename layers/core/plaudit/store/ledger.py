@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from plaudit.domain.ledger import Posting, Transaction, TxnKind, parse_budget_account, parse_employee_account
+from plaudit.domain.ledger import Transaction, parse_budget_account, parse_employee_account
 from plaudit.domain.recognition import WalletChange
 from plaudit.domain.wallets import Wallet
 from plaudit.store import keys
@@ -26,9 +26,9 @@ def wallet_from(item: dict[str, Any] | None, employee_id: str) -> Wallet:
     )
 
 
-def transaction_writes(txn: Transaction, *, request_hash: str | None = None) -> list[Write]:
+def transaction_writes(txn: Transaction) -> list[Write]:
     """The journal entry (written once: its id is the idempotency guard) and a line per employee or
-    budget posting. `request_hash` tells a replay of the same request from a reused key."""
+    budget posting."""
     pk, sk = keys.transaction(txn.id)
     journal = {
         "PK": pk,
@@ -39,7 +39,6 @@ def transaction_writes(txn: Transaction, *, request_hash: str | None = None) -> 
         "at": keys.iso(txn.at),
         "postings": [{"account": p.account, "amount": p.amount, "memo": p.memo} for p in txn.postings],
         "ref": txn.ref or None,
-        "request_hash": request_hash,
     }
     writes = [put_new(f"txn:{txn.id}", journal)]
     for index, posting in enumerate(txn.postings):
@@ -62,13 +61,6 @@ def transaction_writes(txn: Transaction, *, request_hash: str | None = None) -> 
             line |= {"budget_id": budget_id, "balance": "budget"}
             writes.append(put_new(f"line:budget:{budget_id}:{index}", {"PK": pk, "SK": sk} | line))
     return writes
-
-
-def transaction_from(item: dict[str, Any]) -> Transaction:
-    """A journal item as a Transaction (it was validated when written)."""
-    postings = tuple(Posting(p["account"], p["amount"], p.get("memo", "")) for p in item["postings"])
-    at = datetime.fromisoformat(item["at"])
-    return Transaction(item["id"], TxnKind(item["kind"]), at, postings, item.get("ref") or {})
 
 
 def wallet_write(change: WalletChange, now: datetime) -> Write:

@@ -20,23 +20,15 @@ def recognition_from(item: dict[str, Any] | None) -> Recognition | None:
     return Recognition.model_validate({k: v for k, v in item.items() if k in _RECOGNITION_FIELDS})
 
 
-def request_hash_of(item: dict[str, Any]) -> str | None:
-    return item.get("request_hash")
-
-
-def key_hash_of(item: dict[str, Any]) -> str | None:
-    return item.get("key_hash")
-
-
-def recognition_write(recognition: Recognition, request_hash: str) -> Write:
+def recognition_write(recognition: Recognition) -> Write:
     pk, sk = keys.recognition(recognition.id)
-    values = {"PK": pk, "SK": sk, "type": "recognition", "request_hash": request_hash}
+    values = {"PK": pk, "SK": sk, "type": "recognition"}
     return put_new("recognition", values | recognition.model_dump(mode="json"))
 
 
-def add_on_writes(add_on: AddOn, request_hash: str, key_hash: str | None) -> list[Write]:
+def add_on_writes(add_on: AddOn) -> list[Write]:
     pk, sk = keys.add_on(add_on.recognition_id, add_on.adder_id)
-    values = {"PK": pk, "SK": sk, "type": "add_on", "request_hash": request_hash, "key_hash": key_hash}
+    values = {"PK": pk, "SK": sk, "type": "add_on"}
     bump = {
         "TableName": table_name(),
         "Key": keys.as_attrs(keys.recognition(add_on.recognition_id)),

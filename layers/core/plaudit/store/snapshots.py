@@ -64,6 +64,9 @@ class Snapshot:
     def add_on_item(self, recognition_id: str, adder_id: str) -> dict[str, Any] | None:
         return self._found.get(keys.add_on(recognition_id, adder_id))
 
+    def first_response_item(self, derived_id: str) -> dict[str, Any] | None:
+        return self._found.get(keys.first_response(derived_id))
+
 
 def load(
     *,
@@ -75,6 +78,7 @@ def load(
     add_ons: Iterable[tuple[str, str]] = (),
     budgets: Iterable[str] = (),
     transactions: Iterable[str] = (),
+    first_responses: Iterable[str] = (),
 ) -> Snapshot:
     wanted: list[keys.Key] = [keys.employee(e) for e in employees if e]
     wanted += [keys.wallet(e) for e in wallets]
@@ -87,4 +91,5 @@ def load(
     wanted += [keys.add_on(r, adder) for r, adder in add_ons]
     wanted += [keys.budget(b) for b in budgets]
     wanted += [keys.transaction(t) for t in transactions]
+    wanted += [keys.first_response(d) for d in first_responses]
     return Snapshot(get_many(wanted) if wanted else {})
