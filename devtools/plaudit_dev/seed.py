@@ -297,8 +297,10 @@ def demo_catalog(year: int) -> list[CatalogItemSpec]:
 
 
 def seed_catalog() -> dict[str, int]:
-    """The demo catalogue (an item is added when no item of its name exists, active or not)."""
+    """The demo catalogue (an item is added when no item of its name exists, active or not), code-stock
+    items with their codes."""
     from plaudit.services import catalog
+    from plaudit.services.code_stock import upload_codes
 
     existing: set[str] = set()
     for inactive in (False, True):
@@ -311,8 +313,20 @@ def seed_catalog() -> dict[str, int]:
     demo = demo_catalog(now().year)
     for spec in demo:
         if spec.name not in existing:
-            catalog.create_item(_BOOTSTRAP, spec)
+            item = catalog.create_item(_BOOTSTRAP, spec)
+            if spec.fulfilment == FulfilmentMethod.CODE_STOCK:
+                upload_codes(_BOOTSTRAP, item.id, demo_codes(spec.name, spec.inventory or DEMO_STOCK_CODES))
     return {"catalog_items": len(demo)}
+
+
+DEMO_STOCK_CODES = 20
+
+
+def demo_codes(name: str, count: int) -> str:
+    """A CSV of `count` random codes, as a vendor would send for a code-stock item (one per unit in stock)."""
+    prefix = "".join(ch for ch in name.upper() if ch.isalpha())[:6]
+    codes = [f"{prefix}-{runtime.entropy(5).hex().upper()}" for _ in range(count)]
+    return "code\n" + "\n".join(codes) + "\n"
 
 
 def seed_local_demo() -> dict[str, int]:

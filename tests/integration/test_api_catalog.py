@@ -4,6 +4,7 @@ and writes nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from api_checks import assert_error, table_items
 
 from plaudit.services import catalog
 from plaudit.store import catalog as store
+from plaudit.store import keys
+from plaudit.store.reads import get_one
 
 HR, MAYA, ALICE, GRACE = "E1001", "E1002", "E1003", "E1009"  # Alice: US, New York; Grace: finance
 
@@ -196,12 +199,26 @@ def test_affordable_compares_my_points_with_each_items_lowest_price(api, org, cl
     create(api, spec(name="Sushi", currency="JPY", denominations={"fixed": ["1"]}))  # not priced
     assert sorted(names(browse(api, "?affordable=true"))) == ["Coffee", "Tea"]
     assert names(browse(api, "?affordable=true", as_employee=MAYA)) == []  # no points
-    everything = {item["name"]: item for item in browse(api)["items"]}
+    everything = {item["name"]: item for item in browse(api, as_employee=HR)["items"]}
     assert everything["Sushi"]["min_points"] is None
     assert (everything["Tea"]["min_points"], everything["Cake"]["min_points"]) == (100, 102)
     # a page is the items it reads: a filter never makes it read more
     first = browse(api, "?affordable=true&limit=2")
     assert len(first["items"]) <= 2
+
+
+def test_employees_are_offered_only_priced_items_not_past_their_last_day(api, org, clock):
+    """Expired and unpriced items cannot be redeemed by anyone: shoppers do not see them, HR does."""
+    today = clock().date()
+    create(api, spec(name="Coffee"))
+    create(api, spec(name="Sushi", currency="JPY", denominations={"fixed": ["1000"]}))  # no point value
+    create(api, spec(name="Gone", restrictions={"expires_on": str(today - timedelta(days=1))}))
+    create(api, spec(name="Last day", restrictions={"expires_on": str(today + timedelta(days=1))}))
+    assert sorted(names(browse(api))) == ["Coffee", "Last day"]
+    assert sorted(names(browse(api, "?category=gift-cards", as_employee=MAYA))) == ["Coffee", "Last day"]
+    assert sorted(names(browse(api, as_employee=HR))) == ["Coffee", "Gone", "Last day", "Sushi"]
+    clock.advance(days=2)
+    assert names(browse(api)) == ["Coffee"]
 
 
 def test_inventory_writes_take_stock_and_refuse_below_zero(api, org, clock):
@@ -230,5 +247,7 @@ def test_the_local_demo_catalogue_has_one_item_of_every_type(api, org, clock):
     )
     by_name = {item["name"]: item for item in items}
     assert by_name["Plaudit hoodie"]["inventory"] == 25
+    for name, codes in (("Plaudit hoodie", 25), ("Local cinema 2 tickets", 20)):  # codes to hand out
+        assert get_one(keys.stock_count(by_name[name]["id"]))["available"] == codes, name
     assert by_name["Team lunch voucher"]["requires_approval"] is True
     assert by_name["Local cinema 2 tickets"]["restrictions"]["blackouts"]

@@ -90,6 +90,13 @@ def shop(org, clock) -> dict[str, str]:
             fulfilment=FulfilmentMethod.CODE_STOCK,
             provider_sku=None,
         ),
+        "donation": add_item(
+            name="Donate to Red Cross",
+            category="giving",
+            type=ItemType.DONATION,
+            denominations=Denominations(min=Decimal(5), max=Decimal(500)),
+            provider_sku="DONATION-REDCROSS",
+        ),
         "perk": add_item(
             name="Day off voucher",
             type=ItemType.COMPANY_PERK,
@@ -146,6 +153,17 @@ def message(rid: str) -> dict[str, Any]:
     boto3.client("sqs", region_name="us-east-1").send_message(
         QueueUrl=url, MessageBody=json.dumps({"redemption_id": rid})
     )
+
+
+def test_a_donation_is_made_and_confirmed_with_no_voucher_or_code(api, shop, aws):
+    redemption = redeem(api, shop["donation"], "12", "give-1")
+    done = status_of(redemption["id"])
+    assert (done["status"], done["voucher_id"]) == ("fulfilled", None)
+    assert done["external_order_id"]  # the provider's order, the receipt of the donation
+    assert len(sandbox_orders(aws)) == 1
+    assert my_vouchers(api) == []  # nothing to deliver, show or redeem
+    assert kinds_for(aws, redemption["id"]) == ["redemption_hold", "redemption_settle"]
+    assert_audit_clean()
 
 
 def test_a_redelivered_message_places_one_provider_order(api, shop, aws, monkeypatch):

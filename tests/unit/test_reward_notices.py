@@ -111,6 +111,15 @@ def test_each_status_change_tells_the_owner(status: str, reason: str | None, say
     assert [n.purpose for n in notices] == (["owner", "hr"] if status == "failed" else ["owner"])
 
 
+def test_a_fulfilled_donation_is_confirmed_as_a_donation_not_a_voucher() -> None:
+    old = _redemption(
+        item_type="donation", item_name="Donate to Red Cross", denomination="12", status="fulfilling"
+    )
+    [owner] = notices_for("MODIFY", old, _moved(old, "fulfilled", by="system"), FakePeople())
+    assert "Your donation *Donate to Red Cross* (12 USD) was made in your name" in _text(owner)
+    assert "voucher" not in _text(owner)
+
+
 def test_a_budget_funded_refund_does_not_promise_points() -> None:
     old = _redemption(funded_by="budget:company", status="fulfilling")
     (owner, hr) = notices_for("MODIFY", old, _moved(old, "failed", "plaudit"), FakePeople())

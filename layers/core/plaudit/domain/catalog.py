@@ -229,6 +229,19 @@ def local_day(employee: Employee, at: datetime) -> date:
     return at.astimezone(ZoneInfo(employee.time_zone)).date()
 
 
+def gives_a_voucher(item_type: str) -> bool:
+    """A donation is made in the person's name: there is nothing to hand over or redeem, so no voucher
+    (and no code); every other item is a voucher."""
+    return item_type != ItemType.DONATION
+
+
+def on_offer(item: CatalogItemSpec, settings: OrgSettings, day: date) -> bool:
+    """Whether anyone could redeem the item on `day`: its currency has a point value and its last day
+    (`expires_on`) has not passed. Shoppers are shown only the items on offer."""
+    expires_on = item.restrictions.expires_on
+    return item.currency in settings.point_values and (expires_on is None or day <= expires_on)
+
+
 def per_person_period(item: CatalogItemSpec, at: datetime, settings: OrgSettings) -> Period | None:
     """The period whose redemptions count against the item's per-person limit (None: no limit)."""
     limit = item.restrictions.per_person

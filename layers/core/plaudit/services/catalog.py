@@ -2,12 +2,13 @@
 their points prices."""
 
 from collections.abc import Callable
+from datetime import UTC
 from decimal import Decimal
 
 from pydantic import Field
 
 from plaudit.domain.access import Caller, require_role
-from plaudit.domain.catalog import CatalogItem, CatalogItemSpec, ItemType, points_price
+from plaudit.domain.catalog import CatalogItem, CatalogItemSpec, ItemType, local_day, on_offer, points_price
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from plaudit.domain.settings import OrgSettings
@@ -86,7 +87,8 @@ def browse(
     """One page of the catalogue in category and name order. The filters are applied by DynamoDB to the
     `limit` items the page reads, so a page may hold fewer than `limit` items and still have a cursor.
     `affordable`: only items whose lowest denomination the caller's points pay for. `inactive`: the
-    deactivated items instead (HR admins)."""
+    deactivated items instead (HR admins). Shoppers see only the items on offer (priced, not past their
+    last day); HR admins, who keep the catalogue, see every active item."""
     caller, settings, points = _identify(caller, with_wallet=affordable)
     if inactive:
         require_role(caller, Role.HR_ADMIN)
@@ -106,7 +108,11 @@ def browse(
         limit=limit,
         cursor=cursor,
     )
-    return [view_of(item, settings) for item in page.items], page.cursor
+    items = page.items
+    if not caller.has_role(Role.HR_ADMIN):
+        day = local_day(caller.profile, now()) if caller.profile else now().astimezone(UTC).date()
+        items = [item for item in items if on_offer(item, settings, day)]
+    return [view_of(item, settings) for item in items], page.cursor
 
 
 def _replace(

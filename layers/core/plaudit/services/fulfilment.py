@@ -8,7 +8,7 @@ id derives from it, and completing or failing a redemption twice is a no-op.
 
 from enum import StrEnum
 
-from plaudit.domain.catalog import Restrictions, expiry_under
+from plaudit.domain.catalog import Restrictions, expiry_under, gives_a_voucher
 from plaudit.domain.errors import Conflict, NotFound
 from plaudit.domain.redemptions import Redemption
 from plaudit.integrations.rewards import fulfiller_for
@@ -56,9 +56,15 @@ def fulfil(rid: str) -> Result:
 
 
 def _complete(redemption: Redemption, outcome: Completed) -> None:
-    """Issue the voucher and complete the redemption in one transaction, with the item's restrictions as
-    the redemption captured them (read from the catalogue only for redemptions older than that). A
-    voucher issued already (an earlier attempt's) is kept; a Plaudit code that collides is made again."""
+    """Issue the voucher (none for a donation) and complete the redemption in one transaction, with the
+    item's restrictions as the redemption captured them (read from the catalogue only for redemptions older
+    than that). A voucher issued already (an earlier attempt's) is kept; a Plaudit code that collides is
+    made again."""
+    if not gives_a_voucher(redemption.item_type):  # a donation: made, confirmed, nothing to deliver
+        redemptions.complete_fulfilment(
+            redemption.id, voucher_id=None, external_order_id=outcome.external_order_id, known=redemption
+        )
+        return
     restrictions = redemption.restrictions or _item_restrictions(redemption.item_id)
     record = redemption.model_dump(mode="json")
     expires_on = outcome.expires_on or (expiry_under(restrictions, now().date()) if restrictions else None)

@@ -376,7 +376,7 @@ def begin_fulfilment(rid: str) -> Redemption | None:
 def complete_fulfilment(
     rid: str,
     *,
-    voucher_id: str,
+    voucher_id: str | None,
     external_order_id: str | None = None,
     known: Redemption | None = None,
     with_writes: list[Write] | None = None,

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from plaudit.domain.catalog import gives_a_voucher
 from plaudit.domain.employees import Employee
 from plaudit.domain.redemptions import FUNDED_BY_POINTS, HR_APPROVER
 from plaudit.slack import actions
@@ -156,6 +157,8 @@ def owner_message(redemption: dict[str, Any]) -> Message:
         "fulfilled": f":gift: Your {what} is ready: your voucher comes your chosen way, and is in Plaudit.",
         "failed": f":warning: We could not get you {what}. Sorry about that.",
     }
+    if status == "fulfilled" and not gives_a_voucher(redemption.get("item_type") or ""):
+        lines["fulfilled"] = f":heart: Your donation {what} was made in your name. Thank you for giving!"
     text = lines[status]
     if reason and status in ("rejected", "cancelled"):
         text += f"\n>{reason}"
