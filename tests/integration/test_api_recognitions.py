@@ -106,6 +106,7 @@ def test_kudos_to_one_recipient_moves_allowance_to_points_then_the_allowance_rol
         "visibility": "public",
         "created_at": "2026-11-16T09:30:00Z",
         "points": 30,
+        "reaction": None,  # given through the API, not by an emoji reaction in Slack
     }
 
     giver = wallet(api, ALICE)

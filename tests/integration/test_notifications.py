@@ -22,6 +22,7 @@ from plaudit.services import budgets, milestones
 from plaudit.services.audit import audit_ledger
 from plaudit.services.settings import replace_settings
 from plaudit.store.codec import to_item
+from plaudit.store.slack_posts import posts_about
 from plaudit_dev.event_filter import matches
 from plaudit_dev.seed import DEMO_SETTINGS
 from plaudit_dev.streams import StreamCursor
@@ -31,6 +32,7 @@ slack = test_slack_kudos.slack  # the fixture
 FUNCTION = "NotificationsFunction"
 HR_CHANNEL = "CHR00001"
 ANNOUNCEMENTS = "CKUDOS01"
+POST_TS = "1700000000.000100"  # every post of the fake Slack
 HR = Caller(employee_id="E1001")
 SAMPLE_EVENT = Path(__file__).resolve().parents[2] / "events" / "notifications" / "award_paid.json"
 
@@ -122,6 +124,56 @@ def test_a_paid_award_is_celebrated_in_the_channel_and_by_dm(
     assert "Happy 5-year work anniversary, Alice!" in channel_post["text"]
     assert "<@UALICE>" in json.dumps(channel_post["blocks"])
     assert "500 points* are in your wallet" in json.dumps(dm["blocks"])
+    kept = posts_about("award", "awd_1")
+    assert sorted((post.purpose, post.channel, post.ts) for post in kept) == [
+        ("celebration", ANNOUNCEMENTS, POST_TS),
+        ("dm", "UALICE", POST_TS),
+    ]
+
+
+def test_kudos_given_through_the_api_are_announced_and_dmed_once(
+    api: Any, notifications: Notifications, slack: FakeSlack
+) -> None:
+    """The same stream-driven path as Slack-given kudos: every front end is announced alike."""
+    body = {
+        "recipient_ids": ["E1003", "E1005"],
+        "points": 10,
+        "message": "for the launch",
+        "values": ["teamwork"],
+    }
+    reply = api.call("POST", "/v1/recognitions", body=body, as_employee="E1004")
+    assert reply.status == 201
+    assert _channels(slack) == [ANNOUNCEMENTS, "UALICE", "UCARLOS"]
+    announcement, alice, _ = slack.called("chat.postMessage")
+    shown = json.dumps(announcement["blocks"])
+    assert "<@UBOB0> gave kudos to <@UALICE>, <@UCARLOS> *10 points* each (20 points in all)" in shown
+    assert "kudos_add_on" in shown  # others can add on, whoever gave it and however
+    assert "<@UBOB0> gave you *10 points*" in json.dumps(alice["blocks"])
+    assert notifications.deliver() == {"batchItemFailures": []}  # the stream seen again: nothing new
+    assert len(_channels(slack)) == 3
+    kept = posts_about("kudos", reply.json["id"])
+    assert sorted((post.purpose, post.channel) for post in kept) == [
+        ("announcement", ANNOUNCEMENTS),
+        ("dm:E1003", "UALICE"),
+        ("dm:E1005", "UCARLOS"),
+    ]
+
+
+def test_a_private_kudos_is_only_dmed(api: Any, notifications: Notifications, slack: FakeSlack) -> None:
+    body = {"recipient_ids": ["E1003"], "points": 1, "message": "quietly, thanks", "visibility": "private"}
+    assert api.call("POST", "/v1/recognitions", body=body, as_employee="E1004").status == 201
+    (dm,) = slack.called("chat.postMessage")
+    assert dm["channel"] == "UALICE"
+    assert dm["text"] == "<@UBOB0> gave you 1 point"
+
+
+def test_a_kudos_without_an_announcement_channel_is_only_dmed(
+    api: Any, notifications: Notifications, slack: FakeSlack
+) -> None:
+    replace_settings(SYSTEM, DEMO_SETTINGS.model_copy(update={"announcement_channel": None}))
+    body = {"recipient_ids": ["E1003"], "points": 5, "message": "for the review"}
+    assert api.call("POST", "/v1/recognitions", body=body, as_employee="E1004").status == 201
+    assert _channels(slack) == ["UALICE"]
 
 
 def test_no_channel_post_when_the_award_is_not_announced(
@@ -194,7 +246,7 @@ def test_the_sample_event_passes_the_filter_and_celebrates(
 
 
 def test_other_items_never_reach_the_function(notifications: Notifications) -> None:
-    notifications.put({"PK": "REC#1", "SK": "REC", "type": "recognition", "id": "rec_1"})
+    notifications.put({"PK": "REC#1", "SK": "ADDON#E1", "type": "add_on", "recognition_id": "rec_1"})
     assert notifications.records() == []
 
 

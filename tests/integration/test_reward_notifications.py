@@ -18,13 +18,14 @@ import test_slack_kudos
 from api_checks import assert_audit_clean
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from test_api_redemptions import person, request
-from test_notifications import HR_CHANNEL, Notifications
+from test_notifications import HR_CHANNEL, POST_TS, Notifications
 from test_slack_kudos import FakeSlack
 
 from plaudit.domain.employees import RewardDelivery
 from plaudit.services import redemptions, vouchers
 from plaudit.store import snapshots
 from plaudit.store.employees import save_employee
+from plaudit.store.slack_posts import posts_about
 from plaudit.store.vouchers import get_voucher
 from plaudit_dev import local_mail
 from plaudit_dev.http_api import HttpRequest
@@ -110,6 +111,8 @@ def test_an_approver_is_asked_with_buttons(notifications: Notifications, slack: 
         ("approval_approve", "red_1"),
         ("approval_reject", "red_1"),
     ]
+    (kept,) = posts_about("redemption", "red_1")
+    assert (kept.purpose, kept.channel, kept.ts) == ("approver", post["channel"], POST_TS)
 
 
 def test_hr_is_asked_when_hr_approves(notifications: Notifications, slack: FakeSlack) -> None:
@@ -218,6 +221,8 @@ def test_a_voucher_goes_by_slack_dm_once_with_its_code_nowhere_else(
     assert get_voucher(voucher_id)["status"] == "delivered"
     notifications.deliver()  # the voucher's own MODIFY (delivered) posts nothing
     assert len(_posts(slack)) == 1
+    (kept,) = posts_about("voucher", voucher_id)  # to redact the code from Slack later
+    assert (kept.purpose, kept.channel, kept.ts) == ("delivery", dm["channel"], POST_TS)
     logged = _logged(caplog)
     assert "voucher delivered" in logged
     assert CODE not in logged

@@ -33,6 +33,7 @@ def _give(bolt: SlackApp, text: str, *, user_id: str = BOB, trigger_id: str = "t
     """Give a public kudos by slash command; the recognition id its announcement's button carries."""
     bolt.command(text, user_id=user_id, trigger_id=trigger_id)
     bolt.run_lazy()
+    bolt.notify()
     announcement = next(p for p in bolt.slack.called("chat.postMessage") if p["channel"] == CHANNEL)
     (button,) = [
         element

@@ -54,7 +54,7 @@ class FakeSlack:
             user = params["user"]
             return {
                 "ok": True,
-                "user": {"id": user, "is_bot": False, "profile": {"email": "x@elsewhere.test"}},
+                "user": {"id": user, "is_bot": user == BOT, "profile": {"email": "x@elsewhere.test"}},
             }
         return {"ok": True, "channel": params.get("channel"), "ts": "1700000000.000100"}
 
@@ -161,6 +161,11 @@ class SlackApp:
             assert invocation["FunctionName"].startswith("arn:aws:lambda:")
             self.module.lambda_handler(json.loads(invocation["Payload"]), LambdaContext())
 
+    def notify(self) -> None:
+        """Deliver the table's new stream records to their consumers (the notifications function announces
+        and DMs), as after any API request."""
+        self.api.drain_streams()
+
     def command(self, text: str, *, user_id: str = BOB, trigger_id: str = TRIGGER, **headers: str):
         body = slash_command_body(text, user_id=user_id, trigger_id=trigger_id, url=self.slack.url)
         return self.post(body, **headers)
@@ -239,7 +244,12 @@ def test_kudos_is_given_announced_and_dmed_after_the_ack(app: SlackApp) -> None:
     assert len(app.lambda_client.invocations) == 1
 
     app.run_lazy()
+    assert app.slack.called("chat.postMessage") == []  # told from the table's stream, like any kudos
+    (confirmation,) = app.ephemeral_replies()
+    assert f"You gave <@{ALICE}>, <@{CARLOS}> *25 points* each (50 points in all)" in confirmation
+    assert f"announced in <#{CHANNEL}>" in confirmation
 
+    app.notify()
     posts = app.slack.called("chat.postMessage")
     announcement = next(post for post in posts if post["channel"] == CHANNEL)
     shown = json.dumps(announcement["blocks"])
@@ -253,9 +263,6 @@ def test_kudos_is_given_announced_and_dmed_after_the_ack(app: SlackApp) -> None:
     ):
         assert expected in shown
     assert sorted(post["channel"] for post in posts if post["channel"] != CHANNEL) == sorted([ALICE, CARLOS])
-    (confirmation,) = app.ephemeral_replies()
-    assert "You gave" in confirmation
-    assert f"<#{CHANNEL}>" in confirmation
     assert audit_ledger().ok
 
 
@@ -281,6 +288,7 @@ def test_replays_and_retries_give_once(app: SlackApp) -> None:
     app.run_lazy()
     app.lambda_client.invocations.extend(lazy[:1])  # Lambda retrying an async invocation
     app.run_lazy()
+    app.notify()
 
     assert len([p for p in app.slack.called("chat.postMessage") if p["channel"] == CHANNEL]) == 1
     assert len([p for p in app.slack.called("chat.postMessage") if p["channel"] == ALICE]) == 1
@@ -319,6 +327,9 @@ def test_help_is_answered_in_the_ack(app: SlackApp) -> None:
     ("text", "user_id", "problem"),
     [
         (f"<@{ALICE}> 500 for everything", BOB, "between 1 and 100 points"),
+        (f"<@{ALICE}> 5000000 for everything", BOB, "Give each person between 1 and 100 points."),
+        (f"<@{ALICE}> 5 for " + "x" * 1001, BOB, "Keep the message under 1,000 characters."),
+        (f"<@{ALICE}> 5 for the help", BOT, "Bots cannot give points."),
         (f"<@{BOB}> 5 for being me", BOB, "yourself"),
         (f"<@{BOT}> 5 for the uptime", BOB, "is a bot"),
         (f"<@{ALICE}> 5 for the help #synergy", BOB, "Unknown company value: #synergy"),

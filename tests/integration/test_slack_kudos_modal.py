@@ -191,6 +191,7 @@ def test_a_double_submit_gives_once(app: SlackApp) -> None:
     assert first.body in (b"", b"{}")
     assert len(app.lambda_client.invocations) == 2
     app.run_lazy()
+    app.notify()
 
     announcements = [post for post in app.slack.called("chat.postMessage") if post["channel"] == CHANNEL]
     assert len(announcements) == 1
@@ -208,6 +209,7 @@ def test_a_double_submit_gives_once(app: SlackApp) -> None:
 def test_a_private_kudos_is_not_announced(app: SlackApp) -> None:
     _interaction(app, _submission(visibility="private"))
     app.run_lazy()
+    app.notify()
     assert [post for post in app.slack.called("chat.postMessage") if post["channel"] == CHANNEL] == []
     assert len(_dms_to(app, ALICE)) == 1
     assert "You gave" in _dms_to(app, BOB)[0]

@@ -85,6 +85,8 @@ def test_a_reaction_pays_the_author_once_and_dms_them(bolt: SlackApp) -> None:
     assert bolt.slack.calls == []  # nothing before the lazy run
     assert bolt.post(body, **{"x-slack-retry-num": "1", "x-slack-retry-reason": "http_error"}).status == 200
     bolt.run_lazy()
+    assert bolt.slack.called("chat.postMessage") == []  # the author hears of it from the table's stream
+    bolt.notify()
     react(bolt)  # the same person reacting again: a new event id, same message
 
     assert wallet(bolt, ALICE_ID)["points"] == 1
@@ -157,7 +159,6 @@ def test_someone_elses_removal_takes_nothing_back(bolt: SlackApp) -> None:
 @pytest.mark.parametrize(
     ("reactor", "author", "problem"),
     [
-        (ALICE, ALICE, "yourself"),
         (BOB, "UNOBODY1", "not in the Plaudit directory"),
         ("UNOBODY1", ALICE, "You are not in the Plaudit directory"),
     ],
@@ -171,6 +172,21 @@ def test_refusals_reach_the_reactor_by_ephemeral(
     assert ephemeral["user"] == reactor
     assert problem in ephemeral["text"]
     assert bolt.slack.called("chat.postMessage") == []
+    assert audit_ledger().ok
+
+
+@pytest.mark.parametrize(
+    ("reactor", "author"),
+    [(ALICE, ALICE), (BOB, BOT), (BOT, ALICE)],
+    ids=["own message", "the bot's announcement", "a bot reacting"],
+)
+def test_reactions_that_cannot_give_are_ignored_without_a_word(
+    bolt: SlackApp, reactor: str, author: str
+) -> None:
+    react(bolt, user=reactor, author=author)
+    bolt.notify()
+    assert wallet(bolt, ALICE_ID)["points"] == 0
+    assert [call.method for call in bolt.slack.calls if call.method != "users.info"] == []
     assert audit_ledger().ok
 
 

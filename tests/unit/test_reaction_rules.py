@@ -124,7 +124,7 @@ def test_a_longer_window_allows_a_later_undo() -> None:
 
 def _views() -> list[dict[str, Any]]:
     return [
-        reaction_views.author_dm_message("UREACTOR", 1, "clap", "C1"),
+        reaction_views.author_dm_message("<@UREACTOR>", 1, "clap", "C1"),
         reaction_views.undone_message("UAUTHOR", 100, "raised_hands"),
         *(reaction_views.kept_message("UAUTHOR", 5, outcome) for outcome in reaction_views.KEPT_BECAUSE),
     ]
@@ -139,6 +139,6 @@ def test_reaction_messages_fit_block_kit(message: dict[str, Any]) -> None:
 
 
 def test_the_dm_says_who_gave_what_where() -> None:
-    shown = str(reaction_views.author_dm_message("UREACTOR", 1, "clap", "C1"))
+    shown = str(reaction_views.author_dm_message("<@UREACTOR>", 1, "clap", "C1"))
     for part in (":clap:", "<@UREACTOR>", "*1 point*", "<#C1>"):
         assert part in shown

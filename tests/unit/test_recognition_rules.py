@@ -79,6 +79,9 @@ def test_giver_must_be_in_the_directory_and_active():
     with pytest.raises(Forbidden) as gone:
         check_giver(person("E1", active=False))
     assert gone.value.code == "giver_deactivated"
+    with pytest.raises(Forbidden) as bot:
+        check_giver(person("E1", bot=True))
+    assert bot.value.code == "giver_is_bot"
     giver = person("E1")
     assert check_giver(giver) is giver
 

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 
 from plaudit.domain.employees import Employee
+from plaudit.domain.settings import OrgSettings
 from plaudit.integrations.delivery import ApiOnly, ChannelRefused, deliver, route, wire_logs_muted
 from plaudit.integrations.delivery.mail import voucher_email
 from plaudit.integrations.delivery.slack_dm import voucher_message
 from plaudit.services.vouchers import OwnedVoucher
-from plaudit.slack.notices.rewards import People, notices_for
+from plaudit.slack.notices.notice import People
+from plaudit.slack.notices.rewards import notices_for
 
 HR = "CHR00001"
 CODE = "7KQ4-M9TX-2HCF-WZ8R-P3"
@@ -29,7 +31,7 @@ PEOPLE = {
 
 class FakePeople(People):
     def __init__(self, hr: str | None = HR) -> None:
-        super().__init__(lambda: hr)
+        super().__init__(lambda: OrgSettings(hr_channel=hr))
         self._employees = dict(PEOPLE)
 
 
@@ -154,6 +156,7 @@ def test_stock_alerts_tell_hr_and_reminders_dm_the_owner() -> None:
     assert "no codes left" in _text(notice)
     reminder = {
         "type": "voucher_reminder",
+        "voucher_id": "vch_1",
         "employee_id": "E1003",
         "item_name": "Books",
         "expires_on": "2026-11-30",
@@ -219,13 +222,13 @@ def test_the_preferred_channel_or_the_next_that_reaches(
     preference: str, slack_reaches: bool, email_reaches: bool, chosen: str
 ) -> None:
     channels = [Recorder("slack", slack_reaches), Recorder("email", email_reaches), ApiOnly()]
-    assert deliver(_person(preference), _voucher(), channels) == chosen
+    assert deliver(_person(preference), _voucher(), channels) == (chosen, None)
     assert route(_person(preference), channels)[0].name == chosen
 
 
 def test_a_refusing_channel_is_passed_over() -> None:
     slack, email = Recorder("slack", refuses=True), Recorder("email")
-    assert deliver(_person("slack"), _voucher(), [slack, email, ApiOnly()]) == "email"
+    assert deliver(_person("slack"), _voucher(), [slack, email, ApiOnly()]) == ("email", None)
     assert email.sent == ["vch_1"]
 
 

@@ -16,6 +16,7 @@ MAX_CONTEXT_ELEMENTS = 10
 MAX_FALLBACK_TEXT = 4000
 
 MANY = [f"U{index:08d}" for index in range(MAX_RECIPIENTS)]
+MENTIONS = [f"<@{user}>" for user in MANY]
 NASTY = "&<>" * (MAX_MESSAGE // 3) + "x"
 VALUES = [f"value-{index}" for index in range(MAX_VALUES)]
 
@@ -24,13 +25,13 @@ def _messages() -> dict[str, dict[str, Any]]:
     return {
         "help": views.help_message(),
         "problem": views.problem_message(NASTY, about=MANY, with_example=True),
-        "confirmation": views.confirmation_message(MANY, 2000, announced_in="CKUDOS01"),
-        "replayed": views.confirmation_message(MANY, 2000, announced_in=None, replayed=True),
-        "announcement": views.announcement_message("UGIVER", dict.fromkeys(MANY, 100), NASTY, VALUES),
+        "confirmation": views.confirmation_message(dict.fromkeys(MANY, 100), announced_in="CKUDOS01"),
+        "replayed": views.confirmation_message(dict.fromkeys(MANY, 100), announced_in=None, replayed=True),
+        "announcement": views.announcement_message("<@UGIVER>", dict.fromkeys(MENTIONS, 100), NASTY, VALUES),
         "split announcement": views.announcement_message(
-            "UGIVER", {user: index + 1 for index, user in enumerate(MANY)}, NASTY, VALUES
+            "<@UGIVER>", {user: index + 1 for index, user in enumerate(MENTIONS)}, NASTY, VALUES
         ),
-        "dm": views.recipient_dm_message("UGIVER", 100, NASTY, VALUES),
+        "dm": views.recipient_dm_message("<@UGIVER>", 100, NASTY, VALUES),
         "balance": views.balance_message(40, 100, datetime(2026, 12, 1, tzinfo=UTC), 1234),
     }
 
@@ -49,8 +50,32 @@ def test_messages_fit_block_kit(name: str, message: dict[str, Any]) -> None:
             assert 0 < len(block["elements"]) <= MAX_CONTEXT_ELEMENTS
 
 
+@pytest.mark.parametrize(
+    ("shares", "said"),
+    [
+        ({"UA": 1}, "You gave <@UA> *1 point*."),
+        ({"UA": 10, "UB": 10}, "You gave <@UA>, <@UB> *10 points* each (20 points in all)."),
+        ({"UA": 6, "UB": 5}, "You gave <@UA> (6 points), <@UB> (5 points): *11 points* in all."),
+        ({"UA": 1_000}, "You gave <@UA> *1,000 points*."),
+    ],
+)
+def test_the_receipt_says_points_each_and_in_all(shares: dict[str, int], said: str) -> None:
+    assert views.confirmation_message(shares, announced_in=None)["text"] == f":tada: {said}"
+
+
+def test_the_receipt_says_where_it_is_announced() -> None:
+    text = views.confirmation_message({"UA": 5}, announced_in="CKUDOS01")["text"]
+    assert text.endswith("It is announced in <#CKUDOS01>.")
+
+
+def test_one_point_is_singular_everywhere() -> None:
+    assert "*1 point*" in str(views.recipient_dm_message("<@UG>", 1, "thanks", []))
+    assert "*1 point*" in str(views.announcement_message("<@UG>", {"<@UA>": 1}, "thanks", []))
+    assert "1 of 1 point (" in str(views.balance_message(1, 1, datetime(2026, 12, 1, tzinfo=UTC), 1))
+
+
 def test_user_text_cannot_mention_or_link() -> None:
-    dm = views.recipient_dm_message("UGIVER", 5, "<!channel> <@U1> <https://evil.test|x> & co", [])
+    dm = views.recipient_dm_message("<@UGIVER>", 5, "<!channel> <@U1> <https://evil.test|x> & co", [])
     quoted = dm["blocks"][1]["text"]["text"]
     assert "<" not in quoted
     assert ">" not in quoted.removeprefix(">")
@@ -64,6 +89,6 @@ def test_escaped_clips_without_breaking_an_entity() -> None:
 
 
 def test_announcement_names_everyone_with_their_points() -> None:
-    shown = str(views.announcement_message("UG", {"UA": 10, "UB": 10}, "the release", ["teamwork"]))
-    for part in ("<@UG>", "<@UA>", "<@UB>", "10 points", "the release", "#teamwork"):
+    shown = str(views.announcement_message("<@UG>", {"<@UA>": 10, "Bo": 10}, "the release", ["teamwork"]))
+    for part in ("<@UG>", "<@UA>, Bo *10 points* each (20 points in all)", "the release", "#teamwork"):
         assert part in shown

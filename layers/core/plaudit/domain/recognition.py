@@ -37,6 +37,14 @@ class Visibility(StrEnum):
     PRIVATE = "private"
 
 
+class ReactedMessage(Model):
+    """The Slack message a reaction's kudos thanks its author for, and the emoji (without skin tone)."""
+
+    channel: str
+    message_ts: str
+    emoji: str
+
+
 class Kudos(Model):
     """A kudos as given: none of this changes afterwards."""
 
@@ -49,6 +57,9 @@ class Kudos(Model):
     visibility: Visibility
     created_at: datetime
     points: int = Field(description="Points the giver gave in total")
+    reaction: ReactedMessage | None = Field(
+        default=None, description="Given by an emoji reaction in Slack: the message reacted to"
+    )
 
     def visible_to(self, viewer_id: str | None, *, sees_everything: bool = False) -> bool:
         return (
@@ -132,6 +143,8 @@ def check_giver(giver: Employee | None) -> Employee:
         raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
     if not giver.active:
         raise Forbidden("Your account is deactivated.", code="giver_deactivated")
+    if giver.is_bot:
+        raise Forbidden("Bots cannot give points.", code="giver_is_bot")
     return giver
 
 

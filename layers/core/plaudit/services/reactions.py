@@ -4,8 +4,8 @@ while after."""
 
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import Conflict
-from plaudit.domain.reactions import UndoOutcome, UndoPlan, counts, plan_undo, reaction_key
-from plaudit.domain.recognition import Kudos, Visibility
+from plaudit.domain.reactions import UndoOutcome, UndoPlan, counts, emoji_of, plan_undo, reaction_key
+from plaudit.domain.recognition import Kudos, ReactedMessage, Visibility
 from plaudit.services import recognition
 from plaudit.services.recognition import GiveKudos
 from plaudit.services.retry import attempts
@@ -38,7 +38,8 @@ def react(
     )
     key = reaction_key(channel, message_ts)
     try:
-        return recognition.give_kudos(caller, command, idempotency_key=key)
+        reacted_to = ReactedMessage(channel=channel, message_ts=message_ts, emoji=emoji_of(reaction))
+        return recognition.give_kudos(caller, command, idempotency_key=key, reaction=reacted_to)
     except Conflict as conflict:
         if conflict.code != "idempotency_key_reused" or caller.employee_id is None:
             raise

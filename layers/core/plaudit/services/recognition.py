@@ -21,6 +21,7 @@ from plaudit.domain.recognition import (
     GivingContext,
     GivingPlan,
     Kudos,
+    ReactedMessage,
     Recognition,
     SplitMode,
     Visibility,
@@ -93,9 +94,14 @@ class GiveAddOn(Model):
 
 
 def give_kudos(
-    caller: Caller, command: GiveKudos, *, idempotency_key: str | None = None
+    caller: Caller,
+    command: GiveKudos,
+    *,
+    idempotency_key: str | None = None,
+    reaction: ReactedMessage | None = None,
 ) -> tuple[Kudos, bool]:
-    """Give kudos. Returns the kudos and whether it was created now (False: a replay of the same key)."""
+    """Give kudos (`reaction`: by reacting to that Slack message). Returns the kudos and whether it was
+    created now (False: a replay of the same key)."""
     giver_id = _person_id(caller)
     request_hash = fingerprint(command.model_dump_json().encode())
     recognition_id = kudos_id_for(giver_id, idempotency_key) if idempotency_key else new_id("rec")
@@ -136,6 +142,7 @@ def give_kudos(
             visibility=command.visibility,
             created_at=at,
             points=plan.total,
+            reaction=reaction,
         )
         head = recognition_write(Recognition(**kudos.model_dump()))
         remember = [first_response_write(recognition_id, request_hash, kudos)] if idempotency_key else []

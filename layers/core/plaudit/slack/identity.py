@@ -32,6 +32,14 @@ def forget_all() -> None:
     _cache.clear()
 
 
+def is_bot(slack_user_id: str, client: WebClient) -> bool:
+    """Whether Slack says the user is a bot (or an app); an unknown user is not."""
+    try:
+        return bool(client.users_info(user=slack_user_id)["user"].get("is_bot"))
+    except SlackApiError:
+        return False
+
+
 def _email_from_slack(slack_user_id: str, client: WebClient) -> str | None:
     try:
         user = client.users_info(user=slack_user_id)["user"]

@@ -43,6 +43,8 @@ VOUCHER_REMIND#<voucher id>  VOUCHER_REMIND     voucher_reminder for its owner, 
 VOUCHER_TRIES#<caller>  <window start>          failed code checks in a 10-minute window (TTL expires_at)
 ITEM#<id>     ITEM                                catalogue item (GSI1: CATALOG, or CATALOG#INACTIVE once
                                                   deactivated / <category>#<casefolded name>#<id>)
+SLACKPOST#<kind>#<id>  <purpose>#<ts>        a message the bot posted about a kudos, award, voucher or
+                                                  redemption: its channel and ts (to chat.update or redact it)
 INFLIGHT#<status>  <since>#<redemption id>       redemption approved or fulfilling since then (the re-queue
                                                   sweep; gone when it moves on)
 REPLAY#<id>   REPLAY                              the first response to a request with an Idempotency-Key,
@@ -314,6 +316,14 @@ def inflight_entry(status: str, since: datetime, redemption_id: str) -> Key:
 
 def redeemed_count(employee_id: str, item_id: str, period_id: str) -> Key:
     return f"EMP#{employee_id}", f"REDEEMED#{item_id}#{period_id}"
+
+
+def slack_post(kind: str, subject_id: str, purpose: str, ts: str) -> Key:
+    return slack_posts_partition(kind, subject_id), f"{purpose}#{ts}"
+
+
+def slack_posts_partition(kind: str, subject_id: str) -> str:
+    return f"SLACKPOST#{kind}#{subject_id}"
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:

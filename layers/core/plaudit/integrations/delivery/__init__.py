@@ -30,6 +30,9 @@ FALLBACKS: dict[str, tuple[RewardDelivery, ...]] = {
 }
 
 
+Posted = tuple[str, str]  # a Slack message: channel, ts
+
+
 class ChannelRefused(Exception):
     """The channel will never reach this person with this voucher (no such user, a rejected address)."""
 
@@ -41,8 +44,9 @@ class Channel(Protocol):
         """Whether the channel is configured and knows where to send to this person."""
         ...
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> None:
-        """Send the voucher with its code. ChannelRefused for good; other exceptions are transient."""
+    def send(self, employee: Employee, voucher: OwnedVoucher) -> Posted | None:
+        """Send the voucher with its code: where the message went when it can be updated later (a Slack
+        DM's channel and ts). ChannelRefused for good; other exceptions are transient."""
         ...
 
 
@@ -54,7 +58,7 @@ class ApiOnly:
     def reaches(self, employee: Employee) -> bool:
         return True
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> None:
+    def send(self, employee: Employee, voucher: OwnedVoucher) -> Posted | None:
         return None
 
 
@@ -79,16 +83,19 @@ def route(employee: Employee, channels: Sequence[Channel]) -> list[Channel]:
     return [channel for channel in order if channel.reaches(employee)] or [ApiOnly()]
 
 
-def deliver(employee: Employee, voucher: OwnedVoucher, channels: Sequence[Channel]) -> RewardDelivery:
-    """Send the voucher through the first channel of `route` that takes it; returns that channel's name."""
+def deliver(
+    employee: Employee, voucher: OwnedVoucher, channels: Sequence[Channel]
+) -> tuple[RewardDelivery, Posted | None]:
+    """Send the voucher through the first channel of `route` that takes it; returns that channel's name and
+    where its message went (a Slack DM), if anywhere."""
     for channel in route(employee, channels):
         try:
-            channel.send(employee, voucher)
+            posted = channel.send(employee, voucher)
         except ChannelRefused as refused:
             logger.warning(
                 "a delivery channel refused a voucher, trying the next",
                 extra={"voucher_id": voucher.id, "channel": channel.name, "reason": str(refused)},
             )
             continue
-        return channel.name
-    return ApiOnly.name
+        return channel.name, posted
+    return ApiOnly.name, None

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from plaudit.domain.employees import Employee, RewardDelivery
-from plaudit.integrations.delivery import ChannelRefused
+from plaudit.integrations.delivery import ChannelRefused, Posted
 from plaudit.slack.views.messages import escaped
 
 if TYPE_CHECKING:
@@ -34,12 +34,12 @@ class SlackDm:
     def reaches(self, employee: Employee) -> bool:
         return employee.slack_user_id is not None and self._client() is not None
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> None:
+    def send(self, employee: Employee, voucher: OwnedVoucher) -> Posted:
         client = self._client()
         if client is None or employee.slack_user_id is None:
             raise ChannelRefused("slack_not_configured")
         try:
-            client.chat_postMessage(
+            posted = client.chat_postMessage(
                 channel=employee.slack_user_id, unfurl_links=False, **voucher_message(voucher)
             )
         except SlackApiError as failed:
@@ -47,6 +47,7 @@ class SlackDm:
             if error in self._permanent:
                 raise ChannelRefused(str(error)) from None
             raise
+        return posted["channel"], posted["ts"]
 
 
 def voucher_message(voucher: OwnedVoucher) -> dict:

@@ -34,7 +34,9 @@ def notices_for(
     if kind == AWARD and new is not None:
         return _award_notices(event_name, old, new, hr_channel)
     if kind == REMINDER and new is not None and event_name == "INSERT" and new.get("manager_slack_user_id"):
-        return [Notice("manager", new["manager_slack_user_id"], reminder_message(new))]
+        return [
+            Notice("manager", new["manager_slack_user_id"], reminder_message(new), ("award", new["award_id"]))
+        ]
     return []
 
 
@@ -42,20 +44,21 @@ def _award_notices(
     event_name: str, old: dict[str, Any] | None, new: dict[str, Any], hr_channel: Callable[[], str | None]
 ) -> list[Notice]:
     status = new.get("status")
+    about = ("award", new["id"])
     was_pending = event_name == "MODIFY" and (old or {}).get("status") == PENDING
     if status in CELEBRATED and (event_name == "INSERT" or was_pending):
         notices = []
         if new.get("announce") and new.get("channel"):
-            notices.append(Notice("celebration", new["channel"], celebration_message(new)))
+            notices.append(Notice("celebration", new["channel"], celebration_message(new), about))
         if new.get("dm") and new.get("slack_user_id"):
-            notices.append(Notice("dm", new["slack_user_id"], award_dm_message(new)))
+            notices.append(Notice("dm", new["slack_user_id"], award_dm_message(new), about))
         return notices
     if status == PENDING and event_name == "INSERT":
         channel = hr_channel()
         if channel is None:
             logger.info("award pending, no HR channel to tell", extra={"award_id": new.get("id")})
             return []
-        return [Notice("hr", channel, pending_message(new))]
+        return [Notice("hr", channel, pending_message(new), about)]
     return []
 
 

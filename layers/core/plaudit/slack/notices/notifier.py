@@ -20,13 +20,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from plaudit.domain.errors import NotFound
+from plaudit.domain.settings import OrgSettings
 from plaudit.integrations import delivery
 from plaudit.integrations.delivery.mail import MailChannel
 from plaudit.integrations.delivery.slack_dm import SlackDm
 from plaudit.integrations.slack_api import web_client
+from plaudit.services.runtime import now
 from plaudit.slack.config import load_config
-from plaudit.slack.notices import milestones, rewards
+from plaudit.slack.notices import kudos, milestones, rewards
+from plaudit.slack.notices.notice import People
+from plaudit.store import slack_posts
 from plaudit.store.codec import from_item
+from plaudit.store.slack_posts import SlackPost
 
 logger = Logger(child=True)
 T = TypeVar("T")
@@ -67,6 +72,7 @@ class Notifier:
         self._token = token
         self._clients: dict[str, WebClient] = {}
         self._sent: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._org: OrgSettings | None = None
         self._told_unconfigured = False
         self._channels = (SlackDm(self._slack, PERMANENT_ERRORS), MailChannel(), delivery.ApiOnly())
         self.begin_batch()
@@ -74,9 +80,8 @@ class Notifier:
     def begin_batch(self) -> None:
         self._failed = False
         self._client: WebClient | None = None
-        self._hr_channel: str | None = None
-        self._hr_channel_read = False
-        self._people = rewards.People(self._hr)
+        self._org = None
+        self._people = People(self._settings)
 
     def handle(
         self,
@@ -97,14 +102,19 @@ class Notifier:
             return
         old = from_item(old_image) if old_image else None
         new = from_item(new_image) if new_image else None
-        notices = milestones.notices_for(event_name, old, new, self._hr)
-        notices += self._guarded(lambda: rewards.notices_for(event_name, old, new, self._people))
+        notices = self._guarded(
+            lambda: [
+                *kudos.notices_for(event_name, new, self._people),
+                *milestones.notices_for(event_name, old, new, self._people.hr_channel),
+                *rewards.notices_for(event_name, old, new, self._people),
+            ]
+        )
         for notice in notices:
             key = (record_id, notice.purpose)
             if key in self._sent:
                 continue
             try:
-                client.chat_postMessage(channel=notice.channel, unfurl_links=False, **notice.message)
+                posted = client.chat_postMessage(channel=notice.channel, unfurl_links=False, **notice.message)
             except SlackApiError as failed:
                 error = failed.response.get("error")
                 if error not in PERMANENT_ERRORS:
@@ -115,7 +125,11 @@ class Notifier:
             except Exception:
                 self._failed = True
                 raise
-            self._remember(key)
+            self._remember(key)  # posted: a retry of the record must not post it again, even if keeping fails
+            if notice.about is not None:
+                kind, subject_id = notice.about
+                post = SlackPost(kind, subject_id, notice.purpose, posted["channel"], posted["ts"])
+                self._guarded(lambda: slack_posts.record(post, now()))  # noqa: B023 - called at once
 
     def _deliver(self, record_id: str, voucher: dict[str, Any]) -> None:
         """An issued voucher goes to its owner by their channel, then is marked delivered. A retry of the
@@ -145,8 +159,10 @@ class Notifier:
             if owner is None or owned.status != "issued":
                 logger.info("voucher not delivered", extra={"voucher_id": owned.id, "status": owned.status})
                 return False
-            channel = delivery.deliver(owner, owned, self._channels)
+            channel, posted = delivery.deliver(owner, owned, self._channels)
         logger.info("voucher delivered", extra={"voucher_id": owned.id, "channel": channel})
+        if posted is not None:
+            slack_posts.record(SlackPost("voucher", owned.id, "delivery", *posted), now())
         return True
 
     @staticmethod
@@ -182,13 +198,13 @@ class Notifier:
             self._client = self._clients[token]
         return self._client
 
-    def _hr(self) -> str | None:
-        if not self._hr_channel_read:
-            from plaudit.store import snapshots  # DynamoDB: only for awards waiting for a budget
+    def _settings(self) -> OrgSettings:
+        """The org's settings, read once per batch and only for records that call for them."""
+        if self._org is None:
+            from plaudit.store import snapshots
 
-            self._hr_channel = snapshots.load(settings=True).settings().hr_channel
-            self._hr_channel_read = True
-        return self._hr_channel
+            self._org = snapshots.load(settings=True).settings()
+        return self._org
 
     def _remember(self, key: tuple[str, str]) -> None:
         self._sent[key] = None

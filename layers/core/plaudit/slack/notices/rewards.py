@@ -6,7 +6,6 @@ the Slack function; "hr" means the HR channel), and so does one handed on to HR 
 status tells the owner (approved, rejected with the reason, cancelled by someone else, fulfilled, failed
 with the points back) and a failure tells HR too. A stock alert tells HR; a voucher reminder DMs the owner."""
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -21,10 +20,9 @@ from slack_sdk.models.blocks import (
 )
 
 from plaudit.domain.catalog import gives_a_voucher
-from plaudit.domain.employees import Employee
 from plaudit.domain.redemptions import FUNDED_BY_POINTS, HR_APPROVER
 from plaudit.slack import actions
-from plaudit.slack.notices.notice import Notice, compose
+from plaudit.slack.notices.notice import Notice, People, compose
 from plaudit.slack.views.messages import SECTION_TEXT_LIMIT, Message, escaped
 
 logger = Logger(child=True)
@@ -34,29 +32,6 @@ TOLD_OWNER = frozenset({"approved", "rejected", "cancelled", "fulfilled", "faile
 REFUNDED = frozenset({"rejected", "cancelled", "failed"})
 NAME_LIMIT = 80
 REASON_LIMIT = 500
-
-
-class People:
-    """Who to tell: employees read from the table (once per id per batch) and the HR channel."""
-
-    def __init__(self, hr_channel: Callable[[], str | None]) -> None:
-        self.hr_channel = hr_channel
-        self._employees: dict[str, Employee | None] = {}
-
-    def employee(self, employee_id: str) -> Employee | None:
-        if employee_id not in self._employees:
-            from plaudit.store import snapshots
-
-            self._employees[employee_id] = snapshots.load(employees=[employee_id]).employee(employee_id)
-        return self._employees[employee_id]
-
-    def slack_id(self, employee_id: str | None) -> str | None:
-        employee = self.employee(employee_id) if employee_id else None
-        return employee.slack_user_id if employee is not None else None
-
-    def name(self, employee_id: str) -> str:
-        employee = self.employee(employee_id)
-        return employee.name if employee is not None else employee_id
 
 
 def notices_for(
@@ -74,13 +49,14 @@ def notices_for(
         channel = people.hr_channel()
         return [Notice("hr", channel, stock_alert_message(new))] if channel else []
     owner = people.slack_id(new.get("employee_id"))
-    return [Notice("owner", owner, reminder_message(new))] if owner else []
+    return [Notice("owner", owner, reminder_message(new), ("voucher", new["voucher_id"]))] if owner else []
 
 
 def _redemption_notices(
     event_name: str, old: dict[str, Any] | None, new: dict[str, Any], people: People
 ) -> list[Notice]:
     status = new.get("status")
+    about = ("redemption", new["id"])
     handed_on = (old or {}).get("approver_id") != new.get("approver_id")  # escalated: the new approver asked
     if event_name == "INSERT" or (status == "pending_approval" and handed_on):
         if status != "pending_approval":
@@ -92,15 +68,15 @@ def _redemption_notices(
                 "approval waiting, no Slack to ask the approver", extra={"redemption_id": new.get("id")}
             )
             return []
-        return [Notice("approver", channel, approval_message(new, people.name(new["employee_id"])))]
+        return [Notice("approver", channel, approval_message(new, people.name(new["employee_id"])), about)]
     if (old or {}).get("status") == status or status not in TOLD_OWNER:
         return []
     notices = []
     owner = people.slack_id(new.get("employee_id"))
     if owner and not (status == "cancelled" and _last_by(new) == new.get("employee_id")):
-        notices.append(Notice("owner", owner, owner_message(new)))
+        notices.append(Notice("owner", owner, owner_message(new), about))
     if status == "failed" and (channel := people.hr_channel()):
-        notices.append(Notice("hr", channel, failure_message(new, people.name(new["employee_id"]))))
+        notices.append(Notice("hr", channel, failure_message(new, people.name(new["employee_id"])), about))
     return notices
 
 

@@ -4,7 +4,8 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from plaudit.slack.views.messages import Message, mentions
+from plaudit.slack.views import texts
+from plaudit.slack.views.messages import Message
 
 SHOWN_ADDERS = 30
 
@@ -14,10 +15,13 @@ def added_on_blocks(adders: str, added_points: int, total_points: int) -> list[B
     `total_points`."""
     if not adders:
         return []
-    text = f":heavy_plus_sign: {adders} added *{added_points} points*: *{total_points} points* in all"
+    added, total = texts.points(added_points), texts.points(total_points)
+    text = f":heavy_plus_sign: {adders} added *{added}*: *{total}* in all"
     return [ContextBlock(elements=[MarkdownTextObject(text=text)])]
 
 
-def added_on_receipt(recipient_slack_ids: Sequence[str], points: int) -> Message:
-    text = f":heavy_plus_sign: You added {points} points for {mentions(recipient_slack_ids)}."
+def added_on_receipt(recipients: Sequence[str], points: int) -> Message:
+    """The clicker's receipt; `recipients` are mrkdwn."""
+    each = " each" if len(recipients) > 1 else ""
+    text = f":heavy_plus_sign: You added {texts.points(points)}{each} for {', '.join(recipients)}."
     return {"text": text, "blocks": [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]}

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 
 from plaudit.slack import actions
 from plaudit.slack.commands import EXAMPLE
+from plaudit.slack.views import texts
 
 SECTION_TEXT_LIMIT = 3000
 FALLBACK_TEXT_LIMIT = 4000
@@ -66,19 +67,22 @@ def problem_message(problem: str, *, about: Sequence[str] = (), with_example: bo
 
 
 def confirmation_message(
-    recipient_slack_ids: list[str], points: int, *, announced_in: str | None, replayed: bool = False
+    shares: dict[str, int], *, announced_in: str | None, replayed: bool = False
 ) -> Message:
-    """The giver's receipt."""
+    """The giver's receipt: `shares` maps each recipient's Slack id to their points."""
+    who = mentions(list(shares))
     if replayed:
-        text = f"That kudos to {mentions(recipient_slack_ids)} was already given; nothing changed."
+        text = f"That kudos to {who} was already given; nothing changed."
     else:
-        where = f" and announced it in <#{announced_in}>" if announced_in else ""
-        text = f":tada: You gave {mentions(recipient_slack_ids)} {points} points{where}."
+        where = f" It is announced in <#{announced_in}>." if announced_in else ""
+        text = (
+            f":tada: You gave {_shares_text({f'<@{uid}>': points for uid, points in shares.items()})}.{where}"
+        )
     return _message(text, [SectionBlock(text=MarkdownTextObject(text=text))])
 
 
 def announcement_message(
-    giver_slack_id: str,
+    giver: str,
     shares: dict[str, int],
     message: str,
     values: list[str],
@@ -86,10 +90,11 @@ def announcement_message(
     recognition_id: str | None = None,
     added_on: Sequence[Block] = (),
 ) -> Message:
-    """The public post: who thanked whom, with how many points, for what and which values; `added_on`
-    tells who added points since, and with `recognition_id` an "Add on" button lets others join in."""
-    headline = f":clap: <@{giver_slack_id}> gave kudos to {_shares_text(shares)}"
-    fallback = f"<@{giver_slack_id}> gave kudos to {mentions(list(shares))}"
+    """The public post: who thanked whom (`giver` and the keys of `shares` are mrkdwn: a mention or an
+    escaped name), with how many points, for what and which values; `added_on` tells who added points
+    since, and with `recognition_id` an "Add on" button lets others join in."""
+    headline = f":clap: {giver} gave kudos to {_shares_text(shares)}"
+    fallback = f"{giver} gave kudos to {', '.join(shares)}"
     blocks = _kudos_blocks(headline, message, values)
     blocks[-1:-1] = added_on
     if recognition_id is not None:
@@ -98,27 +103,37 @@ def announcement_message(
     return _message(fallback, blocks)
 
 
-def recipient_dm_message(giver_slack_id: str, points: int, message: str, values: list[str]) -> Message:
-    headline = f":gift: <@{giver_slack_id}> gave you *{points} points*"
-    return _message(f"<@{giver_slack_id}> gave you {points} points", _kudos_blocks(headline, message, values))
+def recipient_dm_message(giver: str, points: int, message: str, values: list[str]) -> Message:
+    """A recipient's DM; `giver` is mrkdwn."""
+    headline = f":gift: {giver} gave you *{texts.points(points)}*"
+    return _message(f"{giver} gave you {texts.points(points)}", _kudos_blocks(headline, message, values))
 
 
 def balance_message(remaining: int, total: int, resets_at: datetime, points: int) -> Message:
     epoch = int(resets_at.timestamp())
     resets = f"<!date^{epoch}^{{date_short_pretty}} at {{time}}|{resets_at.isoformat()}>"
     text = (
-        f"*Left to give:* {remaining} of {total} points (resets {resets})\n"
-        f"*Your points:* {points}, yours to spend in the catalogue"
+        f"*Left to give:* {remaining:,} of {texts.points(total)} (resets {resets})\n"
+        f"*Your points:* {points:,}, yours to spend in the catalogue"
     )
-    fallback = f"You have {remaining} of {total} points left to give and {points} points to spend."
+    fallback = (
+        f"You have {remaining:,} of {texts.points(total)} left to give and {texts.points(points)} to spend."
+    )
     return _message(fallback, [SectionBlock(text=MarkdownTextObject(text=text))])
 
 
 def _shares_text(shares: dict[str, int]) -> str:
+    """`@alice 1 point`, `@alice, @bob 10 points each (20 points in all)`, or
+    `@alice (6 points), @bob (5 points): 11 points in all`; the keys are mrkdwn."""
     amounts = set(shares.values())
+    total = texts.points(sum(shares.values()))
+    if len(shares) == 1:
+        ((who, points),) = shares.items()
+        return f"{who} *{texts.points(points)}*"
     if len(amounts) == 1:
-        return f"{mentions(list(shares))}: *{amounts.pop()} points* each"
-    return ", ".join(f"<@{user_id}> (*{points}*)" for user_id, points in shares.items())
+        return f"{', '.join(shares)} *{texts.points(amounts.pop())}* each ({total} in all)"
+    each = ", ".join(f"{who} ({texts.points(points)})" for who, points in shares.items())
+    return f"{each}: *{total}* in all"
 
 
 def _kudos_blocks(headline: str, message: str, values: list[str]) -> list[Block]:

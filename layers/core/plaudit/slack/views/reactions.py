@@ -3,11 +3,8 @@
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from plaudit.domain.reactions import UndoOutcome
+from plaudit.slack.views import texts
 from plaudit.slack.views.messages import FALLBACK_TEXT_LIMIT, Message
-
-
-def _plural(points: int) -> str:
-    return "1 point" if points == 1 else f"{points} points"
 
 
 def _section(text: str, fallback: str) -> Message:
@@ -15,18 +12,18 @@ def _section(text: str, fallback: str) -> Message:
     return {"text": fallback[:FALLBACK_TEXT_LIMIT], "blocks": [block.to_dict()]}
 
 
-def author_dm_message(reactor_slack_id: str, points: int, emoji: str, channel: str) -> Message:
-    """The author's DM: who reacted, with what, and where."""
+def author_dm_message(reactor: str, points: int, emoji: str, channel: str) -> Message:
+    """The author's DM: who reacted (mrkdwn), with what, and where."""
     return _section(
-        f":{emoji}: <@{reactor_slack_id}> gave you *{_plural(points)}* for your message in <#{channel}>.",
-        f"<@{reactor_slack_id}> gave you {_plural(points)} for your message",
+        f":{emoji}: {reactor} gave you *{texts.points(points)}* for your message in <#{channel}>.",
+        f"{reactor} gave you {texts.points(points)} for your message",
     )
 
 
 def undone_message(author_slack_id: str, points: int, emoji: str) -> Message:
     """The reactor's receipt when removing the reaction took the points back."""
     text = (
-        f"You removed your :{emoji}:, so what it gave <@{author_slack_id}> ({_plural(points)}) "
+        f"You removed your :{emoji}:, so what it gave <@{author_slack_id}> ({texts.points(points)}) "
         "is back in your allowance."
     )
     return _section(text, text)
@@ -42,6 +39,6 @@ def kept_message(author_slack_id: str, points: int, outcome: UndoOutcome) -> Mes
     """Why removing the reaction in time still left the points with the author."""
     text = (
         f"Removing your reaction did not take back what it gave <@{author_slack_id}> "
-        f"({_plural(points)}): {KEPT_BECAUSE[outcome]}."
+        f"({texts.points(points)}): {KEPT_BECAUSE[outcome]}."
     )
     return _section(text, text)

@@ -9,3 +9,15 @@ NOT_A_PERSON = "cannot get kudos: not in the Plaudit directory (bots and guests 
 def points(count: int) -> str:
     """`1 point`, `2 points`, `1,000 points`."""
     return f"{count:,} point" if count == 1 else f"{count:,} points"
+
+
+def kudos_problem(
+    field: str, *, min_points: int, max_points: int, max_message: int, max_values: int, max_recipients: int
+) -> str:
+    """What was wrong with the kudos' `field`, as a sentence (not the request model's words)."""
+    return {
+        "points": f"Give each person between {min_points:,} and {points(max_points)}.",
+        "message": f"Keep the message under {max_message:,} characters.",
+        "values": f"Tag at most {max_values} company values, like #teamwork.",
+        "recipient_ids": f"Thank at most {max_recipients} people at once.",
+    }.get(field, "That kudos could not be read; check it against the example.")

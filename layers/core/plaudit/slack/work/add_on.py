@@ -6,14 +6,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from plaudit.domain.access import Caller
-from plaudit.domain.employees import Employee
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.settings import OrgSettings
 from plaudit.services import recognition
 from plaudit.slack.identity import employee_id_for
 from plaudit.slack.views import messages, texts
 from plaudit.slack.views.add_on import SHOWN_ADDERS, added_on_blocks, added_on_receipt
-from plaudit.slack.views.people import people_mentions
+from plaudit.slack.views.people import people_mentions, person_mention
 from plaudit.store import snapshots
 
 logger = Logger(child=True)
@@ -55,27 +54,22 @@ def add_on(recognition_id: str, clicker: str, channel: str, ts: str, client: Web
         logger.info("add-on refused", extra={"code": refused.code})
         return refused.message
     recipients = _update_announcement(caller, recognition_id, channel, ts, client)
-    if created and recipients is not None:
+    if created:
         _ephemeral(client, channel, clicker, added_on_receipt(recipients, request.points))
     return None
 
 
 def _update_announcement(
     caller: Caller, recognition_id: str, channel: str, ts: str, client: WebClient
-) -> list[str] | None:
-    """Rewrite the post with who added on and the new total; the recipients' Slack ids, or None when
-    someone on the kudos has no Slack id (the post is then left as it is)."""
+) -> list[str]:
+    """Rewrite the post with who added on and the new total; the recipients as mrkdwn."""
     kudos, add_ons = recognition.get_recognition(caller, recognition_id)
     adder_ids = [extra.adder_id for extra in add_ons]
     people = snapshots.load(employees=[kudos.giver_id, *kudos.recipient_ids, *adder_ids[:SHOWN_ADDERS]])
-    slack_ids = {pid: _slack_id(people.employee(pid)) for pid in [kudos.giver_id, *kudos.recipient_ids]}
-    if not all(slack_ids.values()):
-        logger.warning("announcement not updated: someone on the kudos has no Slack id")
-        return None
-    shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
+    shares = {person_mention(people.employee(rid)): points for rid, points in kudos.shares.items()}
     adders = people_mentions([people.employee(pid) for pid in adder_ids], SHOWN_ADDERS)
     message = messages.announcement_message(
-        slack_ids[kudos.giver_id],
+        person_mention(people.employee(kudos.giver_id)),
         shares,
         kudos.message,
         kudos.values,
@@ -87,10 +81,6 @@ def _update_announcement(
     except SlackApiError as failed:
         logger.warning("announcement not updated", extra={"error": failed.response.get("error")})
     return list(shares)
-
-
-def _slack_id(person: Employee | None) -> str | None:
-    return person.slack_user_id if person else None
 
 
 def _ephemeral(client: WebClient, channel: str, user: str, message: messages.Message) -> None:

@@ -1,5 +1,5 @@
-"""The work behind `/kudos`, run in lazy listeners after the ack: give through the recognition service,
-announce, DM the recipients and tell the giver how it went."""
+"""The work behind `/kudos`, run in lazy listeners after the ack: give through the recognition service
+and tell the giver how it went; or show the balance."""
 
 from collections.abc import Callable
 
@@ -7,11 +7,10 @@ from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
-from plaudit.domain.recognition import Kudos, Visibility
+from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES, Visibility
 from plaudit.services import recognition, wallets
 from plaudit.slack.commands import KudosText, Verb
 from plaudit.slack.identity import employee_id_for
@@ -48,7 +47,9 @@ def give_as(
     idempotency_key: str,
     visibility: Visibility = Visibility.PUBLIC,
 ) -> None:
-    """Give, announce and DM; `tell(text=..., blocks=...)` reaches the giver (a respond, or a DM)."""
+    """Give, and tell the giver how it went (`tell(text=..., blocks=...)`: a respond, or a DM). The
+    announcement and the recipients' DMs come from the table's stream (plaudit.slack.notices.kudos), as for
+    a kudos given any other way."""
     giver_id = employee_id_for(giver_slack_id, client)
     if giver_id is None:
         tell(**messages.problem_message(texts.NOT_IN_DIRECTORY))
@@ -56,13 +57,9 @@ def give_as(
     employee_ids = {uid: employee_id_for(uid, client) for uid in kudos_text.slack_user_ids}
     strangers = [uid for uid, employee_id in employee_ids.items() if employee_id is None]
     if strangers:
-        tell(
-            **messages.problem_message(
-                texts.NOT_A_PERSON,
-                about=strangers,
-            )
-        )
+        tell(**messages.problem_message(texts.NOT_A_PERSON, about=strangers))
         return
+    settings = snapshots.load(settings=True).settings()
     try:
         request = recognition.GiveKudos(
             recipient_ids=list(dict.fromkeys(employee_ids.values())),
@@ -71,25 +68,33 @@ def give_as(
             values=kudos_text.values,
             visibility=visibility,
         )
+    except ValidationError as invalid:
+        field = str((invalid.errors()[0].get("loc") or ("",))[0])
+        problem = texts.kudos_problem(
+            field,
+            min_points=settings.min_points_per_kudos,
+            max_points=settings.max_points_per_kudos,
+            max_message=MAX_MESSAGE,
+            max_values=MAX_VALUES,
+            max_recipients=MAX_RECIPIENTS,
+        )
+        tell(**messages.problem_message(problem, with_example=True))
+        return
+    try:
         kudos, created = recognition.give_kudos(
             Caller(employee_id=giver_id), request, idempotency_key=idempotency_key
         )
-    except ValidationError as invalid:
-        problem = invalid.errors()[0]["msg"]
-        tell(**messages.problem_message(problem, with_example=True))
-        return
     except PlauditError as refused:
         logger.info("kudos refused", extra={"code": refused.code})
         tell(**messages.problem_message(refused.message))
         return
     slack_ids = {employee_id: uid for uid, employee_id in employee_ids.items()}
-    recipients = [slack_ids[rid] for rid in kudos.recipient_ids]
+    shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
     if not created:
-        tell(**messages.confirmation_message(recipients, kudos.points, announced_in=None, replayed=True))
+        tell(**messages.confirmation_message(shares, announced_in=None, replayed=True))
         return
-    announced_in = _announce(kudos, giver_slack_id, slack_ids, client)
-    _direct_messages(kudos, giver_slack_id, slack_ids, client)
-    tell(**messages.confirmation_message(recipients, kudos.points, announced_in=announced_in))
+    announced_in = settings.announcement_channel if kudos.visibility is Visibility.PUBLIC else None
+    tell(**messages.confirmation_message(shares, announced_in=announced_in))
 
 
 def show_balance(command: dict, client: WebClient, respond: Respond) -> None:
@@ -102,31 +107,3 @@ def show_balance(command: dict, client: WebClient, respond: Respond) -> None:
     respond(
         **messages.balance_message(allowance.remaining, allowance.total, allowance.resets_at, wallet.points)
     )
-
-
-def _announce(kudos: Kudos, giver_slack_id: str, slack_ids: dict[str, str], client: WebClient) -> str | None:
-    """Post a public kudos to the announcement channel; the channel, or None when not posted."""
-    if kudos.visibility is not Visibility.PUBLIC:
-        return None
-    channel = snapshots.load(settings=True).settings().announcement_channel
-    if channel is None:
-        return None
-    shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
-    message = messages.announcement_message(
-        giver_slack_id, shares, kudos.message, kudos.values, recognition_id=kudos.id
-    )
-    try:
-        client.chat_postMessage(channel=channel, unfurl_links=False, **message)
-    except SlackApiError as failed:
-        logger.warning("announcement not posted", extra={"error": failed.response.get("error")})
-        return None
-    return channel
-
-
-def _direct_messages(kudos: Kudos, giver_slack_id: str, slack_ids: dict[str, str], client: WebClient) -> None:
-    for recipient_id, points in kudos.shares.items():
-        message = messages.recipient_dm_message(giver_slack_id, points, kudos.message, kudos.values)
-        try:
-            client.chat_postMessage(channel=slack_ids[recipient_id], unfurl_links=False, **message)
-        except SlackApiError as failed:
-            logger.warning("kudos DM not sent", extra={"error": failed.response.get("error")})

@@ -11,22 +11,21 @@ from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.reactions import UndoOutcome, emoji_of
 from plaudit.services import reactions
-from plaudit.slack.identity import employee_id_for
+from plaudit.slack.identity import employee_id_for, is_bot
 from plaudit.slack.views import messages, texts
 from plaudit.slack.views import reactions as reaction_views
 
 logger = Logger(child=True)
 
-AUTHOR_UNKNOWN = (
-    "cannot get points for reactions: not in the Plaudit directory (bots and guests cannot take part)."
-)
+AUTHOR_UNKNOWN = "cannot get points for reactions: not in the Plaudit directory (guests cannot take part)."
+SILENT_REFUSALS = frozenset({"giver_is_bot", "recipient_is_bot", "self_recognition"})
 
 
 def run(work: Callable[[dict, WebClient], None], event: dict, client: WebClient) -> None:
-    """Only reactions to people's messages count (no item_user: a webhook's or app's message).
-    Bolt swallows a lazy listener's exceptions, so say so to the reactor."""
+    """Only reactions to people's messages count: not to a webhook's or app's message (no item_user), nor
+    to one's own. Bolt swallows a lazy listener's exceptions, so say so to the reactor."""
     item = event.get("item") or {}
-    if item.get("type") != "message" or not event.get("item_user"):
+    if item.get("type") != "message" or not event.get("item_user") or event["item_user"] == event["user"]:
         return
     try:
         work(event, client)
@@ -36,19 +35,24 @@ def run(work: Callable[[dict, WebClient], None], event: dict, client: WebClient)
 
 
 def added(event: dict, client: WebClient) -> None:
+    """Give the author the reaction's points; the author hears of it from the table's stream
+    (plaudit.slack.notices.kudos). A bot's reaction, or one on a bot's message (the kudos announcement),
+    is ignored without a word; people outside the directory are told why nothing happened."""
     if not reactions.rewards(event["reaction"]):
         return
     reactor_id = employee_id_for(event["user"], client)
     if reactor_id is None:
-        _tell_reactor(event, client, messages.problem_message(texts.NOT_IN_DIRECTORY))
+        if not is_bot(event["user"], client):
+            _tell_reactor(event, client, messages.problem_message(texts.NOT_IN_DIRECTORY))
         return
     author_id = employee_id_for(event["item_user"], client)
     if author_id is None:
-        _tell_reactor(event, client, messages.problem_message(AUTHOR_UNKNOWN, about=[event["item_user"]]))
+        if not is_bot(event["item_user"], client):
+            _tell_reactor(event, client, messages.problem_message(AUTHOR_UNKNOWN, about=[event["item_user"]]))
         return
     item = event["item"]
     try:
-        given = reactions.react(
+        reactions.react(
             Caller(employee_id=reactor_id),
             author_id,
             event["reaction"],
@@ -57,17 +61,8 @@ def added(event: dict, client: WebClient) -> None:
         )
     except PlauditError as refused:
         logger.info("reaction refused", extra={"code": refused.code})
-        _tell_reactor(event, client, messages.problem_message(refused.message))
-        return
-    if given is None or not given[1]:
-        return  # another emoji, or this person already paid for this message
-    kudos = given[0]
-    emoji = emoji_of(event["reaction"])
-    message = reaction_views.author_dm_message(event["user"], kudos.points, emoji, item["channel"])
-    try:
-        client.chat_postMessage(channel=event["item_user"], unfurl_links=False, **message)
-    except SlackApiError as failed:
-        logger.warning("reaction DM not sent", extra={"error": failed.response.get("error")})
+        if refused.code not in SILENT_REFUSALS:
+            _tell_reactor(event, client, messages.problem_message(refused.message))
 
 
 def removed(event: dict, client: WebClient) -> None:

@@ -1,0 +1,44 @@
+"""Kudos told in Slack, from the domain table's stream, whichever front end gave them (Slack, REST, the
+console): a public kudos is announced in the org's announcement channel with an "Add on" button, and each
+recipient with a Slack id gets a DM; a reaction's kudos DMs the message's author who reacted, with what.
+Only a kudos inserted is told, so a later change (an add-on, an undo) posts nothing."""
+
+from typing import Any
+
+from plaudit.domain.recognition import Visibility
+from plaudit.slack.notices.notice import Notice, People
+from plaudit.slack.views.messages import announcement_message, recipient_dm_message
+from plaudit.slack.views.reactions import author_dm_message
+from plaudit.store.recognitions import recognition_from
+
+KUDOS = "recognition"
+ANNOUNCEMENT = "announcement"
+
+
+def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> list[Notice]:
+    """What to post for a stream record (a plain item); reads people and settings only for a new kudos."""
+    if event_name != "INSERT" or new is None or new.get("type") != KUDOS:
+        return []
+    kudos = recognition_from(new)
+    if kudos is None:
+        return []
+    about = ("kudos", kudos.id)
+    giver = people.mention(kudos.giver_id)
+    if kudos.reaction is not None:
+        (author_id,) = kudos.recipient_ids
+        author = people.slack_id(author_id)
+        if author is None:
+            return []
+        message = author_dm_message(giver, kudos.points, kudos.reaction.emoji, kudos.reaction.channel)
+        return [Notice(f"dm:{author_id}", author, message, about)]
+    notices = []
+    channel = people.announcement_channel() if kudos.visibility is Visibility.PUBLIC else None
+    if channel is not None:
+        shares = {people.mention(rid): points for rid, points in kudos.shares.items()}
+        message = announcement_message(giver, shares, kudos.message, kudos.values, recognition_id=kudos.id)
+        notices.append(Notice(ANNOUNCEMENT, channel, message, about))
+    for recipient_id, points in kudos.shares.items():
+        if (slack_id := people.slack_id(recipient_id)) is not None:
+            message = recipient_dm_message(giver, points, kudos.message, kudos.values)
+            notices.append(Notice(f"dm:{recipient_id}", slack_id, message, about))
+    return notices
