@@ -131,6 +131,21 @@ def test_removing_within_the_window_takes_the_points_back_once(bolt: SlackApp, c
     assert audit_ledger().ok
 
 
+def received_feed(bolt: SlackApp) -> list[str]:
+    bolt.notify()  # the projection indexes (or takes out) kudos from the table's stream
+    reply = bolt.api.call("GET", f"/v1/recognitions?recipient={ALICE_ID}", as_employee=ALICE_ID)
+    return [item["message"] for item in reply.json["items"]]
+
+
+def test_a_reaction_taken_back_leaves_the_feeds_app_home_reads(bolt: SlackApp, clock: Any) -> None:
+    react(bolt)
+    assert received_feed(bolt) == [":clap: reaction to a message"]
+    clock.advance(minutes=1)
+    react(bolt, "reaction_removed")
+    assert received_feed(bolt) == []
+    assert wallet(bolt, ALICE_ID)["points"] == 0
+
+
 def test_removing_after_the_window_changes_nothing(bolt: SlackApp, clock: Any) -> None:
     react(bolt)
     clock.advance(minutes=11)

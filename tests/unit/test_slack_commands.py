@@ -26,6 +26,16 @@ from plaudit.slack.commands import KudosText, KudosTextError, Verb, parse, plain
             "<@UALICE> 5 for issue#12 and <#C123|general>",
             KudosText(["UALICE"], 5, "issue#12 and #general", []),
         ),
+        ("<@UALICE> 25 points for the fix", KudosText(["UALICE"], 25, "the fix", [])),
+        ("<@UALICE> 1 point for the fix", KudosText(["UALICE"], 1, "the fix", [])),
+        (
+            "<@UALICE> for 2 days of support, 5 points",
+            KudosText(["UALICE"], 5, "2 days of support", []),
+        ),
+        ("<@UALICE> for 2 days of support +5", KudosText(["UALICE"], 5, "2 days of support", [])),
+        ("<@UALICE> 5 for the 2.5 release", KudosText(["UALICE"], 5, "the 2.5 release", [])),
+        ("<@UALICE>, <@UBOB0>, 10, for the demo", KudosText(["UALICE", "UBOB0"], 10, "the demo", [])),
+        ("<@UALICE> 1,000 for the launch", KudosText(["UALICE"], 1000, "the launch", [])),
     ],
 )
 def test_kudos_text(text: str, expected: KudosText) -> None:
@@ -50,6 +60,14 @@ def test_verbs(text: str, verb: Verb) -> None:
         ("<@UALICE> 10", "what you are thanking"),
         ("<@UALICE> 10 for", "what you are thanking"),
         ("<@UALICE> 10 #teamwork", "what you are thanking"),
+        ("<@UALICE> 2.5 for the help", "Points are whole numbers, like 2 or 3: 2.5 is not one."),
+        ("<@UALICE> 2,5 for the help", "whole numbers, like 2 or 3: 2,5 is not one"),
+        ("<@UALICE> 2.5 points for the help", "whole numbers"),
+        ("<@UALICE> for 2 days of support", "right after the names"),
+        ("<@UALICE> thanks 10", "right after the names"),
+        ("<@UALICE> 5 for the fix, +3", "once"),
+        ("<@UALICE> 5 <@UBOB0> 10 for the fix", "once"),
+        ("<@UALICE> 123456789 for the fix", "far too many"),
     ],
 )
 def test_mistakes_say_what_was_wrong(text: str, problem: str) -> None:

@@ -1,9 +1,12 @@
 """The Slack app manifest asks for what the function handles, at the route the template serves."""
 
+import ast
+import re
 from pathlib import Path
 
 import yaml
 from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk import WebClient
 
 from plaudit.slack.app import create_app
 from plaudit.slack.config import SlackConfig
@@ -50,7 +53,54 @@ def test_shortcuts_and_scopes() -> None:
     assert shortcuts == {"global": "Give kudos", "message": "Give kudos for this message"}
     for item in manifest["features"]["shortcuts"]:
         assert len(item["description"]) <= 150
-    assert {"commands", "chat:write", "im:write", "users:read.email"} <= set(
-        manifest["oauth_config"]["scopes"]["bot"]
-    )
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+# The bot scopes each Web API method the code calls needs (docs.slack.dev/reference/methods), and those
+# the subscribed events and features need. A method called that is not listed here fails the test.
+METHOD_SCOPES = {
+    "chat_postMessage": {"chat:write", "chat:write.public"},  # .public: the announcement channel
+    "chat_postEphemeral": {"chat:write"},
+    "chat_update": {"chat:write"},
+    "users_info": {"users:read", "users:read.email"},  # .email: profile.email, to link by email
+    "views_open": set(),
+    "views_update": set(),
+    "views_publish": set(),
+}
+EVENT_SCOPES = {
+    "reaction_added": {"reactions:read"},
+    "reaction_removed": {"reactions:read"},
+    "app_home_opened": set(),
+}
+
+
+WEB_API_METHOD = re.compile(r"[a-z]+_[a-zA-Z]+")  # chat_postMessage, for chat.postMessage
+
+
+def web_api_methods_called() -> set[str]:
+    """Every slack_sdk WebClient method some module of plaudit calls."""
+    called = set()
+    for path in (REPO / "layers" / "core" / "plaudit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = (
+                node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else ""
+            )
+            if WEB_API_METHOD.fullmatch(name) and callable(getattr(WebClient, name, None)):
+                called.add(name)
+    return called
+
+
+def test_the_bot_asks_only_for_the_scopes_it_uses() -> None:
+    manifest = _manifest()
+    called = web_api_methods_called()
+    assert called <= set(METHOD_SCOPES), f"add the scopes of {sorted(called - set(METHOD_SCOPES))}"
+    needed = (
+        {"commands"} if manifest["features"]["slash_commands"] or manifest["features"]["shortcuts"] else set()
+    )
+    needed |= {scope for method in called for scope in METHOD_SCOPES[method]}
+    needed |= {
+        scope
+        for event in manifest["settings"]["event_subscriptions"]["bot_events"]
+        for scope in EVENT_SCOPES[event]
+    }
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed

@@ -8,7 +8,14 @@ EXAMPLE = "/kudos @alice @bob 25 for shipping the release #teamwork"
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _VALUE = re.compile(r"(?<![\w<&#])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})(?![\w-])")
-_POINTS = re.compile(r"(?<![\w<@#-])\+?(\d{1,7})(?![\w>])")
+_NUMBER = r"\+?\d+(?:[.,]\d+)*"
+_LEAD_TOKEN = re.compile(rf"[\s,]*(?:(?P<mention>\x00)|(?P<number>{_NUMBER}))(?=[\s,]|$),?")
+_WITH_UNIT = re.compile(rf"(?<![\w.,+-])(?P<number>{_NUMBER})\s*(?:points?|pts?)\b", re.IGNORECASE)
+_PLUS = re.compile(r"(?<![\w<@#.,-])(?P<number>\+\d+(?:[.,]\d+)*)(?![\w.,])")
+_ANY_NUMBER = re.compile(r"(?<![\w#])\d")
+_THOUSANDS = re.compile(r"\+?\d{1,3}(?:,\d{3})+|\+?\d+")
+MAX_POINTS_DIGITS = 7
+_LOOSE = " ,;:-"  # what is left around the message once mentions and points are taken out
 _CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>")
 _SPECIAL = re.compile(r"<!([^|>]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
@@ -44,17 +51,49 @@ def parse(text: str) -> Verb | KudosText:
     recipients = list(dict.fromkeys(_MENTION.findall(stripped)))
     if not recipients:
         raise KudosTextError("Mention who you are thanking, like @alice.")
-    rest = _MENTION.sub(" ", stripped)
-    points = _POINTS.search(rest)
-    if points is None:
-        raise KudosTextError("Say how many points to give each person, like 25.")
-    rest = rest[: points.start()] + " " + rest[points.end() :]
+    rest = _MENTION.sub(" \x00 ", stripped)  # a mark where each mention was: the points may follow them
+    start, end, points = _points(rest)
+    rest = (rest[:start] + " " + rest[end:]).replace("\x00", " ")
     values = list(dict.fromkeys(slug.lower() for slug in _VALUE.findall(rest)))
     rest = _VALUE.sub(" ", rest)
-    message = _LEADING_FOR.sub("", " ".join(plain_text(rest).split()))
+    message = _LEADING_FOR.sub("", " ".join(plain_text(rest).split()).strip(_LOOSE)).strip(_LOOSE)
     if not message:
         raise KudosTextError("Say what you are thanking them for.")
-    return KudosText(recipients, int(points.group(1)), message, values)
+    return KudosText(recipients, points, message, values)
+
+
+def _points(rest: str) -> tuple[int, int, int]:
+    """Where the points are in `rest` (mentions marked by \\x00) and how many. Points are the number among
+    the mentions at the start (`@alice 25 for …`, `25 @alice for …`), or one written as `25 points` or
+    `+25`; any other number is part of the message (`for 2 days of support`)."""
+    found: dict[tuple[int, int], str] = {}
+    position = 0
+    while lead := _LEAD_TOKEN.match(rest, position):
+        if lead.group("number"):
+            found[lead.span("number")] = lead.group("number")
+        position = lead.end()
+    for pattern in (_WITH_UNIT, _PLUS):
+        for match in pattern.finditer(rest):
+            same = [span for span in found if span[0] <= match.start("number") < span[1]]
+            for span in same:  # `@alice 25 points`: the unit goes with the number
+                del found[span]
+            found[match.span() if pattern is _WITH_UNIT or not same else same[0]] = match.group("number")
+    if not found:
+        if _ANY_NUMBER.search(rest.replace("\x00", " ")):
+            raise KudosTextError(
+                "Say how many points to give each person right after the names, like `@alice 25 for …`, "
+                "or as `25 points`: other numbers are read as part of the message."
+            )
+        raise KudosTextError("Say how many points to give each person, like 25.")
+    if len(found) > 1:
+        raise KudosTextError("Say how many points to give each person once, like 25.")
+    ((start, end), typed) = found.popitem()
+    if not _THOUSANDS.fullmatch(typed):
+        raise KudosTextError(f"Points are whole numbers, like 2 or 3: {typed} is not one.")
+    digits = typed.lstrip("+").replace(",", "")
+    if len(digits) > MAX_POINTS_DIGITS:
+        raise KudosTextError(f"{typed} points is far too many.")
+    return start, end, int(digits)
 
 
 def plain_text(slack_text: str) -> str:

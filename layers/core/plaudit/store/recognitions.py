@@ -112,6 +112,23 @@ def project_to_feed(recognition: Recognition) -> None:
             "visibility": recognition.visibility.value,
         }
         requests.append({"PutRequest": {"Item": to_item(entry)}})
+    _batch_write(requests)
+
+
+def remove_from_feed(recognition: Recognition) -> None:
+    """Take a kudos out of every feed (a reaction taken back). Idempotent: deleting nothing is fine."""
+    requests = [
+        {
+            "DeleteRequest": {
+                "Key": keys.as_attrs(keys.feed_entry(partition, recognition.created_at, recognition.id))
+            }
+        }
+        for partition in feed_scopes(recognition)
+    ]
+    _batch_write(requests)
+
+
+def _batch_write(requests: list[dict[str, Any]]) -> None:
     for start in range(0, len(requests), 25):
         pending = {table_name(): requests[start : start + 25]}
         while pending:

@@ -49,7 +49,8 @@ def help_message() -> Message:
     usage = (
         "*Give kudos:* `/kudos @someone [@someone else] POINTS for WHAT #value`\n"
         f"For example: `{EXAMPLE}`\n"
-        "Each person you mention gets the points; #values tag the company values it shows.\n"
+        "Each person you mention gets the points (a whole number, right after the names or written "
+        "`10 points`); #values tag the company values it shows.\n"
         "*A form to fill in:* `/kudos`   *Your balance:* `/kudos balance`   *This help:* `/kudos help`"
     )
     return _message("How to use /kudos", [SectionBlock(text=MarkdownTextObject(text=usage))])
