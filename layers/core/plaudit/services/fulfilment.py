@@ -14,7 +14,6 @@ from plaudit.domain.redemptions import Redemption
 from plaudit.integrations.rewards import fulfiller_for
 from plaudit.integrations.rewards.provider import Completed, Pending, PermanentFailure, TransientFailure
 from plaudit.services import catalog, redemptions, vouchers
-from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store.transact import WriteRefused
 
@@ -68,7 +67,7 @@ def _complete(redemption: Redemption, outcome: Completed) -> None:
     restrictions = redemption.restrictions or _item_restrictions(redemption.item_id)
     record = redemption.model_dump(mode="json")
     expires_on = outcome.expires_on or (expiry_under(restrictions, now().date()) if restrictions else None)
-    for _ in attempts(vouchers.MAX_CODE_ATTEMPTS):
+    for _ in range(vouchers.MAX_CODE_ATTEMPTS):  # a fresh code each time: a collision, not a race
         voucher_id, writes = vouchers.issue_writes(
             record, code=outcome.code, expires_on=expires_on, restrictions=restrictions
         )

@@ -19,7 +19,6 @@ from plaudit.domain.ids import derived_id
 from plaudit.domain.model import Model
 from plaudit.domain.voucher_codes import ENTROPY_BYTES, canonical, generate_code, is_plaudit_shaped, normalize
 from plaudit.integrations import voucher_crypto
-from plaudit.services.retry import attempts
 from plaudit.services.runtime import now, runtime
 from plaudit.store import keys, snapshots
 from plaudit.store import vouchers as store
@@ -100,7 +99,7 @@ def issue(redemption: dict[str, Any], *, code: str | None = None, expires_on: da
     if store.get_voucher(voucher_id) is not None:
         return voucher_id
     restrictions = _item_restrictions(redemption["item_id"])
-    for _ in attempts(MAX_CODE_ATTEMPTS):
+    for _ in range(MAX_CODE_ATTEMPTS):  # a fresh code each time: a collision, not a race
         _, writes = issue_writes(redemption, code=code, expires_on=expires_on, restrictions=restrictions)
         try:
             write_all(writes)
