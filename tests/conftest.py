@@ -15,6 +15,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from plaudit.environment import environment
 from plaudit.integrations import voucher_crypto
 from plaudit.integrations.voucher_crypto import DEV_HASH_KEY
 from plaudit.services.runtime import runtime
@@ -60,6 +61,15 @@ class FakeClock:
 
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
+
+
+@pytest.fixture(autouse=True)
+def fresh_environment() -> Iterator[None]:
+    """Every test's functions read the environment afresh, as a new container would; a test that changes
+    a variable after something read it calls `environment.cache_clear()` itself."""
+    environment.cache_clear()
+    yield
+    environment.cache_clear()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from plaudit.domain.employees import Employee, Role
+from plaudit.environment import environment
 
 if TYPE_CHECKING:
     from plaudit.services.milestones import RunReport
@@ -333,6 +334,7 @@ def _connect(args: argparse.Namespace) -> None:
         from plaudit_dev.state import connect_local
 
         connect_local()
+    environment.cache_clear()  # plaudit's code in this process reads the TABLE_NAME just set
 
 
 def _print_welcome(api_url: str) -> None:

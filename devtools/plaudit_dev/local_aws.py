@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from plaudit.environment import environment
+
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -42,11 +44,13 @@ def client(service: str, endpoint_url: str) -> Any:
 
 @contextlib.contextmanager
 def environ(values: dict[str, str], unset: tuple[str, ...] = ()) -> Iterator[None]:
-    """Set `values` (and remove `unset`) in os.environ for the block, then put everything back."""
+    """Set `values` (and remove `unset`) in os.environ for the block, then put everything back; plaudit's
+    code in this process reads its environment afresh on both sides."""
     saved = {name: os.environ.get(name) for name in [*values, *unset]}
     os.environ.update(values)
     for name in unset:
         os.environ.pop(name, None)
+    environment.cache_clear()
     try:
         yield
     finally:
@@ -55,3 +59,4 @@ def environ(values: dict[str, str], unset: tuple[str, ...] = ()) -> Iterator[Non
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        environment.cache_clear()

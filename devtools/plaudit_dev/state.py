@@ -8,6 +8,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from plaudit.environment import environment
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.local_aws import sdk_env
 from plaudit_dev.paths import TEMPLATE_PATH, state_dir
@@ -70,6 +71,7 @@ def connect_local(template_path: Path = TEMPLATE_PATH) -> LocalState:
     table_name = template.global_environment.get("TABLE_NAME")
     if table_name:
         os.environ["TABLE_NAME"] = table_name
+    environment.cache_clear()  # plaudit's code in this process reads the variables just set
     return state
 
 

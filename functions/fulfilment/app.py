@@ -12,7 +12,6 @@ import gc
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
 import json
-import os
 from typing import Annotated, Any
 
 import boto3
@@ -28,6 +27,7 @@ from botocore.exceptions import ClientError
 from plaudit.api.http import create_app, created_response, current_caller
 from plaudit.domain.catalog import ITEM_ID
 from plaudit.domain.errors import PlauditError
+from plaudit.environment import environment
 from plaudit.services import code_stock, fulfilment
 
 logger = Logger()
@@ -87,7 +87,7 @@ def fulfil_record(record: SQSRecord) -> None:
 
 def _delay_redelivery(record: SQSRecord) -> None:
     """Best effort: without it the message comes back after the queue's visibility timeout."""
-    queue_url = os.environ.get("FULFILMENT_QUEUE_URL")
+    queue_url = environment().fulfilment_queue_url
     if not queue_url:
         return
     delay = retry_delay(int(record.attributes.approximate_receive_count or 1))

@@ -10,7 +10,6 @@ import gc
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
 import base64
-import os
 from functools import cache
 from typing import Any
 
@@ -32,6 +31,7 @@ from pydantic import Field
 from plaudit.api.http import create_app, error_response
 from plaudit.domain.errors import NotFound, PlauditError
 from plaudit.domain.model import Model
+from plaudit.environment import environment
 from plaudit.integrations.hris import bamboohr, credentials, plaudit_webhook, signatures
 from plaudit.integrations.hris.queue import QueuedChange, Work, send
 from plaudit.services.runtime import new_id
@@ -167,7 +167,7 @@ def _enqueue(delivery: dict[str, Any]) -> dict[str, str]:
 @cache
 def _enqueue_once() -> Any:
     """_enqueue, run once per (source, delivery id): a replay returns the first run's token."""
-    store = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])
+    store = DynamoDBPersistenceLayer(table_name=environment().idempotency_table_name)
     return idempotent_function(data_keyword_argument="delivery", persistence_store=store, config=idempotency)(
         _enqueue
     )

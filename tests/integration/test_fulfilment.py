@@ -21,6 +21,7 @@ from plaudit.domain.ids import derived_id
 from plaudit.domain.ledger import Balance, Posting, Transaction, TxnKind, budget_account, employee_account
 from plaudit.domain.recognition import WalletChange
 from plaudit.domain.voucher_codes import normalize
+from plaudit.environment import environment
 from plaudit.integrations.rewards.code_stock import CodeStockFulfiller
 from plaudit.services import budgets, catalog, redemptions, vouchers
 from plaudit.services.runtime import now
@@ -354,6 +355,7 @@ def test_a_cancelled_redemption_is_not_fulfilled(api, shop, aws):
 
 def test_after_the_dead_letter_queue_a_redrive_fulfils_it_once(api, shop, aws, monkeypatch):
     monkeypatch.setenv("SANDBOX_TRANSIENT_FAILURES", "1000")  # the provider is down
+    environment.cache_clear()  # a new container would read it afresh
     redemption = redeem(api, shop["visa"], "20", "d1")
     for _ in range(8):
         api.drain_queues()
@@ -367,6 +369,7 @@ def test_after_the_dead_letter_queue_a_redrive_fulfils_it_once(api, shop, aws, m
     assert_audit_clean()
 
     monkeypatch.setenv("SANDBOX_TRANSIENT_FAILURES", "0")  # the provider is back: redrive
+    environment.cache_clear()  # a new container would read it afresh
     message(redemption["id"])
     api.drain_queues()
     assert status_of(redemption["id"])["status"] == "fulfilled"

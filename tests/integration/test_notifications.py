@@ -18,6 +18,7 @@ from test_slack_kudos import FakeSlack, LambdaContext
 from plaudit.domain.access import SYSTEM, Caller
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.milestone_rules import RuleSpec
+from plaudit.environment import environment
 from plaudit.services import budgets, milestones
 from plaudit.services.audit import audit_ledger
 from plaudit.services.settings import replace_settings
@@ -255,6 +256,7 @@ def test_nothing_is_posted_or_failed_without_slack(
 ) -> None:
     for name in ("SLACK_SECRET_ARN", "SLACK_SIGNING_SECRET", "PLAUDIT_SLACK_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+    environment.cache_clear()  # a new container would read it afresh
     notifications.put(_award())
     notifications.put(_award("awd_2", status="pending", paid_at=None))
     assert notifications.deliver() == {"batchItemFailures": []}

@@ -22,6 +22,7 @@ from test_notifications import HR_CHANNEL, POST_TS, Notifications
 from test_slack_kudos import FakeSlack
 
 from plaudit.domain.employees import RewardDelivery
+from plaudit.environment import environment
 from plaudit.services import redemptions, vouchers
 from plaudit.store import snapshots
 from plaudit.store.employees import save_employee
@@ -44,6 +45,7 @@ CODE = "7KQ4-M9TX-2HCF-WZ8R-P3"
 @pytest.fixture
 def mail(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAIL_FROM", LOCAL_MAIL_FROM)
+    environment.cache_clear()  # a new container would read it afresh
     verify_sender(boto3.client("sesv2", region_name="us-east-1"))
 
 
@@ -283,6 +285,7 @@ def test_without_slack_nothing_is_posted_but_email_still_delivers(
 ) -> None:
     monkeypatch.delenv("PLAUDIT_SLACK_BOT_TOKEN")
     monkeypatch.delenv("SLACK_SIGNING_SECRET")
+    environment.cache_clear()  # a new container would read it afresh
     fresh = notifications.module.Notifier()  # the token is read once per container
     monkeypatch.setattr(notifications.module, "notifier", fresh)
     notifications.put(_redemption())

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlparse
 
 import pytest
 
+from plaudit.environment import environment
 from plaudit.services import recognition
 from plaudit.services.audit import audit_ledger
 from plaudit.slack import identity
@@ -124,6 +125,7 @@ def slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("PLAUDIT_SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_API_URL", f"{fake.url}/api/")
+    environment.cache_clear()  # a new container would read it afresh
     identity.forget_all()
     yield fake
     server.shutdown()

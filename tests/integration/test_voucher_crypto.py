@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 
+from plaudit.environment import environment
 from plaudit.integrations import voucher_crypto
 
 
@@ -28,11 +29,13 @@ def test_the_hash_key_comes_from_the_secret_then_the_environment(
 ) -> None:
     dev = voucher_crypto.code_hash("ABC")
     monkeypatch.setenv("VOUCHER_HASH_KEY", "another-key")
+    environment.cache_clear()  # a new container would read it afresh
     from_env = voucher_crypto.code_hash("ABC")
     arn = boto3.client("secretsmanager", region_name="us-east-1").create_secret(
         Name="plaudit/test/voucher-hash", SecretString="secret-key"
     )["ARN"]
     monkeypatch.setenv("VOUCHER_HASH_SECRET_ARN", arn)
+    environment.cache_clear()  # a new container would read it afresh
     from_secret = voucher_crypto.code_hash("ABC")
     assert len({dev, from_env, from_secret}) == 3
     assert from_secret == voucher_crypto.code_hash("ABC")
@@ -42,5 +45,6 @@ def test_the_dev_key_is_refused_in_prod(fresh_keys: None, monkeypatch: pytest.Mo
     for name in ("VOUCHER_HASH_KEY", "VOUCHER_HASH_SECRET_ARN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STAGE", "prod")
+    environment.cache_clear()  # a new container would read it afresh
     with pytest.raises(RuntimeError, match="VOUCHER_HASH_SECRET_ARN"):
         voucher_crypto.code_hash("ABC")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
+from plaudit.environment import environment
 from plaudit.slack.notices import milestones as celebrations
 from plaudit.slack.notices import notifier
 from plaudit.slack.notices.milestones import notices_for
@@ -191,6 +192,8 @@ def test_slack_is_configured_by_a_secret_or_both_local_credentials(monkeypatch: 
         monkeypatch.delenv(name, raising=False)
     assert notifier.bot_token() is None
     monkeypatch.setenv("PLAUDIT_SLACK_BOT_TOKEN", "xoxb-local")
+    environment.cache_clear()  # a new container would read it afresh
     assert notifier.bot_token() is None
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    environment.cache_clear()  # a new container would read it afresh
     assert notifier.bot_token() == "xoxb-local"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from plaudit.environment import environment
 from plaudit.integrations.rewards.external import ProviderFulfiller
 from plaudit.integrations.rewards.provider import (
     Completed,
@@ -119,6 +120,7 @@ def test_amounts_ending_in_03_are_unavailable_twice_then_placed(sandbox, aws):
 
 def test_the_transient_mode_fails_the_first_requests_of_every_reference(aws, clock, monkeypatch):
     monkeypatch.setenv("SANDBOX_TRANSIENT_FAILURES", "1")
+    environment.cache_clear()  # a new container would read it afresh
     flaky = SandboxRewards()
     for ref in ("rdm_a", "rdm_b"):
         with pytest.raises(ProviderUnavailable):

@@ -6,6 +6,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from plaudit.environment import environment
 from plaudit.slack.config import load_config
 
 
@@ -22,6 +23,7 @@ def test_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "dev-secret")
     monkeypatch.setenv("PLAUDIT_SLACK_BOT_TOKEN", "xoxb-dev")
     monkeypatch.setenv("SLACK_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:unused")
+    environment.cache_clear()  # a new container would read it afresh
     config = load_config()
     assert (config.signing_secret, config.bot_token) == ("dev-secret", "xoxb-dev")
     assert "dev-secret" not in repr(config)
@@ -34,6 +36,7 @@ def test_secret_is_read_from_secrets_manager(monkeypatch: pytest.MonkeyPatch) ->
             SecretString=json.dumps({"signing_secret": "from-sm", "bot_token": "xoxb-sm"}),
         )
         monkeypatch.setenv("SLACK_SECRET_ARN", secret["ARN"])
+        environment.cache_clear()  # a new container would read it afresh
         config = load_config()
     assert (config.signing_secret, config.bot_token) == ("from-sm", "xoxb-sm")
 

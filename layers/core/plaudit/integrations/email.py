@@ -2,7 +2,6 @@
 configured and nothing is sent. The client is created on first use and honours AWS_ENDPOINT_URL, so the
 local stack's moto records the mail (shown at GET /_local/mail)."""
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -10,6 +9,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from plaudit.environment import environment
 
 PERMANENT_ERRORS = frozenset(
     {"MessageRejected", "BadRequestException", "InvalidParameterValue", "NotFoundException"}
@@ -38,7 +39,7 @@ def _ses() -> Any:
 
 def sender() -> str | None:
     """The From address, None when email is not configured."""
-    return os.environ.get("MAIL_FROM") or None
+    return environment().mail_from
 
 
 def send(email: Email) -> str:

@@ -9,11 +9,12 @@ import base64
 import hashlib
 import hmac
 import logging
-import os
 from typing import Any
 
 import boto3
 from botocore.config import Config
+
+from plaudit.environment import environment
 
 DEV_HASH_KEY = "plaudit-dev-voucher-hash-key"
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
@@ -53,7 +54,7 @@ def _context(voucher_id: str) -> dict[str, str]:
 def encrypt(code: str, voucher_id: str) -> str:
     """The code encrypted under the voucher key, base64: it only decrypts for this voucher id."""
     blob = kms().encrypt(
-        KeyId=os.environ["VOUCHER_KEY_ID"], Plaintext=code.encode(), EncryptionContext=_context(voucher_id)
+        KeyId=environment().voucher_key_id, Plaintext=code.encode(), EncryptionContext=_context(voucher_id)
     )["CiphertextBlob"]
     return base64.b64encode(blob).decode()
 
@@ -65,15 +66,16 @@ def decrypt(ciphertext: str, voucher_id: str) -> str:
 
 def hash_key() -> bytes:
     """The HMAC key, read once per container (per source)."""
-    arn = os.environ.get("VOUCHER_HASH_SECRET_ARN", "")
-    source = arn or os.environ.get("VOUCHER_HASH_KEY", "") or DEV_HASH_KEY
+    env = environment()
+    arn = env.voucher_hash_secret_arn
+    source = arn or env.voucher_hash_key or DEV_HASH_KEY
     if source not in _hash_keys:
         if arn:
             from aws_lambda_powertools.utilities.parameters import get_secret
 
             value = str(get_secret(arn, max_age=3600))
         else:
-            if source == DEV_HASH_KEY and os.environ.get("STAGE") == "prod":
+            if source == DEV_HASH_KEY and env.stage == "prod":
                 raise RuntimeError("VOUCHER_HASH_SECRET_ARN must be set in prod")
             value = source
         _hash_keys[source] = value.encode()

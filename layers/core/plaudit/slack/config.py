@@ -1,7 +1,8 @@
 """Slack credentials: from the environment (local stack), else from the Secrets Manager secret."""
 
-import os
 from dataclasses import dataclass
+
+from plaudit.environment import environment
 
 SECRET_MAX_AGE_SECONDS = 300
 
@@ -18,11 +19,11 @@ class SlackConfig:
 def load_config() -> SlackConfig:
     """SLACK_SIGNING_SECRET and PLAUDIT_SLACK_BOT_TOKEN when both are set; otherwise the JSON secret
     {"signing_secret", "bot_token"} at SLACK_SECRET_ARN, read through Powertools (cached)."""
-    signing_secret = os.environ.get("SLACK_SIGNING_SECRET")
-    bot_token = os.environ.get("PLAUDIT_SLACK_BOT_TOKEN")
+    env = environment()
+    signing_secret, bot_token = env.slack_signing_secret, env.plaudit_slack_bot_token
     if signing_secret and bot_token:
         return SlackConfig(signing_secret, bot_token)
-    secret_arn = os.environ.get("SLACK_SECRET_ARN")
+    secret_arn = env.slack_secret_arn
     if not secret_arn:
         raise RuntimeError("Set SLACK_SECRET_ARN, or SLACK_SIGNING_SECRET and PLAUDIT_SLACK_BOT_TOKEN")
     from aws_lambda_powertools.utilities.parameters import get_secret

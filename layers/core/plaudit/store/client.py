@@ -1,10 +1,11 @@
 """The DynamoDB client and table name: created lazily once per container, replaceable in tests."""
 
-import os
 from typing import Any
 
 import boto3
 from botocore.config import Config
+
+from plaudit.environment import environment
 
 _client: Any = None
 
@@ -25,4 +26,4 @@ def use_client(client: Any) -> None:
 
 
 def table_name() -> str:
-    return os.environ["TABLE_NAME"]
+    return environment().table_name

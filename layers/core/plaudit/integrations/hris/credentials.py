@@ -6,32 +6,34 @@
   BAMBOOHR_API_URL overrides https://api.bamboohr.com (a fake in tests or the local stack).
 """
 
-import os
 from typing import Any
 
+from plaudit.environment import environment
 from plaudit.integrations.hris.bamboohr import HttpBambooHrClient
 
 SECRET_MAX_AGE_SECONDS = 300
 
 
 def plaudit_signing_secret() -> str:
-    return os.environ.get("HRIS_WEBHOOK_SECRET") or _secret("HRIS_SECRET_ARN")["signing_secret"]
+    env = environment()
+    return env.hris_webhook_secret or _secret(env.hris_secret_arn, "HRIS_SECRET_ARN")["signing_secret"]
 
 
 def bamboohr_webhook_key() -> str:
-    return os.environ.get("BAMBOOHR_WEBHOOK_KEY") or _secret("BAMBOOHR_SECRET_ARN")["webhook_key"]
+    env = environment()
+    return env.bamboohr_webhook_key or _secret(env.bamboohr_secret_arn, "BAMBOOHR_SECRET_ARN")["webhook_key"]
 
 
 def bamboohr_client() -> HttpBambooHrClient:
-    api_key, domain = os.environ.get("BAMBOOHR_API_KEY"), os.environ.get("BAMBOOHR_COMPANY_DOMAIN")
+    env = environment()
+    api_key, domain = env.bamboohr_api_key, env.bamboohr_company_domain
     if not (api_key and domain):
-        secret = _secret("BAMBOOHR_SECRET_ARN")
+        secret = _secret(env.bamboohr_secret_arn, "BAMBOOHR_SECRET_ARN")
         api_key, domain = secret["api_key"], secret["company_domain"]
-    return HttpBambooHrClient(domain, api_key, os.environ.get("BAMBOOHR_API_URL"))
+    return HttpBambooHrClient(domain, api_key, env.bamboohr_api_url)
 
 
-def _secret(arn_variable: str) -> dict[str, Any]:
-    arn = os.environ.get(arn_variable)
+def _secret(arn: str | None, arn_variable: str) -> dict[str, Any]:
     if not arn:
         raise RuntimeError(f"HRIS webhook secret not configured: set {arn_variable} or the local variables")
     from aws_lambda_powertools.utilities.parameters import get_secret

@@ -1,7 +1,6 @@
 """The queue between the HRIS webhooks (which verify, parse and acknowledge) and the worker (which applies
 changes): one SQS message per change, its body a QueuedChange as JSON."""
 
-import os
 from typing import Annotated, Any, Literal
 
 import boto3
@@ -10,6 +9,7 @@ from pydantic import Field
 
 from plaudit.domain.hris import EmployeeUpsert, ManagerChange, NamedEvent, Termination
 from plaudit.domain.model import Model
+from plaudit.environment import environment
 from plaudit.integrations.hris.bamboohr import BambooHrRefresh
 
 SQS_BATCH = 10
@@ -42,7 +42,7 @@ def use_client(client: Any) -> None:
 
 def send(changes: list[QueuedChange]) -> None:
     """Queue every change (SendMessageBatch, ten at a time); raise if SQS refuses any."""
-    queue_url = os.environ["HRIS_QUEUE_URL"]
+    queue_url = environment().hris_queue_url
     for start in range(0, len(changes), SQS_BATCH):
         entries = [
             {"Id": str(index), "MessageBody": change.model_dump_json()}

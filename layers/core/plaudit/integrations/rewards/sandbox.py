@@ -21,13 +21,13 @@ Gift card codes are derived from the order id with a sandbox key, never stored.
 import base64
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 from plaudit.domain.ids import derived_id
+from plaudit.environment import environment
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import keys, sandbox_orders
@@ -137,7 +137,7 @@ class SandboxRewards:
 
     def __init__(self, *, transient_failures: int | None = None, catalogue: dict[str, Product] = CATALOGUE):
         if transient_failures is None:
-            transient_failures = int(os.environ.get("SANDBOX_TRANSIENT_FAILURES", "0"))
+            transient_failures = environment().sandbox_transient_failures
         self.transient_failures = transient_failures
         self.catalogue = catalogue
 
@@ -231,7 +231,7 @@ def _order_from(item: dict) -> Order:
 
 
 def _gift_code(order_id: str) -> str:
-    key = os.environ.get("SANDBOX_CODE_KEY", DEV_CODE_KEY).encode()
+    key = (environment().sandbox_code_key or DEV_CODE_KEY).encode()
     digest = hmac.new(key, order_id.encode(), hashlib.sha256).digest()
     chars = base64.b32encode(digest[:10]).decode()  # 80 bits, 16 characters
     return "SBX-" + "-".join(chars[i : i + 4] for i in range(0, 16, 4))

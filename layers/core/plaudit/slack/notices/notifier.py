@@ -9,7 +9,6 @@ Slack configured nothing is posted and nothing fails. A voucher inserted (issued
 owner's channel even without Slack (email, or the API only) and only while it is still `issued`, so a
 retried record does not send it again once marked delivered."""
 
-import os
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from plaudit.domain.errors import NotFound
 from plaudit.domain.settings import OrgSettings
+from plaudit.environment import environment
 from plaudit.integrations import delivery
 from plaudit.integrations.delivery.mail import MailChannel
 from plaudit.integrations.delivery.slack_dm import SlackDm
@@ -59,8 +59,8 @@ class Deferred(Exception):
 
 def bot_token() -> str | None:
     """The bot token, or None when Slack is not configured (no secret, no local credentials)."""
-    local = os.environ.get("SLACK_SIGNING_SECRET") and os.environ.get("PLAUDIT_SLACK_BOT_TOKEN")
-    if not (local or os.environ.get("SLACK_SECRET_ARN")):
+    env = environment()
+    if not ((env.slack_signing_secret and env.plaudit_slack_bot_token) or env.slack_secret_arn):
         return None
     return load_config().bot_token
 
