@@ -22,7 +22,7 @@ from plaudit.services import redemptions
 from plaudit.services.redemptions import DirectAward
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import new_id
+from plaudit.services.runtime import new_id, stored_now
 from plaudit.store import keys
 from plaudit.store.budgets import balance_of, balance_write, budget_from
 from plaudit.store.catalog import item_from
@@ -88,9 +88,9 @@ def give(
         item = item_from(found.get(keys.catalog_item(body.item_id)))
         if item is None:
             raise NotFound("No such catalogue item.", code="item_not_found")
-        at = redemptions._now()
+        at = stored_now()
         award = DirectAward(budget_id=budget.id, awarded_by=giver, message=body.message)
-        redemption, writes = redemptions._plan(
+        redemption, writes = redemptions.plan(
             recipient, item, body.denomination, snap.settings(), at, rid, award=award
         )
         if idempotency_key:
@@ -104,7 +104,7 @@ def give(
         except WriteRefused as refused:
             if refused.refused(f"budget:{budget.id}"):
                 raise _insufficient(redemption.points, None) from None
-            redemptions._explain_refusal(refused, redemption)
+            redemptions.explain_refusal(refused, redemption)
             continue
         redemptions.enqueue_fulfilment(rid)
         return redemption.view(), True

@@ -21,7 +21,7 @@ from plaudit.domain.ledger import TxnKind, budget_account
 from plaudit.domain.model import Model
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import new_id, now
+from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.wallets import LedgerLine
 from plaudit.store import snapshots
 from plaudit.store.budgets import (
@@ -144,8 +144,7 @@ def move_points(
         item = snap.budget_item(budget_id)
         if item is None:
             raise NotFound("No such budget.", code="budget_not_found")
-        at = now()
-        at = at.replace(microsecond=at.microsecond // 1000 * 1000)  # as the ledger stores it
+        at = stored_now()
         txn = plan_movement(
             budget_id, balance_of(item), kind, command.points, command.note, txn_id=txn_id, at=at
         )

@@ -37,7 +37,7 @@ from plaudit.domain.milestones import (
 from plaudit.domain.model import Model
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import new_id, now
+from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.store import keys, snapshots
 from plaudit.store import milestones as store
 from plaudit.store.budgets import balance_of
@@ -99,7 +99,7 @@ class RunReport(Model):
 def create_rule(caller: Caller, spec: RuleSpec) -> MilestoneRule:
     _require_hr(caller, spec.budget_id)
     _require_item(spec)
-    at = _now()
+    at = stored_now()
     rule = MilestoneRule(**spec.model_dump(), id=new_id("rule"), created_at=at, updated_at=at)
     write_all([store.rule_write(rule, previous_version=None)])
     return rule
@@ -133,7 +133,7 @@ def replace_rule(caller: Caller, rule_id: str, spec: RuleSpec) -> MilestoneRule:
             **spec.model_dump(),
             id=old.id,
             created_at=old.created_at,
-            updated_at=max(_now(), old.updated_at),
+            updated_at=max(stored_now(), old.updated_at),
             version=old.version + 1,
             history=[replaced, *old.history][:MAX_HISTORY],
         )
@@ -153,7 +153,7 @@ def delete_rule(caller: Caller, rule_id: str) -> None:
     for _ in attempts():
         rule = _live_rule(rule_id)
         try:
-            write_all([store.rule_write(rule, previous_version=rule.version, deleted_at=_now())])
+            write_all([store.rule_write(rule, previous_version=rule.version, deleted_at=stored_now())])
         except WriteRefused as refused:
             if refused.refused("rule"):
                 continue
@@ -253,7 +253,7 @@ def award_event(event: NamedEvent, *, source: str = "hris") -> list[AwardView]:
             code="unknown_employee",
             details={"employee_id": event.employee_id},
         )
-    at = _now()
+    at = stored_now()
     due = []
     for rule in run.rules:
         version = rule.as_of(at)
@@ -273,7 +273,7 @@ def pay_pending(budget_id: str, *, limit: int = 100) -> list[AwardView]:
         if award is None or award.get("status") != "pending":
             write_all([store.forget_pending_write(entry.key)])
             continue
-        at = _now()
+        at = stored_now()
         try:
             write_all(store.pending_paid_writes(award, entry.key, _award_txn(award, at), at))
         except WriteRefused as refused:
@@ -472,7 +472,7 @@ class _Run:
     def _write(self, award: dict[str, Any]) -> AwardView | None:
         """Write one award: paid if its budget covers it, else pending; granted when it is an item only.
         None: the occurrence was awarded already (by a concurrent run or event)."""
-        at = _now()
+        at = stored_now()
         award |= {"created_at": keys.iso(at), "paid_at": None}
         points, budget_id = award["points"], award["budget_id"]
         if points == 0:
@@ -597,9 +597,3 @@ def _award_txn(award: dict[str, Any], at: datetime) -> Transaction:
         postings,
         ref,
     )
-
-
-def _now() -> datetime:
-    """Now, at the millisecond precision items store."""
-    at = now()
-    return at.replace(microsecond=at.microsecond // 1000 * 1000)

@@ -50,7 +50,7 @@ from plaudit.domain.settings import OrgSettings
 from plaudit.integrations import fulfilment_queue
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import new_id, now
+from plaudit.services.runtime import new_id, stored_now
 from plaudit.store import keys
 from plaudit.store import redemptions as store
 from plaudit.store.budgets import balance_write
@@ -95,11 +95,6 @@ class DirectAward(Model):
     message: str | None = None
 
 
-def _now() -> datetime:
-    at = now()
-    return at.replace(microsecond=at.microsecond // 1000 * 1000)  # as stored: a replay answers the same
-
-
 # --- request ---------------------------------------------------------------------------------------------
 
 
@@ -135,8 +130,8 @@ def request(
         item = item_from(found.get(keys.catalog_item(body.item_id)))
         if item is None:
             raise NotFound("No such catalogue item.", code="item_not_found")
-        settings, at = snap.settings(), _now()
-        redemption, writes = _plan(person.profile, item, body.denomination, settings, at, rid)
+        settings, at = snap.settings(), stored_now()
+        redemption, writes = plan(person.profile, item, body.denomination, settings, at, rid)
         if idempotency_key:
             writes.append(first_response_write(rid, request_hash, redemption.view()))
         writes.append(wallet_write(WalletChange(person.employee_id, points_delta=-redemption.points), at))
@@ -145,7 +140,7 @@ def request(
         try:
             write_all(writes)
         except WriteRefused as refused:
-            _explain_refusal(refused, redemption)
+            explain_refusal(refused, redemption)
             continue
         if redemption.status is Status.APPROVED:
             enqueue_fulfilment(rid)
@@ -153,7 +148,7 @@ def request(
     raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
 
 
-def _plan(
+def plan(
     employee: Employee,
     item: CatalogItem,
     denomination: Decimal,
@@ -244,7 +239,7 @@ def _insufficient(need: int, have: int) -> RuleViolation:
     )
 
 
-def _explain_refusal(refused: WriteRefused, redemption: Redemption) -> None:
+def explain_refusal(refused: WriteRefused, redemption: Redemption) -> None:
     """Turn a refused request into the rule it broke; return for a conflict worth retrying."""
     if refused.refused(f"wallet:{redemption.employee_id}"):
         raise RuleViolation(
@@ -528,7 +523,7 @@ def _transition(
             raise NotFound("No such redemption.", code="redemption_not_found")
         if done is not None and done(before):
             return before, before
-        at = _now()
+        at = stored_now()
         by = authorize(Snapshot(found), before, at)
         target = next_status(before.status, action)
         after = before.model_copy(

@@ -23,5 +23,12 @@ def now() -> datetime:
     return runtime.clock()
 
 
+def stored_now() -> datetime:
+    """Now, at the millisecond precision the store keeps instants in: what is written reads back equal
+    (a replay answers the same)."""
+    at = now()
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
+
+
 def new_id(prefix: str) -> str:
     return sortable_id(prefix, int(now().timestamp() * 1000), runtime.entropy(10))
