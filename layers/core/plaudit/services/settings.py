@@ -5,6 +5,7 @@ with If-Match a stale version is refused (412)."""
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,8 +25,13 @@ from plaudit.store.transact import WriteRefused, write_all
 
 # A PUT gives every field (nested ones too): a field left out is refused by name, never reset to its default.
 SettingsDocument = every_field_required(OrgSettings)
-# What a PATCH leaves must still be whole: it may remove (null) only the fields that may be empty.
-_Patched = every_field_required(OrgSettings, except_nullable=True)
+
+
+@cache
+def _patched_model() -> type[OrgSettings]:
+    """What a PATCH leaves must still be whole: it may remove (null) only the fields that may be empty.
+    Built on the first PATCH, not at import (cold starts)."""
+    return every_field_required(OrgSettings, except_nullable=True)
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ def _write(
 def _patched(current: OrgSettings, patch: dict[str, Any]) -> OrgSettings:
     document = merge_patch(current.model_dump(mode="json"), patch)
     try:
-        _Patched.model_validate(document)
+        _patched_model().model_validate(document)
     except ValidationError as error:
         problems = [
             {
