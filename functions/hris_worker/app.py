@@ -46,8 +46,14 @@ class WaitingForOrder(Exception):
     """The change names someone an earlier change may still create: SQS delivers it again."""
 
 
-@tracer.capture_method
 def apply(record: SQSRecord) -> None:
+    if _apply(record):
+        raise WaitingForOrder()  # outside the traced call: an expected wait logs no traceback
+
+
+@tracer.capture_method
+def _apply(record: SQSRecord) -> bool:
+    """Apply the change, or log and drop what the directory refuses. True: it waits for an earlier one."""
     try:
         queued = QueuedChange.model_validate_json(record.body)
         change = queued.change
@@ -61,17 +67,17 @@ def apply(record: SQSRecord) -> None:
         if isinstance(refusal, Conflict) and refusal.code not in PERMANENT_CONFLICTS:
             _log_failure(record, refusal)
             raise
-        _refused(record, queued, change, refusal)
-        return
+        return _refused(record, queued, change, refusal)
     except Exception as error:
         _log_failure(record, error)
         raise
     metrics.add_metric(name="HrisChangesApplied", unit=MetricUnit.Count, value=1)
+    return False
 
 
-def _refused(record: SQSRecord, queued: QueuedChange, change: Any, refusal: RuleViolation | Conflict) -> None:
-    """Drop a change the directory refuses, or raise WaitingForOrder while an earlier change may still
-    create the person it names."""
+def _refused(record: SQSRecord, queued: QueuedChange, change: Any, refusal: RuleViolation | Conflict) -> bool:
+    """Drop a change the directory refuses (False), or keep it waiting (True) while an earlier change may
+    still create the person it names."""
     ids = {
         "source": queued.source,
         "delivery_id": queued.delivery_id,
@@ -84,9 +90,10 @@ def _refused(record: SQSRecord, queued: QueuedChange, change: Any, refusal: Rule
     if waits and receives < ORDERING_RECEIVES:
         logger.info("HRIS change waits for an earlier one", extra=ids | {"receives": receives})
         metrics.add_metric(name="HrisChangesWaiting", unit=MetricUnit.Count, value=1)
-        raise WaitingForOrder(refusal.code) from None
+        return True
     logger.warning("HRIS change refused and dropped", extra=ids)
     metrics.add_metric(name="HrisChangesRefused", unit=MetricUnit.Count, value=1)
+    return False
 
 
 def _log_failure(record: SQSRecord, error: Exception) -> None:
