@@ -142,7 +142,10 @@ class LocalStack:
             self._invoker.close()
         if self._moto is not None:
             if self._persist and self._running:
-                log.info("saved the local stack's data to %s", snapshot.save(self._moto.lock))
+                try:
+                    log.info("saved the local stack's data to %s", snapshot.save(self._moto.lock))
+                except Exception:  # stopping matters more; the last periodic snapshot stays
+                    log.exception("could not save the local stack's data")
             self._moto.stop()
         self._server = self._invoker = self._moto = self._ticker = self._poller = self._saver = None
         self._running = False
