@@ -11,18 +11,16 @@ the client from every response, and as the run itself reports them), what a Scan
 read, and the run's wall time. The section is written into docs/performance.md between markers, which
 `python -m bench` keeps when it rewrites the rest. Not part of `make test`: it takes minutes.
 
-moto's TransactWriteItems deep-copies each table it writes to, to roll back on failure: with 400,000
-items that copy, not Plaudit, would be the run time. During the run a transaction keeps no backup
-(nothing is refused: the budget covers every award; the report says so, and the benchmark fails if not).
-So plaudit_dev.moto_patches is not applied here: this replaces the same backup with none. moto also
-answers a Query by sorting the whole table; during the run a Query starts from the partition it names
-(`partition_queries`). Neither changes what is read or written, only moto's own CPU.
+moto is patched as in the local stack (plaudit_dev.moto_patches): a transaction backs up only the items it
+names, not the whole table (400,000 items: that copy, not Plaudit, would be the run time), and a Query
+starts from the partition it names instead of sorting the whole table. Neither changes what is read or
+written, only moto's own CPU. Nothing is refused (the budget covers every award; the report says so, and
+the benchmark fails if not).
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import random
 import sys
 import time
@@ -50,6 +48,7 @@ from plaudit.services.settings import replace_settings
 from plaudit.store import employees as employee_store
 from plaudit.store.client import table_name, use_client
 from plaudit.store.transact import Write
+from plaudit_dev import moto_patches
 from plaudit_dev.local_aws import DUMMY_CREDENTIALS, REGION, environ
 from plaudit_dev.seed import DEMO_SETTINGS, MILESTONES_BUDGET, seed_milestones
 from plaudit_dev.template import load_template
@@ -180,8 +179,8 @@ class ReadCounter:
 
 
 @contextmanager
-def no_transaction_backup() -> Iterator[list[int]]:
-    """moto transactions without their whole-table backup; yields [cancelled transactions]."""
+def counted_cancellations() -> Iterator[list[int]]:
+    """Yields [transactions cancelled meanwhile]."""
     from moto.dynamodb import models
     from moto.dynamodb.exceptions import TransactionCanceledException
 
@@ -189,76 +188,18 @@ def no_transaction_backup() -> Iterator[list[int]]:
     original = backend.transact_write_items
     cancelled = [0]
 
-    class _NoCopy:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(models.copy, name)
-
-        @staticmethod
-        def deepcopy(value: Any, memo: Any = None) -> Any:
-            return value
-
     def transact(self: Any, items: list[dict[str, Any]]) -> None:
-        saved, models.copy = models.copy, _NoCopy()
         try:
             return original(self, items)
         except TransactionCanceledException:
             cancelled[0] += 1
             raise
-        finally:
-            models.copy = saved
 
     backend.transact_write_items = transact  # type: ignore[method-assign]
     try:
         yield cancelled
     finally:
         backend.transact_write_items = original  # type: ignore[method-assign]
-
-
-@contextmanager
-def partition_queries() -> Iterator[None]:
-    """moto answers every Query by sorting the whole table, then keeping the partition asked for; with
-    600,000 items that sort, not the run, would be the time measured. Here a Query starts from the items
-    its key condition names (the partition, or for an index the items with that index key): the same
-    answer, as DynamoDB finds it."""
-    from moto.dynamodb.models.table import Table
-
-    original = Table.query
-    signature = inspect.signature(original)
-
-    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
-        asked = signature.bind(self, *args, **kwargs).arguments
-        conditions = asked.get("hash_key_conditions") or []
-        if asked.get("index_name") is None and asked.get("hash_key") is not None:
-            partition = self.items.get(asked["hash_key"], {})
-            candidates = list(partition.values()) if self.range_key_attr else [partition]
-        elif conditions:
-            candidates = [
-                item
-                for item in _items(self)
-                if all(_equal(item.attrs.get(name), value) for name, value in conditions)
-            ]
-        else:
-            return original(self, *args, **kwargs)
-        self.all_items = lambda: candidates
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            del self.all_items
-
-    Table.query = query  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Table.query = original  # type: ignore[method-assign]
-
-
-def _equal(found: Any, value: Any) -> bool:
-    return found is not None and found == value
-
-
-def _items(table: Any) -> Iterator[Any]:
-    for partition in table.items.values():
-        yield from partition.values() if table.range_key_attr else [partition]
 
 
 # -- the run
@@ -290,6 +231,7 @@ def measure(count: int) -> Result:
     table = template.tables["DomainTable"].name
     env = {**DUMMY_CREDENTIALS, "AWS_DEFAULT_REGION": REGION, "TABLE_NAME": table}
     saved_clock = runtime.clock
+    moto_patches.apply()
     with environ(env, ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE")), mock_aws():
         # moto re-validates every request itself: botocore's client-side validation would be done twice
         client = boto3.client("dynamodb", region_name=REGION, config=Config(parameter_validation=False))
@@ -314,7 +256,7 @@ def measure(count: int) -> Result:
             runtime.clock = lambda: RUN_AT
             counter = ReadCounter()
             client.meta.events.register("after-call.dynamodb", counter)
-            with no_transaction_backup() as cancelled, partition_queries():
+            with counted_cancellations() as cancelled:
                 started = time.perf_counter()
                 report = milestones.run_day(SYSTEM, RUN_DAY)
                 run_s = time.perf_counter() - started

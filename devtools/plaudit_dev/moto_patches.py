@@ -18,7 +18,12 @@ serialized (see moto_server), so nothing else runs in between.
 iterator after 15 minutes; here the oldest are also forgotten beyond `MAX_SHARD_ITERATORS`, far more than a
 consumer holds at once.
 
-4. moto counts a message visible once the clock is strictly past its `visible_at`, so a message a consumer
+4. moto answers every Query by sorting the whole table, then keeping the partition asked for: every read
+of a feed or a ledger got slower as the table grew. Here a Query starts from the items its key condition
+names (the partition, or for an index the items with that index key), and moto sorts and pages those: the
+same answer, as DynamoDB finds it.
+
+5. moto counts a message visible once the clock is strictly past its `visible_at`, so a message a consumer
 failed (made visible at once, as the local queue pump does) is skipped by a receive in the same millisecond:
 redeliveries would depend on timing. Here it is visible from `visible_at` on, as in SQS.
 
@@ -31,6 +36,7 @@ from __future__ import annotations
 import copy
 import inspect
 import time
+from collections.abc import Iterator
 from typing import Any
 
 _PATCHED = "_plaudit_patched"
@@ -42,6 +48,7 @@ def apply() -> None:
     _untracked_models()
     _journaled_transactions()
     _expiring_shard_iterators()
+    _partition_queries()
     _visible_when_due()
 
 
@@ -181,6 +188,48 @@ def _expiring_shard_iterators() -> None:
 
     setattr(__init__, _PATCHED, True)
     ShardIterator.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _partition_queries() -> None:
+    from moto.dynamodb.models.table import Table
+
+    original = Table.query
+    if getattr(original, _PATCHED, False):
+        return
+    _refuse_if_changed(original, "for item in self.all_items()", "Table.query")
+    signature = inspect.signature(original)
+
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        asked = signature.bind(self, *args, **kwargs).arguments
+        conditions = asked.get("hash_key_conditions") or []
+        if asked.get("index_name") is None and asked.get("hash_key") is not None:
+            partition = self.items.get(asked["hash_key"], {})
+            candidates = list(partition.values()) if self.range_key_attr else [partition]
+        elif conditions:
+            candidates = [
+                item
+                for item in _items(self)
+                if all(_equal(item.attrs.get(name), value) for name, value in conditions)
+            ]
+        else:
+            return original(self, *args, **kwargs)
+        self.all_items = lambda: candidates  # what moto's query reads its candidates from
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    setattr(query, _PATCHED, True)
+    Table.query = query  # type: ignore[method-assign]
+
+
+def _equal(found: Any, value: Any) -> bool:
+    return found is not None and found == value
+
+
+def _items(table: Any) -> Iterator[Any]:
+    for partition in table.items.values():
+        yield from partition.values() if table.range_key_attr else [partition]
 
 
 def _visible_when_due() -> None:

@@ -166,3 +166,42 @@ def test_the_stream_pump_trims_what_every_consumer_has_read(
     pump.drain()
     assert trims[-1][1] == trims[0][1] + 1
     assert shard.items == []
+
+
+def test_a_query_reads_its_partition_not_the_whole_table(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dynamodb.update_table(
+        TableName=TABLE,
+        AttributeDefinitions=[{"AttributeName": "team", "AttributeType": "S"}],
+        GlobalSecondaryIndexUpdates=[
+            {
+                "Create": {
+                    "IndexName": "ByTeam",
+                    "KeySchema": [{"AttributeName": "team", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            }
+        ],
+    )
+    for pk, sk, team in [("a", "2", "red"), ("a", "1", "blue"), ("b", "1", "red"), ("c", "1", "red")]:
+        dynamodb.put_item(TableName=TABLE, Item={"PK": {"S": pk}, "SK": {"S": sk}, "team": {"S": team}})
+
+    def whole_table(_self: Any) -> list[Any]:
+        raise AssertionError("the query went through every item of the table, sorted")
+
+    monkeypatch.setattr(type(_table()), "all_items", whole_table)
+    partition = dynamodb.query(
+        TableName=TABLE,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "a"}},
+        ScanIndexForward=False,
+    )
+    assert [item["SK"]["S"] for item in partition["Items"]] == ["2", "1"]
+    team = dynamodb.query(
+        TableName=TABLE,
+        IndexName="ByTeam",
+        KeyConditionExpression="team = :team",
+        ExpressionAttributeValues={":team": {"S": "red"}},
+    )
+    assert sorted(item["PK"]["S"] for item in team["Items"]) == ["a", "b", "c"]
