@@ -296,7 +296,12 @@ def test_a_range_item_takes_a_typed_amount(bolt: SlackApp) -> None:
         rewards_views.DENOMINATION: {rewards_views.DENOMINATION: {"type": "number_input", "value": "1.234"}}
     }
     reply = _submit(bolt, form, bad, user=ALICE, view_id="VRANGE2")
-    assert list(reply.json["errors"]) == [rewards_views.DENOMINATION]
+    assert reply.json["errors"] == {rewards_views.DENOMINATION: "Use at most 2 decimals, like 12.50."}
+    huge = {
+        rewards_views.DENOMINATION: {rewards_views.DENOMINATION: {"type": "number_input", "value": "2e6"}}
+    }
+    reply = _submit(bolt, form, huge, user=ALICE, view_id="VRANGE3")
+    assert reply.json["errors"] == {rewards_views.DENOMINATION: "Type an amount up to 1,000,000."}
     assert_audit_clean()
 
 

@@ -18,6 +18,7 @@ from plaudit.slack.views.people import person_mention
 from plaudit.slack.views.rewards import (
     DENOMINATION,
     RedeemChoice,
+    amount_problem,
     confirmation_text,
     notice_modal,
     read_denomination,
@@ -82,7 +83,8 @@ def redeem(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[
     try:
         body = redemptions.RedeemRequest(item_id=view.get("private_metadata", ""), denomination=denomination)
     except ValidationError as invalid:
-        return {DENOMINATION: _sentence(str(invalid.errors()[0].get("msg", "")))}
+        error = invalid.errors()[0]
+        return {DENOMINATION: amount_problem(error["type"], error.get("ctx") or {})}
     try:
         caller = caller_for(slack_user_id, client)
         if caller is None:
@@ -116,9 +118,3 @@ def _approver(approver_id: str | None) -> str | None:
     if approver_id is None or approver_id == HR_APPROVER:
         return None
     return person_mention(snapshots.load(employees=[approver_id]).employee(approver_id))
-
-
-def _sentence(message: str) -> str:
-    text = message.removeprefix("Value error, ").strip()
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith(".") else text + "."
