@@ -21,6 +21,7 @@ from plaudit.domain.model import Model
 from plaudit.domain.periods import Period
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.wallets import Wallet, rollover
+from plaudit.domain.wording import points
 
 MAX_RECIPIENTS = 20  # keeps one kudos inside a single DynamoDB transaction (100 items)
 MAX_MESSAGE = 1000
@@ -183,7 +184,7 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
     low, high = settings.min_points_per_kudos, settings.max_points_per_kudos
     if any(not low <= share <= high for share in shares.values()):
         raise RuleViolation(
-            f"Each person must receive between {low} and {high} points.",
+            f"Each person must receive between {low:,} and {points(high)}.",
             code="points_out_of_range",
             details={"min": low, "max": high, "shares": dict(shares)},
         )
@@ -191,9 +192,10 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
     for rid, share in shares.items():
         already = ctx.given_this_period.get(rid, 0)
         if already + share > cap:
+            person = ctx.recipients.get(rid)
             raise RuleViolation(
-                f"You can give the same person at most {cap} points per period; "
-                f"you have given {rid} {already} already.",
+                f"You can give the same person at most {points(cap)} per period; "
+                f"you have given {person.name if person else rid} {points(already)} already.",
                 code="recipient_cap_exceeded",
                 details={"recipient": rid, "cap": cap, "given": already, "period": ctx.period.id},
             )
@@ -202,7 +204,7 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
     available = ctx.wallet.allowance_in(ctx.period, ctx.settings.allowance_for(ctx.giver, ctx.period.id))
     if total > available:
         raise RuleViolation(
-            f"That needs {total} points but you have {available} left to give this period.",
+            f"That needs {points(total)} but you have {points(available)} left to give this period.",
             code="insufficient_allowance",
             details={
                 "needed": total,
