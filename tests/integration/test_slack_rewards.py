@@ -301,7 +301,7 @@ def test_a_range_item_takes_a_typed_amount(bolt: SlackApp) -> None:
         rewards_views.DENOMINATION: {rewards_views.DENOMINATION: {"type": "number_input", "value": "2e6"}}
     }
     reply = _submit(bolt, form, huge, user=ALICE, view_id="VRANGE3")
-    assert reply.json["errors"] == {rewards_views.DENOMINATION: "Type an amount up to 1,000,000."}
+    assert reply.json["errors"] == {rewards_views.DENOMINATION: "At most 1,000,000."}
     assert_audit_clean()
 
 

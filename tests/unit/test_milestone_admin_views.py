@@ -183,7 +183,8 @@ def test_what_cannot_be_read_is_told_on_its_block(typed: dict[str, Any], block: 
         ({"points": "0", "budget": None}, views.POINTS, "catalogue item, or both"),
         ({"countries": "Germany"}, views.COUNTRIES, "ISO 3166-1"),
         ({"message": "Hi {nickname}"}, views.MESSAGE, "Unknown placeholders"),
-        ({"name": "x" * 121}, views.NAME, "120 characters"),
+        ({"name": "x" * 121}, views.NAME, "Keep it to 120 characters."),
+        ({"days_after_start": "4000", "type": "days_after_start"}, views.DAYS_AFTER_START, "At most 3,650."),
     ],
 )
 def test_what_rulespec_refuses_is_told_on_its_block(typed: dict[str, Any], block: str, said: str) -> None:

@@ -191,16 +191,6 @@ def read_denomination(view: dict[str, Any]) -> tuple[Decimal | None, dict[str, s
     return value, {}
 
 
-def amount_problem(error_type: str, limits: dict[str, Any]) -> str:
-    """An amount the redemption request refused, in words (`error_type` and `limits`: the request model's
-    error type and context)."""
-    if error_type == "less_than_equal":
-        return f"Type an amount up to {limits['le']:,}."
-    if error_type == "decimal_max_places":
-        return f"Use at most {limits['decimal_places']} decimals, like 12.50."
-    return "Type an amount, e.g. 25 or 12.50."
-
-
 def confirmation_text(item_name: str, points: int, status: str, approver: str | None) -> str:
     """The DM after a redemption: held and waiting for someone, or on its way."""
     held = f"Held {points:,} points for *{escaped(item_name, NAME_LIMIT)}*"

@@ -149,15 +149,16 @@ def spec_errors(invalid: ValidationError, fields: dict[str, Any]) -> dict[str, s
         loc = problem.get("loc") or ()
         message = str(problem.get("msg", ""))
         field = loc[0] if loc else None
+        said = texts.field_problem(str(problem.get("type")), problem.get("ctx") or {}, _sentence(message))
         if field == "filter":
-            block, text = (COUNTRIES if "countries" in loc else DEPARTMENTS), _sentence(message)
+            block, text = (COUNTRIES if "countries" in loc else DEPARTMENTS), said
         elif field == "event_name" and problem.get("type") == "string_pattern_mismatch":
             block, text = (
                 EVENT_NAME,
                 "Use lowercase letters, digits, dots, dashes or underscores, e.g. promotion.",
             )
         elif field in FIELD_BLOCKS:
-            block, text = FIELD_BLOCKS[str(field)], _sentence(message)
+            block, text = FIELD_BLOCKS[str(field)], said
         else:
             block, text = next(
                 ((where, said) for phrase, where, said in WHOLE_RULE_ERRORS if phrase in message),

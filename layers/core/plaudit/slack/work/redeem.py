@@ -18,7 +18,6 @@ from plaudit.slack.views.people import person_mention
 from plaudit.slack.views.rewards import (
     DENOMINATION,
     RedeemChoice,
-    amount_problem,
     confirmation_text,
     notice_modal,
     read_denomination,
@@ -84,7 +83,10 @@ def redeem(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[
         body = redemptions.RedeemRequest(item_id=view.get("private_metadata", ""), denomination=denomination)
     except ValidationError as invalid:
         error = invalid.errors()[0]
-        return {DENOMINATION: amount_problem(error["type"], error.get("ctx") or {})}
+        problem = texts.field_problem(
+            error["type"], error.get("ctx") or {}, "Type an amount, e.g. 25 or 12.50."
+        )
+        return {DENOMINATION: problem}
     try:
         caller = caller_for(slack_user_id, client)
         if caller is None:
