@@ -172,7 +172,7 @@ def test_no_allowance_left_reaches_the_clicker(bolt: SlackApp) -> None:
     _click(bolt, recognition_id, user=CARLOS)
     bolt.run_lazy()
     (ephemeral,) = bolt.slack.called("chat.postEphemeral")
-    assert "you have 0 left to give" in ephemeral["text"]
+    assert "you have 0 points left to give" in ephemeral["text"]
     assert bolt.slack.called("chat.update") == []
     assert audit_ledger().ok
 

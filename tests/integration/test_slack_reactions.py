@@ -225,7 +225,7 @@ def test_an_empty_allowance_reaches_the_reactor(bolt: SlackApp) -> None:
     recognition.give_kudos(Caller(employee_id=BOB_ID), request)
     react(bolt)
     (ephemeral,) = ephemerals(bolt)
-    assert "0 left to give" in ephemeral["text"]
+    assert "you have 0 points left to give" in ephemeral["text"]
     assert wallet(bolt, ALICE_ID)["points"] == 0
     assert audit_ledger().ok
 
