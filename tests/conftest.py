@@ -1,10 +1,13 @@
 """Shared fixtures: moto with the template's own tables, an injected clock and ids, the demo org, and
-a harness that invokes the real handlers with the API Gateway v2 events the local stack builds."""
+a harness that invokes the real handlers with the API Gateway v2 events the local stack builds, each with
+only the IAM permissions its role in the template grants (as the local stack enforces them)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,10 +24,12 @@ from plaudit.integrations.voucher_crypto import DEV_HASH_KEY
 from plaudit.services.runtime import runtime
 from plaudit.store import employees as employee_store
 from plaudit.store.client import use_client
-from plaudit_dev import moto_patches
+from plaudit_dev import iam_calls, moto_patches
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
-from plaudit_dev.jwt_local import go_format
+from plaudit_dev.iam import Roles, local_resources, translate_roles
+from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS, go_format
 from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS, create_voucher_key
+from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.queues import QueueFailure, QueuePump, create_queues
 from plaudit_dev.routes import Router
 from plaudit_dev.seed import DEMO_HR_ADMIN, seed_demo
@@ -34,10 +39,18 @@ from plaudit_dev.template import FunctionSpec, Template, load_template
 DOMAIN_TABLE = "DomainTable"
 START = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
 
+_RUNNING: list[iam_calls.Access] = []  # the role of the handler the harness runs now, if any
+iam_calls.install(lambda: _RUNNING[-1] if _RUNNING else None)
+
 
 @pytest.fixture(scope="session")
 def template() -> Template:
     return load_template()
+
+
+@pytest.fixture(scope="session")
+def roles() -> Roles:
+    return translate_roles(TEMPLATE_PATH, TEMPLATE_PARAMETERS)
 
 
 class FakeClock:
@@ -158,6 +171,7 @@ class Api:
 
     template: Template
     client: Any
+    access: dict[str, iam_calls.Access]
     router: Router = field(init=False)
     queue_failures: list[QueueFailure] = field(default_factory=list)  # every drain's, in order
     _modules: dict[str, Any] = field(default_factory=dict)
@@ -200,9 +214,7 @@ class Api:
         request_headers = list(merged.items())
         request = HttpRequest(method, path, query, request_headers, payload, "127.0.0.1")
         event = build_event(request, match, jwt if match.route.requires_jwt else None, "test-request")
-        result = self._module(self.template.functions[match.route.function_id]).lambda_handler(
-            event, LambdaContext()
-        )
+        result = self.invoke(match.route.function_id, event)
         response = to_http_response(result)
         self.drain_streams()
         self.drain_queues()
@@ -213,8 +225,7 @@ class Api:
         for cursor in self._cursors:
             _, records = cursor.read()
             if records:
-                handler = self._module(self.template.functions[cursor.source.function_id]).lambda_handler
-                result = handler({"Records": records}, LambdaContext())
+                result = self.invoke(cursor.source.function_id, {"Records": records})
                 assert not result.get("batchItemFailures"), result
 
     def drain_queues(self) -> list[QueueFailure]:
@@ -231,7 +242,17 @@ class Api:
     def invoke(self, function_id: str, event: Any) -> Any:
         """Call a function's own handler with `event` (a schedule tick, a queue batch), as Lambda would."""
         spec = self.template.functions[function_id]
-        return getattr(self._module(spec), spec.handler.rpartition(".")[2])(event, LambdaContext())
+        with self.running(function_id):
+            return getattr(self._module(spec), spec.handler.rpartition(".")[2])(event, LambdaContext())
+
+    @contextlib.contextmanager
+    def running(self, function_id: str) -> Iterator[None]:
+        """AWS calls made inside are checked against the function's role."""
+        _RUNNING.append(self.access[function_id])
+        try:
+            yield
+        finally:
+            _RUNNING.pop()
 
     def _module(self, spec: FunctionSpec) -> Any:
         if spec.logical_id not in self._modules:
@@ -248,5 +269,13 @@ class Api:
 
 
 @pytest.fixture
-def api(aws: Any, template: Template) -> Api:
-    return Api(template, aws)
+def api(aws: Any, template: Template, roles: Roles) -> Api:
+    key_ids = {key: os.environ["VOUCHER_KEY_ID"] for key in template.kms_aliases.values()}
+    resources = local_resources(template, key_ids)
+    aliases = {alias: resources[key]["Arn"] for alias, key in template.kms_aliases.items()}
+    policies = roles.policies(resources, template.functions)
+    access = {
+        function_id: iam_calls.Access(spec.name, policies[function_id], aliases)
+        for function_id, spec in template.functions.items()
+    }
+    return Api(template, aws, access)

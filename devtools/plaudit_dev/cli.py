@@ -89,7 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         "fire", help="fire a function's schedule now (the event EventBridge would send); print its result"
     )
     fire.add_argument(
-        "function_id", metavar="FUNCTION_ID", help="the function's logical id, e.g. MilestonesFunction"
+        "function_id",
+        metavar="FUNCTION_ID",
+        help="the function's logical id, e.g. MilestonesScheduleFunction",
     )
     fire.add_argument("--event", help="the schedule event's name, when the function has several")
     fire.set_defaults(run=_schedule_fire)
@@ -372,7 +374,7 @@ Milestones and the HRIS (Bob's work anniversary and birthday are on 11-23):
   curl -s {api_url}/v1/milestone-rules -H "Authorization: Bearer $HR_TOKEN"
   .venv/bin/plaudit milestones run --date {year}-11-23 --dry-run
   .venv/bin/plaudit import examples/employees.csv --dry-run
-  .venv/bin/plaudit schedule fire MilestonesFunction     # the hourly run, now
+  .venv/bin/plaudit schedule fire MilestonesScheduleFunction     # the hourly run, now
 
 Prove the ledger at any time:  .venv/bin/plaudit audit
 Stop with Ctrl-C.

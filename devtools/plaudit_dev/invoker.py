@@ -29,6 +29,8 @@ from multiprocessing.connection import Connection
 from types import ModuleType
 from typing import Any
 
+from plaudit_dev.iam_calls import Access
+from plaudit_dev.iam_calls import install as install_iam
 from plaudit_dev.local_aws import function_arn, sdk_env
 from plaudit_dev.template import FunctionSpec
 
@@ -66,14 +68,17 @@ class Invoker:
         self,
         functions: Mapping[str, FunctionSpec],
         aws_endpoint_url: str,
+        access: Mapping[str, Access],
         max_workers: int = 4,
         local_env: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """`local_env`: per function id, variables set over everything else (the local stack's endpoints)."""
+        """`access`: per function id, what its AWS calls are checked against (its role's policy);
+        `local_env`: per function id, variables set over everything else (the local stack's endpoints)."""
         self._pools = {
             function_id: _FunctionPool(
                 spec,
                 {**worker_environment(spec, aws_endpoint_url), **(local_env or {}).get(function_id, {})},
+                access[function_id],
                 max_workers,
             )
             for function_id, spec in functions.items()
@@ -116,10 +121,14 @@ class Invoker:
         return None
 
 
+_RUNTIME_HOST_VARIABLES = ("PATH", "LANG", "LD_LIBRARY_PATH", "PYTHONPATH")  # Lambda sets these too
+
+
 def worker_environment(spec: FunctionSpec, aws_endpoint_url: str) -> dict[str, str]:
-    """The environment a worker runs with: the host's (minus any real AWS settings), the function's
-    variables from the template, moto as the AWS endpoint, and what the Lambda runtime itself sets."""
-    host = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    """The environment a worker runs with, as in Lambda: only the function's variables from the template and
+    what the Lambda runtime itself sets (the few of those that are about this machine come from the host),
+    with moto as the AWS endpoint. Nothing else of the host's environment reaches a function."""
+    host = {name: os.environ[name] for name in _RUNTIME_HOST_VARIABLES if name in os.environ}
     return {
         **host,
         **spec.environment,
@@ -137,9 +146,10 @@ def worker_environment(spec: FunctionSpec, aws_endpoint_url: str) -> dict[str, s
 class _FunctionPool:
     """Up to `max_workers` workers for one function, started on demand; the most recently used is reused."""
 
-    def __init__(self, spec: FunctionSpec, env: dict[str, str], max_workers: int) -> None:
+    def __init__(self, spec: FunctionSpec, env: dict[str, str], access: Access, max_workers: int) -> None:
         self._spec = spec
         self._env = env
+        self._access = access
         self._max_workers = max_workers
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
@@ -183,7 +193,7 @@ class _FunctionPool:
                 self._cond.wait()
         worker: _Worker | None = None
         try:
-            worker = _Worker(self._spec, self._env)
+            worker = _Worker(self._spec, self._env, self._access)
         finally:
             with self._cond:
                 self._starting -= 1
@@ -211,11 +221,14 @@ _FATAL_ERRORS = {_TIMED_OUT, _EXITED}  # the worker is gone or stuck: replace it
 class _Worker:
     """The parent's handle on one worker process."""
 
-    def __init__(self, spec: FunctionSpec, env: dict[str, str]) -> None:
+    def __init__(self, spec: FunctionSpec, env: dict[str, str], access: Access) -> None:
         self._spec = spec
         self._conn, child_conn = _PROCESSES.Pipe()
         self._process = _PROCESSES.Process(
-            target=_worker_main, args=(child_conn, spec, env), name=f"lambda:{spec.logical_id}", daemon=True
+            target=_worker_main,
+            args=(child_conn, spec, env, access),
+            name=f"lambda:{spec.logical_id}",
+            daemon=True,
         )
         self._process.start()
         child_conn.close()
@@ -280,13 +293,14 @@ class LambdaContext:
         return max(0, int((self._deadline - time.time()) * 1000))
 
 
-def _worker_main(conn: Connection, spec: FunctionSpec, env: dict[str, str]) -> None:
+def _worker_main(conn: Connection, spec: FunctionSpec, env: dict[str, str], access: Access) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops its workers
     for stream in (sys.stdout, sys.stderr):  # the handler's logs reach the console as they are written
         stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     os.environ.clear()
     os.environ.update(env)
     time.tzset()
+    install_iam(lambda: access)  # before the handler creates any AWS client
     os.chdir(spec.code_dir)
     sys.path.insert(0, str(spec.code_dir))
     runtime = _Runtime(spec)

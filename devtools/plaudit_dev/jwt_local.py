@@ -22,13 +22,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from plaudit_dev.local_aws import LOCAL_MAIL_FROM
 from plaudit_dev.paths import state_dir
 
 ISSUER = "http://127.0.0.1/plaudit-local"
 AUDIENCE = "plaudit-local"
 KEY_FILE = "jwt-dev-key.pem"
-# The template's authorizer parameters have no Default: locally they are the dev issuer's.
-TEMPLATE_PARAMETERS = {"JwtIssuer": ISSUER, "JwtAudience": AUDIENCE}
+# The template's authorizer parameters have no Default: locally they are the dev issuer's. Email is on, from
+# the sender the local stack verifies in moto's SES.
+TEMPLATE_PARAMETERS = {"JwtIssuer": ISSUER, "JwtAudience": AUDIENCE, "RewardMailFrom": LOCAL_MAIL_FROM}
 
 
 class Unauthorized(Exception):

@@ -12,6 +12,7 @@ from plaudit.environment import environment
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+LOCAL_MAIL_FROM = "plaudit@plaudit.local"  # the verified SES sender (the template's RewardMailFrom locally)
 
 
 def function_arn(name: str) -> str:

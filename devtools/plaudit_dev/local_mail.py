@@ -1,5 +1,6 @@
 """Mail in the local stack: the notifications function sends through SES, which is moto's; its From
-address is verified at start-up and what was sent is listed at `GET /_local/mail?after=N` (newest last).
+address (the template's RewardMailFrom, set by the local stack) is verified at start-up and what was sent
+is listed at `GET /_local/mail?after=N` (newest last).
 Mail bodies are never logged (a voucher email carries its code)."""
 
 from __future__ import annotations
@@ -10,14 +11,9 @@ from urllib.parse import parse_qsl
 from moto.ses.models import ses_backends
 
 from plaudit_dev.http_api import HttpRequest, HttpResponse, json_response
+from plaudit_dev.local_aws import LOCAL_MAIL_FROM
 
 MAIL_PATH = "/_local/mail"
-LOCAL_MAIL_FROM = "plaudit@plaudit.local"
-
-
-def mail_env() -> dict[str, str]:
-    """What the functions that send mail run with locally."""
-    return {"MAIL_FROM": LOCAL_MAIL_FROM}
 
 
 def verify_sender(sesv2: Any, address: str = LOCAL_MAIL_FROM) -> None:

@@ -14,11 +14,13 @@ from pathlib import Path
 from plaudit_dev import snapshot
 from plaudit_dev.deliveries import Deliveries
 from plaudit_dev.fake_slack import CALLS_PATH, SLACK_FUNCTION_ID, slack_function_env
+from plaudit_dev.iam import local_resources, translate_roles
+from plaudit_dev.iam_calls import Access
 from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.lambda_invoke import lambda_endpoint_env
 from plaudit_dev.local_aws import client, environ, sdk_env
-from plaudit_dev.local_mail import MAIL_PATH, mail_env, verify_sender
+from plaudit_dev.local_mail import MAIL_PATH, verify_sender
 from plaudit_dev.local_secrets import create_voucher_key, voucher_secrets, webhook_secrets
 from plaudit_dev.moto_server import MotoServer, create_tables
 from plaudit_dev.paths import TEMPLATE_PATH
@@ -34,7 +36,15 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 3000
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
 DELIVERY_POLL_S = 1.0  # how often streams and queues are drained between requests
-NOTIFICATIONS_FUNCTION_ID = "NotificationsFunction"  # posts celebrations: talks to the fake Slack too
+# Settings of dev-only integrations (the sandbox rewards provider, a BambooHR account to try) that the local
+# stack passes from the developer's environment to every function; nothing else of it reaches them.
+DEVELOPER_SETTINGS = (
+    "SANDBOX_TRANSIENT_FAILURES",
+    "SANDBOX_CODE_KEY",
+    "BAMBOOHR_API_KEY",
+    "BAMBOOHR_COMPANY_DOMAIN",
+    "BAMBOOHR_API_URL",
+)
 
 
 class LocalStack:
@@ -50,6 +60,7 @@ class LocalStack:
         """`persist`: load moto's state from the last run's snapshot (if any) instead of seeding, and save
         it while running and when stopping (plaudit_dev.snapshot)."""
         self.template: Template = load_template(template_path, TEMPLATE_PARAMETERS)
+        self._template_path = template_path
         self._port = port
         self._max_workers = max_workers
         self._persist = persist
@@ -79,24 +90,22 @@ class LocalStack:
         create_tables(moto.endpoint_url, self.template.tables.values())  # those the template added since
         sqs = client("sqs", moto.endpoint_url)
         create_queues(sqs, self.template.queues.values())
+        kms = client("kms", moto.endpoint_url)
         if not self.restored:
-            create_voucher_key(
-                client("kms", moto.endpoint_url), self.template.global_environment.get("VOUCHER_KEY_ID")
-            )
+            for alias in self.template.kms_aliases:
+                create_voucher_key(kms, alias)
             verify_sender(client("sesv2", moto.endpoint_url))
-        self._server = server = ApiServer(self.template, self._port)
-        secrets = {**webhook_secrets(), **voucher_secrets()}
-        local_env = {
-            function_id: {**lambda_endpoint_env(server.url), **secrets}
-            for function_id in self.template.functions
+        key_ids = {  # restored keys keep their ids: find each by its alias
+            key: kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]
+            for alias, key in self.template.kms_aliases.items()
         }
-        for function_id in (SLACK_FUNCTION_ID, NOTIFICATIONS_FUNCTION_ID):  # both talk to the fake Slack
-            if function_id in local_env:
-                local_env[function_id].update(slack_function_env(server.url))
-        if NOTIFICATIONS_FUNCTION_ID in local_env:  # sends voucher emails through moto's SES
-            local_env[NOTIFICATIONS_FUNCTION_ID].update(mail_env())
+        self._server = server = ApiServer(self.template, self._port)
         self._invoker = invoker = Invoker(
-            self.template.functions, moto.endpoint_url, self._max_workers, local_env
+            self.template.functions,
+            moto.endpoint_url,
+            self._access(key_ids),
+            self._max_workers,
+            self._local_env(server.url),
         )
         invoker.warm()
         deliveries = Deliveries(
@@ -119,6 +128,38 @@ class LocalStack:
         state = LocalState(server.url, moto.endpoint_url, os.getpid(), tables, queues)
         write_state(state)
         return state
+
+    def _access(self, kms_key_ids: Mapping[str, str]) -> dict[str, Access]:
+        """Each function's role policy, as the SAM translator makes it, over the local resources."""
+        resources = local_resources(self.template, kms_key_ids)
+        roles = translate_roles(self._template_path, TEMPLATE_PARAMETERS)
+        policies = roles.policies(resources, self.template.functions)
+        aliases = {alias: resources[key]["Arn"] for alias, key in self.template.kms_aliases.items()}
+        return {
+            function_id: Access(spec.name, policies[function_id], aliases)
+            for function_id, spec in self.template.functions.items()
+        }
+
+    def _local_env(self, server_url: str) -> dict[str, dict[str, str]]:
+        """Per function, what the local stack sets over the template's variables: its Lambda endpoint, the
+        developer's settings of dev-only integrations, and what stands in for a secret the function declares
+        (a variable naming a Secrets Manager secret gets the secret's value in local variables)."""
+        webhooks = webhook_secrets()
+        stand_ins = {
+            "SLACK_SECRET_ARN": slack_function_env(server_url),
+            "HRIS_SECRET_ARN": {"HRIS_WEBHOOK_SECRET": webhooks["HRIS_WEBHOOK_SECRET"]},
+            "BAMBOOHR_SECRET_ARN": {"BAMBOOHR_WEBHOOK_KEY": webhooks["BAMBOOHR_WEBHOOK_KEY"]},
+            "VOUCHER_HASH_SECRET_ARN": voucher_secrets(),
+        }
+        developer = {name: os.environ[name] for name in DEVELOPER_SETTINGS if name in os.environ}
+        local_env = {}
+        for function_id, spec in self.template.functions.items():
+            env = {**lambda_endpoint_env(server_url), **developer}
+            for variable, values in stand_ins.items():
+                if variable in spec.environment:
+                    env.update(values)
+            local_env[function_id] = env
+        return local_env
 
     @property
     def schedule_periods(self) -> Mapping[ScheduleSource, float]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from plaudit_dev import event_filter
 from plaudit_dev.local_aws import ACCOUNT_ID, REGION
 from plaudit_dev.paths import TEMPLATE_PATH
 
@@ -215,6 +216,7 @@ class Template:
     queues: dict[str, QueueSpec] = field(default_factory=dict)
     queue_sources: tuple[QueueSource, ...] = ()
     schedules: tuple[ScheduleSource, ...] = ()
+    kms_aliases: dict[str, str] = field(default_factory=dict)  # alias name -> the AWS::KMS::Key's logical id
 
     def resource_environment(self) -> dict[str, str]:
         """The functions' variables that name a local table or queue (its name, URL or ARN), e.g.
@@ -259,9 +261,12 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
         if resource.get("Type") != "AWS::Serverless::Function":
             continue
         props = resource.get("Properties") or {}
+        name = props.get("FunctionName")
         functions[logical_id] = FunctionSpec(
             logical_id=logical_id,
-            name=local_function_name(logical_id),
+            name=resolver.resolve(name, f"{logical_id}.FunctionName")
+            if name
+            else local_function_name(logical_id),
             code_dir=(path.parent / (props.get("CodeUri") or function_globals["CodeUri"])).resolve(),
             handler=props.get("Handler") or function_globals["Handler"],
             environment={**global_env, **resolver.environment(props, logical_id)},
@@ -287,7 +292,21 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
         queues,
         tuple(queue_sources),
         tuple(schedules),
+        _kms_aliases(resources, resolver),
     )
+
+
+def _kms_aliases(resources: dict[str, dict[str, Any]], resolver: _Resolver) -> dict[str, str]:
+    aliases = {}
+    for logical_id, resource in resources.items():
+        if resource.get("Type") != "AWS::KMS::Alias":
+            continue
+        props = resource.get("Properties") or {}
+        target = props.get("TargetKeyId")
+        if not (isinstance(target, Intrinsic) and target.fn == "Ref"):
+            raise TemplateError(f"{logical_id}.TargetKeyId must be !Ref <Key>")
+        aliases[resolver.resolve(props["AliasName"], f"{logical_id}.AliasName")] = target.value
+    return aliases
 
 
 def _table_spec(logical_id: str, props: dict[str, Any]) -> TableSpec:
@@ -336,7 +355,7 @@ def _stream_source(function_id: str, props: dict[str, Any]) -> StreamSource:
         batch_size=int(props.get("BatchSize", 100)),
         max_retries=retries if retries >= 0 else None,
         report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
-        filter_patterns=tuple(json.loads(f["Pattern"]) for f in filters),
+        filter_patterns=tuple(event_filter.parse(f["Pattern"]) for f in filters),
     )
 
 
@@ -399,7 +418,7 @@ def _queue_source(
         queue_id=queue_id,
         batch_size=int(props.get("BatchSize", 10)),
         report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
-        filter_patterns=tuple(json.loads(f["Pattern"]) for f in filters),
+        filter_patterns=tuple(event_filter.parse(f["Pattern"]) for f in filters),
     )
 
 

@@ -1,4 +1,4 @@
-"""Fulfilment worker (SQS, partial batch failures) and the code stock upload (REST v1).
+"""Fulfilment worker (SQS, partial batch failures); HR's code stock uploads are functions/code_stock.
 
 Each message {"redemption_id"} is fulfilled by services.fulfilment: fulfilled or refunded, the message is
 done. A pending provider order or a transient failure fails the message, and its visibility is stretched
@@ -12,43 +12,30 @@ import gc
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from plaudit.api.http import create_app, created_response, current_caller
-from plaudit.domain.catalog import ITEM_ID
-from plaudit.domain.errors import PlauditError
 from plaudit.environment import environment
-from plaudit.services import code_stock, fulfilment
+from plaudit.services import fulfilment
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.SQS)
-app = create_app("fulfilment")
 gc.freeze()  # keep them out of every later collection
 gc.enable()
 
 BASE_DELAY_S = 30
 MAX_DELAY_S = 900
-CSV_TYPES = {"text/csv", "text/plain"}
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 _sqs: Any = None
-
-ItemIdPath = Annotated[str, Path(pattern=ITEM_ID)]
-
-
-class UnsupportedMediaType(PlauditError):
-    status, code = 415, "unsupported_media_type"
 
 
 def retry_delay(receive_count: int) -> int:
@@ -106,27 +93,10 @@ def _sqs_client() -> Any:
     return _sqs
 
 
-@app.post("/v1/catalog/items/<item_id>/codes", summary="Upload codes for a code-stock item (CSV, HR)")
-@tracer.capture_method
-def upload_codes(
-    item_id: ItemIdPath,
-    alert_below: Annotated[int | None, Query(ge=0, le=100_000)] = None,
-) -> Response[code_stock.StockUpload]:
-    media_type = (app.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if media_type not in CSV_TYPES:
-        raise UnsupportedMediaType("Send the codes as Content-Type: text/csv.")
-    body = app.current_event.decoded_body or ""
-    upload = code_stock.upload_codes(current_caller(app), item_id, body, alert_below=alert_below)
-    metrics.add_metric(name="StockCodesAdded", unit=MetricUnit.Count, value=upload.added)
-    return created_response(upload)
-
-
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: Any) -> dict:
-    if "Records" in event:
-        return process_partial_response(
-            event=event, record_handler=fulfil_record, processor=processor, context=context
-        )
-    return app.resolve(event, context)
+    return process_partial_response(
+        event=event, record_handler=fulfil_record, processor=processor, context=context
+    )

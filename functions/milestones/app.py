@@ -1,10 +1,5 @@
-"""REST v1: milestone rules, on-demand runs and awards (HR admins); and the hourly scheduled run.
-
-One function serves both: an HTTP API event (it has a `routeKey`) goes to the routes, anything else is
-the EventBridge Scheduler tick, which awards what fell due since the last run, in each person's own
-time zone, applies the terminations that took effect, then expires the points of people deactivated
-longer than the grace period.
-"""
+"""REST v1: milestone rules, on-demand runs and awards (HR admins). The hourly run is its own function
+(functions/milestones_schedule)."""
 
 import gc
 
@@ -22,12 +17,10 @@ from pydantic import ConfigDict, Field
 
 from plaudit.api.http import create_app, created_response, current_caller
 from plaudit.api.pages import Cursor, Limit
-from plaudit.api.scheduled import is_http, run_jobs
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.milestone_rules import RULE_ID, MilestoneRule, RuleSpec
 from plaudit.domain.model import Model
-from plaudit.services import deactivation, milestones
-from plaudit.services.runtime import now
+from plaudit.services import milestones
 
 logger = Logger()
 tracer = Tracer()
@@ -122,52 +115,6 @@ def list_awards(
     return AwardPage(items=items, next_cursor=next_cursor)
 
 
-def run_schedule() -> dict:
-    """The scheduled tick: today's milestones (caught up since the last run), the terminations that took
-    effect, then leavers' points."""
-    jobs = (("milestones", _award_due), ("terminations", _apply_terminations), ("leavers", _expire_leavers))
-    return run_jobs(jobs, logger)
-
-
-def _award_due() -> dict[str, int]:
-    report = milestones.run_due(now())
-    _count_awards(report)
-    metrics.add_metric(name="MilestoneReminders", unit=MetricUnit.Count, value=report.reminders)
-    if report.skipped_before is not None:
-        logger.warning(
-            "The schedule was too far behind: milestones due before the window were not caught up",
-            extra={"not_caught_up_before": report.skipped_before.isoformat()},
-        )
-    return {
-        "days": len(report.days),
-        "awarded": len(report.awarded),
-        "pending": len(report.pending),
-        "already_awarded": report.already_awarded,
-        "skipped": len(report.skipped),
-        "reminders": report.reminders,
-        "items_read": report.items_read,
-    }
-
-
-def _apply_terminations() -> dict[str, int]:
-    from plaudit.services import directory_sync  # only the schedule needs it (not the routes' cold start)
-
-    applied = directory_sync.apply_due_terminations(now())
-    return {"terminations_applied": len(applied.deactivated), "terminations_items_read": applied.items_read}
-
-
-def _expire_leavers() -> dict[str, int]:
-    expiry = deactivation.expire_due(now())
-    points = sum(expired.points for expired in expiry.expired)
-    metrics.add_metric(name="PointsExpired", unit=MetricUnit.Count, value=points)
-    return {
-        "leavers_expired": len(expiry.expired),
-        "points_expired": points,
-        "leavers_kept": expiry.kept,
-        "expiry_items_read": expiry.items_read,
-    }
-
-
 def _count_awards(report: milestones.RunReport) -> None:
     metrics.add_metric(name="MilestonesAwarded", unit=MetricUnit.Count, value=len(report.awarded))
     metrics.add_metric(name="MilestonesPending", unit=MetricUnit.Count, value=len(report.pending))
@@ -177,4 +124,4 @@ def _count_awards(report: milestones.RunReport) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context) if is_http(event) else run_schedule()
+    return app.resolve(event, context)

@@ -1,5 +1,6 @@
 """REST v1: redeeming points, the approvals that some redemptions wait for, cancelling, direct awards of
-catalogue items from a budget (a redemption the giver pays for), and the hourly redemptions sweep."""
+catalogue items from a budget (a redemption the giver pays for). The hourly sweep is its own function
+(functions/redemptions_schedule)."""
 
 import gc
 
@@ -22,13 +23,11 @@ from plaudit.api.http import (
     current_caller,
 )
 from plaudit.api.pages import Cursor, Limit
-from plaudit.api.scheduled import is_http, run_jobs
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.errors import InvalidRequest
 from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView
 from plaudit.services import awards, redemptions
-from plaudit.services.runtime import now
 
 logger = Logger()
 tracer = Tracer()
@@ -133,21 +132,8 @@ def list_approvals(limit: Limit = 50, cursor: Cursor = None) -> ApprovalPage:
     return ApprovalPage(items=items, next_cursor=next_cursor)
 
 
-def run_schedule() -> dict:
-    """Hourly: escalate unanswered approvals to HR, queue again redemptions that stalled."""
-    summary = run_jobs(
-        (
-            ("escalate", lambda: {"escalated": redemptions.escalate_due(now())}),
-            ("requeue", lambda: {"requeued": redemptions.requeue_stalled(now())}),
-        ),
-        logger,
-    )
-    metrics.add_metric(name="RedemptionsRequeued", unit=MetricUnit.Count, value=summary.get("requeued", 0))
-    return summary
-
-
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context) if is_http(event) else run_schedule()
+    return app.resolve(event, context)

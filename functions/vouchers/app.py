@@ -1,6 +1,5 @@
-"""REST v1: my vouchers (with their codes), marking one used, and staff checking and redeeming codes; and
-the daily tick (an event without `routeKey`), which expires vouchers past their last day and writes the
-reminders of those expiring in a week.
+"""REST v1: my vouchers (with their codes), marking one used, and staff checking and redeeming codes. The
+daily expiry and reminders are their own function (functions/vouchers_schedule).
 """
 
 import gc
@@ -16,9 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import create_app, current_caller
 from plaudit.api.pages import Cursor, Limit
-from plaudit.api.scheduled import is_http, run_jobs
 from plaudit.services import vouchers
-from plaudit.services.runtime import now
 
 logger = Logger()
 tracer = Tracer()
@@ -61,21 +58,8 @@ def redeem(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     return check
 
 
-def run_schedule() -> dict:
-    """Daily: expire vouchers past their last day, write reminders for those about to expire."""
-    summary = run_jobs(
-        (
-            ("expire", lambda: {"expired": vouchers.expire_due(now())}),
-            ("remind", lambda: {"reminded": vouchers.remind_due(now())}),
-        ),
-        logger,
-    )
-    metrics.add_metric(name="VouchersExpired", unit=MetricUnit.Count, value=summary.get("expired", 0))
-    return summary
-
-
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(event, context) if is_http(event) else run_schedule()
+    return app.resolve(event, context)

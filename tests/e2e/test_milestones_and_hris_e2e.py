@@ -288,7 +288,7 @@ def test_the_csv_import_previews_then_applies_the_file(stack):
 
 
 def test_the_milestones_schedule_fires(stack):
-    fired = cli(stack, "schedule", "fire", "MilestonesFunction")
+    fired = cli(stack, "schedule", "fire", "MilestonesScheduleFunction")
     assert fired.returncode == 0, fired.stdout + fired.stderr
     result = json.loads(fired.stdout)["result"]
     assert {"awarded", "pending", "leavers_expired"} <= set(result)

@@ -278,7 +278,7 @@ def test_the_daily_tick_expires_and_reminds(org, api, clock, states) -> None:
     issue("red_1", expires_in=0)
     issue("red_2", expires_in=8)
     clock.advance(days=1)
-    assert api.invoke("VouchersFunction", {"source": "plaudit.schedule", "job": "vouchers"}) == {
+    assert api.invoke("VouchersScheduleFunction", {"source": "plaudit.schedule", "job": "vouchers"}) == {
         "expired": 1,
         "reminded": 1,
     }

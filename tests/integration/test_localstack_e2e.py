@@ -27,6 +27,7 @@ from plaudit_dev.state import StackNotRunning, connect_local, read_state, state_
 TEMPLATE = """
 Globals:
   Function:
+    Runtime: python3.13
     Handler: app.handler
     Timeout: 5
     MemorySize: 256
@@ -40,7 +41,10 @@ Resources:
   Api:
     Type: AWS::Serverless::HttpApi
     Properties:
-      Auth: {DefaultAuthorizer: Jwt, Authorizers: {Jwt: {JwtConfiguration: {issuer: !Ref JwtIssuer}}}}
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt: {IdentitySource: $request.header.Authorization, JwtConfiguration: {issuer: !Ref JwtIssuer}}
   Items:
     Type: AWS::DynamoDB::Table
     Properties:
@@ -54,6 +58,8 @@ Resources:
     Properties:
       CodeUri: items
       Handler: app.lambda_handler
+      Policies:
+        - DynamoDBCrudPolicy: {TableName: !Ref Items}
       Events:
         Put: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: "/items/{id}", Method: PUT}}
         Get: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: "/items/{id}", Method: GET}}
@@ -70,14 +76,22 @@ Resources:
     Properties:
       CodeUri: slow
       Timeout: 1
-      Events:
+      Events:  # no Policies: its role allows no AWS call
         Slow:
           Type: HttpApi
           Properties: {ApiId: !Ref Api, Path: /slow, Method: GET, Auth: {Authorizer: NONE}}
+        Forbidden:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Api, Path: /forbidden, Method: GET, Auth: {Authorizer: NONE}}
   ConsumerFunction:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: consumer
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:UpdateItem
+              Resource: !GetAtt Items.Arn
       Events:
         Stream:
           Type: DynamoDB
@@ -148,14 +162,24 @@ def lambda_handler(event, context):
 
 
 ENV_SHOWN = ["GREETING", "TABLE_NAME", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME",
-             "POWERTOOLS_TRACE_DISABLED", "TZ"]
+             "POWERTOOLS_TRACE_DISABLED", "TZ", "PYTEST_CURRENT_TEST"]
 """
 
 SLOW_APP = """
+import os
 import time
+
+import boto3
+from botocore.exceptions import ClientError
 
 
 def handler(event, context):
+    if event["rawPath"] == "/forbidden":  # outside the function's role
+        try:
+            boto3.client("dynamodb").get_item(TableName=os.environ["TABLE_NAME"], Key={"pk": {"S": "x"}})
+        except ClientError as error:
+            return {"statusCode": 403, "body": error.response["Error"]["Code"]}
+        return {"statusCode": 200, "body": "allowed"}
     if event.get("queryStringParameters", {}).get("sleep"):
         time.sleep(30)
     return {"statusCode": 200, "body": "awake"}
@@ -304,9 +328,15 @@ def test_event_context_and_environment_seen_by_the_function(stack: Stack, token:
         "AWS_LAMBDA_FUNCTION_NAME": "plaudit-local-ItemsFunction",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "TZ": ":UTC",
+        "PYTEST_CURRENT_TEST": None,  # the host's environment does not reach the function
     }
     assert seen["module"] == "_lambda_ItemsFunction_app"  # unique per function: no clash between app.py files
     assert seen["cwd"] == str(stack.template_path.parent / "items")
+
+
+def test_a_call_outside_the_functions_role_is_access_denied(stack: Stack) -> None:
+    denied = stack.request("GET", "/forbidden")
+    assert (denied.status, denied.body) == (403, b"AccessDeniedException")
 
 
 def test_writes_feed_the_stream_consumer_before_the_response(stack: Stack, token: str) -> None:

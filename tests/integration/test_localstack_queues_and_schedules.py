@@ -26,6 +26,8 @@ import boto3
 import pytest
 
 from plaudit_dev import cli
+from plaudit_dev.iam import local_resources, translate_roles
+from plaudit_dev.iam_calls import Access
 from plaudit_dev.local_aws import client
 from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS, webhook_secrets
 from plaudit_dev.queues import QueuePump, create_queues, sqs_record
@@ -48,6 +50,7 @@ Parameters:
   HrisSecretArn: {Type: String, Default: ""}
 Globals:
   Function:
+    Runtime: python3.13
     Handler: app.handler
     Timeout: 5
     MemorySize: 256
@@ -97,12 +100,16 @@ Resources:
           JOBS_NAME: !GetAtt Jobs.QueueName
           ORDERED_URL: !GetAtt Ordered.QueueUrl
           HRIS_SECRET_ARN: !Ref HrisSecretArn
+      Policies:
+        - SQSSendMessagePolicy: {QueueName: !GetAtt Jobs.QueueName}
       Events:
         Send: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /jobs, Method: POST}}
   WorkerFunction:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: worker
+      Policies:
+        - DynamoDBCrudPolicy: {TableName: !Ref JobsSeen}
       Events:
         Jobs:
           Type: SQS
@@ -117,6 +124,12 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: tick
+      Environment:
+        Variables:  # locally, the dev webhook secrets stand in for these secrets
+          HRIS_SECRET_ARN: !Ref HrisSecretArn
+          BAMBOOHR_SECRET_ARN: ""
+      Policies:
+        - DynamoDBCrudPolicy: {TableName: !Ref JobsSeen}
       Events:
         Hourly:
           Type: ScheduleV2
@@ -127,6 +140,8 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: tick
+      Policies:
+        - DynamoDBCrudPolicy: {TableName: !Ref JobsSeen}
       Events:
         Nightly:
           Type: Schedule
@@ -515,12 +530,18 @@ def test_aws_fixture_creates_the_real_templates_queues_and_variables(aws: Any, t
 def test_api_harness_drains_queues(
     api: Any, aws: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    template = load_template(write_scratch(tmp_path))
+    path = write_scratch(tmp_path)
+    template = load_template(path)
     for spec in template.tables.values():
         aws.create_table(**spec.create_kwargs)
     create_queues(boto3.client("sqs"), template.queues.values())
     monkeypatch.setenv("TABLE_NAME", template.tables["JobsSeen"].name)
-    api = type(api)(template, aws)  # the harness, over the scratch template
+    policies = translate_roles(path, {}).policies(local_resources(template, {}), template.functions)
+    access = {
+        function_id: Access(spec.name, policies[function_id])
+        for function_id, spec in template.functions.items()
+    }
+    api = type(api)(template, aws, access)  # the harness, over the scratch template and its roles
     sqs = boto3.client("sqs")
     for body in ("fine", "fail-once-x", "poison-x"):
         sqs.send_message(QueueUrl=template.queues["Jobs"].url, MessageBody=body)

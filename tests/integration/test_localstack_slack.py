@@ -41,6 +41,7 @@ from plaudit_dev.template import local_function_name, local_table_name
 TEMPLATE = """
 Globals:
   Function:
+    Runtime: python3.13
     Handler: app.handler
     Timeout: 5
     Environment:
@@ -57,14 +58,21 @@ Resources:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: worker
+      Policies:
+        - DynamoDBWritePolicy: {TableName: !Ref Items}
   SlackFunction:
     Type: AWS::Serverless::Function
     Properties:
       CodeUri: slack
+      Environment:
+        Variables:
+          SLACK_SECRET_ARN: ""  # locally, the fake Slack's settings stand in for the secret
+      Policies:
+        - LambdaInvokePolicy: {FunctionName: plaudit-local-SlackFunction}
       Events:
         SlackEvents:
           Type: HttpApi
-          Properties: {Path: /slack/events, Method: POST, Auth: {Authorizer: NONE}}
+          Properties: {Path: /slack/events, Method: POST}  # no authorizer on the implicit API
 """
 
 WORKER_APP = """

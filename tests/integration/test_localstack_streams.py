@@ -1,4 +1,5 @@
-"""plaudit_dev.event_filter and the stream record shape of plaudit_dev.streams."""
+"""Event source filters (moto's EventBridge matcher, as plaudit_dev.event_filter uses it) and the stream
+record shape of plaudit_dev.streams."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from plaudit_dev.event_filter import matches
+from plaudit_dev.event_filter import matches, parse
 from plaudit_dev.streams import lambda_record
 
 RECORD = {
@@ -30,7 +31,8 @@ TEMPLATE_PATTERN = {"dynamodb": {"NewImage": {"type": {"S": ["recognition"]}}}}
         ({"eventName": ["REMOVE"], **TEMPLATE_PATTERN}, False),
         ({"dynamodb": {"OldImage": {"type": {"S": ["recognition"]}}}}, False),  # absent field
         ({"dynamodb": {"OldImage": [{"exists": False}]}}, True),
-        ({"dynamodb": {"NewImage": [{"exists": True}]}}, True),
+        ({"dynamodb": {"NewImage": {"points": {"N": [{"exists": True}]}}}}, True),
+        ({"dynamodb": {"NewImage": [{"exists": True}]}}, False),  # moto: `exists` sees leaf values only
         ({"dynamodb": {"Keys": {"PK": {"S": [{"prefix": "REC#"}]}}}}, True),
         ({"dynamodb": {"Keys": {"PK": {"S": [{"suffix": "#2"}]}}}}, False),
         ({"dynamodb": {"Keys": {"PK": {"S": [{"equals-ignore-case": "rec#1"}]}}}}, True),
@@ -46,9 +48,12 @@ def test_event_patterns(pattern: dict, expected: bool) -> None:
     assert matches(pattern, RECORD) is expected
 
 
-def test_unknown_operator_is_an_error() -> None:
-    with pytest.raises(ValueError, match="unsupported"):
-        matches({"eventName": [{"cidr": "10.0.0.0/24"}]}, RECORD)
+def test_a_pattern_eventbridge_refuses_is_refused_when_the_template_loads() -> None:
+    assert parse('{"eventName": ["INSERT"]}') == {"eventName": ["INSERT"]}
+    with pytest.raises(ValueError, match="Empty arrays are not allowed"):
+        parse('{"eventName": []}')
+    with pytest.raises(ValueError, match="must be an object or an array"):
+        parse('{"eventName": "INSERT"}')
 
 
 def test_lambda_record_shape() -> None:

@@ -30,7 +30,8 @@ from plaudit.store.slack_posts import posts_about
 from plaudit.store.vouchers import get_voucher
 from plaudit_dev import local_mail
 from plaudit_dev.http_api import HttpRequest
-from plaudit_dev.local_mail import LOCAL_MAIL_FROM, MAIL_PATH, sent_mail, verify_sender
+from plaudit_dev.local_aws import LOCAL_MAIL_FROM
+from plaudit_dev.local_mail import MAIL_PATH, sent_mail, verify_sender
 from plaudit_dev.seed import slack_id
 
 slack = test_slack_kudos.slack  # the fixtures

@@ -73,14 +73,14 @@ def test_a_lost_message_is_queued_again_after_ten_minutes_and_fulfilled_once(
     assert status_of(rid) == "approved"
     assert len(in_flight(aws)) == 1
     clock.advance(minutes=5)
-    assert api.invoke("RedemptionsFunction", TICK) == {"escalated": 0, "requeued": 0}  # too recent
+    assert api.invoke("RedemptionsScheduleFunction", TICK) == {"escalated": 0, "requeued": 0}  # too recent
     clock.advance(minutes=6)
-    assert api.invoke("RedemptionsFunction", TICK) == {"escalated": 0, "requeued": 1}
+    assert api.invoke("RedemptionsScheduleFunction", TICK) == {"escalated": 0, "requeued": 1}
     api.drain_queues()
     assert status_of(rid) == "fulfilled"
     assert in_flight(aws) == []  # fulfilled: out of the index, never queued again
     clock.advance(hours=2)
-    assert api.invoke("RedemptionsFunction", TICK) == {"escalated": 0, "requeued": 0}
+    assert api.invoke("RedemptionsScheduleFunction", TICK) == {"escalated": 0, "requeued": 0}
     assert_audit_clean()
 
 
@@ -90,9 +90,9 @@ def test_a_stalled_fulfilment_is_queued_again_after_an_hour(api, aws, shop, cloc
         rid = give(api, shop["visa"], "stalled")
     assert redemptions.begin_fulfilment(rid) is not None  # the worker began, then its message was lost
     clock.advance(minutes=30)
-    assert api.invoke("RedemptionsFunction", TICK)["requeued"] == 0
+    assert api.invoke("RedemptionsScheduleFunction", TICK)["requeued"] == 0
     clock.advance(minutes=31)
-    assert api.invoke("RedemptionsFunction", TICK)["requeued"] == 1
+    assert api.invoke("RedemptionsScheduleFunction", TICK)["requeued"] == 1
     api.drain_queues()
     assert status_of(rid) == "fulfilled"
     assert in_flight(aws) == []
@@ -107,9 +107,9 @@ def test_the_tick_escalates_unanswered_approvals(api, shop, clock):
     )
     assert reply.status == 201, reply.body
     assert reply.json["approver_id"] == MAYA
-    assert api.invoke("RedemptionsFunction", TICK)["escalated"] == 0
+    assert api.invoke("RedemptionsScheduleFunction", TICK)["escalated"] == 0
     clock.advance(days=10)
-    assert api.invoke("RedemptionsFunction", TICK)["escalated"] == 1
+    assert api.invoke("RedemptionsScheduleFunction", TICK)["escalated"] == 1
     assert redemptions.get(SYSTEM, reply.json["id"]).approver_id == HR_APPROVER
     assert_audit_clean()
 

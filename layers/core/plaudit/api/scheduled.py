@@ -1,16 +1,11 @@
-"""Functions that serve both HTTP routes and a schedule: telling the events apart, and running the
-schedule's jobs so that one failing job neither stops the others nor goes unnoticed."""
+"""Scheduled functions: running a tick's jobs so that one failing job neither stops the others nor goes
+unnoticed."""
 
 from collections.abc import Callable, Sequence
 
 from aws_lambda_powertools import Logger
 
 Job = tuple[str, Callable[[], dict[str, int]]]
-
-
-def is_http(event: dict) -> bool:
-    """An API Gateway event; anything else is the EventBridge Scheduler's tick."""
-    return "routeKey" in event or "requestContext" in event
 
 
 def run_jobs(jobs: Sequence[Job], logger: Logger) -> dict[str, int]:

@@ -1,0 +1,55 @@
+"""REST v1: HR uploads the codes of a code-stock catalogue item (CSV); each code is stored encrypted."""
+
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from plaudit.api.http import create_app, created_response, current_caller
+from plaudit.domain.catalog import ITEM_ID
+from plaudit.domain.errors import PlauditError
+from plaudit.services import code_stock
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_app("code stock")
+gc.freeze()  # keep them out of every later collection
+gc.enable()
+
+CSV_TYPES = {"text/csv", "text/plain"}
+
+ItemIdPath = Annotated[str, Path(pattern=ITEM_ID)]
+
+
+class UnsupportedMediaType(PlauditError):
+    status, code = 415, "unsupported_media_type"
+
+
+@app.post("/v1/catalog/items/<item_id>/codes", summary="Upload codes for a code-stock item (CSV, HR)")
+@tracer.capture_method
+def upload_codes(
+    item_id: ItemIdPath,
+    alert_below: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+) -> Response[code_stock.StockUpload]:
+    media_type = (app.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if media_type not in CSV_TYPES:
+        raise UnsupportedMediaType("Send the codes as Content-Type: text/csv.")
+    body = app.current_event.decoded_body or ""
+    upload = code_stock.upload_codes(current_caller(app), item_id, body, alert_below=alert_below)
+    metrics.add_metric(name="StockCodesAdded", unit=MetricUnit.Count, value=upload.added)
+    return created_response(upload)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: Any) -> dict:
+    return app.resolve(event, context)

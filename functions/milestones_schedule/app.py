@@ -1,0 +1,68 @@
+"""The hourly milestone run (EventBridge Scheduler): awards what fell due since the last run, in each
+person's own time zone, applies the terminations that took effect, then expires the points of people
+deactivated longer than the grace period."""
+
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+
+from plaudit.api.scheduled import run_jobs
+from plaudit.services import deactivation, directory_sync, milestones
+from plaudit.services.runtime import now
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+gc.freeze()  # keep them out of every later collection
+gc.enable()
+
+
+def _award_due() -> dict[str, int]:
+    report = milestones.run_due(now())
+    metrics.add_metric(name="MilestonesAwarded", unit=MetricUnit.Count, value=len(report.awarded))
+    metrics.add_metric(name="MilestonesPending", unit=MetricUnit.Count, value=len(report.pending))
+    metrics.add_metric(name="MilestoneReminders", unit=MetricUnit.Count, value=report.reminders)
+    if report.skipped_before is not None:
+        logger.warning(
+            "The schedule was too far behind: milestones due before the window were not caught up",
+            extra={"not_caught_up_before": report.skipped_before.isoformat()},
+        )
+    return {
+        "days": len(report.days),
+        "awarded": len(report.awarded),
+        "pending": len(report.pending),
+        "already_awarded": report.already_awarded,
+        "skipped": len(report.skipped),
+        "reminders": report.reminders,
+        "items_read": report.items_read,
+    }
+
+
+def _apply_terminations() -> dict[str, int]:
+    applied = directory_sync.apply_due_terminations(now())
+    return {"terminations_applied": len(applied.deactivated), "terminations_items_read": applied.items_read}
+
+
+def _expire_leavers() -> dict[str, int]:
+    expiry = deactivation.expire_due(now())
+    points = sum(expired.points for expired in expiry.expired)
+    metrics.add_metric(name="PointsExpired", unit=MetricUnit.Count, value=points)
+    return {
+        "leavers_expired": len(expiry.expired),
+        "points_expired": points,
+        "leavers_kept": expiry.kept,
+        "expiry_items_read": expiry.items_read,
+    }
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    """Today's milestones (caught up since the last run), the terminations that took effect, then leavers'
+    points."""
+    jobs = (("milestones", _award_due), ("terminations", _apply_terminations), ("leavers", _expire_leavers))
+    return run_jobs(jobs, logger)
