@@ -43,7 +43,9 @@ BIRTHDAY = {
     "budget_id": BUDGET,
     "message": "Happy birthday, {name}!",
 }
-SCHEDULE_EVENT = json.loads((Path(__file__).parents[2] / "events/milestones/schedule.json").read_text())
+SCHEDULE_EVENT = json.loads(
+    (Path(__file__).parents[2] / "events/milestones_schedule/schedule.json").read_text()
+)
 
 
 # --------------------------------------------------------------------------- helpers
