@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from plaudit_dev.local_aws import ACCOUNT_ID, REGION, function_arn
-from plaudit_dev.template import PSEUDO_PARAMETERS, Template
+from plaudit_dev.template import PSEUDO_PARAMETERS, Template, local_symbols, table_arn, unknown_names
 
 _SUPPORTED_KEYS = {"Sid", "Effect", "Action", "Resource"}
 
@@ -121,8 +121,7 @@ def local_resources(template: Template, kms_key_ids: Mapping[str, str]) -> dict[
     moto key id of each AWS::KMS::Key (by logical id)."""
     found: dict[str, dict[str, str]] = {}
     for logical_id, table in template.tables.items():
-        arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{table.name}"
-        found[logical_id] = {"Ref": table.name, "Arn": arn}
+        found[logical_id] = {"Ref": table.name, "Arn": table_arn(table.name)}
     for logical_id, queue in template.queues.items():
         found[logical_id] = {
             "Ref": queue.url,
@@ -179,15 +178,16 @@ def _resolve_policies(
     function_ids: Iterable[str],
 ) -> dict[str, Policy]:
     from samcli.lib.intrinsic_resolver.intrinsic_property_resolver import IntrinsicResolver
-    from samcli.lib.intrinsic_resolver.intrinsics_symbol_table import IntrinsicsSymbolTable
 
+    declared = translated.get("Parameters") or {}
     translator = {
+        **{name: str(spec["Default"]) for name, spec in declared.items() if "Default" in spec},
         **parameters,
         **{logical_id: dict(values) for logical_id, values in resources.items()},
         **PSEUDO_PARAMETERS,
     }
-    symbols = IntrinsicsSymbolTable(template=translated, logical_id_translator=translator)
-    resolver = IntrinsicResolver(template=translated, symbol_resolver=symbols)
+    resolver = IntrinsicResolver(template=translated, symbol_resolver=local_symbols(translated, translator))
+    known = set(translator) | {"AWS::NoValue"}
     policies: dict[str, Policy] = {}
     for function_id in function_ids:
         function = translated["Resources"][function_id]
@@ -200,6 +200,8 @@ def _resolve_policies(
         role = translated["Resources"][role_id]["Properties"]
         documents = []
         for entry in role.get("Policies") or []:
+            if unknown := unknown_names(entry, known):
+                raise UnsupportedPolicy(f"{role_id}: cannot resolve {', '.join(unknown)} locally")
             resolved = resolver.intrinsic_property_resolver(_without_no_value(entry), ignore_errors=False)
             if resolved != _NO_VALUE:  # an `Fn::If` gave AWS::NoValue
                 documents.append(resolved["PolicyDocument"])

@@ -1,10 +1,12 @@
 """What the local stack needs from the SAM template: tables, queues, functions, HTTP routes, stream and queue
 sources, and schedules.
 
-CloudFormation tags (`!Ref`, `!GetAtt`, `!Sub`, ...) load as `Intrinsic` markers; the values the local stack
-needs (function environments, schedule expressions) are resolved against local resources: `!Ref <Table>` is
-the local table name, `!Ref <Queue>` the local queue's URL (`!GetAtt <Queue>.Arn|QueueName|QueueUrl` too),
-`!Ref <Parameter>` its Default (or an override).
+The YAML is read by samtranslator's own helper (CloudFormation tags in their JSON form: `!Ref X` is
+{"Ref": "X"}, `!GetAtt X.Y` {"Fn::GetAtt": ["X", "Y"]}), and the values the local stack needs (function
+environments, schedule expressions, queue attributes) are resolved by SAM CLI's intrinsic resolver (the one
+`sam local` uses: Ref, GetAtt, Sub, If on the template's Conditions, Join, Select...) against the local
+resources: `!Ref <Table>` is the local table name, `!Ref <Queue>` the local queue's URL (`!GetAtt
+<Queue>.Arn|QueueName|QueueUrl` too), `!Ref <Parameter>` its Default (or an override).
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from plaudit_dev import event_filter
 from plaudit_dev.local_aws import ACCOUNT_ID, REGION
@@ -36,35 +36,39 @@ class TemplateError(ValueError):
     """The template holds something the local stack cannot reproduce."""
 
 
-@dataclass(frozen=True)
-class Intrinsic:
-    """A CloudFormation intrinsic as written in the template, e.g. `Intrinsic("Ref", "DomainTable")`."""
-
-    fn: str
-    value: Any
-
-
-class _CfnLoader(yaml.SafeLoader):
-    """A safe YAML loader that turns any `!Tag` into an `Intrinsic`."""
-
-
-def _construct_intrinsic(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Intrinsic:
-    if isinstance(node, yaml.ScalarNode):
-        value: Any = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return Intrinsic(tag_suffix, value)
-
-
-_CfnLoader.add_multi_constructor("!", _construct_intrinsic)
-
-
 def load_yaml(path: Path) -> dict[str, Any]:
-    """Parse a CloudFormation/SAM YAML file, keeping intrinsics as `Intrinsic` markers."""
-    with path.open(encoding="utf-8") as stream:
-        return yaml.load(stream, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
+    """Parse a CloudFormation/SAM YAML file, intrinsics in their JSON form (samtranslator's YAML helper)."""
+    from samtranslator.yaml_helper import yaml_parse
+
+    return yaml_parse(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def _ref(value: Any) -> str | None:
+    """X of a `!Ref X`, else None."""
+    if isinstance(value, dict) and list(value) == ["Ref"] and isinstance(value["Ref"], str):
+        return value["Ref"]
+    return None
+
+
+def _get_att(value: Any) -> tuple[str, str] | None:
+    """(logical id, attribute) of a `!GetAtt`, in its list or dotted form; else None."""
+    if not (isinstance(value, dict) and list(value) == ["Fn::GetAtt"]):
+        return None
+    target = value["Fn::GetAtt"]
+    name, attribute = target if isinstance(target, list) else str(target).split(".", 1)
+    return str(name), str(attribute)
+
+
+def _describe(value: Any) -> str:
+    """An intrinsic as written in YAML, for messages: `!GetAtt Jobs.Arn`, `!Ref Stage`."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((name, argument),) = value.items()
+        if name == "Fn::GetAtt" and isinstance(argument, list):
+            argument = ".".join(str(part) for part in argument)
+        return (
+            f"!{name.removeprefix('Fn::')} {argument if isinstance(argument, str) else json.dumps(argument)}"
+        )
+    return repr(value)
 
 
 def local_table_name(logical_id: str) -> str:
@@ -238,14 +242,14 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
     resources: dict[str, dict[str, Any]] = doc.get("Resources") or {}
     declared = doc.get("Parameters") or {}
     defaults = {name: str(spec["Default"]) for name, spec in declared.items() if "Default" in spec}
-    resolver = _Resolver(resources, {**defaults, **(parameters or {})})
+    resolver = _Resolver(doc, {**defaults, **(parameters or {})})
     function_globals = (doc.get("Globals") or {}).get("Function") or {}
     global_env = resolver.environment(function_globals, "Globals")
 
     tables = {
         logical_id: _table_spec(logical_id, resource.get("Properties") or {})
         for logical_id, resource in resources.items()
-        if resource.get("Type") == "AWS::DynamoDB::Table"
+        if resource.get("Type") == TABLE_TYPE
     }
     queues = {
         logical_id: _queue_spec(logical_id, resource.get("Properties") or {}, resolver)
@@ -302,10 +306,10 @@ def _kms_aliases(resources: dict[str, dict[str, Any]], resolver: _Resolver) -> d
         if resource.get("Type") != "AWS::KMS::Alias":
             continue
         props = resource.get("Properties") or {}
-        target = props.get("TargetKeyId")
-        if not (isinstance(target, Intrinsic) and target.fn == "Ref"):
+        target = _ref(props.get("TargetKeyId"))
+        if target is None:
             raise TemplateError(f"{logical_id}.TargetKeyId must be !Ref <Key>")
-        aliases[resolver.resolve(props["AliasName"], f"{logical_id}.AliasName")] = target.value
+        aliases[resolver.resolve(props["AliasName"], f"{logical_id}.AliasName")] = target
     return aliases
 
 
@@ -330,7 +334,7 @@ def _route(function_id: str, props: dict[str, Any], resources: dict[str, dict[st
     auth = props.get("Auth") or {}
     authorizer = auth.get("Authorizer")
     if authorizer is None:  # fall back to the API's DefaultAuthorizer
-        api_id = props["ApiId"].value if isinstance(props.get("ApiId"), Intrinsic) else None
+        api_id = _ref(props.get("ApiId"))
         api_auth = ((resources.get(api_id) or {}).get("Properties") or {}).get("Auth") or {}
         authorizer = api_auth.get("DefaultAuthorizer")
     return Route(
@@ -343,10 +347,10 @@ def _route(function_id: str, props: dict[str, Any], resources: dict[str, dict[st
 
 
 def _stream_source(function_id: str, props: dict[str, Any]) -> StreamSource:
-    stream = props["Stream"]
-    if not (isinstance(stream, Intrinsic) and stream.fn == "GetAtt"):
+    stream = _get_att(props["Stream"])
+    if stream is None:
         raise TemplateError(f"{function_id}: DynamoDB event Stream must be !GetAtt <Table>.StreamArn")
-    table_id = stream.value[0] if isinstance(stream.value, list) else stream.value.split(".")[0]
+    table_id = stream[0]
     retries = int(props.get("MaximumRetryAttempts", -1))
     filters = (props.get("FilterCriteria") or {}).get("Filters") or []
     return StreamSource(
@@ -384,9 +388,9 @@ def _queue_spec(logical_id: str, props: dict[str, Any], resolver: _Resolver) -> 
         if isinstance(policy, str):
             policy = json.loads(policy)
         target = policy.get("deadLetterTargetArn")
-        if not (isinstance(target, Intrinsic) and target.fn == "GetAtt"):
+        if _get_att(target) is None:
             raise TemplateError(f"{where}.RedrivePolicy: deadLetterTargetArn must be !GetAtt <Queue>.Arn")
-        dead_letter_id = _get_att_target(target)[0]
+        dead_letter_id = _get_att(target)[0]  # type: ignore[index]
         if resolver.resources.get(dead_letter_id, {}).get("Type") != QUEUE_TYPE:
             raise TemplateError(f"{where}.RedrivePolicy: {dead_letter_id} is not a queue of the template")
         redrive = Redrive(dead_letter_id, int(resolver.resolve(policy["maxReceiveCount"], where)))
@@ -404,10 +408,10 @@ def _queue_source(
     function_id: str, props: dict[str, Any], queues: dict[str, QueueSpec]
 ) -> QueueSource | None:
     """The SQS event source, or None when the template disables it (`Enabled: false`)."""
-    queue = props.get("Queue")
-    if not (isinstance(queue, Intrinsic) and queue.fn == "GetAtt" and _get_att_target(queue)[1] == "Arn"):
+    queue = _get_att(props.get("Queue"))
+    if queue is None or queue[1] != "Arn":
         raise TemplateError(f"{function_id}: SQS event Queue must be !GetAtt <Queue>.Arn")
-    queue_id = _get_att_target(queue)[0]
+    queue_id = queue[0]
     if queue_id not in queues:
         raise TemplateError(f"{function_id}: SQS event Queue {queue_id} is not a queue of the template")
     if props.get("Enabled") is False:
@@ -448,66 +452,94 @@ def _schedule(
     )
 
 
-def _get_att_target(value: Intrinsic) -> tuple[str, str]:
-    """(logical id, attribute) of a `!GetAtt`, in its list or dotted form."""
-    name, attribute = value.value if isinstance(value.value, list) else value.value.split(".", 1)
-    return name, attribute
-
-
 class _Resolver:
-    """Resolves intrinsics in environment variables to what they mean in the local stack."""
+    """Resolves intrinsics to what they mean in the local stack, with SAM CLI's intrinsic resolver."""
 
-    def __init__(self, resources: dict[str, dict[str, Any]], parameters: dict[str, str]) -> None:
-        self.resources = resources
-        self.parameters = {**PSEUDO_PARAMETERS, **parameters}
+    def __init__(self, doc: dict[str, Any], parameters: dict[str, str]) -> None:
+        from samcli.lib.intrinsic_resolver.intrinsic_property_resolver import IntrinsicResolver
+
+        self.resources: dict[str, dict[str, Any]] = doc.get("Resources") or {}
+        translator: dict[str, Any] = {**PSEUDO_PARAMETERS, **parameters}
+        for logical_id, resource in self.resources.items():
+            if resource.get("Type") == TABLE_TYPE:
+                name = local_table_name(logical_id)
+                translator[logical_id] = {"Ref": name, "Arn": table_arn(name)}
+            elif resource.get("Type") == QUEUE_TYPE:
+                fifo = (resource.get("Properties") or {}).get("FifoQueue") in (True, "true")
+                name = local_queue_name(logical_id, fifo)
+                translator[logical_id] = {
+                    "Ref": queue_url(name),
+                    "Arn": queue_arn(name),
+                    "QueueName": name,
+                    "QueueUrl": queue_url(name),
+                }
+        self._known = set(translator) | {"AWS::NoValue"}
+        self._resolver = IntrinsicResolver(template=doc, symbol_resolver=local_symbols(doc, translator))
 
     def environment(self, props: dict[str, Any], owner: str) -> dict[str, str]:
         variables = ((props.get("Environment") or {}).get("Variables")) or {}
         return {name: self.resolve(value, f"{owner}.{name}") for name, value in variables.items()}
 
     def resolve(self, value: Any, where: str) -> str:
-        if isinstance(value, Intrinsic):
-            if value.fn == "Ref":
-                return self._ref(value.value, where)
-            if value.fn == "GetAtt":
-                return self._get_att(*_get_att_target(value), where)
-            if value.fn == "Sub" and isinstance(value.value, str):
-                return re.sub(r"\$\{([^}!]+)\}", lambda m: self._sub_variable(m.group(1), where), value.value)
-            raise TemplateError(f"{where}: !{value.fn} is not supported by the local stack")
-        if isinstance(value, bool):
-            return str(value).lower()
-        return str(value)
-
-    def _sub_variable(self, name: str, where: str) -> str:
-        if "." in name:
-            resource, attribute = name.split(".", 1)
-            return self._get_att(resource, attribute, where)
-        return self._ref(name, where)
-
-    def _ref(self, name: str, where: str) -> str:
-        if name in self.parameters:
-            return self.parameters[name]
-        if (self.resources.get(name) or {}).get("Type") == "AWS::DynamoDB::Table":
-            return local_table_name(name)
-        if queue := self._queue_name(name):
-            return queue_url(queue)
-        raise TemplateError(f"{where}: cannot resolve !Ref {name} locally (a parameter without Default?)")
-
-    def _get_att(self, name: str, attribute: str, where: str) -> str:
-        if (self.resources.get(name) or {}).get("Type") == "AWS::DynamoDB::Table" and attribute == "Arn":
-            return f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{local_table_name(name)}"
-        queue = self._queue_name(name)
-        if queue and attribute in _QUEUE_GET_ATT:
-            return _QUEUE_GET_ATT[attribute](queue)
-        raise TemplateError(f"{where}: cannot resolve !GetAtt {name}.{attribute} locally")
-
-    def _queue_name(self, name: str) -> str | None:
-        """The local name of the queue `name`, or None when it is no queue."""
-        resource = self.resources.get(name) or {}
-        if resource.get("Type") != QUEUE_TYPE:
-            return None
-        fifo = self.resolve((resource.get("Properties") or {}).get("FifoQueue", False), f"{name}.FifoQueue")
-        return local_queue_name(name, fifo == "true")
+        unknown = unknown_names(value, self._known)
+        if unknown:
+            raise TemplateError(
+                f"{where}: cannot resolve {_describe(value)} locally: {', '.join(unknown)} unknown"
+            )
+        try:
+            resolved = self._resolver.intrinsic_property_resolver(value, ignore_errors=False)
+        except Exception as exc:  # SAM CLI's InvalidIntrinsicException, InvalidSymbolException
+            raise TemplateError(f"{where}: cannot resolve {_describe(value)} locally ({exc})") from exc
+        if isinstance(resolved, bool):
+            return str(resolved).lower()
+        if isinstance(resolved, str | int | float):
+            return str(resolved)
+        raise TemplateError(f"{where}: {_describe(value)} does not resolve to a string locally")
 
 
-_QUEUE_GET_ATT = {"Arn": queue_arn, "QueueName": lambda name: name, "QueueUrl": queue_url}
+def local_symbols(doc: dict[str, Any], translator: dict[str, Any]) -> Any:
+    """SAM CLI's symbol table over `translator`, without its made-up values for resources (any `Arn` would
+    be a Lambda ARN). Its `Ref` fallback (a name is itself) stays: its Fn::Sub resolves the values of a
+    variable map through it. Check `unknown_names` first, so an unknown name never resolves to itself."""
+    from samcli.lib.intrinsic_resolver.intrinsics_symbol_table import IntrinsicsSymbolTable
+
+    class LocalSymbols(IntrinsicsSymbolTable):  # type: ignore[misc]
+        def get_default_type_resolver(self) -> dict[str, Any]:
+            return {}
+
+        def get_default_attribute_resolver(self) -> dict[str, Any]:
+            return {"Ref": lambda logical_id: logical_id}
+
+    return LocalSymbols(template=doc, logical_id_translator=translator)
+
+
+_SUB_NAME = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+def unknown_names(value: Any, known: set[str]) -> list[str]:
+    """The names `value` references (`Ref`, `Fn::GetAtt`, `${...}` in `Fn::Sub`) that are not in `known`."""
+    found: list[str] = []
+    if isinstance(value, list):
+        for item in value:
+            found += unknown_names(item, known)
+    elif isinstance(value, dict):
+        for key, argument in value.items():
+            if key == "Ref" and isinstance(argument, str):
+                found += [] if argument in known else [argument]
+            elif key == "Fn::GetAtt":
+                target = _get_att(value)
+                found += [] if target is None or target[0] in known else [target[0]]
+            elif key == "Fn::Sub":
+                text, variables = (argument, {}) if isinstance(argument, str) else (argument[0], argument[1])
+                names = {name.split(".", 1)[0] for name in _SUB_NAME.findall(text) if name not in variables}
+                found += sorted(names - known) + unknown_names(variables, known)
+            else:
+                found += unknown_names(argument, known)
+    return found
+
+
+TABLE_TYPE = "AWS::DynamoDB::Table"
+
+
+def table_arn(name: str) -> str:
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"

@@ -341,9 +341,17 @@ def test_schedule_events(scratch: Template) -> None:
             "JOBS_NAME: !GetAtt Jobs.Nope",
             r"cannot resolve !GetAtt Jobs\.Nope",
         ),
-        ("JOBS_NAME: !GetAtt Jobs.QueueName", "JOBS_NAME: !Select [0, [a]]", "!Select is not supported"),
+        (
+            "JOBS_NAME: !GetAtt Jobs.QueueName",
+            "JOBS_NAME: !ImportValue shared",
+            "cannot resolve !ImportValue",
+        ),
         ('Input: \'{"job": "nightly"}\'', "Input: not json", "Input must be JSON"),
-        ("ScheduleExpression: rate(7 days)", "ScheduleExpression: !GetAZs ''", "!GetAZs is not supported"),
+        (
+            "ScheduleExpression: rate(7 days)",
+            "ScheduleExpression: !GetAZs ''",
+            "does not resolve to a string",
+        ),
     ],
 )
 def test_what_the_local_stack_cannot_reproduce_is_an_error(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from plaudit_dev.paths import REPO_ROOT
-from plaudit_dev.template import Intrinsic, TemplateError, load_template, load_yaml
+from plaudit_dev.template import TemplateError, load_template, load_yaml
 
 
 @pytest.fixture(scope="module")
@@ -15,15 +15,13 @@ def real():
     return load_template(parameters={"JwtIssuer": "http://issuer", "JwtAudience": "aud"})
 
 
-def test_cloudformation_tags_load_as_intrinsic_markers() -> None:
+def test_cloudformation_tags_load_in_their_json_form() -> None:
     doc = load_yaml(REPO_ROOT / "template.yaml")
     resources = doc["Resources"]
-    assert resources["CoreLayer"]["Properties"]["LayerName"] == Intrinsic("Sub", "plaudit-core-${Stage}")
-    assert doc["Globals"]["Function"]["Environment"]["Variables"]["TABLE_NAME"] == Intrinsic(
-        "Ref", "DomainTable"
-    )
+    assert resources["CoreLayer"]["Properties"]["LayerName"] == {"Fn::Sub": "plaudit-core-${Stage}"}
+    assert doc["Globals"]["Function"]["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "DomainTable"}
     stream = resources["ProjectionsFunction"]["Properties"]["Events"]["DomainStream"]["Properties"]["Stream"]
-    assert stream == Intrinsic("GetAtt", "DomainTable.StreamArn")
+    assert stream == {"Fn::GetAtt": ["DomainTable", "StreamArn"]}
 
 
 def test_tables_become_create_table_kwargs(real) -> None:
@@ -79,6 +77,8 @@ SCRATCH = """
 Parameters:
   Stage: {Type: String, Default: local}
   NoDefault: {Type: String}
+Conditions:
+  IsLocal: !Equals [!Ref Stage, local]
 Globals:
   Function:
     Handler: app.handler
@@ -102,6 +102,8 @@ Resources:
           ARN: !GetAtt Things.Arn
           NAME: !Sub "svc-${Stage}-${AWS::Region}"
           TABLE_ARN: !Sub "${Things.Arn}/index/*"
+          MODE: !If [IsLocal, dev, prod]
+          JOINED: !Join ["-", [!Ref Stage, !Select [1, [a, b]]]]
           FLAG: true
       Events:
         Open: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /open, Method: get}}
@@ -119,6 +121,8 @@ def test_resolves_intrinsics_and_defaults(tmp_path: Path) -> None:
         "ARN": arn,
         "NAME": "svc-local-us-east-1",
         "TABLE_ARN": f"{arn}/index/*",
+        "MODE": "dev",  # conditions are evaluated
+        "JOINED": "local-b",
         "FLAG": "true",
     }
     assert template.functions["Fn"].handler == "app.handler"  # from Globals
