@@ -131,6 +131,18 @@ def test_removing_within_the_window_takes_the_points_back_once(bolt: SlackApp, c
     assert audit_ledger().ok
 
 
+def test_the_authors_dm_is_corrected_when_the_reaction_is_taken_back(bolt: SlackApp, clock: Any) -> None:
+    react(bolt)
+    bolt.notify()
+    (dm,) = bolt.slack.called("chat.postMessage")
+    clock.advance(minutes=1)
+    react(bolt, "reaction_removed")
+    (update,) = bolt.slack.called("chat.update")
+    assert (update["channel"], update["ts"]) == (dm["channel"], "1700000000.000100")  # the fake's ts
+    assert "removed their reaction" in json.dumps(update["blocks"])
+    assert "the 1 point it gave you went back" in json.dumps(update["blocks"])
+
+
 def received_feed(bolt: SlackApp) -> list[str]:
     bolt.notify()  # the projection indexes (or takes out) kudos from the table's stream
     reply = bolt.api.call("GET", f"/v1/recognitions?recipient={ALICE_ID}", as_employee=ALICE_ID)

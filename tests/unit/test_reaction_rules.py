@@ -126,6 +126,7 @@ def _views() -> list[dict[str, Any]]:
     return [
         reaction_views.author_dm_message("<@UREACTOR>", 1, "clap", "C1"),
         reaction_views.undone_message("UAUTHOR", 100, "raised_hands"),
+        reaction_views.taken_back_dm_message("<@UREACTOR>", 1, "clap", "C1"),
         *(reaction_views.kept_message("UAUTHOR", 5, outcome) for outcome in reaction_views.KEPT_BECAUSE),
     ]
 

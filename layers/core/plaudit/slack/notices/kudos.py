@@ -15,6 +15,11 @@ KUDOS = "recognition"
 ANNOUNCEMENT = "announcement"
 
 
+def dm_purpose(recipient_id: str) -> str:
+    """How a recipient's DM about a kudos is named among its posts (plaudit.store.slack_posts)."""
+    return f"dm:{recipient_id}"
+
+
 def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> list[Notice]:
     """What to post for a stream record (a plain item); reads people and settings only for a new kudos."""
     if event_name != "INSERT" or new is None or new.get("type") != KUDOS:
@@ -30,7 +35,7 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
         if author is None:
             return []
         message = author_dm_message(giver, kudos.points, kudos.reaction.emoji, kudos.reaction.channel)
-        return [Notice(f"dm:{author_id}", author, message, about)]
+        return [Notice(dm_purpose(author_id), author, message, about)]
     notices = []
     channel = people.announcement_channel() if kudos.visibility is Visibility.PUBLIC else None
     if channel is not None:
@@ -40,5 +45,5 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
     for recipient_id, points in kudos.shares.items():
         if (slack_id := people.slack_id(recipient_id)) is not None:
             message = recipient_dm_message(giver, points, kudos.message, kudos.values)
-            notices.append(Notice(f"dm:{recipient_id}", slack_id, message, about))
+            notices.append(Notice(dm_purpose(recipient_id), slack_id, message, about))
     return notices

@@ -20,6 +20,15 @@ def author_dm_message(reactor: str, points: int, emoji: str, channel: str) -> Me
     )
 
 
+def taken_back_dm_message(reactor: str, points: int, emoji: str, channel: str) -> Message:
+    """The author's DM once the reactor took the reaction back: it replaces `author_dm_message`."""
+    text = (
+        f":{emoji}: {reactor} removed their reaction to your message in <#{channel}>, "
+        f"so the {texts.points(points)} it gave you went back."
+    )
+    return _section(text, f"{reactor} took back a reaction to your message")
+
+
 def undone_message(author_slack_id: str, points: int, emoji: str) -> Message:
     """The reactor's receipt when removing the reaction took the points back."""
     text = (

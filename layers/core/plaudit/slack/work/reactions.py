@@ -10,10 +10,13 @@ from slack_sdk.errors import SlackApiError
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.reactions import UndoOutcome, emoji_of
+from plaudit.domain.recognition import Kudos
 from plaudit.services import reactions
 from plaudit.slack.identity import employee_id_for, is_bot
+from plaudit.slack.notices.kudos import dm_purpose
 from plaudit.slack.views import messages, texts
 from plaudit.slack.views import reactions as reaction_views
+from plaudit.store import slack_posts
 
 logger = Logger(child=True)
 
@@ -80,8 +83,23 @@ def removed(event: dict, client: WebClient) -> None:
     if outcome is UndoOutcome.UNDONE:
         emoji = emoji_of(event["reaction"])
         _tell_reactor(event, client, reaction_views.undone_message(event["item_user"], kudos.points, emoji))
+        _correct_author_dm(kudos, event, client)
     elif outcome in reaction_views.KEPT_BECAUSE:
         _tell_reactor(event, client, reaction_views.kept_message(event["item_user"], kudos.points, outcome))
+
+
+def _correct_author_dm(kudos: Kudos, event: dict, client: WebClient) -> None:
+    """The author's DM said they got the points: it now says they went back (when it was posted yet)."""
+    (author_id,) = kudos.recipient_ids
+    message = reaction_views.taken_back_dm_message(
+        f"<@{event['user']}>", kudos.points, emoji_of(event["reaction"]), event["item"]["channel"]
+    )
+    for post in slack_posts.posts_about("kudos", kudos.id):
+        if post.purpose == dm_purpose(author_id):
+            try:
+                client.chat_update(channel=post.channel, ts=post.ts, **message)
+            except SlackApiError as failed:
+                logger.warning("reaction DM not corrected", extra={"error": failed.response.get("error")})
 
 
 def _tell_reactor(event: dict, client: WebClient, message: messages.Message) -> None:
