@@ -188,7 +188,7 @@ class Notifier:
                 raise
             if token is None:
                 if not self._told_unconfigured:
-                    logger.info("Slack is not configured: milestone and reward notices are skipped")
+                    logger.info("Slack is not configured: kudos, milestone and reward notices are skipped")
                     self._told_unconfigured = True
                 return None
             if token not in self._clients:

@@ -1,2 +1,2 @@
 """Block Kit builders (slack_sdk models, so a breach of Slack's limits raises here) and the sentences
-people read. No services and no pydantic: modals opened in an ack are built from here."""
+people read. No services and no DynamoDB: the modals and answers an ack sends are built from here."""
