@@ -4,12 +4,15 @@ and writes nothing."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from api_checks import assert_error, table_items
 
+from plaudit.domain.catalog import ItemType
 from plaudit.services import catalog
 from plaudit.store import catalog as store
 from plaudit.store import keys
@@ -251,3 +254,22 @@ def test_the_local_demo_catalogue_has_one_item_of_every_type(api, org, clock):
         assert get_one(keys.stock_count(by_name[name]["id"]))["available"] == codes, name
     assert by_name["Team lunch voucher"]["requires_approval"] is True
     assert by_name["Local cinema 2 tickets"]["restrictions"]["blackouts"]
+
+
+@pytest.mark.parametrize("priced", [{}, {"USD": Decimal("1")}, {"USD": Decimal("1"), "EUR": Decimal("0.92")}])
+def test_every_combination_of_filters_is_a_query_dynamodb_accepts(api, org, clock, priced):
+    """The filter expression is composed, never hand-joined: one priced currency (the default) once made
+    redundant parentheses, which DynamoDB refuses."""
+    create(api, spec(name="Coffee", denominations={"fixed": ["1"]}))
+    for item_type, country, affordable, category in itertools.product(
+        (None, ItemType.GIFT_CARD), (None, "US"), (None, priced), (None, "gift-cards")
+    ):
+        page = store.catalog_page(
+            item_type=item_type,
+            country=country,
+            affordable_with=affordable,
+            category=category,
+            limit=10,
+            cursor=None,
+        )
+        assert page.read >= (0 if affordable == {} else 1), (item_type, country, affordable, category)

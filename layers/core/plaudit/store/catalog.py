@@ -7,10 +7,14 @@ with P points when min_value <= P * point value of its currency, which is exactl
 value) <= P, and stays true when HR changes the point values.
 """
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 from typing import Any
+
+from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
 
 from plaudit.domain.catalog import CatalogItem, ItemType
 from plaudit.store import keys
@@ -105,41 +109,37 @@ def catalog_page(
     maps currency -> the money the caller's points are worth in it; items in other currencies are not
     affordable."""
     partition = keys.INACTIVE_CATALOG_PARTITION if inactive else keys.CATALOG_PARTITION
-    names: dict[str, str] = {}
     values: dict[str, Any] = {":pk": partition}
     condition = "GSI1PK = :pk"
     if category:
         condition += " AND begins_with(GSI1SK, :category)"
         values[":category"] = f"{category}#"
-    filters = []
+    filters: list[ConditionBase] = []
     if item_type:
-        names["#item_type"] = "item_type"
-        values[":item_type"] = item_type.value
-        filters.append("#item_type = :item_type")
+        filters.append(Attr("item_type").eq(item_type.value))
     if country:
-        names["#available_in"] = "available_in"
-        values |= {":country": country, ":everywhere": EVERYWHERE}
-        filters.append("(contains(#available_in, :country) OR contains(#available_in, :everywhere))")
+        filters.append(Attr("available_in").contains(country) | Attr("available_in").contains(EVERYWHERE))
     if affordable_with is not None:
-        names |= {"#currency": "currency", "#min_value": "min_value"}
-        terms = []
-        for n, (currency, worth) in enumerate(sorted(affordable_with.items())):
-            values |= {f":cur{n}": currency, f":worth{n}": worth}
-            terms.append(f"(#currency = :cur{n} AND #min_value <= :worth{n})")
+        terms = [
+            Attr("currency").eq(currency) & Attr("min_value").lte(worth)
+            for currency, worth in sorted(affordable_with.items())
+        ]
         if not terms:  # no currency is priced: nothing is affordable
             return CatalogPage([], None, 0)
-        filters.append("(" + " OR ".join(terms) + ")")
+        filters.append(reduce(operator.or_, terms))
     params: dict[str, Any] = {
         "TableName": table_name(),
         "IndexName": keys.CATALOG_INDEX,
         "KeyConditionExpression": condition,
-        "ExpressionAttributeValues": {name: to_attr(value) for name, value in values.items()},
         "Limit": limit,
     }
     if filters:
-        params["FilterExpression"] = " AND ".join(filters)
-    if names:
-        params["ExpressionAttributeNames"] = names
+        # boto3's builder composes the expression: hand-joined parentheses can be ones DynamoDB refuses
+        built = ConditionExpressionBuilder().build_expression(reduce(operator.and_, filters))
+        params["FilterExpression"] = built.condition_expression
+        params["ExpressionAttributeNames"] = built.attribute_name_placeholders
+        values |= built.attribute_value_placeholders
+    params["ExpressionAttributeValues"] = {name: to_attr(value) for name, value in values.items()}
     if cursor:
         params["ExclusiveStartKey"] = decode_cursor(cursor, partition, "GSI1PK", _INDEX_KEYS)
     response = dynamodb().query(**params)
