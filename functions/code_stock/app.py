@@ -13,8 +13,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import create_app, created_response, current_caller
+from plaudit.api.json_body import media_type
 from plaudit.domain.catalog import ITEM_ID
-from plaudit.domain.errors import PlauditError
+from plaudit.domain.errors import UnsupportedMediaType
 from plaudit.services import code_stock
 
 logger = Logger()
@@ -29,18 +30,13 @@ CSV_TYPES = {"text/csv", "text/plain"}
 ItemIdPath = Annotated[str, Path(pattern=ITEM_ID)]
 
 
-class UnsupportedMediaType(PlauditError):
-    status, code = 415, "unsupported_media_type"
-
-
 @app.post("/v1/catalog/items/<item_id>/codes", summary="Upload codes for a code-stock item (CSV, HR)")
 @tracer.capture_method
 def upload_codes(
     item_id: ItemIdPath,
     alert_below: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response[code_stock.StockUpload]:
-    media_type = (app.current_event.headers.get("content-type") or "").split(";")[0].strip().lower()
-    if media_type not in CSV_TYPES:
+    if media_type(app.current_event.headers.get("content-type"))[0] not in CSV_TYPES:
         raise UnsupportedMediaType("Send the codes as Content-Type: text/csv.")
     body = app.current_event.decoded_body or ""
     upload = code_stock.upload_codes(current_caller(app), item_id, body, alert_below=alert_below)

@@ -28,7 +28,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from pydantic import Field
 
-from plaudit.api.http import create_app, error_response
+from plaudit.api.http import create_app, error_response, reply
 from plaudit.domain.errors import NotFound, PlauditError
 from plaudit.domain.model import Model
 from plaudit.environment import environment
@@ -39,7 +39,7 @@ from plaudit.services.runtime import new_id
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-app = create_app("HRIS webhooks")
+app = create_app("HRIS webhooks", public=True)
 idempotency = IdempotencyConfig(
     event_key_jmespath="[source, delivery_id]",
     payload_validation_jmespath="changes",  # the same delivery id with other changes is refused (409)
@@ -62,30 +62,11 @@ class DeliveryAccepted(Model):
     replayed: bool = Field(description="True: this delivery id was seen before; nothing new was queued")
 
 
-class WebhookProblem(Model):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-class WebhookRefusal(Model):
-    error: WebhookProblem
-
-
-def _reply(description: str, model: type[Model]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"model": model}}}
-
-
-RESPONSES: dict[int | str, Any] = {
-    202: _reply("Verified and queued", DeliveryAccepted),
-    401: _reply(
-        "Forged or unsigned (invalid_signature), or signed over 5 minutes away (stale_request)",
-        WebhookRefusal,
-    ),
-    409: _reply(
+RESPONSES: dict[int, Any] = {
+    401: reply("Forged or unsigned (invalid_signature), or signed over 5 minutes away (stale_request)"),
+    409: reply(
         "The same delivery is being processed right now (delivery_in_progress): retry shortly; or this "
-        "delivery id was already used for other changes (delivery_id_reused): nothing was queued",
-        WebhookRefusal,
+        "delivery id was already used for other changes (delivery_id_reused): nothing was queued"
     ),
 }
 
@@ -111,6 +92,8 @@ def _reused(_: IdempotencyValidationError) -> Response:
         "signed more than 5 minutes away. A redelivery of the same `id` queues nothing."
     ),
     responses=RESPONSES,
+    status_code=202,
+    response_description="Verified and queued",
 )
 @tracer.capture_method
 def plaudit_delivery(body: plaudit_webhook.PlauditDelivery) -> Response[DeliveryAccepted]:
@@ -122,6 +105,8 @@ def plaudit_delivery(body: plaudit_webhook.PlauditDelivery) -> Response[Delivery
     summary="BambooHR event-based webhook (employee.created / updated / deleted, JSON)",
     description="Signed by BambooHR: X-BambooHR-Timestamp and X-BambooHR-Signature (HMAC-SHA256).",
     responses=RESPONSES,
+    status_code=202,
+    response_description="Verified and queued",
 )
 @tracer.capture_method
 def bamboohr_delivery(body: bamboohr.BambooHrEvent) -> Response[DeliveryAccepted]:
@@ -146,10 +131,10 @@ def _accept(source: str, delivery_id: str, changes: list[Work]) -> Response:
     )
     if not replayed:
         metrics.add_metric(name="HrisChangesQueued", unit=MetricUnit.Count, value=len(changes))
-    reply = DeliveryAccepted(
+    answer = DeliveryAccepted(
         delivery_id=delivery_id, accepted=0 if replayed else len(changes), replayed=replayed
     )
-    return Response(status_code=202, content_type="application/json", body=reply)
+    return Response(status_code=202, content_type="application/json", body=answer)
 
 
 def _enqueue(delivery: dict[str, Any]) -> dict[str, str]:

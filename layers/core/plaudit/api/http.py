@@ -1,24 +1,30 @@
-"""A Powertools HTTP API resolver with Plaudit's error shape and caller resolution.
+"""A Powertools HTTP API resolver with Plaudit's error shape, request-body policy and caller resolution.
 
 Every error is `{"error": {"code", "message", "details"}}` with a 4xx status; unexpected failures are
-logged and answered with a 500 that says nothing about internals.
+logged and answered with a 500 that says nothing about internals. Every JSON body passes the one body
+policy (plaudit.api.json_body) before any handler work. Every route documents, through Powertools'
+`responses=`, the statuses it answers: the ones every route of its kind answers (see
+`standard_responses`) and the ones its decorator names.
 """
 
+import inspect
 import json
 import re
 import warnings
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
+    OpenAPIRequestValidationMiddleware,
 )
-from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Header, Param
 from botocore.exceptions import ClientError
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
+from plaudit.api.json_body import check_json_media_type, read_json_body
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import InvalidRequest, PlauditError
 from plaudit.services.identity import caller_from_claims
@@ -54,8 +60,143 @@ def created_response(model: BaseModel, created: bool = True) -> Response:
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
-def create_app(title: str) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorBody(BaseModel):
+    """Plaudit's answer to every request it refuses."""
+
+    error: ErrorDetail
+
+
+class AuthorizerRefusal(BaseModel):
+    """API Gateway's JWT authorizer's own 401 (no token, or not a valid one): HTTP APIs cannot reshape it."""
+
+    message: str
+
+
+class Unauthorized(RootModel[AuthorizerRefusal | ErrorBody]):
+    """A 401 comes from the authorizer, or from Plaudit for a token that names nobody."""
+
+
+def reply(description: str, model: type[BaseModel] = ErrorBody) -> dict[str, Any]:
+    """An OpenAPI response for Powertools' `responses=`: a JSON body of `model`."""
+    return {"description": description, "content": {"application/json": {"model": model}}}
+
+
+def standard_responses(rule: str, func: Callable[..., Any], *, public: bool) -> dict[int, Any]:
+    """The statuses every route of this kind can answer, whatever its service does: the caller (401,
+    403), its inputs (400, 413, 415, 422), a missing object (404 when the path names one) and DynamoDB
+    throttling (429)."""
+    body, parameters = _inputs(func)
+    responses: dict[int, Any] = {429: reply("Too many requests right now (throttled): retry shortly")}
+    if public:
+        responses[401] = reply("Not a genuine request: a missing, forged or stale signature")
+    else:
+        responses[401] = reply(
+            'No valid bearer token: API Gateway\'s authorizer answers `{"message": "Unauthorized"}`; a '
+            "valid token that names no one gets Plaudit's `unauthenticated`",
+            Unauthorized,
+        )
+        responses[403] = reply("The caller may not do this (forbidden)")
+    if body or parameters:
+        responses[400] = reply(
+            "Unreadable input: malformed JSON, too deep or too large a number, a bad cursor"
+        )
+        responses[422] = reply("The input does not validate (invalid_request) or a rule refuses it")
+    if body:
+        responses[413] = reply("The body is larger than the limit (body_too_large)")
+        responses[415] = reply("The body is not application/json (unsupported_media_type)")
+    if "<" in rule:
+        responses[404] = reply("No such object (or not one the caller may see)")
+    return responses
+
+
+def _inputs(func: Callable[..., Any]) -> tuple[bool, bool]:
+    """(takes a JSON body, takes other parameters), from the handler's signature as Powertools reads it."""
+    hints = get_type_hints(func, include_extras=True)
+    body = parameters = False
+    for name in inspect.signature(func).parameters:
+        hint = hints.get(name)
+        markers = get_args(hint)[1:] if get_origin(hint) is Annotated else ()
+        if any(isinstance(marker, Param) for marker in markers):
+            parameters = True
+        elif any(isinstance(kind, type) and issubclass(kind, BaseModel) for kind in (hint, *get_args(hint))):
+            body = True
+        else:
+            parameters = True
+    return body, parameters
+
+
+class _JsonBodyPolicy(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, reading the body by Plaudit's one JSON-body policy instead of by a
+    case-sensitive Content-Type prefix (which also parses forms and multipart into fields)."""
+
+    def _get_body(self, app: Any) -> Any:
+        event = app.current_event
+        if not event.body:
+            return None
+        check_json_media_type(event.headers.get("content-type"))
+        return read_json_body(event.body, base64_encoded=event.is_base64_encoded)
+
+
+_STATUS_CODE_AT = 8  # `status_code` among route()'s positional arguments after `response_description`
+
+
+class PlauditResolver(APIGatewayHttpResolver):
+    """Validating, with the body policy; each route's `responses=` is merged over `standard_responses`
+    and its success status (`status_code`, described by `response_description`)."""
+
+    def __init__(self, *, public: bool = False) -> None:
+        super().__init__(enable_validation=True)
+        self._public = public
+        self._request_validation_middleware = _JsonBodyPolicy()
+
+    def route(
+        self,
+        rule: str,
+        method: Any,
+        cors: bool | None = None,
+        compress: bool = False,
+        cache_control: str | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        responses: dict[int, Any] | None = None,
+        response_description: str = "Successful response",
+        *args: Any,
+        **kwargs: Any,
+    ) -> Callable[[Any], Any]:
+        status = kwargs.get("status_code", args[_STATUS_CODE_AT] if len(args) > _STATUS_CODE_AT else 200)
+
+        def register(func: Any) -> Any:
+            documented = standard_responses(rule, func, public=self._public)
+            documented[status] = {"description": response_description}
+            if status == 204:
+                documented[status]["content"] = {}
+            documented |= responses or {}
+            return super(PlauditResolver, self).route(
+                rule,
+                method,
+                cors,
+                compress,
+                cache_control,
+                summary,
+                description,
+                documented,
+                response_description,
+                *args,
+                **kwargs,
+            )(func)
+
+        return register
+
+
+def create_app(title: str, *, public: bool = False) -> APIGatewayHttpResolver:
+    """The resolver of one function; `public` for routes without the JWT authorizer (signed webhooks)."""
+    app = PlauditResolver(public=public)
     app.configure_openapi(title=f"Plaudit {title}", version="1")
 
     @app.exception_handler(PlauditError)
@@ -65,8 +206,6 @@ def create_app(title: str) -> APIGatewayHttpResolver:
     @app.exception_handler(RequestValidationError)
     def _validation_error(error: RequestValidationError) -> Response:
         problems = error.errors()
-        if any(problem.get("type") == "json_invalid" for problem in problems):
-            return error_response(400, "malformed_json", "The request body is not valid JSON.")
         fields = [
             {
                 "field": ".".join(str(part) for part in problem.get("loc", ())),
@@ -81,13 +220,7 @@ def create_app(title: str) -> APIGatewayHttpResolver:
 
     @app.exception_handler(UnicodeDecodeError)
     def _undecodable(_: UnicodeDecodeError) -> Response:
-        return error_response(400, "malformed_json", "The request body is not valid UTF-8 JSON.")
-
-    @app.exception_handler(RequestUnsupportedContentType)
-    def _wrong_media_type(_: RequestUnsupportedContentType) -> Response:
-        return error_response(
-            415, "unsupported_media_type", "Send the body as Content-Type: application/json."
-        )
+        return error_response(400, "malformed_body", "The request body is not valid UTF-8.")
 
     @app.exception_handler(ClientError)
     def _aws_error(error: ClientError) -> Response:

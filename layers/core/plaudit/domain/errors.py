@@ -34,6 +34,14 @@ class Conflict(PlauditError):
     status, code = 409, "conflict"
 
 
+class PayloadTooLarge(PlauditError):
+    status, code = 413, "body_too_large"
+
+
+class UnsupportedMediaType(PlauditError):
+    status, code = 415, "unsupported_media_type"
+
+
 class RuleViolation(PlauditError):
     """The request is well-formed but a business rule refuses it."""
 
