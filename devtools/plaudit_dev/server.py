@@ -220,7 +220,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+    def __getattr__(self, name: str) -> Any:
+        """Every method (TRACE and any other token too) is served as API Gateway serves it: routed, which
+        without a route for it means the `$default` route, not the stdlib's 501."""
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the stdlib's access log (it would print query strings); `ApiServer.handle` logs."""

@@ -34,7 +34,9 @@ gc.enable()
 BudgetIdPath = Annotated[str, Path(pattern=BUDGET_ID)]
 
 
-@app.post("/v1/budgets", summary="Create a budget (HR or finance)")
+@app.post(
+    "/v1/budgets", summary="Create a budget (HR or finance)", status_code=201, response_description="Created"
+)
 @tracer.capture_method
 def create_budget(body: budgets.CreateBudget) -> Response[budgets.BudgetView]:
     return created_response(budgets.create_budget(current_caller(app), body))
@@ -53,7 +55,12 @@ def get_budget(budget_id: BudgetIdPath) -> budgets.BudgetView:
     return budgets.get_budget(current_caller(app), budget_id)
 
 
-@app.post("/v1/budgets/<budget_id>/top-ups", summary="Fund a budget from the organisation")
+@app.post(
+    "/v1/budgets/<budget_id>/top-ups",
+    summary="Fund a budget from the organisation",
+    status_code=201,
+    response_description="Created",
+)
 @tracer.capture_method
 def top_up(
     budget_id: BudgetIdPath, body: budgets.MovePoints, idempotency_key: IdempotencyKey = None
@@ -61,7 +68,12 @@ def top_up(
     return _move(budget_id, TxnKind.BUDGET_TOP_UP, body, idempotency_key)
 
 
-@app.post("/v1/budgets/<budget_id>/withdrawals", summary="Take unspent points back from a budget")
+@app.post(
+    "/v1/budgets/<budget_id>/withdrawals",
+    summary="Take unspent points back from a budget",
+    status_code=201,
+    response_description="Created",
+)
 @tracer.capture_method
 def withdraw(
     budget_id: BudgetIdPath, body: budgets.MovePoints, idempotency_key: IdempotencyKey = None

@@ -45,7 +45,12 @@ class CatalogPage(Model):
     )
 
 
-@app.post("/v1/catalog/items", summary="Add an item to the catalogue (HR admins)")
+@app.post(
+    "/v1/catalog/items",
+    summary="Add an item to the catalogue (HR admins)",
+    status_code=201,
+    response_description="Created",
+)
 @tracer.capture_method
 def create_item(body: CatalogItemSpec) -> Response[catalog.CatalogItemView]:
     return created_response(catalog.create_item(current_caller(app), body))
@@ -90,6 +95,8 @@ def replace_item(item_id: ItemIdPath, body: CatalogItemSpec) -> catalog.CatalogI
 @app.delete(
     "/v1/catalog/items/<item_id>",
     summary="Deactivate an item (HR admins): it leaves the catalogue, redemptions keep pointing at it",
+    status_code=204,
+    response_description="Done",
 )
 @tracer.capture_method
 def delete_item(item_id: ItemIdPath) -> Response[None]:

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from plaudit.api.http import create_app, created_response, current_caller
+from plaudit.api.http import create_app, created_response, current_caller, reply
 from plaudit.api.json_body import media_type
 from plaudit.domain.catalog import ITEM_ID
 from plaudit.domain.errors import UnsupportedMediaType
@@ -30,7 +30,14 @@ CSV_TYPES = {"text/csv", "text/plain"}
 ItemIdPath = Annotated[str, Path(pattern=ITEM_ID)]
 
 
-@app.post("/v1/catalog/items/<item_id>/codes", summary="Upload codes for a code-stock item (CSV, HR)")
+@app.post(
+    "/v1/catalog/items/<item_id>/codes",
+    summary="Upload codes for a code-stock item (CSV, HR)",
+    description="The body is CSV (`Content-Type: text/csv`), one code per row, in the first column.",
+    responses={415: reply("The body is not text/csv (unsupported_media_type)")},
+    status_code=201,
+    response_description="Created",
+)
 @tracer.capture_method
 def upload_codes(
     item_id: ItemIdPath,

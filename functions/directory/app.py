@@ -18,7 +18,6 @@ from plaudit.api.http import (
     current_caller,
     etag,
     if_match_versions,
-    merge_patch_as_json,
 )
 from plaudit.api.pages import Cursor, EmployeePage, Limit
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
@@ -50,7 +49,10 @@ def get_employee(employee_id: EmployeeIdPath) -> Employee | directory.EmployeeCa
 
 
 @app.put(
-    "/v1/employees/<employee_id>", summary="Create or replace a person (HR admins and HRIS integrations)"
+    "/v1/employees/<employee_id>",
+    summary="Create or replace a person (HR admins and HRIS integrations)",
+    response_description="Replaced",
+    responses={201: {"description": "Created"}},
 )
 @tracer.capture_method
 def put_employee(employee_id: EmployeeIdPath, body: directory.EmployeeFields) -> Response[Employee]:
@@ -108,4 +110,4 @@ def _settings_response(current: settings.VersionedSettings) -> Response[OrgSetti
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: object) -> dict:
-    return app.resolve(merge_patch_as_json(event), context)
+    return app.resolve(event, context)

@@ -28,7 +28,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from pydantic import Field
 
-from plaudit.api.http import create_app, error_response, reply
+from plaudit.api.http import create_app, error_response, refusal_result, reply
 from plaudit.domain.errors import NotFound, PlauditError
 from plaudit.domain.model import Model
 from plaudit.environment import environment
@@ -175,8 +175,7 @@ def _rejection(event: dict[str, Any]) -> dict[str, Any] | None:
     except PlauditError as error:
         logger.warning("HRIS delivery rejected", extra={"route": event.get("routeKey"), "code": error.code})
         metrics.add_metric(name="HrisDeliveriesRejected", unit=MetricUnit.Count, value=1)
-        reply = error_response(error.status, error.code, error.message, error.details)
-        return {"statusCode": reply.status_code, "headers": reply.headers, "body": reply.body}
+        return refusal_result(error)
     return None
 
 

@@ -53,7 +53,12 @@ class RunRequest(Model):
     dry_run: bool = Field(default=False, description="Report what would be awarded, write nothing")
 
 
-@app.post("/v1/milestone-rules", summary="Create a milestone rule (HR admins)")
+@app.post(
+    "/v1/milestone-rules",
+    summary="Create a milestone rule (HR admins)",
+    status_code=201,
+    response_description="Created",
+)
 @tracer.capture_method
 def create_rule(body: RuleSpec) -> Response[MilestoneRule]:
     return created_response(milestones.create_rule(current_caller(app), body))
@@ -78,7 +83,12 @@ def replace_rule(rule_id: RuleIdPath, body: RuleSpec) -> MilestoneRule:
     return milestones.replace_rule(current_caller(app), rule_id, body)
 
 
-@app.delete("/v1/milestone-rules/<rule_id>", summary="Delete a rule (awards already made stay)")
+@app.delete(
+    "/v1/milestone-rules/<rule_id>",
+    summary="Delete a rule (awards already made stay)",
+    status_code=204,
+    response_description="Done",
+)
 @tracer.capture_method
 def delete_rule(rule_id: RuleIdPath) -> Response[None]:
     milestones.delete_rule(current_caller(app), rule_id)
@@ -94,6 +104,9 @@ def delete_rule(rule_id: RuleIdPath) -> Response[None]:
         "Answers 201 when the run wrote awards (paid, granted or pending), 200 for a dry run or a run "
         "that found nothing new."
     ),
+    status_code=201,
+    response_description="Created",
+    responses={200: {"description": "A dry run, or a run that found nothing new"}},
 )
 @tracer.capture_method
 def run_day(body: RunRequest) -> Response[milestones.RunReport]:

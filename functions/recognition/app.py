@@ -39,7 +39,7 @@ class RecognitionDetail(Recognition):
     add_ons: list[AddOn]
 
 
-@app.post("/v1/recognitions", summary="Give kudos")
+@app.post("/v1/recognitions", summary="Give kudos", status_code=201, response_description="Created")
 @tracer.capture_method
 def give_kudos(body: recognition.GiveKudos, idempotency_key: IdempotencyKey = None) -> Response[Kudos]:
     kudos, created = recognition.give_kudos(
@@ -51,7 +51,12 @@ def give_kudos(body: recognition.GiveKudos, idempotency_key: IdempotencyKey = No
     return created_response(kudos, created)
 
 
-@app.post("/v1/recognitions/<recognition_id>/add-ons", summary="Add points to someone else's kudos")
+@app.post(
+    "/v1/recognitions/<recognition_id>/add-ons",
+    summary="Add points to someone else's kudos",
+    status_code=201,
+    response_description="Created",
+)
 @tracer.capture_method
 def add_on(
     recognition_id: RecognitionIdPath, body: recognition.GiveAddOn, idempotency_key: IdempotencyKey = None

@@ -21,6 +21,7 @@ from plaudit.api.http import (
     create_app,
     created_response,
     current_caller,
+    reply,
 )
 from plaudit.api.pages import Cursor, Limit
 from plaudit.domain.employees import EMPLOYEE_ID
@@ -58,7 +59,13 @@ class ApprovalPage(Model):
     next_cursor: str | None
 
 
-@app.post("/v1/redemptions", summary="Redeem points for a catalogue item (the points are held at once)")
+@app.post(
+    "/v1/redemptions",
+    summary="Redeem points for a catalogue item (the points are held at once)",
+    status_code=201,
+    response_description="Created",
+    responses={404: reply("No such catalogue item (item_not_found)")},
+)
 @tracer.capture_method
 def request_redemption(
     body: redemptions.RedeemRequest, idempotency_key: IdempotencyKey = None
@@ -72,7 +79,13 @@ def request_redemption(
     return created_response(view, created)
 
 
-@app.post("/v1/awards", summary="Give a person a catalogue item, paid from a budget I hold (or as HR)")
+@app.post(
+    "/v1/awards",
+    summary="Give a person a catalogue item, paid from a budget I hold (or as HR)",
+    status_code=201,
+    response_description="Created",
+    responses={404: reply("No such catalogue item or budget (item_not_found, budget_not_found)")},
+)
 @tracer.capture_method
 def give_award(body: awards.AwardRequest, idempotency_key: IdempotencyKey = None) -> Response[RedemptionView]:
     view, created = awards.give(

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from plaudit.api.http import create_app, current_caller
+from plaudit.api.http import create_app, current_caller, reply
 from plaudit.api.pages import Cursor, Limit
 from plaudit.services import vouchers
 
@@ -40,7 +40,13 @@ def mark_used(voucher_id: VoucherIdPath) -> vouchers.VoucherView:
     return vouchers.mark_used(current_caller(app), voucher_id)
 
 
-@app.post("/v1/vouchers/validate", summary="Check a code (vouchers scope): nothing changes")
+@app.post(
+    "/v1/vouchers/validate",
+    summary="Check a code (vouchers scope): nothing changes",
+    responses={
+        404: reply("No voucher has this code (voucher_not_valid): unknown, or its check character fails")
+    },
+)
 @tracer.capture_method
 def validate(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     return vouchers.validate(
@@ -48,7 +54,13 @@ def validate(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     )
 
 
-@app.post("/v1/vouchers/redeem", summary="Check a code and mark its voucher redeemed (vouchers scope)")
+@app.post(
+    "/v1/vouchers/redeem",
+    summary="Check a code and mark its voucher redeemed (vouchers scope)",
+    responses={
+        404: reply("No voucher has this code (voucher_not_valid): unknown, or its check character fails")
+    },
+)
 @tracer.capture_method
 def redeem(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     check = vouchers.redeem(

@@ -20,7 +20,7 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIRequestValidationMiddleware,
 )
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Header, Param
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, RootModel
 
@@ -42,12 +42,20 @@ IfMatch = Annotated[
     ),
 ]
 MERGE_PATCH = "application/merge-patch+json"
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 THROTTLING_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     return Response(status_code=status, content_type="application/json", body=json.dumps(body, default=str))
+
+
+def refusal_result(error: PlauditError) -> dict[str, Any]:
+    """The Lambda result (HTTP API payload 2.0) refusing a request before any resolver runs: a webhook
+    whose signature does not hold."""
+    reply = error_response(error.status, error.code, error.message, error.details)
+    return {"statusCode": reply.status_code, "headers": reply.headers, "body": reply.body}
 
 
 def created_response(model: BaseModel, created: bool = True) -> Response:
@@ -87,12 +95,16 @@ def reply(description: str, model: type[BaseModel] = ErrorBody) -> dict[str, Any
     return {"description": description, "content": {"application/json": {"model": model}}}
 
 
-def standard_responses(rule: str, func: Callable[..., Any], *, public: bool) -> dict[int, Any]:
+def standard_responses(rule: str, method: str, func: Callable[..., Any], *, public: bool) -> dict[int, Any]:
     """The statuses every route of this kind can answer, whatever its service does: the caller (401,
-    403), its inputs (400, 413, 415, 422), a missing object (404 when the path names one) and DynamoDB
-    throttling (429)."""
+    403), its inputs (400, 413, 415, 422), a missing object (404 when the path names one), a write's
+    conflict (409: a concurrent update that kept winning, a reused Idempotency-Key, a state that forbids
+    it), a stale If-Match (412) and DynamoDB throttling (429)."""
     body, parameters = _inputs(func)
-    responses: dict[int, Any] = {429: reply("Too many requests right now (throttled): retry shortly")}
+    responses: dict[int, Any] = {
+        422: reply("The input does not validate (invalid_request) or a rule refuses it"),
+        429: reply("Too many requests right now (throttled): retry shortly"),
+    }
     if public:
         responses[401] = reply("Not a genuine request: a missing, forged or stale signature")
     else:
@@ -109,37 +121,50 @@ def standard_responses(rule: str, func: Callable[..., Any], *, public: bool) -> 
         responses[422] = reply("The input does not validate (invalid_request) or a rule refuses it")
     if body:
         responses[413] = reply("The body is larger than the limit (body_too_large)")
-        responses[415] = reply("The body is not application/json (unsupported_media_type)")
+        responses[415] = reply("The body is not JSON (unsupported_media_type)")
     if "<" in rule:
         responses[404] = reply("No such object (or not one the caller may see)")
+    if method.upper() in WRITES:
+        responses[409] = reply(
+            "A conflict: the object's state forbids this, the Idempotency-Key was used for another request "
+            "(idempotency_key_reused), or concurrent updates kept winning (concurrent_update): retry"
+        )
+    if IfMatch in parameters:
+        responses[412] = reply("If-Match names a version that is no longer current (version_mismatch)")
     return responses
 
 
-def _inputs(func: Callable[..., Any]) -> tuple[bool, bool]:
-    """(takes a JSON body, takes other parameters), from the handler's signature as Powertools reads it."""
+def _inputs(func: Callable[..., Any]) -> tuple[bool, list[Any]]:
+    """(takes a JSON body, the annotations of its other parameters), read from the handler's signature
+    the way Powertools reads it."""
     hints = get_type_hints(func, include_extras=True)
-    body = parameters = False
+    body, parameters = False, []
     for name in inspect.signature(func).parameters:
         hint = hints.get(name)
         markers = get_args(hint)[1:] if get_origin(hint) is Annotated else ()
-        if any(isinstance(marker, Param) for marker in markers):
-            parameters = True
-        elif any(isinstance(kind, type) and issubclass(kind, BaseModel) for kind in (hint, *get_args(hint))):
+        if any(isinstance(marker, Body) for marker in markers) or (
+            not markers
+            and any(
+                isinstance(kind, type) and issubclass(kind, BaseModel) for kind in (hint, *get_args(hint))
+            )
+        ):
             body = True
         else:
-            parameters = True
+            parameters.append(hint)
     return body, parameters
 
 
 class _JsonBodyPolicy(OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, reading the body by Plaudit's one JSON-body policy instead of by a
-    case-sensitive Content-Type prefix (which also parses forms and multipart into fields)."""
+    case-sensitive Content-Type prefix (which also parses forms and multipart into fields). A route whose
+    body declares another JSON media type (a merge patch) accepts that one too."""
 
     def _get_body(self, app: Any) -> Any:
         event = app.current_event
         if not event.body:
             return None
-        check_json_media_type(event.headers.get("content-type"))
+        declared = {param.field_info.media_type for param in app.context["_route"].dependant.body_params}
+        check_json_media_type(event.headers.get("content-type"), also=declared)
         return read_json_body(event.body, base64_encoded=event.is_base64_encoded)
 
 
@@ -172,7 +197,7 @@ class PlauditResolver(APIGatewayHttpResolver):
         status = kwargs.get("status_code", args[_STATUS_CODE_AT] if len(args) > _STATUS_CODE_AT else 200)
 
         def register(func: Any) -> Any:
-            documented = standard_responses(rule, func, public=self._public)
+            documented = standard_responses(rule, method, func, public=self._public)
             documented[status] = {"description": response_description}
             if status == 204:
                 documented[status]["content"] = {}
@@ -253,18 +278,6 @@ def if_match_versions(header: str | None) -> set[int] | None:
         return None
     tags = (tag.strip() for tag in header.split(","))
     return {int(tag[1:-1]) for tag in tags if re.fullmatch(r'"[0-9]{1,18}"', tag)}
-
-
-def merge_patch_as_json(event: dict[str, Any]) -> dict[str, Any]:
-    """The event with an `application/merge-patch+json` body presented as `application/json`: a merge patch
-    is a JSON document, parsed and limited like any other."""
-    headers = event.get("headers") or {}
-    content_type = headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != MERGE_PATCH:
-        return event
-    charset = content_type.partition(";")[2]
-    json_type = "application/json" + (f";{charset}" if charset else "")
-    return event | {"headers": headers | {"content-type": json_type}}
 
 
 def check_idempotency_key(key: str | None) -> str | None:

@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import math
+from collections.abc import Collection
 from typing import Any
 
 from plaudit.domain.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
@@ -32,9 +33,11 @@ def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
     return kind.strip().lower(), params
 
 
-def check_json_media_type(content_type: str | None) -> None:
+def check_json_media_type(content_type: str | None, *, also: Collection[str] = ()) -> None:
+    """Refuse (415) a media type other than JSON or one of `also` (e.g. application/merge-patch+json)."""
     kind, params = media_type(content_type)
-    if kind not in ("", JSON_MEDIA_TYPE) or params.get("charset", "utf-8").lower() not in UTF8_CHARSETS:
+    accepted = {"", JSON_MEDIA_TYPE, *also}
+    if kind not in accepted or params.get("charset", "utf-8").lower() not in UTF8_CHARSETS:
         raise UnsupportedMediaType("Send the body as Content-Type: application/json (UTF-8).")
 
 
