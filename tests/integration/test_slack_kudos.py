@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import json
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +20,7 @@ import pytest
 from plaudit.environment import environment
 from plaudit.services import recognition
 from plaudit.services.audit import audit_ledger
+from plaudit.services.runtime import now
 from plaudit.slack import identity
 from plaudit.store.client import use_client
 
@@ -143,7 +143,7 @@ class SlackApp:
     lambda_client: FakeLambda
 
     def post(self, body: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET, **headers: str):
-        timestamp = int(time.time()) if timestamp is None else timestamp
+        timestamp = int(now().timestamp()) if timestamp is None else timestamp
         digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
         content_type = "application/json" if body.startswith("{") else "application/x-www-form-urlencoded"
         signed = {
@@ -219,8 +219,39 @@ def test_forged_signature_is_rejected(app: SlackApp) -> None:
 
 def test_stale_timestamp_is_rejected(app: SlackApp) -> None:
     body = slash_command_body(f"<@{ALICE}> 10 thanks", user_id=BOB, trigger_id="t1", url=app.slack.url)
-    reply = app.post(body, timestamp=int(time.time()) - 6 * 60)
+    reply = app.post(body, timestamp=int(now().timestamp()) - 6 * 60)
     assert reply.status == 401
+    assert app.lambda_client.invocations == []
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        ("token=x", {"x-slack-request-timestamp": "soon", "x-slack-signature": "v0=00"}),
+        ("token=x", {"x-slack-request-timestamp": "1e9", "x-slack-signature": "v0=00"}),
+        ("token=x", {"x-slack-request-timestamp": "-1", "x-slack-signature": "v0=00"}),
+        ("token=x", {"x-slack-request-timestamp": "9" * 40, "x-slack-signature": "v0=00"}),
+        ("token=x", {}),
+        ("payload=%7Bnot-json", {}),
+        ('{"type": "event_callback", "event": ', {"content-type": "application/json"}),
+        ("payload=" + "%5B" * 5000, {}),
+    ],
+)
+def test_unsigned_or_oddly_signed_requests_are_401_before_anything_parses_them(
+    app: SlackApp, body: str, headers: dict[str, str]
+) -> None:
+    reply = app.api.call("POST", "/slack/events", raw_body=body.encode(), headers=headers, as_employee=None)
+    assert reply.status == 401, reply.body
+    assert reply.json["error"]["code"] == "invalid_signature"
+    assert app.lambda_client.invocations == []
+
+
+def test_a_non_numeric_timestamp_with_a_matching_signature_is_still_401(app: SlackApp) -> None:
+    body = slash_command_body(f"<@{ALICE}> 10 thanks", user_id=BOB, trigger_id="t1", url=app.slack.url)
+    digest = hmac.new(SIGNING_SECRET.encode(), f"v0:soon:{body}".encode(), hashlib.sha256).hexdigest()
+    headers = {"x-slack-request-timestamp": "soon", "x-slack-signature": f"v0={digest}"}
+    reply = app.api.call("POST", "/slack/events", raw_body=body.encode(), headers=headers, as_employee=None)
+    assert reply.status == 401, reply.body
     assert app.lambda_client.invocations == []
 
 
@@ -405,7 +436,7 @@ def test_event_retries_after_a_timeout_are_acked_and_dropped(app: SlackApp) -> N
 @pytest.mark.parametrize("name", ["kudos_command", "url_verification"])
 def test_sample_events_work_once_signed_afresh(app: SlackApp, name: str) -> None:
     event = json.loads((REPO / "events" / "slack" / f"{name}.json").read_text(encoding="utf-8"))
-    timestamp = str(int(time.time()))
+    timestamp = str(int(now().timestamp()))
     digest = hmac.new(
         SIGNING_SECRET.encode(), f"v0:{timestamp}:{event['body']}".encode(), hashlib.sha256
     ).hexdigest()
