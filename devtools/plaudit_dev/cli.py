@@ -49,7 +49,13 @@ def _parser() -> argparse.ArgumentParser:
 
     token = commands.add_parser("token", help="print a dev JWT the local stack accepts")
     token.add_argument("--employee", help="employee id (the token's sub)")
-    token.add_argument("--role", action="append", default=[], choices=[r.value for r in Role])
+    token.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        choices=[r.value for r in Role],
+        help="a Cognito group (repeatable)",
+    )
     token.add_argument("--scope", action="append", default=[], help="e.g. plaudit/hris (repeatable)")
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
     token.set_defaults(run=_token)

@@ -55,12 +55,15 @@ def mint(
 ) -> str:
     """An RS256 token signed with the dev key, as the identity provider would issue it.
 
-    `scopes` become the space-separated `scope` claim (omitted when empty); extra `claims` are added as-is.
-    A negative `ttl` mints an already expired token.
+    `roles` become Cognito groups (`cognito:groups`, omitted when empty, as Cognito does): the claim roles
+    are read from. `scopes` become the space-separated `scope` claim (omitted when empty); extra `claims`
+    are added as-is. A negative `ttl` mints an already expired token.
     """
     now = int(time.time())
-    payload: dict[str, Any] = {"sub": sub, "roles": list(roles), "iat": now, "exp": now + ttl}
+    payload: dict[str, Any] = {"sub": sub, "iat": now, "exp": now + ttl}
     payload.update(iss=ISSUER, aud=audience)
+    if roles := list(roles):
+        payload["cognito:groups"] = roles
     if email:
         payload["email"] = email
     if scope := " ".join(scopes):

@@ -111,7 +111,7 @@ def test_wallets_and_ledgers_are_for_oneself_one_s_manager_hr_and_finance(api, o
     for what in ("wallet", "ledger"):
         assert_error(hris(api, "GET", f"/v1/employees/{ALICE}/{what}"), 403, "forbidden", what)
     # roles asserted by the identity provider count: a finance role in the token
-    bob_finance = as_person(BOB, roles=["finance"])
+    bob_finance = as_person(BOB, **{"cognito:groups": ["finance"]})
     assert api.call("GET", f"/v1/employees/{ALICE}/wallet", claims=bob_finance).status == 200
     assert api.call("GET", f"/v1/employees/{ALICE}/ledger", claims=bob_finance).status == 200
     # someone who does not exist
@@ -142,18 +142,20 @@ def test_listing_the_directory_is_for_hr_admins_and_hris_clients(api, org, clock
     for scopes in (None, [], ["plaudit/read"], ["plaudit/hris.read"]):
         assert_error(hris(api, "GET", "/v1/employees", scopes=scopes), 403, "forbidden", scopes)
 
-    # HR roles asserted by the token are honoured, in the forms HTTP API passes them
-    for claims in (
-        as_person(ALICE, roles=["hr_admin"]),  # becomes "[hr_admin]"
-        as_person(ALICE, roles=["employee", "hr_admin"]),  # "[employee hr_admin]"
-        as_person(ALICE, **{"cognito:groups": ["hr_admin"]}),
-        as_person(ALICE, roles='["hr_admin"]'),
-        as_person(ALICE, roles="hr_admin"),
-    ):
+    # HR roles of the token's Cognito groups are honoured, in the forms HTTP API passes them
+    for groups in (["hr_admin"], ["employee", "hr_admin"], '["hr_admin"]', "hr_admin"):
+        claims = as_person(ALICE, **{"cognito:groups": groups})  # a list becomes "[employee hr_admin]"
         reply = api.call("GET", "/v1/employees", claims=claims)
         assert reply.status == 200, (claims, reply.body)
     # ... but not unknown ones
-    assert_error(api.call("GET", "/v1/employees", claims=as_person(ALICE, roles=["hr"])), 403, "forbidden")
+    groups = {"cognito:groups": ["hr"]}
+    assert_error(api.call("GET", "/v1/employees", claims=as_person(ALICE, **groups)), 403, "forbidden")
+    # ... and never roles from a claim a user can write (a Cognito user sets their own custom:roles)
+    for claim in ("roles", "custom:roles"):
+        for value in (["hr_admin"], "hr_admin", '["hr_admin", "admin"]'):
+            claims = as_person(ALICE, **{claim: value})
+            assert_error(api.call("GET", "/v1/employees", claims=claims), 403, "forbidden", claims)
+            assert_error(api.call("GET", "/v1/settings", claims=claims), 403, "forbidden", claims)
 
     # paging
     seen, cursor = [], None
@@ -320,7 +322,7 @@ def test_only_admins_grant_or_remove_the_admin_role(api, aws, org, clock):
     )
     assert table_items(aws) == before
 
-    admin = as_person(MAYA, roles=["admin"])
+    admin = as_person(MAYA, **{"cognito:groups": ["admin"]})
     granted = put(api, IRIS, iris | {"roles": ["admin"]}, as_employee=None, claims=admin)
     assert granted.status == 200, granted.body
     assert granted.json["roles"] == ["admin", "employee"]
@@ -453,7 +455,10 @@ def test_a_deactivated_hr_admin_loses_their_rights(api, aws, org, clock):
     deactivate_hana(api)
     before = table_items(aws)
 
-    for claims in (as_person(HANA), as_person(HANA, roles=["hr_admin"])):  # even if the token says so
+    for claims in (
+        as_person(HANA),
+        as_person(HANA, **{"cognito:groups": ["hr_admin"]}),
+    ):  # even if the token says so
         assert_error(api.call("GET", "/v1/employees", claims=claims), 403, "forbidden")
         assert_error(api.call("GET", "/v1/settings", claims=claims), 403, "forbidden")
         current = api.call("GET", "/v1/settings", as_employee=IRIS).json

@@ -354,7 +354,7 @@ def test_no_claims_is_401_and_an_unknown_email_is_403_not_in_directory(api, aws,
     assert_error(api.call("POST", "/v1/recognitions", claims=spoof, body=VALID), 403, "not_in_directory")
     # neither do roles: this still is nobody who can give kudos
     assert_error(
-        api.call("POST", "/v1/recognitions", claims=STRANGER | {"roles": ["hr_admin"]}, body=VALID),
+        api.call("POST", "/v1/recognitions", claims=STRANGER | {"cognito:groups": ["hr_admin"]}, body=VALID),
         403,
         "not_in_directory",
     )

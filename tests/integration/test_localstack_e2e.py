@@ -313,7 +313,7 @@ def test_event_context_and_environment_seen_by_the_function(stack: Stack, token:
     assert event["requestContext"]["requestId"] == reply.headers["apigw-requestid"]
     jwt = event["requestContext"]["authorizer"]["jwt"]
     assert jwt["claims"]["sub"] == "E1003"
-    assert jwt["claims"]["roles"] == "[manager]"
+    assert jwt["claims"]["cognito:groups"] == "[manager]"
     assert jwt["scopes"] == ["items/read"]
 
     assert seen["context"]["function_name"] == "plaudit-local-ItemsFunction"

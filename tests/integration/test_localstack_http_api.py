@@ -76,7 +76,7 @@ def test_v2_event_for_path_params_query_string_and_headers() -> None:
         source_ip="127.0.0.1",
         received_at=1_700_000_000.25,
     )
-    claims = {"sub": "E1003", "roles": "[manager]"}
+    claims = {"sub": "E1003", "cognito:groups": "[manager]"}
     event = build_event(request, match, (claims, ["a/read"]), "req-1")
 
     assert event["version"] == "2.0"

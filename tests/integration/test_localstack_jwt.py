@@ -34,7 +34,8 @@ def test_mint_then_verify_gives_claims_as_api_gateway_passes_them() -> None:
     claims, scopes = verify(f"Bearer {token}")
     assert claims["sub"] == "E1003"
     assert claims["email"] == "alice@plaudit.example"
-    assert claims["roles"] == "[manager hr_admin]"  # arrays arrive as HTTP API renders them
+    assert claims["cognito:groups"] == "[manager hr_admin]"  # arrays arrive as HTTP API renders them
+    assert "roles" not in claims
     assert claims["scope"] == "a/read a/write"
     assert claims["iss"] == ISSUER
     assert claims["aud"] == AUDIENCE
@@ -46,7 +47,7 @@ def test_mint_then_verify_gives_claims_as_api_gateway_passes_them() -> None:
 
 def test_token_without_bearer_prefix_and_without_scopes() -> None:
     claims, scopes = verify(mint("E1004"))
-    assert claims["roles"] == "[]"
+    assert "cognito:groups" not in claims  # as Cognito: no groups, no claim
     assert "scope" not in claims
     assert scopes is None
 

@@ -164,21 +164,26 @@ def test_a_forgotten_email_is_read_again(alias_table):
     store_employees.forget_email("nobody@plaudit.example")  # forgetting an unknown address is fine
 
 
-def test_roles_come_from_every_role_claim(directory):
-    claims = {
-        "sub": "E1003",
-        "roles": "[manager finance]",
-        "cognito:groups": '["hr_admin"]',
-        "custom:roles": "admin",
-    }
-    assert caller_from_claims(claims, None).token_roles == {
-        Role.MANAGER,
-        Role.FINANCE,
-        Role.HR_ADMIN,
-        Role.ADMIN,
-    }
+def test_roles_come_from_cognito_groups_only(directory, monkeypatch):
+    monkeypatch.delenv("ROLES_CLAIM", raising=False)
+    claims = {"sub": "E1003", "cognito:groups": '["manager", "finance"]'}
+    assert caller_from_claims(claims, None).token_roles == {Role.MANAGER, Role.FINANCE}
 
 
-def test_unknown_role_names_are_ignored(directory):
-    claims = {"sub": "E1003", "roles": "[superuser manager HR_ADMIN Admin]", "cognito:groups": "eu-staff"}
+@pytest.mark.parametrize("claim", ["roles", "custom:roles", "custom:role", "groups"])
+@pytest.mark.parametrize("form", ["[hr_admin admin]", '["hr_admin", "admin"]', "hr_admin,admin"])
+def test_a_claim_a_user_can_write_gains_nothing(directory, monkeypatch, claim, form):
+    monkeypatch.delenv("ROLES_CLAIM", raising=False)
+    assert caller_from_claims({"sub": "E1003", claim: form}, None).token_roles == frozenset()
+
+
+def test_an_external_issuer_names_its_one_roles_claim(directory, monkeypatch):
+    monkeypatch.setenv("ROLES_CLAIM", "roles")
+    claims = {"sub": "E1003", "roles": "[finance]", "cognito:groups": "[hr_admin]", "custom:roles": "admin"}
+    assert caller_from_claims(claims, None).token_roles == {Role.FINANCE}
+
+
+def test_unknown_role_names_are_ignored(directory, monkeypatch):
+    monkeypatch.delenv("ROLES_CLAIM", raising=False)
+    claims = {"sub": "E1003", "cognito:groups": "[superuser manager HR_ADMIN Admin eu-staff]"}
     assert caller_from_claims(claims, None).token_roles == {Role.MANAGER}

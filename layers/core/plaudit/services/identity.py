@@ -3,9 +3,15 @@
 API Gateway's HTTP API passes every claim as a string (arrays look like "[a b]"). People are found by
 their email claim (the usual OIDC case) or by a `sub` that is their employee id; tokens with neither
 that carry scopes are integration clients.
+
+Roles come from the directory and from ONE claim the identity provider controls: `cognito:groups` (groups
+only an administrator can put a user in), or the claim named by the function's ROLES_CLAIM variable (the
+template's JwtRolesClaim parameter) for an external issuer. Never from `roles` or `custom:roles` by
+default: a Cognito user can write their own custom attributes unless the app client forbids it.
 """
 
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 
@@ -14,7 +20,7 @@ from plaudit.domain.employees import EMPLOYEE_ID, Role
 from plaudit.domain.errors import Unauthenticated
 from plaudit.store.employees import employee_id_by_email
 
-ROLE_CLAIMS = ("roles", "cognito:groups", "custom:roles")
+DEFAULT_ROLES_CLAIM = "cognito:groups"
 _employee_id = re.compile(EMPLOYEE_ID)
 _known_roles = {role.value for role in Role}
 
@@ -27,9 +33,8 @@ def caller_from_claims(claims: Mapping[str, str] | None, scopes: Sequence[str] |
     if claims.get("email_verified", "true").lower() == "false":
         email = None  # where people can edit their own email, an unverified one proves nothing
     employee_id = employee_id_by_email(email) if email else subject if _employee_id.match(subject) else None
-    roles = frozenset(
-        Role(name) for claim in ROLE_CLAIMS for name in _claim_list(claims.get(claim)) if name in _known_roles
-    )
+    roles_claim = os.environ.get("ROLES_CLAIM") or DEFAULT_ROLES_CLAIM
+    roles = frozenset(Role(name) for name in _claim_list(claims.get(roles_claim)) if name in _known_roles)
     return Caller(
         employee_id=employee_id,
         token_roles=roles,
