@@ -35,7 +35,7 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
 	@echo "make dev        run the local stack: .venv/bin/plaudit dev (PORT passes through; FRESH=1: from the seed)"
-	@echo "make test       install, lint, unit, integration, end to end, template, quick benchmark; timed"
+	@echo "make test       install, lint, unit, integration, fuzz, end to end, template, quick benchmark; timed"
 	@echo "make lint       ruff check, ruff format --check, sam validate --lint"
 	@echo "make fmt        ruff format and ruff check --fix"
 	@echo "make validate   sam validate --lint"
@@ -70,8 +70,10 @@ test:
 	@$(STAGE) --begin
 	@$(STAGE) install '$(MAKE) --no-print-directory venv'
 	@$(STAGE) lint '$(BIN)/ruff check . && $(BIN)/ruff format --check .'
-	@$(STAGE) unit '$(PYTEST_KIND) -m "not e2e and not template" tests/unit || [ $$? -eq 5 ]'
-	@$(STAGE) integration '$(PYTEST_KIND) -n auto -m "not e2e and not template" --ignore=tests/unit || [ $$? -eq 5 ]'
+	@$(STAGE) unit '$(PYTEST_KIND) -m "not e2e and not template and not fuzz" tests/unit || [ $$? -eq 5 ]'
+	@$(STAGE) integration '$(PYTEST_KIND) -n auto -m "not e2e and not template and not fuzz" --ignore=tests/unit || [ $$? -eq 5 ]'
+	@# the API fuzzer against a local stack of its own (tests/e2e/test_openapi_fuzz.py)
+	@$(STAGE) fuzz '$(PYTEST_KIND) -m fuzz || [ $$? -eq 5 ]'
 	@# end to end: one local stack, one story per module in order (xdist's loadgroup does not keep a group on
 	@# one worker under pytest 9, checked with xdist 3.8, so they run in one process of their own)
 	@$(STAGE) end-to-end '$(PYTEST_KIND) -m e2e || [ $$? -eq 5 ]'

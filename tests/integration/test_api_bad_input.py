@@ -373,3 +373,17 @@ def test_no_claims_is_401_and_an_unknown_email_is_403_not_in_directory(api, aws,
 def test_a_stranger_reading_a_wallet_is_told_they_are_not_in_the_directory(api, org, clock):
     for path in (f"/v1/employees/{BOB}/wallet", f"/v1/employees/{BOB}/ledger"):
         assert_error(api.call("GET", path, claims=STRANGER), 403, "not_in_directory", path)
+
+
+def test_a_path_or_method_no_route_matches_gets_the_plaudit_404_from_the_default_route(api, aws):
+    before = table_items(aws)
+    for method, path in (
+        ("GET", "/v1/nowhere"),
+        ("DELETE", "/v1/recognitions"),  # a known path, but no DELETE route
+        ("TRACE", "/v1/settings"),
+        ("POST", "/"),
+    ):
+        for caller in (ALICE, None):
+            reply = api.call(method, path, as_employee=caller, raw_body=b"{}")
+            assert_error(reply, 404, "route_not_found", (method, path, caller))
+    assert table_items(aws) == before
