@@ -4,6 +4,7 @@ import pytest
 
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Unauthenticated
+from plaudit.environment import environment
 from plaudit.services import identity
 from plaudit.services.identity import _claim_list, caller_from_claims
 from plaudit.store import employees as store_employees
@@ -166,6 +167,7 @@ def test_a_forgotten_email_is_read_again(alias_table):
 
 def test_roles_come_from_cognito_groups_only(directory, monkeypatch):
     monkeypatch.delenv("ROLES_CLAIM", raising=False)
+    environment.cache_clear()
     claims = {"sub": "E1003", "cognito:groups": '["manager", "finance"]'}
     assert caller_from_claims(claims, None).token_roles == {Role.MANAGER, Role.FINANCE}
 
@@ -174,16 +176,19 @@ def test_roles_come_from_cognito_groups_only(directory, monkeypatch):
 @pytest.mark.parametrize("form", ["[hr_admin admin]", '["hr_admin", "admin"]', "hr_admin,admin"])
 def test_a_claim_a_user_can_write_gains_nothing(directory, monkeypatch, claim, form):
     monkeypatch.delenv("ROLES_CLAIM", raising=False)
+    environment.cache_clear()
     assert caller_from_claims({"sub": "E1003", claim: form}, None).token_roles == frozenset()
 
 
 def test_an_external_issuer_names_its_one_roles_claim(directory, monkeypatch):
     monkeypatch.setenv("ROLES_CLAIM", "roles")
+    environment.cache_clear()
     claims = {"sub": "E1003", "roles": "[finance]", "cognito:groups": "[hr_admin]", "custom:roles": "admin"}
     assert caller_from_claims(claims, None).token_roles == {Role.FINANCE}
 
 
 def test_unknown_role_names_are_ignored(directory, monkeypatch):
     monkeypatch.delenv("ROLES_CLAIM", raising=False)
+    environment.cache_clear()
     claims = {"sub": "E1003", "cognito:groups": "[superuser manager HR_ADMIN Admin eu-staff]"}
     assert caller_from_claims(claims, None).token_roles == {Role.MANAGER}

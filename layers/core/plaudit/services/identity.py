@@ -11,16 +11,15 @@ default: a Cognito user can write their own custom attributes unless the app cli
 """
 
 import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import EMPLOYEE_ID, Role
 from plaudit.domain.errors import Unauthenticated
+from plaudit.environment import environment
 from plaudit.store.employees import employee_id_by_email
 
-DEFAULT_ROLES_CLAIM = "cognito:groups"
 _employee_id = re.compile(EMPLOYEE_ID)
 _known_roles = {role.value for role in Role}
 
@@ -33,7 +32,7 @@ def caller_from_claims(claims: Mapping[str, str] | None, scopes: Sequence[str] |
     if claims.get("email_verified", "true").lower() == "false":
         email = None  # where people can edit their own email, an unverified one proves nothing
     employee_id = employee_id_by_email(email) if email else subject if _employee_id.match(subject) else None
-    roles_claim = os.environ.get("ROLES_CLAIM") or DEFAULT_ROLES_CLAIM
+    roles_claim = environment().roles_claim
     roles = frozenset(Role(name) for name in _claim_list(claims.get(roles_claim)) if name in _known_roles)
     return Caller(
         employee_id=employee_id,
