@@ -27,6 +27,14 @@ same answer, as DynamoDB finds it.
 failed (made visible at once, as the local queue pump does) is skipped by a receive in the same millisecond:
 redeliveries would depend on timing. Here it is visible from `visible_at` on, as in SQS.
 
+6. moto keeps a table's items in a defaultdict of partitions: reading a key whose partition does not exist
+(every GetItem or conditional Put of a new key) left an empty partition behind, and deleting a partition's
+last item kept the partition. Here a read never creates a partition and an emptied partition is dropped.
+
+7. An SQS queue remembers every receipt handle of every message it ever deleted (so a second delete with
+the same handle succeeds, as in SQS). Here it remembers the latest `MAX_DELETED_RECEIPT_HANDLES`, far more
+than a consumer deletes twice; an older handle is refused as one moto never issued.
+
 `trim_stream` drops stream records every consumer has read (DynamoDB keeps them 24 hours; the local stack's
 consumers are all known, and nothing else reads its streams), for the local stack's stream pump.
 """
@@ -42,6 +50,7 @@ from typing import Any
 _PATCHED = "_plaudit_patched"
 MAX_SHARD_ITERATORS = 1000
 SHARD_ITERATOR_LIFETIME_S = 15 * 60
+MAX_DELETED_RECEIPT_HANDLES = 1000
 
 
 def apply() -> None:
@@ -50,6 +59,8 @@ def apply() -> None:
     _expiring_shard_iterators()
     _partition_queries()
     _visible_when_due()
+    _no_empty_partitions()
+    _bounded_deleted_receipt_handles()
 
 
 def trim_stream(table: Any, through_sequence_number: int) -> int:
@@ -113,7 +124,10 @@ class _Journal:
             table = self._backend.tables[table_name]
             if range_key is not None:
                 if item is None:
-                    table.items.get(hash_key, {}).pop(range_key, None)
+                    partition = table.items.get(hash_key, {})
+                    partition.pop(range_key, None)
+                    if not partition:
+                        table.items.pop(hash_key, None)
                 else:
                     table.items[hash_key][range_key] = item
             elif item is None:
@@ -245,3 +259,68 @@ def _visible_when_due() -> None:
 
     setattr(visible, _PATCHED, True)
     Message.visible = property(visible)  # type: ignore[method-assign]
+
+
+def _no_empty_partitions() -> None:
+    from moto.dynamodb.models.table import Table
+
+    original_get, original_delete = Table.get_item, Table.delete_item
+    if getattr(original_get, _PATCHED, False):
+        return
+    _refuse_if_changed(original_get, "result = self.items[hash_key][range_key]", "Table.get_item")
+    _refuse_if_changed(original_delete, "item = self.items[hash_key].pop(range_key)", "Table.delete_item")
+
+    def get_item(self: Any, hash_key: Any, range_key: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if range_key and hash_key not in self.items:
+            return None
+        return original_get(self, hash_key, range_key, *args, **kwargs)
+
+    def delete_item(self: Any, hash_key: Any, range_key: Any) -> Any:
+        if range_key and hash_key not in self.items:
+            return None
+        item = original_delete(self, hash_key, range_key)
+        if range_key and not self.items[hash_key]:
+            del self.items[hash_key]
+        return item
+
+    for patched in (get_item, delete_item):
+        setattr(patched, _PATCHED, True)
+    Table.get_item = get_item  # type: ignore[method-assign]
+    Table.delete_item = delete_item  # type: ignore[method-assign]
+
+
+class _RecentHandles:
+    """The set of deleted receipt handles moto's queue keeps, holding only the latest ones."""
+
+    def __init__(self) -> None:
+        self._handles: dict[str, None] = {}  # oldest first
+
+    def __contains__(self, handle: object) -> bool:
+        return handle in self._handles
+
+    def __len__(self) -> int:
+        return len(self._handles)
+
+    def update(self, handles: Any) -> None:
+        for handle in handles:
+            self._handles.pop(handle, None)
+            self._handles[handle] = None
+        while len(self._handles) > MAX_DELETED_RECEIPT_HANDLES:
+            del self._handles[next(iter(self._handles))]
+
+
+def _bounded_deleted_receipt_handles() -> None:
+    from moto.sqs.models import Queue
+
+    original_init = Queue.__init__
+    if getattr(original_init, _PATCHED, False):
+        return
+    _refuse_if_changed(original_init, "self.deleted_messages: set[str] = set()", "Queue.__init__")
+    _refuse_if_changed(Queue.delete_message, "self.deleted_messages.update(", "Queue.delete_message")
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        self.deleted_messages = _RecentHandles()
+
+    setattr(__init__, _PATCHED, True)
+    Queue.__init__ = __init__  # type: ignore[method-assign]

@@ -11,6 +11,7 @@ from moto import mock_aws
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import Item
 from moto.dynamodbstreams.models import dynamodbstreams_backends
+from moto.sqs.models import sqs_backends
 
 from plaudit_dev import moto_patches
 from plaudit_dev.local_aws import ACCOUNT_ID, REGION
@@ -130,6 +131,52 @@ def test_shard_iterators_are_bounded(dynamodb: Any) -> None:
     assert (
         len(dynamodbstreams_backends[ACCOUNT_ID][REGION].shard_iterators) <= moto_patches.MAX_SHARD_ITERATORS
     )
+
+
+def test_reading_or_deleting_keys_leaves_no_empty_partitions(dynamodb: Any) -> None:
+    _put(dynamodb, "kept", 1)
+    for number in range(50):
+        assert _points(dynamodb, f"missing{number}") is None
+        _put(dynamodb, f"gone{number}", number)
+        dynamodb.delete_item(TableName=TABLE, Key=_key(f"gone{number}"))
+        dynamodb.delete_item(TableName=TABLE, Key=_key(f"never{number}"))
+        with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+            dynamodb.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": TABLE, "Item": {**_key(f"new{number}"), "points": {"N": "1"}}}},
+                    {
+                        "ConditionCheck": {
+                            "TableName": TABLE,
+                            "Key": _key("kept"),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+    assert len(_table().items) == 1
+    assert _points(dynamodb, "kept") == 1
+
+
+def test_a_queue_remembers_only_the_latest_deleted_receipt_handles(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setattr(moto_patches, "MAX_DELETED_RECEIPT_HANDLES", 5)
+    moto_patches.apply()
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.create_queue(QueueName="patched")["QueueUrl"]
+        handles = []
+        for number in range(12):
+            sqs.send_message(QueueUrl=url, MessageBody=str(number))
+            message = sqs.receive_message(QueueUrl=url)["Messages"][0]
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            handles.append(message["ReceiptHandle"])
+        queue = sqs_backends[ACCOUNT_ID][REGION].queues["patched"]
+        assert len(queue.deleted_messages) == 5
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=handles[-1])  # a second delete still succeeds
+        assert len(queue.deleted_messages) == 5
 
 
 class _Invoker:
