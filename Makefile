@@ -30,10 +30,11 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
 	test -n "$$v" && echo "PYENV_VERSION=$$(pyenv version-name 2>/dev/null | sed 's/$$/:/')$$v"; })
 
-.PHONY: help venv dev test lint fmt validate bench bench-milestones build compile-build clean distclean
+.PHONY: help venv catalogues dev test lint fmt validate bench bench-milestones build compile-build clean distclean
 
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
+	@echo "make catalogues compile the message catalogues (.po) into the .mo files runtime reads"
 	@echo "make dev        run the local stack: .venv/bin/plaudit dev (PORT passes through; FRESH=1: from the seed)"
 	@echo "make test       install, lint, unit, integration, fuzz, end to end, template, quick benchmark; timed"
 	@echo "make lint       ruff check, ruff format --check, sam validate --lint"
@@ -58,8 +59,13 @@ $(STAMP): pyproject.toml
 		|| { tail -n 40 $(INSTALL_LOG); echo "make: installing into $(VENV) failed; whole log: $(INSTALL_LOG)"; exit 1; }
 	@touch $@
 
+# The .po catalogues (layers/core/plaudit/i18n/locales/) are the source; runtime reads the .mo beside each,
+# committed so that sam build ships them. This recompiles those whose .po changed.
+catalogues: venv
+	$(BIN)/python -m plaudit_dev.catalogues
+
 # the data is kept across restarts (.plaudit/); FRESH=1 starts from the seed
-dev: venv
+dev: venv catalogues
 	$(BIN)/plaudit dev $(if $(filter 1 yes true,$(FRESH)),--fresh)
 
 # Each stage is timed (devtools/stage.sh); the times and the total are printed at the end, or when a
@@ -68,7 +74,7 @@ STAGE := devtools/stage.sh
 PYTEST_KIND = $(BIN)/pytest $(PYTEST_ARGS)
 test:
 	@$(STAGE) --begin
-	@$(STAGE) install '$(MAKE) --no-print-directory venv'
+	@$(STAGE) install '$(MAKE) --no-print-directory venv catalogues'
 	@$(STAGE) lint '$(BIN)/ruff check . && $(BIN)/ruff format --check .'
 	@$(STAGE) unit '$(PYTEST_KIND) -m "not e2e and not template and not fuzz" tests/unit || [ $$? -eq 5 ]'
 	@$(STAGE) integration '$(PYTEST_KIND) -n auto -m "not e2e and not template and not fuzz" --ignore=tests/unit || [ $$? -eq 5 ]'
@@ -102,7 +108,7 @@ bench-milestones: venv
 # sam build ships sources only, and /opt and /var/task are read-only in Lambda, so every cold start
 # would compile the whole layer (about +0.5 s, see docs/performance.md): ship python3.13 bytecode.
 BUILD_DIR ?= .aws-sam/build
-build: venv
+build: venv catalogues
 	env $(PY313_ENV) $(BIN)/sam build --config-env $(SAM_ENV) --template-file template.yaml
 	$(MAKE) --no-print-directory compile-build
 

@@ -1,0 +1,94 @@
+"""The message catalogues are complete and current: every language has every English key, with the same
+placeholders and a note for the translator; the plural rules are Babel's; every key the code names exists
+in English; and each committed `.mo` says what its `.po` says (`make catalogues` after editing a `.po`)."""
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from plaudit.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from plaudit_dev.catalogues import source, stale
+
+PACKAGE = Path(__file__).resolve().parents[2] / "layers" / "core" / "plaudit"
+# Calls whose first argument is a message key: Messages.text / .plural.
+KEYED_CALLS = {"text", "plural"}
+
+
+def catalogue(locale: str):
+    with source(locale).open("rb") as po:
+        return read_po(po, locale=locale, abort_invalid=True)
+
+
+def entries(locale: str) -> dict[str, tuple[str, ...]]:
+    """key -> its text (each plural form), the header left out."""
+    found = {}
+    for message in catalogue(locale):
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        found[key] = tuple(texts)
+    return found
+
+
+def placeholders(texts: tuple[str, ...]) -> set[str]:
+    names = set()
+    for text in texts:
+        for _, field, _, _ in string.Formatter().parse(text):
+            if field is not None:
+                names.add(field.split(".")[0].split("[")[0])
+    return names
+
+
+ENGLISH = entries(DEFAULT_LOCALE)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_catalogue_has_every_english_key_translated_with_the_same_placeholders(locale):
+    translated = entries(locale)
+    assert set(translated) == set(ENGLISH), "keys differ from the English catalogue"
+    for key, texts in translated.items():
+        assert all(texts), f"{locale}: {key} is not translated"
+        assert placeholders(texts) == placeholders(ENGLISH[key]), f"{locale}: {key} placeholders differ"
+        assert len(texts) == (get_plural(locale).num_plurals if len(ENGLISH[key]) > 1 else 1), key
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+def test_every_entry_explains_itself_to_the_translator_and_the_plural_rule_is_babels(locale):
+    read = catalogue(locale)
+    assert read.plural_forms == get_plural(locale).plural_forms
+    for message in read:
+        if message.id:
+            assert message.auto_comments, f"{locale}: {message.id} has no #. comment for the translator"
+
+
+def keys_named_in_code() -> dict[str, str]:
+    """Every literal key passed to Messages.text/.plural in the plaudit package -> where."""
+    keys = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in KEYED_CALLS
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                keys[node.args[0].value] = f"{path.relative_to(PACKAGE)}:{node.lineno}"
+    return keys
+
+
+def test_every_key_the_code_names_is_in_the_english_catalogue():
+    named = keys_named_in_code()
+    assert "points" in named
+    missing = {key: where for key, where in named.items() if key not in ENGLISH}
+    assert not missing
+
+
+def test_the_committed_mo_files_are_compiled_from_the_po_files():
+    assert stale() == [], "run `make catalogues` and commit the .mo files"
