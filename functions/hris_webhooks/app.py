@@ -28,7 +28,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from pydantic import Field
 
-from plaudit.api.http import create_app, error_response, refusal_result, reply
+from plaudit.api.error_shape import refusal_result
+from plaudit.api.http import create_app, error_response, reply
 from plaudit.domain.errors import NotFound, PlauditError
 from plaudit.domain.model import Model
 from plaudit.environment import environment

@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
-from plaudit.api.http import refusal_result
+from plaudit.api.error_shape import refusal_result
 from plaudit.domain.errors import Unauthenticated
 from plaudit.slack import signature
 from plaudit.slack.app import create_app

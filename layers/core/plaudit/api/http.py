@@ -8,7 +8,6 @@ policy (plaudit.api.json_body) before any handler work. Every route documents, t
 """
 
 import inspect
-import json
 import re
 import warnings
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, RootModel
 
+from plaudit.api.error_shape import error_document
 from plaudit.api.json_body import check_json_media_type, read_json_body
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import InvalidRequest, PlauditError
@@ -47,15 +47,9 @@ THROTTLING_CODES = {"ProvisionedThroughputExceededException", "ThrottlingExcepti
 
 
 def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
-    body = {"error": {"code": code, "message": message, "details": details or {}}}
-    return Response(status_code=status, content_type="application/json", body=json.dumps(body, default=str))
-
-
-def refusal_result(error: PlauditError) -> dict[str, Any]:
-    """The Lambda result (HTTP API payload 2.0) refusing a request before any resolver runs: a webhook
-    whose signature does not hold."""
-    reply = error_response(error.status, error.code, error.message, error.details)
-    return {"statusCode": reply.status_code, "headers": reply.headers, "body": reply.body}
+    return Response(
+        status_code=status, content_type="application/json", body=error_document(code, message, details)
+    )
 
 
 def created_response(model: BaseModel, created: bool = True) -> Response:
