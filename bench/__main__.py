@@ -16,9 +16,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench import org
+from bench import floors, org
 from bench.coldstart import ColdStarts, Variant
 from bench.events import EventFactory, claims_for
+from bench.floors import BASELINE
 from bench.functions import RECOGNITION, function_variants
 from bench.machine import describe, load_average
 from bench.memory import measure_memory
@@ -91,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         functions = function_variants(template, projection_event, slack)
         recognition = next(v for v in functions if v.function_id == RECOGNITION)
         variants = [
-            Variant("baseline: import boto3, create a DynamoDB client", RECOGNITION, None),
+            Variant(
+                "baseline: import boto3, create a DynamoDB client", RECOGNITION, None, statements=BASELINE
+            ),
+            Variant("floor, HTTP API functions", RECOGNITION, None, statements=floors.HTTP),
+            Variant("floor, event functions", RECOGNITION, None, statements=floors.EVENTS),
+            Variant("floor, Slack ack", FUNCTION_ID, None, env=slack_env(sink), statements=floors.SLACK),
             *functions,
             replace(recognition, name="recognition, tracing on", tracing=True),
             replace(recognition, name="recognition, without .pyc", sam_build=True),

@@ -1,5 +1,6 @@
 """Cold start: a fresh Python process that imports a handler and serves one request, against a baseline
-fresh process that only imports boto3 and creates a DynamoDB client.
+fresh process that only imports boto3 and creates a DynamoDB client, and against the stack floors
+(bench.floors: what the libraries cost before any Plaudit code runs).
 
 Every sample is a new interpreter (`bench/coldstart_child.py`) in a Lambda-like sandbox (bench.sandbox:
 the function's environment, the layer's import path, a shared bytecode cache) talking to the moto host.
@@ -25,14 +26,22 @@ from bench.sandbox import Sandbox
 from bench.stats import median
 
 CHILD_SOURCE = (Path(__file__).parent / "coldstart_child.py").read_text(encoding="utf-8")
-BASELINE = "baseline"
+STATEMENTS = "statements"
+
+
+@dataclass(frozen=True)
+class Statements:
+    """What a process without a handler runs: its imports, then what it does once they are done."""
+
+    imports: str
+    first: str
 
 
 @dataclass(frozen=True)
 class Variant:
     name: str
     function_id: str  # whose environment (and handler) the process gets
-    event: dict[str, Any] | None  # None: the baseline (import boto3, create a DynamoDB client)
+    event: dict[str, Any] | None  # None: no handler; the process runs `statements`
     tracing: bool = False
     sam_build: bool = False  # no .pyc for the layer and the function's code, as `sam build` ships them
     env: dict[str, str] = field(default_factory=dict)  # on top of the function's sandbox environment
@@ -41,6 +50,8 @@ class Variant:
     any_answer: bool = (
         False  # a 4xx, batch item failures or an error raised count as served (bench.functions)
     )
+    statements: Statements | None = None  # the baseline's or a floor's (bench.floors), when event is None
+    floor: Statements | None = None  # a function's stack floor (bench.floors), measured in the same run
 
 
 @dataclass(frozen=True)
@@ -106,10 +117,11 @@ class ColdStarts:
         event = variant.fresh_event() if variant.fresh_event else variant.event
         event_path.write_text(json.dumps(event or {}), encoding="utf-8")
         result_path.unlink(missing_ok=True)
-        mode = BASELINE if variant.event is None else "any" if variant.any_answer else "handler"
-        command = self.sandbox.command(
-            CHILD_SOURCE, [mode, spec.handler, str(event_path), str(result_path)], flags
-        )
+        if variant.statements is not None:
+            mode, what = STATEMENTS, json.dumps([variant.statements.imports, variant.statements.first])
+        else:
+            mode, what = ("any" if variant.any_answer else "handler"), spec.handler
+        command = self.sandbox.command(CHILD_SOURCE, [mode, what, str(event_path), str(result_path)], flags)
         env = env or self.environment(variant)
         self.processes[variant.name] += 1
         spawned = time.perf_counter()

@@ -4,9 +4,10 @@ Standard library only, and nothing imported before the clock starts: the parent 
 the process, this reports when the script began, when the imports were done and when the response was
 ready (time.perf_counter is CLOCK_MONOTONIC on Linux: one clock for every process), with the CPU time.
 
-argv: mode ("handler", "any" or "baseline"), handler ("app.lambda_handler"), event file, result file. In
-"handler" mode only a 2xx without batch item failures is a success; in "any" mode every answer is, an error
-the handler raised included (it is reported).
+argv: mode ("handler", "any" or "statements"), what to run (a handler, "app.lambda_handler"; or in
+"statements" mode a JSON pair of sources: the imports, then what runs once they are done), event file,
+result file. In "handler" mode only a 2xx without batch item failures is a success; in "any" mode every
+answer is, an error the handler raised included (it is reported).
 """
 
 import time
@@ -44,11 +45,12 @@ def _answer(result: object) -> str:
 def main() -> None:
     mode, handler, event_path, result_path = sys.argv[1:5]
     outcome, answer = "ok", "-"
-    if mode == "baseline":
-        import boto3
-
+    if mode == "statements":
+        imports, first = json.loads(handler)
+        scope: dict[str, object] = {}
+        exec(imports, scope)  # noqa: S102 - the bench's own baseline and floor sources (bench.floors)
         imported = time.perf_counter()
-        boto3.client("dynamodb")
+        exec(first, scope)  # noqa: S102
     else:
         with open(event_path, encoding="utf-8") as stream:
             event = json.load(stream)

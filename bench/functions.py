@@ -12,16 +12,20 @@ measured is the process getting to a served request, as Lambda's init and first 
 - DynamoDB stream: the projection's batch (a kudos' records).
 - SQS: one message with an empty JSON object as its body.
 - Schedule: what the schedule sends (the template's Input, else EventBridge's event).
+
+Each variant names its stack floor (bench.floors): HTTP for a function with routes, Slack for the Slack
+function, events for every other.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import org
+from bench import floors, org
 from bench.coldstart import Variant
 from bench.events import EventFactory, claims_for
 from bench.roundtrips import PROJECTIONS
@@ -60,8 +64,16 @@ def function_variants(
             template, events, function_id, projection_event
         )
         if variant is not None:
-            variants.append(variant)
+            variants.append(replace(variant, floor=_floor(template, function_id, slack)))
     return variants
+
+
+def _floor(template: Template, function_id: str, slack: Variant | None) -> floors.Statements:
+    if slack is not None and function_id == slack.function_id:
+        return floors.SLACK
+    if any(route.function_id == function_id for route in template.routes):
+        return floors.HTTP
+    return floors.EVENTS
 
 
 def _name(function_id: str) -> str:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bench.coldstart import ColdStartResult, ImportEntry, ImportProfile
+from bench.floors import BASELINE
 from bench.machine import Machine
 from bench.memory import MIB, SAMPLE_EVERY, MemoryResult
 from bench.overhead import OverheadResult
@@ -91,6 +92,10 @@ What is measured, and how:
    work (a kudos, a person, a kudos' stream batch, a signed /kudos) and must succeed; every other function
    gets what its first trigger sends (its first GET route as the HR admin, an SQS message, its schedule's
    event) and whatever it answers counts: the *answer* column says what that was (`bench/functions.py`).
+   Three *stack floors* run beside them (`bench/floors.py`): the baseline plus what every function of a
+   kind loads from the libraries before any Plaudit code (HTTP API functions: Powertools' Logger, Metrics,
+   Tracer and validating HTTP API resolver; event functions: Logger, Metrics, Tracer and pydantic; the
+   Slack ack: Logger and Bolt's Lambda adapter). A function over its floor is Plaudit's own share.
    {report.cold_runs} runs of each, interleaved, after one discarded warm-up round. Each
    process runs like a Lambda execution environment: the function's environment from template.yaml,
    `POWERTOOLS_TRACE_DISABLED=true` unless said otherwise, `python -S` with only the function's code and
@@ -140,9 +145,16 @@ def _budgets(report: Report) -> str:
         factor_min = ratio(result.min_total(), base.min_total()) if base else float("nan")
         goal = result.variant.goal or COLD_START_GOAL
         verdict = "met" if factor <= goal else "**missed**"
+        floor = _floor(report, result)
+        stack = (
+            f"; its floor {ratio(floor.median_of('total'), base.median_of('total')):.2f}{TIMES}, "
+            f"it {ratio(result.median_of('total'), floor.median_of('total')):.2f}{TIMES} its floor"
+            if floor and base
+            else ""
+        )
         lines.append(
             f"| cold start of {result.variant.name} ≤ {goal}{TIMES} baseline (goal, on medians) "
-            f"| {factor:.2f}{TIMES} (min: {factor_min:.2f}{TIMES}) | {verdict} |"
+            f"| {factor:.2f}{TIMES} (min: {factor_min:.2f}{TIMES}){stack} | {verdict} |"
         )
     for phase, seen, acks in report.ack_calls.phases():
         verdict = "**exceeded**" if seen[DYNAMODB] else "met"
@@ -224,7 +236,14 @@ def _fewest(report: Report, operation: str, claim: str, phase: str | None = None
 
 
 def _baseline(report: Report) -> ColdStartResult | None:
-    return next((r for r in report.cold_starts if r.variant.event is None), None)
+    return next((r for r in report.cold_starts if r.variant.statements == BASELINE), None)
+
+
+def _floor(report: Report, result: ColdStartResult) -> ColdStartResult | None:
+    """The row of the stack floor `result`'s function is measured against (bench.floors)."""
+    if result.variant.floor is None:
+        return None
+    return next((r for r in report.cold_starts if r.variant.statements == result.variant.floor), None)
 
 
 def _function_results(report: Report) -> list[ColdStartResult]:
@@ -247,17 +266,19 @@ def _cold_starts(report: Report) -> str:
         "the request served (baseline: the client created); CPU is the process's, up to the response.",
         "",
         f"| process | spawn → response | min | start | imports | first request | CPU | {TIMES} baseline "
-        f"| {TIMES} baseline (min) | answer |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| {TIMES} baseline (min) | {TIMES} its floor | answer |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in report.cold_starts:
         total = result.median_of("total")
+        floor = _floor(report, result)
+        over_floor = f"{ratio(total, floor.median_of('total')):.2f}{TIMES}" if floor else DASH
         lines.append(
             f"| {result.variant.name} | {_ms(total)} | {_ms(result.min_total())} "
             f"| {_ms(result.median_of('startup'))} | {_ms(result.median_of('imports'))} "
             f"| {_ms(result.median_of('first_call'))} | {_ms(result.median_of('cpu'))} "
             f"| {ratio(total, base_total):.2f}{TIMES} | {ratio(result.min_total(), base_min):.2f}{TIMES} "
-            f"| {result.answers()} |"
+            f"| {over_floor} | {result.answers()} |"
         )
     plain = {r.variant.function_id: r for r in _function_results(report)}
     lines.append("")
