@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             fresh_event=kudos_requests.fresh,
             goal=SLACK_ACK_GOAL,
         )
-        functions = function_variants(template, projection_event, slack)
+        functions = function_variants(template, projection_event, slack, host.hris_secret_arn)
         recognition = next(v for v in functions if v.function_id == RECOGNITION)
         variants = [
             Variant(

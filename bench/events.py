@@ -56,21 +56,32 @@ class EventFactory:
         self.template = template
         self.router = Router(template.routes)
 
-    def http(self, method: str, path: str, claims: dict[str, str], body: Any = None, query: str = "") -> Call:
+    def http(
+        self,
+        method: str,
+        path: str,
+        claims: dict[str, str] | None,
+        body: Any = None,
+        query: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> Call:
+        """`body` is sent as JSON, or as it is if it is bytes; `headers` are added to the usual ones."""
         match = self.router.match(method, path)
         if match is None or match.route.path == "$default":
             raise ValueError(f"no route for {method} {path} in template.yaml")
-        headers = [
+        sent = [
             ("host", "api.plaudit.example"),
             ("user-agent", "Slackbot 1.0 (+https://api.slack.com/robots)"),
             ("accept", "application/json"),
-            ("authorization", "Bearer <verified by the gateway>"),
         ]
+        if claims is not None:
+            sent.append(("authorization", "Bearer <verified by the gateway>"))
+        sent += [(name.lower(), value) for name, value in (headers or {}).items()]
         payload = b""
         if body is not None:
-            payload = json.dumps(body).encode()
-            headers += [("content-type", "application/json"), ("content-length", str(len(payload)))]
-        request = HttpRequest(method, path, query, headers, payload, "203.0.113.10")
+            payload = body if isinstance(body, bytes) else json.dumps(body).encode()
+            sent += [("content-type", "application/json"), ("content-length", str(len(payload)))]
+        request = HttpRequest(method, path, query, sent, payload, "203.0.113.10")
         jwt = (claims, None) if match.route.requires_jwt else None
         request_id = str(uuid.uuid4())
         return Call(match.route.function_id, build_event(request, match, jwt, request_id))

@@ -1,11 +1,11 @@
 """One cold-start variant per function of template.yaml, so a function added to the template is measured
-without touching the benchmark.
-
-Four functions get a request that does their main work and must succeed (2xx, no batch item failures):
-recognition gives a kudos, directory reads a person, projections projects a kudos' stream batch, and Slack
-acks a signed `/kudos` (built by the caller). Every other function gets the event its first trigger in the
-template sends, and any answer counts (a 4xx, batch item failures, an error raised by the handler): what is
-measured is the process getting to a served request, as Lambda's init and first invocation would.
+without touching the benchmark. Five functions get a request that does their main work and must succeed
+(2xx, no batch item failures): recognition gives a kudos, directory reads a person, projections projects a
+kudos' stream batch, the HRIS webhooks queue a signed delivery (its secret read from Secrets Manager, a
+fresh delivery per process), and Slack acks a signed `/kudos` (built by the caller). Every other function
+gets the event its first trigger in the template sends, and any answer counts (a 4xx, batch item failures,
+an error raised by the handler): what is measured is the process getting to a served request, as Lambda's
+init and first invocation would.
 
 - HTTP API: the function's first GET route without path parameters, else with its parameters filled with a
   bench employee's id, else its first route with an empty JSON body; as the HR admin (sub token).
@@ -19,7 +19,9 @@ function, events for every other.
 
 from __future__ import annotations
 
+import json
 import re
+import time
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -29,18 +31,22 @@ from bench import floors, org
 from bench.coldstart import Variant
 from bench.events import EventFactory, claims_for
 from bench.roundtrips import PROJECTIONS
+from plaudit.integrations.hris.signatures import PLAUDIT_SIGNATURE, PLAUDIT_TIMESTAMP, sign_plaudit
 from plaudit_dev.schedules import schedule_event
 from plaudit_dev.template import DEFAULT_ROUTE, Template
 
 RECOGNITION = "RecognitionFunction"
 DIRECTORY = "DirectoryFunction"
+HRIS_WEBHOOKS = "HrisWebhooksFunction"
+HRIS_WEBHOOK_PATH = "/v1/hris/webhooks/plaudit"
 _PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 
 
 def function_variants(
-    template: Template, projection_event: dict[str, Any], slack: Variant | None
+    template: Template, projection_event: dict[str, Any], slack: Variant | None, hris_secret_arn: str
 ) -> list[Variant]:
-    """A variant per function, in the template's order; `slack` stands for the Slack function."""
+    """A variant per function, in the template's order; `slack` stands for the Slack function, and the
+    HRIS webhooks read their signing secret from `hris_secret_arn`."""
     events = EventFactory(template)
     giver = claims_for("sub", org.GIVER, org.EMAILS[org.GIVER])
     main_work = {
@@ -55,6 +61,13 @@ def function_variants(
             events.http("GET", f"/v1/employees/{org.RECIPIENT}", giver).event,
         ),
         PROJECTIONS: Variant("projections: project a kudos", PROJECTIONS, projection_event),
+        HRIS_WEBHOOKS: Variant(
+            "hriswebhooks: queue a signed delivery",
+            HRIS_WEBHOOKS,
+            _hris_delivery(events),
+            env={"HRIS_SECRET_ARN": hris_secret_arn},
+            fresh_event=lambda: _hris_delivery(events),
+        ),
     }
     if slack is not None:
         main_work[slack.function_id] = slack
@@ -104,6 +117,24 @@ def _first_trigger(
         event = schedule_event(schedule, datetime.now(UTC))
         return Variant(f"{name}: its schedule ({schedule.event_id})", function_id, event, any_answer=True)
     return None
+
+
+def _hris_delivery(events: EventFactory) -> dict[str, Any]:
+    """A generic HRIS webhook delivery, signed now, with a delivery id of its own: a person's department."""
+    body = json.dumps(
+        {
+            "id": f"bench-{uuid.uuid4()}",
+            "events": [
+                {"type": "employee.upserted", "employee_id": org.RECIPIENT, "fields": {"department": "Bench"}}
+            ],
+        }
+    ).encode()
+    timestamp = int(time.time())
+    headers = {
+        PLAUDIT_TIMESTAMP: str(timestamp),
+        PLAUDIT_SIGNATURE: sign_plaudit(org.HRIS_SECRET, timestamp, body),
+    }
+    return events.http("POST", HRIS_WEBHOOK_PATH, None, body, headers=headers).event
 
 
 def _sqs_record(queue_arn: str) -> dict[str, Any]:

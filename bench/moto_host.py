@@ -23,6 +23,7 @@ class MotoHost:
     def __init__(self) -> None:
         self._process: subprocess.Popen[str] | None = None
         self.endpoint_url = ""
+        self.hris_secret_arn = ""  # the generic HRIS webhook's signing secret, in Secrets Manager
 
     def __enter__(self) -> MotoHost:
         env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
@@ -39,7 +40,8 @@ class MotoHost:
         if not line:
             self.__exit__()
             raise RuntimeError("the moto host exited before it was ready (see its output above)")
-        self.endpoint_url = json.loads(line)["endpoint"]
+        ready = json.loads(line)
+        self.endpoint_url, self.hris_secret_arn = ready["endpoint"], ready["hris_secret_arn"]
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -61,6 +63,7 @@ def main() -> None:
     from plaudit.store.client import use_client
     from plaudit_dev.local_aws import client, sdk_env
     from plaudit_dev.moto_server import MotoServer
+    from plaudit_dev.queues import create_queues
     from plaudit_dev.template import load_template
 
     server = MotoServer().start()  # applies plaudit_dev.moto_patches
@@ -68,11 +71,15 @@ def main() -> None:
         template = load_template()
         dynamodb = client("dynamodb", server.endpoint_url)
         create_tables(dynamodb, template)
+        create_queues(client("sqs", server.endpoint_url), template.queues.values())
+        secret = client("secretsmanager", server.endpoint_url).create_secret(
+            Name="plaudit-bench-hris-webhook", SecretString=json.dumps({"signing_secret": org.HRIS_SECRET})
+        )
         os.environ.update(sdk_env(server.endpoint_url))
         os.environ["TABLE_NAME"] = template.tables["DomainTable"].name
         use_client(dynamodb)
         org.seed_bench_org()
-        print(json.dumps({"endpoint": server.endpoint_url}), flush=True)
+        print(json.dumps({"endpoint": server.endpoint_url, "hris_secret_arn": secret["ARN"]}), flush=True)
         sys.stdin.read()  # serve until the parent closes our stdin
     finally:
         server.stop()

@@ -22,6 +22,7 @@ EXTRA_PEOPLE = [f"E2{n:03d}" for n in range(1, 11)]
 _DEMO_IDS = [person[0] for person in PEOPLE]
 RECIPIENTS_20 = ([pid for pid in _DEMO_IDS if pid != GIVER] + EXTRA_PEOPLE)[:20]
 RECIPIENT = "E1003"  # Alice, Maya's report
+HRIS_SECRET = "bench-hris-signing-secret"  # noqa: S105 - the moto host's HRIS webhook secret, not a real one
 
 _NAMES = {person[0]: person[1] for person in PEOPLE}
 EMAILS = {pid: email_of(name) for pid, name in _NAMES.items()}
