@@ -13,7 +13,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import create_app, created_response, current_caller, reply
-from plaudit.api.json_body import media_type
+from plaudit.api.json_body import media_type, read_text_body
 from plaudit.domain.catalog import ITEM_ID
 from plaudit.domain.errors import UnsupportedMediaType
 from plaudit.services import code_stock
@@ -25,18 +25,24 @@ app = create_app("code stock")
 gc.freeze()  # keep them out of every later collection
 gc.enable()
 
-CSV_TYPES = {"text/csv", "text/plain"}
+CSV_TYPES = ("text/csv", "text/plain")
 
 ItemIdPath = Annotated[str, Path(pattern=ITEM_ID)]
 
 
-@app.post(
+@app.route(
     "/v1/catalog/items/<item_id>/codes",
+    "POST",
     summary="Upload codes for a code-stock item (CSV, HR)",
     description="The body is CSV (`Content-Type: text/csv`), one code per row, in the first column.",
-    responses={415: reply("The body is not text/csv (unsupported_media_type)")},
+    responses={
+        400: reply("The body is not UTF-8 text (malformed_body)"),
+        413: reply("The body is larger than 256 KiB (body_too_large)"),
+        415: reply("The body is not text/csv (unsupported_media_type)"),
+    },
     status_code=201,
     response_description="Created",
+    raw_body=CSV_TYPES,
 )
 @tracer.capture_method
 def upload_codes(
@@ -45,7 +51,8 @@ def upload_codes(
 ) -> Response[code_stock.StockUpload]:
     if media_type(app.current_event.headers.get("content-type"))[0] not in CSV_TYPES:
         raise UnsupportedMediaType("Send the codes as Content-Type: text/csv.")
-    body = app.current_event.decoded_body or ""
+    event = app.current_event
+    body = read_text_body(event.body, base64_encoded=event.is_base64_encoded, kind="CSV")
     upload = code_stock.upload_codes(current_caller(app), item_id, body, alert_below=alert_below)
     metrics.add_metric(name="StockCodesAdded", unit=MetricUnit.Count, value=upload.added)
     return created_response(upload)

@@ -65,3 +65,21 @@ def test_success_statuses_are_the_ones_the_routes_use(api, aws):
     assert success["POST /v1/hris/webhooks/plaudit"] == ["202"]
     assert success["PUT /v1/employees/{employee_id}"] == ["200", "201"]
     assert success["GET /v1/recognitions"] == ["200"]
+
+
+def test_a_body_read_as_csv_is_documented_as_csv(api, aws):
+    bodies = {
+        name: operation["requestBody"]
+        for _, name, operation, _ in operations(api)
+        if "requestBody" in operation
+        and not any(media.endswith("json") for media in operation["requestBody"]["content"])
+    }
+    assert bodies == {
+        "POST /v1/catalog/items/{item_id}/codes": {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+            "required": True,
+        }
+    }

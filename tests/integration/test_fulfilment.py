@@ -15,6 +15,7 @@ import boto3
 import pytest
 from api_checks import assert_audit_clean, assert_error, table_items
 
+from plaudit.api.json_body import MAX_BODY_BYTES
 from plaudit.domain.access import SYSTEM
 from plaudit.domain.catalog import CatalogItemSpec, Denominations, FulfilmentMethod, ItemType, Restrictions
 from plaudit.domain.ids import derived_id
@@ -384,3 +385,18 @@ def test_a_malformed_or_unknown_message_is_dropped(api, shop):
     for body in ("not json", '{"redemption": "x"}', '{"redemption_id": 7}', '{"redemption_id": "red_NOPE"}'):
         sqs.send_message(QueueUrl=url, MessageBody=body)
     assert api.drain_queues() == []
+
+
+def test_a_code_upload_over_the_size_limit_or_not_utf8_is_refused_before_any_work(api, shop, aws):
+    before = table_items(aws)
+    too_large = "code\n" + "X" * (MAX_BODY_BYTES + 1)
+    assert_error(upload(api, shop["cinema"], too_large), 413, "body_too_large")
+    reply = api.call(
+        "POST",
+        f"/v1/catalog/items/{shop['cinema']}/codes",
+        raw_body="code\nCINÉ-0001".encode("latin-1"),
+        as_employee=HR,
+        headers={"content-type": "text/csv"},
+    )
+    assert_error(reply, 400, "malformed_body")
+    assert table_items(aws) == before

@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIRequestValidationMiddleware,
 )
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import MediaType, OpenAPI, RequestBody, Schema
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, RootModel
@@ -173,6 +174,7 @@ class PlauditResolver(APIGatewayHttpResolver):
         super().__init__(enable_validation=True)
         self._public = public
         self._request_validation_middleware = _JsonBodyPolicy()
+        self._raw_bodies: dict[tuple[str, str], tuple[str, ...]] = {}  # (OpenAPI path, method) -> media types
 
     def route(
         self,
@@ -186,8 +188,14 @@ class PlauditResolver(APIGatewayHttpResolver):
         responses: dict[int, Any] | None = None,
         response_description: str = "Successful response",
         *args: Any,
+        raw_body: tuple[str, ...] = (),
         **kwargs: Any,
     ) -> Callable[[Any], Any]:
+        """`raw_body`: the media types of a body the handler reads itself (not JSON), documented as the
+        operation's request body."""
+        if raw_body:
+            for verb in [method] if isinstance(method, str) else method:
+                self._raw_bodies[(re.sub(r"<(\w+)>", r"{\1}", rule), verb.lower())] = raw_body
         status = kwargs.get("status_code", args[_STATUS_CODE_AT] if len(args) > _STATUS_CODE_AT else 200)
 
         def register(func: Any) -> Any:
@@ -211,6 +219,14 @@ class PlauditResolver(APIGatewayHttpResolver):
             )(func)
 
         return register
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
+        schema = super().get_openapi_schema(**kwargs)
+        for (path, method), media_types in self._raw_bodies.items():
+            operation = getattr((schema.paths or {})[path], method)
+            content = {media: MediaType(schema=Schema(type="string")) for media in media_types}
+            operation.requestBody = RequestBody(content=content, required=True)
+        return schema
 
 
 def create_app(title: str, *, public: bool = False) -> APIGatewayHttpResolver:

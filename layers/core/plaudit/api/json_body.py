@@ -45,16 +45,26 @@ def read_json_body(body: str | None, *, base64_encoded: bool = False) -> Any:
     """The body's JSON value (None for no body), within the policy's limits."""
     if not body:
         return None
+    return load_json(read_text_body(body, base64_encoded=base64_encoded, kind="JSON", code="malformed_json"))
+
+
+def read_text_body(
+    body: str | None, *, base64_encoded: bool = False, kind: str = "text", code: str = "malformed_body"
+) -> str:
+    """The body as UTF-8 text ("" for no body), at most `MAX_BODY_BYTES` long: the policy's size limit
+    for a body a handler reads itself (a CSV upload), and the first step of every JSON body."""
+    if not body:
+        return ""
     if len(body) > (MAX_BODY_BYTES * 4 // 3 + 4 if base64_encoded else MAX_BODY_BYTES):
         raise _too_large()
     try:
         raw = base64.b64decode(body, validate=True) if base64_encoded else body.encode()
         text = raw.decode()
     except (binascii.Error, UnicodeError) as exc:
-        raise InvalidRequest("The request body is not valid UTF-8 JSON.", code="malformed_json") from exc
+        raise InvalidRequest(f"The request body is not valid UTF-8 {kind}.", code=code) from exc
     if len(raw) > MAX_BODY_BYTES:
         raise _too_large()
-    return load_json(text)
+    return text
 
 
 def load_json(text: str) -> Any:
