@@ -1,4 +1,5 @@
-"""Stream consumer: projects new kudos from the domain table into the feed index."""
+"""Stream consumer: counts the batch into the insights counters and leaderboards (exactly once, one update
+per counter per batch), then projects new kudos into the feed index record by record."""
 
 import gc
 
@@ -8,7 +9,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from plaudit.services.projections import project_record
+from plaudit.services.projections import project_aggregates, project_record
 
 logger = Logger()
 tracer = Tracer()
@@ -27,6 +28,12 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: object) -> dict:
+    # The whole batch first: should it fail, Lambda delivers the batch again and what was counted counts
+    # nothing twice (the sources' markers and the journal's applied chunks say so).
+    project_aggregates(
+        (record["eventName"], record["dynamodb"].get("OldImage"), record["dynamodb"].get("NewImage"))
+        for record in event["Records"]
+    )
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -32,7 +32,11 @@ def test_tables_become_create_table_kwargs(real) -> None:
     assert kwargs["TableName"] == "plaudit-local-DomainTable"
     assert kwargs["BillingMode"] == "PAY_PER_REQUEST"
     assert {k["AttributeName"]: k["KeyType"] for k in kwargs["KeySchema"]} == {"PK": "HASH", "SK": "RANGE"}
-    assert [index["IndexName"] for index in kwargs["GlobalSecondaryIndexes"]] == ["GSI1"]
+    assert [index["IndexName"] for index in kwargs["GlobalSecondaryIndexes"]] == [
+        "GSI1",
+        "BoardPoints",
+        "BoardKudos",
+    ]
     assert kwargs["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert (
         "SSESpecification" not in kwargs
@@ -70,7 +74,7 @@ def test_dynamodb_stream_sources(real) -> None:
     assert source.batch_size == 100
     assert source.max_retries == 5
     assert source.report_batch_item_failures
-    assert source.filter_patterns == ({"dynamodb": {"NewImage": {"type": {"S": ["recognition"]}}}},)
+    assert source.filter_patterns == ({"dynamodb": {"NewImage": {"type": {"S": ["recognition", "add_on"]}}}},)
 
 
 SCRATCH = """

@@ -1,9 +1,21 @@
-"""Read models kept up to date from the domain table's stream."""
+"""Read models kept up to date from the domain table's stream: the feeds, and the insights counters and
+leaderboard rows (exactly once per causing record, one update per counter per batch)."""
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from plaudit.domain.ids import fingerprint
+from plaudit.domain.insights import Contribution, Member, contribution_of, undo_of, unique_counts
+from plaudit.services.runtime import now
+from plaudit.store import insights as store
+from plaudit.store import snapshots
+from plaudit.store.insights import Journal, Source, Update, board_update, counter_update
 from plaudit.store.reactions import is_undone
 from plaudit.store.recognitions import from_stream_image, project_to_feed, remove_from_feed
+
+MAX_UPDATES = 1500  # per journal: keeps the journal item well under DynamoDB's 400 KB
+
+StreamRecord = tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]  # event, old, new image
 
 
 def project_record(event_name: str, new_image: dict[str, Any] | None) -> bool:
@@ -20,3 +32,83 @@ def project_record(event_name: str, new_image: dict[str, Any] | None) -> bool:
         remove_from_feed(recognition)
         return True
     return False
+
+
+def project_aggregates(records: Iterable[StreamRecord]) -> int:
+    """Count a stream batch into the insights counters and boards, each source once however often the
+    batch (or part of it) is delivered. Returns how many sources were counted now."""
+    sources = {}
+    for event_name, old, new in records:
+        source = store.source_of(event_name, old, new)
+        if source is not None:
+            sources.setdefault(source.id, source)
+    if not sources:
+        return 0
+    counted = store.batch_of_sources(sources)
+    for journal in store.load_journals(set(counted.values())):
+        finish(journal)  # a batch that stopped part way (a crash, a timeout): its missing chunks land now
+        counted.update(dict.fromkeys(journal.sources, journal.batch_id))
+    fresh = [source for source_id, source in sources.items() if source_id not in counted]
+    time_zone = snapshots.load(settings=True).settings().time_zone if fresh else "UTC"
+    for group in _groups(fresh, time_zone):
+        journal = _journal(group, time_zone)
+        store.open_journal(journal, now())
+        finish(journal)
+    return len(fresh)
+
+
+def finish(journal: Journal) -> None:
+    store.mark_sources(journal, int((now() + store.KEEP_BOOKKEEPING).timestamp()))
+    store.apply_chunks(journal)
+
+
+def contribution(sources: Iterable[Source], time_zone: str) -> tuple[Contribution, dict[Member, str]]:
+    """What the sources add, and which source makes each membership (the first that does)."""
+    total = Contribution()
+    owners: dict[Member, str] = {}
+    for source in sources:
+        if source.undo:
+            total.merge(undo_of(source.act, time_zone))
+            continue
+        part = contribution_of(source.act, time_zone)
+        total.merge(part)
+        for member in part.members:
+            owners.setdefault(member, source.id)
+    return total, owners
+
+
+def updates_of(total: Contribution, members: Iterable[Member]) -> list[Update]:
+    """One update per counter and per board row: the contribution's deltas, with the unique givers and
+    receivers the given memberships add."""
+    counters = {counter: dict(deltas) for counter, deltas in total.counters.items()}
+    for counter, deltas in unique_counts(members).items():
+        counters.setdefault(counter, {}).update(deltas)
+    updates = [counter_update(counter, deltas) for counter, deltas in sorted(counters.items())]
+    updates += [board_update(row, deltas) for row, deltas in sorted(total.boards.items())]
+    return updates
+
+
+def _journal(group: list[Source], time_zone: str) -> Journal:
+    total, owners = contribution(group, time_zone)
+    new_members = store.claim_members(owners)
+    ids = [source.id for source in group]
+    batch_id = fingerprint("\n".join(sorted(ids)).encode())
+    return Journal(batch_id, ids, updates_of(total, new_members))
+
+
+def _groups(sources: list[Source], time_zone: str) -> list[list[Source]]:
+    """The sources in order, cut so that no group makes more than MAX_UPDATES updates."""
+    groups: list[list[Source]] = []
+    current: list[Source] = []
+    seen: set[Any] = set()
+    for source in sources:
+        part = contribution_of(source.act, time_zone)
+        touched = set(part.counters) | set(part.boards)
+        if current and len(seen | touched) > MAX_UPDATES:
+            groups.append(current)
+            current, seen = [], set()
+        current.append(source)
+        seen |= touched
+    if current:
+        groups.append(current)
+    return groups

@@ -10,6 +10,7 @@ from plaudit.domain.access import Caller
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound
 from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.insights import Stamp
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.model import Model
 from plaudit.domain.periods import period_at
@@ -144,7 +145,7 @@ def give_kudos(
             points=plan.total,
             reaction=reaction,
         )
-        head = recognition_write(Recognition(**kudos.model_dump()))
+        head = recognition_write(Recognition(**kudos.model_dump()), stamps_of(giver, people))
         remember = [first_response_write(recognition_id, request_hash, kudos)] if idempotency_key else []
         if _commit(head, snap, giver_id, plan, *remember):
             return kudos, True
@@ -200,7 +201,7 @@ def add_on(
             created_at=at,
             points=plan.total,
         )
-        head, bump = add_on_writes(extra)
+        head, bump = add_on_writes(extra, stamps_of(adder, people), recognition)
         remember = [first_response_write(replay_id, request_hash, extra)] if replay_id else []
         if _commit(head, snap, adder_id, plan, bump, *remember):
             return extra, True
@@ -256,6 +257,14 @@ def list_feed(
         if recognition.visible_to(viewer.employee_id, sees_everything=everything):
             found.append(recognition)
     return found, next_cursor
+
+
+def stamps_of(giver: Employee, people: dict[str, Employee]) -> dict[str, Stamp]:
+    """Where the giver and recipients are now (from the profiles the giving already read)."""
+    return {
+        person.id: Stamp(department=person.department, manager_id=person.manager_id, country=person.country)
+        for person in (giver, *people.values())
+    }
 
 
 def _plan(

@@ -47,6 +47,16 @@ SLACKPOST#<kind>#<id>  <purpose>#<ts>        a message the bot posted about a ku
                                                   redemption: its channel and ts (to chat.update or redact it)
 INFLIGHT#<status>  <since>#<redemption id>       redemption approved or fulfilling since then (the re-queue
                                                   sweep; gone when it moves on)
+AGG#<scope>#<period>  COUNTER                   insights counter of a scope (org, dept:<d>, country:<c>,
+                                                  team:<manager>, person:<id>, value:<slug>) in a period
+BOARD#<side>#<scope>#<period>  <employee id>      a person's row on a leaderboard (side: received|given;
+                                                  indexes BoardPoints / BoardKudos: PK, board_points|kudos)
+AGGMEMBER#<scope>#<period>#<role>  <employee id>  the person gave (role giver) or received (receiver) in
+                                                  that scope and period: unique givers/receivers, once
+AGGSRC#<source>  AGGSRC                           the projection batch that counted a source (a kudos, an
+                                                  add-on, a reaction taken back); TTL expires_at
+AGGBATCH#<id>  AGGBATCH                           a projection batch's journal: its sources, its counter
+                                                  updates in chunks, the chunks applied; TTL expires_at
 REPLAY#<id>   REPLAY                              the first response to a request with an Idempotency-Key,
                                                   and its request's fingerprint; <id>: what the key derived
 """
@@ -324,6 +334,35 @@ def slack_post(kind: str, subject_id: str, purpose: str, ts: str) -> Key:
 
 def slack_posts_partition(kind: str, subject_id: str) -> str:
     return f"SLACKPOST#{kind}#{subject_id}"
+
+
+BOARD_POINTS_INDEX = "BoardPoints"
+BOARD_KUDOS_INDEX = "BoardKudos"
+COUNTER_PREFIX = "AGG#"
+
+
+def insight_counter(scope: str, period: str) -> Key:
+    return f"{COUNTER_PREFIX}{scope}#{period}", "COUNTER"
+
+
+def board_partition(side: str, scope: str, period: str) -> str:
+    return f"BOARD#{side}#{scope}#{period}"
+
+
+def board_row(side: str, scope: str, period: str, employee_id: str) -> Key:
+    return board_partition(side, scope, period), employee_id
+
+
+def insight_member(scope: str, period: str, role: str, employee_id: str) -> Key:
+    return f"AGGMEMBER#{scope}#{period}#{role}", employee_id
+
+
+def insight_source(source_id: str) -> Key:
+    return f"AGGSRC#{source_id}", "AGGSRC"
+
+
+def insight_batch(batch_id: str) -> Key:
+    return f"AGGBATCH#{batch_id}", "AGGBATCH"
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:

@@ -1,9 +1,11 @@
 """Kudos, add-ons, per-recipient cap counters and the feed index."""
 
+from collections.abc import Mapping
 from typing import Any
 
+from plaudit.domain.insights import Stamp
 from plaudit.domain.periods import Period
-from plaudit.domain.recognition import AddOn, CapCount, Recognition
+from plaudit.domain.recognition import AddOn, CapCount, Recognition, Visibility
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
@@ -20,15 +22,25 @@ def recognition_from(item: dict[str, Any] | None) -> Recognition | None:
     return Recognition.model_validate({k: v for k, v in item.items() if k in _RECOGNITION_FIELDS})
 
 
-def recognition_write(recognition: Recognition) -> Write:
+def recognition_write(recognition: Recognition, stamps: Mapping[str, Stamp]) -> Write:
+    """The kudos, stamped with where its giver and recipients were when it was given (insights)."""
     pk, sk = keys.recognition(recognition.id)
-    values = {"PK": pk, "SK": sk, "type": "recognition"}
+    values = {"PK": pk, "SK": sk, "type": "recognition", "stamps": _stamps(stamps)}
     return put_new("recognition", values | recognition.model_dump(mode="json"))
 
 
-def add_on_writes(add_on: AddOn) -> list[Write]:
+def add_on_writes(add_on: AddOn, stamps: Mapping[str, Stamp], kudos: Recognition) -> list[Write]:
+    """The add-on, stamped for insights with where people were, the values of the kudos it adds to and
+    whether that kudos is public (boards count only those), and the bump of the kudos' totals."""
     pk, sk = keys.add_on(add_on.recognition_id, add_on.adder_id)
-    values = {"PK": pk, "SK": sk, "type": "add_on"}
+    values = {
+        "PK": pk,
+        "SK": sk,
+        "type": "add_on",
+        "stamps": _stamps(stamps),
+        "values": kudos.values,
+        "public": kudos.visibility is Visibility.PUBLIC,
+    }
     bump = {
         "TableName": table_name(),
         "Key": keys.as_attrs(keys.recognition(add_on.recognition_id)),
@@ -40,6 +52,10 @@ def add_on_writes(add_on: AddOn) -> list[Write]:
         put_new("add_on", values | add_on.model_dump(mode="json")),
         Write("recognition", {"Update": bump}),
     ]
+
+
+def _stamps(stamps: Mapping[str, Stamp]) -> dict[str, Any]:
+    return {person: stamp.model_dump(mode="json", exclude_none=True) for person, stamp in stamps.items()}
 
 
 def cap_writes(

@@ -1,0 +1,268 @@
+"""Insights: the periods counters are kept for, the scopes they count in, and what each record adds.
+
+Periods are named by ids that sort in time and are read in the ORGANISATION's time zone: `2026-W47` (ISO
+week, Monday to Sunday), `2026-11`, `2026-Q4`, `2026`, and `all`. A record counts in the period of each
+kind that contains its instant. (Seasons, when they come, are one more period a record counts in: they
+join the ids `period_ids` returns.)
+
+Scopes name who a counter is about: `org`, `dept:<department>`, `country:<ISO code>`,
+`team:<manager id>` (the manager's direct reports), `person:<id>` and `value:<slug>`. The giver's side
+of a kudos counts where the giver was, each recipient's side where that recipient was, as stamped on the
+record when it was written (so moving teams later changes nothing already counted).
+
+Boards (leaderboards) count public peer recognition only (kudos, add-ons and reactions; never private
+kudos), per board scope (`org`, `dept:<d>`, `value:<slug>`), period and side (`received`, `given`).
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from plaudit.domain.errors import RuleViolation
+from plaudit.domain.model import Model
+
+
+class Span(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    ALL = "all"
+
+
+class Side(StrEnum):
+    RECEIVED = "received"
+    GIVEN = "given"
+
+
+class Stamp(Model):
+    """Where a person was in the organisation when a record about them was written."""
+
+    department: str | None = None
+    manager_id: str | None = None
+    country: str | None = None
+
+
+ALL_TIME = "all"
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def period_id(kind: Span, day: date) -> str:
+    """The id of the period of `kind` containing the local `day`."""
+    if kind is Span.WEEK:
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if kind is Span.MONTH:
+        return f"{day.year}-{day.month:02d}"
+    if kind is Span.QUARTER:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    if kind is Span.YEAR:
+        return f"{day.year}"
+    return ALL_TIME
+
+
+def local_day(at: datetime, time_zone: str) -> date:
+    return at.astimezone(ZoneInfo(time_zone)).date()
+
+
+def period_ids(at: datetime, time_zone: str) -> list[str]:
+    """Every period an instant counts in: its week, month, quarter, year, and all time."""
+    day = local_day(at, time_zone)
+    return [period_id(kind, day) for kind in Span]
+
+
+def period_start(kind: Span, text: str) -> date:
+    """The first local day of the period `text` names (of `kind`); a malformed or impossible one is a
+    422 `invalid_period`."""
+    patterns = {
+        Span.WEEK: _WEEK,
+        Span.MONTH: _MONTH,
+        Span.QUARTER: _QUARTER,
+        Span.YEAR: _YEAR,
+    }
+    match = patterns[kind].match(text) if kind in patterns else None
+    try:
+        if match is None:
+            raise ValueError(text)
+        year = int(match.group(1))
+        if kind is Span.WEEK:
+            return date.fromisocalendar(year, int(match.group(2)), 1)
+        if kind is Span.MONTH:
+            return date(year, int(match.group(2)), 1)
+        if kind is Span.QUARTER:
+            return date(year, (int(match.group(2)) - 1) * 3 + 1, 1)
+        return date(year, 1, 1)
+    except ValueError as error:
+        examples = {"week": "2026-W47", "month": "2026-11", "quarter": "2026-Q3", "year": "2026"}
+        raise RuleViolation(
+            f"{text!r} is not a {kind.value}: write it like {examples.get(kind.value, 'all')}.",
+            code="invalid_period",
+            details={"period": kind.value, "at": text},
+        ) from error
+
+
+def resolve_period(kind: Span, at: str | None, now: datetime, time_zone: str) -> str:
+    """The id of the period asked for: the current one (`at` None) or a past one, never a future one."""
+    today = local_day(now, time_zone)
+    if kind is Span.ALL:
+        if at not in (None, ALL_TIME):
+            raise RuleViolation(
+                "The all-time board takes no `at`.", code="invalid_period", details={"at": at}
+            )
+        return ALL_TIME
+    if at is None:
+        return period_id(kind, today)
+    if period_start(kind, at) > today:
+        raise RuleViolation(
+            f"{at} has not begun yet.",
+            code="period_in_future",
+            details={"at": at, "today": today.isoformat()},
+        )
+    return period_id(kind, period_start(kind, at))
+
+
+# -- what a record adds -------------------------------------------------------------------------------
+
+Counter = tuple[str, str]  # (scope, period id)
+BoardRow = tuple[str, str, str, str]  # (side, board scope, period id, person id)
+Member = tuple[str, str, str, str]  # (scope, period id, role: giver|receiver, person id)
+Deltas = dict[str, int]
+
+
+@dataclass
+class Contribution:
+    """What some records add to the counters and boards, and the memberships behind unique counts."""
+
+    counters: dict[Counter, Deltas] = field(default_factory=lambda: defaultdict(dict))
+    boards: dict[BoardRow, Deltas] = field(default_factory=lambda: defaultdict(dict))
+    members: set[Member] = field(default_factory=set)
+
+    def add(self, counter: Counter, **deltas: int) -> None:
+        _merge(self.counters[counter], deltas)
+
+    def add_board(self, row: BoardRow, **deltas: int) -> None:
+        _merge(self.boards[row], deltas)
+
+    def merge(self, other: "Contribution", sign: int = 1) -> None:
+        for counter, deltas in other.counters.items():
+            _merge(self.counters[counter], {k: sign * v for k, v in deltas.items()})
+        for row, deltas in other.boards.items():
+            _merge(self.boards[row], {k: sign * v for k, v in deltas.items()})
+        if sign > 0:
+            self.members |= other.members
+
+
+def _merge(into: Deltas, deltas: Mapping[str, int]) -> None:
+    for name, value in deltas.items():
+        into[name] = into.get(name, 0) + value
+
+
+@dataclass(frozen=True)
+class PeerAct:
+    """One act of peer recognition as the projection sees it: a kudos (`kind` kudos or reaction) or an
+    add-on. `shares`: points each recipient received; `stamps`: where each person was."""
+
+    kind: str  # kudos | reaction | add_on
+    giver_id: str
+    shares: Mapping[str, int]
+    values: tuple[str, ...]
+    at: datetime
+    on_board: bool  # public: private kudos (and add-ons to them) never count on a board
+    stamps: Mapping[str, Stamp]
+
+
+_COUNT_NAMES = {"kudos": "kudos", "reaction": "reactions", "add_on": "add_ons"}
+
+
+def person_scopes(person_id: str, stamp: Stamp | None) -> list[str]:
+    """Every scope a person's side of a record counts in (values aside)."""
+    scopes = ["org", f"person:{person_id}"]
+    if stamp is not None and stamp.department:
+        scopes.append(f"dept:{stamp.department}")
+    if stamp is not None and stamp.country:
+        scopes.append(f"country:{stamp.country}")
+    if stamp is not None and stamp.manager_id:
+        scopes.append(f"team:{stamp.manager_id}")
+    return scopes
+
+
+def board_scopes(stamp: Stamp | None, values: Iterable[str]) -> list[str]:
+    scopes = ["org"]
+    if stamp is not None and stamp.department:
+        scopes.append(f"dept:{stamp.department}")
+    return scopes + [f"value:{value}" for value in values]
+
+
+def contribution_of(act: PeerAct, time_zone: str) -> Contribution:
+    """What one act adds: counts and points on each side, in every period and scope it belongs to."""
+    out = Contribution()
+    count_name = _COUNT_NAMES[act.kind]
+    periods = period_ids(act.at, time_zone)
+    values = [f"value:{value}" for value in act.values]
+    total = sum(act.shares.values())
+    giver_stamp = act.stamps.get(act.giver_id)
+    for period in periods:
+        for scope in person_scopes(act.giver_id, giver_stamp) + values:
+            out.add((scope, period), **{f"{count_name}_given": 1, "points_given": total})
+            if not scope.startswith("person:"):
+                out.members.add((scope, period, "giver", act.giver_id))
+        for rid, points in act.shares.items():
+            for scope in person_scopes(rid, act.stamps.get(rid)) + values:
+                out.add((scope, period), **{f"{count_name}_received": 1, "points_received": points})
+                if not scope.startswith("person:"):
+                    out.members.add((scope, period, "receiver", rid))
+        if act.on_board:
+            for scope in board_scopes(giver_stamp, act.values):
+                out.add_board((Side.GIVEN, scope, period, act.giver_id), points=total, kudos=1)
+            for rid, points in act.shares.items():
+                for scope in board_scopes(act.stamps.get(rid), act.values):
+                    out.add_board((Side.RECEIVED, scope, period, rid), points=points, kudos=1)
+    return out
+
+
+def undo_of(act: PeerAct, time_zone: str) -> Contribution:
+    """A reaction taken back: its counts and points come off again (the people stay among the period's
+    givers and receivers: they did give and receive in it)."""
+    undone = Contribution()
+    undone.merge(contribution_of(act, time_zone), sign=-1)
+    return undone
+
+
+def unique_counts(members: Iterable[Member]) -> dict[Counter, Deltas]:
+    """unique_givers / unique_receivers per counter, from the memberships new to it."""
+    counts: dict[Counter, Deltas] = defaultdict(dict)
+    for scope, period, role, _ in members:
+        _merge(counts[(scope, period)], {f"unique_{role}s": 1})
+    return counts
+
+
+# -- leaderboards -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    person_id: str
+    points: int
+    kudos: int
+    rank: int
+
+
+def ranked(rows: Iterable[tuple[str, int, int]], by: str) -> list[Standing]:
+    """Standings in order, ties sharing a rank (1, 2, 2, 4). rows: (person, points, kudos), best first
+    by `by` (points or kudos); the other figure breaks no tie."""
+    standings: list[Standing] = []
+    previous: Any = None
+    for position, (person, points, kudos) in enumerate(rows, start=1):
+        score = points if by == "points" else kudos
+        rank = standings[-1].rank if standings and score == previous else position
+        standings.append(Standing(person, points, kudos, rank))
+        previous = score
+    return standings

@@ -1,0 +1,431 @@
+"""Insights counters, leaderboard rows and the bookkeeping that applies each stream batch exactly once.
+
+A projection batch is applied through a journal (`AGGBATCH#<id>`): the counter and board-row updates the
+batch makes, in chunks of at most 99. Each chunk is one TransactWriteItems with the journal's mark of
+that chunk (`ADD applied :chunk`, on condition it is not there yet), so a chunk lands once whatever
+retries happen. Every source (kudos, add-on, reaction taken back) the batch counted is marked with the
+batch's id (`AGGSRC#<source>`) before any chunk is applied: a redelivered source is found there, and its
+batch's journal is finished (its missing chunks applied) instead of counted again.
+
+Unique givers and receivers count memberships (`AGGMEMBER#...`, one per person, scope, period and role),
+each owned by the source that first made it: claimed with `attribute_not_exists(PK) OR source = :source`,
+so a source counted again after a crash claims its own memberships again, and nobody else's.
+"""
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from plaudit.domain.insights import (
+    BoardRow,
+    Counter,
+    Deltas,
+    Member,
+    PeerAct,
+    Stamp,
+)
+from plaudit.domain.recognition import AddOn, Recognition
+from plaudit.store import keys
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import from_item, to_attr, to_item
+from plaudit.store.reactions import is_undone
+from plaudit.store.reads import BATCH_GET_LIMIT, get_many
+from plaudit.store.recognitions import recognition_from
+from plaudit.store.transact import MAX_ITEMS, Write, WriteRefused, write_all
+
+CHUNK = MAX_ITEMS - 1  # updates per transaction: the journal's mark takes the last place
+REBUILT = "rebuild"  # the batch id of sources `plaudit insights rebuild` counted
+KEEP_BOOKKEEPING = timedelta(days=7)  # a stream keeps records 24 hours: markers outlive any redelivery
+
+
+# -- reading stream records ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A record that counts: `id` names it for exactly-once (kudos:<id>, add_on:<kudos>:<adder>,
+    undo:<kudos>); `undo`: a reaction taken back."""
+
+    id: str
+    act: PeerAct
+    undo: bool = False
+
+
+def source_of(event_name: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> Source | None:
+    """The source a stream record brings, if any (images as the stream gives them)."""
+    if new is None:
+        return None
+    item = from_item(dict(new))
+    if item.get("type") == "recognition":
+        recognition = recognition_from(item)
+        if recognition is None:
+            return None
+        if event_name == "INSERT":
+            return Source(f"kudos:{recognition.id}", act_of_kudos(item, recognition))
+        if event_name == "MODIFY" and is_undone(item) and not (old is not None and is_undone(old)):
+            return Source(f"undo:{recognition.id}", act_of_kudos(item, recognition), undo=True)
+    if item.get("type") == "add_on" and event_name == "INSERT":
+        return add_on_source(item)
+    return None
+
+
+def act_of_kudos(item: Mapping[str, Any], recognition: Recognition) -> PeerAct:
+    return PeerAct(
+        kind="reaction" if recognition.reaction else "kudos",
+        giver_id=recognition.giver_id,
+        shares=recognition.shares,
+        values=tuple(recognition.values),
+        at=recognition.created_at,
+        on_board=recognition.reaction is not None or recognition.visibility.value == "public",
+        stamps=_stamps(item),
+    )
+
+
+def add_on_source(item: Mapping[str, Any]) -> Source:
+    add_on = AddOn.model_validate({k: v for k, v in item.items() if k in AddOn.model_fields})
+    act = PeerAct(
+        kind="add_on",
+        giver_id=add_on.adder_id,
+        shares=add_on.shares,
+        values=tuple(item.get("values") or ()),
+        at=add_on.created_at,
+        on_board=bool(item.get("public", True)),
+        stamps=_stamps(item),
+    )
+    return Source(f"add_on:{add_on.recognition_id}:{add_on.adder_id}", act)
+
+
+def _stamps(item: Mapping[str, Any]) -> dict[str, Stamp]:
+    return {person: Stamp.model_validate(stamp) for person, stamp in (item.get("stamps") or {}).items()}
+
+
+# -- the exactly-once bookkeeping ---------------------------------------------------------------------
+
+
+@dataclass
+class Update:
+    """One item's change: a counter or a board row (kind), its identity (attrs SET), its deltas (ADD)."""
+
+    key: keys.Key
+    kind: str
+    attrs: dict[str, str]
+    deltas: Deltas
+
+    def operation(self) -> dict[str, Any]:
+        names = {"#type": "type"} | {f"#s{i}": name for i, name in enumerate(self.attrs)}
+        names |= {f"#a{i}": name for i, name in enumerate(self.deltas)}
+        values = {":type": to_attr(self.kind)}
+        values |= {f":s{i}": to_attr(value) for i, value in enumerate(self.attrs.values())}
+        values |= {f":a{i}": to_attr(value) for i, value in enumerate(self.deltas.values())}
+        sets = ", ".join(["#type = :type", *(f"#s{i} = :s{i}" for i in range(len(self.attrs)))])
+        adds = ", ".join(f"#a{i} :a{i}" for i in range(len(self.deltas)))
+        return {
+            "Update": {
+                "TableName": table_name(),
+                "Key": keys.as_attrs(self.key),
+                "UpdateExpression": f"SET {sets} ADD {adds}",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def as_json(self) -> list[Any]:
+        return [self.key[0], self.key[1], self.kind, self.attrs, self.deltas]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> "Update":
+        return cls((data[0], data[1]), data[2], data[3], data[4])
+
+
+def counter_update(counter: Counter, deltas: Deltas) -> Update:
+    scope, period = counter
+    return Update(
+        keys.insight_counter(scope, period), "insight_counter", {"scope": scope, "period": period}, deltas
+    )
+
+
+def board_update(row: BoardRow, deltas: Deltas) -> Update:
+    side, scope, period, person = row
+    attrs = {"side": side, "scope": scope, "period": period, "employee_id": person}
+    renamed = {f"board_{name}": value for name, value in deltas.items()}
+    return Update(keys.board_row(side, scope, period, person), "board_row", attrs, renamed)
+
+
+@dataclass
+class Journal:
+    batch_id: str
+    sources: list[str]
+    updates: list[Update]
+    applied: set[int] = field(default_factory=set)
+
+    def chunks(self) -> Iterator[tuple[int, list[Update]]]:
+        for index, start in enumerate(range(0, len(self.updates), CHUNK)):
+            if index not in self.applied:
+                yield index, self.updates[start : start + CHUNK]
+
+
+def batch_of_sources(source_ids: Iterable[str]) -> dict[str, str]:
+    """source id -> the id of the batch that counted it (only those counted before)."""
+    wanted = {source: keys.insight_source(source) for source in source_ids}
+    found = _get_all(wanted.values())
+    return {source: found[key]["batch_id"] for source, key in wanted.items() if key in found}
+
+
+def load_journals(batch_ids: Iterable[str]) -> list[Journal]:
+    found = _get_all(keys.insight_batch(batch_id) for batch_id in batch_ids)
+    return [_journal_from(item) for item in found.values()]
+
+
+def _journal_from(item: Mapping[str, Any]) -> Journal:
+    updates = [Update.from_json(data) for data in json.loads(item["updates"])]
+    return Journal(
+        item["batch_id"], list(item["sources"]), updates, {int(i) for i in item.get("applied", ())}
+    )
+
+
+def open_journal(journal: Journal, at: datetime) -> None:
+    """Write the batch's journal (none of it applied yet), then mark its sources as counted by it."""
+    pk, sk = keys.insight_batch(journal.batch_id)
+    expires = int((at + KEEP_BOOKKEEPING).timestamp())
+    item = {
+        "PK": pk,
+        "SK": sk,
+        "type": "insight_batch",
+        "batch_id": journal.batch_id,
+        "sources": journal.sources,
+        "updates": json.dumps([update.as_json() for update in journal.updates], separators=(",", ":")),
+        "expires_at": expires,
+    }
+    dynamodb().put_item(TableName=table_name(), Item=to_item(item))
+    mark_sources(journal, expires)
+
+
+def mark_sources(journal: Journal, expires: int) -> None:
+    requests = []
+    for source in journal.sources:
+        pk, sk = keys.insight_source(source)
+        marker = {"PK": pk, "SK": sk, "type": "insight_source", "batch_id": journal.batch_id}
+        requests.append({"PutRequest": {"Item": to_item(marker | {"expires_at": expires})}})
+    _batch_write(requests)
+
+
+def apply_chunks(journal: Journal) -> int:
+    """Apply every chunk of the journal not applied yet, each once. Returns the chunks applied now."""
+    applied = 0
+    for index, updates in journal.chunks():
+        mark = {
+            "TableName": table_name(),
+            "Key": keys.as_attrs(keys.insight_batch(journal.batch_id)),
+            "UpdateExpression": "ADD applied :chunk",
+            "ConditionExpression": "attribute_exists(PK) AND NOT contains(applied, :index)",
+            "ExpressionAttributeValues": {":chunk": {"NS": [str(index)]}, ":index": {"N": str(index)}},
+        }
+        writes = [Write("journal", {"Update": mark})]
+        writes += [Write(f"update:{n}", update.operation()) for n, update in enumerate(updates)]
+        try:
+            write_all(writes)
+        except WriteRefused as refused:
+            if refused.refused("journal"):
+                continue  # this chunk landed before (a retry after a crash)
+            raise
+        journal.applied.add(index)
+        applied += 1
+    return applied
+
+
+def claim_members(owners: Mapping[Member, str]) -> set[Member]:
+    """The memberships (each with the source that makes it) that count for those sources: new ones, and
+    ones these sources claimed before (a retry). Owned by another source: already counted."""
+    wanted = {member: keys.insight_member(*member) for member in owners}
+    found = _get_all(wanted.values())
+    mine: set[Member] = set()
+    todo: dict[Member, str] = {}
+    for member, source in owners.items():
+        item = found.get(wanted[member])
+        if item is None:
+            todo[member] = source
+        elif item.get("source") == source:
+            mine.add(member)
+    pending = list(todo.items())
+    while pending:
+        chunk, pending = pending[:MAX_ITEMS], pending[MAX_ITEMS:]
+        writes = [_member_put(member, source, n) for n, (member, source) in enumerate(chunk)]
+        try:
+            write_all(writes)
+        except WriteRefused as refused:
+            lost = {int(label) for label, code in refused.reasons.items() if code == "ConditionalCheckFailed"}
+            pending = [entry for n, entry in enumerate(chunk) if n not in lost] + pending
+            if not lost:
+                raise
+            continue
+        mine |= {member for member, _ in chunk}
+    return mine
+
+
+def _member_item(member: Member, source: str) -> dict[str, Any]:
+    pk, sk = keys.insight_member(*member)
+    scope, period, role, person = member
+    values = {"PK": pk, "SK": sk, "type": "insight_member", "scope": scope, "period": period}
+    return values | {"role": role, "employee_id": person, "source": source}
+
+
+def _member_put(member: Member, source: str, label: int) -> Write:
+    put = {
+        "TableName": table_name(),
+        "Item": to_item(_member_item(member, source)),
+        "ConditionExpression": "attribute_not_exists(PK) OR #source = :source",
+        "ExpressionAttributeNames": {"#source": "source"},
+        "ExpressionAttributeValues": {":source": to_attr(source)},
+    }
+    return Write(str(label), {"Put": put})
+
+
+def _get_all(wanted: Iterable[keys.Key]) -> dict[keys.Key, dict[str, Any]]:
+    """get_many over any number of keys (one round trip per 100; none for none)."""
+    distinct = list(dict.fromkeys(wanted))
+    found: dict[keys.Key, dict[str, Any]] = {}
+    for start in range(0, len(distinct), BATCH_GET_LIMIT):
+        found |= get_many(distinct[start : start + BATCH_GET_LIMIT])
+    return found
+
+
+def _batch_write(requests: list[dict[str, Any]]) -> None:
+    for start in range(0, len(requests), 25):
+        pending = {table_name(): requests[start : start + 25]}
+        while pending:
+            pending = dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+
+
+# -- leaderboards -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardRowFigures:
+    employee_id: str
+    points: int
+    kudos: int
+
+
+def top_rows(side: str, scope: str, period: str, by: str, limit: int) -> list[BoardRowFigures]:
+    """A board's best rows (by points or kudos), best first: one query on its sorted index."""
+    response = dynamodb().query(
+        TableName=table_name(),
+        IndexName=keys.BOARD_POINTS_INDEX if by == "points" else keys.BOARD_KUDOS_INDEX,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": keys.board_partition(side, scope, period)}},
+        ScanIndexForward=False,
+        Limit=limit,
+    )
+    return [_figures(from_item(raw)) for raw in response["Items"]]
+
+
+def board_row_key(side: str, scope: str, period: str, employee_id: str) -> keys.Key:
+    return keys.board_row(side, scope, period, employee_id)
+
+
+def figures_of(item: Mapping[str, Any] | None, employee_id: str) -> BoardRowFigures:
+    return _figures(item) if item else BoardRowFigures(employee_id, 0, 0)
+
+
+def _figures(item: Mapping[str, Any]) -> BoardRowFigures:
+    return BoardRowFigures(
+        item["employee_id"], int(item.get("board_points", 0)), int(item.get("board_kudos", 0))
+    )
+
+
+# -- the audit and the rebuild: every record, every counter -------------------------------------------
+
+
+def scan_sources() -> Iterator[Source]:
+    """Every kudos, add-on and reaction taken back in the table, as the projection counts them."""
+    for item in _scan(("recognition", "add_on")):
+        if item["type"] == "add_on":
+            yield add_on_source(item)
+            continue
+        recognition = recognition_from(item)
+        if recognition is None:
+            continue
+        act = act_of_kudos(item, recognition)
+        yield Source(f"kudos:{recognition.id}", act)
+        if is_undone(item):
+            yield Source(f"undo:{recognition.id}", act, undo=True)
+
+
+def scan_aggregates() -> tuple[dict[Counter, Deltas], dict[BoardRow, Deltas]]:
+    """Every counter and board row stored."""
+    counters: dict[Counter, Deltas] = {}
+    boards: dict[BoardRow, Deltas] = {}
+    for item in _scan(("insight_counter", "board_row")):
+        if item["type"] == "insight_counter":
+            counters[(item["scope"], item["period"])] = _numbers(item, "")
+        else:
+            row = (item["side"], item["scope"], item["period"], item["employee_id"])
+            boards[row] = _numbers(item, "board_")
+    return counters, boards
+
+
+def _numbers(item: Mapping[str, Any], prefix: str) -> Deltas:
+    return {
+        name.removeprefix(prefix): int(value)
+        for name, value in item.items()
+        if name.startswith(prefix) and isinstance(value, int | float) and not isinstance(value, bool)
+    }
+
+
+def _scan(types: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    names = {f":t{i}": {"S": kind} for i, kind in enumerate(types)}
+    paginator = dynamodb().get_paginator("scan")
+    pages = paginator.paginate(
+        TableName=table_name(),
+        FilterExpression=f"#type IN ({', '.join(names)})",
+        ExpressionAttributeNames={"#type": "type"},
+        ExpressionAttributeValues=names,
+    )
+    for page in pages:
+        for raw in page["Items"]:
+            yield from_item(raw)
+
+
+def rebuild_requests(
+    counters: Mapping[Counter, Deltas],
+    boards: Mapping[BoardRow, Deltas],
+    members: Mapping[Member, str],
+    sources: Iterable[str],
+    at: datetime,
+) -> list[dict[str, Any]]:
+    """The rebuild's writes: every counter, board row and membership as recomputed (written whole), the
+    stored ones nothing makes any more deleted, and every source marked as counted (so a stream record
+    redelivered after the rebuild counts nothing twice)."""
+    stored_counters, stored_boards = scan_aggregates()
+    requests = [_put_whole(counter_update(counter, deltas)) for counter, deltas in counters.items()]
+    requests += [_put_whole(board_update(row, deltas)) for row, deltas in boards.items()]
+    requests += [
+        {"DeleteRequest": {"Key": keys.as_attrs(keys.insight_counter(*counter))}}
+        for counter in stored_counters.keys() - counters.keys()
+    ]
+    requests += [
+        {"DeleteRequest": {"Key": keys.as_attrs(keys.board_row(*row))}}
+        for row in stored_boards.keys() - boards.keys()
+    ]
+    requests += [
+        {"PutRequest": {"Item": to_item(_member_item(member, source))}} for member, source in members.items()
+    ]
+    expires = int((at + KEEP_BOOKKEEPING).timestamp())
+    for source in sources:
+        pk, sk = keys.insight_source(source)
+        marker = {"PK": pk, "SK": sk, "type": "insight_source", "batch_id": REBUILT, "expires_at": expires}
+        requests.append({"PutRequest": {"Item": to_item(marker)}})
+    return requests
+
+
+def write_requests(requests: list[dict[str, Any]]) -> None:
+    """BatchWriteItem, 25 at a time, until nothing is left unprocessed."""
+    _batch_write(requests)
+
+
+def _put_whole(update: Update) -> dict[str, Any]:
+    pk, sk = update.key
+    values = {"PK": pk, "SK": sk, "type": update.kind, **update.attrs, **update.deltas}
+    return {"PutRequest": {"Item": to_item(values)}}
