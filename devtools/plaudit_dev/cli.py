@@ -24,8 +24,13 @@ DEFAULT_PORT = 3000
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from aws_lambda_powertools import Logger
+
+    from plaudit.services.runtime import new_id
+
     parser = _parser()
     args = parser.parse_args(argv)
+    Logger().set_correlation_id(new_id("cli"))  # the trail's correlation id of what this run changes
     return args.run(args)
 
 
@@ -114,7 +119,12 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, run, text in (
         ("seed", _seed, "load the demo organisation (idempotent)"),
-        ("audit", _audit, "prove the ledger: postings balance, balances match, none negative"),
+        (
+            "audit",
+            _audit,
+            "prove the ledger (postings balance, balances match, none negative) and the administrative "
+            "trail's hash chain",
+        ),
     ):
         command = commands.add_parser(name, help=text)
         target = command.add_mutually_exclusive_group()
@@ -213,6 +223,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     _connect(args)
     from plaudit.services.audit import audit_ledger
+    from plaudit.services.trail import verify_trail
 
     report = audit_ledger()
     print(f"{report.transactions} transactions, {report.postings} postings, {report.accounts} accounts")
@@ -220,11 +231,24 @@ def _audit(args: argparse.Namespace) -> int:
         print(
             "ledger OK: every transaction sums to zero, every balance equals its postings, none is negative"
         )
-        return 0
-    print(f"ledger BROKEN: {len(report.breaches)} breach(es); first: {report.breaches[0]}", file=sys.stderr)
-    for breach in report.breaches[1:20]:
-        print(f"  {breach}", file=sys.stderr)
-    return 1
+    else:
+        print(
+            f"ledger BROKEN: {len(report.breaches)} breach(es); first: {report.breaches[0]}", file=sys.stderr
+        )
+        for breach in report.breaches[1:20]:
+            print(f"  {breach}", file=sys.stderr)
+    chain = verify_trail()
+    if chain.ok:
+        head = f"; head: entry {chain.head.seq}, hash {chain.head.hash}" if chain.head else ""
+        print(f"trail OK: {chain.entries} entries, each carries the hash of the one before{head}")
+    else:
+        assert chain.broken is not None
+        print(
+            f"trail BROKEN at entry {chain.broken.seq}: {chain.broken.reason} "
+            f"({chain.entries} entries before it hold)",
+            file=sys.stderr,
+        )
+    return 0 if report.ok and chain.ok else 1
 
 
 def _day(text: str) -> date:

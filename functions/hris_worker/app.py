@@ -56,6 +56,7 @@ def _apply(record: SQSRecord) -> bool:
     """Apply the change, or log and drop what the directory refuses. True: it waits for an earlier one."""
     try:
         queued = QueuedChange.model_validate_json(record.body)
+        logger.set_correlation_id(queued.delivery_id)  # the trail's correlation id: the HRIS's delivery
         change = queued.change
         if isinstance(change, bamboohr.BambooHrRefresh):
             change = bamboohr.refresh(change, credentials.bamboohr_client())

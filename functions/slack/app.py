@@ -10,6 +10,7 @@ import base64
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
 from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
 from plaudit.api.error_shape import refusal_result
@@ -25,7 +26,7 @@ gc.freeze()  # keep them out of every later collection
 gc.enable()
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)  # lazy runs too
 def lambda_handler(event: dict, context: object) -> dict:
     rejection = _rejection(event)
     if rejection is not None:

@@ -6,6 +6,8 @@ import os
 from typing import Any
 
 from plaudit.services.audit import audit_ledger
+from plaudit.services.trail import verify_trail
+from plaudit.store import trail as trail_store
 
 
 def assert_error(reply, status: int, code: str, context: Any = None) -> dict[str, Any]:
@@ -31,5 +33,13 @@ def table_items(aws) -> list[dict[str, Any]]:
 
 
 def assert_audit_clean() -> None:
+    """The ledger proves, and so does the administrative trail's chain."""
     report = audit_ledger()
     assert report.ok, report.breaches
+    chain = verify_trail()
+    assert chain.ok, chain.broken
+
+
+def newest_trail_entry() -> dict[str, Any]:
+    *_, newest = trail_store.all_entries()
+    return newest

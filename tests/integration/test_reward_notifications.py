@@ -25,8 +25,9 @@ from plaudit.domain.employees import RewardDelivery
 from plaudit.environment import environment
 from plaudit.services import redemptions, vouchers
 from plaudit.store import snapshots
-from plaudit.store.employees import save_employee
+from plaudit.store.employees import profile_writes
 from plaudit.store.slack_posts import posts_about
+from plaudit.store.transact import write_all
 from plaudit.store.vouchers import get_voucher
 from plaudit_dev import local_mail
 from plaudit_dev.http_api import HttpRequest
@@ -91,7 +92,7 @@ def _prefer(employee_id: str, channel: RewardDelivery, **changes: Any) -> None:
     previous = snap.employee(employee_id)
     assert previous is not None
     updated = previous.model_copy(update={"reward_delivery": channel, **changes})
-    save_employee(updated, previous, snap.employee_version(employee_id))
+    write_all(profile_writes(updated, previous, snap.employee_version(employee_id)))
 
 
 def _logged(caplog: pytest.LogCaptureFixture) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 import test_slack_kudos
-from api_checks import assert_audit_clean
+from api_checks import assert_audit_clean, newest_trail_entry
 from test_api_redemptions import FUNDS, add_item, grant, points_of
 from test_slack_home_and_add_on import _home_opened
 from test_slack_kudos import ALICE, BOB, SlackApp
@@ -318,6 +318,13 @@ def test_approve_from_the_dm_button_updates_the_message(bolt: SlackApp, queued: 
     bolt.run_lazy()
     assert redemptions.get(Caller(employee_id=ALICE_ID), rid).status.value == "approved"
     assert queued[-1] == rid
+    decided = newest_trail_entry()  # the administrative trail has Maya's decision, with the request's id
+    assert (decided["actor"], decided["action"], decided["target"]) == (
+        "E1002",
+        "redemption.approve",
+        f"redemption:{rid}",
+    )
+    assert decided["correlation_id"]
     (update,) = bolt.slack.called("chat.update")
     assert (update["channel"], update["ts"]) == (DM, MESSAGE_TS)
     assert update["text"].startswith("Approved by <@UMAYA> <!date^")
@@ -369,6 +376,12 @@ def test_reject_asks_why_and_returns_the_points(bolt: SlackApp) -> None:
     assert _submit(bolt, modal, reason, user=MAYA, view_id="VREJ1").body in (b"", b"{}")
     found = redemptions.get(Caller(employee_id=ALICE_ID), rid)
     assert (found.status.value, found.history[-1].reason) == ("rejected", "Over budget")
+    decided = newest_trail_entry()
+    assert (decided["actor"], decided["action"], decided["target"]) == (
+        "E1002",
+        "redemption.reject",
+        f"redemption:{rid}",
+    )
     assert points_of(ALICE_ID) == 20_000
     bolt.run_lazy()
     (update,) = bolt.slack.called("chat.update")

@@ -23,13 +23,14 @@ from plaudit.services.redemptions import DirectAward
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, stored_now
+from plaudit.services.trail import Act, record
 from plaudit.store import keys
 from plaudit.store.budgets import balance_of, balance_write, budget_from
 from plaudit.store.catalog import item_from
 from plaudit.store.reads import get_many
 from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
-from plaudit.store.transact import WriteRefused, write_all
+from plaudit.store.transact import WriteRefused
 
 
 class AwardRequest(Model):
@@ -99,8 +100,20 @@ def give(
         if available < redemption.points:
             raise _insufficient(redemption.points, available)
         writes.append(balance_write(budget.id, -redemption.points, at))
+        act = Act(
+            giver,
+            "award.give",
+            f"redemption:{rid}",
+            after={
+                "employee_id": body.employee_id,
+                "item_id": body.item_id,
+                "denomination": str(body.denomination),
+                "budget_id": budget.id,
+                "points": redemption.points,
+            },
+        )
         try:
-            write_all(writes)
+            record(writes, act)
         except WriteRefused as refused:
             if refused.refused(f"budget:{budget.id}"):
                 raise _insufficient(redemption.points, None) from None

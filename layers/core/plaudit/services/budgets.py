@@ -22,6 +22,7 @@ from plaudit.domain.model import Model
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
+from plaudit.services.trail import Act, actor_of, record
 from plaudit.services.wallets import LedgerLine
 from plaudit.store import snapshots
 from plaudit.store.budgets import (
@@ -34,7 +35,7 @@ from plaudit.store.budgets import (
 )
 from plaudit.store.ledger import transaction_writes
 from plaudit.store.replays import first_response_write
-from plaudit.store.transact import WriteRefused, write_all
+from plaudit.store.transact import WriteRefused
 
 MANAGERS = (Role.HR_ADMIN, Role.FINANCE)
 EmployeeId = Annotated[str, StringConstraints(pattern=EMPLOYEE_ID)]
@@ -82,8 +83,9 @@ def create_budget(caller: Caller, command: CreateBudget) -> BudgetView:
         raise RuleViolation(
             "A department budget names its department; other budgets name none.", code="invalid_department"
         ) from error
+    act = Act(actor_of(caller), "budget.create", f"budget:{budget.id}", after=budget.model_dump(mode="json"))
     try:
-        write_all([budget_write(budget)])
+        record([budget_write(budget)], act)
     except WriteRefused as refused:
         if refused.refused("budget"):
             raise Conflict(f"A budget with id {budget.id} exists.", code="budget_exists") from refused
@@ -153,8 +155,14 @@ def move_points(
         movement = movement_of(txn, budget_id)
         if idempotency_key:
             writes.append(first_response_write(txn_id, request_hash, movement))
+        act = Act(
+            actor_of(caller),
+            "budget.top_up" if kind == TxnKind.BUDGET_TOP_UP else "budget.withdraw",
+            f"budget:{budget_id}",
+            after={"points": command.points, "note": command.note, "txn_id": txn_id},
+        )
         try:
-            write_all(writes)
+            record(writes, act)
         except WriteRefused:
             continue
         if kind == TxnKind.BUDGET_TOP_UP:

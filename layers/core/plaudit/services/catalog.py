@@ -14,9 +14,10 @@ from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
+from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import catalog as store
 from plaudit.store import snapshots
-from plaudit.store.transact import WriteRefused, write_all
+from plaudit.store.transact import WriteRefused
 
 
 class CatalogItemView(CatalogItem):
@@ -48,7 +49,10 @@ def create_item(caller: Caller, spec: CatalogItemSpec) -> CatalogItemView:
     settings = _require_hr(caller)
     at = now()
     item = CatalogItem(**spec.model_dump(), id=new_id("item"), created_at=at, updated_at=at)
-    write_all([store.item_write(item, previous_version=None)])
+    act = Act(
+        actor_of(caller), "catalog_item.create", f"catalog_item:{item.id}", after=item.model_dump(mode="json")
+    )
+    record([store.item_write(item, previous_version=None)], act)
     return view_of(item, settings)
 
 
@@ -64,13 +68,19 @@ def read_item(caller: Caller, item_id: str) -> CatalogItemView:
 def replace_item(caller: Caller, item_id: str, spec: CatalogItemSpec) -> CatalogItemView:
     """The whole item as given (stock included: `inventory` is what is left now)."""
     settings = _require_hr(caller)
-    return view_of(_replace(item_id, lambda old: spec), settings)
+    return view_of(_replace(caller, "catalog_item.replace", item_id, lambda old: spec), settings)
 
 
 def delete_item(caller: Caller, item_id: str) -> None:
     """Deactivate: the item leaves the catalogue, redemptions that point at it keep it."""
     _require_hr(caller)
-    _replace(item_id, lambda old: old.model_copy(update={"active": False}), unless_inactive=True)
+    _replace(
+        caller,
+        "catalog_item.deactivate",
+        item_id,
+        lambda old: old.model_copy(update={"active": False}),
+        unless_inactive=True,
+    )
 
 
 def browse(
@@ -116,7 +126,12 @@ def browse(
 
 
 def _replace(
-    item_id: str, change: Callable[[CatalogItem], CatalogItemSpec], *, unless_inactive: bool = False
+    caller: Caller,
+    action: str,
+    item_id: str,
+    change: Callable[[CatalogItem], CatalogItemSpec],
+    *,
+    unless_inactive: bool = False,
 ) -> CatalogItem:
     for _ in attempts():
         old = get_item(item_id)
@@ -130,8 +145,15 @@ def _replace(
             updated_at=max(now(), old.updated_at),
             version=old.version + 1,
         )
+        act = Act(
+            actor_of(caller),
+            action,
+            f"catalog_item:{item.id}",
+            before=old.model_dump(mode="json"),
+            after=item.model_dump(mode="json"),
+        )
         try:
-            write_all([store.item_write(item, previous_version=old.version)])
+            record([store.item_write(item, previous_version=old.version)], act)
         except WriteRefused as refused:
             if refused.refused("item"):
                 continue

@@ -19,15 +19,16 @@ from plaudit.integrations.rewards.code_stock import DEFAULT_ALERT_BELOW, crypto_
 from plaudit.services import catalog
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
+from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import code_stock as store
 from plaudit.store import keys, snapshots
 from plaudit.store.reads import get_one
-from plaudit.store.transact import WriteRefused, write_all
+from plaudit.store.transact import WriteRefused
 
 MAX_CODES = 1000  # per upload: each code is one KMS call
 MAX_CODE_LENGTH = 128
 HEADERS = {"code", "codes", "voucher_code"}
-CODES_PER_TRANSACTION = 49  # two items each, and the counter: 99 of DynamoDB's 100
+CODES_PER_TRANSACTION = 49  # two items each, the counter and the trail's entry: DynamoDB's 100
 LOOKUP_BATCH = 100
 
 
@@ -60,9 +61,8 @@ def upload_codes(caller: Caller, item_id: str, body: str, *, alert_below: int | 
     at = now()
     added = 0
     for start in range(0, len(fresh), CODES_PER_TRANSACTION):
-        added += _store(
-            item_id, {h: by_hash[h] for h in fresh[start : start + CODES_PER_TRANSACTION]}, at, alert_below
-        )
+        batch = {h: by_hash[h] for h in fresh[start : start + CODES_PER_TRANSACTION]}
+        added += _store(actor_of(caller), item_id, batch, at, alert_below)
     counter = get_one(keys.stock_count(item_id)) or {}
     return StockUpload(
         item_id=item_id,
@@ -106,8 +106,9 @@ def _not_seen(hashes: list[str]) -> list[str]:
     return [code_hash for code_hash in hashes if code_hash not in seen]
 
 
-def _store(item_id: str, codes: dict[str, str], at: datetime, alert_below: int | None) -> int:
-    """Encrypt and store one transaction's codes; a code another upload stored meanwhile is left out."""
+def _store(actor: str, item_id: str, codes: dict[str, str], at: datetime, alert_below: int | None) -> int:
+    """Encrypt and store one transaction's codes; a code another upload stored meanwhile is left out. The
+    trail records how many codes and for which item, never a code."""
     encrypted = [
         (code_hash, voucher_crypto.encrypt(code, crypto_context(item_id)))
         for code_hash, code in codes.items()
@@ -115,8 +116,14 @@ def _store(item_id: str, codes: dict[str, str], at: datetime, alert_below: int |
     for _ in attempts():
         if not encrypted:
             return 0
+        act = Act(
+            actor,
+            "catalog_item.codes_upload",
+            f"catalog_item:{item_id}",
+            after={"codes_added": len(encrypted), "alert_below": alert_below},
+        )
         try:
-            write_all(store.upload_writes(item_id, encrypted, at, alert_below))
+            record(store.upload_writes(item_id, encrypted, at, alert_below), act)
             return len(encrypted)
         except WriteRefused as refused:
             taken = [code_hash for code_hash, _ in encrypted if refused.refused(f"seen:{code_hash}")]

@@ -12,13 +12,14 @@ from plaudit.domain.model import Model
 from plaudit.services import deactivation
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
+from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import snapshots
 from plaudit.store.employees import (
     employee_from,
     employee_id_by_email,
     employee_id_by_slack_user,
     list_employees,
-    save_employee,
+    profile_writes,
 )
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused
@@ -75,9 +76,15 @@ Build = Callable[[Snapshot, Employee | None], Employee]
 
 
 def save_entry(
-    employee_id: str, build: Build, *, caller: Caller | None = None, manager_id: str | None = None
+    employee_id: str,
+    build: Build,
+    *,
+    actor: str,
+    caller: Caller | None = None,
+    manager_id: str | None = None,
 ) -> Saved:
-    """THE save path of the directory (REST PUT, HRIS sync, CSV import).
+    """THE save path of the directory (REST PUT, HRIS sync, CSV import), recorded in the trail as `actor`'s
+    act (the personal values of the diff in the person's record, outside the chain).
 
     `build(snapshot, previous)` authorizes and returns the wanted profile; it sees the caller's profile and
     `manager_id` (a manager the change names) from the same read. An unchanged profile is not written.
@@ -94,9 +101,20 @@ def save_entry(
         if employee == previous:
             return Saved(employee, previous)
         _check_manager(employee, previous, snap if employee.manager_id == manager_id else None)
-        extra = deactivation.profile_writes(previous, employee, snap.settings().deactivation, now())
+        writes = [
+            *profile_writes(employee, previous, snap.employee_version(employee_id)),
+            *deactivation.profile_writes(previous, employee, snap.settings().deactivation, now()),
+        ]
+        act = Act(
+            actor,
+            "employee.update" if previous else "employee.create",
+            f"employee:{employee_id}",
+            before=previous.model_dump(mode="json") if previous else None,
+            after=employee.model_dump(mode="json"),
+            person=employee_id,
+        )
         try:
-            save_employee(employee, previous, snap.employee_version(employee_id), extra)
+            record(writes, act)
         except WriteRefused as refused:
             if refused.refused("email"):
                 raise Conflict(
@@ -128,7 +146,9 @@ def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tu
             {**fields.model_dump(exclude={"id", "roles"}), "id": employee_id, "roles": roles}
         )
 
-    saved = save_entry(employee_id, build, caller=caller, manager_id=fields.manager_id)
+    saved = save_entry(
+        employee_id, build, actor=actor_of(caller), caller=caller, manager_id=fields.manager_id
+    )
     return saved.employee, saved.previous is None
 
 

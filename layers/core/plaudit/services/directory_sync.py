@@ -20,6 +20,7 @@ from plaudit.domain.hris import EmployeeUpsert, ManagerChange, Termination
 from plaudit.domain.model import Model
 from plaudit.services.directory import save_entry
 from plaudit.services.runtime import now
+from plaudit.services.trail import Act, record
 from plaudit.store import deactivations, snapshots
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import write_all
@@ -57,12 +58,13 @@ def apply_change(change: DirectoryChange, *, source: str) -> SyncOutcome:
     def build(snap: Snapshot, previous: Employee | None) -> Employee:
         return merged(change, previous)
 
-    outcome = _scheduled(change) if isinstance(change, Termination) and change.effective_on else None
+    actor = f"hris:{source}"
+    outcome = _scheduled(change, actor) if isinstance(change, Termination) and change.effective_on else None
     if outcome is None:
-        saved = save_entry(change.employee_id, build, manager_id=_named_manager(change))
+        saved = save_entry(change.employee_id, build, actor=actor, manager_id=_named_manager(change))
         outcome = outcome_of(saved.previous, saved.employee)
         if isinstance(change, EmployeeUpsert) and change.fields.get("status") == "active":
-            outcome = _unscheduled(outcome)
+            outcome = _unscheduled(outcome, actor)
     logger.info(
         "directory change applied",
         extra={
@@ -168,7 +170,7 @@ def _upserted(change: EmployeeUpsert, previous: Employee | None) -> dict[str, An
     return previous.model_dump() | change.fields
 
 
-def _scheduled(change: Termination) -> SyncOutcome | None:
+def _scheduled(change: Termination, actor: str) -> SyncOutcome | None:
     """A termination whose day is still ahead for an active person: scheduled (None: apply it now)."""
     assert change.effective_on is not None
     person = snapshots.load(employees=[change.employee_id]).employee(change.employee_id)
@@ -180,16 +182,29 @@ def _scheduled(change: Termination) -> SyncOutcome | None:
     current = deactivations.scheduled_leaving_sk(person.id)
     if current == deactivations.leaving_sk(effective_at, person.id):
         return SyncOutcome(employee_id=person.id, action="unchanged", changed=[])
-    write_all(deactivations.leaving_writes(person.id, effective_at, change.effective_on, current))
+    act = Act(
+        actor,
+        "employee.termination_scheduled",
+        f"employee:{person.id}",
+        after={"effective_on": change.effective_on.isoformat()},
+    )
+    record(deactivations.leaving_writes(person.id, effective_at, change.effective_on, current), act)
     return SyncOutcome(employee_id=person.id, action="scheduled", changed=["termination"])
 
 
-def _unscheduled(outcome: SyncOutcome) -> SyncOutcome:
+def _unscheduled(outcome: SyncOutcome, actor: str) -> SyncOutcome:
     """An upsert saying the person is active cancels their scheduled termination, if any."""
     leaving_sk = deactivations.scheduled_leaving_sk(outcome.employee_id)
     if leaving_sk is None:
         return outcome
-    write_all(deactivations.unschedule_writes(outcome.employee_id, leaving_sk))
+    act = Act(
+        actor,
+        "employee.termination_cancelled",
+        f"employee:{outcome.employee_id}",
+        before={"termination_scheduled": True},
+        after={"termination_scheduled": False},
+    )
+    record(deactivations.unschedule_writes(outcome.employee_id, leaving_sk), act)
     action = "updated" if outcome.action == "unchanged" else outcome.action
     return outcome.model_copy(update={"action": action, "changed": sorted([*outcome.changed, "termination"])})
 

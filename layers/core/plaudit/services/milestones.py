@@ -38,6 +38,7 @@ from plaudit.domain.model import Model
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
+from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import keys, snapshots
 from plaudit.store import milestones as store
 from plaudit.store.budgets import balance_of
@@ -101,7 +102,8 @@ def create_rule(caller: Caller, spec: RuleSpec) -> MilestoneRule:
     _require_item(spec)
     at = stored_now()
     rule = MilestoneRule(**spec.model_dump(), id=new_id("rule"), created_at=at, updated_at=at)
-    write_all([store.rule_write(rule, previous_version=None)])
+    act = Act(actor_of(caller), "milestone_rule.create", f"milestone_rule:{rule.id}", after=_rule_doc(rule))
+    record([store.rule_write(rule, previous_version=None)], act)
     return rule
 
 
@@ -137,8 +139,15 @@ def replace_rule(caller: Caller, rule_id: str, spec: RuleSpec) -> MilestoneRule:
             version=old.version + 1,
             history=[replaced, *old.history][:MAX_HISTORY],
         )
+        act = Act(
+            actor_of(caller),
+            "milestone_rule.replace",
+            f"milestone_rule:{rule.id}",
+            before=_rule_doc(old),
+            after=_rule_doc(rule),
+        )
         try:
-            write_all([store.rule_write(rule, previous_version=old.version)])
+            record([store.rule_write(rule, previous_version=old.version)], act)
         except WriteRefused as refused:
             if refused.refused("rule"):
                 continue
@@ -152,14 +161,22 @@ def delete_rule(caller: Caller, rule_id: str) -> None:
     _require_hr(caller)
     for _ in attempts():
         rule = _live_rule(rule_id)
+        act = Act(
+            actor_of(caller), "milestone_rule.delete", f"milestone_rule:{rule.id}", before=_rule_doc(rule)
+        )
         try:
-            write_all([store.rule_write(rule, previous_version=rule.version, deleted_at=stored_now())])
+            record([store.rule_write(rule, previous_version=rule.version, deleted_at=stored_now())], act)
         except WriteRefused as refused:
             if refused.refused("rule"):
                 continue
             raise
         return
     raise Conflict("This rule is being changed by someone else; please try again.", code="concurrent_update")
+
+
+def _rule_doc(rule: MilestoneRule) -> dict[str, Any]:
+    """A rule as the trail diffs it: without the history of earlier versions (the trail holds those)."""
+    return rule.model_dump(mode="json", exclude={"history"})
 
 
 def _live_rule(rule_id: str) -> MilestoneRule:

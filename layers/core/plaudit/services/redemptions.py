@@ -51,6 +51,7 @@ from plaudit.integrations import fulfilment_queue
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, stored_now
+from plaudit.services.trail import Act, record
 from plaudit.store import keys
 from plaudit.store import redemptions as store
 from plaudit.store.budgets import balance_write
@@ -346,7 +347,9 @@ def _decide(caller: Caller, rid: str, action: Action, reason: str | None) -> tup
         return person.employee_id or person.subject
 
     reads = [*_caller_keys(caller), keys.SETTINGS]
-    return _transition(rid, action, authorize, reason=reason, reads=reads)
+    return _transition(
+        rid, action, authorize, reason=reason, reads=reads, recorded_as=f"redemption.{action.value}"
+    )
 
 
 def _caller_keys(caller: Caller) -> list[keys.Key]:
@@ -508,11 +511,13 @@ def _transition(
     done: Callable[[Redemption], bool] | None = None,
     known: Redemption | None = None,
     with_writes: list[Write] | None = None,
+    recorded_as: str | None = None,
 ) -> tuple[Redemption, Redemption]:
     """Read, authorize, move the redemption on with its side effects, all conditional on the status and
     version read; a lost race re-reads (and then usually finds the move no longer applies). `done`: the
     move already happened (a repeat), nothing to write. `known`: the redemption as the caller read it,
-    tried first without a read (system moves only: `reads` are not loaded for it)."""
+    tried first without a read (system moves only: `reads` are not loaded for it). `recorded_as`: the
+    trail's action for an administrative move (a decision), recorded in the same transaction."""
     for attempt in attempts():
         if attempt == 0 and known is not None and not reads:
             found, before = {}, known
@@ -535,14 +540,17 @@ def _transition(
                 **(changes or {}),
             }
         )
+        writes = [
+            store.transition_write(before, after),
+            *_side_writes(before, after, at),
+            *(with_writes or []),
+        ]
         try:
-            write_all(
-                [
-                    store.transition_write(before, after),
-                    *_side_writes(before, after, at),
-                    *(with_writes or []),
-                ]
-            )
+            if recorded_as:
+                status = {"before": {"status": before.status.value}, "after": {"status": after.status.value}}
+                record(writes, Act(by, recorded_as, f"redemption:{rid}", **status))
+            else:
+                write_all(writes)
         except WriteRefused as refused:
             if not (refused.refused("redemption") or refused.contended):
                 raise

@@ -19,9 +19,10 @@ from plaudit.domain.periods import period_at
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
+from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import snapshots
 from plaudit.store.settings import settings_write
-from plaudit.store.transact import WriteRefused, write_all
+from plaudit.store.transact import WriteRefused
 
 # A PUT gives every field (nested ones too): a field left out is refused by name, never reset to its default.
 SettingsDocument = every_field_required(OrgSettings)
@@ -50,7 +51,7 @@ def replace_settings(
     caller: Caller, settings: OrgSettings, *, if_match: Collection[int] | None = None
 ) -> VersionedSettings:
     """Replace the settings whole (`if_match`: the versions the caller accepts to replace)."""
-    return _write(caller, lambda _: settings, if_match)
+    return _write(caller, "settings.replace", lambda _: settings, if_match)
 
 
 def patch_settings(
@@ -58,11 +59,14 @@ def patch_settings(
 ) -> VersionedSettings:
     """Apply a JSON Merge Patch (RFC 7396): objects merge, null removes what may be empty, anything else
     replaces. The result is validated whole."""
-    return _write(caller, lambda current: _patched(current, patch), if_match)
+    return _write(caller, "settings.patch", lambda current: _patched(current, patch), if_match)
 
 
 def _write(
-    caller: Caller, change: Callable[[OrgSettings], OrgSettings], if_match: Collection[int] | None
+    caller: Caller,
+    action: str,
+    change: Callable[[OrgSettings], OrgSettings],
+    if_match: Collection[int] | None,
 ) -> VersionedSettings:
     """Allowance amounts changed mid-period apply from the next period; everything else at once.
 
@@ -85,8 +89,15 @@ def _write(
             settings = settings.replacing(
                 previous, period_at(now(), previous.allowance_period, previous.time_zone).id
             )
+        act = Act(
+            actor_of(caller),
+            action,
+            "settings",
+            before=previous.model_dump(mode="json") if snap.settings_stored() else None,
+            after=settings.model_dump(mode="json"),
+        )
         try:
-            write_all([settings_write(settings, version)])
+            record([settings_write(settings, version)], act)
         except WriteRefused:  # another write got in first: start again from what it stored
             continue
         return VersionedSettings(settings, version + 1)

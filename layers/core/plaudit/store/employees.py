@@ -1,7 +1,6 @@
 """Employee profiles and their unique email aliases."""
 
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from plaudit.domain.employees import Employee
@@ -9,7 +8,7 @@ from plaudit.store import keys
 from plaudit.store.client import table_name
 from plaudit.store.codec import to_attr, to_item
 from plaudit.store.reads import Page, get_one, query_page
-from plaudit.store.transact import Write, write_all
+from plaudit.store.transact import Write
 
 _PROFILE_FIELDS = set(Employee.model_fields)
 EMAIL_CACHE_SECONDS = 300
@@ -47,14 +46,11 @@ def forget_email(email: str) -> None:
     _email_cache.pop(email, None)
 
 
-def save_employee(
-    employee: Employee, previous: Employee | None, previous_version: int, extra: Sequence[Write] = ()
-) -> None:
-    """Create or replace a profile, keeping email and Slack aliases unique. Fails if it changed since read.
+def profile_writes(employee: Employee, previous: Employee | None, previous_version: int) -> list[Write]:
+    """Create or replace a profile, keeping email and Slack aliases unique; refused if it changed since read.
 
-    A refused alias is reported under its label: "email" or "slack". `extra` writes go in the same
-    transaction (what a change of the profile brings with it), and so do the milestone day-index entries
-    the change adds, moves or removes (store.milestones).
+    A refused alias is reported under its label: "email" or "slack". The milestone day-index entries the
+    change adds, moves or removes (store.milestones) come with it.
     """
     from plaudit.store.milestones import day_index_writes  # only writers pay for the milestone modules
 
@@ -78,7 +74,7 @@ def save_employee(
     new, old = _aliases(employee), _aliases(previous) if previous else {}
     writes += [_claim_alias(label, key, employee.id) for label, key in new.items() if old.get(label) != key]
     writes += [_release_alias(label, key, employee.id) for label, key in old.items() if new.get(label) != key]
-    write_all([*writes, *day_index_writes(employee, previous), *extra])
+    return [*writes, *day_index_writes(employee, previous)]
 
 
 def list_employees(*, limit: int, cursor: str | None) -> Page:

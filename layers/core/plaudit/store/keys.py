@@ -59,6 +59,9 @@ AGGBATCH#<id>  AGGBATCH                           a projection batch's journal: 
                                                   updates in chunks, the chunks applied; TTL expires_at
 REPLAY#<id>   REPLAY                              the first response to a request with an Idempotency-Key,
                                                   and its request's fingerprint; <id>: what the key derived
+AUDIT         <seq, 12 digits>                    the administrative trail's entry <seq> (hash-chained)
+EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>'s diff about the person
+                                                  (outside the chain: erasure deletes it)
 """
 
 from datetime import UTC, date, datetime
@@ -363,6 +366,17 @@ def insight_source(source_id: str) -> Key:
 
 def insight_batch(batch_id: str) -> Key:
     return f"AGGBATCH#{batch_id}", "AGGBATCH"
+
+
+AUDIT_PARTITION = "AUDIT"
+
+
+def audit_entry(seq: int) -> Key:
+    return AUDIT_PARTITION, f"{seq:012d}"
+
+
+def audit_personal(employee_id: str, seq: int) -> Key:
+    return f"EMP#{employee_id}", f"AUDIT#{seq:012d}"
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:

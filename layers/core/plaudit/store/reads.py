@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from boto3.dynamodb.conditions import ConditionBase, ConditionExpressionBuilder
+
 from plaudit.domain.errors import InvalidRequest
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
-from plaudit.store.codec import from_item
+from plaudit.store.codec import from_item, to_attr
 
 BATCH_GET_LIMIT = 100
 
@@ -52,8 +54,11 @@ def query_page(
     limit: int,
     cursor: str | None,
     newest_first: bool = False,
+    filter: ConditionBase | None = None,
 ) -> Page:
-    """One page of a partition. The cursor is bound to the partition it came from."""
+    """One page of a partition. The cursor is bound to the partition it came from. `filter` (boto3's
+    condition builder) is applied by DynamoDB to the `limit` items the page reads, so a filtered page may
+    hold fewer than `limit` items and still have a cursor."""
     condition = f"{key_attr} = :pk"
     values: dict[str, Any] = {":pk": {"S": partition}}
     if sort_prefix:
@@ -68,6 +73,11 @@ def query_page(
     }
     if index:
         params["IndexName"] = index
+    if filter is not None:
+        built = ConditionExpressionBuilder().build_expression(filter)
+        params["FilterExpression"] = built.condition_expression
+        params["ExpressionAttributeNames"] = built.attribute_name_placeholders
+        values |= {name: to_attr(value) for name, value in built.attribute_value_placeholders.items()}
     if cursor:
         key_attrs = {"PK", "SK", key_attr, sort_attr}
         params["ExclusiveStartKey"] = decode_cursor(cursor, partition, key_attr, key_attrs)

@@ -1,0 +1,158 @@
+"""The administrative trail: each administrative act appends one hash-chained entry, in the same
+TransactWriteItems as the change it records.
+
+A service hands its writes and the act to `record`, which reads the chain head (one Query), links the entry
+after it and writes everything at once. When only the entry was refused (another act took that seq
+meanwhile), the change itself still held: `record` reads the new head and writes again, through the one
+retry helper. Any other refusal is the caller's to explain, as without the trail.
+
+The entry holds the actor (a person's id or an integration's client id), the time (the injected clock),
+the action, the target, a before/after diff and the request's correlation id (Powertools' correlation id:
+API Gateway's request id; the CLI sets a generated one). Personal values go to per-person records outside
+the chain (see plaudit.domain.trail).
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from plaudit.domain.access import Caller, require_role
+from plaudit.domain.employees import Role
+from plaudit.domain.errors import Conflict, RuleViolation
+from plaudit.domain.model import Model
+from plaudit.domain.trail import ChainReport, diff, link, verify
+from plaudit.services.retry import attempts
+from plaudit.services.runtime import new_id, stored_now
+from plaudit.store import snapshots
+from plaudit.store import trail as store
+from plaudit.store.keys import iso
+from plaudit.store.transact import Write, WriteRefused, write_all
+
+logger = Logger()
+
+# Every action the trail records (GET /v1/audit-log filters by these).
+ACTIONS = (
+    "settings.replace",
+    "settings.patch",
+    "budget.create",
+    "budget.top_up",
+    "budget.withdraw",
+    "catalog_item.create",
+    "catalog_item.replace",
+    "catalog_item.deactivate",
+    "catalog_item.codes_upload",
+    "milestone_rule.create",
+    "milestone_rule.replace",
+    "milestone_rule.delete",
+    "employee.create",
+    "employee.update",
+    "employee.termination_scheduled",
+    "employee.termination_cancelled",
+    "redemption.approve",
+    "redemption.reject",
+    "award.give",
+)
+
+# Directory fields whose values are personal: a diff masks them and keeps them in the person's record.
+PERSONAL_FIELDS = frozenset(
+    {"email", "name", "slack_user_id", "birthday", "public_birthday", "start_date", "country", "time_zone"}
+)
+
+
+@dataclass(frozen=True)
+class Act:
+    actor: str  # a person's id, an integration's client id, or what acted for the operator ("hris:csv")
+    action: str  # one of ACTIONS
+    target: str  # "<kind>:<id>", e.g. "budget:milestones", or "settings"
+    before: Mapping[str, Any] | None = None  # JSON documents (model_dump(mode="json"))
+    after: Mapping[str, Any] | None = None
+    person: str | None = None  # whose personal values before/after hold (their PERSONAL_FIELDS)
+
+
+def actor_of(caller: Caller) -> str:
+    return caller.employee_id or caller.subject
+
+
+def correlation_id() -> str:
+    """The request's correlation id (Powertools': API Gateway's request id, or the CLI's), else a new one."""
+    return logger.get_correlation_id() or new_id("req")
+
+
+def entry_writes(act: Act) -> list[Write]:
+    """The entry after the current head (one Query), and the person's record of the personal values."""
+    if act.action not in ACTIONS:
+        raise ValueError(f"not an administrative action: {act.action}")
+    changes = diff(act.before, act.after, PERSONAL_FIELDS if act.person else ())
+    entry = link(
+        store.head(),
+        {
+            "at": iso(stored_now()),
+            "actor": act.actor,
+            "action": act.action,
+            "target": act.target,
+            "changes": changes.changes,
+            "correlation_id": correlation_id(),
+        },
+    )
+    personal = {act.person: changes.personal} if act.person and changes.personal else {}
+    return store.append_writes(entry, personal)
+
+
+def record(writes: Sequence[Write], act: Act) -> None:
+    """Write the change and its entry in one transaction. Raises WriteRefused as `write_all` does when
+    the change's own conditions fail; a lost race for the seq is retried here."""
+    for _ in attempts():
+        try:
+            write_all([*writes, *entry_writes(act)])
+        except WriteRefused as refused:
+            if set(refused.reasons) == {store.LABEL}:
+                continue  # another act took the seq: append after it
+            raise
+        return
+    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+
+
+def verify_trail() -> ChainReport:
+    """Walk the whole chain (for `plaudit audit`)."""
+    return verify(store.all_entries())
+
+
+class AuditEntry(Model):
+    seq: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    changes: dict[str, Any]
+    correlation_id: str
+    prev_hash: str
+    hash: str
+
+
+def audit_log(
+    caller: Caller,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    target: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[AuditEntry], str | None]:
+    """One page of the trail, newest first (HR and admins). The filters are applied to the `limit` entries
+    the page reads, so a page may hold fewer and still have a cursor."""
+    require_role(snapshots.load(employees=[caller.employee_id]).identify(caller), Role.HR_ADMIN)
+    if action is not None and action not in ACTIONS:
+        raise RuleViolation(
+            f"Unknown action {action!r}.", code="unknown_action", details={"actions": list(ACTIONS)}
+        )
+    if since and until and since >= until:
+        raise RuleViolation("`from` must be before `to`.", code="invalid_period")
+    page = store.entries_page(
+        actor=actor, action=action, target=target, since=since, until=until, limit=limit, cursor=cursor
+    )
+    return [AuditEntry.model_validate(entry) for entry in page.items], page.cursor
