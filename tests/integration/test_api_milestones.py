@@ -16,6 +16,7 @@ from plaudit.domain.hris import Termination
 from plaudit.services import milestones
 from plaudit.services.directory_sync import apply_change
 from plaudit.store import snapshots
+from plaudit.store import trail as trail_store
 from plaudit_dev import cli
 from plaudit_dev.seed import MILESTONES_BUDGET, MILESTONES_FUNDING, seed_local_demo
 
@@ -342,6 +343,8 @@ def test_the_scheduled_event_awards_at_local_celebration_hour_and_logs_counts_on
     assert retried["awarded"] == 0
     assert points_of(BOB) == 250
     assert {a["source"] for a in awards(api)} == {"schedule"}
+    chained = {entry["action"] for entry in trail_store.all_entries()}
+    assert "milestone.award" not in chained  # the schedule's own work is not an administrative act
 
     assert [message for message, _ in logged] == ["Scheduled run"] * 3
     summaries = [extra["summary"] for _, extra in logged]

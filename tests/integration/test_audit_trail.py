@@ -12,7 +12,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -315,6 +315,26 @@ def test_an_hris_webhook_change_is_recorded_with_its_delivery(api, org, clock):
         "hris-trail-1",
     )
     assert entry["changes"] == {"manager_id": {"before": MAYA, "after": HR}}
+
+
+def test_a_run_hr_asks_for_chains_each_award_the_schedule_s_are_not(api, org, clock):
+    from test_api_milestones import ANNIVERSARY, BIRTHDAY, BOBS_DAY, create_rule, fund
+
+    clock.at = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    fund(api, 1000)
+    create_rule(api, ANNIVERSARY)
+    create_rule(api, BIRTHDAY)
+    before = len(entries())
+    assert api.call("POST", "/v1/milestones/runs", body={"date": BOBS_DAY, "dry_run": True}).status == 200
+    assert len(entries()) == before  # a dry run writes nothing
+    reply = api.call("POST", "/v1/milestones/runs", body={"date": BOBS_DAY})
+    assert reply.status == 201, reply.body
+    chained = entries()[before:]
+    assert [(e["actor"], e["action"]) for e in chained] == [(HR, "milestone.award")] * 2
+    assert {e["target"] for e in chained} == {f"award:{a['id']}" for a in reply.json["awarded"]}
+    assert {e["changes"]["employee_id"]["after"] for e in chained} == {BOB}
+    assert "Happy" not in json.dumps(chained)  # the award's message and the person's name stay out
+    assert_audit_clean()
 
 
 # --- tampering --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
-from api_checks import assert_audit_clean, assert_error, table_items
+from api_checks import assert_audit_clean, assert_error, newest_trail_entry, table_items
 
 from plaudit.domain.access import SYSTEM
 from plaudit.domain.errors import RuleViolation
@@ -335,6 +335,13 @@ def test_a_named_event_is_awarded_once_however_often_it_arrives(api, org, clock,
         (awards[0].occurrence, 300, "paid")
     ]
     assert awards[0].source == "hris"
+    entry = newest_trail_entry()  # the award, in the administrative trail once, with the first delivery
+    assert (entry["actor"], entry["action"], entry["target"], entry["correlation_id"]) == (
+        "hris:hris",
+        "milestone.award",
+        f"award:{awards[0].id}",
+        "hris-0005",
+    )
     wallet = api.call("GET", f"/v1/employees/{ALICE}/wallet", as_employee=ALICE)
     assert wallet.json["points"] == 300, wallet.body
     assert_audit_clean()

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from pydantic import ConfigDict, Field
 
-from plaudit.domain.access import Caller
+from plaudit.domain.access import SYSTEM, Caller
 from plaudit.domain.budgets import BUDGET_ID
 from plaudit.domain.catalog import ITEM_ID
 from plaudit.domain.employees import EMPLOYEE_ID, Role
@@ -30,7 +30,7 @@ from plaudit.store.catalog import item_from
 from plaudit.store.reads import get_many
 from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
-from plaudit.store.transact import WriteRefused
+from plaudit.store.transact import WriteRefused, write_all
 
 
 class AwardRequest(Model):
@@ -113,7 +113,10 @@ def give(
             },
         )
         try:
-            record(writes, act)
+            if caller == SYSTEM:  # a milestone rule's item: Plaudit's own work, not an administrative act
+                write_all(writes)
+            else:
+                record(writes, act)
         except WriteRefused as refused:
             if refused.refused(f"budget:{budget.id}"):
                 raise _insufficient(redemption.points, None) from None

@@ -253,7 +253,7 @@ def run_day(caller: Caller, day: date, *, dry_run: bool = False) -> RunReport:
             code="future_day",
             details={"latest": latest.isoformat()},
         )
-    run = _Run.begin(dry_run=dry_run, source="manual")
+    run = _Run.begin(dry_run=dry_run, source="manual", actor=actor_of(caller))
     run.process([DaySlice(day)])
     return run.report
 
@@ -262,7 +262,7 @@ def award_event(event: NamedEvent, *, source: str = "hris") -> list[AwardView]:
     """An HRIS event takes the award path of the schedule: named events award their hris_event rules once
     per event id; "work_anniversary"/"birthday" events are the same occurrences the schedule awards.
     Returns the event's awards, made now or earlier."""
-    run = _Run.begin(dry_run=False, source=source)
+    run = _Run.begin(dry_run=False, source=source, actor=f"hris:{source}")
     employee = run.employees([event.employee_id]).get(event.employee_id)
     if employee is None:
         raise RuleViolation(
@@ -346,14 +346,16 @@ class _Run:
     settings: OrgSettings
     rules: list[MilestoneRule]
     report: RunReport
+    actor: str | None = None  # who asked for the run (a manual run, an HRIS event): its awards are chained
     balances: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def begin(cls, *, dry_run: bool, source: str, reads: int = 0) -> "_Run":
+    def begin(cls, *, dry_run: bool, source: str, reads: int = 0, actor: str | None = None) -> "_Run":
+        """`actor`: the awards are administrative acts of theirs, in the trail; the schedule's are not."""
         rules, rule_reads = store.all_rules()
         settings_item = get_one(keys.SETTINGS)
         report = RunReport(days=[], dry_run=dry_run, items_read=reads + rule_reads + 1)
-        return cls(dry_run, source, settings_from(settings_item), rules, report)
+        return cls(dry_run, source, settings_from(settings_item), rules, report, actor)
 
     def read(self, count: int) -> None:
         self.report.items_read += count
@@ -501,7 +503,7 @@ class _Run:
             for _ in attempts():
                 try:
                     if not self.dry_run:
-                        write_all(store.award_paid_writes(paid, _award_txn(paid, at), at))
+                        self._write_all(store.award_paid_writes(paid, _award_txn(paid, at), at), paid)
                 except WriteRefused as refused:
                     if refused.refused("award"):
                         return None
@@ -517,12 +519,21 @@ class _Run:
     def _commit(self, award: dict[str, Any], writes) -> AwardView | None:
         if not self.dry_run:
             try:
-                write_all(writes(award))
+                self._write_all(writes(award), award)
             except WriteRefused as refused:
                 if refused.refused("award"):
                     return None
                 raise
         return AwardView.model_validate(award)
+
+    def _write_all(self, writes: list[Write], award: dict[str, Any]) -> None:
+        """An award's transaction; with its trail entry when someone asked for the run."""
+        if self.actor is None:
+            write_all(writes)
+            return
+        fields = ("employee_id", "rule_id", "occurrence", "points", "budget_id", "status")
+        act = Act(self.actor, "milestone.award", f"award:{award['id']}", after={f: award[f] for f in fields})
+        record(writes, act)
 
     def _remind(self, slices: list[DaySlice]) -> None:
         """Managers hear of their reports' milestones `manager_reminder_days` ahead, once per award."""

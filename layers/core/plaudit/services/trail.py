@@ -54,6 +54,7 @@ ACTIONS = (
     "redemption.approve",
     "redemption.reject",
     "award.give",
+    "milestone.award",
 )
 
 # Directory fields whose values are personal: a diff masks them and keeps them in the person's record.
