@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 import test_slack_kudos
+from api_checks import newest_trail_entry
 from test_slack_home_and_add_on import _home_opened
 from test_slack_kudos import ALICE, SlackApp
 
@@ -222,6 +223,14 @@ def test_editing_a_rule_replaces_it(bolt: SlackApp) -> None:
     assert reply.body in (b"", b"{}")
     rule = milestones.get_rule(HR, rule_id)
     assert (rule.version, rule.points_by_year, rule.enabled) == (2, {1: 100, 5: 750}, False)
+    entry = newest_trail_entry()  # Hana's change from Slack is in the administrative trail, as from REST
+    assert (entry["actor"], entry["action"], entry["target"]) == (
+        "E1001",
+        "milestone_rule.replace",
+        f"milestone_rule:{rule_id}",
+    )
+    assert entry["changes"]["enabled"] == {"before": True, "after": False}
+    assert entry["changes"]["points_by_year.5"] == {"before": 500, "after": 750}
 
 
 def test_people_who_are_not_hr_get_no_form(bolt: SlackApp) -> None:
