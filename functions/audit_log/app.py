@@ -49,6 +49,12 @@ class AuditPage(Model):
         200: {
             "description": "One page of entries",
             "content": {"application/json": {"model": AuditPage}, CSV: {"schema": {"type": "string"}}},
+            "headers": {
+                "Next-Cursor": {
+                    "description": "CSV only: the next page's cursor (absent on the last page)",
+                    "schema": {"type": "string"},
+                }
+            },
         }
     },
 )
