@@ -102,13 +102,13 @@ def _steps(client: Any, kms: Any) -> list[Step]:
     from plaudit.domain.access import SYSTEM, Caller
     from plaudit.domain.catalog import CatalogItemSpec, Denominations, FulfilmentMethod, ItemType
     from plaudit.domain.ledger import TxnKind
-    from plaudit.integrations import voucher_crypto
+    from plaudit.integrations import aws
     from plaudit.services import awards, budgets, catalog, fulfilment, redemptions
     from plaudit.services.runtime import runtime
     from plaudit.store.client import use_client
     from plaudit_dev.seed import seed_demo
 
-    voucher_crypto.use_kms(kms)
+    aws.use_client("kms", kms)
     saved_clock = runtime.clock
     runtime.clock = lambda: AT
     use_client(client)
@@ -159,7 +159,7 @@ def _steps(client: Any, kms: Any) -> list[Step]:
         return steps
     finally:
         use_client(None)
-        voucher_crypto.use_kms(None)
+        aws.use_client("kms", None)
         runtime.clock = saved_clock
 
 

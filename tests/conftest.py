@@ -19,7 +19,7 @@ import pytest
 from moto import mock_aws
 
 from plaudit.environment import environment
-from plaudit.integrations import voucher_crypto
+from plaudit.integrations import aws as aws_clients
 from plaudit.integrations.voucher_crypto import DEV_HASH_KEY
 from plaudit.services.runtime import runtime
 from plaudit.store import employees as employee_store
@@ -123,13 +123,13 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         monkeypatch.setenv("VOUCHER_KEY_ID", create_voucher_key(kms, None))
         monkeypatch.setenv("VOUCHER_HASH_KEY", DEV_HASH_KEY)
         monkeypatch.delenv("VOUCHER_HASH_SECRET_ARN", raising=False)
-        voucher_crypto.use_kms(kms)
+        aws_clients.use_client("kms", kms)
         use_client(client)
         employee_store._email_cache.clear()
         yield client
         use_client(None)
         employee_store._email_cache.clear()
-        voucher_crypto.use_kms(None)
+        aws_clients.use_client("kms", None)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from api_checks import assert_audit_clean, assert_error, newest_trail_entry, tab
 from plaudit.domain.access import SYSTEM
 from plaudit.domain.errors import RuleViolation
 from plaudit.domain.milestone_rules import RuleSpec, RuleType
+from plaudit.integrations import aws as aws_clients
 from plaudit.integrations.hris import credentials, queue
 from plaudit.integrations.hris.signatures import sign_bamboohr, sign_plaudit
 from plaudit.services import milestones
@@ -42,9 +43,9 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         real(changes)
 
     monkeypatch.setattr(queue, "send", counting)
-    queue.use_client(None)
+    aws_clients.use_client("sqs", None)
     yield counts
-    queue.use_client(None)
+    aws_clients.use_client("sqs", None)
 
 
 def profile(employee_id: str):

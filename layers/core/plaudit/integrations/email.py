@@ -3,21 +3,16 @@ configured and nothing is sent. The client is created on first use and honours A
 local stack's moto records the mail (shown at GET /_local/mail)."""
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from plaudit.environment import environment
+from plaudit.integrations import aws
 
 PERMANENT_ERRORS = frozenset(
     {"MessageRejected", "BadRequestException", "InvalidParameterValue", "NotFoundException"}
 )
-
-
-_CONFIG = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"})
 
 
 class EmailRefused(Exception):
@@ -32,9 +27,8 @@ class Email:
     html: str | None = None
 
 
-@cache
 def _ses() -> Any:
-    return boto3.client("sesv2", config=_CONFIG)
+    return aws.client("sesv2")
 
 
 def sender() -> str | None:

@@ -3,28 +3,16 @@
 import json
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger
-from botocore.config import Config
 
 from plaudit.environment import environment
+from plaudit.integrations import aws
 
 logger = Logger(child=True)
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
-_client: Any = None
 
 
 def sqs() -> Any:
-    global _client
-    if _client is None:
-        _client = boto3.client("sqs", config=_CONFIG)
-    return _client
-
-
-def use_client(client: Any) -> None:
-    """Swap the client (tests). None resets to lazy creation."""
-    global _client
-    _client = client
+    return aws.client("sqs")
 
 
 def send(redemption_id: str) -> bool:

@@ -11,15 +11,10 @@ import hmac
 import logging
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from plaudit.environment import environment
+from plaudit.integrations import aws
 
 DEV_HASH_KEY = "plaudit-dev-voucher-hash-key"
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
-
-_kms: Any = None
 _hash_keys: dict[str, bytes] = {}
 
 
@@ -35,16 +30,7 @@ for _name in ("botocore.endpoint", "botocore.parsers"):
 
 
 def kms() -> Any:
-    global _kms
-    if _kms is None:
-        _kms = boto3.client("kms", config=_CONFIG)
-    return _kms
-
-
-def use_kms(client: Any) -> None:
-    """Swap the KMS client (tests, local stack). None resets to lazy creation."""
-    global _kms
-    _kms = client
+    return aws.client("kms")
 
 
 def _context(voucher_id: str) -> dict[str, str]:
@@ -71,9 +57,7 @@ def hash_key() -> bytes:
     source = arn or env.voucher_hash_key or DEV_HASH_KEY
     if source not in _hash_keys:
         if arn:
-            from aws_lambda_powertools.utilities.parameters import get_secret
-
-            value = str(get_secret(arn, max_age=3600))
+            value = str(aws.secret(arn, max_age=3600))
         else:
             if source == DEV_HASH_KEY and env.stage == "prod":
                 raise RuntimeError("VOUCHER_HASH_SECRET_ARN must be set in prod")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from plaudit.environment import environment
+from plaudit.integrations import aws
 
 SECRET_MAX_AGE_SECONDS = 300
 
@@ -26,7 +27,5 @@ def load_config() -> SlackConfig:
     secret_arn = env.slack_secret_arn
     if not secret_arn:
         raise RuntimeError("Set SLACK_SECRET_ARN, or SLACK_SIGNING_SECRET and PLAUDIT_SLACK_BOT_TOKEN")
-    from aws_lambda_powertools.utilities.parameters import get_secret
-
-    secret = get_secret(secret_arn, transform="json", max_age=SECRET_MAX_AGE_SECONDS)
+    secret = aws.secret(secret_arn, transform="json", max_age=SECRET_MAX_AGE_SECONDS)
     return SlackConfig(secret["signing_secret"], secret["bot_token"])

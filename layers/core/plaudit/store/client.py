@@ -2,27 +2,17 @@
 
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from plaudit.environment import environment
-
-_client: Any = None
-
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+from plaudit.integrations import aws
 
 
 def dynamodb() -> Any:
-    global _client
-    if _client is None:
-        _client = boto3.client("dynamodb", config=_CONFIG)
-    return _client
+    return aws.client("dynamodb")
 
 
 def use_client(client: Any) -> None:
     """Swap the client (tests, local stack). None resets to lazy creation."""
-    global _client
-    _client = client
+    aws.use_client("dynamodb", client)
 
 
 def table_name() -> str:

@@ -9,6 +9,7 @@
 from typing import Any
 
 from plaudit.environment import environment
+from plaudit.integrations import aws
 from plaudit.integrations.hris.bamboohr import HttpBambooHrClient
 
 SECRET_MAX_AGE_SECONDS = 300
@@ -36,6 +37,4 @@ def bamboohr_client() -> HttpBambooHrClient:
 def _secret(arn: str | None, arn_variable: str) -> dict[str, Any]:
     if not arn:
         raise RuntimeError(f"HRIS webhook secret not configured: set {arn_variable} or the local variables")
-    from aws_lambda_powertools.utilities.parameters import get_secret
-
-    return get_secret(arn, transform="json", max_age=SECRET_MAX_AGE_SECONDS)
+    return aws.secret(arn, transform="json", max_age=SECRET_MAX_AGE_SECONDS)

@@ -3,18 +3,15 @@ changes): one SQS message per change, its body a QueuedChange as JSON."""
 
 from typing import Annotated, Any, Literal
 
-import boto3
-from botocore.config import Config
 from pydantic import Field
 
 from plaudit.domain.hris import EmployeeUpsert, ManagerChange, NamedEvent, Termination
 from plaudit.domain.model import Model
 from plaudit.environment import environment
+from plaudit.integrations import aws
 from plaudit.integrations.hris.bamboohr import BambooHrRefresh
 
 SQS_BATCH = 10
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
-_client: Any = None
 
 Work = Annotated[
     EmployeeUpsert | Termination | ManagerChange | NamedEvent | BambooHrRefresh, Field(discriminator="kind")
@@ -28,16 +25,7 @@ class QueuedChange(Model):
 
 
 def sqs() -> Any:
-    global _client
-    if _client is None:
-        _client = boto3.client("sqs", config=_CONFIG)
-    return _client
-
-
-def use_client(client: Any) -> None:
-    """Swap the client (tests). None resets to lazy creation."""
-    global _client
-    _client = client
+    return aws.client("sqs")
 
 
 def send(changes: list[QueuedChange]) -> None:
