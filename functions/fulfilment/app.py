@@ -14,15 +14,14 @@ gc.disable()  # cold start: imports only create long-lived objects; collecting n
 import json
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from plaudit.environment import environment
+from plaudit.integrations import aws
 from plaudit.services import fulfilment
 
 logger = Logger()
@@ -34,8 +33,6 @@ gc.enable()
 
 BASE_DELAY_S = 30
 MAX_DELAY_S = 900
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
-_sqs: Any = None
 
 
 def retry_delay(receive_count: int) -> int:
@@ -79,18 +76,11 @@ def _delay_redelivery(record: SQSRecord) -> None:
         return
     delay = retry_delay(int(record.attributes.approximate_receive_count or 1))
     try:
-        _sqs_client().change_message_visibility(
+        aws.client("sqs").change_message_visibility(
             QueueUrl=queue_url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=delay
         )
     except ClientError as error:
         logger.warning("Could not delay the retry", extra={"aws_error": error.response["Error"]["Code"]})
-
-
-def _sqs_client() -> Any:
-    global _sqs
-    if _sqs is None:
-        _sqs = boto3.client("sqs", config=_CONFIG)
-    return _sqs
 
 
 @logger.inject_lambda_context
