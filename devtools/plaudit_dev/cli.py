@@ -122,8 +122,8 @@ def _parser() -> argparse.ArgumentParser:
         (
             "audit",
             _audit,
-            "prove the ledger (postings balance, balances match, none negative) and the administrative "
-            "trail's hash chain",
+            "prove the ledger (postings balance, balances match, none negative), the administrative "
+            "trail's hash chain and the insights aggregates",
         ),
     ):
         command = commands.add_parser(name, help=text)
@@ -133,6 +133,18 @@ def _parser() -> argparse.ArgumentParser:
         )
         target.add_argument("--table", help="a DynamoDB table name in AWS")
         command.set_defaults(run=run)
+
+    insights = commands.add_parser("insights", help="insights counters and leaderboards")
+    insight_commands = insights.add_subparsers(required=True, metavar="ACTION")
+    rebuild = insight_commands.add_parser(
+        "rebuild",
+        help="recompute every counter and leaderboard row from the records (idempotent; run it after "
+        "upgrading an organisation with history)",
+    )
+    rebuild_target = rebuild.add_mutually_exclusive_group()
+    rebuild_target.add_argument("--stack", help="a deployed CloudFormation stack")
+    rebuild_target.add_argument("--table", help="a DynamoDB table name in AWS")
+    rebuild.set_defaults(run=_insights_rebuild)
 
     milestones = commands.add_parser("milestones", help="milestone awards: run a day on demand")
     milestone_commands = milestones.add_subparsers(required=True, metavar="ACTION")
@@ -223,6 +235,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     _connect(args)
     from plaudit.services.audit import audit_ledger
+    from plaudit.services.insights import audit_aggregates
     from plaudit.services.trail import verify_trail
 
     report = audit_ledger()
@@ -248,7 +261,30 @@ def _audit(args: argparse.Namespace) -> int:
             f"({chain.entries} entries before it hold)",
             file=sys.stderr,
         )
-    return 0 if report.ok and chain.ok else 1
+    mismatches = audit_aggregates()
+    if not mismatches:
+        print("aggregates OK: every insights counter and leaderboard row equals what the records say")
+    else:
+        print(f"aggregates BROKEN: {len(mismatches)} mismatch(es); first: {mismatches[0]}", file=sys.stderr)
+        for mismatch in mismatches[1:20]:
+            print(f"  {mismatch}", file=sys.stderr)
+    return 0 if report.ok and chain.ok and not mismatches else 1
+
+
+def _insights_rebuild(args: argparse.Namespace) -> int:
+    _connect(args)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from plaudit.services.insights import rebuild
+
+    console = Console(stderr=True)
+    columns = (TextColumn("rebuilding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("rebuild", total=None)
+        written = rebuild(lambda done, total: bar.update(task, completed=done, total=total))
+    print(f"insights rebuilt: {written} items written (counters, leaderboard rows, memberships, markers)")
+    return 0
 
 
 def _day(text: str) -> date:

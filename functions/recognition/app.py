@@ -1,10 +1,10 @@
-"""REST v1: kudos, add-ons, the feed, wallets and ledgers."""
+"""REST v1: kudos, add-ons, the feed, leaderboards, wallets and ledgers."""
 
 import gc
 
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
@@ -21,8 +21,9 @@ from plaudit.api.http import (
 )
 from plaudit.api.pages import Cursor, FeedLimit, LedgerPage, Limit, RecognitionPage
 from plaudit.domain.employees import EMPLOYEE_ID
+from plaudit.domain.insights import Side, Span
 from plaudit.domain.recognition import AddOn, Kudos, Recognition
-from plaudit.services import recognition, wallets
+from plaudit.services import insights, recognition, wallets
 
 logger = Logger()
 tracer = Tracer()
@@ -89,6 +90,45 @@ def list_recognitions(
 def get_recognition(recognition_id: RecognitionIdPath) -> RecognitionDetail:
     found, add_ons = recognition.get_recognition(current_caller(app), recognition_id)
     return RecognitionDetail(**found.model_dump(), add_ons=add_ons)
+
+
+@app.get(
+    "/v1/insights/leaderboard",
+    summary="A leaderboard of public peer recognition (kudos, add-ons, reactions), with your own standing",
+    description="Periods are read in the organisation's time zone (`time_zone` in the answer): ISO weeks "
+    "run Monday to Sunday. Private kudos never count on a board. Ties share a rank (1, 2, 2, 4). People "
+    "who left or opted out are not shown; their figures still count in the period's totals.",
+)
+@tracer.capture_method
+def get_leaderboard(
+    metric: Annotated[Side, Query(description="received or given")] = Side.RECEIVED,
+    by: Annotated[
+        Literal["points", "kudos"], Query(description="Rank by points or by kudos count")
+    ] = "points",
+    period: Annotated[Span, Query(description="week, month, quarter, year or all")] = Span.MONTH,
+    at: Annotated[
+        str | None,
+        Query(
+            max_length=10,
+            description="A past period instead of the current one: 2026-W47, 2026-11, 2026-Q3 or 2026",
+        ),
+    ] = None,
+    department: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    value: Annotated[
+        str | None, Query(min_length=1, max_length=32, description="A company value slug")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, le=50, description="Rows (at most the top N set)")] = None,
+) -> insights.Leaderboard:
+    return insights.leaderboard(
+        current_caller(app),
+        metric=metric,
+        by=by,
+        period=period,
+        at=at,
+        department=department,
+        value=value,
+        limit=limit,
+    )
 
 
 @app.get("/v1/employees/<employee_id>/wallet", summary="Allowance left to give and points to spend")

@@ -219,6 +219,7 @@ def test_hr_admins_create_and_replace_employees(api, aws, org, clock):
         "slack_user_id": None,
         "public_birthday": True,
         "reward_delivery": "slack",
+        "leaderboard_opt_out": False,
         "status": "active",
         "is_bot": False,
         "roles": ["employee"],

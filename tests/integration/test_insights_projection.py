@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from plaudit.services import insights
 from plaudit.store import insights as insight_store
 from plaudit.store.client import dynamodb, table_name
@@ -83,4 +85,87 @@ def test_the_audit_names_a_tampered_counter_and_the_rebuild_mends_it(api, org) -
     written = insights.rebuild()
     assert insights.audit_aggregates() == []
     assert insights.rebuild() == written  # idempotent: the same items, the same figures
+    assert insights.audit_aggregates() == []
+
+
+def capture_stream(api) -> list[dict[str, Any]]:
+    """The projection's stream records from now on are kept (and not delivered) for the test to deliver."""
+    kept: list[dict[str, Any]] = []
+    original = api.invoke
+
+    def keep(function_id: str, event: Any) -> Any:
+        if function_id == "ProjectionsFunction":
+            kept.extend(event["Records"])
+            return {"batchItemFailures": []}
+        return original(function_id, event)
+
+    api.invoke = keep
+    api.deliver = original
+    return kept
+
+
+def test_a_batch_that_crashed_part_way_counts_once_when_retried(api, org, monkeypatch) -> None:
+    kept = capture_stream(api)
+    give(api, ALICE, [BOB, CARLOS], 5, values=["teamwork", "craft"])
+    give(api, GRACE, [HUGO], 4)
+    add_on = api.call(
+        "POST",
+        f"/v1/recognitions/{kept[0]['dynamodb']['NewImage']['id']['S']}/add-ons",
+        as_employee=HUGO,
+        body={"points": 2},
+    )
+    assert add_on.status == 201, add_on.body
+    monkeypatch.setattr(insight_store, "CHUNK", 7)  # many chunks, so the crash falls between two
+    real = insight_store.write_all
+    calls = {"n": 0}
+
+    def crash_on_third(writes):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("Lambda timed out")
+        return real(writes)
+
+    monkeypatch.setattr(insight_store, "write_all", crash_on_third)
+    with pytest.raises(RuntimeError):
+        api.deliver("ProjectionsFunction", {"Records": kept})
+    monkeypatch.setattr(insight_store, "write_all", real)
+    assert insights.audit_aggregates() != []  # part of the batch landed
+    # Lambda retries from the failed batch; bisected, the tail alone first, then the whole again
+    assert api.deliver("ProjectionsFunction", {"Records": kept[1:]}) == {"batchItemFailures": []}
+    assert api.deliver("ProjectionsFunction", {"Records": kept}) == {"batchItemFailures": []}
+    assert insights.audit_aggregates() == []
+    found = counters()
+    assert found[("org", "all")]["points_received"] == 10 + 4 + 4  # two add-on shares of 2
+    assert found[("org", "all")]["add_ons_given"] == 1
+
+
+def test_a_batch_of_100_updates_each_counter_once(api, org, monkeypatch) -> None:
+    kept = capture_stream(api)
+    givers = ["E1003", "E1004", "E1005", "E1006", "E1007", "E1008", "E1009", "E1010", "E1011", "E1012"]
+    for n in range(100):
+        giver = givers[n % 10]
+        give(
+            api,
+            giver,
+            [givers[(n + 1 + n // 10) % 10] if givers[(n + 1 + n // 10) % 10] != giver else "E1002"],
+            1,
+        )
+    assert len(kept) == 100
+    updated: list[tuple[str, str]] = []
+    real = insight_store.write_all
+
+    def record(writes):
+        updated.extend(
+            (w.operation["Update"]["Key"]["PK"]["S"], w.operation["Update"]["Key"]["SK"]["S"])
+            for w in writes
+            if w.label.startswith("update:")
+        )
+        return real(writes)
+
+    monkeypatch.setattr(insight_store, "write_all", record)
+    assert api.deliver("ProjectionsFunction", {"Records": kept}) == {"batchItemFailures": []}
+    assert len(updated) == len(set(updated))  # one update per counter and per board row
+    org_month = [key for key in updated if key[0] == "AGG#org#2026-11"]
+    assert org_month == [("AGG#org#2026-11", "COUNTER")]
+    assert counters()[("org", "2026-11")]["kudos_given"] == 100
     assert insights.audit_aggregates() == []

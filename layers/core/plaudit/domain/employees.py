@@ -48,6 +48,10 @@ class Employee(Model):
     reward_delivery: RewardDelivery = Field(
         default="slack", description="How vouchers reach this person: Slack DM, email, or only the API"
     )
+    leaderboard_opt_out: bool = Field(
+        default=False,
+        description="True: this person is left off every leaderboard (their figures still count)",
+    )
     status: EmployeeStatus = EmployeeStatus.ACTIVE
     is_bot: bool = False
     roles: list[Role] = Field(default_factory=lambda: [Role.EMPLOYEE])

@@ -177,6 +177,7 @@ class PeerAct:
     at: datetime
     on_board: bool  # public: private kudos (and add-ons to them) never count on a board
     stamps: Mapping[str, Stamp]
+    time_zone: str | None = None  # the organisation's when it happened (None: records from before stamps)
 
 
 _COUNT_NAMES = {"kudos": "kudos", "reaction": "reactions", "add_on": "add_ons"}
@@ -202,10 +203,12 @@ def board_scopes(stamp: Stamp | None, values: Iterable[str]) -> list[str]:
 
 
 def contribution_of(act: PeerAct, time_zone: str) -> Contribution:
-    """What one act adds: counts and points on each side, in every period and scope it belongs to."""
+    """What one act adds: counts and points on each side, in every period and scope it belongs to. Periods
+    are read in the organisation's time zone when the act happened (`time_zone`: today's, for records
+    written before acts carried theirs): a later change of zone moves no figure already counted."""
     out = Contribution()
     count_name = _COUNT_NAMES[act.kind]
-    periods = period_ids(act.at, time_zone)
+    periods = period_ids(act.at, act.time_zone or time_zone)
     values = [f"value:{value}" for value in act.values]
     total = sum(act.shares.values())
     giver_stamp = act.stamps.get(act.giver_id)

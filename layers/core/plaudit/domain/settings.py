@@ -60,6 +60,16 @@ class CompanyValue(Model):
     description: str | None = Field(default=None, max_length=300)
 
 
+class LeaderboardSettings(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = Field(default=True, description="False: no leaderboard is shown, in the API or Slack")
+    top_n: int = Field(default=10, ge=1, le=50, description="Rows a board shows")
+    givers_only: bool = Field(
+        default=False, description="True: only boards of who gave are shown (receivers do not compete)"
+    )
+
+
 class OrgSettings(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -109,6 +119,7 @@ class OrgSettings(Model):
     )
     deactivation: DeactivationPolicy = Field(default_factory=DeactivationPolicy)
     approvals: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
+    leaderboards: LeaderboardSettings = Field(default_factory=LeaderboardSettings)
 
     @field_validator("allowances")
     @classmethod

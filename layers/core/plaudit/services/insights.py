@@ -2,8 +2,26 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
-from plaudit.domain.insights import BoardRow, Counter, Deltas, Member
+from pydantic import Field
+
+from plaudit.domain.access import Caller
+from plaudit.domain.employees import Role
+from plaudit.domain.errors import Forbidden, RuleViolation
+from plaudit.domain.insights import (
+    BoardRow,
+    Counter,
+    Deltas,
+    Member,
+    Side,
+    Span,
+    ranked,
+    resolve_period,
+)
+from plaudit.domain.model import Model
+from plaudit.domain.recognition import check_values
+from plaudit.domain.settings import OrgSettings
 from plaudit.services.projections import contribution, updates_of
 from plaudit.services.runtime import now
 from plaudit.store import insights as store
@@ -79,3 +97,116 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         if progress is not None:
             progress(min(start + 25, len(requests)), len(requests))
     return len(requests)
+
+
+# -- leaderboards -------------------------------------------------------------------------------------
+
+
+class BoardEntry(Model):
+    rank: int = Field(description="Ties share a rank: 1, 2, 2, 4")
+    employee_id: str
+    name: str
+    points: int = Field(description="Points of public peer recognition (kudos, add-ons, reactions)")
+    kudos: int = Field(description="Acts of public peer recognition (kudos, add-ons, reactions)")
+
+
+class OwnStanding(Model):
+    rank: int | None = Field(description="Your rank when you are among the rows shown, else null")
+    points: int
+    kudos: int
+
+
+class Leaderboard(Model):
+    metric: Side
+    by: Literal["points", "kudos"]
+    period: str = Field(description="The period's id, in the organisation's time zone: 2026-W47, 2026-11, …")
+    time_zone: str = Field(description="The organisation's time zone, in which periods start and end")
+    scope: str = Field(description="org, dept:<department> or value:<slug>")
+    entries: list[BoardEntry]
+    me: OwnStanding | None = Field(
+        description="The caller's own standing (null for callers outside the directory)"
+    )
+
+
+def leaderboard(
+    caller: Caller,
+    *,
+    metric: Side,
+    by: Literal["points", "kudos"],
+    period: Span,
+    at: str | None = None,
+    department: str | None = None,
+    value: str | None = None,
+    limit: int | None = None,
+) -> Leaderboard:
+    """A board's top rows and the caller's own standing, in three round trips whatever the history: the
+    caller and settings; the board's sorted index (the rows shown, and as many again to pass over people
+    who left or opted out); the people shown and the caller's own row."""
+    first = snapshots.load(employees=[caller.employee_id], settings=True)
+    viewer = first.identify(caller)
+    if not viewer.is_person and not viewer.has_role(Role.HR_ADMIN):
+        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+    settings = first.settings()
+    boards = settings.leaderboards
+    if not boards.enabled:
+        raise Forbidden("Leaderboards are turned off in this organisation.", code="leaderboards_off")
+    if boards.givers_only and metric is Side.RECEIVED:
+        raise Forbidden("This organisation shows only boards of who gave.", code="givers_only")
+    scope = _board_scope(viewer, settings, department, value)
+    period_id = resolve_period(period, at, now(), settings.time_zone)
+    shown = min(limit or boards.top_n, boards.top_n)
+    rows = store.top_rows(metric, scope, period_id, by, min(2 * shown, 100))
+    own = [(metric.value, scope, period_id, caller.employee_id)] if caller.employee_id else []
+    snap = snapshots.load(employees=[row.employee_id for row in rows], board_rows=own)
+    kept = []
+    for row in rows:
+        person = snap.employee(row.employee_id)
+        score = row.points if by == "points" else row.kudos
+        if person is not None and person.active and not person.leaderboard_opt_out and score > 0:
+            kept.append((row.employee_id, row.points, row.kudos, person.name))
+    kept.sort(
+        key=lambda row: (-(row[1] if by == "points" else row[2]), row[3].casefold(), row[0])
+    )  # ties: by name
+    names = {person_id: name for person_id, _, _, name in kept}
+    standings = ranked(((p, points, kudos) for p, points, kudos, _ in kept), by)[:shown]
+    entries = [
+        BoardEntry(
+            rank=s.rank, employee_id=s.person_id, name=names[s.person_id], points=s.points, kudos=s.kudos
+        )
+        for s in standings
+    ]
+    me = None
+    if caller.employee_id:
+        mine = store.figures_of(snap.board_row_item(*own[0]), caller.employee_id)
+        rank = next((s.rank for s in standings if s.person_id == caller.employee_id), None)
+        me = OwnStanding(rank=rank, points=mine.points, kudos=mine.kudos)
+    return Leaderboard(
+        metric=metric,
+        by=by,
+        period=period_id,
+        time_zone=settings.time_zone,
+        scope=scope,
+        entries=entries,
+        me=me,
+    )
+
+
+def _board_scope(viewer: Caller, settings: OrgSettings, department: str | None, value: str | None) -> str:
+    if department and value:
+        raise RuleViolation(
+            "A board is of a department or of a value, not both.", code="invalid_request", details={}
+        )
+    if value is not None:
+        slug = value.strip().removeprefix("#").lower()
+        check_values([slug], settings)
+        return f"value:{slug}"
+    if department is not None:
+        own = viewer.profile.department if viewer.profile else None
+        if department != own and not viewer.has_role(Role.HR_ADMIN, Role.ADMIN, Role.FINANCE):
+            raise Forbidden(
+                "You may see the boards of your own department only.",
+                code="department_not_visible",
+                details={"department": department},
+            )
+        return f"dept:{department}"
+    return "org"

@@ -49,7 +49,9 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
         finish(journal)  # a batch that stopped part way (a crash, a timeout): its missing chunks land now
         counted.update(dict.fromkeys(journal.sources, journal.batch_id))
     fresh = [source for source_id, source in sources.items() if source_id not in counted]
-    time_zone = snapshots.load(settings=True).settings().time_zone if fresh else "UTC"
+    # every record carries the zone its periods are read in; only older records need today's
+    unzoned = any(source.act.time_zone is None for source in fresh)
+    time_zone = snapshots.load(settings=True).settings().time_zone if unzoned else "UTC"
     for group in _groups(fresh, time_zone):
         journal = _journal(group, time_zone)
         store.open_journal(journal, now())

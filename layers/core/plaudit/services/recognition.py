@@ -145,7 +145,9 @@ def give_kudos(
             points=plan.total,
             reaction=reaction,
         )
-        head = recognition_write(Recognition(**kudos.model_dump()), stamps_of(giver, people))
+        head = recognition_write(
+            Recognition(**kudos.model_dump()), stamps_of(giver, people), settings.time_zone
+        )
         remember = [first_response_write(recognition_id, request_hash, kudos)] if idempotency_key else []
         if _commit(head, snap, giver_id, plan, *remember):
             return kudos, True
@@ -201,7 +203,7 @@ def add_on(
             created_at=at,
             points=plan.total,
         )
-        head, bump = add_on_writes(extra, stamps_of(adder, people), recognition)
+        head, bump = add_on_writes(extra, stamps_of(adder, people), recognition, snap.settings().time_zone)
         remember = [first_response_write(replay_id, request_hash, extra)] if replay_id else []
         if _commit(head, snap, adder_id, plan, bump, *remember):
             return extra, True

@@ -80,6 +80,7 @@ def act_of_kudos(item: Mapping[str, Any], recognition: Recognition) -> PeerAct:
         at=recognition.created_at,
         on_board=recognition.reaction is not None or recognition.visibility.value == "public",
         stamps=_stamps(item),
+        time_zone=item.get("period_zone"),
     )
 
 
@@ -93,6 +94,7 @@ def add_on_source(item: Mapping[str, Any]) -> Source:
         at=add_on.created_at,
         on_board=bool(item.get("public", True)),
         stamps=_stamps(item),
+        time_zone=item.get("period_zone"),
     )
     return Source(f"add_on:{add_on.recognition_id}:{add_on.adder_id}", act)
 

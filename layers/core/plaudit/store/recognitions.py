@@ -22,22 +22,27 @@ def recognition_from(item: dict[str, Any] | None) -> Recognition | None:
     return Recognition.model_validate({k: v for k, v in item.items() if k in _RECOGNITION_FIELDS})
 
 
-def recognition_write(recognition: Recognition, stamps: Mapping[str, Stamp]) -> Write:
-    """The kudos, stamped with where its giver and recipients were when it was given (insights)."""
+def recognition_write(recognition: Recognition, stamps: Mapping[str, Stamp], time_zone: str) -> Write:
+    """The kudos, stamped for insights with where its giver and recipients were when it was given and the
+    organisation's time zone then (the zone its periods are read in)."""
     pk, sk = keys.recognition(recognition.id)
-    values = {"PK": pk, "SK": sk, "type": "recognition", "stamps": _stamps(stamps)}
+    values = {"PK": pk, "SK": sk, "type": "recognition", "stamps": _stamps(stamps), "period_zone": time_zone}
     return put_new("recognition", values | recognition.model_dump(mode="json"))
 
 
-def add_on_writes(add_on: AddOn, stamps: Mapping[str, Stamp], kudos: Recognition) -> list[Write]:
-    """The add-on, stamped for insights with where people were, the values of the kudos it adds to and
-    whether that kudos is public (boards count only those), and the bump of the kudos' totals."""
+def add_on_writes(
+    add_on: AddOn, stamps: Mapping[str, Stamp], kudos: Recognition, time_zone: str
+) -> list[Write]:
+    """The add-on, stamped for insights with where people were, the organisation's time zone, the values
+    of the kudos it adds to and whether that kudos is public (boards count only those), and the bump of
+    the kudos' totals."""
     pk, sk = keys.add_on(add_on.recognition_id, add_on.adder_id)
     values = {
         "PK": pk,
         "SK": sk,
         "type": "add_on",
         "stamps": _stamps(stamps),
+        "period_zone": time_zone,
         "values": kudos.values,
         "public": kudos.visibility is Visibility.PUBLIC,
     }

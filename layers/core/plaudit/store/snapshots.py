@@ -67,6 +67,9 @@ class Snapshot:
     def first_response_item(self, derived_id: str) -> dict[str, Any] | None:
         return self._found.get(keys.first_response(derived_id))
 
+    def board_row_item(self, side: str, scope: str, period: str, employee_id: str) -> dict[str, Any] | None:
+        return self._found.get(keys.board_row(side, scope, period, employee_id))
+
 
 def load(
     *,
@@ -79,6 +82,7 @@ def load(
     budgets: Iterable[str] = (),
     transactions: Iterable[str] = (),
     first_responses: Iterable[str] = (),
+    board_rows: Iterable[tuple[str, str, str, str]] = (),
 ) -> Snapshot:
     wanted: list[keys.Key] = [keys.employee(e) for e in employees if e]
     wanted += [keys.wallet(e) for e in wallets]
@@ -92,4 +96,5 @@ def load(
     wanted += [keys.budget(b) for b in budgets]
     wanted += [keys.transaction(t) for t in transactions]
     wanted += [keys.first_response(d) for d in first_responses]
+    wanted += [keys.board_row(*row) for row in board_rows]
     return Snapshot(get_many(wanted) if wanted else {})
