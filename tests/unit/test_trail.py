@@ -7,6 +7,7 @@ import json
 import pytest
 
 from plaudit.domain.trail import GENESIS, PERSONAL, Link, canonical, chain_hash, diff, link, verify
+from plaudit.store.transact import Write, WriteRefused
 
 
 def entry_fields(n: int) -> dict:
@@ -125,3 +126,75 @@ def test_a_creation_diffs_against_nothing():
         "id": {"before": None, "after": "b1"},
         "kind": {"before": None, "after": "company"},
     }
+
+
+# --- services.trail.record: the append's retry, without AWS --------------------------------------------
+
+
+@pytest.fixture
+def appended(monkeypatch: pytest.MonkeyPatch) -> list[list]:
+    """What `record` hands to write_all; the head moves on by one each time it is read."""
+    from plaudit.services import trail
+    from plaudit.services.runtime import runtime
+
+    monkeypatch.setenv("TABLE_NAME", "plaudit-test")
+    heads = iter([None, Link(1, GENESIS, "a" * 64), Link(2, "a" * 64, "b" * 64)])
+    monkeypatch.setattr(trail.store, "head", lambda: next(heads))
+    monkeypatch.setattr(runtime, "sleep", lambda seconds: None)
+    monkeypatch.setattr(trail, "correlation_id", lambda: "req-1")
+    sent: list[list] = []
+    monkeypatch.setattr(trail, "write_all", sent.append)
+    return sent
+
+
+def change(label: str = "settings") -> Write:
+    return Write(label, {"Put": {"TableName": "t", "Item": {}}})
+
+
+def test_record_writes_the_change_and_its_entry_in_one_transaction(appended):
+    from plaudit.services.trail import Act, record
+
+    record([change()], Act("E1001", "settings.patch", "settings", {"a": 1}, {"a": 2}))
+    ((settings, entry),) = appended
+    assert (settings.label, entry.label) == ("settings", "audit")
+    put = entry.operation["Put"]
+    assert put["ConditionExpression"] == "attribute_not_exists(PK)"
+    assert put["Item"]["SK"] == {"S": "000000000001"}
+    assert put["Item"]["prev_hash"] == {"S": GENESIS}
+
+
+def test_a_lost_race_for_the_seq_alone_appends_after_the_new_head(appended, monkeypatch):
+    from plaudit.services import trail
+
+    outcomes = iter([WriteRefused({"audit": "ConditionalCheckFailed"}), None])
+
+    def write_all(writes):
+        appended.append(writes)
+        if (refusal := next(outcomes)) is not None:
+            raise refusal
+
+    monkeypatch.setattr(trail, "write_all", write_all)
+    trail.record([change()], trail.Act("E1001", "settings.patch", "settings", {"a": 1}, {"a": 2}))
+    assert [writes[1].operation["Put"]["Item"]["SK"]["S"] for writes in appended] == [
+        "000000000001",
+        "000000000002",
+    ]
+
+
+def test_a_refusal_of_the_change_itself_is_the_caller_s_to_explain(appended, monkeypatch):
+    from plaudit.services import trail
+
+    def refuse(writes):
+        raise WriteRefused({"settings": "ConditionalCheckFailed", "audit": "ConditionalCheckFailed"})
+
+    monkeypatch.setattr(trail, "write_all", refuse)
+    with pytest.raises(WriteRefused) as refused:
+        trail.record([change()], trail.Act("E1001", "settings.patch", "settings"))
+    assert refused.value.refused("settings")
+
+
+def test_only_known_actions_are_recorded(appended):
+    from plaudit.services.trail import Act, record
+
+    with pytest.raises(ValueError, match="not an administrative action"):
+        record([change()], Act("E1003", "kudos.give", "recognition:r1"))
