@@ -44,9 +44,19 @@ class MemorySample:
     workers: int  # how many descendants
 
 
+@dataclass(frozen=True)
+class StoredData:
+    """What moto's tables hold: the data the stack process must keep in memory."""
+
+    items: int
+    bytes: int  # the items as DynamoDB JSON (attribute names and values), a lower bound of what moto keeps
+
+
 @dataclass
 class MemoryResult:
     samples: list[MemorySample] = field(default_factory=list)
+    stored_start: StoredData | None = None
+    stored_end: StoredData | None = None
     stack_peak: int = 0  # VmHWM of the stack process at the end
     workers_peak: int = 0  # the largest sum of descendants' RSS seen in a sample
     statuses: Counter[str] = field(default_factory=Counter)  # "2xx", "4xx", ...
@@ -278,11 +288,29 @@ def send(api_url: str, method: str, path: str, headers: dict[str, str], body: by
         return error.code
 
 
+def stored_data(state_dir: str) -> StoredData:
+    """Scan every table of the running stack (through its moto endpoint) for items and their size."""
+    from plaudit_dev.local_aws import client, environ
+    from plaudit_dev.state import read_state
+
+    with environ({"PLAUDIT_STATE_DIR": state_dir}):
+        state = read_state()
+    assert state is not None
+    dynamodb = client("dynamodb", state.aws_endpoint_url)
+    items = size = 0
+    for table in state.tables.values():
+        for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+            items += page["Count"]
+            size += sum(len(json.dumps(item, separators=(",", ":"))) for item in page["Items"])
+    return StoredData(items, size)
+
+
 def measure_memory(requests: int, progress: Callable[[str], None] = lambda _: None) -> MemoryResult:
     result = MemoryResult()
     started = time.perf_counter()
     with local_stack() as stack:
         mix = RequestMix(stack.api_url, stack.env["PLAUDIT_STATE_DIR"])
+        result.stored_start = stored_data(stack.env["PLAUDIT_STATE_DIR"])
         result.samples.append(sample(stack.pid, 0))
         for number in range(requests):
             status = send(stack.api_url, *mix.request(number))
@@ -299,6 +327,7 @@ def measure_memory(requests: int, progress: Callable[[str], None] = lambda _: No
                         f"workers {taken.workers_rss / MIB:.0f} MiB"
                     )
         result.stack_peak = _kib(_status_file(stack.pid).get("VmHWM", ""))
+        result.stored_end = stored_data(stack.env["PLAUDIT_STATE_DIR"])
     result.workers_peak = max([result.workers_peak, *(s.workers_rss for s in result.samples)])
     result.duration_s = time.perf_counter() - started
     return result

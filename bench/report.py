@@ -17,6 +17,7 @@ from bench.stats import ratio
 COLD_START_GOAL = 1.3  # times the baseline process, median: every function (issue 9)
 SLACK_ACK_GOAL = 1.3  # the Slack issue's budget for the cold ack of a slash command
 TIMES, DASH, MINUS = "\u00d7", "\u2013", "\u2212"  # the multiplication sign, en dash, minus sign
+ARROW = "\u2192"  # the rightwards arrow
 IMPORT_TOP = 10
 
 
@@ -484,9 +485,22 @@ def _memory(memory: MemoryResult) -> str:
         "The stack process's peak is the kernel's (`VmHWM`); the workers' is the largest sum sampled. "
         "Workers share their parent's pages (they fork from one forkserver), so their sum overstates what "
         "they take together. The workers grow during the first requests (each worker's first invocations, "
-        "workers started for concurrent work), then stay flat. What the stack process still gains over the "
-        "run is the data itself: the items the requests wrote stay in moto's tables.",
+        "workers started for concurrent work), then stay flat.",
     ]
+    start, stored = memory.stored_start, memory.stored_end
+    if start is not None and stored is not None:
+        items = stored.items - start.items
+        growth = end.stack_rss - memory.start.stack_rss
+        per_item = f"{growth / items / 1024:.1f} KiB" if items > 0 else DASH
+        lines += [
+            "",
+            f"What the requests left in moto's tables (a scan of every table at the start and the end): "
+            f"{start.items:,} {ARROW} {stored.items:,} items, "
+            f"{_mib(start.bytes)} {ARROW} {_mib(stored.bytes)} as DynamoDB JSON: {items:+,} items. "
+            f"The stack process grew {_signed_mib(growth)} over the run, {per_item} per item stored "
+            "(moto keeps each item as Python objects, several times its JSON "
+            "size, with its stream records and the table's index entries).",
+        ]
     return "\n".join(lines)
 
 
