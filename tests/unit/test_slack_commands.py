@@ -2,7 +2,7 @@
 
 import pytest
 
-from plaudit.slack.commands import KudosText, KudosTextError, Verb, parse, plain_text
+from plaudit.slack.commands import BoardRequest, KudosText, KudosTextError, Verb, parse, plain_text
 
 
 @pytest.mark.parametrize(
@@ -82,3 +82,22 @@ def test_slack_markup_becomes_plain_text() -> None:
         plain_text("see <https://example.com|the doc> and <https://x.test>")
         == "see the doc and https://x.test"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("leaderboard", BoardRequest("month", None)),
+        ("Leaderboard week", BoardRequest("week", None)),
+        ("leaderboard #Teamwork quarter", BoardRequest("quarter", "teamwork")),
+        ("top year", BoardRequest("year", None)),
+    ],
+)
+def test_leaderboard_requests(text: str, expected: BoardRequest) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["leaderboard decade", "leaderboard week month extra", "leaderboard #"])
+def test_leaderboard_mistakes_say_how(text: str) -> None:
+    with pytest.raises(KudosTextError, match="week, month, quarter or year"):
+        parse(text)

@@ -1,4 +1,5 @@
-"""Parsing `/kudos` text: `@alice @bob 25 for shipping the release #teamwork`, `help`, `balance`."""
+"""Parsing `/kudos` text: `@alice @bob 25 for shipping the release #teamwork`, `help`, `balance`,
+`leaderboard [week|month|quarter|year] [#value]`."""
 
 import re
 from dataclasses import dataclass
@@ -37,17 +38,32 @@ class KudosText:
     values: list[str]
 
 
+@dataclass(frozen=True)
+class BoardRequest:
+    """`/kudos leaderboard [week|month|quarter|year] [#value]`: the current period of that kind (month when
+    not said), for the organisation or one company value."""
+
+    period: str = "month"
+    value: str | None = None
+
+
+BOARD_PERIODS = ("week", "month", "quarter", "year")
+
+
 class KudosTextError(ValueError):
     """The text is not a kudos; `str(error)` says what was wrong."""
 
 
-def parse(text: str) -> Verb | KudosText:
-    """`/kudos` text to a verb or a kudos. Empty text is help. Raises KudosTextError."""
+def parse(text: str) -> Verb | KudosText | BoardRequest:
+    """`/kudos` text to a verb, a board or a kudos. Empty text is help. Raises KudosTextError."""
     stripped = text.strip()
     if stripped.lower() in ("", "help", "?"):
         return Verb.HELP
     if stripped.lower() in ("balance", "wallet", "allowance"):
         return Verb.BALANCE
+    words = stripped.split()
+    if words[0].lower() in ("leaderboard", "leaderboards", "top"):
+        return _board(words[1:])
     recipients = list(dict.fromkeys(_MENTION.findall(stripped)))
     if not recipients:
         raise KudosTextError("Mention who you are thanking, like @alice.")
@@ -60,6 +76,20 @@ def parse(text: str) -> Verb | KudosText:
     if not message:
         raise KudosTextError("Say what you are thanking them for.")
     return KudosText(recipients, points, message, values)
+
+
+def _board(words: list[str]) -> BoardRequest:
+    period, value = "month", None
+    for word in words:
+        if word.lower() in BOARD_PERIODS:
+            period = word.lower()
+        elif _VALUE.fullmatch(word):
+            value = word[1:].lower()
+        else:
+            from plaudit.i18n import DEFAULT_LOCALE, messages
+
+            raise KudosTextError(messages(DEFAULT_LOCALE).text("leaderboard.usage"))
+    return BoardRequest(period, value)
 
 
 def _points(rest: str) -> tuple[int, int, int]:

@@ -3,13 +3,15 @@ Home (plaudit.slack.work.home imports none of them, so none of them imports it b
 
 from slack_sdk import WebClient
 
-from plaudit.slack.work import approvals, home, milestone_admin, rewards_home
+from plaudit.i18n import DEFAULT_LOCALE, messages
+from plaudit.slack.work import approvals, home, leaderboard, milestone_admin, rewards_home
 from plaudit.slack.work.home import HomeSection
 
 SECTIONS = (
     HomeSection(":moneybag: Your points", home.wallet),
     HomeSection(":inbox_tray: Kudos you received", home.received),
     HomeSection(":outbox_tray: Kudos you gave", home.given),
+    HomeSection(messages(DEFAULT_LOCALE).text("leaderboard.home_title"), leaderboard.top_givers_for_home),
     HomeSection(":trophy: Milestone rules", milestone_admin.rules_for_home),  # HR admins only
     HomeSection(":gift: Catalogue", rewards_home.catalog_for_home),
     HomeSection(":ticket: My rewards", rewards_home.rewards_for_home),

@@ -12,7 +12,7 @@ from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES, Visibility
 from plaudit.services import recognition, wallets
-from plaudit.slack.commands import KudosText, Verb
+from plaudit.slack.commands import BoardRequest, KudosText, Verb
 from plaudit.slack.identity import employee_id_for
 from plaudit.slack.views import messages, texts
 from plaudit.store import snapshots
@@ -20,13 +20,17 @@ from plaudit.store import snapshots
 logger = Logger(child=True)
 
 
-def run(parsed: KudosText | Verb, command: dict, client: WebClient, respond: Respond) -> None:
+def run(parsed: KudosText | Verb | BoardRequest, command: dict, client: WebClient, respond: Respond) -> None:
     """Bolt swallows a lazy listener's exceptions (so Lambda never retries them): say so to the person."""
     try:
         if isinstance(parsed, KudosText):
             give(parsed, command, client, respond)
         elif parsed is Verb.BALANCE:
             show_balance(command, client, respond)
+        elif isinstance(parsed, BoardRequest):
+            from plaudit.slack.work import leaderboard
+
+            leaderboard.show(parsed, command, client, respond)
     except Exception:
         logger.exception("slash command failed", extra={"trigger_id": command.get("trigger_id")})
         respond(**messages.problem_message(texts.FAILED))
