@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.hris import EmployeeUpsert
+from plaudit.i18n import DEFAULT_LOCALE
 from plaudit.services.directory_sync import UPSERT_FIELDS, apply_change, changed_fields, merged, outcome_of
 from plaudit.store import snapshots
 
@@ -235,9 +236,9 @@ def _managers_first(
 
 
 def _reason(error: PlauditError) -> str:
-    problems = error.details.get("errors") if error.details else None
+    problems = error.details_in(DEFAULT_LOCALE).get("errors")
     if problems:
-        return "; ".join(f"{problem['field']}: {problem['message']}" for problem in problems)
+        return "; ".join(f"{problem['field']}: {problem['problem']}" for problem in problems)
     return error.message
 
 

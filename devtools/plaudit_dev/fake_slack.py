@@ -109,7 +109,10 @@ class FakeSlack:
             view_id = params.get("view_id") or f"V{next(self._ts):08d}"
             return {"view": {**view, "id": view_id, "team_id": TEAM_ID, "hash": ts, "bot_id": BOT_ID}}
         if method == "users.info":
-            return {"user": _user(params.get("user") or "UNKNOWN")}
+            user = _user(params.get("user") or "UNKNOWN")
+            if str(params.get("include_locale")).lower() in ("true", "1"):
+                user["locale"] = "en-US"  # a workspace of English-speaking Slack users
+            return {"user": user}
         if method == "users.lookupByEmail":
             local_part = str(params.get("email") or "someone").split("@")[0]
             return {"user": _user("U" + local_part.upper()[:9].ljust(4, "0"), params.get("email"))}

@@ -50,7 +50,7 @@ def upload_codes(
     alert_below: Annotated[int | None, Query(ge=0, le=100_000)] = None,
 ) -> Response[code_stock.StockUpload]:
     if media_type(app.current_event.headers.get("content-type"))[0] not in CSV_TYPES:
-        raise UnsupportedMediaType("Send the codes as Content-Type: text/csv.")
+        raise UnsupportedMediaType("error.csv_media_type")
     event = app.current_event
     body = read_text_body(event.body, base64_encoded=event.is_base64_encoded, kind="CSV")
     upload = code_stock.upload_codes(current_caller(app), item_id, body, alert_below=alert_below)

@@ -60,6 +60,28 @@ def put_employee(employee_id: EmployeeIdPath, body: directory.EmployeeFields) ->
     return Response(status_code=201 if created else 200, content_type="application/json", body=employee)
 
 
+OwnProfilePatch = Annotated[
+    directory.OwnProfile,
+    Body(
+        media_type=MERGE_PATCH,
+        description=(
+            "A JSON Merge Patch (RFC 7396) of your own record, sent as application/merge-patch+json or "
+            'application/json: only the fields sent change, e.g. {"locale": "fr"}'
+        ),
+    ),
+]
+
+
+@app.patch(
+    "/v1/me",
+    summary="Change your own directory record: your language (`locale`)",
+    response_description="Your record as it now is",
+)
+@tracer.capture_method
+def patch_me(body: OwnProfilePatch) -> Employee:
+    return directory.update_own_profile(current_caller(app), body)
+
+
 SettingsPatch = Annotated[
     dict[str, Any],
     Body(

@@ -29,8 +29,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from pydantic import Field
 
 from plaudit.api.error_shape import refusal_result
-from plaudit.api.http import create_app, error_response, reply
-from plaudit.domain.errors import NotFound, PlauditError
+from plaudit.api.http import create_app, reply
+from plaudit.domain.errors import Conflict, NotFound, PlauditError
 from plaudit.domain.model import Model
 from plaudit.environment import environment
 from plaudit.integrations.hris import bamboohr, credentials, plaudit_webhook, signatures
@@ -74,14 +74,12 @@ RESPONSES: dict[int, Any] = {
 
 @app.exception_handler(IdempotencyAlreadyInProgressError)
 def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response:
-    return error_response(409, "delivery_in_progress", "This delivery is being processed; retry shortly.")
+    return app.said(Conflict("error.delivery_in_progress", code="delivery_in_progress"))
 
 
 @app.exception_handler(IdempotencyValidationError)
 def _reused(_: IdempotencyValidationError) -> Response:
-    return error_response(
-        409, "delivery_id_reused", "This delivery id was already used for other changes; nothing was queued."
-    )
+    return app.said(Conflict("error.delivery_id_reused", code="delivery_id_reused"))
 
 
 @app.post(
@@ -170,13 +168,13 @@ def _rejection(event: dict[str, Any]) -> dict[str, Any] | None:
     verifier = VERIFIERS.get(event.get("routeKey", "").partition(" ")[2])
     try:
         if verifier is None:
-            raise NotFound("No such route.", code="route_not_found")
+            raise NotFound("error.route_not_found", code="route_not_found")
         secret, verify = verifier
         verify(secret(), _raw_body(event), event.get("headers") or {})
     except PlauditError as error:
         logger.warning("HRIS delivery rejected", extra={"route": event.get("routeKey"), "code": error.code})
         metrics.add_metric(name="HrisDeliveriesRejected", unit=MetricUnit.Count, value=1)
-        return refusal_result(error)
+        return refusal_result(error, event.get("headers"))
     return None
 
 

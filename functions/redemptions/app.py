@@ -105,7 +105,7 @@ def list_redemptions(
     caller = current_caller(app)
     whose = employee or caller.employee_id
     if whose is None:
-        raise InvalidRequest("Say whose redemptions: ?employee=<id>.", code="employee_required")
+        raise InvalidRequest("error.employee_required", code="employee_required")
     items, next_cursor = redemptions.list_for(caller, whose, limit=limit, cursor=cursor)
     return RedemptionPage(items=items, next_cursor=next_cursor)
 
@@ -134,7 +134,7 @@ def approve_redemption(redemption_id: RedemptionIdPath, body: Decision | None = 
 @tracer.capture_method
 def reject_redemption(redemption_id: RedemptionIdPath, body: Decision) -> RedemptionView:
     if body.reason is None:
-        raise InvalidRequest('Say why the redemption is rejected: {"reason": ...}.', code="reason_required")
+        raise InvalidRequest("error.reason_required", code="reason_required")
     return redemptions.reject(current_caller(app), redemption_id, body.reason)
 
 

@@ -42,5 +42,5 @@ def _rejection(event: dict[str, Any]) -> dict[str, Any] | None:
         signature.verify(config.signing_secret, raw, event.get("headers") or {})
     except Unauthenticated as error:
         logger.warning("Slack request rejected", extra={"code": error.code})
-        return refusal_result(error)
+        return refusal_result(error, event.get("headers"))
     return None

@@ -220,6 +220,7 @@ def test_hr_admins_create_and_replace_employees(api, aws, org, clock):
         "public_birthday": True,
         "reward_delivery": "slack",
         "leaderboard_opt_out": False,
+        "locale": None,
         "status": "active",
         "is_bot": False,
         "roles": ["employee"],

@@ -93,3 +93,15 @@ def test_an_unusable_file_writes_nothing(tmp_path, aws, org, clock, capsys):
     assert "unknown column(s): salary" in capsys.readouterr().err
     assert main(["import", str(tmp_path / "missing.csv"), "--table", os.environ["TABLE_NAME"]]) == 2
     assert table_items(aws) == before
+
+
+def test_the_optional_locale_column_sets_a_language_and_an_unknown_one_is_a_bad_row(
+    tmp_path, aws, org, clock, capsys
+):
+    text = "id,locale\nE1003,ar\nE1004,de\nE1005,\n"
+    assert run(tmp_path, text) == 1
+    _, err = capsys.readouterr()
+    assert err.splitlines() == [
+        "line 3 (E1004): locale: de is not a language Plaudit speaks: use one of en, it, fr, ar"
+    ]
+    assert (person("E1003").locale, person("E1004").locale, person("E1005").locale) == ("ar", None, None)

@@ -265,7 +265,9 @@ def test_insufficient_points_are_shown_under_the_amount(bolt: SlackApp) -> None:
     form = _open_redeem(bolt, add_item())
     reply = _redeem(bolt, form, "25")
     assert reply.json["response_action"] == "errors"
-    assert reply.json["errors"] == {rewards_views.DENOMINATION: "This needs 2500 points; you have 1200."}
+    assert reply.json["errors"] == {
+        rewards_views.DENOMINATION: "This needs 2,500 points; you have 1,200 points."
+    }
     assert points_of(ALICE_ID) == 1_200
     assert redemptions.list_for(Caller(employee_id=ALICE_ID), ALICE_ID, limit=5, cursor=None)[0] == []
     bolt.run_lazy()

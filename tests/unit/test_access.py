@@ -81,7 +81,7 @@ def test_require_role():
     with pytest.raises(Forbidden) as raised:
         require_role(as_person(ALICE), Role.HR_ADMIN, Role.FINANCE)
     assert raised.value.code == "forbidden"
-    assert "hr_admin or finance" in raised.value.message
+    assert "hr_admin, finance" in raised.value.message
 
 
 # -- scopes --------------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_reasons():
 
 def test_birthday_month_day_is_checked():
     plan = plan_of("E2005,e@plaudit.example,Eve,,,,,,13-40,,\n")
-    assert plan.bad[0].reasons == ("birthday: Value error, birthday must be MM-DD",)
+    assert plan.bad[0].reasons == ("birthday: must be a month and day, MM-DD",)
 
 
 def test_duplicate_ids_and_emails_in_the_file_are_all_bad():

@@ -1,10 +1,11 @@
 """A Powertools HTTP API resolver with Plaudit's error shape, request-body policy and caller resolution.
 
 Every error is `{"error": {"code", "message", "details"}}` with a 4xx status; unexpected failures are
-logged and answered with a 500 that says nothing about internals. Every JSON body passes the one body
-policy (plaudit.api.json_body) before any handler work. Every route documents, through Powertools'
-`responses=`, the statuses it answers: the ones every route of its kind answers (see
-`standard_responses`) and the ones its decorator names.
+logged and answered with a 500 that says nothing about internals. The message (and each field problem of
+an input that does not validate) is said in the caller's language (plaudit.services.languages). Every
+JSON body passes the one body policy (plaudit.api.json_body) before any handler work. Every route
+documents, through Powertools' `responses=`, the statuses it answers: the ones every route of its kind
+answers (see `standard_responses`) and the ones its decorator names.
 """
 
 import inspect
@@ -27,7 +28,17 @@ from pydantic import BaseModel, RootModel
 from plaudit.api.error_shape import error_document
 from plaudit.api.json_body import check_json_media_type, read_json_body
 from plaudit.domain.access import Caller
-from plaudit.domain.errors import InvalidRequest, PlauditError
+from plaudit.domain.errors import (
+    InternalError,
+    InvalidRequest,
+    NotFound,
+    PlauditError,
+    RuleViolation,
+    Throttled,
+    problems_from,
+)
+from plaudit.i18n import negotiate
+from plaudit.i18n.audience import listen
 from plaudit.services.identity import caller_from_claims
 
 logger = Logger()
@@ -51,6 +62,11 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
     return Response(
         status_code=status, content_type="application/json", body=error_document(code, message, details)
     )
+
+
+def said_response(error: PlauditError, locale: str) -> Response:
+    """`error` in the error shape, its message and field problems said in `locale`."""
+    return error_response(error.status, error.code, error.message_in(locale), error.details_in(locale))
 
 
 def created_response(model: BaseModel, created: bool = True) -> Response:
@@ -176,6 +192,28 @@ class PlauditResolver(APIGatewayHttpResolver):
         self._request_validation_middleware = _JsonBodyPolicy()
         self._raw_bodies: dict[tuple[str, str], tuple[str, ...]] = {}  # (OpenAPI path, method) -> media types
 
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        listen()  # a new request: nothing read yet that says the caller's language
+        return super().resolve(event, context)
+
+    def said(self, error: PlauditError, *, may_read: bool = True) -> Response:
+        """`error` said in the caller's language (`may_read`: finding it may read the table)."""
+        return said_response(error, self._caller_locale(may_read))
+
+    def _caller_locale(self, may_read: bool) -> str:
+        from plaudit.services.languages import request_locale  # errors only: not on the Slack ack's path
+
+        event = self.current_event
+        accept_language = event.headers.get("accept-language")
+        claims = scopes = None
+        if not self._public:
+            authorizer = event.request_context.authorizer
+            claims, scopes = authorizer.jwt_claim, authorizer.jwt_scopes
+        try:
+            return request_locale(accept_language, claims, scopes, may_read=may_read)
+        except ClientError:  # the table cannot tell us now: the header can
+            return negotiate(accept_language)
+
     def route(
         self,
         rule: str,
@@ -229,45 +267,35 @@ class PlauditResolver(APIGatewayHttpResolver):
         return schema
 
 
-def create_app(title: str, *, public: bool = False) -> APIGatewayHttpResolver:
+def create_app(title: str, *, public: bool = False) -> PlauditResolver:
     """The resolver of one function; `public` for routes without the JWT authorizer (signed webhooks)."""
     app = PlauditResolver(public=public)
     app.configure_openapi(title=f"Plaudit {title}", version="1")
 
     @app.exception_handler(PlauditError)
     def _domain_error(error: PlauditError) -> Response:
-        return error_response(error.status, error.code, error.message, error.details)
+        return app.said(error)
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(error: RequestValidationError) -> Response:
-        problems = error.errors()
-        fields = [
-            {
-                "field": ".".join(str(part) for part in problem.get("loc", ())),
-                "problem": problem.get("msg", ""),
-            }
-            for problem in problems
-        ]
-        summary = "; ".join(f"{field['field']}: {field['problem']}" for field in fields[:3])
-        return error_response(
-            422, "invalid_request", f"The request is not valid: {summary}.", {"errors": fields}
-        )
+        problems = problems_from(error.errors())
+        return app.said(RuleViolation("error.invalid_request", code="invalid_request", problems=problems))
 
     @app.exception_handler(UnicodeDecodeError)
     def _undecodable(_: UnicodeDecodeError) -> Response:
-        return error_response(400, "malformed_body", "The request body is not valid UTF-8.")
+        return app.said(InvalidRequest("error.body_not_utf8", code="malformed_body"))
 
     @app.exception_handler(ClientError)
     def _aws_error(error: ClientError) -> Response:
         code = error.response.get("Error", {}).get("Code", "")
         if code in THROTTLING_CODES:
-            return error_response(429, "throttled", "Too many requests right now; please retry shortly.")
+            return app.said(Throttled("error.throttled"), may_read=False)
         logger.exception("AWS call failed", extra={"aws_error": code})
-        return error_response(500, "internal_error", "Something went wrong on our side.")
+        return app.said(InternalError("error.internal"), may_read=False)
 
     @app.not_found
     def _no_route(_: Exception) -> Response:
-        return error_response(404, "route_not_found", "No such route.")
+        return app.said(NotFound("error.route_not_found", code="route_not_found"), may_read=False)
 
     return app
 
@@ -292,7 +320,5 @@ def if_match_versions(header: str | None) -> set[int] | None:
 
 def check_idempotency_key(key: str | None) -> str | None:
     if key is not None and not re.fullmatch(IDEMPOTENCY_KEY, key):
-        raise InvalidRequest(
-            "Idempotency-Key must be 1 to 128 visible ASCII characters.", code="invalid_idempotency_key"
-        )
+        raise InvalidRequest("error.invalid_idempotency_key", code="invalid_idempotency_key")
     return key

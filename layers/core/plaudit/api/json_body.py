@@ -38,7 +38,7 @@ def check_json_media_type(content_type: str | None, *, also: Collection[str] = (
     kind, params = media_type(content_type)
     accepted = {"", JSON_MEDIA_TYPE, *also}
     if kind not in accepted or params.get("charset", "utf-8").lower() not in UTF8_CHARSETS:
-        raise UnsupportedMediaType("Send the body as Content-Type: application/json (UTF-8).")
+        raise UnsupportedMediaType("error.json_media_type")
 
 
 def read_json_body(body: str | None, *, base64_encoded: bool = False) -> Any:
@@ -61,7 +61,9 @@ def read_text_body(
         raw = base64.b64decode(body, validate=True) if base64_encoded else body.encode()
         text = raw.decode()
     except (binascii.Error, UnicodeError) as exc:
-        raise InvalidRequest(f"The request body is not valid UTF-8 {kind}.", code=code) from exc
+        raise InvalidRequest(
+            "error.malformed_utf8_json" if kind == "JSON" else "error.body_not_utf8", code=code
+        ) from exc
     if len(raw) > MAX_BODY_BYTES:
         raise _too_large()
     return text
@@ -72,7 +74,7 @@ def load_json(text: str) -> Any:
     try:
         value = json.loads(text, parse_int=_integer, parse_float=_real, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
-        raise InvalidRequest("The request body is not valid JSON.", code="malformed_json") from exc
+        raise InvalidRequest("error.malformed_json", code="malformed_json") from exc
     except RecursionError as exc:
         raise _too_deep() from exc
     if _depth(value) > MAX_DEPTH:
@@ -94,9 +96,7 @@ def _real(literal: str) -> float:
 
 
 def _not_json(literal: str) -> Any:
-    raise InvalidRequest(
-        f"The request body is not valid JSON: {literal} is not a JSON number.", code="malformed_json"
-    )
+    raise InvalidRequest("error.not_a_json_number", code="malformed_json", literal=literal)
 
 
 def _depth(value: Any) -> int:
@@ -117,22 +117,23 @@ def _depth(value: Any) -> int:
 
 def _too_large() -> PayloadTooLarge:
     return PayloadTooLarge(
-        f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.",
-        details={"limit_bytes": MAX_BODY_BYTES},
+        "error.body_too_large", details={"limit_bytes": MAX_BODY_BYTES}, kib=MAX_BODY_BYTES // 1024
     )
 
 
 def _too_deep() -> InvalidRequest:
     return InvalidRequest(
-        f"The request body nests deeper than {MAX_DEPTH} levels.",
+        "error.body_too_deep",
         code="body_too_deep",
+        depth=MAX_DEPTH,
         details={"limit_depth": MAX_DEPTH},
     )
 
 
 def _number_too_large() -> InvalidRequest:
     return InvalidRequest(
-        f"The request body holds a number longer than {MAX_NUMBER_CHARS} characters or out of range.",
+        "error.number_too_large",
         code="number_too_large",
+        length=MAX_NUMBER_CHARS,
         details={"limit_chars": MAX_NUMBER_CHARS},
     )

@@ -55,8 +55,7 @@ SYSTEM = Caller(employee_id=None, token_roles=frozenset({Role.ADMIN}), subject="
 
 def require_role(caller: Caller, *roles: Role) -> None:
     if not caller.has_role(*roles):
-        names = " or ".join(role.value for role in roles)
-        raise Forbidden(f"This needs the {names} role.", code="forbidden")
+        raise Forbidden("error.role_needed", code="forbidden", roles=[role.value for role in roles])
 
 
 def can_see_employee_private(caller: Caller, employee: Employee) -> bool:
@@ -76,5 +75,5 @@ def require_wallet_access(caller: Caller, employee: Employee) -> None:
     if caller.manages(employee) or caller.has_role(Role.HR_ADMIN, Role.FINANCE):
         return
     if not caller.is_person and not caller.scopes:  # a person's token, but not a person we know
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
-    raise Forbidden("You can only see your own wallet or your reports'.", code="forbidden")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
+    raise Forbidden("error.own_wallet_only", code="forbidden")

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from plaudit.domain.errors import RuleViolation
+from plaudit.domain.errors import Points, RuleViolation, invalid
 from plaudit.domain.ledger import ORG_FUNDING, Posting, Transaction, TxnKind, budget_account
 from plaudit.domain.model import Model
 
@@ -31,7 +31,7 @@ class Budget(Model):
     @model_validator(mode="after")
     def _department_only_for_department_budgets(self) -> "Budget":
         if (self.kind == BudgetKind.DEPARTMENT) != (self.department is not None):
-            raise ValueError("a department budget names its department; other budgets name none")
+            raise invalid("problem.budget_department")
         return self
 
 
@@ -54,11 +54,13 @@ def plan_movement(
     if kind not in (TxnKind.BUDGET_TOP_UP, TxnKind.BUDGET_WITHDRAWAL):
         raise ValueError(f"{kind} is not a budget movement")
     if points < 1:
-        raise RuleViolation("Points must be a positive whole number.", code="invalid_points")
+        raise RuleViolation("error.invalid_points", code="invalid_points")
     if kind == TxnKind.BUDGET_WITHDRAWAL and points > balance:
         raise RuleViolation(
-            f"The budget holds {balance} points; {points} cannot be withdrawn.",
+            "error.withdrawal_exceeds_budget",
             code="insufficient_budget",
+            balance=Points(balance),
+            points=Points(points),
             details={"balance": balance, "requested": points},
         )
     delta = points if kind == TxnKind.BUDGET_TOP_UP else -points

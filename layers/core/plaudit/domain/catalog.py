@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from plaudit.domain.employees import Employee
-from plaudit.domain.errors import RuleViolation
+from plaudit.domain.errors import Phrase, RuleViolation, invalid
 from plaudit.domain.model import Model
 from plaudit.domain.periods import Period, period_at
 from plaudit.domain.settings import OrgSettings, PeriodKind
@@ -20,6 +20,13 @@ COUNTRY = r"^[A-Z]{2}$"
 CURRENCY = r"^[A-Z]{3}$"
 MAX_VALUE = Decimal("1000000")
 MAX_FIXED = 20
+
+# How a sentence names one period of each kind ("twice per month").
+PERIOD_NAMES = {
+    PeriodKind.WEEKLY: "period.week",
+    PeriodKind.MONTHLY: "period.month",
+    PeriodKind.QUARTERLY: "period.quarter",
+}
 
 
 class ItemType(StrEnum):
@@ -40,9 +47,9 @@ class FulfilmentMethod(StrEnum):
 
 def _money(value: Decimal, what: str) -> Decimal:
     if not value.is_finite() or value <= 0 or value > MAX_VALUE:
-        raise ValueError(f"{what} must be a positive amount up to {MAX_VALUE:,}")
+        raise invalid("problem.amount_range", max=MAX_VALUE)
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError(f"{what} has at most 2 decimal places")
+        raise invalid("problem.decimal_places", decimal_places=2)
     return value
 
 
@@ -61,10 +68,10 @@ class Denominations(Model):
         if value is None:
             return None
         if not 1 <= len(value) <= MAX_FIXED:
-            raise ValueError(f"fixed holds 1 to {MAX_FIXED} denominations")
+            raise invalid("problem.denominations_count", max=MAX_FIXED)
         checked = [_money(amount, "a denomination") for amount in value]
         if len(set(checked)) != len(checked):
-            raise ValueError("fixed denominations are distinct")
+            raise invalid("problem.denominations_distinct")
         return sorted(checked)
 
     @field_validator("min", "max")
@@ -76,11 +83,11 @@ class Denominations(Model):
     def _one_form(self) -> "Denominations":
         ranged = self.min is not None or self.max is not None
         if (self.fixed is not None) == ranged:
-            raise ValueError("denominations are either a fixed list or a min/max range, not both")
+            raise invalid("problem.denominations_form")
         if ranged and (self.min is None or self.max is None):
-            raise ValueError("a range needs both min and max")
+            raise invalid("problem.range_bounds")
         if ranged and self.min > self.max:  # type: ignore[operator]
-            raise ValueError("min exceeds max")
+            raise invalid("problem.min_exceeds_max")
         return self
 
     def admits(self, value: Decimal) -> bool:
@@ -111,7 +118,7 @@ class Blackout(Model):
     @model_validator(mode="after")
     def _ordered(self) -> "Blackout":
         if self.start > self.end:
-            raise ValueError("a blackout's start is on or before its end")
+            raise invalid("problem.blackout_order")
         return self
 
     def covers(self, day: date) -> bool:
@@ -147,7 +154,7 @@ class Restrictions(Model):
     @classmethod
     def _names(cls, value: list[str]) -> list[str]:
         if any(not name or len(name) > 120 for name in value):
-            raise ValueError("names are 1 to 120 characters")
+            raise invalid("problem.names_length", max_length=120)
         return value
 
     @field_validator("minimum_purchase")
@@ -158,7 +165,7 @@ class Restrictions(Model):
     @model_validator(mode="after")
     def _one_validity(self) -> "Restrictions":
         if self.expires_after_days is not None and self.expires_on is not None:
-            raise ValueError("validity is either expires_after_days or expires_on, not both")
+            raise invalid("problem.one_validity")
         return self
 
     def blackout_on(self, day: date) -> Blackout | None:
@@ -192,17 +199,17 @@ class CatalogItemSpec(Model):
     @classmethod
     def _iso_countries(cls, value: list[str]) -> list[str]:
         if any(len(code) != 2 or not code.isalpha() or not code.isupper() for code in value):
-            raise ValueError("countries are ISO 3166-1 alpha-2 codes, e.g. DE")
+            raise invalid("problem.country_codes")
         if len(set(value)) != len(value):
-            raise ValueError("each country may be listed once")
+            raise invalid("problem.countries_distinct")
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "CatalogItemSpec":
         if (self.fulfilment == FulfilmentMethod.PROVIDER) != (self.provider_sku is not None):
-            raise ValueError("provider_sku is required for (and only for) provider fulfilment")
+            raise invalid("problem.provider_sku")
         if self.restrictions.minimum_purchase is not None and self.type != ItemType.DISCOUNT_VOUCHER:
-            raise ValueError("minimum_purchase is for discount vouchers only")
+            raise invalid("problem.minimum_purchase")
         return self
 
 
@@ -218,8 +225,9 @@ def points_price(item: CatalogItemSpec, denomination: Decimal, settings: OrgSett
     rate = settings.point_values.get(item.currency)
     if rate is None:
         raise RuleViolation(
-            f"The organisation has no point value for {item.currency}.",
+            "error.currency_not_priced",
             code="currency_not_priced",
+            currency=item.currency,
             details={"currency": item.currency},
         )
     return int((denomination / rate).to_integral_value(rounding=ROUND_CEILING))
@@ -262,40 +270,45 @@ def check_redeemable(
     rules = item.restrictions
     day = local_day(employee, at)
     if not item.active:
-        raise RuleViolation("This item is no longer in the catalogue.", code="item_inactive")
+        raise RuleViolation("error.item_inactive", code="item_inactive")
     if rules.expires_on is not None and day > rules.expires_on:
         raise RuleViolation(
-            f"This item could be redeemed until {rules.expires_on.isoformat()}.",
+            "error.item_expired",
             code="item_expired",
+            day=rules.expires_on,
             details={"expires_on": rules.expires_on.isoformat()},
         )
     if not item.denominations.admits(denomination):
         raise RuleViolation(
-            "This denomination is not offered for the item.",
+            "error.denomination_not_offered",
             code="bad_denomination",
             details={"denominations": item.denominations.model_dump(mode="json", exclude_none=True)},
         )
     points_price(item, denomination, settings)
     if item.countries and employee.country not in item.countries:
         raise RuleViolation(
-            "This item is not available in your country.",
+            "error.not_available_in_country",
             code="not_available_in_country",
             details={"countries": item.countries, "your_country": employee.country},
         )
     blackout = rules.blackout_on(day)
     if blackout is not None:
         raise RuleViolation(
-            f"This item cannot be redeemed from {blackout.start.isoformat()} to {blackout.end.isoformat()}.",
+            "error.item_blackout",
             code="blackout",
+            start=blackout.start,
+            end=blackout.end,
             details=blackout.model_dump(mode="json", exclude_none=True),
         )
     if item.inventory == 0:
-        raise RuleViolation("This item is out of stock.", code="out_of_stock")
+        raise RuleViolation("error.out_of_stock", code="out_of_stock")
     limit = rules.per_person
     if limit is not None and redeemed_in_period >= limit.count:
         raise RuleViolation(
-            f"You can redeem this item {limit.count} time(s) per {limit.period.value.removesuffix('ly')}.",
+            "error.per_person_limit",
             code="per_person_limit",
+            times=Phrase("times", count=limit.count),
+            period=Phrase(PERIOD_NAMES[limit.period]),
             details={"count": limit.count, "period": limit.period.value},
         )
 

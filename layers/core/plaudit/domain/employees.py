@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
+from plaudit.domain.errors import invalid
+from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
 from plaudit.domain.zones import TimeZone
 
@@ -40,6 +42,10 @@ class Employee(Model):
     department: str | None = Field(default=None, max_length=100)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
     time_zone: TimeZone = "UTC"
+    locale: Locale | None = Field(
+        default=None,
+        description="The language Plaudit speaks to this person (en, it, fr, ar); unset: the organisation's",
+    )
     start_date: date | None = None
     birthday: str | None = Field(default=None, description="Month-day, MM-DD (no year is stored)")
     public_birthday: bool = Field(
@@ -65,7 +71,7 @@ class Employee(Model):
     @classmethod
     def _month_day(cls, value: str | None) -> str | None:
         if value is not None and not MONTH_DAY.match(value):
-            raise ValueError("birthday must be MM-DD")
+            raise invalid("problem.birthday_format")
         if value is not None:
             date(2024, int(value[:2]), int(value[3:]))  # 2024 is a leap year: 02-29 is valid
         return value

@@ -1,17 +1,210 @@
-"""Errors the domain raises: a machine-readable code, a human sentence and an HTTP status hint."""
+"""Errors the domain raises: a machine-readable code, a human sentence and an HTTP status hint.
 
+The sentence is a message catalogue key (`error.not_found`) and the values its placeholders take, said in
+the reader's language when the error is shown (`message_in`): the code decides, the front end words it.
+Field-by-field problems of a document that does not validate (`problems`) are said the same way.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from plaudit.i18n import DEFAULT_LOCALE, Messages, messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field: `field` is its dotted path (`allowances.employee`), `key` the
+    catalogue key of the sentence (`problem.too_long`), `params` its placeholders."""
+
+    field: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def said(self, words: Messages) -> dict[str, str]:
+        return {"field": self.field, "problem": words.text(self.key, **said_values(words, self.params))}
+
+
+# pydantic's error types -> the catalogue key saying what is wrong (and the ones of its context values the
+# sentence names). A type of Plaudit's own validators is already a key (`problem.birthday_format`).
+_PROBLEMS = {
+    "missing": "problem.missing",
+    "extra_forbidden": "problem.unknown_field",
+    "string_type": "problem.not_text",
+    "string_too_short": "problem.too_short",
+    "string_too_long": "problem.too_long",
+    "string_pattern_mismatch": "problem.bad_format",
+    "int_type": "problem.not_whole_number",
+    "int_parsing": "problem.not_whole_number",
+    "int_from_float": "problem.not_whole_number",
+    "float_type": "problem.not_number",
+    "float_parsing": "problem.not_number",
+    "decimal_type": "problem.not_number",
+    "decimal_parsing": "problem.not_number",
+    "finite_number": "problem.not_number",
+    "decimal_max_places": "problem.decimal_places",
+    "decimal_max_digits": "problem.digits",
+    "bool_type": "problem.not_boolean",
+    "bool_parsing": "problem.not_boolean",
+    "greater_than_equal": "problem.at_least",
+    "greater_than": "problem.more_than",
+    "less_than_equal": "problem.at_most",
+    "less_than": "problem.less_than",
+    "too_short": "problem.too_few_items",
+    "too_long": "problem.too_many_items",
+    "list_type": "problem.not_list",
+    "tuple_type": "problem.not_list",
+    "set_type": "problem.not_list",
+    "dict_type": "problem.not_object",
+    "model_type": "problem.not_object",
+    "model_attributes_type": "problem.not_object",
+    "date_type": "problem.not_date",
+    "date_parsing": "problem.not_date",
+    "date_from_datetime_parsing": "problem.not_date",
+    "date_from_datetime_inexact": "problem.not_date",
+    "datetime_type": "problem.not_datetime",
+    "datetime_parsing": "problem.not_datetime",
+    "datetime_from_date_parsing": "problem.not_datetime",
+    "literal_error": "problem.one_of",
+    "enum": "problem.one_of",
+    "union_tag_invalid": "problem.one_of",
+    "json_invalid": "problem.not_json",
+}
+_CONTEXT = {
+    "problem.too_short": ("min_length",),
+    "problem.too_long": ("max_length",),
+    "problem.too_few_items": ("min_length",),
+    "problem.too_many_items": ("max_length",),
+    "problem.at_least": ("ge",),
+    "problem.more_than": ("gt",),
+    "problem.at_most": ("le",),
+    "problem.less_than": ("lt",),
+    "problem.decimal_places": ("decimal_places",),
+    "problem.digits": ("max_digits",),
+}
+
+
+def invalid(key: str, **params: Any) -> PydanticCustomError:
+    """A validator's refusal, said through the catalogue: `raise invalid("problem.birthday_format")`.
+    The error's type is the key (problems_from keeps it); its pydantic message is the English sentence."""
+    words = messages(DEFAULT_LOCALE)
+    return PydanticCustomError(key, words.text(key, **said_values(words, params)), params)
+
+
+def problems_from(errors: Iterable[Mapping[str, Any]], *, skip: int = 0) -> list[Problem]:
+    """pydantic's `errors()` as Problems (`skip`: leading path parts to leave out, such as `body`)."""
+    found = []
+    for error in errors:
+        kind, context = str(error.get("type", "")), error.get("ctx") or {}
+        key = kind if kind.startswith("problem.") else _PROBLEMS.get(kind, "problem.invalid")
+        if key == "problem.one_of":
+            expected = context.get("expected") or context.get("expected_tags") or ""
+            params = {"expected": ", ".join(re.findall(r"'([^']*)'", str(expected))) or str(expected)}
+        elif kind.startswith("problem."):
+            params = dict(context)
+        else:
+            params = {name: context[name] for name in _CONTEXT.get(key, ()) if name in context}
+        where = ".".join(str(part) for part in tuple(error.get("loc", ()))[skip:])
+        found.append(Problem(where, key, params))
+    return found
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A placeholder value that is itself a catalogue sentence: `Phrase("period.month")`, or by a count,
+    `Phrase("times", count=3)` ("3 times", with the language's plural rules)."""
+
+    key: str
+    count: int | None = None
+
+    def said(self, words: Messages) -> str:
+        return words.text(self.key) if self.count is None else words.plural(self.key, self.count)
+
+
+def Points(count: int) -> Phrase:
+    """An amount of points as a sentence says it: "1 point", "1,000 points"."""
+    return Phrase("points", count=count)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in a currency, written the language's way ("€60.00", "60,00 €")."""
+
+    amount: Decimal | int | str
+    currency: str
+
+
+def said_values(words: Messages, params: dict[str, Any]) -> dict[str, str]:
+    """Placeholder values as the language writes them: numbers grouped, dates with month names, lists
+    joined."""
+    out = {}
+    for name, value in params.items():
+        if isinstance(value, Phrase):
+            out[name] = value.said(words)
+        elif isinstance(value, Money):
+            out[name] = words.money(value.amount, value.currency)
+        elif isinstance(value, bool):
+            out[name] = str(value).lower()
+        elif isinstance(value, int | float | Decimal):
+            out[name] = words.number(value)
+        elif isinstance(value, datetime):
+            out[name] = words.datetime(value)
+        elif isinstance(value, date):
+            out[name] = words.date(value)
+        elif isinstance(value, list | tuple):
+            out[name] = ", ".join(str(item) for item in value)
+        else:
+            out[name] = str(value)
+    return out
 
 
 class PlauditError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        key: str,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+        problems: list[Problem] | None = None,
+        **params: Any,
+    ):
+        super().__init__(key)
+        self.key = key
+        self.params = params
         self.code = code or self.code
         self.details = details or {}
+        self.problems = problems or []
+
+    def message_in(self, locale: str) -> str:
+        words = messages(locale)
+        params = said_values(words, self.params)
+        if self.problems:
+            said = [problem.said(words) for problem in self.problems[:3]]
+            params["summary"] = "; ".join(words.text("error.field_problem", **p) for p in said)
+        return words.text(self.key, **params)
+
+    def details_in(self, locale: str) -> dict[str, Any]:
+        """`details`, with each field problem said in `locale` (under `errors`)."""
+        if not self.problems:
+            return self.details
+        words = messages(locale)
+        return self.details | {"errors": [problem.said(words) for problem in self.problems]}
+
+    @property
+    def message(self) -> str:
+        """The sentence in English (tests, the operator's CLI)."""
+        return self.message_in(DEFAULT_LOCALE)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class InvalidRequest(PlauditError):
@@ -46,6 +239,12 @@ class RuleViolation(PlauditError):
     """The request is well-formed but a business rule refuses it."""
 
     status, code = 422, "rule_violation"
+
+
+class InternalError(PlauditError):
+    """Something failed on our side (logged; the answer says nothing about it)."""
+
+    status, code = 500, "internal_error"
 
 
 class Throttled(PlauditError):

@@ -103,8 +103,10 @@ def period_start(kind: Span, text: str) -> date:
     except ValueError as error:
         examples = {"week": "2026-W47", "month": "2026-11", "quarter": "2026-Q3", "year": "2026"}
         raise RuleViolation(
-            f"{text!r} is not a {kind.value}: write it like {examples.get(kind.value, 'all')}.",
+            "error.invalid_period",
             code="invalid_period",
+            text=text,
+            example=examples.get(kind.value, "all"),
             details={"period": kind.value, "at": text},
         ) from error
 
@@ -114,16 +116,15 @@ def resolve_period(kind: Span, at: str | None, now: datetime, time_zone: str) ->
     today = local_day(now, time_zone)
     if kind is Span.ALL:
         if at not in (None, ALL_TIME):
-            raise RuleViolation(
-                "The all-time board takes no `at`.", code="invalid_period", details={"at": at}
-            )
+            raise RuleViolation("error.all_time_takes_no_at", code="invalid_period", details={"at": at})
         return ALL_TIME
     if at is None:
         return period_id(kind, today)
     if period_start(kind, at) > today:
         raise RuleViolation(
-            f"{at} has not begun yet.",
+            "error.period_in_future",
             code="period_in_future",
+            period=at,
             details={"at": at, "today": today.isoformat()},
         )
     return period_id(kind, period_start(kind, at))

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from plaudit.domain.budgets import BUDGET_ID
 from plaudit.domain.employees import Employee
+from plaudit.domain.errors import invalid
 from plaudit.domain.model import Model
 
 RULE_ID = r"^rule_[A-Za-z0-9]{1,40}$"
@@ -38,7 +39,7 @@ class RuleFilter(Model):
     @classmethod
     def _iso_countries(cls, value: list[str]) -> list[str]:
         if any(len(code) != 2 or not code.isalpha() or not code.isupper() for code in value):
-            raise ValueError("countries are ISO 3166-1 alpha-2 codes, e.g. DE")
+            raise invalid("problem.country_codes")
         return value
 
     def admits(self, employee: Employee) -> bool:
@@ -101,7 +102,7 @@ class RuleSpec(Model):
         if value is None:
             return None
         if not value or any(year < 1 or year > 100 for year in value) or len(set(value)) != len(value):
-            raise ValueError("years are distinct whole numbers from 1 to 100")
+            raise invalid("problem.anniversary_years")
         return sorted(value)
 
     @field_validator("points_by_year")
@@ -109,7 +110,7 @@ class RuleSpec(Model):
     def _valid_table(cls, value: dict[int, int]) -> dict[int, int]:
         for year, points in value.items():
             if year < 1 or year > 100 or points < 0 or points > MAX_POINTS:
-                raise ValueError("points_by_year maps years 1-100 to points 0-1,000,000")
+                raise invalid("problem.points_by_year", max=MAX_POINTS)
         return value
 
     @field_validator("message")
@@ -118,30 +119,30 @@ class RuleSpec(Model):
         try:
             names = {field for _, field, _, _ in string.Formatter().parse(value) if field is not None}
         except ValueError as error:
-            raise ValueError(f"message is not a valid template: {error}") from error
+            raise invalid("problem.bad_template") from error
         unknown = names - PLACEHOLDERS
         if unknown:
-            raise ValueError(f"unknown placeholders {sorted(unknown)}; use {', '.join(sorted(PLACEHOLDERS))}")
+            raise invalid("problem.unknown_placeholders", unknown=sorted(unknown), known=sorted(PLACEHOLDERS))
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "RuleSpec":
         anniversary = self.type == RuleType.WORK_ANNIVERSARY
         if not anniversary and (self.years is not None or self.points_by_year):
-            raise ValueError("years and points_by_year are for work anniversaries only")
+            raise invalid("problem.anniversary_only")
         if (self.type == RuleType.DAYS_AFTER_START) != (self.days_after_start is not None):
-            raise ValueError("days_after_start is required for (and only for) days_after_start rules")
+            raise invalid("problem.days_after_start")
         if (self.type == RuleType.HRIS_EVENT) != (self.event_name is not None):
-            raise ValueError("event_name is required for (and only for) hris_event rules")
+            raise invalid("problem.event_name")
         pays_points = self.points > 0 or any(self.points_by_year.values())
         if pays_points and self.budget_id is None:
-            raise ValueError("a rule that awards points names the budget that funds them")
+            raise invalid("problem.points_need_budget")
         if not pays_points and self.catalog_item_id is None:
-            raise ValueError("a rule awards points, a catalogue item, or both")
+            raise invalid("problem.rule_awards_nothing")
         if (self.catalog_item_id is None) != (self.catalog_denomination is None):
-            raise ValueError("catalog_item_id and catalog_denomination go together")
+            raise invalid("problem.item_and_denomination")
         if self.catalog_item_id is not None and self.budget_id is None:
-            raise ValueError("a rule that gives a catalogue item names the budget that pays for it")
+            raise invalid("problem.item_needs_budget")
         return self
 
     def points_for(self, years: int | None) -> int:

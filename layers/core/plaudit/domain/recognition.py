@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from plaudit.domain.employees import Employee
-from plaudit.domain.errors import Forbidden, RuleViolation
+from plaudit.domain.errors import Forbidden, Points, RuleViolation
 from plaudit.domain.ledger import (
     Balance,
     Posting,
@@ -21,7 +21,6 @@ from plaudit.domain.model import Model
 from plaudit.domain.periods import Period
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.wallets import Wallet, rollover
-from plaudit.domain.wording import points
 
 MAX_RECIPIENTS = 20  # keeps one kudos inside a single DynamoDB transaction (100 items)
 MAX_MESSAGE = 1000
@@ -141,11 +140,11 @@ def shares_for(recipient_ids: list[str], points: int, mode: SplitMode) -> dict[s
 
 def check_giver(giver: Employee | None) -> Employee:
     if giver is None:
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
     if not giver.active:
-        raise Forbidden("Your account is deactivated.", code="giver_deactivated")
+        raise Forbidden("error.giver_deactivated", code="giver_deactivated")
     if giver.is_bot:
-        raise Forbidden("Bots cannot give points.", code="giver_is_bot")
+        raise Forbidden("error.giver_is_bot", code="giver_is_bot")
     return giver
 
 
@@ -153,19 +152,22 @@ def check_recipients(giver: Employee, recipients: Mapping[str, Employee | None])
     unknown = sorted(rid for rid, person in recipients.items() if person is None)
     if unknown:
         raise RuleViolation(
-            f"Not in the directory: {', '.join(unknown)}.", code="unknown_recipient", details={"ids": unknown}
+            "error.unknown_recipients", code="unknown_recipient", details={"ids": unknown}, ids=unknown
         )
     if giver.id in recipients:
-        raise RuleViolation("You cannot give kudos to yourself.", code="self_recognition")
+        raise RuleViolation("error.self_recognition", code="self_recognition")
     for person in recipients.values():
         assert person is not None
         if person.is_bot:
             raise RuleViolation(
-                f"{person.name} is a bot.", code="recipient_is_bot", details={"id": person.id}
+                "error.recipient_is_bot", code="recipient_is_bot", details={"id": person.id}, name=person.name
             )
         if not person.active:
             raise RuleViolation(
-                f"{person.name} is no longer active.", code="recipient_inactive", details={"id": person.id}
+                "error.recipient_inactive",
+                code="recipient_inactive",
+                details={"id": person.id},
+                name=person.name,
             )
 
 
@@ -173,8 +175,9 @@ def check_values(values: Iterable[str], settings: OrgSettings) -> None:
     unknown = sorted(set(values) - settings.value_slugs())
     if unknown:
         raise RuleViolation(
-            f"Unknown company value: {', '.join('#' + v for v in unknown)}.",
+            "error.unknown_values",
             code="unknown_value",
+            values=["#" + v for v in unknown],
             details={"unknown": unknown, "allowed": sorted(settings.value_slugs())},
         )
 
@@ -184,8 +187,10 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
     low, high = settings.min_points_per_kudos, settings.max_points_per_kudos
     if any(not low <= share <= high for share in shares.values()):
         raise RuleViolation(
-            f"Each person must receive between {low:,} and {points(high)}.",
+            "error.points_out_of_range",
             code="points_out_of_range",
+            low=low,
+            high=Points(high),
             details={"min": low, "max": high, "shares": dict(shares)},
         )
     cap = settings.recipient_cap_per_period
@@ -194,9 +199,11 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
         if already + share > cap:
             person = ctx.recipients.get(rid)
             raise RuleViolation(
-                f"You can give the same person at most {points(cap)} per period; "
-                f"you have given {person.name if person else rid} {points(already)} already.",
+                "error.recipient_cap_exceeded",
                 code="recipient_cap_exceeded",
+                cap=Points(cap),
+                name=person.name if person else rid,
+                already=Points(already),
                 details={"recipient": rid, "cap": cap, "given": already, "period": ctx.period.id},
             )
     assert ctx.giver is not None
@@ -204,8 +211,10 @@ def check_amounts(shares: Mapping[str, int], ctx: GivingContext) -> None:
     available = ctx.wallet.allowance_in(ctx.period, ctx.settings.allowance_for(ctx.giver, ctx.period.id))
     if total > available:
         raise RuleViolation(
-            f"That needs {points(total)} but you have {points(available)} left to give this period.",
+            "error.insufficient_allowance",
             code="insufficient_allowance",
+            total=Points(total),
+            available=Points(available),
             details={
                 "needed": total,
                 "remaining": available,
@@ -285,10 +294,10 @@ def plan_add_on(
     """Who an add-on pays: every recipient still active, `points` each."""
     adder = check_giver(adder)
     if adder.id == recognition.giver_id:
-        raise RuleViolation("You gave this kudos; give a new one to add more.", code="add_on_by_giver")
+        raise RuleViolation("error.add_on_by_giver", code="add_on_by_giver")
     if adder.id in recognition.recipient_ids:
-        raise RuleViolation("You cannot add on to kudos you received.", code="self_recognition")
+        raise RuleViolation("error.add_on_to_own_kudos", code="self_recognition")
     active = [rid for rid in recognition.recipient_ids if (person := recipients.get(rid)) and person.active]
     if not active:
-        raise RuleViolation("Nobody on this kudos is active any more.", code="recipient_inactive")
+        raise RuleViolation("error.nobody_active_on_kudos", code="recipient_inactive")
     return dict.fromkeys(active, points)

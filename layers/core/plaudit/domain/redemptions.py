@@ -130,19 +130,23 @@ def next_status(current: Status, action: Action) -> Status:
         return target
     if action in (Action.APPROVE, Action.REJECT):
         raise Conflict(
-            f"This redemption was already decided (it is {current.value}).",
+            "error.already_decided",
             code="already_decided",
+            status=current.value,
             details={"status": current.value},
         )
     if action is Action.CANCEL:
         raise Conflict(
-            f"A redemption that is {current.value} can no longer be cancelled.",
+            "error.not_cancellable",
             code="not_cancellable",
+            status=current.value,
             details={"status": current.value},
         )
     raise Conflict(
-        f"A redemption that is {current.value} cannot {action.value.replace('_', ' ')}.",
+        "error.invalid_transition",
         code="invalid_transition",
+        status=current.value,
+        action=action.value,
         details={"status": current.value, "action": action.value},
     )
 
@@ -172,7 +176,7 @@ def require_decider(caller: Caller, redemption: Redemption, at: datetime, policy
     to HR, overdue, or no one else's); never the person who redeems. Once it is decided, the same people
     and any hr_admin (who sees every redemption anyway) pass, to learn that it was (`next_status`)."""
     if caller.employee_id is not None and caller.employee_id == redemption.employee_id:
-        raise Forbidden("You cannot decide on your own redemption.", code="own_redemption")
+        raise Forbidden("error.own_redemption", code="own_redemption")
     if caller.is_person and caller.employee_id == redemption.approver_id:
         return
     hr_turn = (
@@ -182,12 +186,12 @@ def require_decider(caller: Caller, redemption: Redemption, at: datetime, policy
     )
     if hr_turn and caller.has_role(Role.HR_ADMIN):
         return
-    raise Forbidden("Only the designated approver can decide on this redemption.", code="not_approver")
+    raise Forbidden("error.not_approver", code="not_approver")
 
 
 def require_owner(caller: Caller, redemption: Redemption) -> None:
     if not (caller.is_person and caller.employee_id == redemption.employee_id):
-        raise Forbidden("Only the person who redeemed can cancel.", code="not_owner")
+        raise Forbidden("error.not_owner", code="not_owner")
 
 
 def can_see(caller: Caller, owner_id: str, owner: Employee | None, approver_id: str | None = None) -> bool:

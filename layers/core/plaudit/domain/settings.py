@@ -6,6 +6,8 @@ from enum import StrEnum
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
+from plaudit.domain.errors import invalid
+from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
 from plaudit.domain.zones import TimeZone
 
@@ -74,6 +76,10 @@ class OrgSettings(Model):
     model_config = ConfigDict(extra="forbid")
 
     time_zone: TimeZone = Field(default="UTC", description="Zone in which allowance periods start and end")
+    default_locale: Locale = Field(
+        default="en",
+        description="Language of channel announcements and of people who chose none (en, it, fr, ar)",
+    )
     allowance_period: PeriodKind = PeriodKind.MONTHLY
     allowances: dict[Role, int] = Field(
         default_factory=lambda: {Role.EMPLOYEE: 100, Role.MANAGER: 200},
@@ -125,9 +131,9 @@ class OrgSettings(Model):
     @classmethod
     def _non_negative(cls, value: dict[Role, int]) -> dict[Role, int]:
         if Role.EMPLOYEE not in value:
-            raise ValueError("allowances must include the employee role")
+            raise invalid("problem.allowances_employee")
         if any(points < 0 or points > 1_000_000 for points in value.values()):
-            raise ValueError("allowances must be between 0 and 1,000,000")
+            raise invalid("problem.allowances_range", max=1_000_000)
         return value
 
     @field_validator("point_values")
@@ -135,20 +141,20 @@ class OrgSettings(Model):
     def _positive_values(cls, value: dict[str, Decimal]) -> dict[str, Decimal]:
         for currency, amount in value.items():
             if len(currency) != 3 or not currency.isupper():
-                raise ValueError(f"{currency!r} is not an ISO 4217 currency code")
+                raise invalid("problem.currency_code", currency=currency[:10])
             if amount <= 0:
-                raise ValueError(f"point value for {currency} must be positive")
+                raise invalid("problem.point_value_positive", currency=currency)
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> "OrgSettings":
         if self.min_points_per_kudos > self.max_points_per_kudos:
-            raise ValueError("min_points_per_kudos exceeds max_points_per_kudos")
+            raise invalid("problem.kudos_min_max")
         if self.currency not in self.point_values:
-            raise ValueError(f"point_values needs a value for the home currency {self.currency}")
+            raise invalid("problem.home_currency_value", currency=self.currency)
         slugs = [value.slug for value in self.company_values]
         if len(slugs) != len(set(slugs)):
-            raise ValueError("company value slugs must be unique")
+            raise invalid("problem.value_slugs_distinct")
         return self
 
     # Allowances changed mid-period apply from the next period: the ones in force when the period began,

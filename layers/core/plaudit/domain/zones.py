@@ -5,13 +5,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator
 
+from plaudit.domain.errors import invalid
+
 
 def known_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     # OSError: names too long for the file system, or a directory such as "America" before Python 3.13
     except (ZoneInfoNotFoundError, ValueError, OSError) as error:
-        raise ValueError(f"unknown IANA time zone {value[:64]!r}") from error
+        raise invalid("problem.time_zone", zone=value[:64]) from error
     return value
 
 

@@ -40,7 +40,7 @@ class Messages:
         found = self._catalogue._catalog.get(key)  # type: ignore[attr-defined]
         if found is None:
             return self._fallback(key).text(key, **params)
-        return found.format(**params) if params else found
+        return found.format(**params)
 
     def plural(self, key: str, count: int, **params: Any) -> str:
         """The form of `key` for `count` by this language's plural rules; `{count}` is `count` formatted

@@ -14,7 +14,7 @@ from plaudit.domain.access import SYSTEM, Caller
 from plaudit.domain.budgets import BUDGET_ID
 from plaudit.domain.catalog import ITEM_ID
 from plaudit.domain.employees import EMPLOYEE_ID, Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, Points, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView
@@ -72,23 +72,25 @@ def give(
         budget_item = found.get(keys.budget(body.budget_id))
         budget = budget_from(budget_item)
         if budget is None:
-            raise NotFound("No such budget.", code="budget_not_found", details={"budget_id": body.budget_id})
+            raise NotFound(
+                "error.budget_not_found", code="budget_not_found", details={"budget_id": body.budget_id}
+            )
         if not (
             person.has_role(Role.HR_ADMIN) or (person.is_person and person.employee_id in budget.holders)
         ):
-            raise Forbidden("Only HR admins and the budget's holders can give from it.", code="not_a_holder")
+            raise Forbidden("error.not_a_holder", code="not_a_holder")
         if person.employee_id is not None and person.employee_id == body.employee_id:
-            raise Forbidden("You cannot give yourself an award.", code="self_award")
+            raise Forbidden("error.self_award", code="self_award")
         recipient = snap.employee(body.employee_id)
         if recipient is None or not recipient.active:
             raise RuleViolation(
-                "Awards go to active people in the directory.",
+                "error.recipient_not_active",
                 code="recipient_not_active",
                 details={"employee_id": body.employee_id},
             )
         item = item_from(found.get(keys.catalog_item(body.item_id)))
         if item is None:
-            raise NotFound("No such catalogue item.", code="item_not_found")
+            raise NotFound("error.item_not_found", code="item_not_found")
         at = stored_now()
         award = DirectAward(budget_id=budget.id, awarded_by=giver, message=body.message)
         redemption, writes = redemptions.plan(
@@ -124,11 +126,9 @@ def give(
             continue
         redemptions.enqueue_fulfilment(rid)
         return redemption.view(), True
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")
 
 
 def _insufficient(need: int, have: int | None) -> RuleViolation:
     details = {"points_needed": need} | ({"points_available": have} if have is not None else {})
-    return RuleViolation(
-        f"This needs {need} points from the budget; it has less.", code="insufficient_budget", details=details
-    )
+    return RuleViolation("error.budget_short", code="insufficient_budget", details=details, need=Points(need))

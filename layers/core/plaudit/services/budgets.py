@@ -15,7 +15,7 @@ from plaudit.domain.budgets import (
     plan_movement,
 )
 from plaudit.domain.employees import EMPLOYEE_ID, Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation, invalid
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.ledger import TxnKind, budget_account
 from plaudit.domain.model import Model
@@ -54,7 +54,7 @@ class CreateBudget(Model):
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("each holder may be listed once")
+            raise invalid("problem.holders_distinct")
         return value
 
 
@@ -74,21 +74,17 @@ def create_budget(caller: Caller, command: CreateBudget) -> BudgetView:
     require_role(snap.identify(caller), *MANAGERS)
     unknown = [eid for eid in command.holders if snap.employee(eid) is None]
     if unknown:
-        raise RuleViolation(
-            "Budget holders must be in the directory.", code="unknown_holder", details={"holders": unknown}
-        )
+        raise RuleViolation("error.unknown_holder", code="unknown_holder", details={"holders": unknown})
     try:
         budget = Budget(**command.model_dump(), created_at=now())
     except ValueError as error:
-        raise RuleViolation(
-            "A department budget names its department; other budgets name none.", code="invalid_department"
-        ) from error
+        raise RuleViolation("error.invalid_department", code="invalid_department") from error
     act = Act(actor_of(caller), "budget.create", f"budget:{budget.id}", after=budget.model_dump(mode="json"))
     try:
         record([budget_write(budget)], act)
     except WriteRefused as refused:
         if refused.refused("budget"):
-            raise Conflict(f"A budget with id {budget.id} exists.", code="budget_exists") from refused
+            raise Conflict("error.budget_exists", code="budget_exists", budget_id=budget.id) from refused
         raise
     return BudgetView(**budget.model_dump(), balance=0)
 
@@ -98,7 +94,7 @@ def get_budget(caller: Caller, budget_id: str) -> BudgetView:
     item = snap.budget_item(budget_id)
     budget = budget_from(item)
     if budget is None:
-        raise NotFound("No such budget.", code="budget_not_found")
+        raise NotFound("error.budget_not_found", code="budget_not_found")
     _require_reader(snap.identify(caller), budget)
     return BudgetView(**budget.model_dump(), balance=balance_of(item))
 
@@ -107,7 +103,7 @@ def list_budgets(caller: Caller, *, limit: int, cursor: str | None) -> tuple[lis
     """HR and finance see every budget, holders the ones they hold (a page may hold fewer than `limit`)."""
     caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
     if not caller.is_person and not caller.has_role(*MANAGERS):
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
     page = budgets_page(limit=limit, cursor=cursor)
     views = [BudgetView(**budget_from(item).model_dump(), balance=balance_of(item)) for item in page.items]
     if not caller.has_role(*MANAGERS):
@@ -145,7 +141,7 @@ def move_points(
             return replay, False
         item = snap.budget_item(budget_id)
         if item is None:
-            raise NotFound("No such budget.", code="budget_not_found")
+            raise NotFound("error.budget_not_found", code="budget_not_found")
         at = stored_now()
         txn = plan_movement(
             budget_id, balance_of(item), kind, command.points, command.note, txn_id=txn_id, at=at
@@ -170,10 +166,10 @@ def move_points(
 
             milestones.pay_pending(budget_id)  # awards waiting for this budget, oldest first
         return movement, True
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")
 
 
 def _require_reader(caller: Caller, budget: Budget) -> None:
     if caller.has_role(*MANAGERS) or (caller.is_person and caller.employee_id in budget.holders):
         return
-    raise Forbidden("Only HR, finance and the budget's holders can see it.", code="forbidden")
+    raise Forbidden("error.budget_hidden", code="forbidden")

@@ -41,7 +41,7 @@ def get_item(item_id: str) -> CatalogItem:
     """The item, active or not (redemptions keep pointing at deactivated items)."""
     item = store.get_item(item_id)
     if item is None:
-        raise NotFound("No such catalogue item.", code="item_not_found")
+        raise NotFound("error.item_not_found", code="item_not_found")
     return item
 
 
@@ -61,7 +61,7 @@ def read_item(caller: Caller, item_id: str) -> CatalogItemView:
     caller, settings, _ = _identify(caller)
     item = get_item(item_id)
     if not item.active and not caller.has_role(Role.HR_ADMIN):
-        raise NotFound("No such catalogue item.", code="item_not_found")
+        raise NotFound("error.item_not_found", code="item_not_found")
     return view_of(item, settings)
 
 
@@ -105,9 +105,7 @@ def browse(
     affordable_with = None
     if affordable:
         if points is None:
-            raise InvalidRequest(
-                "Only a person with a wallet can ask for affordable items.", code="no_wallet"
-            )
+            raise InvalidRequest("error.no_wallet", code="no_wallet")
         affordable_with = {currency: points * value for currency, value in settings.point_values.items()}
     page = store.catalog_page(
         inactive=inactive,
@@ -159,7 +157,7 @@ def _replace(
                 continue
             raise
         return item
-    raise Conflict("This item is being changed by someone else; please try again.", code="concurrent_update")
+    raise Conflict("error.item_busy", code="concurrent_update")
 
 
 def _require_hr(caller: Caller) -> OrgSettings:
@@ -175,6 +173,6 @@ def _identify(caller: Caller, *, with_wallet: bool = False) -> tuple[Caller, Org
     snap = snapshots.load(employees=[caller.employee_id], wallets=wallets, settings=True)
     caller = snap.identify(caller)
     if not caller.is_person and not caller.roles:
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
     points = Decimal(snap.wallet(caller.employee_id).points) if wallets and caller.is_person else None
     return caller, snap.settings(), points

@@ -49,7 +49,7 @@ def upload_codes(caller: Caller, item_id: str, body: str, *, alert_below: int | 
     item = catalog.get_item(item_id)
     if item.fulfilment != FulfilmentMethod.CODE_STOCK:
         raise RuleViolation(
-            "Codes can only be uploaded for an item fulfilled from code stock.",
+            "error.not_code_stock",
             code="not_code_stock",
             details={"fulfilment": item.fulfilment.value},
         )
@@ -83,19 +83,22 @@ def parse_codes(body: str) -> list[str]:
             continue
         if len(cell) > MAX_CODE_LENGTH or not cell.isprintable():
             raise InvalidRequest(
-                f"Row {number} does not hold a code (at most {MAX_CODE_LENGTH} printable characters).",
+                "error.invalid_code_row",
                 code="invalid_code",
+                row=number,
+                max_length=MAX_CODE_LENGTH,
                 details={"row": number},
             )
         codes.append(cell)
         if len(codes) > MAX_CODES:
             raise InvalidRequest(
-                f"Upload at most {MAX_CODES} codes at a time.",
+                "error.too_many_codes",
                 code="too_many_codes",
+                max=MAX_CODES,
                 details={"max": MAX_CODES},
             )
     if not codes:
-        raise InvalidRequest("The upload holds no codes: send CSV with one code per row.", code="no_codes")
+        raise InvalidRequest("error.no_codes", code="no_codes")
     return codes
 
 
@@ -130,4 +133,4 @@ def _store(actor: str, item_id: str, codes: dict[str, str], at: datetime, alert_
             if not taken and not refused.contended:
                 raise
             encrypted = [pair for pair in encrypted if pair[0] not in taken]
-    raise Conflict("Too many uploads at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_uploads", code="concurrent_update")

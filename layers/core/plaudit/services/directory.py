@@ -3,11 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from plaudit.domain.access import HRIS_SCOPE, Caller, can_see_employee_private, require_role
 from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
 from plaudit.services import deactivation
 from plaudit.services.retry import attempts
@@ -33,6 +34,16 @@ class EmployeeFields(Employee):
     roles: list[Role] | None = None  # type: ignore[assignment]
 
 
+class OwnProfile(Model):
+    """What a person may change about themselves (a JSON Merge Patch: only what is sent changes)."""
+
+    model_config = ConfigDict(extra="forbid")
+    locale: Locale | None = Field(
+        default=None,
+        description="The language Plaudit speaks to you: en, it, fr or ar; null: the organisation's",
+    )
+
+
 class EmployeeCard(Model):
     """What any colleague may see."""
 
@@ -48,9 +59,9 @@ def get_employee(caller: Caller, employee_id: str) -> Employee | EmployeeCard:
     caller = snap.identify(caller)
     person = snap.employee(employee_id)
     if not caller.is_person and not caller.has_role(Role.HR_ADMIN) and not caller.has_scope(HRIS_SCOPE):
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
     if person is None:
-        raise NotFound("No such employee.", code="employee_not_found")
+        raise NotFound("error.employee_not_found", code="employee_not_found")
     if can_see_employee_private(caller, person):
         return person
     return EmployeeCard.model_validate(person.model_dump())
@@ -117,25 +128,22 @@ def save_entry(
             record(writes, act)
         except WriteRefused as refused:
             if refused.refused("email"):
-                raise Conflict(
-                    f"{employee.email} already belongs to someone else.", code="email_taken"
-                ) from refused
+                raise Conflict("error.email_taken", code="email_taken", email=employee.email) from refused
             if refused.refused("slack"):
                 raise Conflict(
-                    f"Slack user {employee.slack_user_id} already belongs to someone else.",
+                    "error.slack_user_taken",
                     code="slack_user_taken",
+                    slack_user_id=employee.slack_user_id,
                 ) from refused
             continue
         return Saved(employee, previous)
-    raise Conflict(
-        "This employee is being changed by someone else; please try again.", code="concurrent_update"
-    )
+    raise Conflict("error.employee_busy", code="concurrent_update")
 
 
 def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tuple[Employee, bool]:
     """Create or replace a directory entry. Returns it and whether it was created."""
     if fields.id not in (None, employee_id):
-        raise RuleViolation("The id in the body differs from the path.", code="id_mismatch")
+        raise RuleViolation("error.id_mismatch", code="id_mismatch")
 
     def build(snap: Snapshot, previous: Employee | None) -> Employee:
         who = snap.identify(caller)
@@ -152,18 +160,32 @@ def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tu
     return saved.employee, saved.previous is None
 
 
+def update_own_profile(caller: Caller, change: OwnProfile) -> Employee:
+    """The caller changes their own directory entry (only the fields of OwnProfile)."""
+    if caller.employee_id is None:
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
+
+    def build(snap: Snapshot, previous: Employee | None) -> Employee:
+        if previous is None or not snap.identify(caller).is_person:
+            raise Forbidden("error.not_in_directory", code="not_in_directory")
+        return Employee.model_validate(previous.model_dump() | change.model_dump(exclude_unset=True))
+
+    return save_entry(caller.employee_id, build, actor=actor_of(caller), caller=caller).employee
+
+
 def _check_manager(employee: Employee, previous: Employee | None, snap: Snapshot | None) -> None:
     """A new manager must be someone else who is in the directory (`snap` holds them if read already)."""
     manager_id = employee.manager_id
     if manager_id is None or (previous is not None and previous.manager_id == manager_id):
         return
     if manager_id == employee.id:
-        raise RuleViolation("A person cannot manage themselves.", code="invalid_manager")
+        raise RuleViolation("error.invalid_manager", code="invalid_manager")
     snap = snap or snapshots.load(employees=[manager_id])
     if snap.employee(manager_id) is None:
         raise RuleViolation(
-            f"Manager {manager_id} is not in the directory.",
+            "error.unknown_manager",
             code="unknown_manager",
+            manager_id=manager_id,
             details={"manager_id": manager_id},
         )
 
@@ -174,9 +196,9 @@ def _roles(caller: Caller, previous: Employee | None, wanted: list[Role] | None)
     if wanted is None or set(wanted) | {Role.EMPLOYEE} == set(current):
         return current
     if not caller.has_role(Role.HR_ADMIN):
-        raise Forbidden("Only HR admins can change roles.", code="forbidden")
+        raise Forbidden("error.roles_by_hr_only", code="forbidden")
     if (Role.ADMIN in wanted) != (Role.ADMIN in current) and Role.ADMIN not in caller.roles:
-        raise Forbidden("Only admins can grant or remove the admin role.", code="forbidden")
+        raise Forbidden("error.admin_by_admins_only", code="forbidden")
     return wanted
 
 

@@ -15,7 +15,7 @@ from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
 from plaudit.domain.employees import Employee, EmployeeStatus
-from plaudit.domain.errors import RuleViolation
+from plaudit.domain.errors import RuleViolation, problems_from
 from plaudit.domain.hris import EmployeeUpsert, ManagerChange, Termination
 from plaudit.domain.model import Model
 from plaudit.services.directory import save_entry
@@ -39,6 +39,7 @@ UPSERT_FIELDS = (  # what an HRIS may set on a person, in the order a CSV lists 
     "public_birthday",
     "status",
     "slack_user_id",
+    "locale",
 )
 REQUIRED_FOR_NEW = ("email", "name")
 DirectoryChange = EmployeeUpsert | Termination | ManagerChange
@@ -105,8 +106,9 @@ def merged(change: DirectoryChange, previous: Employee | None) -> Employee:
         data = _upserted(change, previous)
     elif previous is None:
         raise RuleViolation(
-            f"Employee {change.employee_id} is not in the directory.",
+            "error.unknown_employee",
             code="unknown_employee",
+            employee_id=change.employee_id,
             details={"employee_id": change.employee_id},
         )
     elif isinstance(change, Termination):
@@ -116,14 +118,12 @@ def merged(change: DirectoryChange, previous: Employee | None) -> Employee:
     try:
         return Employee.model_validate(data)
     except ValidationError as error:
-        problems = [
-            {"field": ".".join(str(part) for part in problem["loc"]), "message": _said(problem)}
-            for problem in error.errors()
-        ]
         raise RuleViolation(
-            f"Employee {change.employee_id}: {problems[0]['field']}: {problems[0]['message']}.",
+            "error.invalid_employee",
             code="invalid_employee",
-            details={"employee_id": change.employee_id, "errors": problems},
+            details={"employee_id": change.employee_id},
+            problems=problems_from(error.errors()),
+            employee_id=change.employee_id,
         ) from None
 
 
@@ -154,16 +154,18 @@ def _upserted(change: EmployeeUpsert, previous: Employee | None) -> dict[str, An
     unknown = sorted(set(change.fields) - set(UPSERT_FIELDS))
     if unknown:
         raise RuleViolation(
-            f"Unknown employee field(s): {', '.join(unknown)}.",
+            "error.unknown_employee_fields",
             code="unknown_field",
+            fields=unknown,
             details={"employee_id": change.employee_id, "fields": unknown},
         )
     if previous is None:
         missing = [name for name in REQUIRED_FOR_NEW if change.fields.get(name) in (None, "")]
         if missing:
             raise RuleViolation(
-                f"A new employee needs {' and '.join(missing)}.",
+                "error.incomplete_employee",
                 code="incomplete_employee",
+                fields=missing,
                 details={"employee_id": change.employee_id, "missing": missing},
             )
         return {"id": change.employee_id, **change.fields}
@@ -207,11 +209,6 @@ def _unscheduled(outcome: SyncOutcome, actor: str) -> SyncOutcome:
     record(deactivations.unschedule_writes(outcome.employee_id, leaving_sk), act)
     action = "updated" if outcome.action == "unchanged" else outcome.action
     return outcome.model_copy(update={"action": action, "changed": sorted([*outcome.changed, "termination"])})
-
-
-def _said(problem: Any) -> str:
-    """pydantic's message, without a regular expression nobody reads."""
-    return "has an invalid format" if problem["type"] == "string_pattern_mismatch" else problem["msg"]
 
 
 def _named_manager(change: DirectoryChange) -> str | None:

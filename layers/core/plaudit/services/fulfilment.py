@@ -89,8 +89,8 @@ def _complete(redemption: Redemption, outcome: Completed) -> None:
             if not refused.refused("code"):
                 raise
             if outcome.code is not None:
-                raise Conflict("This voucher code is already in use.", code="voucher_code_taken") from None
-    raise Conflict("Could not find an unused voucher code; please retry.", code="voucher_code_taken")
+                raise Conflict("error.voucher_code_taken", code="voucher_code_taken") from None
+    raise Conflict("error.no_unused_voucher_code", code="voucher_code_taken")
 
 
 def _item_restrictions(item_id: str) -> Restrictions | None:

@@ -26,7 +26,7 @@ _known_roles = {role.value for role in Role}
 
 def caller_from_claims(claims: Mapping[str, str] | None, scopes: Sequence[str] | None) -> Caller:
     if not claims or not claims.get("sub"):
-        raise Unauthenticated("A valid bearer token is required.")
+        raise Unauthenticated("error.unauthenticated")
     subject = claims["sub"]
     email = claims.get("email", "").lower() or None
     if claims.get("email_verified", "true").lower() == "false":

@@ -145,13 +145,13 @@ def leaderboard(
     first = snapshots.load(employees=[caller.employee_id], settings=True)
     viewer = first.identify(caller)
     if not viewer.is_person and not viewer.has_role(Role.HR_ADMIN):
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
     settings = first.settings()
     boards = settings.leaderboards
     if not boards.enabled:
-        raise Forbidden("Leaderboards are turned off in this organisation.", code="leaderboards_off")
+        raise Forbidden("error.leaderboards_off", code="leaderboards_off")
     if boards.givers_only and metric is Side.RECEIVED:
-        raise Forbidden("This organisation shows only boards of who gave.", code="givers_only")
+        raise Forbidden("error.givers_only", code="givers_only")
     scope = _board_scope(viewer, settings, department, value)
     period_id = resolve_period(period, at, now(), settings.time_zone)
     shown = min(limit or boards.top_n, boards.top_n)
@@ -193,9 +193,7 @@ def leaderboard(
 
 def _board_scope(viewer: Caller, settings: OrgSettings, department: str | None, value: str | None) -> str:
     if department and value:
-        raise RuleViolation(
-            "A board is of a department or of a value, not both.", code="invalid_request", details={}
-        )
+        raise RuleViolation("error.department_or_value", code="invalid_request")
     if value is not None:
         slug = value.strip().removeprefix("#").lower()
         check_values([slug], settings)
@@ -204,7 +202,7 @@ def _board_scope(viewer: Caller, settings: OrgSettings, department: str | None, 
         own = viewer.profile.department if viewer.profile else None
         if department != own and not viewer.has_role(Role.HR_ADMIN, Role.ADMIN, Role.FINANCE):
             raise Forbidden(
-                "You may see the boards of your own department only.",
+                "error.department_not_visible",
                 code="department_not_visible",
                 details={"department": department},
             )

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from plaudit.domain.access import SYSTEM, Caller, require_role
 from plaudit.domain.employees import Employee, Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.errors import Conflict, Forbidden, Money, NotFound, RuleViolation
 from plaudit.domain.hris import NamedEvent
 from plaudit.domain.ids import derived_id
 from plaudit.domain.ledger import Balance, Posting, Transaction, TxnKind, budget_account, employee_account
@@ -153,7 +153,7 @@ def replace_rule(caller: Caller, rule_id: str, spec: RuleSpec) -> MilestoneRule:
                 continue
             raise
         return rule
-    raise Conflict("This rule is being changed by someone else; please try again.", code="concurrent_update")
+    raise Conflict("error.rule_busy", code="concurrent_update")
 
 
 def delete_rule(caller: Caller, rule_id: str) -> None:
@@ -171,7 +171,7 @@ def delete_rule(caller: Caller, rule_id: str) -> None:
                 continue
             raise
         return
-    raise Conflict("This rule is being changed by someone else; please try again.", code="concurrent_update")
+    raise Conflict("error.rule_busy", code="concurrent_update")
 
 
 def _rule_doc(rule: MilestoneRule) -> dict[str, Any]:
@@ -182,7 +182,7 @@ def _rule_doc(rule: MilestoneRule) -> dict[str, Any]:
 def _live_rule(rule_id: str) -> MilestoneRule:
     rule = store.rule_from(store.get_rule_item(rule_id))
     if rule is None:
-        raise NotFound("No such milestone rule.", code="rule_not_found")
+        raise NotFound("error.rule_not_found", code="rule_not_found")
     return rule
 
 
@@ -191,7 +191,10 @@ def _require_hr(caller: Caller, budget_id: str | None = None) -> None:
     require_role(snap.identify(caller), Role.HR_ADMIN)
     if budget_id and snap.budget_item(budget_id) is None:
         raise RuleViolation(
-            f"Budget {budget_id} does not exist.", code="unknown_budget", details={"budget_id": budget_id}
+            "error.unknown_budget",
+            code="unknown_budget",
+            details={"budget_id": budget_id},
+            budget_id=budget_id,
         )
 
 
@@ -205,14 +208,17 @@ def _require_item(spec: RuleSpec) -> None:
     item = item_from(get_one(keys.catalog_item(spec.catalog_item_id)))
     if item is None:
         raise RuleViolation(
-            f"Catalogue item {spec.catalog_item_id} does not exist.",
+            "error.unknown_catalog_item",
             code="unknown_catalog_item",
+            item_id=spec.catalog_item_id,
             details={"catalog_item_id": spec.catalog_item_id},
         )
     if not item.denominations.admits(spec.catalog_denomination):
         raise RuleViolation(
-            f"{item.name} does not come in {spec.catalog_denomination} {item.currency}.",
+            "error.item_denomination_missing",
             code="bad_denomination",
+            item=item.name,
+            amount=Money(spec.catalog_denomination, item.currency),
             details={"catalog_item_id": item.id},
         )
 
@@ -249,8 +255,9 @@ def run_day(caller: Caller, day: date, *, dry_run: bool = False) -> RunReport:
     latest = (now() + LATEST_OFFSET).date()
     if day > latest and not dry_run:
         raise RuleViolation(
-            f"{day} has not begun anywhere yet; preview it with a dry run.",
+            "error.future_day",
             code="future_day",
+            day=day,
             details={"latest": latest.isoformat()},
         )
     run = _Run.begin(dry_run=dry_run, source="manual", actor=actor_of(caller))
@@ -266,8 +273,9 @@ def award_event(event: NamedEvent, *, source: str = "hris") -> list[AwardView]:
     employee = run.employees([event.employee_id]).get(event.employee_id)
     if employee is None:
         raise RuleViolation(
-            f"Employee {event.employee_id} is not in the directory.",
+            "error.unknown_employee",
             code="unknown_employee",
+            employee_id=event.employee_id,
             details={"employee_id": event.employee_id},
         )
     at = stored_now()
@@ -311,9 +319,9 @@ def list_awards(
     caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
     if not caller.has_role(Role.HR_ADMIN, Role.FINANCE):
         if not caller.is_person:
-            raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+            raise Forbidden("error.not_in_directory", code="not_in_directory")
         if employee_id != caller.employee_id:
-            raise Forbidden("You can only list your own awards.", code="forbidden")
+            raise Forbidden("error.own_awards_only", code="forbidden")
     page = store.awards_page(status=status, employee_id=employee_id, limit=limit, cursor=cursor)
     return [AwardView.model_validate(item) for item in page.items], page.cursor
 

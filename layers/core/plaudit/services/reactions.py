@@ -47,7 +47,7 @@ def react(
     recognition_id = recognition.kudos_id_for(caller.employee_id, key)
     prior = recognition_from(snapshots.load(recognitions=[recognition_id]).recognition_item(recognition_id))
     if prior is None:
-        raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+        raise Conflict("error.concurrent_update", code="concurrent_update")
     return prior, False
 
 
@@ -82,4 +82,4 @@ def unreact(
         except WriteRefused:
             continue  # undone meanwhile, points spent, or contention: read again and decide again
         return UndoOutcome.UNDONE, given
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, invalid
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.insights import Stamp
 from plaudit.domain.ledger import TxnKind
@@ -73,7 +73,7 @@ class GiveKudos(Model):
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError("each recipient may be listed once")
+            raise invalid("problem.recipients_distinct")
         return value
 
     @field_validator("values")
@@ -81,7 +81,7 @@ class GiveKudos(Model):
     def _slugs(cls, value: list[str]) -> list[str]:
         cleaned = list(dict.fromkeys(slug.removeprefix("#") for slug in value))
         if any(not re.match(VALUE_SLUG, slug) for slug in cleaned):
-            raise ValueError("values are slugs like teamwork or customer-first")
+            raise invalid("problem.value_slugs")
         return cleaned
 
 
@@ -175,12 +175,12 @@ def add_on(
         )
         recognition = recognition_from(first.recognition_item(recognition_id))
         if recognition is None or not recognition.visible_to(adder_id):
-            raise NotFound("No such kudos.", code="recognition_not_found")
+            raise NotFound("error.recognition_not_found", code="recognition_not_found")
         replay = replayed(first.first_response_item(replay_id), request_hash, AddOn) if replay_id else None
         if replay is not None:
             return replay, False
         if first.add_on_item(recognition_id, adder_id) is not None:
-            raise Conflict("You have already added on to this kudos.", code="already_added_on")
+            raise Conflict("error.already_added_on", code="already_added_on")
         snap = snapshots.load(
             employees=[adder_id, *recognition.recipient_ids],
             wallets=[adder_id],
@@ -217,7 +217,7 @@ def get_recognition(caller: Caller, recognition_id: str) -> tuple[Recognition, l
     if recognition is None or not recognition.visible_to(
         viewer.employee_id, sees_everything=_sees_all(viewer)
     ):
-        raise NotFound("No such kudos.", code="recognition_not_found")
+        raise NotFound("error.recognition_not_found", code="recognition_not_found")
     return recognition, add_ons
 
 
@@ -313,14 +313,14 @@ def _commit(head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, *extra
 
 def _person_id(caller: Caller) -> str:
     if caller.employee_id is None:
-        raise Forbidden("Only people in the directory can give kudos.", code="not_in_directory")
+        raise Forbidden("error.kudos_need_directory", code="not_in_directory")
     return caller.employee_id
 
 
 def _reader(caller: Caller) -> Caller:
     """Readers of kudos are people in the directory or HR (`caller` comes with its profile)."""
     if not caller.is_person and not caller.has_role(Role.HR_ADMIN):
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
     return caller
 
 
@@ -329,4 +329,4 @@ def _sees_all(caller: Caller) -> bool:
 
 
 def _contended() -> Conflict:
-    return Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    return Conflict("error.concurrent_update", code="concurrent_update")

@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field
 from plaudit.domain.access import Caller
 from plaudit.domain.catalog import ITEM_ID, CatalogItem, check_redeemable, per_person_period, points_price
 from plaudit.domain.employees import Employee, Role
-from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RuleViolation
+from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, Points, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.ledger import (
     ORG_REDEEMED,
@@ -127,10 +127,10 @@ def request(
             return replay, False
         person = snap.identify(caller)
         if not person.is_person or not person.profile.active:
-            raise Forbidden("Only people in the Plaudit directory can redeem.", code="not_in_directory")
+            raise Forbidden("error.redeem_needs_directory", code="not_in_directory")
         item = item_from(found.get(keys.catalog_item(body.item_id)))
         if item is None:
-            raise NotFound("No such catalogue item.", code="item_not_found")
+            raise NotFound("error.item_not_found", code="item_not_found")
         settings, at = snap.settings(), stored_now()
         redemption, writes = plan(person.profile, item, body.denomination, settings, at, rid)
         if idempotency_key:
@@ -146,7 +146,7 @@ def request(
         if redemption.status is Status.APPROVED:
             enqueue_fulfilment(rid)
         return redemption.view(), True
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")
 
 
 def plan(
@@ -234,8 +234,10 @@ def plan(
 
 def _insufficient(need: int, have: int) -> RuleViolation:
     return RuleViolation(
-        f"This needs {need} points; you have {have}.",
+        "error.insufficient_points",
         code="insufficient_points",
+        need=Points(need),
+        have=Points(have),
         details={"points_needed": need, "points_available": have},
     )
 
@@ -244,14 +246,15 @@ def explain_refusal(refused: WriteRefused, redemption: Redemption) -> None:
     """Turn a refused request into the rule it broke; return for a conflict worth retrying."""
     if refused.refused(f"wallet:{redemption.employee_id}"):
         raise RuleViolation(
-            f"This needs {redemption.points} points, more than your balance.",
+            "error.more_than_balance",
             code="insufficient_points",
+            need=Points(redemption.points),
             details={"points_needed": redemption.points},
         )
     if refused.refused(f"inventory:{redemption.item_id}"):
-        raise RuleViolation("This item is out of stock.", code="out_of_stock")
+        raise RuleViolation("error.out_of_stock", code="out_of_stock")
     if refused.refused("redeemed_count"):
-        raise RuleViolation("You reached this item's per-person limit for now.", code="per_person_limit")
+        raise RuleViolation("error.per_person_limit_reached", code="per_person_limit")
     if not (refused.refused("redemption") or refused.contended):
         raise refused
 
@@ -263,12 +266,14 @@ def get(caller: Caller, rid: str) -> RedemptionView:
     found = get_many([keys.redemption(rid), *_caller_keys(caller)])
     redemption = store.redemption_from(found.get(keys.redemption(rid)))
     if redemption is None:
-        raise NotFound("No such redemption.", code="redemption_not_found")
+        raise NotFound("error.redemption_not_found", code="redemption_not_found")
     person = Snapshot(found).identify(caller)
     if not can_see(person, redemption.employee_id, None, redemption.approver_id):
         owner = Snapshot(get_many([keys.employee(redemption.employee_id)])).employee(redemption.employee_id)
         if not can_see(person, redemption.employee_id, owner, redemption.approver_id):
-            raise NotFound("No such redemption.", code="redemption_not_found")  # not even that it exists
+            raise NotFound(
+                "error.redemption_not_found", code="redemption_not_found"
+            )  # not even that it exists
     return redemption.view()
 
 
@@ -279,7 +284,7 @@ def list_for(
     snap = Snapshot(get_many([keys.employee(employee_id), *_caller_keys(caller)]))
     person, owner = snap.identify(caller), snap.employee(employee_id)
     if owner is None or not can_see(person, employee_id, owner):
-        raise Forbidden("You can only see your own redemptions or your reports'.", code="forbidden")
+        raise Forbidden("error.own_redemptions_only", code="forbidden")
     page = store.redemptions_page(employee_id, limit=limit, cursor=cursor)
     return [store.redemption_from(item).view() for item in page.items], page.cursor  # type: ignore[union-attr]
 
@@ -294,13 +299,13 @@ def list_approvals(
     if person.has_role(Role.HR_ADMIN):
         queues["hr"] = HR_APPROVER
     if not queues:
-        raise Forbidden("You are not in the Plaudit directory.", code="not_in_directory")
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
     names = list(queues)
     first, inner = names[0], None
     if cursor:
         first, _, inner = cursor.partition(".")
         if first not in queues:
-            raise InvalidRequest("The cursor is not valid for this listing.", code="invalid_cursor")
+            raise InvalidRequest("error.invalid_cursor", code="invalid_cursor")
     items: list[PendingApproval] = []
     for name in names[names.index(first) :]:
         page = store.approvals_page(queues[name], limit=limit - len(items), cursor=inner or None)  # type: ignore[arg-type]
@@ -427,7 +432,7 @@ def _read(rid: str) -> Redemption:
     found = get_many([keys.redemption(rid)])
     redemption = store.redemption_from(found.get(keys.redemption(rid)))
     if redemption is None:
-        raise NotFound("No such redemption.", code="redemption_not_found")
+        raise NotFound("error.redemption_not_found", code="redemption_not_found")
     return redemption
 
 
@@ -525,7 +530,7 @@ def _transition(
             found = get_many([keys.redemption(rid), *(reads or [])])
             before = store.redemption_from(found.get(keys.redemption(rid)))
         if before is None:
-            raise NotFound("No such redemption.", code="redemption_not_found")
+            raise NotFound("error.redemption_not_found", code="redemption_not_found")
         if done is not None and done(before):
             return before, before
         at = stored_now()
@@ -556,7 +561,7 @@ def _transition(
                 raise
             continue
         return before, after
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")
 
 
 def _side_writes(before: Redemption, after: Redemption, at: datetime) -> list[Write]:

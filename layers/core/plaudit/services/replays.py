@@ -23,7 +23,5 @@ def replayed(item: dict[str, Any] | None, request_hash: str, response: type[R]) 
         return None
     first_hash, first_json = first_response_of(item)
     if first_hash != request_hash:
-        raise Conflict(
-            "This Idempotency-Key was already used for a different request.", code="idempotency_key_reused"
-        )
+        raise Conflict("error.idempotency_key_reused", code="idempotency_key_reused")
     return response.model_validate_json(first_json)

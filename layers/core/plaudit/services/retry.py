@@ -10,7 +10,7 @@ and when another writer got there first, wait a little and do it all again from 
             ...                         # raise what a refusal means, if it means a rule
             continue                    # lost a race: read again
         return result
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")
 
 Each retry first sleeps a jittered, growing backoff (so writers that collided do not collide again in
 step), through `runtime.sleep` and `runtime.entropy`, which tests replace.

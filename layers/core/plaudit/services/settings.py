@@ -4,7 +4,7 @@ other unseen: without If-Match a write lost to a concurrent one is re-applied to
 with If-Match a stale version is refused (412)."""
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from plaudit.domain.access import Caller, require_role
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Conflict, PreconditionFailed, RuleViolation
+from plaudit.domain.errors import Conflict, PreconditionFailed, RuleViolation, problems_from
 from plaudit.domain.merge_patch import merge_patch
 from plaudit.domain.model import every_field_required
 from plaudit.domain.periods import period_at
@@ -79,9 +79,7 @@ def _write(
         version = snap.settings_version()
         if if_match is not None and version not in if_match:
             raise PreconditionFailed(
-                f"The settings changed since you read them (now version {version}): read them again and "
-                "re-apply your change.",
-                details={"version": version},
+                "error.settings_changed", details={"version": version}, version=str(version)
             )
         previous = snap.settings()
         settings = change(previous)
@@ -101,7 +99,7 @@ def _write(
         except WriteRefused:  # another write got in first: start again from what it stored
             continue
         return VersionedSettings(settings, version + 1)
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")
 
 
 def _patched(current: OrgSettings, patch: dict[str, Any]) -> OrgSettings:
@@ -109,17 +107,9 @@ def _patched(current: OrgSettings, patch: dict[str, Any]) -> OrgSettings:
     try:
         _patched_model().model_validate(document)
     except ValidationError as error:
-        problems = [
-            {
-                "field": ".".join(str(part) for part in problem["loc"]),
-                "problem": "cannot be removed" if problem["type"] == "missing" else problem["msg"],
-            }
-            for problem in error.errors()
+        problems = [  # in a patch, a required field is missing only where the patch removed it
+            replace(problem, key="problem.cannot_be_removed") if problem.key == "problem.missing" else problem
+            for problem in problems_from(error.errors())
         ]
-        summary = "; ".join(f"{p['field']}: {p['problem']}" for p in problems[:3])
-        raise RuleViolation(
-            f"The settings would not be valid: {summary}.",
-            code="invalid_request",
-            details={"errors": problems},
-        ) from None
+        raise RuleViolation("error.invalid_settings", code="invalid_request", problems=problems) from None
     return OrgSettings.model_validate(document)

@@ -113,7 +113,7 @@ def record(writes: Sequence[Write], act: Act) -> None:
                 continue  # another act took the seq: append after it
             raise
         return
-    raise Conflict("Too many changes at once; please try again.", code="concurrent_update")
+    raise Conflict("error.concurrent_update", code="concurrent_update")
 
 
 def verify_trail() -> ChainReport:
@@ -149,10 +149,10 @@ def audit_log(
     require_role(snapshots.load(employees=[caller.employee_id]).identify(caller), Role.HR_ADMIN)
     if action is not None and action not in ACTIONS:
         raise RuleViolation(
-            f"Unknown action {action!r}.", code="unknown_action", details={"actions": list(ACTIONS)}
+            "error.unknown_action", code="unknown_action", details={"actions": list(ACTIONS)}, action=action
         )
     if since and until and since >= until:
-        raise RuleViolation("`from` must be before `to`.", code="invalid_period")
+        raise RuleViolation("error.from_after_to", code="invalid_period")
     page = store.entries_page(
         actor=actor, action=action, target=target, since=since, until=until, limit=limit, cursor=cursor
     )

@@ -33,7 +33,7 @@ ATTEMPT_WINDOW = timedelta(minutes=10)
 REMIND_BEFORE = timedelta(days=7)
 EXPIRY_LOOKBACK_DAYS = 7  # a missed daily run still expires what it left behind
 MAX_CODE_ATTEMPTS = 4
-NOT_VALID = "This code is not valid."
+NOT_VALID = "error.voucher_not_valid"
 
 VoucherStatus = Literal["issued", "delivered", "redeemed", "expired"]
 StateHook = Callable[[str, str], None]
@@ -110,8 +110,8 @@ def issue(redemption: dict[str, Any], *, code: str | None = None, expires_on: da
             if not refused.refused("code"):
                 raise
             if code is not None:
-                raise Conflict("This voucher code is already in use.", code="voucher_code_taken") from None
-    raise Conflict("Could not find an unused voucher code; please retry.", code="voucher_code_taken")
+                raise Conflict("error.voucher_code_taken", code="voucher_code_taken") from None
+    raise Conflict("error.no_unused_voucher_code", code="voucher_code_taken")
 
 
 def issue_writes(
@@ -175,7 +175,7 @@ def mine(
 ) -> tuple[list[OwnedVoucher], str | None]:
     """The caller's own vouchers, newest first, each with its code."""
     if caller.employee_id is None:
-        raise Forbidden("Only a person in the directory has vouchers.", code="not_in_directory")
+        raise Forbidden("error.vouchers_need_directory", code="not_in_directory")
     page = store.vouchers_page(caller.employee_id, limit=limit, cursor=cursor)
     owned = [
         OwnedVoucher.model_validate(
@@ -190,11 +190,11 @@ def mark_used(caller: Caller, voucher_id: str, *, on_state: StateHook | None = N
     """The owner says they used the voucher: issued or delivered becomes redeemed, once."""
     item = store.get_voucher(voucher_id)
     if item is None or caller.employee_id is None or item["employee_id"] != caller.employee_id:
-        raise NotFound("No such voucher of yours.", code="voucher_not_found")
+        raise NotFound("error.own_voucher_not_found", code="voucher_not_found")
     if item["status"] == "redeemed":
         _retell(item, on_state)
     if item["status"] not in store.LIVE:
-        raise Conflict(f"This voucher is already {item['status']}.", code=f"voucher_{item['status']}")
+        raise Conflict("error.voucher_not_live", code=f"voucher_{item['status']}", status=item["status"])
     return _redeem(item, by=caller.employee_id, on_state=on_state)
 
 
@@ -203,7 +203,7 @@ def for_delivery(voucher_id: str) -> OwnedVoucher:
     else: Slack DM, email. NotFound "voucher_not_found"."""
     item = store.get_voucher(voucher_id)
     if item is None:
-        raise NotFound("No such voucher.", code="voucher_not_found")
+        raise NotFound("error.voucher_not_found", code="voucher_not_found")
     return OwnedVoucher.model_validate(
         item | {"code": voucher_crypto.decrypt(item["code_ciphertext"], voucher_id)}
     )
@@ -262,7 +262,7 @@ def _retell(item: dict[str, Any], on_state: StateHook | None) -> None:
 def _found(caller: Caller, code: str) -> dict[str, Any]:
     """The voucher a code names, for a caller allowed to check codes and not over the failure limit."""
     if not caller.has_scope(STAFF_SCOPE) and not _hr_admin(caller):
-        raise Forbidden("Checking voucher codes needs the vouchers scope.", code="forbidden")
+        raise Forbidden("error.vouchers_scope_needed", code="forbidden")
     at = now()
     window = datetime.fromtimestamp(
         at.timestamp() // ATTEMPT_WINDOW.total_seconds() * ATTEMPT_WINDOW.total_seconds(), tz=at.tzinfo
@@ -293,20 +293,25 @@ def _hr_admin(caller: Caller) -> bool:
 
 
 def _throttled() -> Throttled:
-    return Throttled("Too many wrong codes; try again in a few minutes.", code="throttled")
+    return Throttled("error.too_many_wrong_codes", code="throttled")
 
 
 def _check_usable(item: dict[str, Any], today: date, location: str | None, vendor: str | None) -> None:
     status = item["status"]
     if status == "redeemed":
-        raise Conflict("This voucher was already redeemed.", code="voucher_already_redeemed")
+        raise Conflict("error.voucher_already_redeemed", code="voucher_already_redeemed")
     expires_on = item.get("expires_on")
     if status == "expired" or (expires_on and date.fromisoformat(expires_on) < today):
-        raise RuleViolation(f"This voucher expired on {expires_on}.", code="voucher_expired")
+        raise RuleViolation(
+            "error.voucher_expired", code="voucher_expired", day=date.fromisoformat(expires_on)
+        )
     for blackout in item.get("blackouts") or []:
         if blackout["start"] <= today.isoformat() <= blackout["end"]:
             raise RuleViolation(
-                f"This voucher cannot be used from {blackout['start']} to {blackout['end']}.", code="blackout"
+                "error.voucher_blackout",
+                code="blackout",
+                start=date.fromisoformat(blackout["start"]),
+                end=date.fromisoformat(blackout["end"]),
             )
     _check_limit(item.get("locations"), location, "location")
     _check_limit(item.get("vendors"), vendor, "vendor")
@@ -317,8 +322,9 @@ def _check_limit(allowed: list[str] | None, given: str | None, what: str) -> Non
         return
     if given is None or given.casefold() not in {value.casefold() for value in allowed}:
         raise RuleViolation(
-            f"This voucher is valid only at: {', '.join(allowed)}.",
+            "error.voucher_valid_only_at",
             code=f"voucher_wrong_{what}",
+            allowed=allowed,
             details={f"{what}s": allowed},
         )
 
@@ -337,7 +343,7 @@ def _redeem(
         write_all(store.end_writes(item["id"], "redeemed", at, item.get("expires_on"), extra))
     except WriteRefused as refused:
         if refused.refused("voucher"):
-            raise Conflict("This voucher was already redeemed.", code="voucher_already_redeemed") from None
+            raise Conflict("error.voucher_already_redeemed", code="voucher_already_redeemed") from None
         raise
     (on_state or redemption_state)(item["redemption_id"], "redeemed")
     return VoucherView.model_validate(item | {"status": "redeemed", "redeemed_at": at})

@@ -47,7 +47,7 @@ def wallet_view(caller: Caller, employee_id: str) -> WalletView:
     person = snap.employee(employee_id)
     caller = snap.identify(caller)
     if person is None:
-        raise NotFound("No such employee.", code="employee_not_found")
+        raise NotFound("error.employee_not_found", code="employee_not_found")
     require_wallet_access(caller, person)
     settings = snap.settings()
     wallet = snap.wallet(employee_id)
@@ -76,7 +76,7 @@ def ledger_view(
     person = snap.employee(employee_id)
     caller = snap.identify(caller)
     if person is None:
-        raise NotFound("No such employee.", code="employee_not_found")
+        raise NotFound("error.employee_not_found", code="employee_not_found")
     require_wallet_access(caller, person)
     page = ledger_page(employee_id, limit=limit, cursor=cursor)
     return [LedgerLine.model_validate(item) for item in page.items], page.cursor

@@ -1,5 +1,6 @@
 """Slack user -> employee id: by the directory's Slack user id, else by the email Slack holds for the user
-(users.info). Found mappings are cached per container for a few minutes; misses are not cached."""
+(users.info). Found mappings are cached per container for a few minutes; misses are not cached. And the
+language to speak to a Slack user (`slack_user_locale`)."""
 
 import time
 
@@ -7,6 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from plaudit.domain.access import Caller
+from plaudit.i18n import person_locale, supported
 from plaudit.services.directory import employee_for_slack_user
 from plaudit.store import snapshots
 
@@ -28,8 +30,9 @@ def employee_id_for(slack_user_id: str, client: WebClient) -> str | None:
 
 
 def forget_all() -> None:
-    """Empty the cache (tests, and after a directory change in the same container)."""
+    """Empty the caches (tests, and after a directory change in the same container)."""
     _cache.clear()
+    _locale_hints.clear()
 
 
 def is_bot(slack_user_id: str, client: WebClient) -> bool:
@@ -56,3 +59,29 @@ def caller_for(slack_user_id: str, client: WebClient) -> Caller | None:
     if employee_id is None:
         return None
     return snapshots.load(employees=[employee_id]).identify(Caller(employee_id=employee_id))
+
+
+_locale_hints: dict[str, tuple[str | None, float]] = {}
+
+
+def slack_user_locale(
+    slack_user_id: str, client: WebClient, *, directory_locale: str | None, default_locale: str | None
+) -> str:
+    """The language to speak to a Slack user: their directory `locale`, else the language of their Slack
+    locale (users.info with include_locale, `fr-FR` -> fr) when Plaudit speaks it, else the organisation's
+    `default_locale`, else English. Slack is asked only for people without a directory locale, and its
+    answer (a miss too) is kept per container for CACHE_SECONDS."""
+    if supported(directory_locale):
+        return person_locale(directory_locale, default_locale)
+    hit = _locale_hints.get(slack_user_id)
+    if hit is None or hit[1] <= time.monotonic():
+        hit = (supported(_slack_locale(slack_user_id, client)), time.monotonic() + CACHE_SECONDS)
+        _locale_hints[slack_user_id] = hit
+    return hit[0] or person_locale(None, default_locale)
+
+
+def _slack_locale(slack_user_id: str, client: WebClient) -> str | None:
+    try:
+        return client.users_info(user=slack_user_id, include_locale=True)["user"].get("locale")
+    except SlackApiError:
+        return None

@@ -34,8 +34,6 @@ def verify(signing_secret: str, body: bytes, headers: dict[str, str]) -> None:
     if not re.fullmatch(r"[0-9]{1,12}", timestamp) or not hmac.compare_digest(
         signature.encode(), sign(signing_secret, timestamp, body).encode()
     ):
-        raise Unauthenticated("The request signature is not valid.", code="invalid_signature")
+        raise Unauthenticated("error.invalid_signature", code="invalid_signature")
     if abs(now().timestamp() - int(timestamp)) > WINDOW_S:
-        raise Unauthenticated(
-            "The request was signed more than 5 minutes from now; send a fresh one.", code="stale_request"
-        )
+        raise Unauthenticated("error.stale_request", code="stale_request")

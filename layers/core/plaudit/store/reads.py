@@ -107,5 +107,5 @@ def decode_cursor(cursor: str, partition: str, key_attr: str, key_attrs: set[str
     except ValueError:
         valid = False
     if not valid:
-        raise InvalidRequest("The cursor is not valid for this listing.", code="invalid_cursor")
+        raise InvalidRequest("error.invalid_cursor", code="invalid_cursor")
     return start

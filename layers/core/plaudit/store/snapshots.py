@@ -8,6 +8,7 @@ from plaudit.domain.employees import Employee
 from plaudit.domain.recognition import CapCount
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.wallets import Wallet
+from plaudit.i18n.audience import heard_organisation, heard_person
 from plaudit.store import keys
 from plaudit.store.employees import employee_from, forget_email
 from plaudit.store.ledger import wallet_from
@@ -31,6 +32,8 @@ class Snapshot:
         identified = caller.with_profile(self.employee(caller.employee_id) if caller.employee_id else None)
         if caller.email and caller.employee_id and identified.profile is None:
             forget_email(caller.email)
+        if identified.profile is not None:
+            heard_person(identified.profile.locale)
         return identified
 
     def employee_version(self, employee_id: str) -> int:
@@ -97,4 +100,7 @@ def load(
     wanted += [keys.transaction(t) for t in transactions]
     wanted += [keys.first_response(d) for d in first_responses]
     wanted += [keys.board_row(*row) for row in board_rows]
-    return Snapshot(get_many(wanted) if wanted else {})
+    snapshot = Snapshot(get_many(wanted) if wanted else {})
+    if settings:  # what the organisation speaks, should this request be refused (plaudit.i18n.audience)
+        heard_organisation(snapshot.settings().default_locale)
+    return snapshot

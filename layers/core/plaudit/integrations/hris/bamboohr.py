@@ -165,7 +165,9 @@ class HttpBambooHrClient:
         except urllib.error.HTTPError as error:
             if error.code == 404:
                 raise RuleViolation(
-                    f"BambooHR has no employee {employee_id}.", code="bamboohr_employee_not_found"
+                    "error.bamboohr_employee_not_found",
+                    code="bamboohr_employee_not_found",
+                    employee_id=employee_id,
                 ) from None
             raise RuntimeError(f"BambooHR answered HTTP {error.code} for employee {employee_id}") from None
 

@@ -26,7 +26,9 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from plaudit.domain.employees import EMAIL, EMPLOYEE_ID, MONTH_DAY, EmployeeStatus
+from plaudit.domain.errors import invalid
 from plaudit.domain.hris import EVENT_ID, EmployeeUpsert, HrisChange, ManagerChange, NamedEvent, Termination
+from plaudit.domain.languages import Locale
 from plaudit.domain.milestone_rules import EVENT_NAME
 from plaudit.domain.model import Model
 from plaudit.domain.zones import TimeZone
@@ -53,11 +55,12 @@ class HrisProfileFields(_Strict):
     public_birthday: bool | None = None
     slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,20}$")
     status: EmployeeStatus | None = None
+    locale: Locale | None = Field(default=None, description="The person's language: en, it, fr or ar")
 
     @model_validator(mode="after")
     def _something(self) -> "HrisProfileFields":
         if not self.model_fields_set:
-            raise ValueError("send at least one field")
+            raise invalid("problem.no_fields")
         return self
 
 

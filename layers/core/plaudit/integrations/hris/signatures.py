@@ -60,9 +60,7 @@ def _hmac_hex(secret: str, message: bytes) -> str:
 def _required(headers: dict[str, str], *names: str) -> list[str]:
     values = [(headers.get(name) or "").strip() for name in names]
     if not all(values):
-        raise Unauthenticated(
-            f"The request is not signed: send {' and '.join(names)}.", code="invalid_signature"
-        )
+        raise Unauthenticated("error.unsigned_request", code="invalid_signature", headers=list(names))
     return values
 
 
@@ -86,8 +84,6 @@ def _check(signature: str, expected: str | None, signed_at: datetime | None) -> 
         or signed_at is None
         or not hmac.compare_digest(signature.encode(), expected.encode())
     ):
-        raise Unauthenticated("The request signature is not valid.", code="invalid_signature")
+        raise Unauthenticated("error.invalid_signature", code="invalid_signature")
     if abs(now() - signed_at) > WINDOW:
-        raise Unauthenticated(
-            "The request was signed more than 5 minutes from now; send a fresh one.", code="stale_request"
-        )
+        raise Unauthenticated("error.stale_request", code="stale_request")
