@@ -19,9 +19,8 @@ from plaudit.domain.errors import (
     RuleViolation,
     Throttled,
     Unauthenticated,
-    invalid,
-    problems_from,
 )
+from plaudit.domain.problems import invalid, problems_from
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ for a key a catalogue lacks (logged once, without the values), Babel formatting,
 import gettext
 import io
 import logging
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -146,3 +148,14 @@ def test_a_persons_language_is_theirs_else_the_organisations_else_english():
     assert person_locale("de", "it") == "it"
     assert supported("fr-FR") == "fr"
     assert supported("pt") is None
+
+
+def test_importing_the_catalogues_and_the_errors_loads_neither_babel_nor_pydantic():
+    """The Slack ack refuses a bad signature in the error shape: what it imports for that stays light
+    (Babel only when something is formatted, pydantic only where documents are validated)."""
+    code = (
+        "import sys, plaudit.i18n, plaudit.domain.errors, plaudit.api.error_shape; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'babel', 'pydantic', 'pydantic_core'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

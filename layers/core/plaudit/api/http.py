@@ -35,8 +35,8 @@ from plaudit.domain.errors import (
     PlauditError,
     RuleViolation,
     Throttled,
-    problems_from,
 )
+from plaudit.domain.problems import problems_from
 from plaudit.i18n import negotiate
 from plaudit.i18n.audience import listen
 from plaudit.services.identity import caller_from_claims

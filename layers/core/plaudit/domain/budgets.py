@@ -6,9 +6,10 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from plaudit.domain.errors import Points, RuleViolation, invalid
+from plaudit.domain.errors import Points, RuleViolation
 from plaudit.domain.ledger import ORG_FUNDING, Posting, Transaction, TxnKind, budget_account
 from plaudit.domain.model import Model
+from plaudit.domain.problems import invalid
 
 BUDGET_ID = r"^[a-z0-9][a-z0-9-]{0,47}$"
 MAX_NOTE = 500

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from plaudit.domain.employees import Employee
-from plaudit.domain.errors import Phrase, RuleViolation, invalid
+from plaudit.domain.errors import Phrase, RuleViolation
 from plaudit.domain.model import Model
 from plaudit.domain.periods import Period, period_at
+from plaudit.domain.problems import invalid
 from plaudit.domain.settings import OrgSettings, PeriodKind
 
 ITEM_ID = r"^item_[A-Za-z0-9]{1,40}$"

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from plaudit.domain.errors import invalid
 from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
+from plaudit.domain.problems import invalid
 from plaudit.domain.zones import TimeZone
 
 EMPLOYEE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"

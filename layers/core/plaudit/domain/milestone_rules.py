@@ -10,8 +10,8 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from plaudit.domain.budgets import BUDGET_ID
 from plaudit.domain.employees import Employee
-from plaudit.domain.errors import invalid
 from plaudit.domain.model import Model
+from plaudit.domain.problems import invalid
 
 RULE_ID = r"^rule_[A-Za-z0-9]{1,40}$"
 EVENT_NAME = r"^[a-z0-9][a-z0-9_.-]{0,47}$"

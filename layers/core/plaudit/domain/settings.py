@@ -6,9 +6,9 @@ from enum import StrEnum
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
-from plaudit.domain.errors import invalid
 from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
+from plaudit.domain.problems import invalid
 from plaudit.domain.zones import TimeZone
 
 VALUE_SLUG = r"^[a-z0-9][a-z0-9_-]{0,31}$"

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator
 
-from plaudit.domain.errors import invalid
+from plaudit.domain.problems import invalid
 
 
 def known_zone(value: str) -> str:

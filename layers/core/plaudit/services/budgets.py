@@ -15,10 +15,11 @@ from plaudit.domain.budgets import (
     plan_movement,
 )
 from plaudit.domain.employees import EMPLOYEE_ID, Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation, invalid
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.ledger import TxnKind, budget_account
 from plaudit.domain.model import Model
+from plaudit.domain.problems import invalid
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now

@@ -15,9 +15,10 @@ from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
 from plaudit.domain.employees import Employee, EmployeeStatus
-from plaudit.domain.errors import RuleViolation, problems_from
+from plaudit.domain.errors import RuleViolation
 from plaudit.domain.hris import EmployeeUpsert, ManagerChange, Termination
 from plaudit.domain.model import Model
+from plaudit.domain.problems import problems_from
 from plaudit.services.directory import save_entry
 from plaudit.services.runtime import now
 from plaudit.services.trail import Act, record

@@ -8,12 +8,13 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound, invalid
+from plaudit.domain.errors import Conflict, Forbidden, NotFound
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.insights import Stamp
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.model import Model
 from plaudit.domain.periods import period_at
+from plaudit.domain.problems import invalid
 from plaudit.domain.recognition import (
     MAX_MESSAGE,
     MAX_RECIPIENTS,

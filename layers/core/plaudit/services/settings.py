@@ -12,10 +12,11 @@ from pydantic import ValidationError
 
 from plaudit.domain.access import Caller, require_role
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Conflict, PreconditionFailed, RuleViolation, problems_from
+from plaudit.domain.errors import Conflict, PreconditionFailed, RuleViolation
 from plaudit.domain.merge_patch import merge_patch
 from plaudit.domain.model import every_field_required
 from plaudit.domain.periods import period_at
+from plaudit.domain.problems import problems_from
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now

@@ -26,11 +26,11 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from plaudit.domain.employees import EMAIL, EMPLOYEE_ID, MONTH_DAY, EmployeeStatus
-from plaudit.domain.errors import invalid
 from plaudit.domain.hris import EVENT_ID, EmployeeUpsert, HrisChange, ManagerChange, NamedEvent, Termination
 from plaudit.domain.languages import Locale
 from plaudit.domain.milestone_rules import EVENT_NAME
 from plaudit.domain.model import Model
+from plaudit.domain.problems import invalid
 from plaudit.domain.zones import TimeZone
 
 DELIVERY_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
