@@ -523,3 +523,16 @@ def test_bad_filters_are_refused_with_a_reason(api, org, query, status, code):
     details = assert_error(log(api, query), status, code)
     if code == "unknown_action":
         assert "settings.patch" in details["actions"]
+
+
+def test_a_refused_filter_is_said_in_the_caller_s_language(api, org):
+    claims = ADMIN_CLAIMS | {"sub": "ops-admin"}  # outside the directory: Accept-Language decides
+    reply = api.call(
+        "GET", "/v1/audit-log?action=x", as_employee=None, claims=claims, headers={"Accept-Language": "it"}
+    )
+    assert_error(reply, 422, "unknown_action")
+    assert reply.json["error"]["message"] == "Azione sconosciuta: x."
+    period = "?from=2026-11-16T10:00:00Z&to=2026-11-16T09:00:00Z"
+    french = api.call("GET", f"/v1/audit-log{period}", as_employee=None, claims=claims,
+                      headers={"Accept-Language": "fr"})  # fmt: skip
+    assert french.json["error"]["message"] == "`from` doit précéder `to`."
