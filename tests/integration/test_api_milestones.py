@@ -15,6 +15,8 @@ from api_checks import assert_audit_clean, assert_error, table_items
 from plaudit.domain.hris import Termination
 from plaudit.services import milestones
 from plaudit.services.directory_sync import apply_change
+from plaudit.services.insights import audit_aggregates
+from plaudit.store import insights as insight_store
 from plaudit.store import snapshots
 from plaudit.store import trail as trail_store
 from plaudit_dev import cli
@@ -299,6 +301,14 @@ def test_awards_the_budget_cannot_cover_wait_until_a_top_up_pays_them(api, org, 
     assert [(a["employee_id"], a["points"], a["budget_id"]) for a in waiting] == [(BOB, 200, BUDGET)]
     assert (points_of(BOB), budget_balance(api)) == (50, 50)
     assert_audit_clean()
+    bob = insight_store.scan_aggregates()[0][("person:E1004", "2026-11")]
+    assert bob == {
+        "awards_paid": 1,
+        "award_points_paid": 50,
+        "awards_pending": 1,
+        "award_points_pending": 200,
+    }
+    assert audit_aggregates() == []
 
     fund(api, 500, create=False)  # the top-up pays what waits for the budget, oldest first
     assert awards(api, "?status=pending") == []
@@ -308,6 +318,15 @@ def test_awards_the_budget_cannot_cover_wait_until_a_top_up_pays_them(api, org, 
     assert (again["awarded"], again["pending"]) == (0, 0)
     assert (points_of(BOB), budget_balance(api)) == (250, 350)
     assert_audit_clean()
+    counters = insight_store.scan_aggregates()[0]
+    assert counters[("dept:Engineering", "2026-11")] == {
+        "awards_paid": 2,
+        "award_points_paid": 250,
+        "awards_pending": 0,
+        "award_points_pending": 0,
+    }
+    assert counters[("budget:milestones", "2026")] == {"award_points_paid": 250}  # the budget's spend
+    assert audit_aggregates() == []
 
 
 # --------------------------------------------------------------------------- the schedule
@@ -415,6 +434,7 @@ def test_plaudit_milestones_run_previews_then_awards(api, org, clock, capsys):
     out = capsys.readouterr().out
     assert "awarded: 0" in out
     assert "already awarded before: 2" in out
+    api.drain_streams()  # the projection counts the awards (the audit proves those counters too)
     assert cli.main(["audit", "--table", table]) == 0
     capsys.readouterr()
     assert cli.main(["milestones", "run", "--date", "2025-11-23", "--dry-run", "--table", table]) == 0

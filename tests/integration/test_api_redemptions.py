@@ -34,7 +34,9 @@ from plaudit.domain.settings import ApprovalPolicy, PeriodKind
 from plaudit.integrations import fulfilment_queue
 from plaudit.services import budgets, catalog, redemptions
 from plaudit.services import settings as settings_service
+from plaudit.services.insights import audit_aggregates
 from plaudit.services.runtime import now
+from plaudit.store import insights as insight_store
 from plaudit.store import keys, snapshots
 from plaudit.store.budgets import balance_write
 from plaudit.store.client import use_client
@@ -272,6 +274,7 @@ def test_each_restriction_refuses_with_its_reason_and_writes_nothing(api, aws, s
     request(shop["scarce"])  # Alice's one hoodie this month
     refusing["per_person_limit"] = shop["scarce"]
     grant(GRACE, 100)
+    api.drain_streams()  # what the stream projects of the set-up lands before, not during, the refusals
     before = table_items(aws)
     for code, item_id in refusing.items():
         assert_error(redeem(api, item_id), 422, code, item_id)
@@ -407,6 +410,12 @@ def test_reject_and_cancel_refund_exactly_once(api, shop):
         redemptions.reject(person(MAYA), pending, "no again")
     assert (points_of(BOB), refunds_of(pending)) == (20_000, 1)
     assert_audit_clean()
+    api.drain_streams()  # the projection counts each step once, however often it sees the redemption
+    bob = insight_store.scan_aggregates()[0][("person:E1004", "2026-11")]
+    assert bob["redemptions_requested"] == bob["redemptions_returned"] == 2
+    assert bob["redemption_points_requested"] == bob["redemption_points_returned"]
+    assert bob["redemptions_type_merchandise"] == 1
+    assert audit_aggregates() == []
 
 
 def test_cancel_racing_an_approval_ends_in_one_state(shop, monkeypatch, clock):

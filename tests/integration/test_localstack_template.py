@@ -74,7 +74,8 @@ def test_dynamodb_stream_sources(real) -> None:
     assert source.batch_size == 100
     assert source.max_retries == 5
     assert source.report_batch_item_failures
-    assert source.filter_patterns == ({"dynamodb": {"NewImage": {"type": {"S": ["recognition", "add_on"]}}}},)
+    types = ["recognition", "add_on", "milestone_award", "redemption"]
+    assert source.filter_patterns == ({"dynamodb": {"NewImage": {"type": {"S": types}}}},)
 
 
 SCRATCH = """

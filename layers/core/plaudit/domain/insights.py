@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from plaudit.domain.employees import Employee
 from plaudit.domain.errors import RuleViolation
 from plaudit.domain.model import Model
 
@@ -46,6 +47,10 @@ class Stamp(Model):
     department: str | None = None
     manager_id: str | None = None
     country: str | None = None
+
+
+def stamp_of(person: Employee) -> Stamp:
+    return Stamp(department=person.department, manager_id=person.manager_id, country=person.country)
 
 
 ALL_TIME = "all"
@@ -238,6 +243,73 @@ def undo_of(act: PeerAct, time_zone: str) -> Contribution:
     undone = Contribution()
     undone.merge(contribution_of(act, time_zone), sign=-1)
     return undone
+
+
+def award_contribution(
+    employee_id: str,
+    stamp: Stamp | None,
+    budget_id: str | None,
+    points: int,
+    at: datetime,
+    time_zone: str,
+    **counts: int,
+) -> Contribution:
+    """A milestone award's figures where its person was, in the periods of the day it was made: `counts`
+    of paid, pending and granted (item only) awards, each with its points (awards_paid=1 and
+    award_points_paid=points...); a pending award paid later moves from pending to paid. Paid points also
+    count as their budget's spend (`budget:<id>`)."""
+    out = Contribution()
+    deltas: Deltas = {}
+    for state, count in counts.items():
+        deltas[f"awards_{state}"] = count
+        if state != "granted":
+            deltas[f"award_points_{state}"] = count * points
+    for period in period_ids(at, time_zone):
+        for scope in person_scopes(employee_id, stamp):
+            out.add((scope, period), **deltas)
+        if budget_id and counts.get("paid"):
+            out.add((f"budget:{budget_id}", period), award_points_paid=counts["paid"] * points)
+    return out
+
+
+@dataclass(frozen=True)
+class RedemptionFacts:
+    """What the figures need of a redemption (amount: the denomination in hundredths of its currency)."""
+
+    employee_id: str
+    stamp: Stamp | None
+    points: int
+    currency: str
+    amount: int
+    item_type: str
+    fulfilment: str
+    at: datetime  # when it was requested: every figure of it counts in that day's periods
+
+
+def redemption_contribution(facts: RedemptionFacts, time_zone: str, step: str) -> Contribution:
+    """One step of a redemption: `requested` (count and points, by item type and fulfilment method),
+    `settled` (delivered: count, points and money by currency) or `returned` (rejected, cancelled or
+    failed: its points went back)."""
+    if step == "requested":
+        deltas = {
+            "redemptions_requested": 1,
+            "redemption_points_requested": facts.points,
+            f"redemptions_type_{facts.item_type}": 1,
+            f"redemptions_method_{facts.fulfilment}": 1,
+        }
+    elif step == "settled":
+        deltas = {
+            "redemptions_settled": 1,
+            "redemption_points_settled": facts.points,
+            f"redeemed_{facts.currency}_hundredths": facts.amount,
+        }
+    else:
+        deltas = {"redemptions_returned": 1, "redemption_points_returned": facts.points}
+    out = Contribution()
+    for period in period_ids(facts.at, time_zone):
+        for scope in person_scopes(facts.employee_id, facts.stamp):
+            out.add((scope, period), **deltas)
+    return out
 
 
 def unique_counts(members: Iterable[Member]) -> dict[Counter, Deltas]:

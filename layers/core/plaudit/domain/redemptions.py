@@ -15,6 +15,7 @@ from plaudit.domain.access import Caller
 from plaudit.domain.catalog import Restrictions
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden
+from plaudit.domain.insights import Stamp
 from plaudit.domain.model import Model
 from plaudit.domain.settings import ApprovalPolicy
 
@@ -111,6 +112,12 @@ class Redemption(RedemptionView):
     )
     restrictions: Restrictions | None = Field(
         default=None, description="The item's restrictions when redeemed: the voucher's expiry and limits"
+    )
+    stamps: dict[str, Stamp] = Field(
+        default_factory=dict, description="Insights: where the person was when they redeemed"
+    )
+    period_zone: str | None = Field(
+        default=None, description="Insights: the organisation's time zone then (the zone of its periods)"
     )
 
     def view(self) -> RedemptionView:

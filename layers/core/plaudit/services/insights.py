@@ -42,7 +42,7 @@ def recount() -> Recount:
     """Recompute every counter and board row from the records (a scan: for the audit and the rebuild).
     Sources count in the order they happened, so each membership is owned by the first that made it."""
     time_zone = snapshots.load(settings=True).settings().time_zone
-    sources = sorted(store.scan_sources(), key=lambda source: (source.act.at, source.undo, source.id))
+    sources = sorted(store.scan_sources(), key=lambda source: (source.at, source.id))
     total, owners = contribution(sources, time_zone)
     counters: dict[Counter, Deltas] = {}
     boards: dict[BoardRow, Deltas] = {}
@@ -55,7 +55,8 @@ def recount() -> Recount:
             }
         else:
             counters[(update.attrs["scope"], update.attrs["period"])] = deltas
-    return Recount(counters, boards, owners, [source.id for source in sources])
+    marked = [source_id for source in sources for source_id in (source.id, *source.covers)]
+    return Recount(counters, boards, owners, marked)
 
 
 def audit_aggregates() -> list[str]:

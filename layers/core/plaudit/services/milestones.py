@@ -18,6 +18,7 @@ from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, Money, NotFound, RuleViolation
 from plaudit.domain.hris import NamedEvent
 from plaudit.domain.ids import derived_id
+from plaudit.domain.insights import stamp_of
 from plaudit.domain.ledger import Balance, Posting, Transaction, TxnKind, budget_account, employee_account
 from plaudit.domain.milestone_rules import MilestoneRule, RuleSpec, RuleType, RuleVersion
 from plaudit.domain.milestones import (
@@ -494,6 +495,9 @@ class _Run:
             "channel": version.channel or self.settings.announcement_channel,
             "dm": version.dm,
             "source": self.source,
+            # insights: where the person was, and the zone the award's periods are read in
+            "stamps": {employee.id: stamp_of(employee).model_dump(mode="json", exclude_none=True)},
+            "period_zone": self.settings.time_zone,
         }
 
     def _write(self, award: dict[str, Any]) -> AwardView | None:

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plaudit.domain.ids import fingerprint
-from plaudit.domain.insights import Contribution, Member, contribution_of, undo_of, unique_counts
+from plaudit.domain.insights import Contribution, Member, unique_counts
 from plaudit.services.runtime import now
 from plaudit.store import insights as store
 from plaudit.store import snapshots
@@ -50,7 +50,7 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
         counted.update(dict.fromkeys(journal.sources, journal.batch_id))
     fresh = [source for source_id, source in sources.items() if source_id not in counted]
     # every record carries the zone its periods are read in; only older records need today's
-    unzoned = any(source.act.time_zone is None for source in fresh)
+    unzoned = any(not source.zoned for source in fresh)
     time_zone = snapshots.load(settings=True).settings().time_zone if unzoned else "UTC"
     for group in _groups(fresh, time_zone):
         journal = _journal(group, time_zone)
@@ -69,10 +69,7 @@ def contribution(sources: Iterable[Source], time_zone: str) -> tuple[Contributio
     total = Contribution()
     owners: dict[Member, str] = {}
     for source in sources:
-        if source.undo:
-            total.merge(undo_of(source.act, time_zone))
-            continue
-        part = contribution_of(source.act, time_zone)
+        part = source.part(time_zone)
         total.merge(part)
         for member in part.members:
             owners.setdefault(member, source.id)
@@ -104,7 +101,7 @@ def _groups(sources: list[Source], time_zone: str) -> list[list[Source]]:
     current: list[Source] = []
     seen: set[Any] = set()
     for source in sources:
-        part = contribution_of(source.act, time_zone)
+        part = source.part(time_zone)
         touched = set(part.counters) | set(part.boards)
         if current and len(seen | touched) > MAX_UPDATES:
             groups.append(current)

@@ -10,7 +10,7 @@ from plaudit.domain.access import Caller
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound
 from plaudit.domain.ids import derived_id, fingerprint
-from plaudit.domain.insights import Stamp
+from plaudit.domain.insights import Stamp, stamp_of
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.model import Model
 from plaudit.domain.periods import period_at
@@ -264,10 +264,7 @@ def list_feed(
 
 def stamps_of(giver: Employee, people: dict[str, Employee]) -> dict[str, Stamp]:
     """Where the giver and recipients are now (from the profiles the giving already read)."""
-    return {
-        person.id: Stamp(department=person.department, manager_id=person.manager_id, country=person.country)
-        for person in (giver, *people.values())
-    }
+    return {person.id: stamp_of(person) for person in (giver, *people.values())}
 
 
 def _plan(

@@ -18,6 +18,7 @@ from plaudit.domain.catalog import ITEM_ID, CatalogItem, check_redeemable, per_p
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, Points, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.insights import stamp_of
 from plaudit.domain.ledger import (
     ORG_REDEEMED,
     Balance,
@@ -208,6 +209,8 @@ def plan(
         inventory_held=item.inventory is not None,
         restrictions=item.restrictions,
         country=employee.country,
+        stamps={employee.id: stamp_of(employee)},
+        period_zone=settings.time_zone,
     )
     hold = Transaction(
         derived_id("txn", TxnKind.REDEMPTION_HOLD.value, rid),

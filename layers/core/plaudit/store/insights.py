@@ -13,20 +13,28 @@ so a source counted again after a crash claims its own memberships again, and no
 """
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from plaudit.domain.insights import (
     BoardRow,
+    Contribution,
     Counter,
     Deltas,
     Member,
     PeerAct,
+    RedemptionFacts,
     Stamp,
+    award_contribution,
+    contribution_of,
+    redemption_contribution,
+    undo_of,
 )
 from plaudit.domain.recognition import AddOn, Recognition
+from plaudit.domain.redemptions import REFUNDED, SETTLED
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
@@ -45,12 +53,16 @@ KEEP_BOOKKEEPING = timedelta(days=7)  # a stream keeps records 24 hours: markers
 
 @dataclass(frozen=True)
 class Source:
-    """A record that counts: `id` names it for exactly-once (kudos:<id>, add_on:<kudos>:<adder>,
-    undo:<kudos>); `undo`: a reaction taken back."""
+    """A record (or a step of one) that counts: `id` names it for exactly-once (kudos:<id>,
+    add_on:<kudos>:<adder>, undo:<kudos>, award:<id>:<status>, redemption:<id>:<step>); `part(zone)` is
+    what it adds (`zone`: the organisation's today, for records written before they carried theirs);
+    `covers`: the ids of the stream steps a state read back stands for (the rebuild marks them too)."""
 
     id: str
-    act: PeerAct
-    undo: bool = False
+    at: datetime
+    part: Callable[[str], Contribution]
+    zoned: bool
+    covers: tuple[str, ...] = ()
 
 
 def source_of(event_name: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> Source | None:
@@ -58,17 +70,28 @@ def source_of(event_name: str, old: Mapping[str, Any] | None, new: Mapping[str, 
     if new is None:
         return None
     item = from_item(dict(new))
-    if item.get("type") == "recognition":
+    before = from_item(dict(old)) if old is not None else None
+    kind = item.get("type")
+    if kind == "recognition":
         recognition = recognition_from(item)
         if recognition is None:
             return None
         if event_name == "INSERT":
-            return Source(f"kudos:{recognition.id}", act_of_kudos(item, recognition))
-        if event_name == "MODIFY" and is_undone(item) and not (old is not None and is_undone(old)):
-            return Source(f"undo:{recognition.id}", act_of_kudos(item, recognition), undo=True)
-    if item.get("type") == "add_on" and event_name == "INSERT":
+            return _peer(f"kudos:{recognition.id}", act_of_kudos(item, recognition))
+        if event_name == "MODIFY" and is_undone(item) and not (before is not None and is_undone(before)):
+            return _peer(f"undo:{recognition.id}", act_of_kudos(item, recognition), undo=True)
+    if kind == "add_on" and event_name == "INSERT":
         return add_on_source(item)
+    if kind == "milestone_award":
+        return _award_step(item, None if event_name == "INSERT" else (before or {}).get("status"))
+    if kind == "redemption":
+        return _redemption_step(item, None if event_name == "INSERT" else (before or {}).get("status"))
     return None
+
+
+def _peer(source_id: str, act: PeerAct, *, undo: bool = False) -> Source:
+    part = (lambda zone: undo_of(act, zone)) if undo else (lambda zone: contribution_of(act, zone))
+    return Source(source_id, act.at, part, act.time_zone is not None)
 
 
 def act_of_kudos(item: Mapping[str, Any], recognition: Recognition) -> PeerAct:
@@ -96,7 +119,85 @@ def add_on_source(item: Mapping[str, Any]) -> Source:
         stamps=_stamps(item),
         time_zone=item.get("period_zone"),
     )
-    return Source(f"add_on:{add_on.recognition_id}:{add_on.adder_id}", act)
+    return _peer(f"add_on:{add_on.recognition_id}:{add_on.adder_id}", act)
+
+
+def _award_step(item: Mapping[str, Any], before: str | None) -> Source | None:
+    """A milestone award written (paid, pending or granted) or paid after pending. `before`: its status
+    before this change (None: it is new)."""
+    status = item.get("status")
+    if before is not None and not (before == "pending" and status == "paid"):
+        return None
+    counts = {"paid": 1, "pending": -1} if before == "pending" else {status: 1}
+    covers = (f"award:{item['id']}:pending",) if status == "paid" else ()
+    return _award_source(item, f"award:{item['id']}:{status}", counts, covers)
+
+
+def _award_source(
+    item: Mapping[str, Any], source_id: str, counts: dict[str, int], covers: tuple[str, ...]
+) -> Source:
+    at = datetime.fromisoformat(item["created_at"])
+    employee_id, zone = item["employee_id"], item.get("period_zone")
+    stamp = _stamps(item).get(employee_id)
+
+    def part(today: str) -> Contribution:
+        return award_contribution(
+            employee_id,
+            stamp,
+            item.get("budget_id"),
+            int(item.get("points") or 0),
+            at,
+            zone or today,
+            **counts,
+        )
+
+    return Source(source_id, at, part, zone is not None, covers)
+
+
+def award_state(item: Mapping[str, Any]) -> Source:
+    """A milestone award as it stands (the audit and the rebuild)."""
+    covers = (f"award:{item['id']}:pending",) if item["status"] == "paid" else ()
+    return _award_source(item, f"award:{item['id']}:{item['status']}", {item["status"]: 1}, covers)
+
+
+def _redemption_step(item: Mapping[str, Any], before: str | None) -> Source | None:
+    """A redemption requested (new), or reaching delivered or returned (`before`: its status before)."""
+    status = item.get("status")
+    if before is None:
+        step = "requested"
+    elif status in SETTLED and before not in SETTLED:
+        step = "settled"
+    elif status in REFUNDED and before not in REFUNDED:
+        step = "returned"
+    else:
+        return None
+    return _redemption_source(item, step)
+
+
+def _redemption_source(item: Mapping[str, Any], step: str) -> Source:
+    employee_id, zone = item["employee_id"], item.get("period_zone")
+    facts = RedemptionFacts(
+        employee_id=employee_id,
+        stamp=_stamps(item).get(employee_id),
+        points=int(item["points"]),
+        currency=item["currency"],
+        amount=int(Decimal(str(item["denomination"])) * 100),
+        item_type=item["item_type"],
+        fulfilment=item["fulfilment"],
+        at=datetime.fromisoformat(item["created_at"]),
+    )
+    part = lambda today: redemption_contribution(facts, zone or today, step)  # noqa: E731
+    return Source(f"redemption:{item['id']}:{step}", facts.at, part, zone is not None)
+
+
+def redemption_states(item: Mapping[str, Any]) -> list[Source]:
+    """A redemption as it stands: requested, and delivered or returned if it has been (audit, rebuild)."""
+    steps = ["requested"]
+    if item["status"] in SETTLED:
+        steps.append("settled")
+    elif item["status"] in REFUNDED:
+        steps.append("returned")
+    return [_redemption_source(item, step) for step in steps]
 
 
 def _stamps(item: Mapping[str, Any]) -> dict[str, Stamp]:
@@ -341,18 +442,20 @@ def _figures(item: Mapping[str, Any]) -> BoardRowFigures:
 
 
 def scan_sources() -> Iterator[Source]:
-    """Every kudos, add-on and reaction taken back in the table, as the projection counts them."""
-    for item in _scan(("recognition", "add_on")):
+    """Every kudos, add-on, reaction taken back, milestone award and redemption in the table, as the
+    projection counts them."""
+    for item in _scan(("recognition", "add_on", "milestone_award", "redemption")):
         if item["type"] == "add_on":
             yield add_on_source(item)
-            continue
-        recognition = recognition_from(item)
-        if recognition is None:
-            continue
-        act = act_of_kudos(item, recognition)
-        yield Source(f"kudos:{recognition.id}", act)
-        if is_undone(item):
-            yield Source(f"undo:{recognition.id}", act, undo=True)
+        elif item["type"] == "milestone_award":
+            yield award_state(item)
+        elif item["type"] == "redemption":
+            yield from redemption_states(item)
+        elif (recognition := recognition_from(item)) is not None:
+            act = act_of_kudos(item, recognition)
+            yield _peer(f"kudos:{recognition.id}", act)
+            if is_undone(item):
+                yield _peer(f"undo:{recognition.id}", act, undo=True)
 
 
 def scan_aggregates() -> tuple[dict[Counter, Deltas], dict[BoardRow, Deltas]]:
