@@ -58,3 +58,15 @@ def test_home_shows_this_months_top_givers(bolt: SlackApp) -> None:
     assert "This month's top givers" in shown
     assert "1. Bob Okafor: 25 points" in shown
     assert "You are number 1." in shown
+
+
+def test_a_french_speaker_gets_the_board_in_french(bolt: SlackApp) -> None:
+    person = bolt.api.call("GET", "/v1/employees/E1003").json
+    fields = {k: v for k, v in person.items() if k not in ("id", "version")} | {"locale": "fr"}
+    assert bolt.api.call("PUT", "/v1/employees/E1003", body=fields).status == 200
+    _give(bolt, f"<@{ALICE}> 25 for shipping the release", trigger_id="g1")
+    reply = _board(bolt, "leaderboard")
+    assert reply["text"] == "Les plus remerciés ce mois-ci"
+    shown = json.dumps(reply["blocks"], ensure_ascii=False)
+    assert "1. Alice Martin : 25 points" in shown
+    assert "Vous êtes numéro 1." in shown

@@ -8,14 +8,15 @@ from slack_sdk.models.blocks import Block
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.insights import Side, Span
-from plaudit.i18n import DEFAULT_LOCALE, Messages, messages
+from plaudit.i18n import Messages, messages, person_locale
 from plaudit.services import insights
 from plaudit.slack.commands import BoardRequest
-from plaudit.slack.identity import employee_id_for
+from plaudit.slack.identity import employee_id_for, slack_user_locale
 from plaudit.slack.views import leaderboard as views
 from plaudit.slack.views import messages as slack_messages
 from plaudit.slack.views import texts
 from plaudit.slack.work.home import Viewer
+from plaudit.store import snapshots
 
 HOME_ROWS = 5
 
@@ -28,7 +29,7 @@ def show(request: BoardRequest, command: dict, client: WebClient, respond: Respo
         respond(**slack_messages.problem_message(texts.NOT_IN_DIRECTORY))
         return
     caller = Caller(employee_id=employee_id)
-    msgs = _language(caller)
+    msgs = _language(caller, command["user_id"], client)
     try:
         try:
             board = _board(caller, Side.RECEIVED, Span(request.period), request.value)
@@ -59,6 +60,14 @@ def _board(caller: Caller, side: Side, period: Span, value: str | None) -> insig
     return insights.leaderboard(caller, metric=side, by="points", period=period, value=value)
 
 
-def _language(caller: Caller) -> Messages:
-    """The person's language (their directory locale, once the directory keeps one: English until then)."""
-    return messages(DEFAULT_LOCALE)
+def _language(caller: Caller, slack_user_id: str | None = None, client: WebClient | None = None) -> Messages:
+    """The person's language: their directory locale, else (in a reply, where Slack can be asked) their
+    Slack locale, else the organisation's default."""
+    snap = snapshots.load(employees=[caller.employee_id], settings=True)
+    person, default = snap.employee(caller.employee_id or ""), snap.settings().default_locale
+    own = person.locale if person else None
+    if slack_user_id is not None and client is not None:
+        return messages(
+            slack_user_locale(slack_user_id, client, directory_locale=own, default_locale=default)
+        )
+    return messages(person_locale(own, default))
