@@ -211,6 +211,9 @@ once each; DynamoDB bills a transactional write twice).
 A leaderboard reads the caller and the settings (1 BatchGetItem), the board's sorted index (one Query of
 at most twice the rows shown, to pass over people who left or opted out) and the people shown with the
 caller's own row (1 BatchGetItem): {READ_GOAL_ROUND_TRIPS} round trips whatever the history.
+Items read are the rows fetched, the profile of each (to name them and pass over leavers and opt-outs),
+the caller, the settings and the caller's own row: 2 x rows + 3, above the issue's goal of rows + 3 (a
+board row does not carry the person's name or status).
 Same round trips and items read at both sizes of history: **{"yes" if flat else "no"}**.
 
 | what | round trips | items written | items read | requests |
