@@ -119,6 +119,9 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         for spec in template.tables.values():
             client.create_table(**spec.create_kwargs)
         create_queues(boto3.client("sqs", region_name="us-east-1"), template.queues.values())
+        s3 = boto3.client("s3", region_name="us-east-1")
+        for bucket in template.buckets.values():
+            s3.create_bucket(Bucket=bucket)
         kms = boto3.client("kms", region_name="us-east-1")  # voucher codes (template: VoucherKey)
         monkeypatch.setenv("VOUCHER_KEY_ID", create_voucher_key(kms, None))
         monkeypatch.setenv("VOUCHER_HASH_KEY", DEV_HASH_KEY)

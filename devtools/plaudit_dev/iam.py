@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from plaudit_dev.local_aws import ACCOUNT_ID, REGION, function_arn
-from plaudit_dev.template import PSEUDO_PARAMETERS, Template, local_symbols, table_arn, unknown_names
+from plaudit_dev.template import (
+    PSEUDO_PARAMETERS,
+    Template,
+    bucket_arn,
+    local_symbols,
+    table_arn,
+    unknown_names,
+)
 
 _SUPPORTED_KEYS = {"Sid", "Effect", "Action", "Resource"}
 
@@ -131,6 +138,8 @@ def local_resources(template: Template, kms_key_ids: Mapping[str, str]) -> dict[
         }
     for logical_id, function in template.functions.items():
         found[logical_id] = {"Ref": function.name, "Arn": function_arn(function.name)}
+    for logical_id, name in template.buckets.items():
+        found[logical_id] = {"Ref": name, "Arn": bucket_arn(name)}
     for logical_id, key_id in kms_key_ids.items():
         found[logical_id] = {"Ref": key_id, "Arn": f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/{key_id}"}
     return found

@@ -66,7 +66,7 @@ def _access_denied(service: str, operation: str, function_name: str, action: str
         f"User: {role} is not authorized to perform: {action} on resource: {resource} "
         f"because no identity-based policy allows the {action} action"
     )
-    code = "AccessDenied" if service == "sqs" else "AccessDeniedException"
+    code = "AccessDenied" if service in ("sqs", "s3") else "AccessDeniedException"
     error = {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": 403}}
     return ClientError(error, operation)  # type: ignore[arg-type]
 
@@ -178,8 +178,29 @@ def _lambda(operation: str, params: Mapping[str, Any], _: Mapping[str, str]) -> 
     return [("lambda:InvokeFunction", _arn("lambda", f"function:{name}"))]
 
 
+# S3 object operations -> the IAM action AWS checks (a multipart upload's steps are s3:PutObject).
+_S3_OBJECT_ACTIONS = {
+    "GetObject": "s3:GetObject",
+    "HeadObject": "s3:GetObject",
+    "PutObject": "s3:PutObject",
+    "CreateMultipartUpload": "s3:PutObject",
+    "UploadPart": "s3:PutObject",
+    "CompleteMultipartUpload": "s3:PutObject",
+    "AbortMultipartUpload": "s3:AbortMultipartUpload",
+    "DeleteObject": "s3:DeleteObject",
+}
+
+
+def _s3(operation: str, params: Mapping[str, Any], _: Mapping[str, str]) -> list[Check]:
+    action = _S3_OBJECT_ACTIONS.get(operation)
+    if action is None or "Bucket" not in params or "Key" not in params:
+        raise UnmappedCall(f"the local stack cannot check IAM for s3.{operation}: add it to iam_calls")
+    return [(action, f"arn:aws:s3:::{params['Bucket']}/{params['Key']}")]
+
+
 _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Mapping[str, str]], list[Check]]] = {
     "dynamodb": _dynamodb,
+    "s3": _s3,
     "sqs": _sqs,
     "kms": _kms,
     "secretsmanager": _secretsmanager,

@@ -96,3 +96,12 @@ def create_tables(endpoint_url: str, tables: Iterable[TableSpec]) -> None:
                 TableName=table.name,
                 TimeToLiveSpecification={"AttributeName": table.ttl_attribute, "Enabled": True},
             )
+
+
+def create_buckets(endpoint_url: str, names: Iterable[str]) -> None:
+    """Create the template's S3 buckets that do not exist yet."""
+    s3 = client("s3", endpoint_url)
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    for name in names:
+        if name not in existing:
+            s3.create_bucket(Bucket=name)

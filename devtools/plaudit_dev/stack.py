@@ -22,7 +22,7 @@ from plaudit_dev.lambda_invoke import lambda_endpoint_env
 from plaudit_dev.local_aws import client, environ, sdk_env
 from plaudit_dev.local_mail import MAIL_PATH, verify_sender
 from plaudit_dev.local_secrets import create_voucher_key, voucher_secrets, webhook_secrets
-from plaudit_dev.moto_server import MotoServer, create_tables
+from plaudit_dev.moto_server import MotoServer, create_buckets, create_tables
 from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.queues import QueuePump, create_queues
 from plaudit_dev.schedules import ScheduleTicker
@@ -88,6 +88,7 @@ class LocalStack:
         self.restored = self._persist and snapshot.restore()
         moto.start()
         create_tables(moto.endpoint_url, self.template.tables.values())  # those the template added since
+        create_buckets(moto.endpoint_url, self.template.buckets.values())
         sqs = client("sqs", moto.endpoint_url)
         create_queues(sqs, self.template.queues.values())
         kms = client("kms", moto.endpoint_url)

@@ -83,6 +83,15 @@ def local_queue_name(logical_id: str, fifo: bool = False) -> str:
     return f"{LOCAL_PREFIX}{logical_id}{'.fifo' if fifo else ''}"
 
 
+def local_bucket_name(logical_id: str) -> str:
+    """S3 bucket names are lower case."""
+    return f"{LOCAL_PREFIX}{logical_id}".lower()
+
+
+def bucket_arn(name: str) -> str:
+    return f"arn:aws:s3:::{name}"
+
+
 def queue_arn(name: str) -> str:
     return f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
 
@@ -221,6 +230,7 @@ class Template:
     queue_sources: tuple[QueueSource, ...] = ()
     schedules: tuple[ScheduleSource, ...] = ()
     kms_aliases: dict[str, str] = field(default_factory=dict)  # alias name -> the AWS::KMS::Key's logical id
+    buckets: dict[str, str] = field(default_factory=dict)  # an AWS::S3::Bucket's logical id -> its local name
 
     def resource_environment(self) -> dict[str, str]:
         """The functions' variables that name a local table or queue (its name, URL or ARN), e.g.
@@ -228,6 +238,7 @@ class Template:
         functions give one variable different values, the first function's wins."""
         resources = {table.name for table in self.tables.values()}
         resources |= {value for queue in self.queues.values() for value in (queue.name, queue.url, queue.arn)}
+        resources |= set(self.buckets.values())
         found: dict[str, str] = {}
         for spec in self.functions.values():
             for name, value in spec.environment.items():
@@ -297,6 +308,11 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
         tuple(queue_sources),
         tuple(schedules),
         _kms_aliases(resources, resolver),
+        {
+            logical_id: local_bucket_name(logical_id)
+            for logical_id, resource in resources.items()
+            if resource.get("Type") == BUCKET_TYPE
+        },
     )
 
 
@@ -473,6 +489,9 @@ class _Resolver:
                     "QueueName": name,
                     "QueueUrl": queue_url(name),
                 }
+            elif resource.get("Type") == BUCKET_TYPE:
+                name = local_bucket_name(logical_id)
+                translator[logical_id] = {"Ref": name, "Arn": bucket_arn(name)}
         self._known = set(translator) | {"AWS::NoValue"}
         self._resolver = IntrinsicResolver(template=doc, symbol_resolver=local_symbols(doc, translator))
 
@@ -539,6 +558,7 @@ def unknown_names(value: Any, known: set[str]) -> list[str]:
 
 
 TABLE_TYPE = "AWS::DynamoDB::Table"
+BUCKET_TYPE = "AWS::S3::Bucket"
 
 
 def table_arn(name: str) -> str:

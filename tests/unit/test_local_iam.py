@@ -157,9 +157,21 @@ def test_ses_lambda_and_secrets_calls_need_their_identity_function_and_secret() 
 
 def test_a_call_the_local_stack_cannot_map_is_refused_not_let_through() -> None:
     with pytest.raises(UnmappedCall):
-        required("s3", "GetObject", {"Bucket": "b", "Key": "k"})
+        required("s3", "ListBuckets", {})
+    with pytest.raises(UnmappedCall):
+        required("sns", "Publish", {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t"})
     with pytest.raises(UnmappedCall):
         required("dynamodb", "ListTables", {})
+
+
+def test_s3_object_calls_need_their_action_on_the_object() -> None:
+    assert required("s3", "UploadPart", {"Bucket": "b", "Key": "exports/x.csv"}) == [
+        ("s3:PutObject", "arn:aws:s3:::b/exports/x.csv")
+    ]
+    assert required("s3", "AbortMultipartUpload", {"Bucket": "b", "Key": "k"}) == [
+        ("s3:AbortMultipartUpload", "arn:aws:s3:::b/k")
+    ]
+    assert required("s3", "GetObject", {"Bucket": "b", "Key": "k"}) == [("s3:GetObject", "arn:aws:s3:::b/k")]
 
 
 def test_a_denied_call_raises_what_aws_answers_and_logs_function_action_and_resource(

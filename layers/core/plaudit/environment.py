@@ -117,6 +117,8 @@ class Environment:
     mail_from = _Variable()  # unset: email is off
     sandbox_transient_failures = _Variable(_count, default=0)  # the sandbox provider answers 503 this often
     sandbox_code_key = _Variable()
+    export_bucket_name = _Variable(required=True)  # the S3 bucket of export files (ExportBucket)
+    export_queue_url = _Variable(_url, required=True)  # export jobs to run (ExportQueue)
     roles_claim = _Variable(default="cognito:groups")  # the one token claim roles come from (JwtRolesClaim)
 
     def __init__(self, environ: Mapping[str, str]) -> None:

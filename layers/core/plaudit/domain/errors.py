@@ -140,6 +140,12 @@ class Conflict(PlauditError):
     status, code = 409, "conflict"
 
 
+class Gone(PlauditError):
+    """It existed, and no longer does (an expired export's file)."""
+
+    status, code = 410, "gone"
+
+
 class PayloadTooLarge(PlauditError):
     status, code = 413, "body_too_large"
 

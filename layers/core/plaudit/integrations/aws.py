@@ -9,6 +9,8 @@ import boto3
 from botocore.config import Config
 
 CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=2, read_timeout=5)
+# S3 links are presigned with Signature Version 4, which every region accepts.
+SERVICE_CONFIG = {"s3": CONFIG.merge(Config(signature_version="s3v4"))}
 
 _clients: dict[str, Any] = {}
 _secrets: Any = None
@@ -17,7 +19,7 @@ _secrets: Any = None
 def client(service: str) -> Any:
     """The container's client for `service` ("dynamodb", "sqs", "kms", "sesv2", ...), created on first use."""
     if service not in _clients:
-        _clients[service] = boto3.client(service, config=CONFIG)
+        _clients[service] = boto3.client(service, config=SERVICE_CONFIG.get(service, CONFIG))
     return _clients[service]
 
 

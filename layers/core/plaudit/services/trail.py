@@ -55,6 +55,7 @@ ACTIONS = (
     "redemption.reject",
     "award.give",
     "milestone.award",
+    "export.request",
 )
 
 # Directory fields whose values are personal: a diff masks them and keeps them in the person's record.

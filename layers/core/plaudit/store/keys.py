@@ -10,7 +10,8 @@ SLACK#<user>  ALIAS                               Slack user id -> employee id (
 ORG           SETTINGS                            organisation settings
 BUDGET#<id>   BUDGET                              budget and its balance (GSI1: BUDGETS / <id>)
 BUDGET#<id>   LEDGER#<at>#<txn>#<n>               one posting on the budget's account
-TXN#<id>      TXN                                 ledger transaction (all its postings)
+TXN#<id>      TXN                                 ledger transaction (all its postings) (GSI1:
+                                                  TXNS#<YYYY-MM-DD> / <at>#<txn id>: a day for exports)
 RECOG#<id>    RECOG                               a kudos (a reaction's, once taken back: with undone_at)
 RECOG#<id>    ADDON#<adder>                       an add-on to it
 FEED#<scope>  <created_at>#<recognition id>       feed index, written by the projection
@@ -60,6 +61,8 @@ AGGBATCH#<id>  AGGBATCH                           a projection batch's journal: 
 REPLAY#<id>   REPLAY                              the first response to a request with an Idempotency-Key,
                                                   and its request's fingerprint; <id>: what the key derived
 AUDIT         <seq, 12 digits>                    the administrative trail's entry <seq> (hash-chained)
+EXPORT#<id>   EXPORT                              an export job: what, whose, its status and progress, its
+                                                  file (S3 object exports/<id>.csv); TTL expires_at
 EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>'s diff about the person
                                                   (outside the chain: erasure deletes it)
 """
@@ -129,6 +132,18 @@ def budget_ledger_line(budget_id: str, at: datetime, txn_id: str, index: int) ->
 
 def transaction(txn_id: str) -> Key:
     return f"TXN#{txn_id}", "TXN"
+
+
+LEDGER_DAY_INDEX = "GSI1"
+
+
+def ledger_day(day: date) -> str:
+    """The GSI1 partition of the transactions of one UTC day (exports read a period day by day)."""
+    return f"TXNS#{day.isoformat()}"
+
+
+def ledger_day_sort(at: datetime, txn_id: str) -> str:
+    return f"{iso(at)}#{txn_id}"
 
 
 def recognition(recognition_id: str) -> Key:
@@ -377,6 +392,15 @@ def audit_entry(seq: int) -> Key:
 
 def audit_personal(employee_id: str, seq: int) -> Key:
     return f"EMP#{employee_id}", f"AUDIT#{seq:012d}"
+
+
+def export_job(job_id: str) -> Key:
+    return f"EXPORT#{job_id}", "EXPORT"
+
+
+def export_object(job_id: str) -> str:
+    """The S3 object key of an export's file (the bucket's lifecycle rule expires the `exports/` prefix)."""
+    return f"exports/{job_id}.csv"
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:

@@ -1,6 +1,6 @@
 """Ledger transactions, per-person ledger lines and wallets, written atomically."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from plaudit.domain.ledger import Transaction, parse_budget_account, parse_employee_account
@@ -39,6 +39,8 @@ def transaction_writes(txn: Transaction) -> list[Write]:
         "at": keys.iso(txn.at),
         "postings": [{"account": p.account, "amount": p.amount, "memo": p.memo} for p in txn.postings],
         "ref": txn.ref or None,
+        "GSI1PK": keys.ledger_day(txn.at.astimezone(UTC).date()),
+        "GSI1SK": keys.ledger_day_sort(txn.at, txn.id),
     }
     writes = [put_new(f"txn:{txn.id}", journal)]
     for index, posting in enumerate(txn.postings):

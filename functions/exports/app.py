@@ -1,0 +1,90 @@
+"""REST v1: export jobs. `POST /v1/exports` queues one (202), `GET /v1/exports/{id}` shows its status and
+`GET /v1/exports/{id}/download` redirects to a short-lived link to its file; the worker that writes the
+file is functions/export_worker."""
+
+import gc
+
+gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
+
+from typing import Annotated
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import Field
+
+from plaudit.api.http import IdempotencyKey, check_idempotency_key, create_app, current_caller, reply
+from plaudit.domain.exports import LINK_SECONDS, ExportRequest, ExportView
+from plaudit.domain.model import Model
+from plaudit.services import exports
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_app("exports")
+gc.freeze()  # keep them out of every later collection
+gc.enable()
+
+ExportIdPath = Annotated[str, Path(pattern=r"^exp_[A-Z0-9]{26}$")]
+
+
+class DownloadLink(Model):
+    url: str = Field(description="The file, for a few minutes (the same as the Location header)")
+    expires_in: int = Field(description="Seconds the link is valid")
+
+
+@app.post(
+    "/v1/exports",
+    summary="Export a period of the ledger or the administrative trail as CSV (a job: 202, then poll)",
+    description=(
+        "`ledger` (HR, finance): every posting of every transaction; `audit-log` (HR): the trail's entries. "
+        "The period is UTC days, `from` and `to` included, at most 366 days. The job runs in the background: "
+        "poll `GET /v1/exports/{id}` until `status` is `done`, then `GET /v1/exports/{id}/download`."
+    ),
+    status_code=202,
+    response_description="Queued (or, for a replayed Idempotency-Key, the job as first answered)",
+)
+@tracer.capture_method
+def request_export(body: ExportRequest, idempotency_key: IdempotencyKey = None) -> Response[ExportView]:
+    view, created = exports.request(
+        current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
+    )
+    if created:
+        metrics.add_metric(name="ExportsRequested", unit=MetricUnit.Count, value=1)
+    headers = {"Location": f"/v1/exports/{view.id}"} | ({} if created else {"Idempotent-Replayed": "true"})
+    return Response(status_code=202, content_type="application/json", body=view, headers=headers)
+
+
+@app.get("/v1/exports/<export_id>", summary="An export job's status and progress (the requester's own)")
+@tracer.capture_method
+def get_export(export_id: ExportIdPath) -> ExportView:
+    return exports.view(current_caller(app), export_id)
+
+
+@app.get(
+    "/v1/exports/<export_id>/download",
+    summary="Download a finished export: a redirect to a link valid for a few minutes",
+    responses={
+        303: {
+            "description": "See Location: the file (CSV), for a few minutes",
+            "headers": {"Location": {"description": "The presigned link", "schema": {"type": "string"}}},
+            "content": {"application/json": {"model": DownloadLink}},
+        },
+        409: reply("Not done yet (export_not_ready), or it failed (export_failed)"),
+        410: reply("The file has expired (export_expired): request the export again"),
+    },
+)
+@tracer.capture_method
+def download_export(export_id: ExportIdPath):  # no return annotation: the 303 is documented above
+    url = exports.download(current_caller(app), export_id)
+    link = DownloadLink(url=url, expires_in=LINK_SECONDS)
+    return Response(status_code=303, content_type="application/json", body=link, headers={"Location": url})
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: object) -> dict:
+    return app.resolve(event, context)

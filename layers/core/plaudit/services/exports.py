@@ -1,0 +1,236 @@
+"""Export jobs, built once for every kind of export: a request is queued (202 with the job), a worker streams
+the rows into a CSV file in S3 part by part, and the requester downloads it through a short-lived link.
+
+- `request` checks who may export the kind, writes the job with its administrative trail entry (one
+  transaction: the export is an administrative act) and queues {"export_id"} on EXPORT_QUEUE_URL. An
+  Idempotency-Key derives the job's id: a replay answers the first job and queues nothing more.
+- `run` (the worker) starts a multipart upload, streams the kind's rows through a PartWriter (one part
+  in memory at a time), records progress per part and completes the upload; a redelivered message finds
+  the job done (or failed) and writes nothing; an attempt that died is restarted from the beginning, its
+  upload aborted. A failure that retrying cannot cure fails the job with a reason code.
+- `view` and `download` show a job to the one who requested it only (404 to anyone else): download is a
+  presigned link while the file is kept, 409 before it is done, 410 once it has expired.
+
+The file never holds a voucher code: ledger postings and trail entries carry none.
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
+
+from plaudit.domain.access import Caller, require_role
+from plaudit.domain.errors import Conflict, Gone, NotFound, RuleViolation
+from plaudit.domain.exports import (
+    COLUMNS,
+    FILE_DAYS,
+    KIND_ROLES,
+    LINK_SECONDS,
+    RECORD_DAYS,
+    ExportKind,
+    ExportRequest,
+    ExportStatus,
+    ExportView,
+    PartWriter,
+    TooManyParts,
+)
+from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.trail import canonical
+from plaudit.environment import environment
+from plaudit.integrations import aws, export_files
+from plaudit.services import trail
+from plaudit.services.replays import replayed
+from plaudit.services.runtime import new_id, stored_now
+from plaudit.store import exports as store
+from plaudit.store import keys, snapshots
+from plaudit.store.replays import first_response_write
+
+logger = Logger(child=True)
+
+# Why a job failed (ExportView.failure): retrying would not help.
+FAILURE_TOO_LARGE = "too_large"  # more parts than one upload may have
+FAILURE_STORAGE = "storage_unavailable"  # the bucket is missing or refuses the worker
+STORAGE_ERRORS = {"NoSuchBucket", "AccessDenied", "AllAccessDisabled", "InvalidBucketName"}
+FAILURE_RETRIES_EXHAUSTED = "retries_exhausted"  # failed on its last delivery
+
+
+def request(
+    caller: Caller, body: ExportRequest, *, idempotency_key: str | None = None
+) -> tuple[ExportView, bool]:
+    """Queue an export. Returns the job and whether it was created now (False: a replay)."""
+    actor = trail.actor_of(caller)
+    job_id = derived_id("exp", actor, idempotency_key) if idempotency_key else new_id("exp")
+    request_hash = fingerprint(canonical(body.model_dump(mode="json", by_alias=True)).encode())
+    snap = snapshots.load(employees=[caller.employee_id], first_responses=[job_id] if idempotency_key else [])
+    replay = replayed(snap.first_response_item(job_id), request_hash, ExportView)
+    if replay is not None:
+        return replay, False
+    require_role(snap.identify(caller), *KIND_ROLES[body.kind])
+    at = stored_now()
+    if body.since > at.date():
+        raise RuleViolation("error.period_in_future", code="period_in_future", period=body.since.isoformat())
+    job = {
+        "id": job_id,
+        "owner": actor,
+        "kind": body.kind.value,
+        "since": body.since.isoformat(),
+        "until": body.until.isoformat(),
+        "format": body.format,
+        "status": ExportStatus.QUEUED.value,
+        "rows": 0,
+        "bytes": 0,
+        "parts": 0,
+        "failure": None,
+        "created_at": keys.iso(at),
+        "finished_at": None,
+        "file_expires_at": None,
+    }
+    view = view_of(job)
+    writes = [store.job_write(job, at + timedelta(days=RECORD_DAYS))]
+    if idempotency_key:
+        writes.append(first_response_write(job_id, request_hash, view))
+    act = trail.Act(
+        actor,
+        "export.request",
+        f"export:{job_id}",
+        after={"kind": job["kind"], "from": job["since"], "to": job["until"], "format": job["format"]},
+    )
+    trail.record(writes, act)
+    aws.client("sqs").send_message(
+        QueueUrl=environment().export_queue_url, MessageBody=json.dumps({"export_id": job_id})
+    )
+    return view, True
+
+
+def view_of(job: dict[str, Any]) -> ExportView:
+    return ExportView.model_validate({name: job.get(name) for name in ExportView.model_fields})
+
+
+def _own_job(caller: Caller, job_id: str) -> dict[str, Any]:
+    """The caller's job; anyone else's, or none, is a 404 (no enumeration)."""
+    job = store.job(job_id)
+    if job is None or job["owner"] != trail.actor_of(caller):
+        raise NotFound("error.export_not_found", code="export_not_found")
+    return job
+
+
+def view(caller: Caller, job_id: str) -> ExportView:
+    return view_of(_own_job(caller, job_id))
+
+
+def download(caller: Caller, job_id: str) -> str:
+    """A presigned link to the file, valid LINK_SECONDS."""
+    job = _own_job(caller, job_id)
+    status = ExportStatus(job["status"])
+    if status is ExportStatus.FAILED:
+        raise Conflict("error.export_failed", code="export_failed")
+    if status is not ExportStatus.DONE:
+        raise Conflict("error.export_not_ready", code="export_not_ready")
+    if job["file_expires_at"] <= keys.iso(stored_now()):
+        raise Gone("error.export_expired", code="export_expired")
+    filename = f"plaudit-{job['kind']}-{job['since']}-{job['until']}.csv"
+    return export_files.link(keys.export_object(job_id), filename, LINK_SECONDS)
+
+
+def run(job_id: str, *, last_attempt: bool = False) -> ExportStatus | None:
+    """Write the job's file (the worker). Returns its final status, or None when there was nothing to do
+    (no such job, or already done or failed: a redelivery)."""
+    job = store.job(job_id)
+    if job is None or job["status"] in (ExportStatus.DONE.value, ExportStatus.FAILED.value):
+        return None
+    key = keys.export_object(job_id)
+    if job.get("upload_id"):  # an attempt that died: its parts go, the file is written again
+        export_files.abort(key, job["upload_id"])
+    try:
+        upload_id = export_files.start(key)
+    except ClientError as error:
+        if _code(error) in STORAGE_ERRORS:
+            store.fail_queued(job_id, FAILURE_STORAGE, keys.iso(stored_now()))
+            logger.warning("Export failed", extra={"export_id": job_id, "failure": FAILURE_STORAGE})
+            return ExportStatus.FAILED
+        raise
+    if not store.start(job_id, upload_id):
+        export_files.abort(key, upload_id)
+        return None
+    try:
+        return _write(job, key, upload_id)
+    except TooManyParts:
+        return _failed(job_id, key, upload_id, FAILURE_TOO_LARGE)
+    except Exception as error:
+        if _code(error) in STORAGE_ERRORS:
+            return _failed(job_id, key, upload_id, FAILURE_STORAGE)
+        if last_attempt:
+            return _failed(job_id, key, upload_id, FAILURE_RETRIES_EXHAUSTED)
+        raise  # delivered again: the next attempt starts over
+
+
+def _write(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None:
+    job_id, kind = job["id"], ExportKind(job["kind"])
+    etags: list[str] = []
+    writer: PartWriter
+
+    def upload(number: int, data: bytes) -> None:
+        etags.append(export_files.upload_part(key, upload_id, number, data))
+        store.progress(job_id, upload_id, rows=writer.rows, size=writer.bytes, parts=number)
+
+    writer = PartWriter(COLUMNS[kind], upload)
+    for row in rows(kind, job):
+        writer.write(row)
+    writer.close()
+    export_files.complete(key, upload_id, etags)
+    finished = stored_now()
+    done = store.finish(
+        job_id,
+        upload_id,
+        {
+            "status": ExportStatus.DONE.value,
+            "rows": writer.rows,
+            "bytes": writer.bytes,
+            "parts": writer.parts,
+            "finished_at": keys.iso(finished),
+            "file_expires_at": keys.iso(finished + timedelta(days=FILE_DAYS)),
+        },
+    )
+    logger.info("Export done", extra={"export_id": job_id, "rows": writer.rows, "parts": writer.parts})
+    return ExportStatus.DONE if done else None
+
+
+def _failed(job_id: str, key: str, upload_id: str, failure: str) -> ExportStatus:
+    export_files.abort(key, upload_id)
+    store.finish(
+        job_id,
+        upload_id,
+        {"status": ExportStatus.FAILED.value, "failure": failure, "finished_at": keys.iso(stored_now())},
+    )
+    logger.warning("Export failed", extra={"export_id": job_id, "failure": failure})
+    return ExportStatus.FAILED
+
+
+def rows(kind: ExportKind, job: dict[str, Any]) -> Iterator[list[Any]]:
+    """The rows of the job's kind over its period, oldest first, streamed from the table."""
+    since, until = datetime.fromisoformat(job["since"]).date(), datetime.fromisoformat(job["until"]).date()
+    if kind is ExportKind.LEDGER:
+        for txn in store.transactions(since, until):
+            for posting in txn["postings"]:
+                yield [
+                    txn["at"],
+                    txn["id"],
+                    txn["kind"],
+                    posting["account"],
+                    posting["amount"],
+                    posting.get("memo") or "",
+                    canonical(txn["ref"]) if txn.get("ref") else "",
+                ]
+    else:
+        start = datetime.combine(since, time(), UTC)
+        end = datetime.combine(until, time(), UTC) + timedelta(days=1)
+        for entry in store.trail_entries(start, end):
+            entry["changes"] = canonical(entry["changes"])
+            yield [entry[column] for column in COLUMNS[kind]]
+
+
+def _code(error: Exception) -> str:
+    return getattr(error, "response", {}).get("Error", {}).get("Code", "")

@@ -1,0 +1,125 @@
+"""Export jobs' items, and the reads an export streams: a period's ledger transactions (GSI1, one partition
+per UTC day) and a period's trail entries.
+
+A job moves queued -> running -> done | failed by conditional updates, so a redelivered job message finds
+it done and writes nothing, and a worker that lost its upload to a newer attempt cannot mark it done.
+"""
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from plaudit.domain.exports import ExportStatus, days
+from plaudit.store import keys
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import from_item, to_attr
+from plaudit.store.reads import get_one
+from plaudit.store.trail import entry_from
+from plaudit.store.transact import Write, put_new
+
+LABEL = "export"
+
+
+def job_write(job: dict[str, Any], expires_at: datetime) -> Write:
+    """The new job (refused under LABEL if its id exists); the table's TTL removes it at `expires_at`."""
+    pk, sk = keys.export_job(job["id"])
+    return put_new(
+        LABEL, {"PK": pk, "SK": sk, "type": "export", **job, "expires_at": int(expires_at.timestamp())}
+    )
+
+
+def job(job_id: str) -> dict[str, Any] | None:
+    return get_one(keys.export_job(job_id))
+
+
+def _update(job_id: str, sets: dict[str, Any], condition: str, values: dict[str, Any]) -> bool:
+    """Set `sets` if `condition` holds; False when it does not."""
+    names = {f"#{name}": name for name in sets}
+    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
+    attributes = {f":{name}": to_attr(value) for name, value in sets.items()}
+    attributes |= {name: to_attr(value) for name, value in values.items()}
+    try:
+        dynamodb().update_item(
+            TableName=table_name(),
+            Key=keys.as_attrs(keys.export_job(job_id)),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames={**names, "#status": "status"},
+            ExpressionAttributeValues=attributes,
+        )
+    except dynamodb().exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+
+
+def start(job_id: str, upload_id: str) -> bool:
+    """queued (or running: an attempt that died) -> running with this upload; False once done or failed."""
+    sets = {"status": ExportStatus.RUNNING.value, "upload_id": upload_id, "rows": 0, "bytes": 0, "parts": 0}
+    condition = "attribute_exists(PK) AND #status IN (:queued, :running)"
+    values = {":queued": ExportStatus.QUEUED.value, ":running": ExportStatus.RUNNING.value}
+    return _update(job_id, sets, condition, values)
+
+
+def progress(job_id: str, upload_id: str, *, rows: int, size: int, parts: int) -> bool:
+    """What the running attempt has uploaded so far; False once another attempt took over."""
+    return _update(
+        job_id,
+        {"rows": rows, "bytes": size, "parts": parts},
+        "#status = :running AND upload_id = :upload",
+        {":running": ExportStatus.RUNNING.value, ":upload": upload_id},
+    )
+
+
+def finish(job_id: str, upload_id: str, sets: dict[str, Any]) -> bool:
+    """The running attempt's end (done or failed, with its figures); False once another attempt took over."""
+    return _update(
+        job_id,
+        sets,
+        "#status = :running AND upload_id = :upload",
+        {":running": ExportStatus.RUNNING.value, ":upload": upload_id},
+    )
+
+
+def fail_queued(job_id: str, failure: str, finished_at: str) -> bool:
+    """A job that failed before any upload began (queued or running)."""
+    return _update(
+        job_id,
+        {"status": ExportStatus.FAILED.value, "failure": failure, "finished_at": finished_at},
+        "#status IN (:queued, :running)",
+        {":queued": ExportStatus.QUEUED.value, ":running": ExportStatus.RUNNING.value},
+    )
+
+
+def _query_all(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every item a query finds, page by page (one page in memory at a time)."""
+    paginator = dynamodb().get_paginator("query")
+    for page in paginator.paginate(TableName=table_name(), **params):
+        for item in page["Items"]:
+            yield from_item(item)
+
+
+def transactions(since: date, until: date) -> Iterator[dict[str, Any]]:
+    """The ledger transactions of the UTC days `since` to `until` (included), oldest first."""
+    for day in days(since, until):
+        yield from _query_all(
+            {
+                "IndexName": keys.LEDGER_DAY_INDEX,
+                "KeyConditionExpression": "GSI1PK = :day",
+                "ExpressionAttributeValues": {":day": {"S": keys.ledger_day(day)}},
+            }
+        )
+
+
+def trail_entries(since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
+    """The trail's entries at or after `since` and before `until`, in seq order (the trail is one
+    partition in seq order, and seq follows time: the read stops at the first entry past the period)."""
+    for item in _query_all(
+        {
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": keys.AUDIT_PARTITION}},
+        }
+    ):
+        if item["at"] >= keys.iso(until):
+            return
+        if item["at"] >= keys.iso(since):
+            yield entry_from(item)
