@@ -16,7 +16,9 @@ from plaudit.domain.access import Caller
 from plaudit.domain.errors import Conflict
 from plaudit.domain.voucher_codes import canonical, generate_code
 from plaudit.services import vouchers
+from plaudit.services.insights import audit_aggregates
 from plaudit.services.runtime import now
+from plaudit.store import insights as insight_store
 
 OWNER, OTHER, HANA = "E1003", "E1004", "E1001"
 STAFF = {
@@ -102,6 +104,10 @@ def test_staff_validate_then_redeem_exactly_once(org, api, clock, states) -> Non
     assert_error(staff(api, "redeem", code), 409, "voucher_already_redeemed")
     assert states == [("red_1", "redeemed")] * 2  # told again: a no-op, or the repair of a lost telling
     assert my_codes(api)[voucher_id]["status"] == "redeemed"
+    api.drain_streams()
+    owner = insight_store.scan_aggregates()[0][("person:E1003", "2026-11")]
+    assert owner == {"vouchers_issued": 1, "vouchers_delivered": 1, "vouchers_redeemed": 1}
+    assert audit_aggregates() == []
 
 
 def test_checking_codes_needs_the_vouchers_scope_or_hr(org, api, clock) -> None:

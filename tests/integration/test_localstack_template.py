@@ -74,7 +74,7 @@ def test_dynamodb_stream_sources(real) -> None:
     assert source.batch_size == 100
     assert source.max_retries == 5
     assert source.report_batch_item_failures
-    types = ["recognition", "add_on", "milestone_award", "redemption"]
+    types = ["recognition", "add_on", "milestone_award", "redemption", "voucher"]
     assert source.filter_patterns == ({"dynamodb": {"NewImage": {"type": {"S": types}}}},)
 
 

@@ -312,6 +312,18 @@ def redemption_contribution(facts: RedemptionFacts, time_zone: str, step: str) -
     return out
 
 
+def voucher_contribution(
+    employee_id: str, stamp: Stamp | None, at: datetime, time_zone: str, step: str
+) -> Contribution:
+    """A voucher `step` (issued, delivered, redeemed or expired) where its owner was, in the periods of
+    the day it was issued."""
+    out = Contribution()
+    for period in period_ids(at, time_zone):
+        for scope in person_scopes(employee_id, stamp):
+            out.add((scope, period), **{f"vouchers_{step}": 1})
+    return out
+
+
 def unique_counts(members: Iterable[Member]) -> dict[Counter, Deltas]:
     """unique_givers / unique_receivers per counter, from the memberships new to it."""
     counts: dict[Counter, Deltas] = defaultdict(dict)

@@ -140,6 +140,9 @@ def issue_writes(
         "issued_at": keys.iso(issued_at),
         "updated_at": keys.iso(issued_at),
         **_restriction_snapshot(restrictions),
+        # insights: the redemption's stamp (where its person was) and the zone its periods are read in
+        "stamps": redemption.get("stamps") or {},
+        "period_zone": redemption.get("period_zone"),
     }
     return voucher_id, store.issue_writes(voucher)
 
@@ -212,7 +215,8 @@ def for_delivery(voucher_id: str) -> OwnedVoucher:
 def mark_delivered(voucher_id: str) -> bool:
     """issued -> delivered once a channel sent it; False when it already ended (redeemed or expired)."""
     try:
-        write_all([store.transition_write(voucher_id, "delivered", now())])
+        at = now()
+        write_all([store.transition_write(voucher_id, "delivered", at, {"delivered_at": keys.iso(at)})])
     except WriteRefused as refused:
         if not refused.refused("voucher"):
             raise

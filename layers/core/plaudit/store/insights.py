@@ -32,6 +32,7 @@ from plaudit.domain.insights import (
     contribution_of,
     redemption_contribution,
     undo_of,
+    voucher_contribution,
 )
 from plaudit.domain.recognition import AddOn, Recognition
 from plaudit.domain.redemptions import REFUNDED, SETTLED
@@ -54,7 +55,8 @@ KEEP_BOOKKEEPING = timedelta(days=7)  # a stream keeps records 24 hours: markers
 @dataclass(frozen=True)
 class Source:
     """A record (or a step of one) that counts: `id` names it for exactly-once (kudos:<id>,
-    add_on:<kudos>:<adder>, undo:<kudos>, award:<id>:<status>, redemption:<id>:<step>); `part(zone)` is
+    add_on:<kudos>:<adder>, undo:<kudos>, award:<id>:<status>, redemption:<id>:<step>,
+    voucher:<id>:<step>); `part(zone)` is
     what it adds (`zone`: the organisation's today, for records written before they carried theirs);
     `covers`: the ids of the stream steps a state read back stands for (the rebuild marks them too)."""
 
@@ -86,7 +88,30 @@ def source_of(event_name: str, old: Mapping[str, Any] | None, new: Mapping[str, 
         return _award_step(item, None if event_name == "INSERT" else (before or {}).get("status"))
     if kind == "redemption":
         return _redemption_step(item, None if event_name == "INSERT" else (before or {}).get("status"))
+    if kind == "voucher":
+        previous = None if event_name == "INSERT" else (before or {}).get("status")
+        status = item.get("status")
+        if previous is None:
+            return _voucher_source(item, "issued")
+        return _voucher_source(item, status) if status != previous and status in VOUCHER_STEPS else None
     return None
+
+
+VOUCHER_STEPS = ("delivered", "redeemed", "expired")
+
+
+def _voucher_source(item: Mapping[str, Any], step: str) -> Source:
+    employee_id, zone = item["employee_id"], item.get("period_zone")
+    stamp, at = _stamps(item).get(employee_id), datetime.fromisoformat(item["issued_at"])
+    part = lambda today: voucher_contribution(employee_id, stamp, at, zone or today, step)  # noqa: E731
+    return Source(f"voucher:{item['id']}:{step}", at, part, zone is not None)
+
+
+def voucher_states(item: Mapping[str, Any]) -> list[Source]:
+    """A voucher as it stands: issued, delivered if it was, and redeemed or expired (audit, rebuild)."""
+    steps = ["issued", *(["delivered"] if item.get("delivered_at") else [])]
+    steps += [item["status"]] if item["status"] in ("redeemed", "expired") else []
+    return [_voucher_source(item, step) for step in steps]
 
 
 def _peer(source_id: str, act: PeerAct, *, undo: bool = False) -> Source:
@@ -442,15 +467,17 @@ def _figures(item: Mapping[str, Any]) -> BoardRowFigures:
 
 
 def scan_sources() -> Iterator[Source]:
-    """Every kudos, add-on, reaction taken back, milestone award and redemption in the table, as the
-    projection counts them."""
-    for item in _scan(("recognition", "add_on", "milestone_award", "redemption")):
+    """Every kudos, add-on, reaction taken back, milestone award, redemption and voucher in the table, as
+    the projection counts them."""
+    for item in _scan(("recognition", "add_on", "milestone_award", "redemption", "voucher")):
         if item["type"] == "add_on":
             yield add_on_source(item)
         elif item["type"] == "milestone_award":
             yield award_state(item)
         elif item["type"] == "redemption":
             yield from redemption_states(item)
+        elif item["type"] == "voucher":
+            yield from voucher_states(item)
         elif (recognition := recognition_from(item)) is not None:
             act = act_of_kudos(item, recognition)
             yield _peer(f"kudos:{recognition.id}", act)
