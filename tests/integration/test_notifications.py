@@ -213,14 +213,13 @@ def test_a_reminder_dms_the_manager(notifications: Notifications, slack: FakeSla
             "manager_slack_user_id": "UMAYA",
             "rule_name": "Work anniversary",
             "day": "2026-11-23",
-            "message": "Alice celebrates 5 years with us.",
         }
     )
     notifications.deliver()
     ((channel, text),) = _posts(slack)
     assert channel == "UMAYA"
     assert "Alice Martin" in text
-    assert "Monday, 23 November 2026" in text
+    assert text == "Coming up on November 23, 2026: Alice Martin, Work anniversary"
 
 
 def test_a_redelivered_batch_posts_nothing_again(notifications: Notifications, slack: FakeSlack) -> None:

@@ -264,11 +264,13 @@ def test_sections_plug_in_and_one_failing_leaves_the_others(
     def broken(viewer: Viewer) -> list:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(home_tab, "SECTIONS", (*home_tab.SECTIONS, HomeSection("Catalogue", broken)))
+    monkeypatch.setattr(
+        home_tab, "SECTIONS", (*home_tab.SECTIONS, HomeSection("home.section.catalog", broken))
+    )
     bolt.post(_home_opened(ALICE))
     bolt.run_lazy()
     view = _published(bolt, ALICE)
     headers = [block["text"]["text"] for block in view["blocks"] if block["type"] == "header"]
-    assert headers[-1] == "Catalogue"
+    assert headers[-1] == ":gift: Catalogue"
     assert len(headers) == 5  # points, received, given, this month's top givers, and the broken one
     assert "Could not load this just now" in json.dumps(view["blocks"][-1])

@@ -117,6 +117,14 @@ def _opened(app: SlackApp) -> dict[str, Any]:
     return json.loads(view) if isinstance(view, str) else view
 
 
+def _form(app: SlackApp) -> dict[str, Any]:
+    """The form the lazy listener puts in place of the loading modal the ack opened."""
+    app.run_lazy()
+    (update,) = app.slack.called("views.update")
+    assert update["external_id"] == _opened(app)["external_id"]
+    return json.loads(update["view"]) if isinstance(update["view"], str) else update["view"]
+
+
 def _dms_to(app: SlackApp, user: str) -> list[str]:
     return [post["text"] for post in app.slack.called("chat.postMessage") if post["channel"] == user]
 
@@ -139,20 +147,19 @@ def test_kudos_without_text_opens_the_modal_in_the_ack(app: SlackApp) -> None:
     assert app.slack.called("views.open")[0]["trigger_id"] == "trig-modal"
     view = _opened(app)
     assert view["callback_id"] == CALLBACK_ID
-    assert _block(view, "values") is None  # the org's values come with the update
+    assert (view["title"]["text"], _block(view, "values")) == ("Plaudit", None)  # loading, without words
 
-    app.run_lazy()
-    (update,) = app.slack.called("views.update")
-    assert update["external_id"] == view["external_id"]
-    updated = json.loads(update["view"]) if isinstance(update["view"], str) else update["view"]
+    updated = _form(app)  # in the giver's language, with the org's values
+    assert updated["title"]["text"] == "Give kudos"
     options = _block(updated, "values")["element"]["options"]
     assert "teamwork" in [option["value"] for option in options]
     assert _block(updated, "points")["element"]["max_value"] == "100"
 
 
-def test_help_text_still_answers_in_the_ack(app: SlackApp) -> None:
-    reply = app.command("help")
-    assert "/kudos balance" in json.dumps(reply.json["blocks"])
+def test_help_text_opens_no_modal(app: SlackApp) -> None:
+    app.command("help")
+    app.run_lazy()
+    assert "/kudos balance" in json.dumps(app.slack.called("response_url")[0]["blocks"])
     assert app.slack.called("views.open") == []
 
 
@@ -160,12 +167,12 @@ def test_the_global_shortcut_opens_the_modal(app: SlackApp) -> None:
     reply = _interaction(app, _shortcut("give_kudos"))
     assert reply.status == 200
     assert app.slack.called("views.open")[0]["trigger_id"] == "trigger-give_kudos-UBOB0"
-    assert "initial_users" not in _block(_opened(app), "recipients")["element"]
+    assert "initial_users" not in _block(_form(app), "recipients")["element"]
 
 
 def test_the_message_shortcut_prefills_the_author_and_a_link(app: SlackApp) -> None:
     assert _interaction(app, _shortcut("give_kudos_for_message", author=ALICE)).status == 200
-    view = _opened(app)
+    view = _form(app)
     assert _block(view, "recipients")["element"]["initial_users"] == [ALICE]
     link = f"https://slack.com/archives/{SOURCE_CHANNEL}/p1360782400498405"
     assert link in _block(view, "message")["element"]["initial_value"]
@@ -173,7 +180,7 @@ def test_the_message_shortcut_prefills_the_author_and_a_link(app: SlackApp) -> N
 
 def test_the_message_shortcut_on_your_own_message_names_nobody(app: SlackApp) -> None:
     _interaction(app, _shortcut("give_kudos_for_message", author=BOB))
-    assert "initial_users" not in _block(_opened(app), "recipients")["element"]
+    assert "initial_users" not in _block(_form(app), "recipients")["element"]
 
 
 # --------------------------------------------------------------------------- submitting

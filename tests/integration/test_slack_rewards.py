@@ -140,7 +140,7 @@ def _open_redeem(bolt: SlackApp, item_id: str, user: str = ALICE) -> dict[str, A
     """Click Redeem, check the ack opened the loading modal, run the lazy work: the form it put there."""
     assert _click(bolt, actions.REDEEM, item_id, user=user).status == 200
     (opened,) = bolt.slack.called("views.open")
-    assert "Loading" in json.dumps(_view(opened))
+    assert _view(opened)["title"]["text"] == "Plaudit"  # loading: the ack does not know the language yet
     bolt.run_lazy()
     (update,) = bolt.slack.called("views.update")
     assert update["external_id"] == _view(opened)["external_id"]
@@ -200,7 +200,7 @@ def test_an_approver_sees_what_waits_for_them(bolt: SlackApp) -> None:
     rid = _pending(bolt)
     view = _home(bolt, MAYA)
     waiting = _section(view, ":hourglass_flowing_sand: Waiting for your approval")
-    assert "<@UALICE> asks for *Coffee card* (60 USD) for 6,000 points" in json.dumps(waiting)
+    assert "<@UALICE> asks for *Coffee card* ($60.00) for 6,000 points" in json.dumps(waiting)
     buttons = [(e["action_id"], e["value"]) for block in waiting for e in block.get("elements", [])]
     assert buttons == [(actions.APPROVE, rid), (actions.REJECT, rid)]
     assert ":hourglass_flowing_sand: Waiting for your approval" not in _headers(_home(bolt, ALICE))
@@ -227,9 +227,9 @@ def test_redeeming_from_the_modal_holds_the_points_and_confirms(bolt: SlackApp, 
     form = _open_redeem(bolt, item)
     options = form["blocks"][1]["element"]["options"]
     assert [option["text"]["text"] for option in options] == [
-        "10 USD · 1,000 points",
-        "25 USD · 2,500 points",
-        "60 USD · 6,000 points",
+        "$10.00 · 1,000 points",
+        "$25.00 · 2,500 points",
+        "$60.00 · 6,000 points",
     ]
     assert "You have 3,000 points" in json.dumps(form)
 
@@ -298,12 +298,12 @@ def test_a_range_item_takes_a_typed_amount(bolt: SlackApp) -> None:
         rewards_views.DENOMINATION: {rewards_views.DENOMINATION: {"type": "number_input", "value": "1.234"}}
     }
     reply = _submit(bolt, form, bad, user=ALICE, view_id="VRANGE2")
-    assert reply.json["errors"] == {rewards_views.DENOMINATION: "Use at most 2 decimals, like 12.50."}
+    assert reply.json["errors"] == {rewards_views.DENOMINATION: "Must have at most 2 decimal places."}
     huge = {
         rewards_views.DENOMINATION: {rewards_views.DENOMINATION: {"type": "number_input", "value": "2e6"}}
     }
     reply = _submit(bolt, form, huge, user=ALICE, view_id="VRANGE3")
-    assert reply.json["errors"] == {rewards_views.DENOMINATION: "At most 1,000,000."}
+    assert reply.json["errors"] == {rewards_views.DENOMINATION: "Must be 1,000,000 or less."}
     assert_audit_clean()
 
 
@@ -330,7 +330,7 @@ def test_approve_from_the_dm_button_updates_the_message(bolt: SlackApp, queued: 
     (update,) = bolt.slack.called("chat.update")
     assert (update["channel"], update["ts"]) == (DM, MESSAGE_TS)
     assert update["text"].startswith("Approved by <@UMAYA> <!date^")
-    assert "<@UALICE>'s *Coffee card* (60 USD) for 6,000 points" in update["text"]
+    assert "<@UALICE>'s *Coffee card* ($60.00) for 6,000 points" in update["text"]
     assert bolt.slack.called("views.publish")[0]["user_id"] == MAYA
     bolt.slack.calls.clear()
 
@@ -361,8 +361,15 @@ def test_reject_asks_why_and_returns_the_points(bolt: SlackApp) -> None:
     finally:
         use_client(bolt.api.client)
     (opened,) = bolt.slack.called("views.open")
-    modal = _view(opened)
-    assert modal["callback_id"] == actions.REJECT_MODAL
+    assert _view(opened)["callback_id"] == actions.REJECT_MODAL
+    bolt.run_lazy()  # the form asking why replaces the loading modal, in Maya's language
+    (update,) = bolt.slack.called("views.update")
+    modal = _view(update)
+    assert (update["external_id"], modal["callback_id"]) == (
+        _view(opened)["external_id"],
+        actions.REJECT_MODAL,
+    )
+    assert "The person will see this." in json.dumps(modal)
     bolt.slack.calls.clear()
 
     reason = {

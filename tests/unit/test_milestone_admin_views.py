@@ -15,11 +15,13 @@ from slack_sdk.models.views import View
 
 from plaudit.domain.errors import NotFound, RuleViolation
 from plaudit.domain.milestone_rules import MilestoneRule, RuleFilter, RuleSpec, RuleType
+from plaudit.i18n import messages
 from plaudit.slack import actions
 from plaudit.slack.views import milestone_admin as views
 from plaudit.slack.work import milestone_admin
 
 AT = datetime(2026, 11, 23, 12, tzinfo=UTC)
+EN = messages("en")
 BUDGETS = [views.BudgetChoice("company", "Company"), views.BudgetChoice("eng", "Engineering " + "x" * 100)]
 
 
@@ -78,8 +80,8 @@ def test_rule_types_are_the_domains() -> None:
 
 
 def test_a_new_rule_modal_fits_block_kit_and_offers_the_budgets() -> None:
-    view = _checked(views.rule_modal("ext-1", BUDGETS))
-    assert not view.get("private_metadata")
+    view = _checked(views.rule_modal("ext-1", BUDGETS, EN))
+    assert views.edited_rule(view) is None
     assert view["title"]["text"] == "New milestone rule"
     budget = next(block for block in view["blocks"] if block.get("block_id") == views.BUDGET)
     assert [option["value"] for option in budget["element"]["options"]] == ["company", "eng"]
@@ -89,7 +91,7 @@ def test_a_new_rule_modal_fits_block_kit_and_offers_the_budgets() -> None:
 
 
 def test_without_budgets_the_modal_says_how_to_make_one() -> None:
-    view = _checked(views.rule_modal("ext-1", []))
+    view = _checked(views.rule_modal("ext-1", [], EN))
     assert views.BUDGET not in [block.get("block_id") for block in view["blocks"]]
     assert "POST /v1/budgets" in json.dumps(view)
 
@@ -123,8 +125,8 @@ def test_without_budgets_the_modal_says_how_to_make_one() -> None:
     ],
 )
 def test_a_rule_read_back_from_its_own_modal_is_the_same_rule(rule: MilestoneRule) -> None:
-    view = _checked(views.rule_modal("ext-1", BUDGETS, rule))
-    assert view["private_metadata"] == rule.id
+    view = _checked(views.rule_modal("ext-1", BUDGETS, EN, rule))
+    assert views.edited_rule(view) == rule.id
     fields, errors = views.read_form(_submitted(view))
     assert errors == {}
     spec = RuleSpec.model_validate(fields)
@@ -132,7 +134,7 @@ def test_a_rule_read_back_from_its_own_modal_is_the_same_rule(rule: MilestoneRul
 
 
 def test_the_new_rule_form_reads_into_a_spec() -> None:
-    view = views.rule_modal("ext-1", BUDGETS)
+    view = views.rule_modal("ext-1", BUDGETS, EN)
     fields, errors = views.read_form(
         _submitted(
             view,
@@ -165,7 +167,7 @@ def test_the_new_rule_form_reads_into_a_spec() -> None:
     ],
 )
 def test_what_cannot_be_read_is_told_on_its_block(typed: dict[str, Any], block: str) -> None:
-    view = views.rule_modal("ext-1", BUDGETS)
+    view = views.rule_modal("ext-1", BUDGETS, EN)
     base = {"name": "R", "type": "birthday", "points": "10", "budget": "company"}
     _, errors = views.read_form(_submitted(view, **(base | typed)))
     assert list(errors) == [block]
@@ -182,19 +184,20 @@ def test_what_cannot_be_read_is_told_on_its_block(typed: dict[str, Any], block: 
         ({"budget": None}, views.BUDGET, "Choose the budget"),
         ({"points": "0", "budget": None}, views.POINTS, "catalogue item, or both"),
         ({"countries": "Germany"}, views.COUNTRIES, "ISO 3166-1"),
-        ({"message": "Hi {nickname}"}, views.MESSAGE, "Unknown placeholders"),
-        ({"name": "x" * 121}, views.NAME, "Keep it to 120 characters."),
-        ({"days_after_start": "4000", "type": "days_after_start"}, views.DAYS_AFTER_START, "At most 3,650."),
+        ({"message": "Hi {nickname}"}, views.MESSAGE, "Unknown placeholders nickname"),
+        ({"name": "x" * 121}, views.NAME, "at most 120 characters"),
+        ({"days_after_start": "4000", "type": "days_after_start"}, views.DAYS_AFTER_START, "3,650 or less."),
+        ({"catalog_item": "mug"}, views.CATALOG_DENOMINATION, "the catalogue item and its value together"),
     ],
 )
 def test_what_rulespec_refuses_is_told_on_its_block(typed: dict[str, Any], block: str, said: str) -> None:
-    view = views.rule_modal("ext-1", BUDGETS)
+    view = views.rule_modal("ext-1", BUDGETS, EN)
     base = {"name": "R", "type": "birthday", "points": "10", "budget": "company"}
     fields, errors = views.read_form(_submitted(view, **(base | typed)))
     assert errors == {}
     with pytest.raises(ValidationError) as invalid:
         RuleSpec.model_validate(fields)
-    found = milestone_admin.spec_errors(invalid.value, fields)
+    found = milestone_admin.spec_errors(invalid.value, fields, EN)
     assert block in found, found
     assert said in found[block]
     assert found[block].endswith(".")
@@ -218,7 +221,7 @@ def test_service_refusals_land_on_their_block(refusal: Any, block: str) -> None:
 def test_the_section_lists_rules_with_edit_buttons_and_a_new_rule_button() -> None:
     rules = [_rule(), _rule(id="rule_bday", name="<b>Birthdays</b>", type=RuleType.BIRTHDAY, years=None,
                             points_by_year={}, enabled=False)]  # fmt: skip
-    blocks = [block.to_dict() for block in views.rules_section(rules, more=False)]
+    blocks = [block.to_dict() for block in views.rules_section(rules, EN, more=False)]
     shown = json.dumps(blocks)
     assert "*Work anniversary*" in shown
     assert "1:100, 5:500, 10:1000; else 50 points" in shown
@@ -234,8 +237,10 @@ def test_the_section_lists_rules_with_edit_buttons_and_a_new_rule_button() -> No
 
 
 def test_an_empty_or_long_list_says_so() -> None:
-    assert "No milestone rules yet" in json.dumps([b.to_dict() for b in views.rules_section([], more=False)])
+    assert "No milestone rules yet" in json.dumps(
+        [b.to_dict() for b in views.rules_section([], EN, more=False)]
+    )
     rules = [_rule(id=f"rule_{index}") for index in range(views.SHOWN_RULES)]
-    blocks = [block.to_dict() for block in views.rules_section(rules, more=True)]
+    blocks = [block.to_dict() for block in views.rules_section(rules, EN, more=True)]
     assert len(blocks) == views.SHOWN_RULES + 2
     assert "GET /v1/milestone-rules" in json.dumps(blocks)

@@ -11,6 +11,7 @@ from plaudit.domain.ledger import Balance, TxnKind, employee_account
 from plaudit.domain.reactions import UndoOutcome, UndoPlan, counts, emoji_of, plan_undo, reaction_key
 from plaudit.domain.recognition import Kudos, Visibility
 from plaudit.domain.wallets import Wallet
+from plaudit.i18n import messages
 from plaudit.slack.views import reactions as reaction_views
 
 from .factories import org_settings
@@ -122,12 +123,15 @@ def test_a_longer_window_allows_a_later_undo() -> None:
     assert isinstance(_undo(after=timedelta(minutes=30), reaction_undo_minutes=60), UndoPlan)
 
 
+EN = messages("en")
+
+
 def _views() -> list[dict[str, Any]]:
     return [
-        reaction_views.author_dm_message("<@UREACTOR>", 1, "clap", "C1"),
-        reaction_views.undone_message("UAUTHOR", 100, "raised_hands"),
-        reaction_views.taken_back_dm_message("<@UREACTOR>", 1, "clap", "C1"),
-        *(reaction_views.kept_message("UAUTHOR", 5, outcome) for outcome in reaction_views.KEPT_BECAUSE),
+        reaction_views.author_dm_message("<@UREACTOR>", 1, "clap", "C1", EN),
+        reaction_views.undone_message("UAUTHOR", 100, "raised_hands", EN),
+        reaction_views.taken_back_dm_message("<@UREACTOR>", 1, "clap", "C1", EN),
+        *(reaction_views.kept_message("UAUTHOR", 5, outcome, EN) for outcome in reaction_views.KEPT_BECAUSE),
     ]
 
 
@@ -140,6 +144,6 @@ def test_reaction_messages_fit_block_kit(message: dict[str, Any]) -> None:
 
 
 def test_the_dm_says_who_gave_what_where() -> None:
-    shown = str(reaction_views.author_dm_message("<@UREACTOR>", 1, "clap", "C1"))
+    shown = str(reaction_views.author_dm_message("<@UREACTOR>", 1, "clap", "C1", EN))
     for part in (":clap:", "<@UREACTOR>", "*1 point*", "<#C1>"):
         assert part in shown

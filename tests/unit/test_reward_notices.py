@@ -12,6 +12,7 @@ import pytest
 
 from plaudit.domain.employees import Employee
 from plaudit.domain.settings import OrgSettings
+from plaudit.i18n import messages
 from plaudit.integrations.delivery import ApiOnly, ChannelRefused, deliver, route, wire_logs_muted
 from plaudit.integrations.delivery.mail import voucher_email
 from plaudit.integrations.delivery.slack_dm import voucher_message
@@ -20,6 +21,7 @@ from plaudit.slack.notices.notice import People
 from plaudit.slack.notices.rewards import notices_for
 
 HR = "CHR00001"
+EN = messages("en")
 CODE = "7KQ4-M9TX-2HCF-WZ8R-P3"
 PEOPLE = {
     "E1002": Employee(id="E1002", email="maya@x.example", name="Maya Chen", slack_user_id="UMAYA"),
@@ -118,7 +120,7 @@ def test_a_fulfilled_donation_is_confirmed_as_a_donation_not_a_voucher() -> None
         item_type="donation", item_name="Donate to Red Cross", denomination="12", status="fulfilling"
     )
     [owner] = notices_for("MODIFY", old, _moved(old, "fulfilled", by="system"), FakePeople())
-    assert "Your donation *Donate to Red Cross* (12 USD) was made in your name" in _text(owner)
+    assert "Your donation *Donate to Red Cross* ($12.00) was made in your name" in _text(owner)
     assert "voucher" not in _text(owner)
 
 
@@ -163,7 +165,7 @@ def test_stock_alerts_tell_hr_and_reminders_dm_the_owner() -> None:
     }
     (notice,) = notices_for("INSERT", None, reminder, FakePeople())
     assert notice.channel == "UALICE"
-    assert "Monday, 30 November 2026" in notice.message["text"]
+    assert "November 30, 2026" in notice.message["text"]
     assert notices_for("MODIFY", reminder, reminder, FakePeople()) == []
 
 
@@ -197,7 +199,7 @@ class Recorder:
     def reaches(self, employee: Employee) -> bool:
         return self._reaches
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> None:
+    def send(self, employee: Employee, voucher: OwnedVoucher, m: Any) -> None:
         if self._refuses:
             raise ChannelRefused("user_not_found")
         self.sent.append(voucher.id)
@@ -222,31 +224,40 @@ def test_the_preferred_channel_or_the_next_that_reaches(
     preference: str, slack_reaches: bool, email_reaches: bool, chosen: str
 ) -> None:
     channels = [Recorder("slack", slack_reaches), Recorder("email", email_reaches), ApiOnly()]
-    assert deliver(_person(preference), _voucher(), channels) == (chosen, None)
+    assert deliver(_person(preference), _voucher(), channels, EN) == (chosen, None)
     assert route(_person(preference), channels)[0].name == chosen
 
 
 def test_a_refusing_channel_is_passed_over() -> None:
     slack, email = Recorder("slack", refuses=True), Recorder("email")
-    assert deliver(_person("slack"), _voucher(), [slack, email, ApiOnly()]) == ("email", None)
+    assert deliver(_person("slack"), _voucher(), [slack, email, ApiOnly()], EN) == ("email", None)
     assert email.sent == ["vch_1"]
 
 
 def test_the_dm_shows_the_code_in_its_blocks_only() -> None:
-    message = voucher_message(_voucher())
+    message = voucher_message(_voucher(), EN)
     assert CODE not in message["text"]
     assert CODE in json.dumps(message["blocks"])
-    assert "31 May 2027" in json.dumps(message["blocks"])
+    assert "May 31, 2027" in json.dumps(message["blocks"])
     assert "&lt;more&gt;" in message["text"]
 
 
 def test_the_email_goes_to_the_owner_with_an_escaped_html_part() -> None:
-    email = voucher_email(_person("email"), _voucher())
+    email = voucher_email(_person("email"), _voucher(), EN)
     assert email.to == "alice@x.example"
     assert CODE in email.text
     assert CODE in (email.html or "")
     assert "Books &amp; &lt;more&gt;" in (email.html or "")
     assert "<b>" not in (email.html or "")
+    assert '<div lang="en" dir="ltr">' in (email.html or "")
+
+
+def test_an_arabic_email_runs_right_to_left_and_keeps_the_code_left_to_right() -> None:
+    email = voucher_email(_person("email"), _voucher(), messages("ar"))
+    assert email.subject == "Books & <more> الخاص بك من Plaudit"
+    assert '<div lang="ar" dir="rtl">' in (email.html or "")
+    assert f'dir="ltr">{CODE}</p>' in (email.html or "")
+    assert "مرحبًا Alice <b>Martin</b>،" in email.text
 
 
 def test_wire_logs_are_muted_while_a_code_travels_and_restored_after() -> None:

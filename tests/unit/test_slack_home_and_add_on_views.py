@@ -12,6 +12,7 @@ from slack_sdk.models.views import View
 from plaudit.domain.employees import Employee
 from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES
 from plaudit.domain.settings import OrgSettings
+from plaudit.i18n import messages
 from plaudit.slack import actions
 from plaudit.slack.views import add_on as add_on_views
 from plaudit.slack.views import home as home_views
@@ -19,6 +20,7 @@ from plaudit.slack.views import messages as views
 from plaudit.slack.views.people import people_mentions
 from plaudit.slack.work.add_on import points_per_add_on
 
+EN = messages("en")
 NASTY = "&<>" * (MAX_MESSAGE // 3) + "x"
 VALUES = [f"value-{index}" for index in range(MAX_VALUES)]
 AT = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -33,16 +35,19 @@ def _line(who: str) -> home_views.KudosLine:
 
 
 def _full_home(sections: int = 3) -> dict[str, Any]:
-    who = people_mentions(LONG_NAMED)
+    who = people_mentions(LONG_NAMED, EN)
     lines = [_line(who) for _ in range(5)]
     body = [
-        ("Your points", home_views.wallet_section(0, 1_000_000, AT, 10**9, Decimal("12345678.90"), "USD")),
+        (
+            "Your points",
+            home_views.wallet_section(0, 1_000_000, AT, 10**9, Decimal("12345678.90"), "USD", EN),
+        ),
         *[
-            (f"Section {index} " + "x" * 200, home_views.kudos_section(lines, "to", "none"))
+            (f"Section {index} " + "x" * 200, home_views.kudos_section(lines, "home.kudos.to", "none", EN))
             for index in range(sections)
         ],
     ]
-    return home_views.home_view(body)
+    return home_views.home_view(body, EN)
 
 
 def _checked(view: dict[str, Any]) -> dict[str, Any]:
@@ -67,43 +72,46 @@ def test_a_full_home_fits_block_kit() -> None:
 def test_a_home_with_too_many_sections_is_cut_at_100_blocks_with_a_note() -> None:
     view = _checked(_full_home(sections=30))
     assert len(view["blocks"]) == home_views.MAX_BLOCKS
-    assert home_views.CUT_NOTE in str(view["blocks"][-1])
+    assert "More did not fit here." in str(view["blocks"][-1])
 
 
 def test_empty_lists_say_so() -> None:
     view = _checked(
-        home_views.home_view([("Kudos you gave", home_views.kudos_section([], "to", "Nothing yet."))])
+        home_views.home_view(
+            [("Kudos you gave", home_views.kudos_section([], "home.kudos.to", "Nothing yet.", EN))], EN
+        )
     )
     assert "Nothing yet." in str(view["blocks"])
 
 
 def test_a_failed_section_keeps_its_header() -> None:
-    view = _checked(home_views.home_view([("Catalogue", home_views.unavailable_section())]))
+    view = _checked(home_views.home_view([("Catalogue", home_views.unavailable_section(EN))], EN))
     assert view["blocks"][0]["text"]["text"] == "Catalogue"
 
 
 def test_strangers_get_an_explanation() -> None:
-    view = _checked(home_views.not_in_directory_view())
+    view = _checked(home_views.not_in_directory_view(EN))
     assert "Ask HR to add you" in str(view["blocks"])
 
 
 def test_names_are_escaped_and_mentions_preferred() -> None:
     slack_person = Employee(id="E1", email="a@example.com", name="Alice", slack_user_id="UALICE")
-    assert people_mentions([slack_person, LONG_NAMED[0], None]) == (
+    assert people_mentions([slack_person, LONG_NAMED[0], None], EN) == (
         f"<@UALICE>, {views.escaped(LONG_NAMED[0].name, 60)}, someone"
     )
 
 
 def test_an_announcement_with_many_adders_fits_block_kit() -> None:
     many = [f"U{index:08d}" for index in range(MAX_RECIPIENTS)]
-    adders = people_mentions(LONG_NAMED * 10, add_on_views.SHOWN_ADDERS)
+    adders = people_mentions(LONG_NAMED * 10, EN, add_on_views.SHOWN_ADDERS)
     message = views.announcement_message(
         "UGIVER",
         dict.fromkeys(many, 100),
         NASTY,
         VALUES,
+        EN,
         recognition_id="rec_" + "x" * 60,
-        added_on=add_on_views.added_on_blocks(adders, 10**6, 10**7),
+        added_on=add_on_views.added_on_blocks(adders, 10**6, 10**7, EN),
     )
     blocks = [Block.parse(block) for block in message["blocks"]]
     for block in blocks:
@@ -117,14 +125,14 @@ def test_an_announcement_with_many_adders_fits_block_kit() -> None:
 
 
 def test_the_first_announcement_has_no_added_on_line() -> None:
-    message = views.announcement_message("UGIVER", {"UALICE": 10}, "thanks", [], recognition_id="rec_1")
+    message = views.announcement_message("UGIVER", {"UALICE": 10}, "thanks", [], EN, recognition_id="rec_1")
     assert [block["type"] for block in message["blocks"]][-2:] == ["actions", "divider"]
-    assert add_on_views.added_on_blocks("", 0, 10) == []
+    assert add_on_views.added_on_blocks("", 0, 10, EN) == []
 
 
 def test_the_receipt_fits_block_kit() -> None:
     many = [f"U{index:08d}" for index in range(MAX_RECIPIENTS)]
-    receipt = add_on_views.added_on_receipt(many, 5)
+    receipt = add_on_views.added_on_receipt(many, 5, EN)
     assert "You added 5 points" in receipt["text"]
     assert Block.parse(receipt["blocks"][0]) is not None
 

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from slack_sdk.models.views import View
 
+from plaudit.i18n import messages
 from plaudit.slack import actions
 from plaudit.slack.views.kudos_modal import (
     MAX_RECIPIENTS,
@@ -30,15 +31,17 @@ VALUES = {
     f"value-{index}": "A value with a rather long name, sixty characters or so.... " for index in range(30)
 }
 TRIGGER = "13345224609.738474920.8088930838d88f008e0"
+EN = messages("en")
 
 
 def _modals() -> dict[str, dict[str, Any]]:
     return {
-        "opened": kudos_modal(f"kudos-{TRIGGER}"),
+        "without values": kudos_modal(f"kudos-{TRIGGER}", Prefill(), OrgChoices({}, 1, 100), EN),
         "prefilled": kudos_modal(
             f"kudos-{TRIGGER}",
             Prefill(MANY, "For this message: " + message_link("C0123456789", "1360782400.498405")),
             OrgChoices(VALUES, 1, 100_000),
+            EN,
         ),
     }
 
@@ -60,7 +63,7 @@ def test_the_modal_fits_block_kit(name: str, modal: dict[str, Any]) -> None:
 
 
 def test_values_and_bounds_come_with_the_org_choices() -> None:
-    opened, prefilled = (_modals()[name]["blocks"] for name in ("opened", "prefilled"))
+    opened, prefilled = (_modals()[name]["blocks"] for name in ("without values", "prefilled"))
     assert [block["block_id"] for block in opened] == ["recipients", "points", "message", "visibility"]
     assert [block["block_id"] for block in prefilled] == [
         "recipients",
@@ -105,7 +108,7 @@ def test_a_submission_reads_back_what_the_modal_asked() -> None:
 
 
 def test_a_submission_without_the_values_menu_has_no_values() -> None:
-    modal = _modals()["opened"]
+    modal = _modals()["without values"]
     submitted = read_submission(_state_for(modal, **_choices()), "UBOB0")
     assert isinstance(submitted, ModalKudos)
     assert submitted.kudos.values == []

@@ -8,6 +8,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES
+from plaudit.i18n import SUPPORTED_LOCALES, messages
 from plaudit.slack.views import messages as views
 
 MAX_BLOCKS = 50
@@ -21,22 +22,36 @@ NASTY = "&<>" * (MAX_MESSAGE // 3) + "x"
 VALUES = [f"value-{index}" for index in range(MAX_VALUES)]
 
 
-def _messages() -> dict[str, dict[str, Any]]:
+EN = messages("en")
+
+
+def _messages(locale: str) -> dict[str, dict[str, Any]]:
+    m = messages(locale)
     return {
-        "help": views.help_message(),
-        "problem": views.problem_message(NASTY, about=MANY, with_example=True),
-        "confirmation": views.confirmation_message(dict.fromkeys(MANY, 100), announced_in="CKUDOS01"),
-        "replayed": views.confirmation_message(dict.fromkeys(MANY, 100), announced_in=None, replayed=True),
-        "announcement": views.announcement_message("<@UGIVER>", dict.fromkeys(MENTIONS, 100), NASTY, VALUES),
-        "split announcement": views.announcement_message(
-            "<@UGIVER>", {user: index + 1 for index, user in enumerate(MENTIONS)}, NASTY, VALUES
+        "help": views.help_message(m),
+        "problem": views.problem_message(NASTY, m, with_example=True),
+        "problem about people": views.problem_about("kudos.refused.not_a_person", MANY, m),
+        "confirmation": views.confirmation_message(dict.fromkeys(MANY, 100), m, announced_in="CKUDOS01"),
+        "replayed": views.confirmation_message(dict.fromkeys(MANY, 100), m, announced_in=None, replayed=True),
+        "announcement": views.announcement_message(
+            "<@UGIVER>", dict.fromkeys(MENTIONS, 100), NASTY, VALUES, m
         ),
-        "dm": views.recipient_dm_message("<@UGIVER>", 100, NASTY, VALUES),
-        "balance": views.balance_message(40, 100, datetime(2026, 12, 1, tzinfo=UTC), 1234),
+        "split announcement": views.announcement_message(
+            "<@UGIVER>", {user: index + 1 for index, user in enumerate(MENTIONS)}, NASTY, VALUES, m
+        ),
+        "dm": views.recipient_dm_message("<@UGIVER>", 100, NASTY, VALUES, m),
+        "balance": views.balance_message(40, 100, datetime(2026, 12, 1, tzinfo=UTC), 1234, m),
     }
 
 
-@pytest.mark.parametrize(("name", "message"), list(_messages().items()))
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (f"{locale} {name}", message)
+        for locale in SUPPORTED_LOCALES
+        for name, message in _messages(locale).items()
+    ],
+)
 def test_messages_fit_block_kit(name: str, message: dict[str, Any]) -> None:
     assert message["text"]
     assert len(message["text"]) <= MAX_FALLBACK_TEXT
@@ -60,22 +75,22 @@ def test_messages_fit_block_kit(name: str, message: dict[str, Any]) -> None:
     ],
 )
 def test_the_receipt_says_points_each_and_in_all(shares: dict[str, int], said: str) -> None:
-    assert views.confirmation_message(shares, announced_in=None)["text"] == f":tada: {said}"
+    assert views.confirmation_message(shares, EN, announced_in=None)["text"] == f":tada: {said}"
 
 
 def test_the_receipt_says_where_it_is_announced() -> None:
-    text = views.confirmation_message({"UA": 5}, announced_in="CKUDOS01")["text"]
+    text = views.confirmation_message({"UA": 5}, EN, announced_in="CKUDOS01")["text"]
     assert text.endswith("It is announced in <#CKUDOS01>.")
 
 
 def test_one_point_is_singular_everywhere() -> None:
-    assert "*1 point*" in str(views.recipient_dm_message("<@UG>", 1, "thanks", []))
-    assert "*1 point*" in str(views.announcement_message("<@UG>", {"<@UA>": 1}, "thanks", []))
-    assert "1 of 1 point (" in str(views.balance_message(1, 1, datetime(2026, 12, 1, tzinfo=UTC), 1))
+    assert "*1 point*" in str(views.recipient_dm_message("<@UG>", 1, "thanks", [], EN))
+    assert "*1 point*" in str(views.announcement_message("<@UG>", {"<@UA>": 1}, "thanks", [], EN))
+    assert "1 of 1 point (" in str(views.balance_message(1, 1, datetime(2026, 12, 1, tzinfo=UTC), 1, EN))
 
 
 def test_user_text_cannot_mention_or_link() -> None:
-    dm = views.recipient_dm_message("<@UGIVER>", 5, "<!channel> <@U1> <https://evil.test|x> & co", [])
+    dm = views.recipient_dm_message("<@UGIVER>", 5, "<!channel> <@U1> <https://evil.test|x> & co", [], EN)
     quoted = dm["blocks"][1]["text"]["text"]
     assert "<" not in quoted
     assert ">" not in quoted.removeprefix(">")
@@ -89,6 +104,6 @@ def test_escaped_clips_without_breaking_an_entity() -> None:
 
 
 def test_announcement_names_everyone_with_their_points() -> None:
-    shown = str(views.announcement_message("<@UG>", {"<@UA>": 10, "Bo": 10}, "the release", ["teamwork"]))
+    shown = str(views.announcement_message("<@UG>", {"<@UA>": 10, "Bo": 10}, "the release", ["teamwork"], EN))
     for part in ("<@UG>", "<@UA>, Bo *10 points* each (20 points in all)", "the release", "#teamwork"):
         assert part in shown

@@ -618,7 +618,6 @@ def _reminder(rule: MilestoneRule, employee: Employee, manager: Employee, occurr
             "manager_slack_user_id": manager.slack_user_id,
             "rule_name": rule.name,
             "day": occurrence.day.isoformat(),
-            "message": f"Heads-up: {employee.name}'s {rule.name} is on {occurrence.day:%A} {occurrence.day}.",
         }
     )
 

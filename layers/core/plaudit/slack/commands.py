@@ -1,17 +1,18 @@
-"""Parsing `/kudos` text: `@alice @bob 25 for shipping the release #teamwork`, `help`, `balance`,
-`leaderboard [week|month|quarter|year] [#value]`."""
+"""Parsing `/kudos` text: `@alice @bob 25 for shipping the release #teamwork`, `help`, `balance` (and their
+Italian, French and Arabic words), `leaderboard [week|month|quarter|year] [#value]`. Mistakes are message
+keys (plaudit.i18n): the listener says them in the person's language."""
 
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-
-EXAMPLE = "/kudos @alice @bob 25 for shipping the release #teamwork"
+from typing import Any
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _VALUE = re.compile(r"(?<![\w<&#])#([A-Za-z0-9][A-Za-z0-9_-]{0,31})(?![\w-])")
 _NUMBER = r"\+?\d+(?:[.,]\d+)*"
 _LEAD_TOKEN = re.compile(rf"[\s,]*(?:(?P<mention>\x00)|(?P<number>{_NUMBER}))(?=[\s,]|$),?")
-_WITH_UNIT = re.compile(rf"(?<![\w.,+-])(?P<number>{_NUMBER})\s*(?:points?|pts?)\b", re.IGNORECASE)
+_UNITS = r"points?|pts?|punt[oi]|نقاط|نقطة"  # en, fr; it; ar
+_WITH_UNIT = re.compile(rf"(?<![\w.,+-])(?P<number>{_NUMBER})\s*(?:{_UNITS})\b", re.IGNORECASE)
 _PLUS = re.compile(r"(?<![\w<@#.,-])(?P<number>\+\d+(?:[.,]\d+)*)(?![\w.,])")
 _ANY_NUMBER = re.compile(r"(?<![\w#])\d")
 _THOUSANDS = re.compile(r"\+?\d{1,3}(?:,\d{3})+|\+?\d+")
@@ -26,6 +27,10 @@ _LEADING_FOR = re.compile(r"^(?:for|because)\b[\s:,-]*", re.IGNORECASE)
 class Verb(StrEnum):
     HELP = "help"
     BALANCE = "balance"
+
+
+HELP_WORDS = ("", "help", "?", "aiuto", "aide", "مساعدة")
+BALANCE_WORDS = ("balance", "wallet", "allowance", "saldo", "solde", "رصيد")
 
 
 @dataclass(frozen=True)
@@ -51,22 +56,27 @@ BOARD_PERIODS = ("week", "month", "quarter", "year")
 
 
 class KudosTextError(ValueError):
-    """The text is not a kudos; `str(error)` says what was wrong."""
+    """The text is not a kudos: `key` (a message key) and `params` say what was wrong."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params: dict[str, Any] = params
 
 
 def parse(text: str) -> Verb | KudosText | BoardRequest:
     """`/kudos` text to a verb, a board or a kudos. Empty text is help. Raises KudosTextError."""
     stripped = text.strip()
-    if stripped.lower() in ("", "help", "?"):
+    if stripped.lower() in HELP_WORDS:
         return Verb.HELP
-    if stripped.lower() in ("balance", "wallet", "allowance"):
+    if stripped.lower() in BALANCE_WORDS:
         return Verb.BALANCE
     words = stripped.split()
     if words[0].lower() in ("leaderboard", "leaderboards", "top"):
         return _board(words[1:])
     recipients = list(dict.fromkeys(_MENTION.findall(stripped)))
     if not recipients:
-        raise KudosTextError("Mention who you are thanking, like @alice.")
+        raise KudosTextError("kudos.parse.no_mention")
     rest = _MENTION.sub(" \x00 ", stripped)  # a mark where each mention was: the points may follow them
     start, end, points = _points(rest)
     rest = (rest[:start] + " " + rest[end:]).replace("\x00", " ")
@@ -74,7 +84,7 @@ def parse(text: str) -> Verb | KudosText | BoardRequest:
     rest = _VALUE.sub(" ", rest)
     message = _LEADING_FOR.sub("", " ".join(plain_text(rest).split()).strip(_LOOSE)).strip(_LOOSE)
     if not message:
-        raise KudosTextError("Say what you are thanking them for.")
+        raise KudosTextError("kudos.parse.no_message")
     return KudosText(recipients, points, message, values)
 
 
@@ -86,9 +96,7 @@ def _board(words: list[str]) -> BoardRequest:
         elif _VALUE.fullmatch(word):
             value = word[1:].lower()
         else:
-            from plaudit.i18n import DEFAULT_LOCALE, messages
-
-            raise KudosTextError(messages(DEFAULT_LOCALE).text("leaderboard.usage"))
+            raise KudosTextError("leaderboard.usage")
     return BoardRequest(period, value)
 
 
@@ -110,19 +118,16 @@ def _points(rest: str) -> tuple[int, int, int]:
             found[match.span() if pattern is _WITH_UNIT or not same else same[0]] = match.group("number")
     if not found:
         if _ANY_NUMBER.search(rest.replace("\x00", " ")):
-            raise KudosTextError(
-                "Say how many points to give each person right after the names, like `@alice 25 for …`, "
-                "or as `25 points`: other numbers are read as part of the message."
-            )
-        raise KudosTextError("Say how many points to give each person, like 25.")
+            raise KudosTextError("kudos.parse.points_placement")
+        raise KudosTextError("kudos.parse.no_points")
     if len(found) > 1:
-        raise KudosTextError("Say how many points to give each person once, like 25.")
+        raise KudosTextError("kudos.parse.points_twice")
     ((start, end), typed) = found.popitem()
     if not _THOUSANDS.fullmatch(typed):
-        raise KudosTextError(f"Points are whole numbers, like 2 or 3: {typed} is not one.")
+        raise KudosTextError("kudos.parse.not_whole", typed=typed)
     digits = typed.lstrip("+").replace(",", "")
     if len(digits) > MAX_POINTS_DIGITS:
-        raise KudosTextError(f"{typed} points is far too many.")
+        raise KudosTextError("kudos.parse.too_many", typed=typed)
     return start, end, int(digits)
 
 

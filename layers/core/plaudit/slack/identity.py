@@ -1,6 +1,6 @@
 """Slack user -> employee id: by the directory's Slack user id, else by the email Slack holds for the user
 (users.info). Found mappings are cached per container for a few minutes; misses are not cached. And the
-language to speak to a Slack user (`slack_user_locale`)."""
+language to speak to a Slack user (`slack_user_locale`, `language_for`, `person_language`)."""
 
 import time
 
@@ -8,7 +8,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from plaudit.domain.access import Caller
-from plaudit.i18n import person_locale, supported
+from plaudit.domain.employees import Employee
+from plaudit.domain.settings import OrgSettings
+from plaudit.i18n import Messages, messages, person_locale, supported
 from plaudit.services.directory import employee_for_slack_user
 from plaudit.store import snapshots
 
@@ -85,3 +87,33 @@ def _slack_locale(slack_user_id: str, client: WebClient) -> str | None:
         return client.users_info(user=slack_user_id, include_locale=True)["user"].get("locale")
     except SlackApiError:
         return None
+
+
+def language_for(slack_user_id: str, client: WebClient) -> Messages:
+    """The language to speak to the Slack user in (see person_language); people outside the directory
+    are spoken to in their Slack locale's, else the organisation's."""
+    employee_id = employee_id_for(slack_user_id, client)
+    snap = snapshots.load(employees=[employee_id] if employee_id else [], settings=True)
+    employee = snap.employee(employee_id) if employee_id else None
+    locale = slack_user_locale(
+        slack_user_id,
+        client,
+        directory_locale=employee.locale if employee else None,
+        default_locale=snap.settings().default_locale,
+    )
+    return messages(locale)
+
+
+def person_language(employee: Employee | None, settings: OrgSettings, client: WebClient | None) -> Messages:
+    """The language to speak to a person in: their directory `locale`, else their Slack locale's (when
+    they are in Slack and `client` reaches it), else the organisation's `default_locale`."""
+    if employee is None or employee.slack_user_id is None or client is None:
+        return messages(person_locale(employee.locale if employee else None, settings.default_locale))
+    return messages(
+        slack_user_locale(
+            employee.slack_user_id,
+            client,
+            directory_locale=employee.locale,
+            default_locale=settings.default_locale,
+        )
+    )

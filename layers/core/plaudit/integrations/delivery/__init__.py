@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from aws_lambda_powertools import Logger
 
 from plaudit.domain.employees import Employee, RewardDelivery
+from plaudit.i18n import Messages
 
 if TYPE_CHECKING:
     from plaudit.services.vouchers import OwnedVoucher
@@ -44,9 +45,10 @@ class Channel(Protocol):
         """Whether the channel is configured and knows where to send to this person."""
         ...
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> Posted | None:
-        """Send the voucher with its code: where the message went when it can be updated later (a Slack
-        DM's channel and ts). ChannelRefused for good; other exceptions are transient."""
+    def send(self, employee: Employee, voucher: OwnedVoucher, m: Messages) -> Posted | None:
+        """Send the voucher with its code, in the owner's language `m`: where the message went when it can
+        be updated later (a Slack DM's channel and ts). ChannelRefused for good; other exceptions are
+        transient."""
         ...
 
 
@@ -58,7 +60,7 @@ class ApiOnly:
     def reaches(self, employee: Employee) -> bool:
         return True
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> Posted | None:
+    def send(self, employee: Employee, voucher: OwnedVoucher, m: Messages) -> Posted | None:
         return None
 
 
@@ -84,13 +86,13 @@ def route(employee: Employee, channels: Sequence[Channel]) -> list[Channel]:
 
 
 def deliver(
-    employee: Employee, voucher: OwnedVoucher, channels: Sequence[Channel]
+    employee: Employee, voucher: OwnedVoucher, channels: Sequence[Channel], m: Messages
 ) -> tuple[RewardDelivery, Posted | None]:
-    """Send the voucher through the first channel of `route` that takes it; returns that channel's name and
-    where its message went (a Slack DM), if anywhere."""
+    """Send the voucher, in the owner's language `m`, through the first channel of `route` that takes it;
+    returns that channel's name and where its message went (a Slack DM), if anywhere."""
     for channel in route(employee, channels):
         try:
-            posted = channel.send(employee, voucher)
+            posted = channel.send(employee, voucher, m)
         except ChannelRefused as refused:
             logger.warning(
                 "a delivery channel refused a voucher, trying the next",

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
 from plaudit.domain.employees import Employee, RewardDelivery
+from plaudit.i18n import Messages
 from plaudit.integrations import email
 from plaudit.integrations.delivery import ChannelRefused
 
 if TYPE_CHECKING:
     from plaudit.services.vouchers import OwnedVoucher
-
-KEEP_IT = "Keep it to yourself: whoever has the code can use it. It is also in Plaudit under your vouchers."
 
 
 class MailChannel:
@@ -22,29 +20,36 @@ class MailChannel:
     def reaches(self, employee: Employee) -> bool:
         return email.sender() is not None
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> None:
+    def send(self, employee: Employee, voucher: OwnedVoucher, m: Messages) -> None:
         try:
-            email.send(voucher_email(employee, voucher))
+            email.send(voucher_email(employee, voucher, m))
         except email.EmailRefused as refused:
             raise ChannelRefused(str(refused)) from None
 
 
-def voucher_email(employee: Employee, voucher: OwnedVoucher) -> email.Email:
-    until = f"It is valid until {_day(voucher.expires_on)}.\n" if voucher.expires_on else ""
+def voucher_email(employee: Employee, voucher: OwnedVoucher, m: Messages) -> email.Email:
+    """The voucher's email in the owner's language; its HTML runs right to left for Arabic."""
+    greeting = m.text("email.voucher.greeting", name=employee.name)
+    intro = m.text("email.voucher.intro", item=voucher.item_name)
+    until = (
+        m.text("email.voucher.valid_until", date=m.date(voucher.expires_on)) if voucher.expires_on else None
+    )
+    keep_it = m.text("email.voucher.keep_it")
     text = (
-        f"Hi {employee.name},\n\nyour {voucher.item_name} is here. Your code:\n\n    {voucher.code}\n\n"
-        f"{until}{KEEP_IT}\n"
+        f"{greeting}\n\n{intro}\n\n    {voucher.code}\n\n" + (f"{until}\n" if until else "") + f"{keep_it}\n"
     )
-    until_html = f"<p>It is valid until {_day(voucher.expires_on)}.</p>" if voucher.expires_on else ""
     html = (
-        f"<p>Hi {escape(employee.name)},</p><p>your {escape(voucher.item_name)} is here. Your code:</p>"
-        f'<p style="font-family:monospace;font-size:1.4em">{escape(voucher.code)}</p>{until_html}'
-        f"<p>{KEEP_IT}</p>"
+        f'<div lang="{m.locale}" dir="{_direction(m.locale)}">'
+        f"<p>{escape(greeting)}</p><p>{escape(intro)}</p>"
+        f'<p style="font-family:monospace;font-size:1.4em" dir="ltr">{escape(voucher.code)}</p>'
+        + (f"<p>{escape(until)}</p>" if until else "")
+        + f"<p>{escape(keep_it)}</p></div>"
     )
-    return email.Email(
-        to=employee.email, subject=f"Your {voucher.item_name} from Plaudit", text=text, html=html
-    )
+    subject = m.text("email.voucher.subject", item=voucher.item_name)
+    return email.Email(to=employee.email, subject=subject, text=text, html=html)
 
 
-def _day(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+def _direction(locale: str) -> str:
+    from babel import Locale  # lazily, as plaudit.i18n does
+
+    return "rtl" if Locale.parse(locale).text_direction == "rtl" else "ltr"

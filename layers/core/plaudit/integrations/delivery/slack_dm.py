@@ -4,7 +4,6 @@ text (which lock screens and logs show)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
@@ -12,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
 
 from plaudit.domain.employees import Employee, RewardDelivery
+from plaudit.i18n import Messages
 from plaudit.integrations.delivery import ChannelRefused, Posted
 from plaudit.slack.views.messages import escaped
 
@@ -34,13 +34,13 @@ class SlackDm:
     def reaches(self, employee: Employee) -> bool:
         return employee.slack_user_id is not None and self._client() is not None
 
-    def send(self, employee: Employee, voucher: OwnedVoucher) -> Posted:
+    def send(self, employee: Employee, voucher: OwnedVoucher, m: Messages) -> Posted:
         client = self._client()
         if client is None or employee.slack_user_id is None:
             raise ChannelRefused("slack_not_configured")
         try:
             posted = client.chat_postMessage(
-                channel=employee.slack_user_id, unfurl_links=False, **voucher_message(voucher)
+                channel=employee.slack_user_id, unfurl_links=False, **voucher_message(voucher, m)
             )
         except SlackApiError as failed:
             error = failed.response.get("error")
@@ -50,18 +50,14 @@ class SlackDm:
         return posted["channel"], posted["ts"]
 
 
-def voucher_message(voucher: OwnedVoucher) -> dict:
+def voucher_message(voucher: OwnedVoucher, m: Messages) -> dict:
     name = escaped(voucher.item_name, NAME_LIMIT)
-    lines = [f":gift: Your *{name}* is here. Your code:", f"`{escaped(voucher.code, 80)}`"]
-    context = "Only you can see this code. It is also in Plaudit under your vouchers."
+    lines = [m.text("voucher.dm.here", name=name), f"`{escaped(voucher.code, 80)}`"]
+    context = m.text("voucher.dm.only_you")
     if voucher.expires_on is not None:
-        context = f"Valid until {_day(voucher.expires_on)}. " + context
+        context = m.text("voucher.dm.valid_until", date=m.date(voucher.expires_on)) + " " + context
     blocks = [
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
         ContextBlock(elements=[MarkdownTextObject(text=context)]),
     ]
-    return {"text": f"Your {name} is here", "blocks": [block.to_dict() for block in blocks]}
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return {"text": m.text("voucher.dm.fallback", name=name), "blocks": [block.to_dict() for block in blocks]}

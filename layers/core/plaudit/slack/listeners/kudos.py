@@ -1,25 +1,25 @@
 """Listeners for giving kudos: `/kudos` with text, `/kudos` with none and both shortcuts (which open the
 "Give kudos" modal), and the modal's submission.
 
-`/kudos help` and mistakes in the text are answered in the ack. A kudos or `balance` is acked empty and
-done lazily. The modal opens in the ack (the trigger_id lapses after 3 seconds, and the ack reads no
-DynamoDB); a lazy listener then adds the org's values and points bounds. A submission is checked in its ack
-(field errors shown in the modal) and given lazily, keyed by the view id so a double submit gives once."""
+Every `/kudos` with text is acked empty and answered lazily, in the person's language (which the ack,
+reading no DynamoDB, does not know): help, mistakes in the text, balance, or the kudos given. The modal's
+trigger_id lapses after 3 seconds, so the ack opens a loading modal without words and a lazy listener
+replaces it with the form, in the giver's language and with the org's values and points bounds. A
+submission is checked in its ack (field errors shown in the modal, in the language it was shown in) and
+given lazily, keyed by the view id so a double submit gives once."""
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from plaudit.slack import actions
-from plaudit.slack.commands import KudosTextError, Verb, parse
 
 
 def register(app: App) -> None:
     """The modal's `/kudos` (no text) first: Bolt runs the first listener that matches."""
-    app.command("/kudos", matchers=[has_no_text])(ack=open_modal, lazy=[add_org_choices])
-    app.command("/kudos", matchers=[needs_lazy_work])(ack=ack_now, lazy=[run_kudos])
-    app.command("/kudos")(answer_in_ack)
-    app.global_shortcut(actions.GIVE_KUDOS_SHORTCUT)(ack=open_modal, lazy=[add_org_choices])
-    app.message_shortcut(actions.GIVE_KUDOS_FOR_MESSAGE_SHORTCUT)(ack=open_modal, lazy=[add_org_choices])
+    app.command("/kudos", matchers=[has_no_text])(ack=open_modal, lazy=[show_form])
+    app.command("/kudos")(ack=ack_now, lazy=[run_kudos])
+    app.global_shortcut(actions.GIVE_KUDOS_SHORTCUT)(ack=open_modal, lazy=[show_form])
+    app.message_shortcut(actions.GIVE_KUDOS_FOR_MESSAGE_SHORTCUT)(ack=open_modal, lazy=[show_form])
     app.view_submission(actions.KUDOS_MODAL, matchers=[is_complete])(ack=ack_now, lazy=[give_from_modal])
     app.view_submission(actions.KUDOS_MODAL)(show_mistakes)
 
@@ -35,45 +35,26 @@ def has_no_text(command: dict) -> bool:
     return not command.get("text", "").strip()
 
 
-def needs_lazy_work(command: dict) -> bool:
-    """Kudos and balance need the services; help and mistakes are answered in the ack alone."""
-    try:
-        return parse(command.get("text", "")) is not Verb.HELP
-    except KudosTextError:
-        return False
-
-
-def answer_in_ack(ack: Ack, command: dict) -> None:
-    from plaudit.slack.views import messages
-
-    try:
-        parse(command.get("text", ""))
-    except KudosTextError as mistake:
-        ack(**messages.problem_message(str(mistake), with_example=True))
-        return
-    ack(**messages.help_message())
-
-
 def run_kudos(command: dict, client: WebClient, respond: Respond) -> None:
     from plaudit.slack.work import kudos
 
-    kudos.run(parse(command.get("text", "")), command, client, respond)
+    kudos.run(command, client, respond)
 
 
 # --------------------------------------------------------------------------- the modal
 
 
 def open_modal(ack: Ack, body: dict, client: WebClient) -> None:
-    from plaudit.slack.views.kudos_modal import kudos_modal, prefill_for
+    from plaudit.slack.views.modals import loading
 
-    client.views_open(trigger_id=body["trigger_id"], view=kudos_modal(modal_id(body), prefill_for(body)))
+    client.views_open(trigger_id=body["trigger_id"], view=loading(actions.KUDOS_MODAL, modal_id(body)))
     ack()
 
 
-def add_org_choices(body: dict, client: WebClient) -> None:
+def show_form(body: dict, client: WebClient) -> None:
     from plaudit.slack.work import kudos_form
 
-    kudos_form.add_org_choices(modal_id(body), body, client)
+    kudos_form.show_form(modal_id(body), body, client)
 
 
 def is_complete(body: dict, view: dict) -> bool:

@@ -1,7 +1,8 @@
 """Listeners for milestone rules in App Home (HR admins): New rule and Edit open a loading modal in the ack
-(no DynamoDB; the trigger lapses after 3 seconds) and a lazy listener fills it in with the budgets and the
-rule. A submission is saved in its ack, so what RuleSpec or the service refuses shows under the field
-concerned (`response_action: errors`); the Home tab is then refreshed lazily."""
+(no DynamoDB, no words; the trigger lapses after 3 seconds) and a lazy listener fills it in with the
+budgets and the rule, in the admin's language. A submission is saved in its ack, so what RuleSpec or the
+service refuses shows under the field concerned (`response_action: errors`); the Home tab is then refreshed
+lazily."""
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -17,9 +18,9 @@ def register(app: App) -> None:
 
 
 def open_loading(ack: Ack, body: dict, client: WebClient) -> None:
-    from plaudit.slack.views.milestone_admin import loading_modal
+    from plaudit.slack.views.modals import loading
 
-    client.views_open(trigger_id=body["trigger_id"], view=loading_modal(modal_id(body)))
+    client.views_open(trigger_id=body["trigger_id"], view=loading(actions.RULE_MODAL, modal_id(body)))
     ack()
 
 

@@ -1,11 +1,11 @@
 """Listeners for rewards: the Redeem button, the redeem modal's submission and Mark used.
 
-Redeem opens a loading modal in the ack (no DynamoDB; the trigger lapses after 3 seconds) and a lazy
-listener fills it in with the amounts, their points and the person's balance. The submission is redeemed
-in its ack (the view id is the idempotency key, so a resubmission holds once), and what the rules refuse
-(insufficient_points, blackout, out_of_stock…) shows under the amount; then, lazily, the Home tab is
-refreshed and a DM says what was held and what happens next. Mark used is acked at once and recorded
-lazily."""
+Redeem opens a loading modal in the ack (no DynamoDB, no words; the trigger lapses after 3 seconds) and a
+lazy listener fills it in with the amounts, their points and the person's balance, in their language. The
+submission is redeemed in its ack (the view id is the idempotency key, so a resubmission holds once), and
+what the rules refuse (insufficient_points, blackout, out_of_stock…) shows under the amount; then, lazily,
+the Home tab is refreshed and a DM says what was held and what happens next. Mark used is acked at once and
+recorded lazily."""
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -24,9 +24,9 @@ def ack_now(ack: Ack) -> None:
 
 
 def open_loading(ack: Ack, body: dict, client: WebClient) -> None:
-    from plaudit.slack.views.rewards import loading_modal
+    from plaudit.slack.views.modals import loading
 
-    client.views_open(trigger_id=body["trigger_id"], view=loading_modal(modal_id(body)))
+    client.views_open(trigger_id=body["trigger_id"], view=loading(actions.REDEEM_MODAL, modal_id(body)))
     ack()
 
 

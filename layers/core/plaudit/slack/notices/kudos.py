@@ -1,7 +1,8 @@
 """Kudos told in Slack, from the domain table's stream, whichever front end gave them (Slack, REST, the
-console): a public kudos is announced in the org's announcement channel with an "Add on" button, and each
-recipient with a Slack id gets a DM; a reaction's kudos DMs the message's author who reacted, with what.
-Only a kudos inserted is told, so a later change (an add-on, an undo) posts nothing."""
+console): a public kudos is announced in the org's announcement channel (in the org's language) with an
+"Add on" button, and each recipient with a Slack id gets a DM (in their language); a reaction's kudos DMs
+the message's author who reacted, with what. Only a kudos inserted is told, so a later change (an add-on,
+an undo) posts nothing."""
 
 from typing import Any
 
@@ -28,22 +29,30 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
     if kudos is None:
         return []
     about = ("kudos", kudos.id)
-    giver = people.mention(kudos.giver_id)
     if kudos.reaction is not None:
         (author_id,) = kudos.recipient_ids
         author = people.slack_id(author_id)
         if author is None:
             return []
-        message = author_dm_message(giver, kudos.points, kudos.reaction.emoji, kudos.reaction.channel)
+        m = people.language(author_id)
+        giver = people.mention(kudos.giver_id, m)
+        message = author_dm_message(giver, kudos.points, kudos.reaction.emoji, kudos.reaction.channel, m)
         return [Notice(dm_purpose(author_id), author, message, about)]
     notices = []
     channel = people.announcement_channel() if kudos.visibility is Visibility.PUBLIC else None
     if channel is not None:
-        shares = {people.mention(rid): points for rid, points in kudos.shares.items()}
-        message = announcement_message(giver, shares, kudos.message, kudos.values, recognition_id=kudos.id)
+        org = people.org_language()
+        shares = {people.mention(rid, org): points for rid, points in kudos.shares.items()}
+        giver = people.mention(kudos.giver_id, org)
+        message = announcement_message(
+            giver, shares, kudos.message, kudos.values, org, recognition_id=kudos.id
+        )
         notices.append(Notice(ANNOUNCEMENT, channel, message, about))
     for recipient_id, points in kudos.shares.items():
         if (slack_id := people.slack_id(recipient_id)) is not None:
-            message = recipient_dm_message(giver, points, kudos.message, kudos.values)
+            m = people.language(recipient_id)
+            message = recipient_dm_message(
+                people.mention(kudos.giver_id, m), points, kudos.message, kudos.values, m
+            )
             notices.append(Notice(dm_purpose(recipient_id), slack_id, message, about))
     return notices

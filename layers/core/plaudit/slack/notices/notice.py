@@ -3,10 +3,13 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from plaudit.domain.employees import Employee
 from plaudit.domain.settings import OrgSettings
+from plaudit.i18n import Messages, messages
+from plaudit.slack.identity import person_language
 from plaudit.slack.views.messages import FALLBACK_TEXT_LIMIT, Message
 from plaudit.slack.views.people import person_mention
 
@@ -32,10 +35,14 @@ def compose(fallback: str, blocks: list[Block]) -> Message:
 
 
 class People:
-    """Who to tell: employees read from the table (once per id per batch) and the org's channels."""
+    """Who to tell, and in which language: employees read from the table (once per id per batch), the org's
+    channels and its language."""
 
-    def __init__(self, settings: Callable[[], OrgSettings]) -> None:
+    def __init__(
+        self, settings: Callable[[], OrgSettings], slack: Callable[[], WebClient | None] = lambda: None
+    ) -> None:
         self._settings = settings
+        self._slack = slack
         self._employees: dict[str, Employee | None] = {}
 
     def employee(self, employee_id: str) -> Employee | None:
@@ -53,9 +60,19 @@ class People:
         employee = self.employee(employee_id)
         return employee.name if employee is not None else employee_id
 
-    def mention(self, employee_id: str) -> str:
+    def mention(self, employee_id: str, m: Messages) -> str:
         """mrkdwn: a mention when the person has a Slack id, else their escaped name."""
-        return person_mention(self.employee(employee_id))
+        return person_mention(self.employee(employee_id), m)
+
+    def language(self, employee_id: str | None) -> Messages:
+        """The person's language: their directory `locale`, else their Slack locale's (when they are in
+        Slack and Slack is configured), else the organisation's."""
+        employee = self.employee(employee_id) if employee_id else None
+        return person_language(employee, self._settings(), self._slack())
+
+    def org_language(self) -> Messages:
+        """The organisation's language: channel posts are said in it."""
+        return messages(self._settings().default_locale)
 
     def hr_channel(self) -> str | None:
         return self._settings().hr_channel

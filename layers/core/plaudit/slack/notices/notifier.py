@@ -81,7 +81,7 @@ class Notifier:
         self._failed = False
         self._client: WebClient | None = None
         self._org = None
-        self._people = People(self._settings)
+        self._people = People(self._settings, self._slack)
 
     def handle(
         self,
@@ -105,7 +105,7 @@ class Notifier:
         notices = self._guarded(
             lambda: [
                 *kudos.notices_for(event_name, new, self._people),
-                *milestones.notices_for(event_name, old, new, self._people.hr_channel),
+                *milestones.notices_for(event_name, old, new, self._people),
                 *rewards.notices_for(event_name, old, new, self._people),
             ]
         )
@@ -159,7 +159,8 @@ class Notifier:
             if owner is None or owned.status != "issued":
                 logger.info("voucher not delivered", extra={"voucher_id": owned.id, "status": owned.status})
                 return False
-            channel, posted = delivery.deliver(owner, owned, self._channels)
+            language = self._people.language(owner.id)
+            channel, posted = delivery.deliver(owner, owned, self._channels, language)
         logger.info("voucher delivered", extra={"voucher_id": owned.id, "channel": channel})
         if posted is not None:
             slack_posts.record(SlackPost("voucher", owned.id, "delivery", *posted), now())

@@ -4,7 +4,8 @@ reminders. None of them carries a voucher code (those go only through the delive
 A redemption inserted pending_approval asks its approver (a DM with Approve / Reject buttons, handled by
 the Slack function; "hr" means the HR channel), and so does one handed on to HR unanswered; a change of its
 status tells the owner (approved, rejected with the reason, cancelled by someone else, fulfilled, failed
-with the points back) and a failure tells HR too. A stock alert tells HR; a voucher reminder DMs the owner."""
+with the points back) and a failure tells HR too. A stock alert tells HR; a voucher reminder DMs the owner.
+DMs are said in their reader's language, posts in the HR channel in the organisation's."""
 
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
 
 from plaudit.domain.catalog import gives_a_voucher
 from plaudit.domain.redemptions import FUNDED_BY_POINTS, HR_APPROVER
+from plaudit.i18n import Messages
 from plaudit.slack import actions
 from plaudit.slack.notices.notice import Notice, People, compose
 from plaudit.slack.views.messages import SECTION_TEXT_LIMIT, Message, escaped
@@ -47,9 +49,12 @@ def notices_for(
         return []
     if kind == STOCK_ALERT:
         channel = people.hr_channel()
-        return [Notice("hr", channel, stock_alert_message(new))] if channel else []
+        return [Notice("hr", channel, stock_alert_message(new, people.org_language()))] if channel else []
     owner = people.slack_id(new.get("employee_id"))
-    return [Notice("owner", owner, reminder_message(new), ("voucher", new["voucher_id"]))] if owner else []
+    if owner is None:
+        return []
+    message = reminder_message(new, people.language(new.get("employee_id")))
+    return [Notice("owner", owner, message, ("voucher", new["voucher_id"]))]
 
 
 def _redemption_notices(
@@ -68,15 +73,19 @@ def _redemption_notices(
                 "approval waiting, no Slack to ask the approver", extra={"redemption_id": new.get("id")}
             )
             return []
-        return [Notice("approver", channel, approval_message(new, people.name(new["employee_id"])), about)]
+        m = people.org_language() if approver == HR_APPROVER else people.language(approver)
+        return [Notice("approver", channel, approval_message(new, people.name(new["employee_id"]), m), about)]
     if (old or {}).get("status") == status or status not in TOLD_OWNER:
         return []
     notices = []
     owner = people.slack_id(new.get("employee_id"))
     if owner and not (status == "cancelled" and _last_by(new) == new.get("employee_id")):
-        notices.append(Notice("owner", owner, owner_message(new), about))
+        notices.append(
+            Notice("owner", owner, owner_message(new, people.language(new.get("employee_id"))), about)
+        )
     if status == "failed" and (channel := people.hr_channel()):
-        notices.append(Notice("hr", channel, failure_message(new, people.name(new["employee_id"])), about))
+        message = failure_message(new, people.name(new["employee_id"]), people.org_language())
+        notices.append(Notice("hr", channel, message, about))
     return notices
 
 
@@ -94,83 +103,86 @@ def _reason(redemption: dict[str, Any]) -> str | None:
 # --------------------------------------------------------------------------- messages
 
 
-def _what(redemption: dict[str, Any]) -> str:
-    name = escaped(redemption.get("item_name") or redemption.get("item_id") or "an item", NAME_LIMIT)
-    value = f"{redemption.get('denomination')} {redemption.get('currency')}".strip()
-    return f"*{name}* ({escaped(value, 40)})" if redemption.get("denomination") else f"*{name}*"
+def _what(redemption: dict[str, Any], m: Messages) -> str:
+    name = escaped(
+        redemption.get("item_name") or redemption.get("item_id") or m.text("rewards.an_item"), NAME_LIMIT
+    )
+    if not redemption.get("denomination"):
+        return f"*{name}*"
+    return f"*{name}* ({escaped(m.money(redemption['denomination'], str(redemption.get('currency'))), 40)})"
 
 
-def _points(redemption: dict[str, Any]) -> str:
-    return f"{int(redemption.get('points') or 0):,} points"
-
-
-def approval_message(redemption: dict[str, Any], requester: str) -> Message:
+def approval_message(redemption: dict[str, Any], requester: str, m: Messages) -> Message:
     """The approver's ask, with the buttons the Slack function handles (value: the redemption id)."""
-    who = escaped(requester, NAME_LIMIT)
-    text = f":raised_hand: *{who}* would like to redeem {_what(redemption)} for {_points(redemption)}."
+    who, what = escaped(requester, NAME_LIMIT), _what(redemption, m)
+    text = m.text("rewards.ask", who=who, what=what, points=m.points(int(redemption.get("points") or 0)))
     rid = redemption["id"]
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(
             block_id=f"approval:{rid}"[:255],
             elements=[
-                ButtonElement(text="Approve", action_id=actions.APPROVE, value=rid, style="primary"),
-                ButtonElement(text="Reject", action_id=actions.REJECT, value=rid, style="danger"),
+                ButtonElement(
+                    text=m.text("approval.approve"), action_id=actions.APPROVE, value=rid, style="primary"
+                ),
+                ButtonElement(
+                    text=m.text("approval.reject"), action_id=actions.REJECT, value=rid, style="danger"
+                ),
             ],
         ),
     ]
-    return compose(f"{who} would like to redeem {_what(redemption)}", blocks)
+    return compose(m.text("rewards.ask_fallback", who=who, what=what), blocks)
 
 
-def owner_message(redemption: dict[str, Any]) -> Message:
+OWNER_NEWS = {
+    "approved": "rewards.owner.approved",
+    "rejected": "rewards.owner.rejected",
+    "cancelled": "rewards.owner.cancelled",
+    "fulfilled": "rewards.owner.fulfilled",
+    "failed": "rewards.owner.failed",
+}
+
+
+def owner_message(redemption: dict[str, Any], m: Messages) -> Message:
     """The owner's news about their redemption."""
-    status, what = redemption["status"], _what(redemption)
+    status, what = redemption["status"], _what(redemption, m)
     reason = _reason(redemption)
-    lines = {
-        "approved": f":white_check_mark: Your redemption of {what} was approved. It is on its way.",
-        "rejected": f":no_entry: Your request for {what} was declined.",
-        "cancelled": f":wastebasket: Your redemption of {what} was cancelled.",
-        "fulfilled": f":gift: Your {what} is ready: your voucher comes your chosen way, and is in Plaudit.",
-        "failed": f":warning: We could not get you {what}. Sorry about that.",
-    }
+    key = OWNER_NEWS[status]
     if status == "fulfilled" and not gives_a_voucher(redemption.get("item_type") or ""):
-        lines["fulfilled"] = f":heart: Your donation {what} was made in your name. Thank you for giving!"
-    text = lines[status]
+        key = "rewards.owner.donated"
+    text = m.text(key, what=what)
     if reason and status in ("rejected", "cancelled"):
         text += f"\n>{reason}"
     if status in REFUNDED and (redemption.get("funded_by") or FUNDED_BY_POINTS) == FUNDED_BY_POINTS:
-        text += f"\nYour {_points(redemption)} are back in your wallet."
+        text += "\n" + m.plural("rewards.owner.refunded", int(redemption.get("points") or 0))
     first_line = text.split("\n", 1)[0]
     return compose(first_line, [SectionBlock(text=MarkdownTextObject(text=text[: SECTION_TEXT_LIMIT - 1]))])
 
 
-def failure_message(redemption: dict[str, Any], owner: str) -> Message:
+def failure_message(redemption: dict[str, Any], owner: str, m: Messages) -> Message:
     """HR's alert: a fulfilment failed for good (the points went back)."""
-    who = escaped(owner, NAME_LIMIT)
-    text = (
-        f":warning: Fulfilling {_what(redemption)} for *{who}* failed; the {_points(redemption)} went back."
-    )
+    who, what = escaped(owner, NAME_LIMIT), _what(redemption, m)
+    text = m.text("rewards.failure", what=what, who=who, points=m.points(int(redemption.get("points") or 0)))
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
-    details = [f"Redemption `{escaped(redemption['id'], 60)}`"]
+    details = [m.text("rewards.failure_id", id=escaped(redemption["id"], 60))]
     if reason := _reason(redemption):
         details.append(reason)
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(details))]))
-    return compose(f"Fulfilling {_what(redemption)} for {who} failed", blocks)
+    return compose(m.text("rewards.failure_fallback", what=what, who=who), blocks)
 
 
-def stock_alert_message(alert: dict[str, Any]) -> Message:
+def stock_alert_message(alert: dict[str, Any], m: Messages) -> Message:
     """HR's alert: the pre-loaded codes of an item run low or ran out."""
-    name = escaped(alert.get("item_name") or alert.get("item_id") or "an item", NAME_LIMIT)
+    name = escaped(alert.get("item_name") or alert.get("item_id") or m.text("rewards.an_item"), NAME_LIMIT)
     remaining = int(alert.get("remaining") or 0)
     if remaining == 0:
-        fallback = f"{name} has no codes left"
-        text = f":rotating_light: *{name}* has no codes left: its redemptions fail until more are uploaded."
+        fallback = m.text("rewards.stock.empty_fallback", name=name)
+        text = m.text("rewards.stock.empty", name=name)
     else:
-        fallback = f"{name} has only {remaining:,} codes left"
-        text = (
-            f":package: *{name}* has only {remaining:,} codes left (alert below {alert.get('alert_below')})."
-        )
-    hint = f"Upload more: POST /v1/catalog/items/{escaped(alert.get('item_id') or '', 60)}/codes"
+        fallback = m.plural("rewards.stock.low_fallback", remaining, name=name)
+        below = m.number(int(alert.get("alert_below") or 0))
+        text = m.plural("rewards.stock.low", remaining, name=name, below=below)
+    hint = m.text("rewards.stock.hint", id=escaped(alert.get("item_id") or "", 60))
     blocks: list[Block] = [
         SectionBlock(text=MarkdownTextObject(text=text)),
         ContextBlock(elements=[MarkdownTextObject(text=hint)]),
@@ -178,22 +190,20 @@ def stock_alert_message(alert: dict[str, Any]) -> Message:
     return compose(fallback, blocks)
 
 
-def reminder_message(reminder: dict[str, Any]) -> Message:
+def reminder_message(reminder: dict[str, Any], m: Messages) -> Message:
     """The owner's heads-up: a voucher expires soon."""
-    name = escaped(reminder.get("item_name") or "voucher", NAME_LIMIT)
-    day = _day(reminder.get("expires_on"))
-    text = f":hourglass_flowing_sand: Your *{name}* voucher expires on {day}. Use it before then!"
-    hint = "Find its code in Plaudit under your vouchers."
+    name = escaped(reminder.get("item_name") or m.text("voucher.a_voucher"), NAME_LIMIT)
+    day = _day(reminder.get("expires_on"), m)
     blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=text)),
-        ContextBlock(elements=[MarkdownTextObject(text=hint)]),
+        SectionBlock(text=MarkdownTextObject(text=m.text("voucher.expiring", name=name, day=day))),
+        ContextBlock(elements=[MarkdownTextObject(text=m.text("voucher.expiring_hint"))]),
     ]
-    return compose(f"Your {name} voucher expires on {day}", blocks)
+    return compose(m.text("voucher.expiring_fallback", name=name, day=day), blocks)
 
 
-def _day(value: Any) -> str:
+def _day(value: Any, m: Messages) -> str:
     try:
         day = date.fromisoformat(str(value))
     except ValueError:
         return escaped(str(value), 20)
-    return f"{day:%A}, {day.day} {day:%B %Y}"
+    return m.date(day)

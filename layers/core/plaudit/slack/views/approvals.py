@@ -2,7 +2,6 @@
 approver's DM carries the same buttons), the reject modal asking why, and the message that replaces the
 buttons once someone decided. No pydantic or services here: the reject modal opens in the ack."""
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,8 +20,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from plaudit.i18n import Messages
 from plaudit.slack import actions
-from plaudit.slack.views.messages import escaped
+from plaudit.slack.views import modals
+from plaudit.slack.views.messages import escaped, slack_date
 
 REASON = "reason"
 REASON_LIMIT = 500
@@ -50,51 +51,59 @@ class Origin:
     channel: str | None = None
     ts: str | None = None
 
-    def dumps(self) -> str:
-        return json.dumps({"rid": self.redemption_id, "channel": self.channel, "ts": self.ts})
-
     @classmethod
-    def loads(cls, text: str) -> "Origin":
-        data = json.loads(text or "{}")
+    def of(cls, view: dict[str, Any]) -> "Origin":
+        """The origin a reject modal keeps (see reject_modal)."""
+        data = modals.fields(view)
         return cls(redemption_id=str(data.get("rid", "")), channel=data.get("channel"), ts=data.get("ts"))
 
 
-def what(item_name: str, denomination: Decimal, currency: str, points: int) -> str:
-    return f"*{escaped(item_name, NAME_LIMIT)}* ({denomination:,} {currency}) for {points:,} points"
+def what(item_name: str, denomination: Decimal, currency: str, points: int, m: Messages) -> str:
+    return m.text(
+        "approval.what",
+        item=escaped(item_name, NAME_LIMIT),
+        money=m.money(denomination, currency),
+        points=m.points(points),
+    )
 
 
-def approvals_section(lines: Sequence[ApprovalLine]) -> list[Block]:
+def approvals_section(lines: Sequence[ApprovalLine], m: Messages) -> list[Block]:
     """One entry per redemption with its buttons; empty: the section is left out."""
     blocks: list[Block] = []
     for line in lines:
-        text = f"{line.who} asks for {what(line.item_name, line.denomination, line.currency, line.points)}"
+        asked = what(line.item_name, line.denomination, line.currency, line.points, m)
         blocks += [
-            SectionBlock(text=MarkdownTextObject(text=text)),
-            ActionsBlock(elements=decision_buttons(line.redemption_id)),
+            SectionBlock(text=MarkdownTextObject(text=m.text("approval.asks", who=line.who, what=asked))),
+            ActionsBlock(elements=decision_buttons(line.redemption_id, m)),
         ]
     return blocks
 
 
-def decision_buttons(redemption_id: str) -> list[ButtonElement]:
+def decision_buttons(redemption_id: str, m: Messages) -> list[ButtonElement]:
     return [
-        ButtonElement(text="Approve", action_id=actions.APPROVE, value=redemption_id, style="primary"),
-        ButtonElement(text="Reject", action_id=actions.REJECT, value=redemption_id, style="danger"),
+        ButtonElement(
+            text=m.text("approval.approve"), action_id=actions.APPROVE, value=redemption_id, style="primary"
+        ),
+        ButtonElement(
+            text=m.text("approval.reject"), action_id=actions.REJECT, value=redemption_id, style="danger"
+        ),
     ]
 
 
-def reject_modal(origin: Origin) -> dict[str, Any]:
-    """Asks why; `private_metadata` carries the redemption and the message to update."""
+def reject_modal(external_id: str, origin: Origin, m: Messages) -> dict[str, Any]:
+    """Asks why; `private_metadata` carries the language, the redemption and the message to update."""
     view = View(
         type="modal",
         callback_id=actions.REJECT_MODAL,
-        private_metadata=origin.dumps(),
-        title="Reject redemption",
-        submit="Reject",
-        close="Cancel",
+        external_id=external_id,
+        private_metadata=modals.dumps(m, rid=origin.redemption_id, channel=origin.channel, ts=origin.ts),
+        title=m.text("approval.reject_form.title"),
+        submit=m.text("approval.reject"),
+        close=m.text("common.cancel"),
         blocks=[
             InputBlock(
                 block_id=REASON,
-                label="Why? The person will see this.",
+                label=m.text("approval.reject_form.reason"),
                 element=PlainTextInputElement(
                     action_id=REASON, multiline=True, min_length=1, max_length=REASON_LIMIT
                 ),
@@ -108,23 +117,30 @@ def read_reason(view: dict[str, Any]) -> tuple[str, dict[str, str]]:
     state = (view.get("state") or {}).get("values", {}).get(REASON, {}).get(REASON) or {}
     reason = (state.get("value") or "").strip()
     if not reason:
-        return "", {REASON: "Say why, in a few words."}
+        return "", {REASON: modals.language(view).text("approval.reject_form.say_why")}
     return reason[:REASON_LIMIT], {}
 
 
+DECIDED = {"approved": "approval.decided.approved", "rejected": "approval.decided.rejected"}
+
+
 def decided_message(
-    verb: str, decider: str, at: datetime, requester: str, summary: str, reason: str | None = None
+    status: str,
+    decider: str,
+    at: datetime,
+    requester: str,
+    summary: str,
+    m: Messages,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """Replaces the buttons: who decided and when (`decider`, `requester`: mrkdwn; `summary`: what())."""
-    when = (
-        f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{at.isoformat(timespec='minutes')}>"
-    )
-    text = f"{verb} by {decider} {when}: {requester}'s {summary}"
+    """Replaces the buttons: who decided (`status`: approved or rejected) and when (`decider`, `requester`:
+    mrkdwn; `summary`: what())."""
+    when = slack_date(at, m.text("slack.date_at_time", date="{date_short_pretty}", time="{time}"))
+    text = m.text(DECIDED[status], decider=decider, when=when, requester=requester, what=summary)
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
     if reason:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"Reason: {escaped(reason, REASON_LIMIT)}")])
-        )
+        said = m.text("approval.reason", reason=escaped(reason, REASON_LIMIT))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=said)]))
     return {"text": text, "blocks": [block.to_dict() for block in blocks]}
 
 

@@ -17,12 +17,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from plaudit.slack.views.messages import escaped
+from plaudit.i18n import Messages
+from plaudit.slack.views.messages import escaped, slack_date
 
 MAX_BLOCKS = 100
 HEADER_LIMIT = 150
 MESSAGE_PREVIEW = 280
-CUT_NOTE = "More did not fit here."
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class KudosLine:
     at: datetime
 
 
-def home_view(sections: Sequence[tuple[str, Sequence[Block]]]) -> dict[str, Any]:
+def home_view(sections: Sequence[tuple[str, Sequence[Block]]], m: Messages) -> dict[str, Any]:
     """The Home tab: each (title, blocks) section under its header, a divider between them; what would
     pass 100 blocks is cut, with a note saying so."""
     blocks: list[Block] = []
@@ -45,58 +45,58 @@ def home_view(sections: Sequence[tuple[str, Sequence[Block]]]) -> dict[str, Any]
         section += [_header(title), *body]
         if len(blocks) + len(section) > MAX_BLOCKS - 1:
             blocks += section[: MAX_BLOCKS - 1 - len(blocks)]
-            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=CUT_NOTE)]))
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=m.text("home.cut"))]))
             break
         blocks += section
     return View(type="home", blocks=blocks).to_dict()
 
 
-def not_in_directory_view() -> dict[str, Any]:
-    text = (
-        "Plaudit does not know you yet: your Slack account is not linked to anyone in the company "
-        "directory. Ask HR to add you (with the email address Slack has for you), then come back here "
-        "to see your allowance, your points and the kudos you gave and received."
-    )
+def not_in_directory_view(m: Messages) -> dict[str, Any]:
     return View(
         type="home",
-        blocks=[_header(":wave: Welcome to Plaudit"), SectionBlock(text=MarkdownTextObject(text=text))],
+        blocks=[
+            _header(m.text("home.welcome.title")),
+            SectionBlock(text=MarkdownTextObject(text=m.text("home.welcome.text"))),
+        ],
     ).to_dict()
 
 
 def wallet_section(
-    remaining: int, total: int, resets_at: datetime, points: int, cash: Decimal, currency: str
+    remaining: int, total: int, resets_at: datetime, points: int, cash: Decimal, currency: str, m: Messages
 ) -> list[Block]:
-    resets = _date(resets_at, "{date_short_pretty} at {time}")
-    allowance = f"*Left to give*\n{remaining} of {total} points\nresets {resets}"
-    balance = f"*To spend*\n{points:,} points\nworth {cash:,.2f} {currency}"
+    resets = slack_date(resets_at, m.text("slack.date_at_time", date="{date_short_pretty}", time="{time}"))
+    allowance = m.text(
+        "home.wallet.allowance", remaining=m.number(remaining), total=m.points(total), resets=resets
+    )
+    balance = m.text("home.wallet.balance", points=m.points(points), money=m.money(cash, currency))
     return [
         SectionBlock(fields=[MarkdownTextObject(text=allowance), MarkdownTextObject(text=balance)]),
-        ContextBlock(elements=[MarkdownTextObject(text="Give kudos with `/kudos @someone 10 for …`")]),
+        ContextBlock(elements=[MarkdownTextObject(text=m.text("home.wallet.hint"))]),
     ]
 
 
-def kudos_section(lines: Sequence[KudosLine], verb: str, empty: str) -> list[Block]:
-    """One block per kudos: `verb` reads "from" or "to"; `empty` is said when there are none."""
+def kudos_section(lines: Sequence[KudosLine], line_key: str, empty: str, m: Messages) -> list[Block]:
+    """One block per kudos: `line_key` is the sentence of a line (home.kudos.from or .to); `empty` is said
+    when there are none."""
     if not lines:
         return [ContextBlock(elements=[MarkdownTextObject(text=empty)])]
     blocks: list[Block] = []
     for line in lines:
         tags = " ".join(f"`#{value}`" for value in line.values)
-        text = (
-            f"*{line.points} points* {verb} {line.who} · {_date(line.at, '{date_short_pretty}')}\n"
-            f">{escaped(line.message, MESSAGE_PREVIEW)}" + (f"\n{tags}" if tags else "")
+        headline = m.text(
+            line_key,
+            points=m.points(line.points),
+            who=line.who,
+            date=slack_date(line.at, "{date_short_pretty}"),
         )
+        text = f"{headline}\n>{escaped(line.message, MESSAGE_PREVIEW)}" + (f"\n{tags}" if tags else "")
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
     return blocks
 
 
-def unavailable_section() -> list[Block]:
-    return [ContextBlock(elements=[MarkdownTextObject(text=":warning: Could not load this just now.")])]
+def unavailable_section(m: Messages) -> list[Block]:
+    return [ContextBlock(elements=[MarkdownTextObject(text=m.text("home.unavailable"))])]
 
 
 def _header(text: str) -> HeaderBlock:
     return HeaderBlock(text=text[:HEADER_LIMIT])
-
-
-def _date(at: datetime, format_: str) -> str:
-    return f"<!date^{int(at.timestamp())}^{format_}|{at.date().isoformat()}>"

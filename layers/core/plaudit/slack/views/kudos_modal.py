@@ -16,8 +16,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from plaudit.i18n import Messages
 from plaudit.slack import actions
 from plaudit.slack.commands import KudosText
+from plaudit.slack.views import modals
 
 MAX_RECIPIENTS = 20
 MAX_MESSAGE = 1000
@@ -48,20 +50,19 @@ class ModalKudos:
     visibility: str
 
 
-def kudos_modal(external_id: str, prefill: Prefill = Prefill(), choices: OrgChoices | None = None) -> dict:
-    """The modal as views.open/views.update take it. Without `choices` (opened in the ack, before any
-    DynamoDB read) it has no values menu and no points bounds; the update that adds them keeps what the
-    person typed, as the block and action ids stay the same."""
+def kudos_modal(external_id: str, prefill: Prefill, choices: OrgChoices, m: Messages) -> dict:
+    """The modal as views.update takes it (it replaces the loading modal the ack opened), in the giver's
+    language, which `private_metadata` keeps for the submission's ack."""
     points = NumberInputElement(
         action_id="points",
         is_decimal_allowed=False,
-        min_value=choices.min_points if choices else 1,
-        max_value=choices.max_points if choices else None,
+        min_value=choices.min_points,
+        max_value=choices.max_points,
     )
     blocks = [
         InputBlock(
             block_id="recipients",
-            label="Who are you thanking?",
+            label=m.text("kudos.form.recipients"),
             element=UserMultiSelectElement(
                 action_id="users",
                 max_selected_items=MAX_RECIPIENTS,
@@ -70,17 +71,19 @@ def kudos_modal(external_id: str, prefill: Prefill = Prefill(), choices: OrgChoi
         ),
         InputBlock(
             block_id="points",
-            label="Points each",
+            label=m.text("kudos.form.points"),
             element=points,
-            hint=f"Between {choices.min_points} and {choices.max_points}." if choices else None,
+            hint=m.text(
+                "kudos.form.points_hint", min=m.number(choices.min_points), max=m.number(choices.max_points)
+            ),
         ),
     ]
-    if choices is not None and choices.values:
+    if choices.values:
         options = [Option(value=slug, text=_clipped(name)) for slug, name in choices.values.items()]
         blocks.append(
             InputBlock(
                 block_id="values",
-                label="Company values",
+                label=m.text("kudos.form.values"),
                 optional=True,
                 element=StaticMultiSelectElement(action_id="values", options=options),
             )
@@ -88,18 +91,18 @@ def kudos_modal(external_id: str, prefill: Prefill = Prefill(), choices: OrgChoi
     blocks += [
         InputBlock(
             block_id="message",
-            label="What for?",
+            label=m.text("kudos.form.message"),
             element=PlainTextInputElement(
                 action_id="message", multiline=True, max_length=MAX_MESSAGE, initial_value=prefill.message
             ),
         ),
         InputBlock(
             block_id="visibility",
-            label="Who sees it",
+            label=m.text("kudos.form.visibility"),
             element=RadioButtonsElement(
                 action_id="visibility",
-                options=_visibility_options(),
-                initial_option=_visibility_options()[0],
+                options=_visibility_options(m),
+                initial_option=_visibility_options(m)[0],
             ),
         ),
     ]
@@ -107,34 +110,37 @@ def kudos_modal(external_id: str, prefill: Prefill = Prefill(), choices: OrgChoi
         type="modal",
         callback_id=actions.KUDOS_MODAL,
         external_id=external_id,
-        title="Give kudos",
-        submit="Give",
-        close="Cancel",
+        private_metadata=modals.dumps(m),
+        title=m.text("kudos.form.title"),
+        submit=m.text("kudos.form.submit"),
+        close=m.text("common.cancel"),
         blocks=blocks,
     )
     return view.to_dict()
 
 
 def read_submission(view: dict[str, Any], giver_slack_id: str) -> ModalKudos | dict[str, str]:
-    """The kudos a submitted modal holds, or {block_id: error} for Slack to show (`response_action: errors`).
-    Bounds and values are the recognition service's to check, after the ack."""
+    """The kudos a submitted modal holds, or {block_id: error} for Slack to show (`response_action: errors`)
+    in the language the modal was shown in. Bounds and values are the recognition service's to check,
+    after the ack."""
+    m = modals.language(view)
     state = view["state"]["values"]
     errors: dict[str, str] = {}
     recipients = list(dict.fromkeys(state["recipients"]["users"].get("selected_users") or []))
     if not recipients:
-        errors["recipients"] = "Choose at least one person."
+        errors["recipients"] = m.text("kudos.form.choose_someone")
     elif giver_slack_id in recipients:
-        errors["recipients"] = "You cannot give kudos to yourself."
+        errors["recipients"] = m.text("error.self_recognition")
     elif len(recipients) > MAX_RECIPIENTS:
-        errors["recipients"] = f"Choose at most {MAX_RECIPIENTS} people."
+        errors["recipients"] = m.plural("kudos.form.too_many_people", MAX_RECIPIENTS)
     points = (state["points"]["points"].get("value") or "").strip()
     if not points.isdigit() or int(points) < 1:
-        errors["points"] = "Give a whole number of points, like 25."
+        errors["points"] = m.text("kudos.form.whole_points")
     message = " ".join((state["message"]["message"].get("value") or "").split())
     if not message:
-        errors["message"] = "Say what you are thanking them for."
+        errors["message"] = m.text("kudos.parse.no_message")
     elif len(message) > MAX_MESSAGE:
-        errors["message"] = f"Keep it under {MAX_MESSAGE} characters."
+        errors["message"] = m.plural("kudos.problem.message", MAX_MESSAGE)
     if errors:
         return errors
     chosen = state.get("values", {}).get("values", {}).get("selected_options") or []
@@ -143,7 +149,7 @@ def read_submission(view: dict[str, Any], giver_slack_id: str) -> ModalKudos | d
     return ModalKudos(kudos, PRIVATE if visibility == PRIVATE else PUBLIC)
 
 
-def prefill_for(body: dict) -> Prefill:
+def prefill_for(body: dict, m: Messages) -> Prefill:
     """What a shortcut's modal opens with: a message shortcut thanks the message's author (unless that is
     the giver, or a bot) and links the message."""
     if body.get("type") != "message_action":
@@ -152,7 +158,8 @@ def prefill_for(body: dict) -> Prefill:
     giver = body["user"]["id"]
     link = message_link(body["channel"]["id"], body["message_ts"])
     return Prefill(
-        recipients=[author] if author and author != giver else [], message=f"For this message: {link}"
+        recipients=[author] if author and author != giver else [],
+        message=m.text("kudos.form.for_message", link=link),
     )
 
 
@@ -161,10 +168,10 @@ def message_link(channel_id: str, message_ts: str) -> str:
     return f"https://slack.com/archives/{channel_id}/p{message_ts.replace('.', '')}"
 
 
-def _visibility_options() -> list[Option]:
+def _visibility_options(m: Messages) -> list[Option]:
     return [
-        Option(value=PUBLIC, text="Public: announced in the kudos channel"),
-        Option(value=PRIVATE, text="Private: only the people you thank see it"),
+        Option(value=PUBLIC, text=_clipped(m.text("kudos.form.public"))),
+        Option(value=PRIVATE, text=_clipped(m.text("kudos.form.private"))),
     ]
 
 

@@ -25,7 +25,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from plaudit.i18n import Messages
 from plaudit.slack import actions
+from plaudit.slack.views import modals
 from plaudit.slack.views.messages import escaped
 
 if TYPE_CHECKING:
@@ -45,10 +47,10 @@ ANNOUNCE, DM = "announce", "dm"
 CATALOG_DENOMINATION = "catalog_denomination"
 
 RULE_TYPES = {
-    "work_anniversary": "Work anniversary",
-    "birthday": "Birthday",
-    "days_after_start": "Days after start (onboarding)",
-    "hris_event": "HRIS event (promotion, certification…)",
+    "work_anniversary": "milestones.type.work_anniversary",
+    "birthday": "milestones.type.birthday",
+    "days_after_start": "milestones.type.days_after_start",
+    "hris_event": "milestones.type.hris_event",
 }
 FIELD_BLOCKS = {
     "name": NAME,
@@ -73,7 +75,7 @@ OPTION_TEXT_LIMIT = 75
 LIST_TEXT_LIMIT = 2000
 MAX_POINTS = 1_000_000
 TABLE_EXAMPLE = "1:100, 5:500, 10:1000"
-DEFAULT_MESSAGE = "Happy {years}-year work anniversary, {first_name}! Thank you for all you do."
+PLACEHOLDERS = "{name} {first_name} {years} {points} {rule} {event} {days}"
 
 
 @dataclass(frozen=True)
@@ -85,39 +87,45 @@ class BudgetChoice:
 # --------------------------------------------------------------------------- App Home
 
 
-def rules_section(rules: Sequence["MilestoneRule"], *, more: bool) -> list[Block]:
+def rules_section(rules: Sequence["MilestoneRule"], m: Messages, *, more: bool) -> list[Block]:
     """One line per rule with its Edit button, then the New rule button."""
     blocks: list[Block] = []
     for rule in rules[:SHOWN_RULES]:
-        edit = ButtonElement(text="Edit", action_id=actions.EDIT_RULE, value=rule.id)
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_rule_line(rule)), accessory=edit))
+        edit = ButtonElement(text=m.text("milestones.edit"), action_id=actions.EDIT_RULE, value=rule.id)
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_rule_line(rule, m)), accessory=edit))
     if not rules:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text="No milestone rules yet.")]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=m.text("milestones.none"))]))
     elif more or len(rules) > SHOWN_RULES:
-        note = "More rules than fit here: see them all with GET /v1/milestone-rules."
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
-    blocks.append(
-        ActionsBlock(elements=[ButtonElement(text="New rule", action_id=actions.NEW_RULE, style="primary")])
-    )
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=m.text("milestones.more"))]))
+    new = ButtonElement(text=m.text("milestones.new"), action_id=actions.NEW_RULE, style="primary")
+    blocks.append(ActionsBlock(elements=[new]))
     return blocks
 
 
-def _rule_line(rule: "MilestoneRule") -> str:
-    kind = RULE_TYPES.get(str(rule.type), str(rule.type))
+def _rule_line(rule: "MilestoneRule", m: Messages) -> str:
+    kind = m.text(RULE_TYPES[str(rule.type)]) if str(rule.type) in RULE_TYPES else str(rule.type)
     if rule.years:
-        kind += f" (years {', '.join(map(str, rule.years))})"
+        kind += f" ({m.text('milestones.line.years', years=', '.join(map(str, rule.years)))})"
     if rule.days_after_start is not None:
-        kind += f" (day {rule.days_after_start})"
+        kind += f" ({m.text('milestones.line.day', day=rule.days_after_start)})"
     if rule.event_name:
         kind += f" (`{rule.event_name}`)"
     if rule.points_by_year:
-        reward = f"{format_points_table(rule.points_by_year)}; else {rule.points:,} points"
+        reward = m.text(
+            "milestones.line.table",
+            table=format_points_table(rule.points_by_year),
+            points=m.points(rule.points),
+        )
     else:
-        reward = f"{rule.points:,} points"
+        reward = m.points(rule.points)
     if rule.catalog_item_id:
-        reward += f" + item `{escaped(rule.catalog_item_id, 70)}`"
-    budget = f"budget `{rule.budget_id}`" if rule.budget_id else "no budget"
-    state = ":large_green_circle: enabled" if rule.enabled else ":white_circle: disabled"
+        reward += " + " + m.text("milestones.line.item", item=escaped(rule.catalog_item_id, 70))
+    budget = (
+        m.text("milestones.line.budget", budget=rule.budget_id)
+        if rule.budget_id
+        else m.text("milestones.line.no_budget")
+    )
+    state = m.text("milestones.line.enabled") if rule.enabled else m.text("milestones.line.disabled")
     line = f"*{escaped(rule.name, 130)}* · {kind}\n{reward} · {budget} · {state}"
     return line if len(line) <= LIST_TEXT_LIMIT else line[: LIST_TEXT_LIMIT - 1] + "…"
 
@@ -125,66 +133,64 @@ def _rule_line(rule: "MilestoneRule") -> str:
 # --------------------------------------------------------------------------- the modal
 
 
-def loading_modal(external_id: str) -> dict[str, Any]:
-    """Opened in the ack (the trigger lapses in 3 seconds); the lazy listener replaces it with the form."""
-    return notice_modal(external_id, "Loading the rule form…")
-
-
-def notice_modal(external_id: str, text: str) -> dict[str, Any]:
+def notice_modal(external_id: str, text: str, m: Messages) -> dict[str, Any]:
     view = View(
         type="modal",
         callback_id=actions.RULE_MODAL,
         external_id=external_id,
-        title="Milestone rule",
-        close="Close",
+        title=m.text("milestones.form.title"),
+        close=m.text("common.close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=escaped(text)))],
     )
     return view.to_dict()
 
 
 def rule_modal(
-    external_id: str, budgets: Sequence[BudgetChoice], rule: "MilestoneRule | None" = None
+    external_id: str, budgets: Sequence[BudgetChoice], m: Messages, rule: "MilestoneRule | None" = None
 ) -> dict[str, Any]:
-    """The form, empty for a new rule or filled with `rule`; `private_metadata` carries the rule id."""
+    """The form, empty for a new rule or filled with `rule`; `private_metadata` carries the language and the
+    rule id."""
     blocks: list[Block] = [
-        _input(NAME, "Name", _text(NAME, rule.name if rule else None, max_length=120)),
+        _input(
+            NAME, m.text("milestones.field.name"), _text(NAME, rule.name if rule else None, max_length=120)
+        ),
         _input(
             TYPE,
-            "What it celebrates",
+            m.text("milestones.field.type"),
             StaticSelectElement(
                 action_id=TYPE,
-                options=[Option(value=value, text=label) for value, label in RULE_TYPES.items()],
-                initial_option=_option(str(rule.type), RULE_TYPES[str(rule.type)]) if rule else None,
+                options=[_option(value, m.text(key)) for value, key in RULE_TYPES.items()],
+                initial_option=_option(str(rule.type), m.text(RULE_TYPES[str(rule.type)])) if rule else None,
             ),
         ),
         _input(
             POINTS,
-            "Points",
+            m.text("milestones.field.points"),
             _number(POINTS, rule.points if rule else None, minimum=0, maximum=MAX_POINTS),
-            hint="For work anniversaries: the points for any year not in the table.",
+            hint=m.text("milestones.field.points_hint"),
         ),
         _input(
             POINTS_TABLE,
-            "Points by year (work anniversaries)",
+            m.text("milestones.field.points_table"),
             _text(POINTS_TABLE, format_points_table(rule.points_by_year) if rule else None),
-            hint=f"year:points pairs, e.g. {TABLE_EXAMPLE}",
+            hint=m.text("milestones.field.points_table_hint", example=TABLE_EXAMPLE),
         ),
         _input(
             YEARS,
-            "Years celebrated (work anniversaries)",
+            m.text("milestones.field.years"),
             _text(YEARS, ", ".join(map(str, rule.years)) if rule and rule.years else None),
-            hint="e.g. 1, 5, 10; empty: every year",
+            hint=m.text("milestones.field.years_hint"),
         ),
         _input(
             DAYS_AFTER_START,
-            "Days after start (onboarding)",
+            m.text("milestones.type.days_after_start"),
             _number(DAYS_AFTER_START, rule.days_after_start if rule else None, minimum=0, maximum=3650),
         ),
         _input(
             EVENT_NAME,
-            "HRIS event name",
+            m.text("milestones.field.event"),
             _text(EVENT_NAME, rule.event_name if rule else None, max_length=48),
-            hint="e.g. promotion or certification",
+            hint=m.text("milestones.field.event_hint"),
         ),
     ]
     if budgets:
@@ -193,70 +199,75 @@ def rule_modal(
         ]
         chosen = next((option for option in options if rule and option.value == rule.budget_id), None)
         budget_select = StaticSelectElement(action_id=BUDGET, options=options, initial_option=chosen)
-        blocks.append(_input(BUDGET, "Budget that funds the points", budget_select))
+        blocks.append(_input(BUDGET, m.text("milestones.field.budget"), budget_select))
     else:
-        note = "No budgets yet: create one (POST /v1/budgets) before a rule that awards points."
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=m.text("milestones.field.no_budgets"))]))
+    default_message = m.text("milestones.field.default_message", years="{years}", first_name="{first_name}")
     blocks += [
         _input(
             CATALOG_ITEM,
-            "Catalogue item",
+            m.text("milestones.field.catalog_item"),
             _text(CATALOG_ITEM, rule.catalog_item_id if rule else None, max_length=64),
-            hint="The id of a catalogue item given with (or instead of) points.",
+            hint=m.text("milestones.field.catalog_item_hint"),
         ),
         _input(
             CATALOG_DENOMINATION,
-            "Item value",
+            m.text("milestones.field.denomination"),
             _text(CATALOG_DENOMINATION, _decimal(rule.catalog_denomination if rule else None), max_length=12),
-            hint="The item's value in its currency, e.g. 25; paid from the budget.",
+            hint=m.text("milestones.field.denomination_hint"),
         ),
         _input(
             MESSAGE,
-            "Message",
-            _text(MESSAGE, rule.message if rule else DEFAULT_MESSAGE, multiline=True, max_length=1000),
-            hint="Placeholders: {name} {first_name} {years} {points} {rule} {event} {days}",
+            m.text("milestones.field.message"),
+            _text(MESSAGE, rule.message if rule else default_message, multiline=True, max_length=1000),
+            hint=m.text("milestones.field.message_hint", placeholders=PLACEHOLDERS),
         ),
-        _input(CELEBRATE, "How it is celebrated", _celebrate(rule)),
+        _input(CELEBRATE, m.text("milestones.field.celebrate"), _celebrate(rule, m)),
         _input(
             CHANNEL,
-            "Channel",
+            m.text("milestones.field.channel"),
             ConversationSelectElement(
                 action_id=CHANNEL,
                 initial_conversation=rule.channel if rule else None,
                 filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
             ),
-            hint="Empty: the announcement channel in the settings.",
+            hint=m.text("milestones.field.channel_hint"),
         ),
         _input(
             REMINDER,
-            "Remind the manager, days ahead",
+            m.text("milestones.field.reminder"),
             _number(REMINDER, rule.manager_reminder_days if rule else None, minimum=1, maximum=60),
         ),
-        _input(ENABLED, "Enabled", _enabled(rule)),
+        _input(ENABLED, m.text("milestones.field.enabled"), _enabled(rule, m)),
         _input(
             DEPARTMENTS,
-            "Only these departments",
+            m.text("milestones.field.departments"),
             _text(DEPARTMENTS, ", ".join(rule.filter.departments) if rule else None),
-            hint="Comma-separated; empty: everyone",
+            hint=m.text("milestones.field.departments_hint"),
         ),
         _input(
             COUNTRIES,
-            "Only these countries",
+            m.text("milestones.field.countries"),
             _text(COUNTRIES, ", ".join(rule.filter.countries) if rule else None),
-            hint="ISO codes, e.g. DE, US; empty: everywhere",
+            hint=m.text("milestones.field.countries_hint"),
         ),
     ]
     view = View(
         type="modal",
         callback_id=actions.RULE_MODAL,
         external_id=external_id,
-        private_metadata=rule.id if rule else "",
-        title="Edit milestone rule" if rule else "New milestone rule",
-        submit="Save",
-        close="Cancel",
+        private_metadata=modals.dumps(m, rule=rule.id if rule else None),
+        title=m.text("milestones.form.title_edit") if rule else m.text("milestones.form.title_new"),
+        submit=m.text("common.save"),
+        close=m.text("common.cancel"),
         blocks=blocks,
     )
     return view.to_dict()
+
+
+def edited_rule(view: dict[str, Any]) -> str | None:
+    """The rule a submitted modal edits; None for a new one."""
+    return modals.fields(view).get("rule") or None
 
 
 def _input(
@@ -290,16 +301,19 @@ def _number(action_id: str, value: int | None, *, minimum: int, maximum: int) ->
     )
 
 
-def _celebrate(rule: "MilestoneRule | None") -> CheckboxesElement:
-    options = [_option(ANNOUNCE, "Celebrate publicly in a channel"), _option(DM, "Send the person a DM")]
+def _celebrate(rule: "MilestoneRule | None", m: Messages) -> CheckboxesElement:
+    options = [
+        _option(ANNOUNCE, m.text("milestones.field.announce")),
+        _option(DM, m.text("milestones.field.dm")),
+    ]
     chosen = [
         o for o, on in zip(options, (rule.announce, rule.dm) if rule else (True, True), strict=True) if on
     ]
     return CheckboxesElement(action_id=CELEBRATE, options=options, initial_options=chosen or None)
 
 
-def _enabled(rule: "MilestoneRule | None") -> CheckboxesElement:
-    option = _option(ENABLED, "Award this rule's milestones")
+def _enabled(rule: "MilestoneRule | None", m: Messages) -> CheckboxesElement:
+    option = _option(ENABLED, m.text("milestones.field.enabled_option"))
     on = rule.enabled if rule else True
     return CheckboxesElement(action_id=ENABLED, options=[option], initial_options=[option] if on else None)
 
@@ -317,7 +331,9 @@ def _clipped(text: str) -> str:
 
 def read_form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """The RuleSpec fields a submitted modal holds, and {block_id: error} for what cannot even be read
-    (a points table or years that are not numbers). The spec's own checks come after, in RuleSpec."""
+    (a points table or years that are not numbers), in the language the modal was shown in. The spec's own
+    checks come after, in RuleSpec."""
+    m = modals.language(view)
     state = view["state"]["values"]
     errors: dict[str, str] = {}
 
@@ -334,7 +350,7 @@ def read_form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         try:
             return int(raw)
         except ValueError:
-            errors[block_id] = "Give a whole number."
+            errors[block_id] = m.text("milestones.error.whole_number")
             return None
 
     def chosen(block_id: str) -> set[str]:
@@ -343,16 +359,16 @@ def read_form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     try:
         points_by_year = parse_points_table(text(POINTS_TABLE) or "")
     except ValueError:
-        errors[POINTS_TABLE] = f"Write year:points pairs separated by commas, like {TABLE_EXAMPLE}."
+        errors[POINTS_TABLE] = m.text("milestones.error.table", example=TABLE_EXAMPLE)
         points_by_year = {}
     try:
         years = parse_numbers(text(YEARS) or "") or None
     except ValueError:
-        errors[YEARS] = "Write whole years separated by commas, like 1, 5, 10."
+        errors[YEARS] = m.text("milestones.error.years")
         years = None
     rule_type = (value(TYPE).get("selected_option") or {}).get("value")
     if rule_type is None:
-        errors[TYPE] = "Choose what the rule celebrates."
+        errors[TYPE] = m.text("milestones.error.type")
     celebrate = chosen(CELEBRATE)
     fields = {
         "name": text(NAME) or "",

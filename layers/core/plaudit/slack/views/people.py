@@ -3,19 +3,22 @@
 from collections.abc import Sequence
 
 from plaudit.domain.employees import Employee
+from plaudit.i18n import Messages
 from plaudit.slack.views.messages import escaped
 
 NAME_LIMIT = 60
 SHOWN = 10
 
 
-def person_mention(person: Employee | None) -> str:
+def person_mention(person: Employee | None, m: Messages) -> str:
     if person is None:
-        return "someone"
+        return m.text("common.someone")
     return f"<@{person.slack_user_id}>" if person.slack_user_id else escaped(person.name, NAME_LIMIT)
 
 
-def people_mentions(people: Sequence[Employee | None], shown: int = SHOWN) -> str:
+def people_mentions(people: Sequence[Employee | None], m: Messages, shown: int = SHOWN) -> str:
     """The first `shown` people, then how many more."""
-    named = ", ".join(person_mention(person) for person in people[:shown])
-    return named + (f" and {len(people) - shown} more" if len(people) > shown else "")
+    named = m.text("common.list_separator").join(person_mention(person, m) for person in people[:shown])
+    if len(people) > shown:
+        return m.plural("common.and_more", len(people) - shown, names=named)
+    return named

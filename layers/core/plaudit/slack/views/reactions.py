@@ -3,7 +3,7 @@
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from plaudit.domain.reactions import UndoOutcome
-from plaudit.slack.views import texts
+from plaudit.i18n import Messages
 from plaudit.slack.views.messages import FALLBACK_TEXT_LIMIT, Message
 
 
@@ -12,42 +12,44 @@ def _section(text: str, fallback: str) -> Message:
     return {"text": fallback[:FALLBACK_TEXT_LIMIT], "blocks": [block.to_dict()]}
 
 
-def author_dm_message(reactor: str, points: int, emoji: str, channel: str) -> Message:
+def author_dm_message(reactor: str, points: int, emoji: str, channel: str, m: Messages) -> Message:
     """The author's DM: who reacted (mrkdwn), with what, and where."""
+    amount = m.points(points)
     return _section(
-        f":{emoji}: {reactor} gave you *{texts.points(points)}* for your message in <#{channel}>.",
-        f"{reactor} gave you {texts.points(points)} for your message",
+        m.text(
+            "reaction.dm.given", emoji=f":{emoji}:", reactor=reactor, points=amount, channel=f"<#{channel}>"
+        ),
+        m.text("reaction.dm.given_fallback", reactor=reactor, points=amount),
     )
 
 
-def taken_back_dm_message(reactor: str, points: int, emoji: str, channel: str) -> Message:
+def taken_back_dm_message(reactor: str, points: int, emoji: str, channel: str, m: Messages) -> Message:
     """The author's DM once the reactor took the reaction back: it replaces `author_dm_message`."""
-    text = (
-        f":{emoji}: {reactor} removed their reaction to your message in <#{channel}>, "
-        f"so the {texts.points(points)} it gave you went back."
+    text = m.text(
+        "reaction.dm.taken_back",
+        emoji=f":{emoji}:",
+        reactor=reactor,
+        points=m.points(points),
+        channel=f"<#{channel}>",
     )
-    return _section(text, f"{reactor} took back a reaction to your message")
+    return _section(text, m.text("reaction.dm.taken_back_fallback", reactor=reactor))
 
 
-def undone_message(author_slack_id: str, points: int, emoji: str) -> Message:
+def undone_message(author_slack_id: str, points: int, emoji: str, m: Messages) -> Message:
     """The reactor's receipt when removing the reaction took the points back."""
-    text = (
-        f"You removed your :{emoji}:, so what it gave <@{author_slack_id}> ({texts.points(points)}) "
-        "is back in your allowance."
+    text = m.text(
+        "reaction.undone", emoji=f":{emoji}:", author=f"<@{author_slack_id}>", points=m.points(points)
     )
     return _section(text, text)
 
 
 KEPT_BECAUSE = {
-    UndoOutcome.POINTS_SPENT: "they have been spent already",
-    UndoOutcome.NEW_PERIOD: "they were given in an allowance period that has ended",
+    UndoOutcome.POINTS_SPENT: "reaction.kept.spent",
+    UndoOutcome.NEW_PERIOD: "reaction.kept.new_period",
 }
 
 
-def kept_message(author_slack_id: str, points: int, outcome: UndoOutcome) -> Message:
+def kept_message(author_slack_id: str, points: int, outcome: UndoOutcome, m: Messages) -> Message:
     """Why removing the reaction in time still left the points with the author."""
-    text = (
-        f"Removing your reaction did not take back what it gave <@{author_slack_id}> "
-        f"({texts.points(points)}): {KEPT_BECAUSE[outcome]}."
-    )
+    text = m.text(KEPT_BECAUSE[outcome], author=f"<@{author_slack_id}>", points=m.points(points))
     return _section(text, text)

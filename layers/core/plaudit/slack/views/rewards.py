@@ -1,6 +1,6 @@
 """Block Kit for rewards in Slack: the Catalogue and My rewards sections of the App Home tab, and the redeem
-modal (loading, form, notice) with reading its submission back. Nothing here imports pydantic or the
-services, so the listeners can build the loading modal inside the ack."""
+modal (form, notice) with reading its submission back. Nothing here imports pydantic or the services, so
+the submission's ack reads it cheaply."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,15 +21,22 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from plaudit.i18n import Messages
 from plaudit.slack import actions
+from plaudit.slack.views import modals
 from plaudit.slack.views.messages import escaped
 
 DENOMINATION = "denomination"
-CATALOG_MORE = "More items: `GET /v1/catalog/items` (filter by category, type or what you can afford)."
 OPTION_TEXT_LIMIT = 75
 NAME_LIMIT = 200
 CODE_LIMIT = 64
 USABLE = ("issued", "delivered")
+STATUSES = {
+    "issued": "voucher.status.issued",
+    "delivered": "voucher.status.delivered",
+    "redeemed": "voucher.status.redeemed",
+    "expired": "voucher.status.expired",
+}
 
 
 @dataclass(frozen=True)
@@ -67,76 +74,75 @@ class RedeemChoice:
     point_value: Decimal | None = None
 
 
-def points_range(low: int | None, high: int | None) -> str:
+def points_range(low: int | None, high: int | None, m: Messages) -> str:
     if low is None or high is None:
-        return "not priced yet"
-    return f"{low:,} points" if low == high else f"{low:,} to {high:,} points"
+        return m.text("rewards.unpriced")
+    return m.points(low) if low == high else m.text("rewards.range", low=m.number(low), high=m.points(high))
 
 
-def catalog_section(lines: Sequence[CatalogLine], balance: int) -> list[Block]:
+def catalog_section(lines: Sequence[CatalogLine], balance: int, m: Messages) -> list[Block]:
     """Each item with its price and a Redeem button (none when unpriced); empty: the section is left out."""
     if not lines:
         return []
     blocks: list[Block] = []
     for line in lines:
         brand = f" · {escaped(line.brand, NAME_LIMIT)}" if line.brand else ""
-        text = f"*{escaped(line.name, NAME_LIMIT)}*{brand}\n{points_range(line.min_points, line.max_points)}"
+        price = points_range(line.min_points, line.max_points, m)
+        text = f"*{escaped(line.name, NAME_LIMIT)}*{brand}\n{price}"
         button = (
-            ButtonElement(text="Redeem", action_id=actions.REDEEM, value=line.id)
+            ButtonElement(text=m.text("rewards.redeem"), action_id=actions.REDEEM, value=line.id)
             if line.min_points is not None
             else None
         )
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text), accessory=button))
-    blocks.append(
-        ContextBlock(elements=[MarkdownTextObject(text=f"You have {balance:,} points. {CATALOG_MORE}")])
-    )
+    footer = m.text("rewards.catalog.footer", points=m.points(balance))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
     return blocks
 
 
-def rewards_section(lines: Sequence[RewardLine]) -> list[Block]:
+def rewards_section(lines: Sequence[RewardLine], m: Messages) -> list[Block]:
     """The viewer's vouchers with their codes; a Mark used button on those still usable."""
     blocks: list[Block] = []
     for line in lines:
-        expiry = f" · valid until {line.expires_on.isoformat()}" if line.expires_on else ""
-        name = escaped(line.item_name, NAME_LIMIT)
-        text = f"*{name}* · {line.status}{expiry}\nCode: `{escaped(line.code, CODE_LIMIT)}`"
+        facts = [f"*{escaped(line.item_name, NAME_LIMIT)}*", m.text(STATUSES[line.status])]
+        if line.expires_on:
+            facts.append(m.text("voucher.valid_until", date=m.date(line.expires_on)))
+        code = m.text("voucher.code_line", code=escaped(line.code, CODE_LIMIT))
         button = (
-            ButtonElement(text="Mark used", action_id=actions.VOUCHER_USED, value=line.voucher_id)
+            ButtonElement(
+                text=m.text("rewards.mark_used"), action_id=actions.VOUCHER_USED, value=line.voucher_id
+            )
             if line.status in USABLE
             else None
         )
+        text = " · ".join(facts) + "\n" + code
         blocks.append(SectionBlock(text=MarkdownTextObject(text=text), accessory=button))
     return blocks
 
 
-def loading_modal(external_id: str) -> dict[str, Any]:
-    """Opened in the ack (the trigger lapses in 3 seconds); the lazy listener replaces it with the form."""
-    return notice_modal(external_id, "Loading the reward…")
-
-
-def notice_modal(external_id: str, text: str) -> dict[str, Any]:
+def notice_modal(external_id: str, text: str, m: Messages) -> dict[str, Any]:
     view = View(
         type="modal",
         callback_id=actions.REDEEM_MODAL,
         external_id=external_id,
-        title="Redeem",
-        close="Close",
+        title=m.text("rewards.redeem"),
+        close=m.text("common.close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=escaped(text)))],
     )
     return view.to_dict()
 
 
-def redeem_modal(external_id: str, choice: RedeemChoice) -> dict[str, Any]:
+def redeem_modal(external_id: str, choice: RedeemChoice, m: Messages) -> dict[str, Any]:
     """A select of the fixed denominations with their points, or a number input for a range (with the
-    point value as a hint); `private_metadata` carries the item id."""
+    point value as a hint); `private_metadata` carries the language and the item id."""
     if choice.fixed:
         element: Any = StaticSelectElement(
             action_id=DENOMINATION,
-            placeholder="Choose an amount",
+            placeholder=m.text("rewards.form.choose"),
             options=[
                 Option(
                     value=str(value),
-                    text=f"{value:,} {choice.currency} · {points:,} points"[:OPTION_TEXT_LIMIT],
+                    text=f"{m.money(value, choice.currency)} · {m.points(points)}"[:OPTION_TEXT_LIMIT],
                 )
                 for value, points in choice.fixed
             ],
@@ -148,52 +154,65 @@ def redeem_modal(external_id: str, choice: RedeemChoice) -> dict[str, Any]:
             action_id=DENOMINATION, is_decimal_allowed=True, min_value=str(low), max_value=str(high)
         )
         currency = choice.currency
-        hint = f"From {low:,} to {high:,} {currency}; 1 point is worth {choice.point_value} {currency}."
+        hint = m.text(
+            "rewards.form.range_hint",
+            low=m.money(low, currency),
+            high=m.money(high, currency),
+            value=f"{choice.point_value} {currency}",  # as set: money formats round to cents
+        )
     view = View(
         type="modal",
         callback_id=actions.REDEEM_MODAL,
         external_id=external_id,
-        private_metadata=choice.item_id,
-        title="Redeem",
-        submit="Redeem",
-        close="Cancel",
+        private_metadata=modals.dumps(m, item=choice.item_id),
+        title=m.text("rewards.redeem"),
+        submit=m.text("rewards.redeem"),
+        close=m.text("common.cancel"),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"*{escaped(choice.item_name, NAME_LIMIT)}*\nYou have {choice.balance:,} points."
+                    text=f"*{escaped(choice.item_name, NAME_LIMIT)}*\n"
+                    + m.text("rewards.you_have", points=m.points(choice.balance))
                 )
             ),
             InputBlock(
-                block_id=DENOMINATION, label=f"Amount ({choice.currency})", element=element, hint=hint
+                block_id=DENOMINATION,
+                label=m.text("rewards.form.amount", currency=choice.currency),
+                element=element,
+                hint=hint,
             ),
-            ContextBlock(
-                elements=[
-                    MarkdownTextObject(text="The points are held at once and come back if it is declined.")
-                ]
-            ),
+            ContextBlock(elements=[MarkdownTextObject(text=m.text("rewards.form.held_note"))]),
         ],
     )
     return view.to_dict()
 
 
+def redeemed_item(view: dict[str, Any]) -> str:
+    """The item a submitted redeem modal is for."""
+    return str(modals.fields(view).get("item") or "")
+
+
 def read_denomination(view: dict[str, Any]) -> tuple[Decimal | None, dict[str, str]]:
-    """The chosen or typed amount, or {block_id: error}."""
+    """The chosen or typed amount, or {block_id: error} in the language the modal was shown in."""
+    m = modals.language(view)
     state = (view.get("state") or {}).get("values", {}).get(DENOMINATION, {}).get(DENOMINATION) or {}
     raw = (state.get("selected_option") or {}).get("value") or state.get("value")
     if not raw:
-        return None, {DENOMINATION: "Choose an amount."}
+        return None, {DENOMINATION: m.text("rewards.form.choose_error")}
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
-        return None, {DENOMINATION: "Type an amount, e.g. 25 or 12.50."}
+        return None, {DENOMINATION: m.text("rewards.form.type_amount")}
     if not value.is_finite() or value <= 0:
-        return None, {DENOMINATION: "Type an amount above zero."}
+        return None, {DENOMINATION: m.text("rewards.form.above_zero")}
     return value, {}
 
 
-def confirmation_text(item_name: str, points: int, status: str, approver: str | None) -> str:
+def confirmation_text(item_name: str, points: int, status: str, approver: str | None, m: Messages) -> str:
     """The DM after a redemption: held and waiting for someone, or on its way."""
-    held = f"Held {points:,} points for *{escaped(item_name, NAME_LIMIT)}*"
-    if status == "pending_approval":
-        return f"{held}, waiting for {approver or 'HR'}'s approval."
-    return f"{held}: it is on its way."
+    item, held = escaped(item_name, NAME_LIMIT), m.points(points)
+    if status != "pending_approval":
+        return m.text("rewards.confirm.on_its_way", points=held, item=item)
+    if approver is None:
+        return m.text("rewards.confirm.waiting_hr", points=held, item=item)
+    return m.text("rewards.confirm.waiting", points=held, item=item, approver=approver)

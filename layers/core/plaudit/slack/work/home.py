@@ -12,8 +12,9 @@ from slack_sdk.models.blocks import Block
 
 from plaudit.domain.access import Caller
 from plaudit.domain.recognition import Recognition
+from plaudit.i18n import Messages
 from plaudit.services import recognition, wallets
-from plaudit.slack.identity import employee_id_for
+from plaudit.slack.identity import employee_id_for, language_for
 from plaudit.slack.views import home as home_views
 from plaudit.slack.views.home import KudosLine
 from plaudit.slack.views.people import SHOWN, people_mentions
@@ -30,6 +31,7 @@ class Viewer:
 
     employee_id: str
     slack_user_id: str
+    m: Messages  # their language
 
     @property
     def caller(self) -> Caller:
@@ -38,7 +40,7 @@ class Viewer:
 
 @dataclass(frozen=True)
 class HomeSection:
-    title: str
+    title: str  # a message key
     build: Callable[[Viewer], Sequence[Block]]
 
 
@@ -46,12 +48,13 @@ def publish(slack_user_id: str, client: WebClient, sections: Sequence[HomeSectio
     """Publish the person's Home tab with `sections` in order (a friendly explanation for people not in
     the directory); a section with nothing for this viewer (an admin section for others) is left out."""
     employee_id = employee_id_for(slack_user_id, client)
+    m = language_for(slack_user_id, client)
     if employee_id is None:
-        view = home_views.not_in_directory_view()
+        view = home_views.not_in_directory_view(m)
     else:
-        viewer = Viewer(employee_id=employee_id, slack_user_id=slack_user_id)
+        viewer = Viewer(employee_id=employee_id, slack_user_id=slack_user_id, m=m)
         built = [_built(section, viewer) for section in sections]
-        view = home_views.home_view([(title, blocks) for title, blocks in built if blocks])
+        view = home_views.home_view([(m.text(title), blocks) for title, blocks in built if blocks], m)
     client.views_publish(user_id=slack_user_id, view=view)
 
 
@@ -59,22 +62,29 @@ def wallet(viewer: Viewer) -> list[Block]:
     view = wallets.wallet_view(viewer.caller, viewer.employee_id)
     allowance, cash = view.allowance, view.points_value
     return home_views.wallet_section(
-        allowance.remaining, allowance.total, allowance.resets_at, view.points, cash.amount, cash.currency
+        allowance.remaining,
+        allowance.total,
+        allowance.resets_at,
+        view.points,
+        cash.amount,
+        cash.currency,
+        viewer.m,
     )
 
 
 def received(viewer: Viewer) -> list[Block]:
     found, _ = recognition.list_feed(viewer.caller, recipient=viewer.employee_id, limit=RECENT)
     lines = _lines(
-        found, lambda kudos: [kudos.giver_id], lambda kudos: kudos.shares.get(viewer.employee_id, 0)
+        found, lambda kudos: [kudos.giver_id], lambda kudos: kudos.shares.get(viewer.employee_id, 0), viewer.m
     )
-    return home_views.kudos_section(lines, "from", "No kudos received yet.")
+    m = viewer.m
+    return home_views.kudos_section(lines, "home.kudos.from", m.text("home.kudos.none_received"), m)
 
 
 def given(viewer: Viewer) -> list[Block]:
     found, _ = recognition.list_feed(viewer.caller, giver=viewer.employee_id, limit=RECENT)
-    lines = _lines(found, lambda kudos: kudos.recipient_ids, lambda kudos: kudos.points)
-    return home_views.kudos_section(lines, "to", "Nothing given yet: try `/kudos @someone 10 for …`.")
+    lines = _lines(found, lambda kudos: kudos.recipient_ids, lambda kudos: kudos.points, viewer.m)
+    return home_views.kudos_section(lines, "home.kudos.to", viewer.m.text("home.kudos.none_given"), viewer.m)
 
 
 def _built(section: HomeSection, viewer: Viewer) -> tuple[str, Sequence[Block]]:
@@ -83,19 +93,20 @@ def _built(section: HomeSection, viewer: Viewer) -> tuple[str, Sequence[Block]]:
         return section.title, section.build(viewer)
     except Exception:
         logger.exception("home section failed", extra={"section": section.title})
-        return section.title, home_views.unavailable_section()
+        return section.title, home_views.unavailable_section(viewer.m)
 
 
 def _lines(
     found: list[Recognition],
     others: Callable[[Recognition], list[str]],
     points: Callable[[Recognition], int],
+    m: Messages,
 ) -> list[KudosLine]:
     """The kudos as lines naming the other people on them."""
     people = snapshots.load(employees={pid for kudos in found for pid in others(kudos)[:SHOWN]})
     return [
         KudosLine(
-            who=people_mentions([people.employee(pid) for pid in others(kudos)]),
+            who=people_mentions([people.employee(pid) for pid in others(kudos)], m),
             points=points(kudos),
             message=kudos.message,
             values=kudos.values,

@@ -3,19 +3,18 @@ Home (plaudit.slack.work.home imports none of them, so none of them imports it b
 
 from slack_sdk import WebClient
 
-from plaudit.i18n import DEFAULT_LOCALE, messages
 from plaudit.slack.work import approvals, home, leaderboard, milestone_admin, rewards_home
 from plaudit.slack.work.home import HomeSection
 
 SECTIONS = (
-    HomeSection(":moneybag: Your points", home.wallet),
-    HomeSection(":inbox_tray: Kudos you received", home.received),
-    HomeSection(":outbox_tray: Kudos you gave", home.given),
-    HomeSection(messages(DEFAULT_LOCALE).text("leaderboard.home_title"), leaderboard.top_givers_for_home),
-    HomeSection(":trophy: Milestone rules", milestone_admin.rules_for_home),  # HR admins only
-    HomeSection(":gift: Catalogue", rewards_home.catalog_for_home),
-    HomeSection(":ticket: My rewards", rewards_home.rewards_for_home),
-    HomeSection(":hourglass_flowing_sand: Waiting for your approval", approvals.approvals_for_home),
+    HomeSection("home.section.points", home.wallet),
+    HomeSection("home.section.received", home.received),
+    HomeSection("home.section.given", home.given),
+    HomeSection("leaderboard.home_title", leaderboard.top_givers_for_home),
+    HomeSection("home.section.milestone_rules", milestone_admin.rules_for_home),  # HR admins only
+    HomeSection("home.section.catalog", rewards_home.catalog_for_home),
+    HomeSection("home.section.rewards", rewards_home.rewards_for_home),
+    HomeSection("home.section.approvals", approvals.approvals_for_home),
 )
 
 

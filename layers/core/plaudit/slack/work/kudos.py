@@ -1,5 +1,6 @@
-"""The work behind `/kudos`, run in lazy listeners after the ack: give through the recognition service
-and tell the giver how it went; or show the balance."""
+"""The work behind `/kudos` with text, run in lazy listeners after the ack, in the person's language: the
+help, what is wrong with the text, the balance, or the kudos given through the recognition service (and
+the giver told how it went)."""
 
 from collections.abc import Callable
 
@@ -11,35 +12,46 @@ from slack_sdk import WebClient
 from plaudit.domain.access import Caller
 from plaudit.domain.errors import PlauditError
 from plaudit.domain.recognition import MAX_MESSAGE, MAX_RECIPIENTS, MAX_VALUES, Visibility
+from plaudit.i18n import Messages
 from plaudit.services import recognition, wallets
-from plaudit.slack.commands import BoardRequest, KudosText, Verb
-from plaudit.slack.identity import employee_id_for
+from plaudit.slack.commands import BoardRequest, KudosText, KudosTextError, Verb, parse
+from plaudit.slack.identity import employee_id_for, language_for
 from plaudit.slack.views import messages, texts
 from plaudit.store import snapshots
 
 logger = Logger(child=True)
 
 
-def run(parsed: KudosText | Verb | BoardRequest, command: dict, client: WebClient, respond: Respond) -> None:
+def run(command: dict, client: WebClient, respond: Respond) -> None:
     """Bolt swallows a lazy listener's exceptions (so Lambda never retries them): say so to the person."""
+    m = language_for(command["user_id"], client)
     try:
-        if isinstance(parsed, KudosText):
-            give(parsed, command, client, respond)
+        parsed = parse(command.get("text", ""))
+    except KudosTextError as mistake:
+        respond(**messages.problem_message(m.text(mistake.key, **mistake.params), m, with_example=True))
+        return
+    try:
+        if parsed is Verb.HELP:
+            respond(**messages.help_message(m))
         elif parsed is Verb.BALANCE:
-            show_balance(command, client, respond)
+            show_balance(command, client, respond, m)
         elif isinstance(parsed, BoardRequest):
             from plaudit.slack.work import leaderboard
 
-            leaderboard.show(parsed, command, client, respond)
+            leaderboard.show(parsed, command, client, respond, m)
+        else:
+            give(parsed, command, client, respond, m)
     except Exception:
         logger.exception("slash command failed", extra={"trigger_id": command.get("trigger_id")})
-        respond(**messages.problem_message(texts.FAILED))
+        respond(**messages.problem_message(m.text("slack.failed"), m))
 
 
-def give(kudos_text: KudosText, command: dict, client: WebClient, respond: Respond) -> None:
+def give(kudos_text: KudosText, command: dict, client: WebClient, respond: Respond, m: Messages) -> None:
     """Give the kudos a slash command typed. `slack:{trigger_id}` keys it, so a replayed request or a
     retried lazy invocation gives once (and announces once)."""
-    give_as(command["user_id"], kudos_text, client, respond, idempotency_key=f"slack:{command['trigger_id']}")
+    give_as(
+        command["user_id"], kudos_text, client, respond, m, idempotency_key=f"slack:{command['trigger_id']}"
+    )
 
 
 def give_as(
@@ -47,21 +59,22 @@ def give_as(
     kudos_text: KudosText,
     client: WebClient,
     tell: Callable[..., object],
+    m: Messages,
     *,
     idempotency_key: str,
     visibility: Visibility = Visibility.PUBLIC,
 ) -> None:
-    """Give, and tell the giver how it went (`tell(text=..., blocks=...)`: a respond, or a DM). The
-    announcement and the recipients' DMs come from the table's stream (plaudit.slack.notices.kudos), as for
-    a kudos given any other way."""
+    """Give, and tell the giver how it went in their language (`tell(text=..., blocks=...)`: a respond, or
+    a DM). The announcement and the recipients' DMs come from the table's stream
+    (plaudit.slack.notices.kudos), as for a kudos given any other way."""
     giver_id = employee_id_for(giver_slack_id, client)
     if giver_id is None:
-        tell(**messages.problem_message(texts.NOT_IN_DIRECTORY))
+        tell(**messages.problem_message(m.text("slack.not_in_directory"), m))
         return
     employee_ids = {uid: employee_id_for(uid, client) for uid in kudos_text.slack_user_ids}
     strangers = [uid for uid, employee_id in employee_ids.items() if employee_id is None]
     if strangers:
-        tell(**messages.problem_message(texts.NOT_A_PERSON, about=strangers))
+        tell(**messages.problem_about("kudos.refused.not_a_person", strangers, m))
         return
     settings = snapshots.load(settings=True).settings()
     try:
@@ -75,6 +88,7 @@ def give_as(
     except ValidationError as invalid:
         field = str((invalid.errors()[0].get("loc") or ("",))[0])
         problem = texts.kudos_problem(
+            m,
             field,
             min_points=settings.min_points_per_kudos,
             max_points=settings.max_points_per_kudos,
@@ -82,7 +96,7 @@ def give_as(
             max_values=MAX_VALUES,
             max_recipients=MAX_RECIPIENTS,
         )
-        tell(**messages.problem_message(problem, with_example=True))
+        tell(**messages.problem_message(problem, m, with_example=True))
         return
     try:
         kudos, created = recognition.give_kudos(
@@ -90,24 +104,26 @@ def give_as(
         )
     except PlauditError as refused:
         logger.info("kudos refused", extra={"code": refused.code})
-        tell(**messages.problem_message(refused.message))
+        tell(**messages.problem_message(refused.message_in(m.locale), m))
         return
     slack_ids = {employee_id: uid for uid, employee_id in employee_ids.items()}
     shares = {slack_ids[rid]: points for rid, points in kudos.shares.items()}
     if not created:
-        tell(**messages.confirmation_message(shares, announced_in=None, replayed=True))
+        tell(**messages.confirmation_message(shares, m, announced_in=None, replayed=True))
         return
     announced_in = settings.announcement_channel if kudos.visibility is Visibility.PUBLIC else None
-    tell(**messages.confirmation_message(shares, announced_in=announced_in))
+    tell(**messages.confirmation_message(shares, m, announced_in=announced_in))
 
 
-def show_balance(command: dict, client: WebClient, respond: Respond) -> None:
+def show_balance(command: dict, client: WebClient, respond: Respond, m: Messages) -> None:
     employee_id = employee_id_for(command["user_id"], client)
     if employee_id is None:
-        respond(**messages.problem_message(texts.NOT_IN_DIRECTORY))
+        respond(**messages.problem_message(m.text("slack.not_in_directory"), m))
         return
     wallet = wallets.wallet_view(Caller(employee_id=employee_id), employee_id)
     allowance = wallet.allowance
     respond(
-        **messages.balance_message(allowance.remaining, allowance.total, allowance.resets_at, wallet.points)
+        **messages.balance_message(
+            allowance.remaining, allowance.total, allowance.resets_at, wallet.points, m
+        )
     )

@@ -1,6 +1,6 @@
-"""The work behind the "Give kudos" modal: fill in the org's values and points bounds once the modal is
-open, and give what was submitted (the giver hears how it went by DM, as view submissions have no
-response_url)."""
+"""The work behind the "Give kudos" modal: replace the loading modal the ack opened with the form, in the
+giver's language and with the org's values and points bounds, and give what was submitted (the giver hears
+how it went by DM, as view submissions have no response_url)."""
 
 from typing import Any
 
@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from plaudit.domain.recognition import Visibility
-from plaudit.slack.views import messages, texts
+from plaudit.slack.identity import language_for
+from plaudit.slack.views import messages, modals
 from plaudit.slack.views.kudos_modal import ModalKudos, OrgChoices, kudos_modal, prefill_for, read_submission
 from plaudit.slack.work import kudos
 from plaudit.store import snapshots
@@ -17,8 +18,9 @@ from plaudit.store import snapshots
 logger = Logger(child=True)
 
 
-def add_org_choices(modal_id: str, body: dict, client: WebClient) -> None:
-    """Replace the opened modal with one that offers the org's values and points bounds."""
+def show_form(modal_id: str, body: dict, client: WebClient) -> None:
+    """Replace the loading modal with the form (`body`: a slash command's, or a shortcut's)."""
+    m = language_for(body["user"]["id"] if "user" in body else body["user_id"], client)
     settings = snapshots.load(settings=True).settings()
     choices = OrgChoices(
         values={value.slug: value.name for value in settings.company_values},
@@ -26,13 +28,16 @@ def add_org_choices(modal_id: str, body: dict, client: WebClient) -> None:
         max_points=settings.max_points_per_kudos,
     )
     try:
-        client.views_update(external_id=modal_id, view=kudos_modal(modal_id, prefill_for(body), choices))
-    except SlackApiError as failed:  # submitted or closed already
+        client.views_update(
+            external_id=modal_id, view=kudos_modal(modal_id, prefill_for(body, m), choices, m)
+        )
+    except SlackApiError as failed:  # closed already
         logger.info("kudos modal not updated", extra={"error": failed.response.get("error")})
 
 
 def give_from_modal(body: dict, view: dict, client: WebClient) -> None:
     giver = body["user"]["id"]
+    m = modals.language(view)
 
     def tell(**message: Any) -> None:
         client.chat_postMessage(channel=giver, unfurl_links=False, **message)
@@ -46,9 +51,10 @@ def give_from_modal(body: dict, view: dict, client: WebClient) -> None:
             submitted.kudos,
             client,
             tell,
+            m,
             idempotency_key=f"slack-view:{view['id']}",
             visibility=Visibility(submitted.visibility),
         )
     except Exception:
         logger.exception("kudos from the modal failed", extra={"view_id": view.get("id")})
-        tell(**messages.problem_message(texts.FAILED))
+        tell(**messages.problem_message(m.text("slack.failed"), m))

@@ -12,12 +12,15 @@ from slack_sdk.models.blocks import Block
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import NotFound, PlauditError
 from plaudit.domain.milestone_rules import RuleSpec
+from plaudit.domain.problems import problems_from
+from plaudit.i18n import Messages
 from plaudit.services import budgets, milestones
 from plaudit.slack import actions
-from plaudit.slack.identity import caller_for
-from plaudit.slack.views import texts
+from plaudit.slack.identity import caller_for, language_for
+from plaudit.slack.views import modals
 from plaudit.slack.views.milestone_admin import (
     BUDGET,
+    CATALOG_DENOMINATION,
     CATALOG_ITEM,
     CHANNEL,
     COUNTRIES,
@@ -32,11 +35,13 @@ from plaudit.slack.views.milestone_admin import (
     TYPE,
     YEARS,
     BudgetChoice,
+    edited_rule,
     notice_modal,
     read_form,
     rule_modal,
     rules_section,
 )
+from plaudit.slack.views.texts import sentence
 from plaudit.slack.work.home import Viewer
 from plaudit.store import snapshots
 
@@ -44,20 +49,17 @@ logger = Logger(child=True)
 
 BUDGET_CHOICES = 100
 ERROR_LIMIT = 300
-ONLY_HR = "Only HR admins manage milestone rules."
-FAILED = "Could not save the rule just now; please try again."
-# Errors RuleSpec raises about the rule as a whole: the phrase, the block it concerns, what to say there.
-WHOLE_RULE_ERRORS = (
-    ("work anniversaries only", POINTS_TABLE, "Years and a points table are for work anniversaries only."),
-    ("days_after_start is required", DAYS_AFTER_START, "Onboarding rules (and only they) say how many days."),
-    (
-        "event_name is required",
-        EVENT_NAME,
-        "HRIS event rules (and only they) name the event, e.g. promotion.",
-    ),
-    ("names the budget", BUDGET, "Choose the budget that funds the points."),
-    ("a catalogue item, or both", POINTS, "Award some points, a catalogue item, or both."),
-)
+# What RuleSpec says about the rule as a whole (its catalogue key): the block it concerns, and what the
+# form says there (the API's sentence names fields; the form's names what to do).
+WHOLE_RULE_ERRORS = {
+    "problem.anniversary_only": (POINTS_TABLE, "milestones.error.anniversary_only"),
+    "problem.days_after_start": (DAYS_AFTER_START, "milestones.error.days"),
+    "problem.event_name": (EVENT_NAME, "milestones.error.event"),
+    "problem.points_need_budget": (BUDGET, "milestones.error.budget"),
+    "problem.item_needs_budget": (BUDGET, "milestones.error.budget"),
+    "problem.rule_awards_nothing": (POINTS, "milestones.error.reward"),
+    "problem.item_and_denomination": (CATALOG_DENOMINATION, "milestones.error.item_and_value"),
+}
 # Codes of refusals from the service, by a word in them.
 CODE_BLOCKS = (
     ("budget", BUDGET),
@@ -77,7 +79,7 @@ def rules_for_home(viewer: Viewer) -> list[Block]:
     if not caller.has_role(Role.HR_ADMIN):
         return []
     rules, cursor = milestones.list_rules(caller, limit=SHOWN_RULES)
-    return rules_section(rules, more=cursor is not None)
+    return rules_section(rules, viewer.m, more=cursor is not None)
 
 
 # --------------------------------------------------------------------------- the modal
@@ -87,86 +89,87 @@ def show_form(external_id: str, body: dict, client: WebClient) -> None:
     """Replace the loading modal with the form (or with why there is none)."""
     action = body["actions"][0]
     rule_id = action.get("value") if action.get("action_id") == actions.EDIT_RULE else None
+    m = language_for(body["user"]["id"], client)
     try:
-        view = form_view(body["user"]["id"], rule_id, external_id, client)
+        view = form_view(body["user"]["id"], rule_id, external_id, client, m)
     except Exception:
         logger.exception("milestone rule form failed", extra={"rule_id": rule_id})
-        view = notice_modal(external_id, "Could not load the rule just now; please try again.")
+        view = notice_modal(external_id, m.text("milestones.load_failed"), m)
     try:
         client.views_update(external_id=external_id, view=view)
     except SlackApiError as failed:  # closed already
         logger.info("milestone rule modal not updated", extra={"error": failed.response.get("error")})
 
 
-def form_view(slack_user_id: str, rule_id: str | None, external_id: str, client: WebClient) -> dict[str, Any]:
+def form_view(
+    slack_user_id: str, rule_id: str | None, external_id: str, client: WebClient, m: Messages
+) -> dict[str, Any]:
     caller = caller_for(slack_user_id, client)
     if caller is None or not caller.has_role(Role.HR_ADMIN):
-        return notice_modal(external_id, ONLY_HR)
+        return notice_modal(external_id, m.text("milestones.only_hr"), m)
     rule = None
     if rule_id is not None:
         try:
             rule = milestones.get_rule(caller, rule_id)
         except NotFound:
-            return notice_modal(external_id, "This rule no longer exists.")
+            return notice_modal(external_id, m.text("milestones.gone"), m)
     found, _ = budgets.list_budgets(caller, limit=BUDGET_CHOICES, cursor=None)
-    return rule_modal(external_id, [BudgetChoice(budget.id, budget.name) for budget in found], rule)
+    return rule_modal(external_id, [BudgetChoice(budget.id, budget.name) for budget in found], m, rule)
 
 
 # --------------------------------------------------------------------------- submitting
 
 
 def save(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[str, str]:
-    """Create the rule (or replace the one in private_metadata); {block_id: error} when refused."""
+    """Create the rule (or replace the one the modal edits); {block_id: error} when refused, in the
+    language the modal was shown in."""
     fields, errors = read_form(view)
     if errors:
         return errors
+    m = modals.language(view)
     shown = {block.get("block_id") for block in view.get("blocks") or []} - {None}
     try:
         spec = RuleSpec.model_validate(fields)
     except ValidationError as invalid:
-        return _placed(spec_errors(invalid, fields), shown)
-    rule_id = view.get("private_metadata") or None
+        return _placed(spec_errors(invalid, fields, m), shown)
+    rule_id = edited_rule(view)
     try:
         caller = caller_for(slack_user_id, client)
         if caller is None:
-            return {NAME: texts.NOT_IN_DIRECTORY}
+            return {NAME: m.text("slack.not_in_directory")}
         if rule_id:
             milestones.replace_rule(caller, rule_id, spec)
         else:
             milestones.create_rule(caller, spec)
     except PlauditError as refused:
-        return _placed({block_for(refused): _sentence(refused.message)}, shown)
+        return _placed({block_for(refused): _clipped(refused.message_in(m.locale))}, shown)
     except Exception:
         logger.exception("milestone rule not saved", extra={"rule_id": rule_id})
-        return {NAME: FAILED}
+        return {NAME: m.text("milestones.save_failed")}
     return {}
 
 
-def spec_errors(invalid: ValidationError, fields: dict[str, Any]) -> dict[str, str]:
-    """RuleSpec's complaints, each on the block of the field it concerns (the first per block)."""
+def spec_errors(invalid: ValidationError, fields: dict[str, Any], m: Messages) -> dict[str, str]:
+    """RuleSpec's complaints in `m`'s language, each on the block of the field it concerns (the first per
+    block)."""
     errors: dict[str, str] = {}
-    for problem in invalid.errors():
-        loc = problem.get("loc") or ()
-        message = str(problem.get("msg", ""))
-        field = loc[0] if loc else None
-        said = texts.field_problem(str(problem.get("type")), problem.get("ctx") or {}, _sentence(message))
+    for problem in problems_from(invalid.errors()):
+        field, _, rest = problem.field.partition(".")
+        said = sentence(problem.said(m)["problem"])
         if field == "filter":
-            block, text = (COUNTRIES if "countries" in loc else DEPARTMENTS), said
-        elif field == "event_name" and problem.get("type") == "string_pattern_mismatch":
-            block, text = (
-                EVENT_NAME,
-                "Use lowercase letters, digits, dots, dashes or underscores, e.g. promotion.",
-            )
+            block = COUNTRIES if rest.startswith("countries") else DEPARTMENTS
+        elif field == EVENT_NAME and problem.key == "problem.bad_format":
+            block, said = EVENT_NAME, m.text("milestones.error.event_pattern")
         elif field in FIELD_BLOCKS:
-            block, text = FIELD_BLOCKS[str(field)], said
-        else:
-            block, text = next(
-                ((where, said) for phrase, where, said in WHOLE_RULE_ERRORS if phrase in message),
-                (TYPE, _sentence(message)),
-            )
+            block = FIELD_BLOCKS[field]
+        elif problem.key in WHOLE_RULE_ERRORS:
+            block, key = WHOLE_RULE_ERRORS[problem.key]
+            said = m.text(key)
             if block == POINTS_TABLE and not fields.get("points_by_year"):
                 block = YEARS
-        errors.setdefault(block, text)
+        else:
+            block = TYPE
+        errors.setdefault(block, _clipped(said))
     return errors
 
 
@@ -186,8 +189,5 @@ def _placed(errors: dict[str, str], shown: set[str]) -> dict[str, str]:
     return placed
 
 
-def _sentence(message: str) -> str:
-    text = message.removeprefix("Value error, ").strip()
-    text = text[:1].upper() + text[1:]
-    text = text if text.endswith((".", "?", "!")) else text + "."
+def _clipped(text: str) -> str:
     return text if len(text) <= ERROR_LIMIT else text[: ERROR_LIMIT - 1] + "…"

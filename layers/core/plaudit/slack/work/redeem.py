@@ -10,10 +10,12 @@ from slack_sdk.errors import SlackApiError
 
 from plaudit.domain.catalog import points_price
 from plaudit.domain.errors import NotFound, PlauditError
+from plaudit.domain.problems import problems_from
 from plaudit.domain.redemptions import HR_APPROVER
+from plaudit.i18n import Messages
 from plaudit.services import catalog, redemptions
-from plaudit.slack.identity import caller_for
-from plaudit.slack.views import texts
+from plaudit.slack.identity import caller_for, language_for
+from plaudit.slack.views import modals
 from plaudit.slack.views.people import person_mention
 from plaudit.slack.views.rewards import (
     DENOMINATION,
@@ -22,45 +24,46 @@ from plaudit.slack.views.rewards import (
     notice_modal,
     read_denomination,
     redeem_modal,
+    redeemed_item,
 )
+from plaudit.slack.views.texts import sentence
 from plaudit.store import snapshots
 
 logger = Logger(child=True)
-
-FAILED = "Could not redeem just now; please try again."
 
 
 def show_form(modal_id: str, body: dict, client: WebClient) -> None:
     """Replace the loading modal with the form (or with why there is none)."""
     item_id = body["actions"][0].get("value", "")
+    m = language_for(body["user"]["id"], client)
     try:
-        view = form_view(body["user"]["id"], item_id, modal_id, client)
+        view = form_view(body["user"]["id"], item_id, modal_id, client, m)
     except Exception:
         logger.exception("redeem form failed", extra={"item_id": item_id})
-        view = notice_modal(modal_id, "Could not load this reward just now; please try again.")
+        view = notice_modal(modal_id, m.text("rewards.form_failed"), m)
     try:
         client.views_update(external_id=modal_id, view=view)
     except SlackApiError as failed:  # closed already
         logger.info("redeem modal not updated", extra={"error": failed.response.get("error")})
 
 
-def form_view(slack_user_id: str, item_id: str, external_id: str, client: WebClient) -> dict[str, Any]:
+def form_view(
+    slack_user_id: str, item_id: str, external_id: str, client: WebClient, m: Messages
+) -> dict[str, Any]:
     caller = caller_for(slack_user_id, client)
     if caller is None or caller.employee_id is None:
-        return notice_modal(external_id, texts.NOT_IN_DIRECTORY)
+        return notice_modal(external_id, m.text("slack.not_in_directory"), m)
     try:
         item = catalog.read_item(caller, item_id)
     except PlauditError as refused:
-        return notice_modal(external_id, refused.message)
+        return notice_modal(external_id, refused.message_in(m.locale), m)
     if not item.active:
-        return notice_modal(external_id, "This item is no longer in the catalogue.")
+        return notice_modal(external_id, m.text("error.item_inactive"), m)
     snap = snapshots.load(wallets=[caller.employee_id], settings=True)
     settings = snap.settings()
     rate = settings.point_values.get(item.currency)
     if rate is None:
-        return notice_modal(
-            external_id, f"This item cannot be redeemed yet: {item.currency} has no point value."
-        )
+        return notice_modal(external_id, m.text("rewards.no_point_value", currency=item.currency), m)
     denominations = item.denominations
     choice = RedeemChoice(
         item_id=item.id,
@@ -71,32 +74,29 @@ def form_view(slack_user_id: str, item_id: str, external_id: str, client: WebCli
         range=None if denominations.fixed else (denominations.lowest, denominations.highest),
         point_value=rate,
     )
-    return redeem_modal(external_id, choice)
+    return redeem_modal(external_id, choice, m)
 
 
 def redeem(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[str, str]:
-    """Request the redemption; {block_id: error} when refused."""
+    """Request the redemption; {block_id: error} when refused, in the language the modal was shown in."""
     denomination, errors = read_denomination(view)
     if errors:
         return errors
+    m = modals.language(view)
     try:
-        body = redemptions.RedeemRequest(item_id=view.get("private_metadata", ""), denomination=denomination)
+        body = redemptions.RedeemRequest(item_id=redeemed_item(view), denomination=denomination)
     except ValidationError as invalid:
-        error = invalid.errors()[0]
-        problem = texts.field_problem(
-            error["type"], error.get("ctx") or {}, "Type an amount, e.g. 25 or 12.50."
-        )
-        return {DENOMINATION: problem}
+        return {DENOMINATION: sentence(problems_from(invalid.errors())[0].said(m)["problem"])}
     try:
         caller = caller_for(slack_user_id, client)
         if caller is None:
-            return {DENOMINATION: texts.NOT_IN_DIRECTORY}
+            return {DENOMINATION: m.text("slack.not_in_directory")}
         redemptions.request(caller, body, idempotency_key=view["id"])
     except PlauditError as refused:
-        return {DENOMINATION: refused.message}
+        return {DENOMINATION: refused.message_in(m.locale)}
     except Exception:
         logger.exception("redemption not requested", extra={"item_id": body.item_id})
-        return {DENOMINATION: FAILED}
+        return {DENOMINATION: m.text("rewards.failed")}
     return {}
 
 
@@ -109,14 +109,16 @@ def confirm(slack_user_id: str, view: dict, client: WebClient) -> bool:
         done = redemptions.get(caller, redemptions.redemption_id_for(caller, view["id"]))
     except NotFound:
         return False
+    m = modals.language(view)
+    approver = _approver(done.approver_id, m)
     client.chat_postMessage(
         channel=slack_user_id,
-        text=confirmation_text(done.item_name, done.points, done.status.value, _approver(done.approver_id)),
+        text=confirmation_text(done.item_name, done.points, done.status.value, approver, m),
     )
     return True
 
 
-def _approver(approver_id: str | None) -> str | None:
+def _approver(approver_id: str | None, m: Messages) -> str | None:
     if approver_id is None or approver_id == HR_APPROVER:
         return None
-    return person_mention(snapshots.load(employees=[approver_id]).employee(approver_id))
+    return person_mention(snapshots.load(employees=[approver_id]).employee(approver_id), m)

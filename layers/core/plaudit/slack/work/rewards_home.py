@@ -6,8 +6,7 @@ from slack_sdk.models.blocks import Block
 
 from plaudit.domain.errors import PlauditError
 from plaudit.services import catalog, vouchers
-from plaudit.slack.identity import caller_for
-from plaudit.slack.views import texts
+from plaudit.slack.identity import caller_for, language_for
 from plaudit.slack.views.rewards import CatalogLine, RewardLine, catalog_section, rewards_section
 from plaudit.slack.work.home import Viewer
 from plaudit.slack.work.replies import tell
@@ -31,24 +30,25 @@ def catalog_for_home(viewer: Viewer) -> list[Block]:
         CatalogLine(item.id, item.name, item.brand, item.min_points, item.max_points)
         for item in affordable_first[:SHOWN_ITEMS]
     ]
-    return catalog_section(lines, balance)
+    return catalog_section(lines, balance, viewer.m)
 
 
 def rewards_for_home(viewer: Viewer) -> list[Block]:
     """The viewer's newest vouchers, codes included (the Home tab is seen by its owner only)."""
     owned, _ = vouchers.mine(viewer.caller, limit=SHOWN_VOUCHERS)
-    return rewards_section([RewardLine(v.id, v.item_name, v.status, v.code, v.expires_on) for v in owned])
+    lines = [RewardLine(v.id, v.item_name, v.status, v.code, v.expires_on) for v in owned]
+    return rewards_section(lines, viewer.m)
 
 
 def mark_used(body: dict, client: WebClient) -> bool:
     """The owner marks a voucher used; whether it was (otherwise they were told why not)."""
     caller = caller_for(body["user"]["id"], client)
     if caller is None:
-        tell(body, client, texts.NOT_IN_DIRECTORY)
+        tell(body, client, language_for(body["user"]["id"], client).text("slack.not_in_directory"))
         return False
     try:
         vouchers.mark_used(caller, body["actions"][0]["value"])
     except PlauditError as refused:
-        tell(body, client, refused.message)
+        tell(body, client, refused.message_in(language_for(body["user"]["id"], client).locale))
         return False
     return True
