@@ -1,10 +1,10 @@
 """`python -m bench.exports`: the export worker's peak memory, exporting ledgers of growing size.
 
-Ledger transactions (ten postings each, over a year) are written into moto's table in process; the worker
-(`plaudit.services.exports.run`) then exports the year. S3 is replaced by a sink that counts the parts and
-their bytes and keeps nothing, so the figure is the worker's own: `tracemalloc`'s peak while it runs
-(Python allocations, after the table was filled). The file is written one part at a time, so the peak must
-stay flat once a file is larger than a part (8 MiB): it follows the part size, not the history.
+Ledger transactions (a hundred postings each, over a year) are written into moto's table in process;
+the worker (`plaudit.services.exports.run`) then exports the year. S3 is replaced by a sink that counts
+the parts and their bytes and keeps nothing, so the figure is the worker's own: `tracemalloc`'s peak while
+it runs (Python allocations, after the table was filled). The file is written one part at a time, so the
+peak must stay flat once a file is larger than a part (8 MiB): it follows the part size, not the history.
 
 The section is written into docs/performance.md between markers.
 """
@@ -30,7 +30,7 @@ from plaudit_dev.template import load_template
 DEFAULT_OUTPUT = REPO_ROOT / "docs" / "performance.md"
 START_MARK, END_MARK = "<!-- bench.exports: start -->", "<!-- bench.exports: end -->"
 YEAR_START = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
-POSTINGS_PER_TXN = 10
+POSTINGS_PER_TXN = 100  # few items to write into moto; the rows are what the file holds
 SIZES = (10_000, 100_000, 200_000)  # ledger lines
 QUICK_SIZES = (1_000, 5_000)
 
@@ -67,6 +67,7 @@ def measure(sizes: tuple[int, ...]) -> list[Measure]:
             use_client(client)
             try:
                 results.append(_measure(client, lines))
+                print(f"bench.exports: {results[-1]}", file=sys.stderr, flush=True)
             finally:
                 use_client(None)
                 client.delete_table(TableName=table.name)
