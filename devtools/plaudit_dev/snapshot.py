@@ -12,7 +12,6 @@ Pickle is only read from the developer's own state directory, which the stack it
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import pickle
@@ -20,7 +19,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from plaudit_dev.paths import state_dir
 
@@ -48,19 +47,18 @@ def save(lock: AbstractContextManager[Any]) -> Path:
     import moto
     from moto.core.base_backend import BackendDict
 
-    with lock:
+    path = snapshot_path()
+    scratch = path.with_suffix(f".{os.getpid()}.tmp")
+    # the directory's people, points and voucher keys: for the developer's eyes only, like the dev JWT key
+    with lock, os.fdopen(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as stream:
         backends = [
             (backend_dict.service_name, account_id, region, backend)
             for backend_dict in list(BackendDict._instances)
             for account_id, region, backend in backend_dict.iter_backends()
         ]
-        buffer = io.BytesIO()
-        _Pickler(buffer).dump({"moto": moto.__version__, "backends": backends})
-    path = snapshot_path()
-    scratch = path.with_suffix(f".{os.getpid()}.tmp")
-    # the directory's people, points and voucher keys: for the developer's eyes only, like the dev JWT key
-    with os.fdopen(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as stream:
-        stream.write(buffer.getvalue())
+        # streamed to the file: the whole pickle is never held in memory (nor copied), so the stack's
+        # resident memory does not keep a high-water mark of twice its data from every save
+        _Pickler(stream).dump({"moto": moto.__version__, "backends": backends})
     scratch.replace(path)
     return path
 
@@ -128,7 +126,7 @@ class _Pickler(pickle.Pickler):
     """Pickles what moto holds that pickle cannot: locks (saved as new, unlocked ones) and the private keys
     of KMS keys (as PEM)."""
 
-    def __init__(self, file: io.BytesIO) -> None:
+    def __init__(self, file: BinaryIO) -> None:
         from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
