@@ -16,7 +16,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-ALICE, BOB = "E1003", "E1004"
+FATIMA, BOB = "E1008", "E1004"  # Fatima gives in no other e2e test: her allowance is hers alone
 POLL_SECONDS = 60
 
 
@@ -36,10 +36,10 @@ def _download(stack, path: str, token: str) -> tuple[int, dict[str, str]]:
 
 
 def test_a_ledger_export_over_http_downloads_the_ledger_as_csv(stack):
-    hr, alice = stack.token("--role", "hr_admin"), stack.token("--employee", ALICE)
+    hr, fatima = stack.token("--role", "hr_admin"), stack.token("--employee", FATIMA)
     kudos = {"recipient_ids": [BOB], "points": 7, "message": "For the export"}
     given = stack.request(
-        "POST", "/v1/recognitions", token=alice, body=kudos, headers={"Idempotency-Key": "e2e-x"}
+        "POST", "/v1/recognitions", token=fatima, body=kudos, headers={"Idempotency-Key": "e2e-x"}
     )
     assert given.status == 201, given.body
 
@@ -68,11 +68,11 @@ def test_a_ledger_export_over_http_downloads_the_ledger_as_csv(stack):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == job["rows"]
 
-    ledger = stack.request("GET", f"/v1/employees/{ALICE}/ledger?limit=100", token=hr).json["items"]
+    ledger = stack.request("GET", f"/v1/employees/{FATIMA}/ledger?limit=100", token=hr).json["items"]
     exported = {(row["txn_id"], row["account"], int(row["amount"])) for row in rows}
     for line in ledger:
-        assert (line["txn_id"], f"emp:{ALICE}:{line['balance']}", line["amount"]) in exported, line
+        assert (line["txn_id"], f"emp:{FATIMA}:{line['balance']}", line["amount"]) in exported, line
 
-    assert stack.request("GET", f"/v1/exports/{job_id}", token=alice).status == 404
-    refused = stack.request("POST", "/v1/exports", token=alice, body=body)
+    assert stack.request("GET", f"/v1/exports/{job_id}", token=fatima).status == 404
+    refused = stack.request("POST", "/v1/exports", token=fatima, body=body)
     assert refused.status == 403, refused.body
