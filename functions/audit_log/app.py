@@ -4,8 +4,6 @@ import gc
 
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
-import csv
-import io
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Tracer
@@ -14,8 +12,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import AwareDatetime, Field
 
+from plaudit.api.csv_body import CSV, answer_format, csv_text
 from plaudit.api.http import create_app, current_caller
-from plaudit.api.json_body import media_type
 from plaudit.api.pages import Cursor, Limit
 from plaudit.domain.model import Model
 from plaudit.domain.trail import canonical
@@ -27,7 +25,6 @@ app = create_app("audit log")
 gc.freeze()  # keep them out of every later collection
 gc.enable()
 
-CSV = "text/csv"
 CSV_COLUMNS = ("seq", "at", "actor", "action", "target", "changes", "correlation_id", "prev_hash", "hash")
 Filter = Annotated[str | None, Query(min_length=1, max_length=200)]
 
@@ -78,36 +75,20 @@ def audit_log(
         limit=limit,
         cursor=cursor,
     )
-    if _wants_csv(app.current_event.headers.get("accept")):
+    if answer_format(app.current_event.headers.get("accept")) == CSV:
         headers = {"Next-Cursor": next_cursor} if next_cursor else {}
         return Response(status_code=200, content_type=CSV, body=_csv(items), headers=headers)
     page = AuditPage(items=items, next_cursor=next_cursor)
     return Response(status_code=200, content_type="application/json", body=page)
 
 
-def _wants_csv(accept: str | None) -> bool:
-    """CSV when the first of CSV and JSON that Accept names is CSV."""
-    for part in (accept or "").split(","):
-        kind = media_type(part)[0]
-        if kind in (CSV, "application/json", "*/*"):
-            return kind == CSV
-    return False
-
-
 def _csv(items: list[trail.AuditEntry]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for entry in items:
         row = entry.model_dump(mode="json")
         row["changes"] = canonical(row["changes"])
-        writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
-    return out.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula is quoted as text."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+        rows.append([row[column] for column in CSV_COLUMNS])
+    return csv_text(CSV_COLUMNS, rows)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

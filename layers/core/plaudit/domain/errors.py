@@ -136,6 +136,12 @@ class NotFound(PlauditError):
     status, code = 404, "not_found"
 
 
+class NotAcceptable(PlauditError):
+    """The caller accepts none of the media types the route answers in."""
+
+    status, code = 406, "not_acceptable"
+
+
 class Conflict(PlauditError):
     status, code = 409, "conflict"
 

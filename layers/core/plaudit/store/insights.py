@@ -463,6 +463,16 @@ def _figures(item: Mapping[str, Any]) -> BoardRowFigures:
     )
 
 
+# -- reports -----------------------------------------------------------------------------------------
+
+
+def read_counters(counters: Iterable[Counter]) -> dict[Counter, Deltas]:
+    """The figures of each counter asked for (one round trip per 100; a counter never written is {})."""
+    wanted = {counter: keys.insight_counter(*counter) for counter in counters}
+    found = _get_all(wanted.values())
+    return {counter: _numbers(found[key], "") if key in found else {} for counter, key in wanted.items()}
+
+
 # -- the audit and the rebuild: every record, every counter -------------------------------------------
 
 

@@ -1,0 +1,76 @@
+"""Reports: the registry of every report by name, and running one for a caller.
+
+To add a report: write its figures model, its `Report[...]` answer model and its build function (a
+`ReportQuery` in, the answer out, reading counters only) in a module of reports, list its `ReportSpec` in
+that module's `REPORTS`, and add the module to `_MODULES` here. The route, the CSV and the OpenAPI schema
+follow from the registry.
+"""
+
+from collections.abc import Iterable
+
+from plaudit.domain.access import Caller
+from plaudit.domain.errors import Forbidden, NotFound
+from plaudit.domain.insights import Span, local_day, resolve_period
+from plaudit.domain.reports import (
+    Report,
+    ReportQuery,
+    ReportSpec,
+    check_grouping,
+    previous_period,
+    report_scope,
+)
+from plaudit.services import people_reports
+from plaudit.services.runtime import now
+from plaudit.store import snapshots
+
+_MODULES = (people_reports,)
+
+
+def _registry(specs: Iterable[ReportSpec]) -> dict[str, ReportSpec]:
+    registry: dict[str, ReportSpec] = {}
+    for spec in specs:
+        assert spec.name not in registry, spec.name
+        registry[spec.name] = spec
+    return registry
+
+
+REPORTS: dict[str, ReportSpec] = _registry(spec for module in _MODULES for spec in module.REPORTS)
+
+
+def run(
+    caller: Caller,
+    name: str,
+    *,
+    period: Span,
+    at: str | None = None,
+    department: str | None = None,
+    manager: str | None = None,
+    country: str | None = None,
+    group_by: str | None = None,
+) -> Report:
+    """The report `name` for the caller: its scope from the caller and the filters, its period (the
+    current one, or the one `at` names, never a future one) with the one before beside it."""
+    spec = REPORTS.get(name)
+    if spec is None:
+        raise NotFound("error.unknown_report", code="unknown_report", name=name, details={"report": name})
+    first = snapshots.load(employees=[caller.employee_id], settings=True)
+    viewer = first.identify(caller)
+    if spec.roles is not None and not viewer.has_role(*spec.roles):
+        raise Forbidden("error.role_needed", code="forbidden", roles=[role.value for role in spec.roles])
+    scope = report_scope(viewer, department=department, manager=manager, country=country)
+    grouping = check_grouping(spec, group_by)
+    settings = first.settings()
+    at_now = now()
+    period_id = resolve_period(period, at, at_now, settings.time_zone)
+    query = ReportQuery(
+        viewer=viewer,
+        settings=settings,
+        scope=scope,
+        span=period,
+        period=period_id,
+        previous=previous_period(period, period_id),
+        today=local_day(at_now, settings.time_zone),
+        now=at_now,
+        group_by=grouping,
+    )
+    return spec.build(query)
