@@ -72,6 +72,12 @@ OwnProfilePatch = Annotated[
 ]
 
 
+@app.get("/v1/me", summary="Your own directory record, with your status tier")
+@tracer.capture_method
+def get_me() -> directory.OwnRecord:
+    return directory.own_record(current_caller(app))
+
+
 @app.patch(
     "/v1/me",
     summary="Change your own directory record: your language (`locale`)",

@@ -9,6 +9,7 @@ from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
 from plaudit.domain.problems import invalid
+from plaudit.domain.tiers import TierSettings
 from plaudit.domain.zones import TimeZone
 
 VALUE_SLUG = r"^[a-z0-9][a-z0-9_-]{0,31}$"
@@ -126,6 +127,10 @@ class OrgSettings(Model):
     deactivation: DeactivationPolicy = Field(default_factory=DeactivationPolicy)
     approvals: ApprovalPolicy = Field(default_factory=ApprovalPolicy)
     leaderboards: LeaderboardSettings = Field(default_factory=LeaderboardSettings)
+    tiers: TierSettings = Field(
+        default_factory=TierSettings,
+        description="Status tiers by points received over the current month and the 11 before it",
+    )
 
     @field_validator("allowances")
     @classmethod

@@ -13,6 +13,7 @@ from plaudit.domain.model import Model
 from plaudit.services import deactivation
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
+from plaudit.services.tiers import TierView, view_of
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import snapshots
 from plaudit.store.employees import (
@@ -65,6 +66,28 @@ def get_employee(caller: Caller, employee_id: str) -> Employee | EmployeeCard:
     if can_see_employee_private(caller, person):
         return person
     return EmployeeCard.model_validate(person.model_dump())
+
+
+class OwnRecord(Employee):
+    """Your own directory record, with your status tier (read-only: PUT and PATCH never take it)."""
+
+    tier: TierView | None = Field(
+        description="Your tier by points received over the current month and the 11 before it (null: the "
+        "organisation has no tiers)",
+    )
+
+
+def own_record(caller: Caller) -> OwnRecord:
+    """One read: the caller, the settings and the caller's counters of the tier window."""
+    at = now()
+    snap = snapshots.load(
+        employees=[caller.employee_id], settings=True, tiers=([caller.employee_id or ""], at)
+    )
+    person = snap.identify(caller).profile
+    if person is None:
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
+    standing = snap.standing(person.id, at)
+    return OwnRecord(**person.model_dump(), tier=view_of(standing) if standing else None)
 
 
 def list_directory(caller: Caller, *, limit: int, cursor: str | None) -> tuple[list[Employee], str | None]:

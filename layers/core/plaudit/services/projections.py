@@ -6,6 +6,7 @@ from typing import Any
 
 from plaudit.domain.ids import fingerprint
 from plaudit.domain.insights import Contribution, Member, unique_counts
+from plaudit.services import tiers
 from plaudit.services.runtime import now
 from plaudit.store import insights as store
 from plaudit.store import snapshots
@@ -36,7 +37,9 @@ def project_record(event_name: str, new_image: dict[str, Any] | None) -> bool:
 
 def project_aggregates(records: Iterable[StreamRecord]) -> int:
     """Count a stream batch into the insights counters and boards, each source once however often the
-    batch (or part of it) is delivered. Returns how many sources were counted now."""
+    batch (or part of it) is delivered, then recompute the tiers of everyone whose received points it
+    changes (every source delivered, counted now or before: a batch retried after a crash between the
+    counters and the tiers recomputes them then). Returns how many sources were counted now."""
     sources = {}
     for event_name, old, new in records:
         source = store.source_of(event_name, old, new)
@@ -56,7 +59,18 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
         journal = _journal(group, time_zone)
         store.open_journal(journal, now())
         finish(journal)
+    tiers.recompute(receivers(sources.values(), time_zone))
     return len(fresh)
+
+
+def receivers(sources: Iterable[Source], time_zone: str) -> set[str]:
+    """The people whose received points the sources change."""
+    people = set()
+    for source in sources:
+        for (scope, _), deltas in source.part(time_zone).counters.items():
+            if scope.startswith("person:") and deltas.get("points_received"):
+                people.add(scope.removeprefix("person:"))
+    return people
 
 
 def finish(journal: Journal) -> None:

@@ -65,6 +65,8 @@ EXPORT#<id>   EXPORT                              an export job: what, whose, it
                                                   file (S3 object exports/<id>.csv); TTL expires_at
 EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>'s diff about the person
                                                   (outside the chain: erasure deletes it)
+EMP#<id>      TIER                                the person's status tier as last recomputed, the tiers
+                                                  ever reached and the moves up announced (tier_status)
 """
 
 from datetime import UTC, date, datetime
@@ -392,6 +394,10 @@ def audit_entry(seq: int) -> Key:
 
 def audit_personal(employee_id: str, seq: int) -> Key:
     return f"EMP#{employee_id}", f"AUDIT#{seq:012d}"
+
+
+def tier_status(employee_id: str) -> Key:
+    return f"EMP#{employee_id}", "TIER"
 
 
 def export_job(job_id: str) -> Key:

@@ -1,12 +1,14 @@
 """Read everything a decision needs in one BatchGetItem, then hand it out as domain objects."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import Employee
 from plaudit.domain.recognition import CapCount
 from plaudit.domain.settings import OrgSettings
+from plaudit.domain.tiers import Standing
 from plaudit.domain.wallets import Wallet
 from plaudit.i18n.audience import heard_organisation, heard_person
 from plaudit.store import keys
@@ -14,6 +16,7 @@ from plaudit.store.employees import employee_from, forget_email
 from plaudit.store.ledger import wallet_from
 from plaudit.store.reads import get_many
 from plaudit.store.settings import settings_from, settings_version
+from plaudit.store.tiers import counter_keys, standing_of
 
 
 class Snapshot:
@@ -73,6 +76,14 @@ class Snapshot:
     def board_row_item(self, side: str, scope: str, period: str, employee_id: str) -> dict[str, Any] | None:
         return self._found.get(keys.board_row(side, scope, period, employee_id))
 
+    def standing(self, employee_id: str, at: datetime) -> Standing | None:
+        """The person's tier at `at` (load with `settings=True, tiers=([employee_id], at)`); None when the
+        organisation has no tiers."""
+        settings = self.settings()
+        if not settings.tiers.levels:
+            return None
+        return standing_of(self._found, settings.tiers, employee_id, at, settings.time_zone)
+
 
 def load(
     *,
@@ -86,6 +97,7 @@ def load(
     transactions: Iterable[str] = (),
     first_responses: Iterable[str] = (),
     board_rows: Iterable[tuple[str, str, str, str]] = (),
+    tiers: tuple[Iterable[str], datetime] | None = None,
 ) -> Snapshot:
     wanted: list[keys.Key] = [keys.employee(e) for e in employees if e]
     wanted += [keys.wallet(e) for e in wallets]
@@ -100,6 +112,9 @@ def load(
     wanted += [keys.transaction(t) for t in transactions]
     wanted += [keys.first_response(d) for d in first_responses]
     wanted += [keys.board_row(*row) for row in board_rows]
+    if tiers is not None:
+        people, at = tiers
+        wanted += [key for person in people for key in counter_keys(person, at)]
     snapshot = Snapshot(get_many(wanted) if wanted else {})
     if settings:  # what the organisation speaks, should this request be refused (plaudit.i18n.audience)
         heard_organisation(snapshot.settings().default_locale)

@@ -79,3 +79,6 @@ class People:
 
     def announcement_channel(self) -> str | None:
         return self._settings().announcement_channel
+
+    def tiers_announced(self) -> bool:
+        return self._settings().tiers.announce_in_channel

@@ -1,5 +1,5 @@
 """Posts what the domain table's stream calls for: kudos announcements (plaudit.slack.notices.kudos),
-milestone notices (.milestones), reward notices (.rewards), and voucher deliveries
+milestone notices (.milestones), reward notices (.rewards), tier moves (.tiers), and voucher deliveries
 (plaudit.integrations.delivery).
 
 Slack's chat.postMessage has no idempotency key, so a record delivered again after a partial failure could
@@ -27,7 +27,7 @@ from plaudit.integrations.delivery.slack_dm import SlackDm
 from plaudit.integrations.slack_api import web_client
 from plaudit.services.runtime import now
 from plaudit.slack.config import load_config
-from plaudit.slack.notices import kudos, milestones, rewards
+from plaudit.slack.notices import kudos, milestones, rewards, tiers
 from plaudit.slack.notices.notice import People
 from plaudit.store import slack_posts
 from plaudit.store.codec import from_item
@@ -107,6 +107,7 @@ class Notifier:
                 *kudos.notices_for(event_name, new, self._people),
                 *milestones.notices_for(event_name, old, new, self._people),
                 *rewards.notices_for(event_name, old, new, self._people),
+                *tiers.notices_for(event_name, old, new, self._people),
             ]
         )
         for notice in notices:

@@ -3,11 +3,12 @@ Home (plaudit.slack.work.home imports none of them, so none of them imports it b
 
 from slack_sdk import WebClient
 
-from plaudit.slack.work import approvals, home, leaderboard, milestone_admin, rewards_home
+from plaudit.slack.work import approvals, home, leaderboard, milestone_admin, rewards_home, tiers_home
 from plaudit.slack.work.home import HomeSection
 
 SECTIONS = (
     HomeSection("home.section.points", home.wallet),
+    HomeSection("tiers.home_title", tiers_home.tier_for_home),
     HomeSection("home.section.received", home.received),
     HomeSection("home.section.given", home.given),
     HomeSection("leaderboard.home_title", leaderboard.top_givers_for_home),
