@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from plaudit.domain.employees import Employee
 from plaudit.domain.errors import Phrase, RuleViolation
+from plaudit.domain.item_types import ItemType
 from plaudit.domain.model import Model
 from plaudit.domain.periods import Period, period_at
 from plaudit.domain.problems import invalid
@@ -28,16 +29,6 @@ PERIOD_NAMES = {
     PeriodKind.MONTHLY: "period.month",
     PeriodKind.QUARTERLY: "period.quarter",
 }
-
-
-class ItemType(StrEnum):
-    GIFT_CARD = "gift_card"
-    EXPERIENCE = "experience"
-    TRAVEL = "travel"
-    DISCOUNT_VOUCHER = "discount_voucher"
-    DONATION = "donation"
-    MERCHANDISE = "merchandise"
-    COMPANY_PERK = "company_perk"
 
 
 class FulfilmentMethod(StrEnum):

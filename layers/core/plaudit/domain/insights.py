@@ -12,6 +12,15 @@ record when it was written (so moving teams later changes nothing already counte
 
 Boards (leaderboards) count public peer recognition only (kudos, add-ons and reactions; never private
 kudos), per board scope (`org`, `dept:<d>`, `value:<slug>`), period and side (`received`, `given`).
+
+Two more scopes serve finance: `budgets` (each budget's spend, `spend_<budget id>`: awards paid and
+direct awards of items, net of their refunds) and `liability` (the points in wallets and held for
+redemptions: the change in each period, and in `all` the running total, from the ledger's transactions).
+
+Rows are counters a report reads as a range rather than by key: (family, group, sort). `spend` rows hold
+what each person received through redemptions (money by item type and currency) per month of delivery
+(group: the month; sort: `<employee>#<country>#<manager>#<department>`, where the person was); `expiring`
+rows count the live vouchers of a scope expiring on a day (group: the scope; sort: the day).
 """
 
 import re
@@ -138,6 +147,7 @@ def resolve_period(kind: Span, at: str | None, now: datetime, time_zone: str) ->
 # -- what a record adds -------------------------------------------------------------------------------
 
 Counter = tuple[str, str]  # (scope, period id)
+Row = tuple[str, str, str]  # (family, group, sort): see the module's docstring
 BoardRow = tuple[str, str, str, str]  # (side, board scope, period id, person id)
 Member = tuple[str, str, str, str]  # (scope, period id, role: giver|receiver, person id)
 Deltas = dict[str, int]
@@ -150,9 +160,13 @@ class Contribution:
     counters: dict[Counter, Deltas] = field(default_factory=lambda: defaultdict(dict))
     boards: dict[BoardRow, Deltas] = field(default_factory=lambda: defaultdict(dict))
     members: set[Member] = field(default_factory=set)
+    rows: dict[Row, Deltas] = field(default_factory=lambda: defaultdict(dict))
 
     def add(self, counter: Counter, **deltas: int) -> None:
         _merge(self.counters[counter], deltas)
+
+    def add_row(self, row: Row, **deltas: int) -> None:
+        _merge(self.rows[row], deltas)
 
     def add_board(self, row: BoardRow, **deltas: int) -> None:
         _merge(self.boards[row], deltas)
@@ -162,6 +176,8 @@ class Contribution:
             _merge(self.counters[counter], {k: sign * v for k, v in deltas.items()})
         for row, deltas in other.boards.items():
             _merge(self.boards[row], {k: sign * v for k, v in deltas.items()})
+        for row, deltas in other.rows.items():
+            _merge(self.rows[row], {k: sign * v for k, v in deltas.items()})
         if sign > 0:
             self.members |= other.members
 
@@ -269,6 +285,54 @@ def award_contribution(
             out.add((scope, period), **deltas)
         if budget_id and counts.get("paid"):
             out.add((f"budget:{budget_id}", period), award_points_paid=counts["paid"] * points)
+            out.add((BUDGETS_SCOPE, period), **{spend_name(budget_id): counts["paid"] * points})
+    return out
+
+
+BUDGETS_SCOPE = "budgets"
+LIABILITY_SCOPE = "liability"
+SPEND_ROWS = "spend"
+EXPIRING_ROWS = "expiring"
+
+
+def spend_name(budget_id: str) -> str:
+    """The `budgets` counter's figure of one budget's spend."""
+    return f"spend_{budget_id}"
+
+
+def spend_sort(employee_id: str, stamp: Stamp | None) -> str:
+    """A spend row's sort: the person and where they were (department last: it may hold any text)."""
+    stamp = stamp or Stamp()
+    return "#".join([employee_id, stamp.country or "", stamp.manager_id or "", stamp.department or ""])
+
+
+def spend_row_parts(sort: str) -> tuple[str, Stamp]:
+    employee_id, country, manager_id, department = sort.split("#", 3)
+    return employee_id, Stamp(
+        department=department or None, manager_id=manager_id or None, country=country or None
+    )
+
+
+# How long a redemption waited for its approval, in buckets of at most so many hours (the median and the
+# 90th percentile are read as the bucket they fall in: "at most N hours"); longer waits count in `over`.
+APPROVAL_BUCKETS = (1, 4, 8, 24, 48, 72, 120, 168, 336)
+
+
+def approval_bucket(seconds: int) -> str:
+    for hours in APPROVAL_BUCKETS:
+        if seconds <= hours * 3600:
+            return f"approval_le_{hours}h"
+    return "approval_over"
+
+
+def liability_contribution(points: int, held: int, at: datetime, time_zone: str) -> Contribution:
+    """A ledger transaction's change to the points in wallets (`points`) and held for redemptions
+    (`held`), in the periods of the day it happened (`all`: the running totals)."""
+    out = Contribution()
+    deltas = {name: value for name, value in (("points_outstanding", points), ("points_held", held)) if value}
+    if deltas:
+        for period in period_ids(at, time_zone):
+            out.add((LIABILITY_SCOPE, period), **deltas)
     return out
 
 
@@ -284,13 +348,25 @@ class RedemptionFacts:
     item_type: str
     fulfilment: str
     at: datetime  # when it was requested: every figure of it counts in that day's periods
+    item_id: str = ""
+    budget_id: str | None = None  # a direct award of an item: the budget that paid for it
+    approved_at: datetime | None = None  # when a person approved it (it waited for approval)
+    settled_at: datetime | None = None  # when it was delivered (its spend row's month)
 
 
 def redemption_contribution(facts: RedemptionFacts, time_zone: str, step: str) -> Contribution:
     """One step of a redemption: `requested` (count and points, by item type and fulfilment method),
-    `settled` (delivered: count, points and money by currency) or `returned` (rejected, cancelled or
-    failed: its points went back)."""
-    if step == "requested":
+    `approved` (by a person: the wait, in seconds and in its bucket), `settled` (delivered: count, points
+    and money by currency, item, item type and fulfilment method; and the person's spend row in the month
+    of delivery) or `returned` (rejected, cancelled or failed: its points went back). A direct award's
+    points count as its budget's spend when requested, and back when returned."""
+    out = Contribution()
+    periods = period_ids(facts.at, time_zone)
+    money = f"{facts.currency}_hundredths"
+    if step == "approved":
+        waited = max(0, int(((facts.approved_at or facts.at) - facts.at).total_seconds()))
+        deltas = {"approvals": 1, "approval_seconds": waited, approval_bucket(waited): 1}
+    elif step == "requested":
         deltas = {
             "redemptions_requested": 1,
             "redemption_points_requested": facts.points,
@@ -301,26 +377,45 @@ def redemption_contribution(facts: RedemptionFacts, time_zone: str, step: str) -
         deltas = {
             "redemptions_settled": 1,
             "redemption_points_settled": facts.points,
-            f"redeemed_{facts.currency}_hundredths": facts.amount,
+            f"redeemed_{money}": facts.amount,
+            f"spent_item_{facts.item_id}_{money}": facts.amount,
+            f"spent_type_{facts.item_type}_{money}": facts.amount,
+            f"spent_method_{facts.fulfilment}_{money}": facts.amount,
         }
+        month = period_id(Span.MONTH, local_day(facts.settled_at or facts.at, time_zone))
+        out.add_row(
+            (SPEND_ROWS, month, spend_sort(facts.employee_id, facts.stamp)),
+            **{f"{facts.item_type}_{money}": facts.amount},
+        )
     else:
         deltas = {"redemptions_returned": 1, "redemption_points_returned": facts.points}
-    out = Contribution()
-    for period in period_ids(facts.at, time_zone):
+    for period in periods:
         for scope in person_scopes(facts.employee_id, facts.stamp):
             out.add((scope, period), **deltas)
+        if facts.budget_id and step in ("requested", "returned"):
+            sign = 1 if step == "requested" else -1
+            out.add((BUDGETS_SCOPE, period), **{spend_name(facts.budget_id): sign * facts.points})
     return out
 
 
 def voucher_contribution(
-    employee_id: str, stamp: Stamp | None, at: datetime, time_zone: str, step: str
+    employee_id: str,
+    stamp: Stamp | None,
+    at: datetime,
+    time_zone: str,
+    step: str,
+    expires_on: date | None = None,
 ) -> Contribution:
     """A voucher `step` (issued, delivered, redeemed or expired) where its owner was, in the periods of
-    the day it was issued."""
+    the day it was issued. A voucher with a last valid day counts among the live ones expiring that day
+    from its issue until it is redeemed or expires."""
     out = Contribution()
     for period in period_ids(at, time_zone):
         for scope in person_scopes(employee_id, stamp):
             out.add((scope, period), **{f"vouchers_{step}": 1})
+    if expires_on is not None and step in ("issued", "redeemed", "expired"):
+        for scope in person_scopes(employee_id, stamp):
+            out.add_row((EXPIRING_ROWS, scope, expires_on.isoformat()), live=1 if step == "issued" else -1)
     return out
 
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
+from plaudit.domain.item_types import ItemType
 from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
 from plaudit.domain.problems import invalid
@@ -130,6 +131,14 @@ class OrgSettings(Model):
     tiers: TierSettings = Field(
         default_factory=TierSettings,
         description="Status tiers by points received over the current month and the 11 before it",
+    )
+    taxable_item_types: list[ItemType] = Field(
+        default_factory=lambda: [ItemType.GIFT_CARD],
+        max_length=len(ItemType),
+        description=(
+            "Catalogue item types that payroll treats as income (cash equivalents): the taxable rewards "
+            "report counts what people received of these"
+        ),
     )
 
     @field_validator("allowances")

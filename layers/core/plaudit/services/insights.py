@@ -14,6 +14,7 @@ from plaudit.domain.insights import (
     Counter,
     Deltas,
     Member,
+    Row,
     Side,
     Span,
     ranked,
@@ -34,6 +35,7 @@ class Recount:
 
     counters: dict[Counter, Deltas]
     boards: dict[BoardRow, Deltas]
+    rows: dict[Row, Deltas]
     members: dict[Member, str]
     sources: list[str]
 
@@ -46,9 +48,12 @@ def recount() -> Recount:
     total, owners = contribution(sources, time_zone)
     counters: dict[Counter, Deltas] = {}
     boards: dict[BoardRow, Deltas] = {}
+    rows: dict[Row, Deltas] = {}
     for update in updates_of(total, owners):
         deltas = {name: value for name, value in update.deltas.items()}
-        if update.kind == "board_row":
+        if update.kind == "insight_row":
+            rows[(update.attrs["family"], update.attrs["group"], update.attrs["sort"])] = deltas
+        elif update.kind == "board_row":
             a = update.attrs
             boards[(a["side"], a["scope"], a["period"], a["employee_id"])] = {
                 name.removeprefix("board_"): value for name, value in deltas.items()
@@ -56,16 +61,17 @@ def recount() -> Recount:
         else:
             counters[(update.attrs["scope"], update.attrs["period"])] = deltas
     marked = [source_id for source in sources for source_id in (source.id, *source.covers)]
-    return Recount(counters, boards, owners, marked)
+    return Recount(counters, boards, rows, owners, marked)
 
 
 def audit_aggregates() -> list[str]:
-    """Every counter and board row against what the records say, the first mismatch first ([]: all agree).
-    A figure of zero and a figure never written are the same."""
+    """Every counter, board row and insights row against what the records say, the first mismatch first
+    ([]: all agree). A figure of zero and a figure never written are the same."""
     expected = recount()
-    counters, boards = store.scan_aggregates()
+    counters, boards, rows = store.scan_all_aggregates()
     breaches = _compare("counter", expected.counters, counters)
     breaches += _compare("board row", expected.boards, boards)
+    breaches += _compare("row", expected.rows, rows)
     return breaches
 
 
@@ -91,7 +97,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
     items. Returns the items written."""
     counted = recount()
     requests = store.rebuild_requests(
-        counted.counters, counted.boards, counted.members, counted.sources, now()
+        counted.counters, counted.boards, counted.members, counted.sources, now(), counted.rows
     )
     for start in range(0, len(requests), 25):
         store.write_requests(requests[start : start + 25])

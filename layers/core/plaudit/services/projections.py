@@ -10,7 +10,7 @@ from plaudit.services import tiers
 from plaudit.services.runtime import now
 from plaudit.store import insights as store
 from plaudit.store import snapshots
-from plaudit.store.insights import Journal, Source, Update, board_update, counter_update
+from plaudit.store.insights import Journal, Source, Update, board_update, counter_update, row_update
 from plaudit.store.reactions import is_undone
 from plaudit.store.recognitions import from_stream_image, project_to_feed, remove_from_feed
 
@@ -98,6 +98,7 @@ def updates_of(total: Contribution, members: Iterable[Member]) -> list[Update]:
         counters.setdefault(counter, {}).update(deltas)
     updates = [counter_update(counter, deltas) for counter, deltas in sorted(counters.items())]
     updates += [board_update(row, deltas) for row, deltas in sorted(total.boards.items())]
+    updates += [row_update(row, deltas) for row, deltas in sorted(total.rows.items())]
     return updates
 
 
@@ -116,7 +117,7 @@ def _groups(sources: list[Source], time_zone: str) -> list[list[Source]]:
     seen: set[Any] = set()
     for source in sources:
         part = source.part(time_zone)
-        touched = set(part.counters) | set(part.boards)
+        touched = set(part.counters) | set(part.boards) | set(part.rows)
         if current and len(seen | touched) > MAX_UPDATES:
             groups.append(current)
             current, seen = [], set()

@@ -15,7 +15,7 @@ so a source counted again after a crash claims its own memberships again, and no
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,15 +27,18 @@ from plaudit.domain.insights import (
     Member,
     PeerAct,
     RedemptionFacts,
+    Row,
     Stamp,
     award_contribution,
     contribution_of,
+    liability_contribution,
     redemption_contribution,
     undo_of,
     voucher_contribution,
 )
+from plaudit.domain.ledger import Balance, parse_employee_account, parse_hold_account
 from plaudit.domain.recognition import AddOn, Recognition
-from plaudit.domain.redemptions import REFUNDED, SETTLED
+from plaudit.domain.redemptions import REFUNDED, SETTLED, Status
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
@@ -56,7 +59,7 @@ KEEP_BOOKKEEPING = timedelta(days=7)  # a stream keeps records 24 hours: markers
 class Source:
     """A record (or a step of one) that counts: `id` names it for exactly-once (kudos:<id>,
     add_on:<kudos>:<adder>, undo:<kudos>, award:<id>:<status>, redemption:<id>:<step>,
-    voucher:<id>:<step>); `part(zone)` is
+    voucher:<id>:<step>, txn:<id>); `part(zone)` is
     what it adds (`zone`: the organisation's today, for records written before they carried theirs);
     `covers`: the ids of the stream steps a state read back stands for (the rebuild marks them too)."""
 
@@ -88,6 +91,8 @@ def source_of(event_name: str, old: Mapping[str, Any] | None, new: Mapping[str, 
         return _award_step(item, None if event_name == "INSERT" else (before or {}).get("status"))
     if kind == "redemption":
         return _redemption_step(item, None if event_name == "INSERT" else (before or {}).get("status"))
+    if kind == "txn" and event_name == "INSERT":
+        return txn_source(item)
     if kind == "voucher":
         previous = None if event_name == "INSERT" else (before or {}).get("status")
         status = item.get("status")
@@ -103,7 +108,8 @@ VOUCHER_STEPS = ("delivered", "redeemed", "expired")
 def _voucher_source(item: Mapping[str, Any], step: str) -> Source:
     employee_id, zone = item["employee_id"], item.get("period_zone")
     stamp, at = _stamps(item).get(employee_id), datetime.fromisoformat(item["issued_at"])
-    part = lambda today: voucher_contribution(employee_id, stamp, at, zone or today, step)  # noqa: E731
+    expires = date.fromisoformat(item["expires_on"]) if item.get("expires_on") else None
+    part = lambda today: voucher_contribution(employee_id, stamp, at, zone or today, step, expires)  # noqa: E731
     return Source(f"voucher:{item['id']}:{step}", at, part, zone is not None)
 
 
@@ -112,6 +118,23 @@ def voucher_states(item: Mapping[str, Any]) -> list[Source]:
     steps = ["issued", *(["delivered"] if item.get("delivered_at") else [])]
     steps += [item["status"]] if item["status"] in ("redeemed", "expired") else []
     return [_voucher_source(item, step) for step in steps]
+
+
+def txn_source(item: Mapping[str, Any]) -> Source | None:
+    """A ledger transaction that moves points in wallets or held for redemptions: the liability's change.
+    (Transactions carry no zone: their periods are read in the organisation's zone of today.)"""
+    points = held = 0
+    for posting in item.get("postings") or ():
+        owner = parse_employee_account(posting["account"])
+        if owner is not None and owner[1] is Balance.POINTS:
+            points += int(posting["amount"])
+        elif parse_hold_account(posting["account"]) is not None:
+            held += int(posting["amount"])
+    if not (points or held):
+        return None
+    at = datetime.fromisoformat(item["at"])
+    part = lambda today: liability_contribution(points, held, at, today)  # noqa: E731
+    return Source(f"txn:{item['id']}", at, part, False)
 
 
 def _peer(source_id: str, act: PeerAct, *, undo: bool = False) -> Source:
@@ -186,10 +209,13 @@ def award_state(item: Mapping[str, Any]) -> Source:
 
 
 def _redemption_step(item: Mapping[str, Any], before: str | None) -> Source | None:
-    """A redemption requested (new), or reaching delivered or returned (`before`: its status before)."""
+    """A redemption requested (new), approved by a person, or reaching delivered or returned (`before`: its
+    status before)."""
     status = item.get("status")
     if before is None:
         step = "requested"
+    elif before == Status.PENDING_APPROVAL and status == Status.APPROVED:
+        step = "approved"
     elif status in SETTLED and before not in SETTLED:
         step = "settled"
     elif status in REFUNDED and before not in REFUNDED:
@@ -210,14 +236,42 @@ def _redemption_source(item: Mapping[str, Any], step: str) -> Source:
         item_type=item["item_type"],
         fulfilment=item["fulfilment"],
         at=datetime.fromisoformat(item["created_at"]),
+        item_id=item["item_id"],
+        budget_id=_budget_of(item),
+        approved_at=_entered(item, (Status.APPROVED,)),
+        settled_at=_entered(item, SETTLED),
     )
     part = lambda today: redemption_contribution(facts, zone or today, step)  # noqa: E731
     return Source(f"redemption:{item['id']}:{step}", facts.at, part, zone is not None)
 
 
+def _budget_of(item: Mapping[str, Any]) -> str | None:
+    kind, _, budget_id = str(item.get("funded_by") or "").partition(":")
+    return budget_id if kind == "budget" else None
+
+
+def _entered(item: Mapping[str, Any], statuses: Iterable[str]) -> datetime | None:
+    """When the redemption first entered one of `statuses` (its history), None if it never did."""
+    wanted = set(statuses)
+    for entry in item.get("history") or ():
+        if entry["status"] in wanted:
+            return datetime.fromisoformat(entry["at"]) if isinstance(entry["at"], str) else entry["at"]
+    return None
+
+
+def _waited_for_approval(item: Mapping[str, Any]) -> bool:
+    history = item.get("history") or ()
+    return (
+        bool(history)
+        and history[0]["status"] == Status.PENDING_APPROVAL
+        and any(entry["status"] == Status.APPROVED for entry in history)
+    )
+
+
 def redemption_states(item: Mapping[str, Any]) -> list[Source]:
-    """A redemption as it stands: requested, and delivered or returned if it has been (audit, rebuild)."""
-    steps = ["requested"]
+    """A redemption as it stands: requested, approved by a person if it was, and delivered or returned if
+    it has been (audit, rebuild)."""
+    steps = ["requested", *(["approved"] if _waited_for_approval(item) else [])]
     if item["status"] in SETTLED:
         steps.append("settled")
     elif item["status"] in REFUNDED:
@@ -272,6 +326,12 @@ def counter_update(counter: Counter, deltas: Deltas) -> Update:
     return Update(
         keys.insight_counter(scope, period), "insight_counter", {"scope": scope, "period": period}, deltas
     )
+
+
+def row_update(row: Row, deltas: Deltas) -> Update:
+    family, group, sort = row
+    attrs = {"family": family, "group": group, "sort": sort}
+    return Update(keys.insight_row(family, group, sort), "insight_row", attrs, deltas)
 
 
 def board_update(row: BoardRow, deltas: Deltas) -> Update:
@@ -477,10 +537,13 @@ def read_counters(counters: Iterable[Counter]) -> dict[Counter, Deltas]:
 
 
 def scan_sources() -> Iterator[Source]:
-    """Every kudos, add-on, reaction taken back, milestone award, redemption and voucher in the table, as
-    the projection counts them."""
-    for item in _scan(("recognition", "add_on", "milestone_award", "redemption", "voucher")):
-        if item["type"] == "add_on":
+    """Every kudos, add-on, reaction taken back, milestone award, redemption, voucher and ledger transaction
+    in the table, as the projection counts them."""
+    for item in _scan(("recognition", "add_on", "milestone_award", "redemption", "voucher", "txn")):
+        if item["type"] == "txn":
+            if (source := txn_source(item)) is not None:
+                yield source
+        elif item["type"] == "add_on":
             yield add_on_source(item)
         elif item["type"] == "milestone_award":
             yield award_state(item)
@@ -497,15 +560,24 @@ def scan_sources() -> Iterator[Source]:
 
 def scan_aggregates() -> tuple[dict[Counter, Deltas], dict[BoardRow, Deltas]]:
     """Every counter and board row stored."""
+    counters, boards, _ = scan_all_aggregates()
+    return counters, boards
+
+
+def scan_all_aggregates() -> tuple[dict[Counter, Deltas], dict[BoardRow, Deltas], dict[Row, Deltas]]:
+    """Every counter, board row and insights row stored."""
     counters: dict[Counter, Deltas] = {}
     boards: dict[BoardRow, Deltas] = {}
-    for item in _scan(("insight_counter", "board_row")):
+    rows: dict[Row, Deltas] = {}
+    for item in _scan(("insight_counter", "board_row", "insight_row")):
         if item["type"] == "insight_counter":
             counters[(item["scope"], item["period"])] = _numbers(item, "")
+        elif item["type"] == "insight_row":
+            rows[(item["family"], item["group"], item["sort"])] = _numbers(item, "")
         else:
             row = (item["side"], item["scope"], item["period"], item["employee_id"])
             boards[row] = _numbers(item, "board_")
-    return counters, boards
+    return counters, boards, rows
 
 
 def _numbers(item: Mapping[str, Any], prefix: str) -> Deltas:
@@ -536,13 +608,19 @@ def rebuild_requests(
     members: Mapping[Member, str],
     sources: Iterable[str],
     at: datetime,
+    rows: Mapping[Row, Deltas],
 ) -> list[dict[str, Any]]:
-    """The rebuild's writes: every counter, board row and membership as recomputed (written whole), the
-    stored ones nothing makes any more deleted, and every source marked as counted (so a stream record
-    redelivered after the rebuild counts nothing twice)."""
-    stored_counters, stored_boards = scan_aggregates()
+    """The rebuild's writes: every counter, board row, insights row and membership as recomputed (written
+    whole), the stored ones nothing makes any more deleted, and every source marked as counted (so a
+    stream record redelivered after the rebuild counts nothing twice)."""
+    stored_counters, stored_boards, stored_rows = scan_all_aggregates()
     requests = [_put_whole(counter_update(counter, deltas)) for counter, deltas in counters.items()]
     requests += [_put_whole(board_update(row, deltas)) for row, deltas in boards.items()]
+    requests += [_put_whole(row_update(row, deltas)) for row, deltas in rows.items()]
+    requests += [
+        {"DeleteRequest": {"Key": keys.as_attrs(keys.insight_row(*row))}}
+        for row in stored_rows.keys() - rows.keys()
+    ]
     requests += [
         {"DeleteRequest": {"Key": keys.as_attrs(keys.insight_counter(*counter))}}
         for counter in stored_counters.keys() - counters.keys()

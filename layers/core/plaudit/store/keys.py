@@ -52,6 +52,10 @@ AGG#<scope>#<period>  COUNTER                   insights counter of a scope (org
                                                   team:<manager>, person:<id>, value:<slug>) in a period
 BOARD#<side>#<scope>#<period>  <employee id>      a person's row on a leaderboard (side: received|given;
                                                   indexes BoardPoints / BoardKudos: PK, board_points|kudos)
+ROW#<family>#<group>  <sort>                      an insights row read as a range: spend#<YYYY-MM> /
+                                                  <employee>#<country>#<manager>#<department> (what a
+                                                  person received that month), expiring#<scope> /
+                                                  <YYYY-MM-DD> (live vouchers expiring that day)
 AGGMEMBER#<scope>#<period>#<role>  <employee id>  the person gave (role giver) or received (receiver) in
                                                   that scope and period: unique givers/receivers, once
 AGGSRC#<source>  AGGSRC                           the projection batch that counted a source (a kudos, an
@@ -371,6 +375,14 @@ def board_partition(side: str, scope: str, period: str) -> str:
 
 def board_row(side: str, scope: str, period: str, employee_id: str) -> Key:
     return board_partition(side, scope, period), employee_id
+
+
+def insight_row_partition(family: str, group: str) -> str:
+    return f"ROW#{family}#{group}"
+
+
+def insight_row(family: str, group: str, sort: str) -> Key:
+    return insight_row_partition(family, group), sort
 
 
 def insight_member(scope: str, period: str, role: str, employee_id: str) -> Key:
