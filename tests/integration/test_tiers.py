@@ -5,12 +5,17 @@ the stream delivers its records again, the profile shows the tier, and settings 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import test_slack_kudos
 from test_slack_kudos import FakeSlack
 
+from plaudit.domain.access import Caller
+from plaudit.services import redemptions
+from plaudit.services.redemptions import RedeemRequest
 from plaudit.store import keys
+from plaudit.store.client import use_client
 from plaudit.store.reads import get_one
 
 slack = test_slack_kudos.slack  # the fixture
@@ -114,3 +119,89 @@ def test_tier_settings_are_validated_and_recorded_in_the_trail(api, org) -> None
     set_tiers(api)
     trail = api.call("GET", "/v1/audit-log?action=settings.patch&limit=1").json["items"][0]
     assert "Silver" in json.dumps(trail)
+
+
+# --- catalogue items limited to a tier ---------------------------------------------------------------
+
+
+def add_item(api, name: str, min_tier: str | None) -> Any:
+    body = {
+        "name": name,
+        "category": "perks",
+        "type": "company_perk",
+        "denominations": {"fixed": ["0.10"]},
+        "currency": "USD",
+        "fulfilment": "internal",
+        "min_tier": min_tier,
+    }
+    return api.call("POST", "/v1/catalog/items", body=body)
+
+
+def test_an_item_names_a_known_tier(api, org) -> None:
+    set_tiers(api)
+    reply = add_item(api, "Lounge pass", "Platinum")
+    assert reply.status == 422, reply.body
+    assert reply.json["error"]["code"] == "unknown_tier"
+    assert reply.json["error"]["details"]["tiers"] == ["Bronze", "Silver", "Gold"]
+
+
+def test_a_tier_limited_item_is_refused_below_its_tier_naming_it_in_the_persons_language(api, org) -> None:
+    set_tiers(api)
+    assert api.call("PATCH", "/v1/me", as_employee=BOB, body={"locale": "fr"}).status == 200
+    give(api, ALICE, BOB, 40)  # Silver, and 40 points to spend
+    gold = add_item(api, "Gold lounge", "Gold").json["id"]
+    silver = add_item(api, "Silver desk", "Silver").json["id"]
+    anyone = add_item(api, "Coffee", None).json["id"]
+
+    body = {"item_id": gold, "denomination": "0.10"}
+    reply = api.call("POST", "/v1/redemptions", as_employee=BOB, body=body)
+    assert reply.status == 422, reply.body
+    error = reply.json["error"]
+    assert error["code"] == "tier_required"
+    assert error["message"] == (
+        "Cet article est réservé au niveau Gold et au-dessus : vous n'avez pas encore atteint Gold."
+    )
+    assert error["details"] == {"min_tier": "Gold", "your_tier": "Silver"}
+
+    listing = api.call("GET", "/v1/catalog/items?affordable=true", as_employee=BOB).json["items"]
+    assert {item["id"] for item in listing} == {silver, anyone}  # what I can redeem: not the Gold lounge
+    shown = {
+        item["id"]: item["min_tier"]
+        for item in api.call("GET", "/v1/catalog/items", as_employee=BOB).json["items"]
+    }
+    assert shown == {gold: "Gold", silver: "Silver", anyone: None}  # the listing shows each limit
+
+    reply = api.call(
+        "POST", "/v1/redemptions", as_employee=BOB, body={"item_id": silver, "denomination": "0.10"}
+    )
+    assert reply.status == 201, reply.body
+
+
+def test_a_tier_limited_redemption_reads_the_tier_with_the_limits_and_the_manager(api, org, aws) -> None:
+    """The person's counters join the read plan() makes for per-person limits and the manager when an item
+    needs them: one more round trip, for tier-limited items only."""
+    set_tiers(api)
+    give(api, ALICE, BOB, 40)
+    silver = add_item(api, "Silver desk", "Silver").json["id"]
+    counting = CountingClient(aws)
+    use_client(counting)
+    try:
+        body = RedeemRequest(item_id=silver, denomination=Decimal("0.10"))
+        redemptions.request(Caller(employee_id=BOB), body)
+    finally:
+        use_client(aws)
+    assert counting.calls == ["batch_get_item", "batch_get_item", "transact_write_items"]
+
+
+class CountingClient:
+    def __init__(self, client: Any) -> None:
+        self.client, self.calls = client, []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.client, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return counted

@@ -184,6 +184,12 @@ class CatalogItemSpec(Model):
     fulfilment: FulfilmentMethod
     provider_sku: str | None = Field(default=None, min_length=1, max_length=120)
     requires_approval: bool = Field(default=False, description="A flagged item: always needs approval")
+    min_tier: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="Only people in this status tier or above may redeem it (a name in tiers.levels)",
+    )
     restrictions: Restrictions = Field(default_factory=Restrictions)
     active: bool = True
 

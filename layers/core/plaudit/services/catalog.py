@@ -12,6 +12,7 @@ from plaudit.domain.catalog import CatalogItem, CatalogItemSpec, ItemType, local
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from plaudit.domain.settings import OrgSettings
+from plaudit.domain.tiers import Standing, admits
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
 from plaudit.services.trail import Act, actor_of, record
@@ -47,6 +48,7 @@ def get_item(item_id: str) -> CatalogItem:
 
 def create_item(caller: Caller, spec: CatalogItemSpec) -> CatalogItemView:
     settings = _require_hr(caller)
+    _check_tier(spec, settings)
     at = now()
     item = CatalogItem(**spec.model_dump(), id=new_id("item"), created_at=at, updated_at=at)
     act = Act(
@@ -58,7 +60,7 @@ def create_item(caller: Caller, spec: CatalogItemSpec) -> CatalogItemView:
 
 def read_item(caller: Caller, item_id: str) -> CatalogItemView:
     """An active item for anyone in the directory; a deactivated one only for HR admins."""
-    caller, settings, _ = _identify(caller)
+    caller, settings, _, _ = _identify(caller)
     item = get_item(item_id)
     if not item.active and not caller.has_role(Role.HR_ADMIN):
         raise NotFound("error.item_not_found", code="item_not_found")
@@ -68,6 +70,7 @@ def read_item(caller: Caller, item_id: str) -> CatalogItemView:
 def replace_item(caller: Caller, item_id: str, spec: CatalogItemSpec) -> CatalogItemView:
     """The whole item as given (stock included: `inventory` is what is left now)."""
     settings = _require_hr(caller)
+    _check_tier(spec, settings)
     return view_of(_replace(caller, "catalog_item.replace", item_id, lambda old: spec), settings)
 
 
@@ -96,10 +99,11 @@ def browse(
 ) -> tuple[list[CatalogItemView], str | None]:
     """One page of the catalogue in category and name order. The filters are applied by DynamoDB to the
     `limit` items the page reads, so a page may hold fewer than `limit` items and still have a cursor.
-    `affordable`: only items whose lowest denomination the caller's points pay for. `inactive`: the
+    `affordable`: only items whose lowest denomination the caller's points pay for and whose tier (if
+    limited) the caller has reached (what I can redeem). `inactive`: the
     deactivated items instead (HR admins). Shoppers see only the items on offer (priced, not past their
     last day); HR admins, who keep the catalogue, see every active item."""
-    caller, settings, points = _identify(caller, with_wallet=affordable)
+    caller, settings, points, standing = _identify(caller, with_wallet=affordable)
     if inactive:
         require_role(caller, Role.HR_ADMIN)
     affordable_with = None
@@ -117,6 +121,13 @@ def browse(
         cursor=cursor,
     )
     items = page.items
+    if affordable:  # a tier-limited item is for people in that tier or above (no tiers: for no one)
+        items = [
+            item
+            for item in items
+            if item.min_tier is None
+            or (standing is not None and admits(settings.tiers, item.min_tier, standing))
+        ]
     if not caller.has_role(Role.HR_ADMIN):
         day = local_day(caller.profile, now()) if caller.profile else now().astimezone(UTC).date()
         items = [item for item in items if on_offer(item, settings, day)]
@@ -166,13 +177,23 @@ def _require_hr(caller: Caller) -> OrgSettings:
     return snap.settings()
 
 
-def _identify(caller: Caller, *, with_wallet: bool = False) -> tuple[Caller, OrgSettings, Decimal | None]:
-    """The caller with their profile, the settings and (with_wallet, for a person) their points, in one
-    read."""
+def _identify(
+    caller: Caller, *, with_wallet: bool = False
+) -> tuple[Caller, OrgSettings, Decimal | None, Standing | None]:
+    """The caller with their profile, the settings and (with_wallet, for a person) their points and tier
+    standing, in one read."""
     wallets = [caller.employee_id] if with_wallet and caller.employee_id else []
-    snap = snapshots.load(employees=[caller.employee_id], wallets=wallets, settings=True)
+    at = now()
+    snap = snapshots.load(employees=[caller.employee_id], wallets=wallets, settings=True, tiers=(wallets, at))
     caller = snap.identify(caller)
     if not caller.is_person and not caller.roles:
         raise Forbidden("error.not_in_directory", code="not_in_directory")
-    points = Decimal(snap.wallet(caller.employee_id).points) if wallets and caller.is_person else None
-    return caller, snap.settings(), points
+    person = wallets and caller.is_person
+    points = Decimal(snap.wallet(caller.employee_id).points) if person else None
+    standing = snap.standing(caller.employee_id, at) if person else None
+    return caller, snap.settings(), points, standing
+
+
+def _check_tier(spec: CatalogItemSpec, settings: OrgSettings) -> None:
+    if spec.min_tier is not None:
+        settings.tiers.check_known(spec.min_tier)

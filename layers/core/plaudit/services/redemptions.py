@@ -48,6 +48,7 @@ from plaudit.domain.redemptions import (
     require_owner,
 )
 from plaudit.domain.settings import OrgSettings
+from plaudit.domain.tiers import refuse_below
 from plaudit.integrations import fulfilment_queue
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
@@ -61,6 +62,8 @@ from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.reads import get_many
 from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
+from plaudit.store.tiers import counter_keys as tier_counter_keys
+from plaudit.store.tiers import standing_of
 from plaudit.store.transact import Write, WriteRefused, write_all
 
 SYSTEM_ACTOR = "plaudit"
@@ -160,23 +163,30 @@ def plan(
     *,
     award: DirectAward | None = None,
 ) -> tuple[Redemption, list[Write]]:
-    """The redemption and its writes except the wallet's (restrictions checked; may read the manager and
-    the per-person count: one more round trip, only for items and redemptions that need them). A direct
+    """The redemption and its writes except the wallet's (restrictions checked; may read the manager, the
+    per-person count and the person's tier counters: one more round trip, only for items and redemptions
+    that need them: a tier-limited item's 13 counters are not worth reading for every redemption). A direct
     `award` is approved at once (its giver authorised it) and held from the giver's budget: the caller adds
     that budget's balance write."""
     period = per_person_period(item, at, settings)
     points = points_price(item, denomination, settings)
     approval = award is None and needs_approval(points, item.requires_approval, settings.approvals)
+    tiered = award is None and item.min_tier is not None  # an award is the giver's choice, not a purchase
     extra: list[keys.Key] = []
     if period is not None:
         extra.append(keys.redeemed_count(employee.id, item.id, period.id))
     if approval and employee.manager_id:
         extra.append(keys.employee(employee.manager_id))
+    if tiered:
+        extra += tier_counter_keys(employee.id, at)
     found = get_many(extra) if extra else {}
     counted = found.get(keys.redeemed_count(employee.id, item.id, period.id)) if period else None
     check_redeemable(
         item, employee, denomination, at, redeemed_in_period=store.redeemed_in(counted), settings=settings
     )
+    if tiered:
+        standing = standing_of(found, settings.tiers, employee.id, at, settings.time_zone)
+        refuse_below(settings.tiers, item.min_tier, standing)  # type: ignore[arg-type]
     status = Status.PENDING_APPROVAL if approval else Status.APPROVED
     manager = Snapshot(found).employee(employee.manager_id) if approval and employee.manager_id else None
     redemption = Redemption(
