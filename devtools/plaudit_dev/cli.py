@@ -146,6 +146,18 @@ def _parser() -> argparse.ArgumentParser:
     rebuild_target.add_argument("--table", help="a DynamoDB table name in AWS")
     rebuild.set_defaults(run=_insights_rebuild)
 
+    exports = commands.add_parser("exports", help="export jobs")
+    export_commands = exports.add_subparsers(required=True, metavar="ACTION")
+    backfill = export_commands.add_parser(
+        "backfill",
+        help="index the ledger transactions written before exports existed by their day (TXNS#<day>), so "
+        "exports find them (idempotent; run it once after upgrading an organisation with history)",
+    )
+    backfill_target = backfill.add_mutually_exclusive_group()
+    backfill_target.add_argument("--stack", help="a deployed CloudFormation stack")
+    backfill_target.add_argument("--table", help="a DynamoDB table name in AWS")
+    backfill.set_defaults(run=_exports_backfill)
+
     milestones = commands.add_parser("milestones", help="milestone awards: run a day on demand")
     milestone_commands = milestones.add_subparsers(required=True, metavar="ACTION")
     milestone_run = milestone_commands.add_parser(
@@ -284,6 +296,22 @@ def _insights_rebuild(args: argparse.Namespace) -> int:
         task = bar.add_task("rebuild", total=None)
         written = rebuild(lambda done, total: bar.update(task, completed=done, total=total))
     print(f"insights rebuilt: {written} items written (counters, leaderboard rows, memberships, markers)")
+    return 0
+
+
+def _exports_backfill(args: argparse.Namespace) -> int:
+    _connect(args)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from plaudit.services.exports import backfill_day_index
+
+    console = Console(stderr=True)
+    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("backfill", total=None)
+        indexed = backfill_day_index(lambda done, total: bar.update(task, completed=done, total=total))
+    print(f"exports backfill: {indexed} transactions indexed by their day (the others were already)")
     return 0
 
 

@@ -8,6 +8,8 @@ the rows into a CSV file in S3 part by part, and the requester downloads it thro
   in memory at a time), records progress per part and completes the upload; a redelivered message finds
   the job done (or failed) and writes nothing; an attempt that died is restarted from the beginning, its
   upload aborted. A failure that retrying cannot cure fails the job with a reason code.
+- `backfill_day_index` (`plaudit exports backfill`) indexes the transactions written before the by-day
+  index existed, so an organisation that upgrades with history exports all of it.
 - `view` and `download` show a job to the one who requested it only (404 to anyone else): download is a
   presigned link while the file is kept, 409 before it is done, 410 once it has expired.
 
@@ -15,7 +17,7 @@ The file never holds a voucher code: ledger postings and trail entries carry non
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -46,6 +48,7 @@ from plaudit.services.replays import replayed
 from plaudit.services.runtime import new_id, stored_now
 from plaudit.store import exports as store
 from plaudit.store import keys, snapshots
+from plaudit.store.ledger import index_by_day, unindexed_transactions
 from plaudit.store.replays import first_response_write
 
 logger = Logger(child=True)
@@ -234,3 +237,16 @@ def rows(kind: ExportKind, job: dict[str, Any]) -> Iterator[list[Any]]:
 
 def _code(error: Exception) -> str:
     return getattr(error, "response", {}).get("Error", {}).get("Code", "")
+
+
+def backfill_day_index(progress: Callable[[int, int], None] | None = None) -> int:
+    """Give every ledger transaction written before the by-day index existed its entry (`TXNS#<day>`), so
+    an export of their days finds them. Idempotent: a transaction indexed already is left as it is.
+    progress(done, total) after each. Returns how many were indexed now."""
+    todo = unindexed_transactions()
+    indexed = 0
+    for done, (txn_id, at) in enumerate(todo, start=1):
+        indexed += index_by_day(txn_id, at)
+        if progress is not None:
+            progress(done, len(todo))
+    return indexed

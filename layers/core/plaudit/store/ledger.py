@@ -3,11 +3,13 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from plaudit.domain.ledger import Transaction, parse_budget_account, parse_employee_account
 from plaudit.domain.recognition import WalletChange
 from plaudit.domain.wallets import Wallet
 from plaudit.store import keys
-from plaudit.store.client import table_name
+from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import to_attr
 from plaudit.store.reads import Page, query_page
 from plaudit.store.transact import Write, put_new
@@ -118,3 +120,43 @@ def ledger_page(employee_id: str, *, limit: int, cursor: str | None) -> Page:
         cursor=cursor,
         newest_first=True,
     )
+
+
+# -- the by-day index of transactions (GSI1 TXNS#<day>), for transactions written before it existed ----
+
+
+def unindexed_transactions() -> list[tuple[str, datetime]]:
+    """(id, at) of every transaction without its by-day index entry (a scan: the back-fill's only)."""
+    paginator = dynamodb().get_paginator("scan")
+    pages = paginator.paginate(
+        TableName=table_name(),
+        FilterExpression="#type = :txn AND attribute_not_exists(GSI1PK)",
+        ProjectionExpression="id, #at",
+        ExpressionAttributeNames={"#type": "type", "#at": "at"},
+        ExpressionAttributeValues={":txn": {"S": "txn"}},
+    )
+    return [
+        (item["id"]["S"], datetime.fromisoformat(item["at"]["S"])) for page in pages for item in page["Items"]
+    ]
+
+
+def index_by_day(txn_id: str, at: datetime) -> bool:
+    """Give the transaction its by-day index entry, as transaction_writes does for new ones; False when it
+    has one already (a back-fill run twice, or side by side)."""
+    day_key = {
+        ":day": {"S": keys.ledger_day(at.astimezone(UTC).date())},
+        ":sort": {"S": keys.ledger_day_sort(at, txn_id)},
+    }
+    try:
+        dynamodb().update_item(
+            TableName=table_name(),
+            Key=keys.as_attrs(keys.transaction(txn_id)),
+            UpdateExpression="SET GSI1PK = :day, GSI1SK = :sort",
+            ConditionExpression="attribute_exists(PK) AND attribute_not_exists(GSI1PK)",
+            ExpressionAttributeValues=day_key,
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
