@@ -9,10 +9,14 @@ import io
 from typing import Any
 
 import pytest
-from api_checks import assert_error
+from api_checks import assert_audit_clean, assert_error
+
+from plaudit.services.insights import audit_aggregates
+from plaudit.store.client import use_client
 
 HR, MAYA, ALICE, BOB, CARLOS, DANA = "E1001", "E1002", "E1003", "E1004", "E1005", "E1006"
-GRACE, HUGO = "E1009", "E1010"  # Grace: finance
+ETHAN, FATIMA, GRACE, HUGO, IRIS, JON = "E1007", "E1008", "E1009", "E1010", "E1011", "E1012"  # Grace: finance
+ENGINEERING = [MAYA, ALICE, BOB, CARLOS, DANA, ETHAN, FATIMA]
 REPORTS = "/v1/reports"
 
 
@@ -129,3 +133,123 @@ def test_csv_is_chosen_by_its_weight(api, org) -> None:
     assert reply.headers["content-type"] == "text/csv"
     reply = api.call("GET", f"{REPORTS}/recognition", headers={"accept": "*/*"})
     assert reply.headers["content-type"] == "application/json"
+
+
+class CountingClient:
+    """The DynamoDB client, counting round trips and the items they read."""
+
+    def __init__(self, client: Any):
+        self.client, self.calls, self.items = client, [], 0
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.client, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            answer = method(*args, **kwargs)
+            if name == "batch_get_item":
+                self.items += sum(len(found) for found in answer["Responses"].values())
+            elif name in ("query", "get_item"):
+                self.items += len(answer.get("Items", [])) + ("Item" in answer)
+            return answer
+
+        return counted
+
+
+def counted(api, aws, path: str, *, as_employee: str = HR) -> tuple[dict[str, Any], CountingClient]:
+    counting = CountingClient(aws)
+    use_client(counting)
+    try:
+        reply = api.call("GET", path, as_employee=as_employee)
+    finally:
+        use_client(aws)
+    assert reply.status == 200, reply.body
+    return reply.json, counting
+
+
+def test_participation_giving_receiving_both_and_neither_by_group(api, aws, org) -> None:
+    give(api, ALICE, [BOB], 5)
+    give(api, BOB, [ALICE], 3)
+    give(api, DANA, [CARLOS], 2)
+    give(api, HUGO, [ALICE], 1)
+    answer = report(api, "participation")
+    assert answer["group_by"] == "department"
+    totals = answer["totals"]["current"]
+    assert (totals["people"], totals["giving"], totals["receiving"], totals["both"]) == (12, 4, 3, 2)
+    assert totals["neither"] == 12 - (4 + 3 - 2)
+    assert totals["share_giving"] == "0.3333"
+    assert answer["totals"]["previous"]["giving"] == 0
+    groups = {row["group"]: row["current"] for row in answer["rows"]}
+    assert set(groups) == {"dept:Engineering", "dept:People"}
+    assert (groups["dept:Engineering"]["people"], groups["dept:Engineering"]["both"]) == (7, 2)
+    assert (groups["dept:People"]["people"], groups["dept:People"]["giving"]) == (5, 1)
+    teams = {row["group"]: row["current"] for row in report(api, "participation", "group_by=team")["rows"]}
+    assert teams[f"team:{MAYA}"]["people"] == 6  # Maya's reports, not Maya
+    assert report(api, "participation", "department=People")["totals"]["current"]["neither"] == 4
+    mine = report(api, "participation", as_employee=ALICE)["totals"]["current"]
+    assert (mine["people"], mine["giving"], mine["receiving"], mine["both"]) == (1, 1, 1, 1)
+    rows = report_csv(api, "participation")
+    assert (rows[0]["share_both"], rows[0]["previous_share_both"]) == ("0.1667", "0.0000")
+    assert audit_aggregates() == []  # unique_both proves against the records
+
+
+def test_participation_reads_counters_not_history(api, aws, org, clock) -> None:
+    for _ in range(3):
+        give(api, ALICE, [BOB], 1)
+        give(api, DANA, [ALICE], 1)
+        clock.advance(days=1)
+    answer, counting = counted(api, aws, f"{REPORTS}/participation")
+    assert answer["totals"]["current"]["both"] == 1
+    assert counting.calls == ["batch_get_item", "query", "batch_get_item", "batch_get_item"]
+    rows = len(answer["rows"]) + 1
+    assert counting.items <= 3 * rows + 3
+
+
+def test_recognition_reads_counters_in_two_round_trips(api, aws, org) -> None:
+    give(api, ALICE, [BOB], 7, values=["teamwork"])
+    answer, counting = counted(api, aws, f"{REPORTS}/recognition")
+    assert counting.calls == ["batch_get_item", "batch_get_item"]
+    assert counting.items <= 2 * (len(answer["rows"]) + 1) + 1
+
+
+def test_quiet_people_are_a_teams_people_not_recognised_in_30_days(api, aws, org, clock) -> None:
+    give(api, ALICE, [BOB], 5)
+    clock.advance(days=20)
+    give(api, ALICE, [CARLOS], 5)
+    clock.advance(days=11)  # Bob last recognised 31 days ago, Carlos 11
+    answer, counting = counted(api, aws, f"{REPORTS}/quiet-people", as_employee=MAYA)
+    quiet = [row["group"] for row in answer["rows"]]
+    assert f"person:{CARLOS}" not in quiet
+    assert set(quiet) == {f"person:{p}" for p in (ALICE, BOB, DANA, ETHAN, FATIMA)}
+    assert quiet[-1] == f"person:{BOB}"  # the never recognised first
+    assert answer["rows"][-1]["current"]["days_since"] == 31
+    assert answer["totals"]["current"]["days_since"] == 5
+    assert counting.calls == ["batch_get_item", "query", "batch_get_item", "batch_get_item"]
+    assert counting.items <= 2 * 6 + 3
+    by_hr = report(api, "quiet-people", f"manager={MAYA}")
+    assert by_hr["rows"] == answer["rows"]
+    assert_error(api.call("GET", f"{REPORTS}/quiet-people"), 422, "invalid_request")
+    assert_error(api.call("GET", f"{REPORTS}/quiet-people", as_employee=BOB), 403, "team_not_visible")
+    assert_error(
+        api.call("GET", f"{REPORTS}/quiet-people?manager={HR}", as_employee=MAYA), 403, "team_not_visible"
+    )
+    csv_rows = report_csv(api, "quiet-people", as_employee=MAYA)
+    assert csv_rows[-1]["days_since"] == "31"
+    assert_audit_clean()
+
+
+def test_a_person_moving_teams_moves_headcounts_and_teams(api, org) -> None:
+    person = api.call("GET", f"/v1/employees/{BOB}").json
+    fields = {k: v for k, v in person.items() if k not in ("id", "version")}
+    moved = fields | {"department": "People", "manager_id": HR}
+    assert api.call("PUT", f"/v1/employees/{BOB}", body=moved).status == 200
+    groups = {row["group"]: row["current"]["people"] for row in report(api, "participation")["rows"]}
+    assert groups == {"dept:Engineering": 6, "dept:People": 6}
+    quiet = report(api, "quiet-people", f"manager={HR}")["rows"]
+    assert f"person:{BOB}" in [row["group"] for row in quiet]
+    person = api.call("GET", f"/v1/employees/{BOB}").json
+    fields = {k: v for k, v in person.items() if k not in ("id", "version")}
+    assert api.call("PUT", f"/v1/employees/{BOB}", body=fields | {"status": "deactivated"}).status == 200
+    assert report(api, "participation")["totals"]["current"]["people"] == 11
+    quiet = report(api, "quiet-people", f"manager={HR}")["rows"]
+    assert f"person:{BOB}" not in [row["group"] for row in quiet]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,7 @@ from plaudit.api.csv_body import CSV, JSON, answer_format, csv_text
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Forbidden, RuleViolation
-from plaudit.domain.insights import Span
+from plaudit.domain.insights import Span, completed_pairs, unique_counts
 from plaudit.domain.reports import (
     ReportQuery,
     answer,
@@ -24,7 +24,13 @@ from plaudit.domain.reports import (
     table,
 )
 from plaudit.domain.settings import OrgSettings
-from plaudit.services.people_reports import RecognitionFigures, RecognitionReport, RecognitionRow
+from plaudit.services.people_reports import (
+    RecognitionFigures,
+    RecognitionReport,
+    RecognitionRow,
+    is_quiet,
+    participation_figures,
+)
 
 from .factories import person as employee
 
@@ -132,3 +138,33 @@ def test_a_report_is_one_csv_table_totals_first_each_figure_beside_the_one_befor
 )
 def test_json_or_csv_by_accept(accept: str | None, wanted: str | None) -> None:
     assert answer_format(accept) == wanted
+
+
+def test_participation_neither_is_everyone_else_and_never_below_zero() -> None:
+    figures = participation_figures(people=10, giving=4, receiving=3, both=2)
+    assert (figures.neither, figures.share_neither) == (5, Decimal("0.5000"))
+    assert figures.share_both == Decimal("0.2000")
+    gone = participation_figures(people=2, giving=3, receiving=2, both=1)  # givers who left since
+    assert gone.neither == 0
+
+
+def test_quiet_means_not_recognised_for_30_days() -> None:
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    assert is_quiet(None, now)
+    assert is_quiet(now - timedelta(days=30), now)
+    assert not is_quiet(now - timedelta(days=29, hours=23), now)
+
+
+def test_a_pair_is_completed_once_by_the_membership_that_completes_it() -> None:
+    giver = ("org", "2026-11", "giver", "A")
+    receiver = ("org", "2026-11", "receiver", "A")
+    both = ("org", "2026-11", "both", "A")
+    assert completed_pairs({giver}, {receiver}) == {both: giver}
+    assert completed_pairs({giver, receiver}, {giver, receiver}) == {both: giver}
+    assert completed_pairs({receiver}, {giver}) == {both: receiver}
+    assert completed_pairs({receiver}, set()) == {}
+    assert unique_counts({giver, receiver, both})[("org", "2026-11")] == {
+        "unique_givers": 1,
+        "unique_receivers": 1,
+        "unique_both": 1,
+    }

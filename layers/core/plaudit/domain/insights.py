@@ -25,9 +25,9 @@ rows count the live vouchers of a scope expiring on a day (group: the scope; sor
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -161,12 +161,18 @@ class Contribution:
     boards: dict[BoardRow, Deltas] = field(default_factory=lambda: defaultdict(dict))
     members: set[Member] = field(default_factory=set)
     rows: dict[Row, Deltas] = field(default_factory=lambda: defaultdict(dict))
+    marks: dict[Counter, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
     def add(self, counter: Counter, **deltas: int) -> None:
         _merge(self.counters[counter], deltas)
 
     def add_row(self, row: Row, **deltas: int) -> None:
         _merge(self.rows[row], deltas)
+
+    def mark(self, counter: Counter, **instants: str) -> None:
+        """Latest instants (ISO 8601, UTC) a counter keeps beside its figures: the latest wins."""
+        for name, at in instants.items():
+            self.marks[counter][name] = max(self.marks[counter].get(name, at), at)
 
     def add_board(self, row: BoardRow, **deltas: int) -> None:
         _merge(self.boards[row], deltas)
@@ -180,6 +186,8 @@ class Contribution:
             _merge(self.rows[row], {k: sign * v for k, v in deltas.items()})
         if sign > 0:
             self.members |= other.members
+            for counter, instants in other.marks.items():
+                self.mark(counter, **instants)
 
 
 def _merge(into: Deltas, deltas: Mapping[str, int]) -> None:
@@ -217,6 +225,13 @@ def person_scopes(person_id: str, stamp: Stamp | None) -> list[str]:
     return scopes
 
 
+def headcount_scopes(person: Employee | None) -> set[str]:
+    """The scopes a person counts in the headcount of now (none when they are not active, or a bot)."""
+    if person is None or not person.active or person.is_bot:
+        return set()
+    return {scope for scope in person_scopes(person.id, stamp_of(person)) if not scope.startswith("person:")}
+
+
 def board_scopes(stamp: Stamp | None, values: Iterable[str]) -> list[str]:
     scopes = ["org"]
     if stamp is not None and stamp.department:
@@ -244,6 +259,8 @@ def contribution_of(act: PeerAct, time_zone: str) -> Contribution:
                 out.add((scope, period), **{f"{count_name}_received": 1, "points_received": points})
                 if not scope.startswith("person:"):
                     out.members.add((scope, period, "receiver", rid))
+            if period == ALL_TIME:  # when the person was last recognised (quiet people)
+                out.mark((f"person:{rid}", ALL_TIME), last_received_at=_utc(act.at))
         if act.on_board:
             for scope in board_scopes(giver_stamp, act.values):
                 out.add_board((Side.GIVEN, scope, period, act.giver_id), points=total, kudos=1)
@@ -251,6 +268,10 @@ def contribution_of(act: PeerAct, time_zone: str) -> Contribution:
                 for scope in board_scopes(act.stamps.get(rid), act.values):
                     out.add_board((Side.RECEIVED, scope, period, rid), points=points, kudos=1)
     return out
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def undo_of(act: PeerAct, time_zone: str) -> Contribution:
@@ -419,12 +440,33 @@ def voucher_contribution(
     return out
 
 
+BOTH = "both"  # the membership role of someone who gave and received in a scope and period
+
+
 def unique_counts(members: Iterable[Member]) -> dict[Counter, Deltas]:
-    """unique_givers / unique_receivers per counter, from the memberships new to it."""
+    """unique_givers / unique_receivers / unique_both per counter, from the memberships new to it."""
     counts: dict[Counter, Deltas] = defaultdict(dict)
     for scope, period, role, _ in members:
-        _merge(counts[(scope, period)], {f"unique_{role}s": 1})
+        _merge(counts[(scope, period)], {"unique_both" if role == BOTH else f"unique_{role}s": 1})
     return counts
+
+
+def counterpart(member: Member) -> Member:
+    """The other role's membership of the same person, scope and period."""
+    scope, period, role, person = member
+    return scope, period, "receiver" if role == "giver" else "giver", person
+
+
+def completed_pairs(new: Iterable[Member], held: Collection[Member]) -> dict[Member, Member]:
+    """The `both` memberships that new giver or receiver memberships complete (their counterpart is
+    `held`, or new too), each with the new membership that completes it (the giver's, when both are
+    new): a person counts once among those who both gave and received in a scope and period."""
+    completed: dict[Member, Member] = {}
+    for member in sorted(new):
+        scope, period, role, person = member
+        if role != BOTH and counterpart(member) in held:
+            completed.setdefault((scope, period, BOTH, person), member)
+    return completed
 
 
 # -- leaderboards -------------------------------------------------------------------------------------

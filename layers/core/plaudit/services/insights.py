@@ -17,6 +17,7 @@ from plaudit.domain.insights import (
     Row,
     Side,
     Span,
+    completed_pairs,
     ranked,
     resolve_period,
 )
@@ -46,6 +47,7 @@ def recount() -> Recount:
     time_zone = snapshots.load(settings=True).settings().time_zone
     sources = sorted(store.scan_sources(), key=lambda source: (source.at, source.id))
     total, owners = contribution(sources, time_zone)
+    owners |= {pair: owners[member] for pair, member in completed_pairs(owners, owners.keys()).items()}
     counters: dict[Counter, Deltas] = {}
     boards: dict[BoardRow, Deltas] = {}
     rows: dict[Row, Deltas] = {}

@@ -1,13 +1,18 @@
-"""The recognition side's reports: recognition (given and received, by company value). Each reads the
-insights counters of the scope and the periods it needs in one BatchGetItem, never the records."""
+"""The recognition side's reports: participation (who gives, receives, both, neither), quiet people,
+recognition (given and received, by company value). Each reads the insights counters of the scope and
+the periods it needs (and the directory's headcounts or a team) in one BatchGetItem, never the records."""
 
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from pydantic import Field
 
+from plaudit.domain.errors import Forbidden, RuleViolation
 from plaudit.domain.insights import Counter, Deltas
 from plaudit.domain.model import Model
-from plaudit.domain.reports import Report, ReportQuery, ReportRow, ReportSpec, answer, scope_label
+from plaudit.domain.reports import Report, ReportQuery, ReportRow, ReportSpec, answer, scope_label, share
+from plaudit.store import employees as directory
 from plaudit.store import insights as counters
 from plaudit.store import snapshots
 
@@ -80,6 +85,157 @@ def _row(
     )
 
 
+# -- participation ------------------------------------------------------------------------------------
+
+
+class ParticipationFigures(Model):
+    people: int = Field(description="Active people in the scope now (a period's shares are over it)")
+    giving: int = Field(description="People who gave in the period (kudos, add-ons, reactions)")
+    receiving: int = Field(description="People who received in the period")
+    both: int = Field(description="People who both gave and received")
+    neither: int = Field(description="People who neither gave nor received (never below 0)")
+    share_giving: Decimal = Field(description="giving / people, four decimals")
+    share_receiving: Decimal
+    share_both: Decimal
+    share_neither: Decimal
+
+
+ParticipationRow = ReportRow[ParticipationFigures]
+
+
+class ParticipationReport(Report[ParticipationFigures]):
+    """The share of people giving, receiving, both and neither in the scope, and by group (department,
+    country or team: a report on the whole organisation has them). People who gave or received while in
+    the scope count in it though they left since; the headcount is the scope's today."""
+
+
+def participation_figures(people: int, giving: int, receiving: int, both: int) -> ParticipationFigures:
+    neither = max(0, people - (giving + receiving - both))
+    return ParticipationFigures(
+        people=people,
+        giving=giving,
+        receiving=receiving,
+        both=both,
+        neither=neither,
+        share_giving=share(giving, people),
+        share_receiving=share(receiving, people),
+        share_both=share(both, people),
+        share_neither=share(neither, people),
+    )
+
+
+def _participation_of(people: int, person: bool) -> Callable[[Mapping[str, int]], ParticipationFigures]:
+    """Figures from a scope's counter: its unique givers, receivers and both; a person's own from what
+    they gave and received."""
+
+    def figures(deltas: Mapping[str, int]) -> ParticipationFigures:
+        if person:
+            gave = any(deltas.get(f"{kind}_given", 0) for kind in ("kudos", "add_ons", "reactions"))
+            got = any(deltas.get(f"{kind}_received", 0) for kind in ("kudos", "add_ons", "reactions"))
+            return participation_figures(people, int(gave), int(got), int(gave and got))
+        return participation_figures(
+            people,
+            int(deltas.get("unique_givers", 0)),
+            int(deltas.get("unique_receivers", 0)),
+            int(deltas.get("unique_both", 0)),
+        )
+
+    return figures
+
+
+GROUP_KINDS = {"department": "dept", "country": "country", "team": "team"}
+
+
+def participation(query: ReportQuery) -> ParticipationReport:
+    """Three round trips: the caller and settings before; the headcounts (the scope's, or every group's
+    of the kind asked for); the counters of the scope and groups in this period and the one before."""
+    person = query.scope.startswith("person:")
+    if query.scope == "org":
+        groups = directory.headcount_groups(GROUP_KINDS[query.group_by or "department"])
+        people = groups | directory.headcounts(["org"])
+    else:
+        groups = {}
+        people = {query.scope: 1} if person else directory.headcounts([query.scope])
+    scopes = [query.scope, *sorted(groups)]
+    found = counters.read_counters((scope, period) for scope in scopes for period in query.periods)
+    names = _names(scopes)
+    rows = [
+        _row(
+            ParticipationRow,
+            scope,
+            query,
+            _participation_of(people.get(scope, 0), person),
+            found,
+            names,
+        )
+        for scope in scopes
+    ]
+    totals, by_group = rows[0], rows[1:]
+    by_group.sort(key=lambda row: (row.current.share_neither, row.label.casefold()))
+    return answer(ParticipationReport, "participation", query, totals, by_group)
+
+
+# -- quiet people -------------------------------------------------------------------------------------
+
+QUIET_DAYS = 30
+
+
+class QuietFigures(Model):
+    last_recognised_at: datetime | None = Field(description="When they last received (null: never)")
+    days_since: int | None = Field(description="Whole days since then (null: never recognised)")
+
+
+QuietRow = ReportRow[QuietFigures]
+
+
+class QuietPeopleReport(Report[QuietFigures]):
+    """A team's people not recognised in the last 30 days (rows: one per person, the longest quiet
+    first; `group` person:<id>); the totals count them (`days_since`: how many are quiet). For a manager
+    their own team; HR and finance name one with `manager=`. No period before: it is about today."""
+
+
+def is_quiet(last: datetime | None, now: datetime, days: int = QUIET_DAYS) -> bool:
+    """Not recognised within `days` before `now` (never recognised: quiet)."""
+    return last is None or now - last >= timedelta(days=days)
+
+
+def quiet_people(query: ReportQuery) -> QuietPeopleReport:
+    """Three round trips: the caller and settings before; the team; each member's all-time counter."""
+    if query.scope.startswith("person:"):
+        raise Forbidden("error.report_scope_not_visible", code="team_not_visible")
+    if not query.scope.startswith("team:"):
+        raise RuleViolation(
+            "error.quiet_people_by_team", code="invalid_request", details={"scope": query.scope}
+        )
+    manager_id = query.scope.removeprefix("team:")
+    team = directory.team_members(manager_id)
+    found = counters.read_last_received([f"person:{person}" for person in team])
+    rows = []
+    for person, name in team.items():
+        last = found.get(f"person:{person}")
+        if is_quiet(last, query.now):
+            days = (query.now - last).days if last else None
+            figures = QuietFigures(last_recognised_at=last, days_since=days)
+            rows.append(QuietRow(group=f"person:{person}", label=name, current=figures, previous=None))
+    rows.sort(
+        key=lambda row: (
+            row.current.last_recognised_at is not None,
+            row.current.last_recognised_at or query.now,
+            row.label.casefold(),
+        )
+    )
+    names = _names([query.scope])
+    totals = QuietRow(
+        group=query.scope,
+        label=scope_label(query.scope, query.settings, names),
+        current=QuietFigures(last_recognised_at=None, days_since=len(rows)),
+        previous=None,
+    )
+    return answer(QuietPeopleReport, "quiet-people", query, totals, rows)
+
+
 REPORTS: list[ReportSpec] = [
+    ReportSpec("participation", ParticipationReport, participation, groupings=tuple(GROUP_KINDS)),
+    ReportSpec("quiet-people", QuietPeopleReport, quiet_people),
     ReportSpec("recognition", RecognitionReport, recognition, groupings=("value",)),
 ]

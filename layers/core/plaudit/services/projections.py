@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plaudit.domain.ids import fingerprint
-from plaudit.domain.insights import Contribution, Member, unique_counts
+from plaudit.domain.insights import Contribution, Member, completed_pairs, counterpart, unique_counts
 from plaudit.services import tiers
 from plaudit.services.runtime import now
 from plaudit.store import insights as store
@@ -96,7 +96,10 @@ def updates_of(total: Contribution, members: Iterable[Member]) -> list[Update]:
     counters = {counter: dict(deltas) for counter, deltas in total.counters.items()}
     for counter, deltas in unique_counts(members).items():
         counters.setdefault(counter, {}).update(deltas)
-    updates = [counter_update(counter, deltas) for counter, deltas in sorted(counters.items())]
+    updates = [
+        counter_update(counter, deltas, total.marks.get(counter))
+        for counter, deltas in sorted(counters.items())
+    ]
     updates += [board_update(row, deltas) for row, deltas in sorted(total.boards.items())]
     updates += [row_update(row, deltas) for row, deltas in sorted(total.rows.items())]
     return updates
@@ -105,6 +108,11 @@ def updates_of(total: Contribution, members: Iterable[Member]) -> list[Update]:
 def _journal(group: list[Source], time_zone: str) -> Journal:
     total, owners = contribution(group, time_zone)
     new_members = store.claim_members(owners)
+    if new_members:  # who now both gave and received: read after this batch's memberships are written,
+        # and claimed like them, so two batches completing the same pair at once count it once
+        held = store.held_members(counterpart(member) for member in new_members) | new_members
+        pairs = completed_pairs(new_members, held)
+        new_members |= store.claim_members({pair: owners[member] for pair, member in pairs.items()})
     ids = [source.id for source in group]
     batch_id = fingerprint("\n".join(sorted(ids)).encode())
     return Journal(batch_id, ids, updates_of(total, new_members))

@@ -4,10 +4,11 @@ import time
 from typing import Any
 
 from plaudit.domain.employees import Employee
+from plaudit.domain.insights import headcount_scopes
 from plaudit.store import keys
 from plaudit.store.client import table_name
 from plaudit.store.codec import to_attr, to_item
-from plaudit.store.reads import Page, get_one, query_page
+from plaudit.store.reads import Page, get_many, get_one, query_page
 from plaudit.store.transact import Write
 
 _PROFILE_FIELDS = set(Employee.model_fields)
@@ -74,7 +75,76 @@ def profile_writes(employee: Employee, previous: Employee | None, previous_versi
     new, old = _aliases(employee), _aliases(previous) if previous else {}
     writes += [_claim_alias(label, key, employee.id) for label, key in new.items() if old.get(label) != key]
     writes += [_release_alias(label, key, employee.id) for label, key in old.items() if new.get(label) != key]
-    return [*writes, *day_index_writes(employee, previous)]
+    return [*writes, *day_index_writes(employee, previous), *_directory_count_writes(employee, previous)]
+
+
+def _directory_count_writes(employee: Employee, previous: Employee | None) -> list[Write]:
+    """The headcounts of the scopes the person joins or leaves, and their place in their manager's team
+    (reports read both: shares of people, quiet people)."""
+    was, now = headcount_scopes(previous), headcount_scopes(employee)
+    writes = [_headcount_add(scope, -1) for scope in sorted(was - now)]
+    writes += [_headcount_add(scope, 1) for scope in sorted(now - was)]
+    old_team = previous.manager_id if previous and was else None
+    new_team = employee.manager_id if now else None
+    if old_team and old_team != new_team:
+        delete = {"TableName": table_name(), "Key": keys.as_attrs(keys.team_member(old_team, employee.id))}
+        writes.append(Write("old_team", {"Delete": delete}))
+    if new_team and (new_team != old_team or previous is None or previous.name != employee.name):
+        pk, sk = keys.team_member(new_team, employee.id)
+        member = {
+            "PK": pk,
+            "SK": sk,
+            "type": "team_member",
+            "employee_id": employee.id,
+            "name": employee.name,
+        }
+        writes.append(Write("team", {"Put": {"TableName": table_name(), "Item": to_item(member)}}))
+    return writes
+
+
+def _headcount_add(scope: str, change: int) -> Write:
+    update = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.headcount(scope)),
+        "UpdateExpression": "SET #type = :type, #scope = :scope ADD people :change",
+        "ExpressionAttributeNames": {"#type": "type", "#scope": "scope"},
+        "ExpressionAttributeValues": {
+            ":type": to_attr("headcount"),
+            ":scope": to_attr(scope),
+            ":change": to_attr(change),
+        },
+    }
+    return Write(f"headcount:{scope}", {"Update": update})
+
+
+def headcounts(scopes: list[str]) -> dict[str, int]:
+    """The people in each scope now (one round trip: at most 100 scopes)."""
+    found = get_many([keys.headcount(scope) for scope in scopes]) if scopes else {}
+    return {scope: int(found.get(keys.headcount(scope), {}).get("people", 0)) for scope in scopes}
+
+
+def headcount_groups(kind: str) -> dict[str, int]:
+    """Every scope of a kind (dept, country, team) with people in it now, and its headcount."""
+    groups: dict[str, int] = {}
+    cursor = None
+    while True:
+        page = query_page(keys.HEADCOUNT_PARTITION, sort_prefix=f"{kind}:", limit=1000, cursor=cursor)
+        groups |= {item["scope"]: int(item["people"]) for item in page.items if int(item["people"]) > 0}
+        if page.cursor is None:
+            return groups
+        cursor = page.cursor
+
+
+def team_members(manager_id: str) -> dict[str, str]:
+    """The manager's active direct reports: id -> name."""
+    members: dict[str, str] = {}
+    cursor = None
+    while True:
+        page = query_page(keys.team_partition(manager_id), limit=1000, cursor=cursor)
+        members |= {item["employee_id"]: item["name"] for item in page.items}
+        if page.cursor is None:
+            return members
+        cursor = page.cursor
 
 
 def list_employees(*, limit: int, cursor: str | None) -> Page:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from plaudit.domain.insights import (
+    ALL_TIME,
     BoardRow,
     Contribution,
     Counter,
@@ -321,11 +322,11 @@ class Update:
         return cls((data[0], data[1]), data[2], data[3], data[4])
 
 
-def counter_update(counter: Counter, deltas: Deltas) -> Update:
+def counter_update(counter: Counter, deltas: Deltas, marks: Mapping[str, str] | None = None) -> Update:
+    """A counter's figures (ADD), and the instants it keeps beside them (SET: the batch's latest)."""
     scope, period = counter
-    return Update(
-        keys.insight_counter(scope, period), "insight_counter", {"scope": scope, "period": period}, deltas
-    )
+    attrs = {"scope": scope, "period": period, **(marks or {})}
+    return Update(keys.insight_counter(scope, period), "insight_counter", attrs, deltas)
 
 
 def row_update(row: Row, deltas: Deltas) -> Update:
@@ -452,6 +453,13 @@ def claim_members(owners: Mapping[Member, str]) -> set[Member]:
     return mine
 
 
+def held_members(members: Iterable[Member]) -> set[Member]:
+    """Those of `members` stored (one round trip per 100)."""
+    wanted = {member: keys.insight_member(*member) for member in members}
+    found = _get_all(wanted.values())
+    return {member for member, key in wanted.items() if key in found}
+
+
 def _member_item(member: Member, source: str) -> dict[str, Any]:
     pk, sk = keys.insight_member(*member)
     scope, period, role, person = member
@@ -531,6 +539,17 @@ def read_counters(counters: Iterable[Counter]) -> dict[Counter, Deltas]:
     wanted = {counter: keys.insight_counter(*counter) for counter in counters}
     found = _get_all(wanted.values())
     return {counter: _numbers(found[key], "") if key in found else {} for counter, key in wanted.items()}
+
+
+def read_last_received(scopes: list[str]) -> dict[str, datetime]:
+    """When each person scope last received (their all-time counter's mark; absent: never)."""
+    wanted = {scope: keys.insight_counter(scope, ALL_TIME) for scope in scopes}
+    found = _get_all(wanted.values())
+    return {
+        scope: datetime.fromisoformat(found[key]["last_received_at"])
+        for scope, key in wanted.items()
+        if "last_received_at" in found.get(key, {})
+    }
 
 
 # -- the audit and the rebuild: every record, every counter -------------------------------------------

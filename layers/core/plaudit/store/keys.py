@@ -71,6 +71,9 @@ EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>
                                                   (outside the chain: erasure deletes it)
 EMP#<id>      TIER                                the person's status tier as last recomputed, the tiers
                                                   ever reached and the moves up announced (tier_status)
+HEADCOUNT     <scope>                             active people (bots aside) in a scope now: org, dept:<d>,
+                                                  country:<c>, team:<manager id> (the directory keeps it)
+TEAM#<manager id>  <employee id>                  an active person reporting to the manager (the directory)
 """
 
 from datetime import UTC, date, datetime
@@ -419,6 +422,21 @@ def export_job(job_id: str) -> Key:
 def export_object(job_id: str) -> str:
     """The S3 object key of an export's file (the bucket's lifecycle rule expires the `exports/` prefix)."""
     return f"exports/{job_id}.csv"
+
+
+HEADCOUNT_PARTITION = "HEADCOUNT"
+
+
+def headcount(scope: str) -> Key:
+    return HEADCOUNT_PARTITION, scope
+
+
+def team_partition(manager_id: str) -> str:
+    return f"TEAM#{manager_id}"
+
+
+def team_member(manager_id: str, employee_id: str) -> Key:
+    return team_partition(manager_id), employee_id
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:
