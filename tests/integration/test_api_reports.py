@@ -253,3 +253,29 @@ def test_a_person_moving_teams_moves_headcounts_and_teams(api, org) -> None:
     assert report(api, "participation")["totals"]["current"]["people"] == 11
     quiet = report(api, "quiet-people", f"manager={HR}")["rows"]
     assert f"person:{BOB}" not in [row["group"] for row in quiet]
+
+
+def test_the_dashboard_in_one_call_with_a_trend_of_six_periods(api, aws, org, clock) -> None:
+    give(api, ALICE, [BOB], 5)
+    give(api, BOB, [ALICE], 3)
+    answer, counting = counted(api, aws, f"{REPORTS}/dashboard")
+    totals = answer["totals"]["current"]
+    assert (totals["people"], totals["giving"], totals["receiving"]) == (12, 2, 2)
+    assert (totals["points_given"], totals["points_received"], totals["points_redeemed"]) == (8, 8, 0)
+    assert totals["redemption_rate"] == "0.0000"
+    assert answer["totals"]["previous"]["redemption_rate"] is None  # nothing earned in October
+    assert [row["group"] for row in answer["rows"]] == [
+        "2026-06",
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-10",
+        "2026-11",
+    ]
+    assert answer["rows"][-1]["current"] == totals
+    assert counting.calls == ["batch_get_item", "batch_get_item", "batch_get_item"]
+    assert counting.items <= len(answer["rows"]) + 3 + 2  # the counters that exist, headcount, caller
+    team = report(api, "dashboard", as_employee=MAYA)["totals"]["current"]
+    assert (team["people"], team["budget_spent"]) == (6, None)
+    rows = report_csv(api, "dashboard", "period=quarter")
+    assert [row["group"] for row in rows[1:]][-2:] == ["2026-Q3", "2026-Q4"]

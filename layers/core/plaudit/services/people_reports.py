@@ -9,9 +9,19 @@ from decimal import Decimal
 from pydantic import Field
 
 from plaudit.domain.errors import Forbidden, RuleViolation
-from plaudit.domain.insights import Counter, Deltas
+from plaudit.domain.insights import BUDGETS_SCOPE, Counter, Deltas
 from plaudit.domain.model import Model
-from plaudit.domain.reports import Report, ReportQuery, ReportRow, ReportSpec, answer, scope_label, share
+from plaudit.domain.money_reports import redemption_rate
+from plaudit.domain.reports import (
+    Report,
+    ReportQuery,
+    ReportRow,
+    ReportSpec,
+    answer,
+    periods_back,
+    scope_label,
+    share,
+)
 from plaudit.store import employees as directory
 from plaudit.store import insights as counters
 from plaudit.store import snapshots
@@ -234,7 +244,85 @@ def quiet_people(query: ReportQuery) -> QuietPeopleReport:
     return answer(QuietPeopleReport, "quiet-people", query, totals, rows)
 
 
+# -- dashboard ----------------------------------------------------------------------------------------
+
+TREND = 6  # periods the dashboard's trend shows
+
+
+class DashboardFigures(Model):
+    people: int = Field(description="Active people in the scope now")
+    giving: int = Field(description="People who gave in the period")
+    receiving: int = Field(description="People who received in the period")
+    share_giving: Decimal
+    share_receiving: Decimal
+    points_given: int = Field(description="Points of peer recognition given")
+    points_received: int = Field(description="Points of peer recognition received")
+    award_points_paid: int = Field(description="Points of milestone awards paid")
+    points_redeemed: int = Field(description="Points of redemptions delivered")
+    redemption_rate: Decimal | None = Field(
+        description="points_redeemed / (points_received + award_points_paid), 4 decimals; null: none earned"
+    )
+    budget_spent: int | None = Field(
+        description="Points spent from budgets (awards paid, direct awards net of returns): the "
+        "organisation's only (null for a narrower scope)"
+    )
+
+
+DashboardRow = ReportRow[DashboardFigures]
+
+
+class DashboardReport(Report[DashboardFigures]):
+    """The HR dashboard in one call: the totals of the period (with the one before), and the trend of the
+    last six periods of its kind as rows (oldest first, `group` the period's id)."""
+
+
+def dashboard(query: ReportQuery) -> DashboardReport:
+    """Three round trips: the caller and settings before; the scope's headcount; the scope's (and the
+    budgets') counters of the six periods and the one before them."""
+    trend = periods_back(query.span, query.period, TREND)
+    periods = list(dict.fromkeys([*([query.previous] if query.previous else []), *trend]))
+    person = query.scope.startswith("person:")
+    people = 1 if person else directory.headcounts([query.scope])[query.scope]
+    budgets = [(BUDGETS_SCOPE, period) for period in periods] if query.scope == "org" else []
+    found = counters.read_counters([*((query.scope, period) for period in periods), *budgets])
+
+    def figures(period: str) -> DashboardFigures:
+        deltas = found[(query.scope, period)]
+        taking = _participation_of(people, person)(deltas)
+        earned = int(deltas.get("points_received", 0)) + int(deltas.get("award_points_paid", 0))
+        redeemed = int(deltas.get("redemption_points_settled", 0))
+        spent = None
+        if budgets:
+            spent = sum(int(v) for n, v in found[(BUDGETS_SCOPE, period)].items() if n.startswith("spend_"))
+        return DashboardFigures(
+            people=people,
+            giving=taking.giving,
+            receiving=taking.receiving,
+            share_giving=taking.share_giving,
+            share_receiving=taking.share_receiving,
+            points_given=int(deltas.get("points_given", 0)),
+            points_received=int(deltas.get("points_received", 0)),
+            award_points_paid=int(deltas.get("award_points_paid", 0)),
+            points_redeemed=redeemed,
+            redemption_rate=redemption_rate(redeemed, earned),
+            budget_spent=spent,
+        )
+
+    names = _names([query.scope])
+    totals = DashboardRow(
+        group=query.scope,
+        label=scope_label(query.scope, query.settings, names),
+        current=figures(query.period),
+        previous=figures(query.previous) if query.previous else None,
+    )
+    rows = [
+        DashboardRow(group=period, label=period, current=figures(period), previous=None) for period in trend
+    ]
+    return answer(DashboardReport, "dashboard", query, totals, rows)
+
+
 REPORTS: list[ReportSpec] = [
+    ReportSpec("dashboard", DashboardReport, dashboard),
     ReportSpec("participation", ParticipationReport, participation, groupings=tuple(GROUP_KINDS)),
     ReportSpec("quiet-people", QuietPeopleReport, quiet_people),
     ReportSpec("recognition", RecognitionReport, recognition, groupings=("value",)),
