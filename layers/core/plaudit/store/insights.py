@@ -504,17 +504,31 @@ class BoardRowFigures:
     kudos: int
 
 
-def top_rows(side: str, scope: str, period: str, by: str, limit: int) -> list[BoardRowFigures]:
-    """A board's best rows (by points or kudos), best first: one query on its sorted index."""
-    response = dynamodb().query(
-        TableName=table_name(),
-        IndexName=keys.BOARD_POINTS_INDEX if by == "points" else keys.BOARD_KUDOS_INDEX,
-        KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": keys.board_partition(side, scope, period)}},
-        ScanIndexForward=False,
-        Limit=limit,
+@dataclass(frozen=True)
+class BoardPage:
+    rows: list[BoardRowFigures]
+    following: dict[str, Any] | None  # where the next rows start (None: the board has no more)
+
+
+def top_rows(
+    side: str, scope: str, period: str, by: str, limit: int, start: dict[str, Any] | None = None
+) -> BoardPage:
+    """A board's best rows (by points or kudos), best first: one query on its sorted index; `start`: the
+    `following` of the page before."""
+    params: dict[str, Any] = {
+        "TableName": table_name(),
+        "IndexName": keys.BOARD_POINTS_INDEX if by == "points" else keys.BOARD_KUDOS_INDEX,
+        "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.board_partition(side, scope, period)}},
+        "ScanIndexForward": False,
+        "Limit": limit,
+    }
+    if start is not None:
+        params["ExclusiveStartKey"] = start
+    response = dynamodb().query(**params)
+    return BoardPage(
+        [_figures(from_item(raw)) for raw in response["Items"]], response.get("LastEvaluatedKey")
     )
-    return [_figures(from_item(raw)) for raw in response["Items"]]
 
 
 def board_row_key(side: str, scope: str, period: str, employee_id: str) -> keys.Key:
