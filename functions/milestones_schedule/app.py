@@ -1,6 +1,6 @@
 """The hourly milestone run (EventBridge Scheduler): awards what fell due since the last run, in each
-person's own time zone, applies the terminations that took effect, then expires the points of people
-deactivated longer than the grace period."""
+person's own time zone, applies the terminations that took effect, expires the points of people
+deactivated longer than the grace period, then writes managers' weekly digests (Mondays)."""
 
 import gc
 
@@ -10,7 +10,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.scheduled import run_jobs
-from plaudit.services import deactivation, directory_sync, milestones
+from plaudit.services import deactivation, digests, directory_sync, milestones
 from plaudit.services.runtime import now
 
 logger = Logger()
@@ -62,7 +62,12 @@ def _expire_leavers() -> dict[str, int]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
-    """Today's milestones (caught up since the last run), the terminations that took effect, then leavers'
-    points."""
-    jobs = (("milestones", _award_due), ("terminations", _apply_terminations), ("leavers", _expire_leavers))
+    """Today's milestones (caught up since the last run), the terminations that took effect, leavers'
+    points, then managers' weekly digests when due."""
+    jobs = (
+        ("milestones", _award_due),
+        ("terminations", _apply_terminations),
+        ("leavers", _expire_leavers),
+        ("digests", lambda: {"manager_digests": digests.write_due(now())}),
+    )
     return run_jobs(jobs, logger)

@@ -132,6 +132,12 @@ class OrgSettings(Model):
         default_factory=TierSettings,
         description="Status tiers by points received over the current month and the 11 before it",
     )
+    manager_digest: bool = Field(
+        default=True,
+        description="A weekly Slack digest to each manager (Monday, from the celebration hour in the "
+        "organisation's time zone): their team's recognition last week and who has gone unrecognised for 30 "
+        "days; False: none",
+    )
     taxable_item_types: list[ItemType] = Field(
         default_factory=lambda: [ItemType.GIFT_CARD],
         max_length=len(ItemType),

@@ -71,6 +71,8 @@ EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>
                                                   (outside the chain: erasure deletes it)
 EMP#<id>      TIER                                the person's status tier as last recomputed, the tiers
                                                   ever reached and the moves up announced (tier_status)
+DIGEST#<week>  <manager id>                      a manager's weekly digest of that ISO week (once; TTL
+                                                  expires_at); SK DONE: every manager's was written
 HEADCOUNT     <scope>                             active people (bots aside) in a scope now: org, dept:<d>,
                                                   country:<c>, team:<manager id> (the directory keeps it)
 TEAM#<manager id>  <employee id>                  an active person reporting to the manager (the directory)
@@ -425,6 +427,11 @@ def export_object(job_id: str) -> str:
 
 
 HEADCOUNT_PARTITION = "HEADCOUNT"
+DIGESTS_DONE = "DONE"
+
+
+def manager_digest(week: str, manager_id: str) -> Key:
+    return f"DIGEST#{week}", manager_id
 
 
 def headcount(scope: str) -> Key:

@@ -80,5 +80,9 @@ class People:
     def announcement_channel(self) -> str | None:
         return self._settings().announcement_channel
 
+    def value_name(self, slug: str) -> str:
+        """A company value's name (its slug when the settings no longer have it)."""
+        return next((value.name for value in self._settings().company_values if value.slug == slug), slug)
+
     def tiers_announced(self) -> bool:
         return self._settings().tiers.announce_in_channel
