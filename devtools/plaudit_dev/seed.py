@@ -1,6 +1,6 @@
 """The demo organisation: a dozen people in two departments, company values and allowances; for the
-local stack also a funded milestones budget, three milestone rules and a catalogue with one item of every
-type (`seed_local_demo`).
+local stack also a funded milestones budget, three milestone rules, a catalogue with one item of every
+type and a badge of every kind (`seed_local_demo`).
 
 Seeding goes through the same services as the API (as a bootstrap admin), so every rule holds, and it
 is idempotent: running it again replaces the same records.
@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from plaudit.domain.access import Caller
+from plaudit.domain.badges import BadgeSpec
 from plaudit.domain.catalog import (
     Blackout,
     CatalogItemSpec,
@@ -329,6 +330,72 @@ def demo_codes(name: str, count: int) -> str:
     return "code\n" + "\n".join(codes) + "\n"
 
 
+def demo_badges() -> list[BadgeSpec]:
+    """One badge of each kind of criterion."""
+    return [
+        BadgeSpec.model_validate(spec)
+        for spec in (
+            {
+                "name": "First thanks",
+                "emoji": "wave",
+                "description": "Gave their first kudos.",
+                "criteria": {"kind": "first", "side": "given"},
+            },
+            {
+                "name": "Team player",
+                "emoji": "handshake",
+                "description": "Received 10 kudos tagged #teamwork in a quarter.",
+                "criteria": {
+                    "kind": "count",
+                    "metric": "kudos_received",
+                    "value": "teamwork",
+                    "window": "quarter",
+                    "at_least": 10,
+                    "per_window": True,
+                },
+            },
+            {
+                "name": "On a roll",
+                "emoji": "fire",
+                "description": "Gave kudos 4 weeks in a row.",
+                "criteria": {"kind": "streak", "weeks": 4},
+            },
+            {
+                "name": "Five years with us",
+                "emoji": "birthday",
+                "description": "Celebrated a 5-year work anniversary.",
+                "criteria": {"kind": "milestone", "rule_type": "work_anniversary", "years": 5},
+            },
+            {
+                "name": "Generous",
+                "emoji": "gift",
+                "description": "Gave 500 points in a year.",
+                "public": False,
+                "criteria": {"kind": "count", "metric": "points_given", "window": "year", "at_least": 500},
+            },
+        )
+    ]
+
+
+def seed_badges() -> dict[str, int]:
+    """The demo badges (a badge is defined when no badge of its name exists, so seeding again adds none)."""
+    from plaudit.services import badges
+
+    existing: set[str] = set()
+    cursor = None
+    while True:
+        defined, cursor = badges.list_badges(_BOOTSTRAP, limit=100, cursor=cursor)
+        existing |= {badge.name for badge in defined}
+        if cursor is None:
+            break
+    demo = demo_badges()
+    for spec in demo:
+        if spec.name not in existing:
+            badges.create_badge(_BOOTSTRAP, spec)
+    return {"badges": len(demo)}
+
+
 def seed_local_demo() -> dict[str, int]:
-    """What `plaudit dev` and `plaudit seed` load: the demo organisation, its milestones and catalogue."""
-    return seed_demo() | seed_milestones() | seed_catalog()
+    """What `plaudit dev` and `plaudit seed` load: the demo organisation, its milestones, catalogue and
+    badges."""
+    return seed_demo() | seed_milestones() | seed_catalog() | seed_badges()

@@ -272,5 +272,6 @@ def test_sections_plug_in_and_one_failing_leaves_the_others(
     view = _published(bolt, ALICE)
     headers = [block["text"]["text"] for block in view["blocks"] if block["type"] == "header"]
     assert headers[-1] == ":gift: Catalogue"
-    assert len(headers) == 5  # points, received, given, this month's top givers, and the broken one
+    # points, received, given, this month's top givers, badges and streak, and the broken one
+    assert len(headers) == 6
     assert "Could not load this just now" in json.dumps(view["blocks"][-1])

@@ -178,6 +178,9 @@ def test_unstamped_records_count_for_the_organisation_and_the_person_only() -> N
         "person:B",
         "person:C",
         "value:teamwork",
+        "person:A/value:teamwork",  # what badges for a value count
+        "person:B/value:teamwork",
+        "person:C/value:teamwork",
     }
 
 

@@ -6,9 +6,10 @@ kind that contains its instant. (Seasons, when they come, are one more period a 
 join the ids `period_ids` returns.)
 
 Scopes name who a counter is about: `org`, `dept:<department>`, `country:<ISO code>`,
-`team:<manager id>` (the manager's direct reports), `person:<id>` and `value:<slug>`. The giver's side
-of a kudos counts where the giver was, each recipient's side where that recipient was, as stamped on the
-record when it was written (so moving teams later changes nothing already counted).
+`team:<manager id>` (the manager's direct reports), `person:<id>`, `value:<slug>` and
+`person:<id>/value:<slug>` (a person's peer recognition tagged with a value: what badges count). The
+giver's side of a kudos counts where the giver was, each recipient's side where that recipient was, as
+stamped on the record when it was written (so moving teams later changes nothing already counted).
 
 Boards (leaderboards) count public peer recognition only (kudos, add-ons and reactions; never private
 kudos), per board scope (`org`, `dept:<d>`, `value:<slug>`), period and side (`received`, `given`).
@@ -91,6 +92,25 @@ def period_ids(at: datetime, time_zone: str) -> list[str]:
     """Every period an instant counts in: its week, month, quarter, year, and all time."""
     day = local_day(at, time_zone)
     return [period_id(kind, day) for kind in Span]
+
+
+def span_of(period: str) -> Span | None:
+    """The kind of period an id names (None: not one of these, e.g. a season's)."""
+    if period == ALL_TIME:
+        return Span.ALL
+    for kind, pattern in (
+        (Span.WEEK, _WEEK),
+        (Span.MONTH, _MONTH),
+        (Span.QUARTER, _QUARTER),
+        (Span.YEAR, _YEAR),
+    ):
+        if pattern.match(period):
+            return kind
+    return None
+
+
+def person_value_scope(person_id: str, value: str) -> str:
+    return f"person:{person_id}/value:{value}"
 
 
 def period_start(kind: Span, text: str) -> date:
@@ -249,13 +269,15 @@ def contribution_of(act: PeerAct, time_zone: str) -> Contribution:
     values = [f"value:{value}" for value in act.values]
     total = sum(act.shares.values())
     giver_stamp = act.stamps.get(act.giver_id)
+    giver_values = [person_value_scope(act.giver_id, value) for value in act.values]
     for period in periods:
-        for scope in person_scopes(act.giver_id, giver_stamp) + values:
+        for scope in person_scopes(act.giver_id, giver_stamp) + values + giver_values:
             out.add((scope, period), **{f"{count_name}_given": 1, "points_given": total})
             if not scope.startswith("person:"):
                 out.members.add((scope, period, "giver", act.giver_id))
         for rid, points in act.shares.items():
-            for scope in person_scopes(rid, act.stamps.get(rid)) + values:
+            received_values = [person_value_scope(rid, value) for value in act.values]
+            for scope in person_scopes(rid, act.stamps.get(rid)) + values + received_values:
                 out.add((scope, period), **{f"{count_name}_received": 1, "points_received": points})
                 if not scope.startswith("person:"):
                     out.members.add((scope, period, "receiver", rid))

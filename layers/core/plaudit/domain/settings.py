@@ -74,6 +74,15 @@ class LeaderboardSettings(Model):
     )
 
 
+class NudgeSettings(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    streaks: bool = Field(
+        default=True,
+        description="Friday's Slack nudge to people whose giving streak of 3+ weeks breaks unless they give",
+    )
+
+
 class OrgSettings(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -146,6 +155,7 @@ class OrgSettings(Model):
             "report counts what people received of these"
         ),
     )
+    nudges: NudgeSettings = Field(default_factory=NudgeSettings)
 
     @field_validator("allowances")
     @classmethod

@@ -481,6 +481,8 @@ class _Run:
             "id": aid,
             "rule_id": rule.id,
             "rule_name": version.name,
+            "rule_type": version.type.value,  # badges for milestones read these
+            "years": occurrence.years,
             "employee_id": employee.id,
             "employee_name": employee.name,
             "slack_user_id": employee.slack_user_id,

@@ -5,9 +5,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plaudit.domain.ids import fingerprint
-from plaudit.domain.insights import Contribution, Member, completed_pairs, counterpart, unique_counts
-from plaudit.services import tiers
+from plaudit.domain.insights import (
+    Contribution,
+    Counter,
+    Deltas,
+    Member,
+    completed_pairs,
+    counterpart,
+    unique_counts,
+)
+from plaudit.services import badges, tiers
 from plaudit.services.runtime import now
+from plaudit.store import badges as badge_store
 from plaudit.store import insights as store
 from plaudit.store import snapshots
 from plaudit.store.insights import Journal, Source, Update, board_update, counter_update, row_update
@@ -39,13 +48,18 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
     """Count a stream batch into the insights counters and boards, each source once however often the
     batch (or part of it) is delivered, then recompute the tiers of everyone whose received points it
     changes (every source delivered, counted now or before: a batch retried after a crash between the
-    counters and the tiers recomputes them then). Returns how many sources were counted now."""
+    counters and the tiers recomputes them then), move the givers' streaks and award the badges the
+    batch's people reach (plaudit.services.badges: each earned once). Returns how many sources were
+    counted now."""
+    records = list(records)
     sources = {}
     for event_name, old, new in records:
         source = store.source_of(event_name, old, new)
         if source is not None:
             sources.setdefault(source.id, source)
+    milestones = [fact for record in records if (fact := badge_store.milestone_fact(*record)) is not None]
     if not sources:
+        badges.earn_from_batch({}, milestones)
         return 0
     counted = store.batch_of_sources(sources)
     for journal in store.load_journals(set(counted.values())):
@@ -53,23 +67,26 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
         counted.update(dict.fromkeys(journal.sources, journal.batch_id))
     fresh = [source for source_id, source in sources.items() if source_id not in counted]
     # every record carries the zone its periods are read in; only older records need today's
-    unzoned = any(not source.zoned for source in fresh)
+    unzoned = any(not source.zoned for source in sources.values())
     time_zone = snapshots.load(settings=True).settings().time_zone if unzoned else "UTC"
     for group in _groups(fresh, time_zone):
         journal = _journal(group, time_zone)
         store.open_journal(journal, now())
         finish(journal)
-    tiers.recompute(receivers(sources.values(), time_zone))
+    # what the whole batch moves (sources counted before too: a batch retried after a crash judges again;
+    # a tier is recomputed to the same, a badge is earned once whatever is judged twice)
+    touched, _ = contribution(sources.values(), time_zone)
+    tiers.recompute(receivers(touched.counters))
+    badges.earn_from_batch(touched.counters, milestones)
     return len(fresh)
 
 
-def receivers(sources: Iterable[Source], time_zone: str) -> set[str]:
-    """The people whose received points the sources change."""
+def receivers(counters: Mapping[Counter, Deltas]) -> set[str]:
+    """The people whose received points a batch changes (their own counters, not their per-value ones)."""
     people = set()
-    for source in sources:
-        for (scope, _), deltas in source.part(time_zone).counters.items():
-            if scope.startswith("person:") and deltas.get("points_received"):
-                people.add(scope.removeprefix("person:"))
+    for (scope, _), deltas in counters.items():
+        if scope.startswith("person:") and "/" not in scope and deltas.get("points_received"):
+            people.add(scope.removeprefix("person:"))
     return people
 
 

@@ -56,6 +56,9 @@ ACTIONS = (
     "award.give",
     "milestone.award",
     "export.request",
+    "badge.create",
+    "badge.replace",
+    "badge.delete",
 )
 
 # Directory fields whose values are personal: a diff masks them and keeps them in the person's record.

@@ -76,6 +76,14 @@ DIGEST#<week>  <manager id>                      a manager's weekly digest of th
 HEADCOUNT     <scope>                             active people (bots aside) in a scope now: org, dept:<d>,
                                                   country:<c>, team:<manager id> (the directory keeps it)
 TEAM#<manager id>  <employee id>                  an active person reporting to the manager (the directory)
+
+
+BADGE#<id>    BADGE                               badge definition (GSI1: BADGES / <id>)
+EMP#<id>      BADGE#<badge id>#<window>           a badge the person earned (window: a period id, y<years>
+                                                  or once): exactly once, attribute_not_exists
+EMP#<id>      STREAK                              weekly giving streak (GSI1: STREAKS#<last week> / <emp id>:
+                                                  who may be nudged before it breaks)
+NUDGE#<ISO week>  <employee id>                   streak nudge sent that week (once); TTL expires_at
 """
 
 from datetime import UTC, date, datetime
@@ -444,6 +452,32 @@ def team_partition(manager_id: str) -> str:
 
 def team_member(manager_id: str, employee_id: str) -> Key:
     return team_partition(manager_id), employee_id
+
+
+BADGE_INDEX = "GSI1"
+BADGES_PARTITION = "BADGES"
+EARNED_BADGE_PREFIX = "BADGE#"
+STREAK_INDEX = "GSI1"
+
+
+def badge(badge_id: str) -> Key:
+    return f"BADGE#{badge_id}", "BADGE"
+
+
+def earned_badge(employee_id: str, badge_id: str, window: str) -> Key:
+    return f"EMP#{employee_id}", f"{EARNED_BADGE_PREFIX}{badge_id}#{window}"
+
+
+def streak(employee_id: str) -> Key:
+    return f"EMP#{employee_id}", "STREAK"
+
+
+def streaks_partition(last_week: str) -> str:
+    return f"STREAKS#{last_week}"
+
+
+def streak_nudge(week: str, employee_id: str) -> Key:
+    return f"NUDGE#{week}", employee_id
 
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:

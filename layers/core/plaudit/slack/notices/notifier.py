@@ -1,7 +1,6 @@
 """Posts what the domain table's stream calls for: kudos announcements (plaudit.slack.notices.kudos),
 milestone notices (.milestones), reward notices (.rewards), tier moves (.tiers), managers' weekly digests
-(.digests), and voucher deliveries
-(plaudit.integrations.delivery).
+(.digests), badges and streak nudges (.badges), and voucher deliveries (plaudit.integrations.delivery).
 
 Slack's chat.postMessage has no idempotency key, so a record delivered again after a partial failure could
 post twice: notices already sent for a stream record are remembered per container, and a batch stops at its
@@ -28,7 +27,7 @@ from plaudit.integrations.delivery.slack_dm import SlackDm
 from plaudit.integrations.slack_api import web_client
 from plaudit.services.runtime import now
 from plaudit.slack.config import load_config
-from plaudit.slack.notices import digests, kudos, milestones, rewards, tiers
+from plaudit.slack.notices import badges, digests, kudos, milestones, rewards, tiers
 from plaudit.slack.notices.notice import People
 from plaudit.store import slack_posts
 from plaudit.store.codec import from_item
@@ -110,6 +109,7 @@ class Notifier:
                 *rewards.notices_for(event_name, old, new, self._people),
                 *tiers.notices_for(event_name, old, new, self._people),
                 *digests.notices_for(event_name, new, self._people),
+                *badges.notices_for(event_name, new, self._people),
             ]
         )
         for notice in notices:

@@ -3,7 +3,15 @@ Home (plaudit.slack.work.home imports none of them, so none of them imports it b
 
 from slack_sdk import WebClient
 
-from plaudit.slack.work import approvals, home, leaderboard, milestone_admin, rewards_home, tiers_home
+from plaudit.slack.work import (
+    approvals,
+    badges,
+    home,
+    leaderboard,
+    milestone_admin,
+    rewards_home,
+    tiers_home,
+)
 from plaudit.slack.work.home import HomeSection
 
 SECTIONS = (
@@ -12,6 +20,7 @@ SECTIONS = (
     HomeSection("home.section.received", home.received),
     HomeSection("home.section.given", home.given),
     HomeSection("leaderboard.home_title", leaderboard.top_givers_for_home),
+    HomeSection("home.section.badges", badges.badges_for_home),
     HomeSection("home.section.milestone_rules", milestone_admin.rules_for_home),  # HR admins only
     HomeSection("home.section.catalog", rewards_home.catalog_for_home),
     HomeSection("home.section.rewards", rewards_home.rewards_for_home),
