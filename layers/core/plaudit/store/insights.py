@@ -654,9 +654,9 @@ def rebuild_requests(
     whole), the stored ones nothing makes any more deleted, and every source marked as counted (so a
     stream record redelivered after the rebuild counts nothing twice)."""
     stored_counters, stored_boards, stored_rows = scan_all_aggregates()
-    requests = [_put_whole(counter_update(counter, deltas)) for counter, deltas in counters.items()]
-    requests += [_put_whole(board_update(row, deltas)) for row, deltas in boards.items()]
-    requests += [_put_whole(row_update(row, deltas)) for row, deltas in rows.items()]
+    requests = [put_whole(counter_update(counter, deltas)) for counter, deltas in counters.items()]
+    requests += [put_whole(board_update(row, deltas)) for row, deltas in boards.items()]
+    requests += [put_whole(row_update(row, deltas)) for row, deltas in rows.items()]
     requests += [
         {"DeleteRequest": {"Key": keys.as_attrs(keys.insight_row(*row))}}
         for row in stored_rows.keys() - rows.keys()
@@ -685,7 +685,7 @@ def write_requests(requests: list[dict[str, Any]]) -> None:
     _batch_write(requests)
 
 
-def _put_whole(update: Update) -> dict[str, Any]:
+def put_whole(update: Update) -> dict[str, Any]:
     pk, sk = update.key
     values = {"PK": pk, "SK": sk, "type": update.kind, **update.attrs, **update.deltas}
     return {"PutRequest": {"Item": to_item(values)}}
