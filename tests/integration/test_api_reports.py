@@ -279,3 +279,25 @@ def test_the_dashboard_in_one_call_with_a_trend_of_six_periods(api, aws, org, cl
     assert (team["people"], team["budget_spent"]) == (6, None)
     rows = report_csv(api, "dashboard", "period=quarter")
     assert [row["group"] for row in rows[1:]][-2:] == ["2026-Q3", "2026-Q4"]
+
+
+def test_allowance_given_against_granted_per_person_of_a_team(api, aws, org) -> None:
+    give(api, ALICE, [BOB], 30)
+    give(api, BOB, [ALICE], 10)
+    answer, counting = counted(api, aws, f"{REPORTS}/allowance", as_employee=MAYA)
+    assert answer["scope"] == f"team:{MAYA}"
+    rows = {row["group"]: row["current"] for row in answer["rows"]}
+    assert rows[f"person:{ALICE}"] == {"granted": 100, "given": 30, "utilisation": "0.3000"}
+    assert rows[f"person:{BOB}"]["given"] == 10
+    assert answer["totals"]["current"] == {"granted": 600, "given": 40, "utilisation": "0.0667"}
+    assert answer["totals"]["previous"] == {"granted": 600, "given": 0, "utilisation": "0.0000"}
+    assert counting.calls == ["batch_get_item", "query", "batch_get_item", "batch_get_item"]
+    week = report(api, "allowance", "period=week", as_employee=ALICE)
+    assert week["totals"]["current"] == {"granted": None, "given": 30, "utilisation": None}
+    quarter = report(api, "allowance", "period=quarter", as_employee=ALICE)["totals"]["current"]
+    assert quarter["granted"] == 300
+    hr_team = report(api, "allowance", f"manager={HR}")
+    assert {row["group"] for row in hr_team["rows"]} >= {f"person:{GRACE}", f"person:{HUGO}"}
+    assert_error(api.call("GET", f"{REPORTS}/allowance"), 422, "invalid_request")
+    csv_rows = report_csv(api, "allowance", as_employee=MAYA)
+    assert (csv_rows[0]["granted"], csv_rows[0]["utilisation"]) == ("600", "0.0667")

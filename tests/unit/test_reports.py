@@ -16,6 +16,7 @@ from plaudit.domain.errors import Forbidden, RuleViolation
 from plaudit.domain.insights import Span, completed_pairs, unique_counts
 from plaudit.domain.reports import (
     ReportQuery,
+    allowance_periods,
     answer,
     periods_back,
     previous_period,
@@ -23,7 +24,7 @@ from plaudit.domain.reports import (
     share,
     table,
 )
-from plaudit.domain.settings import OrgSettings
+from plaudit.domain.settings import OrgSettings, PeriodKind
 from plaudit.services.people_reports import (
     RecognitionFigures,
     RecognitionReport,
@@ -168,3 +169,24 @@ def test_a_pair_is_completed_once_by_the_membership_that_completes_it() -> None:
         "unique_receivers": 1,
         "unique_both": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "allowance", "begun"),
+    [
+        (Span.MONTH, "2026-11", PeriodKind.MONTHLY, ["2026-11"]),
+        (Span.QUARTER, "2026-Q4", PeriodKind.MONTHLY, ["2026-10", "2026-11", "2026-12"]),
+        (Span.WEEK, "2026-W47", PeriodKind.MONTHLY, []),
+        (
+            Span.MONTH,
+            "2026-06",
+            PeriodKind.WEEKLY,
+            ["2026-W23", "2026-W24", "2026-W25", "2026-W26", "2026-W27"],
+        ),
+        (Span.YEAR, "2026", PeriodKind.QUARTERLY, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]),
+        (Span.MONTH, "2026-11", PeriodKind.QUARTERLY, []),
+        (Span.ALL, "all", PeriodKind.MONTHLY, []),
+    ],
+)
+def test_the_allowance_periods_a_report_period_grants(kind, period, allowance, begun) -> None:
+    assert allowance_periods(kind, period, allowance) == begun

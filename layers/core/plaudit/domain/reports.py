@@ -22,7 +22,7 @@ from plaudit.domain.employees import Role
 from plaudit.domain.errors import Forbidden, RuleViolation
 from plaudit.domain.insights import Span, period_id, period_start
 from plaudit.domain.model import Model
-from plaudit.domain.settings import OrgSettings
+from plaudit.domain.settings import OrgSettings, PeriodKind
 
 ALL_SEEING = (Role.HR_ADMIN, Role.FINANCE)
 
@@ -74,6 +74,22 @@ def previous_period(kind: Span, period: str) -> str | None:
         return None
     start = period_start(kind, period)
     return period_id(kind, start - timedelta(days=1))
+
+
+def allowance_periods(kind: Span, period: str, allowance: PeriodKind) -> list[str]:
+    """The allowance periods (ids) that begin within the report period (none within a period shorter
+    than an allowance period, or all time)."""
+    if kind is Span.ALL:
+        return []
+    start = period_start(kind, period)
+    day, begun = start, []
+    while period_id(kind, day) == period:
+        if allowance is PeriodKind.WEEKLY and day.weekday() == 0:
+            begun.append(period_id(Span.WEEK, day))
+        elif day.day == 1 and (allowance is PeriodKind.MONTHLY or day.month in (1, 4, 7, 10)):
+            begun.append(period_id(Span.MONTH if allowance is PeriodKind.MONTHLY else Span.QUARTER, day))
+        day += timedelta(days=1)
+    return begun
 
 
 def periods_back(kind: Span, period: str, count: int) -> list[str]:

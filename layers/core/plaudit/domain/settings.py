@@ -1,5 +1,6 @@
 """Organisation settings: allowances, point value, company values and kudos limits."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
@@ -194,10 +195,13 @@ class OrgSettings(Model):
 
     def allowance_for(self, employee: Employee, period_id: str | None = None) -> int:
         """The allowance for `period_id` (default: as configured now): the largest of the roles'."""
+        return self.allowance_of_roles(employee.roles, period_id)
+
+    def allowance_of_roles(self, roles: Iterable[Role], period_id: str | None = None) -> int:
         table = self.allowances
         if period_id is not None and period_id == self._allowances_changed_in and self._allowances_at_start:
             table = self._allowances_at_start
-        return max(table.get(role, 0) for role in employee.roles)
+        return max((table.get(role, 0) for role in roles), default=0)
 
     def with_allowance_history(
         self, at_start: dict[Role, int] | None, changed_in: str | None

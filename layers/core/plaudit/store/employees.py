@@ -1,9 +1,10 @@
 """Employee profiles and their unique email aliases."""
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
-from plaudit.domain.employees import Employee
+from plaudit.domain.employees import Employee, Role
 from plaudit.domain.insights import headcount_scopes
 from plaudit.store import keys
 from plaudit.store.client import table_name
@@ -89,7 +90,8 @@ def _directory_count_writes(employee: Employee, previous: Employee | None) -> li
     if old_team and old_team != new_team:
         delete = {"TableName": table_name(), "Key": keys.as_attrs(keys.team_member(old_team, employee.id))}
         writes.append(Write("old_team", {"Delete": delete}))
-    if new_team and (new_team != old_team or previous is None or previous.name != employee.name):
+    known = previous is not None and (previous.name, previous.roles) == (employee.name, employee.roles)
+    if new_team and (new_team != old_team or not known):
         pk, sk = keys.team_member(new_team, employee.id)
         member = {
             "PK": pk,
@@ -98,6 +100,7 @@ def _directory_count_writes(employee: Employee, previous: Employee | None) -> li
             "employee_id": employee.id,
             "name": employee.name,
         }
+        member["roles"] = [role.value for role in employee.roles]
         writes.append(Write("team", {"Put": {"TableName": table_name(), "Item": to_item(member)}}))
     return writes
 
@@ -135,13 +138,22 @@ def headcount_groups(kind: str) -> dict[str, int]:
         cursor = page.cursor
 
 
-def team_members(manager_id: str) -> dict[str, str]:
-    """The manager's active direct reports: id -> name."""
-    members: dict[str, str] = {}
+@dataclass(frozen=True)
+class TeamMember:
+    name: str
+    roles: tuple[Role, ...]
+
+
+def team_members(manager_id: str) -> dict[str, TeamMember]:
+    """The manager's active direct reports, by id."""
+    members: dict[str, TeamMember] = {}
     cursor = None
     while True:
         page = query_page(keys.team_partition(manager_id), limit=1000, cursor=cursor)
-        members |= {item["employee_id"]: item["name"] for item in page.items}
+        members |= {
+            item["employee_id"]: TeamMember(item["name"], tuple(Role(role) for role in item.get("roles", ())))
+            for item in page.items
+        }
         if page.cursor is None:
             return members
         cursor = page.cursor
