@@ -13,13 +13,14 @@ import pytest
 import test_slack_kudos
 from test_slack_kudos import FakeSlack
 
-from plaudit.domain.access import SYSTEM
+from plaudit.domain.access import SYSTEM, Caller
 from plaudit.i18n import messages
-from plaudit.services import badges
+from plaudit.services import badges, recognition
 from plaudit.services.settings import patch_settings
 from plaudit.services.trail import verify_trail
 from plaudit.slack.work.badges import badges_for_home
 from plaudit.slack.work.home import Viewer
+from plaudit.store.client import use_client
 
 slack = test_slack_kudos.slack  # the fake Slack fixture
 
@@ -238,3 +239,58 @@ def test_nobody_is_nudged_when_nudges_are_off_or_they_opted_out(api, org, clock,
     clock.advance(days=4, hours=5)
     report = badges.nudge_streaks()
     assert report.nudged == []
+
+
+# --------------------------------------------------------------------------- cost per batch
+
+
+class CountingClient:
+    """The DynamoDB client, recording each request's operation."""
+
+    def __init__(self, client: Any):
+        self.client, self.calls = client, []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.client, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return counted
+
+
+def test_a_batchs_badges_cost_a_few_round_trips_whatever_its_size(api, aws, org, monkeypatch) -> None:
+    define(api, FIRST_GIVEN)
+    define(api, TEAMWORK, name="Team player")
+    define(api, {"kind": "streak", "weeks": 4}, name="On a roll")
+    counting = CountingClient(aws)
+    batches: list[tuple[badges.EarnReport, list[str]]] = []
+    real = badges.earn_from_batch
+
+    def counted(*args: Any) -> badges.EarnReport:
+        use_client(counting)
+        try:
+            batches.append((real(*args), counting.calls))
+        finally:
+            use_client(aws)
+            counting.calls = []
+        return batches[-1][0]
+
+    monkeypatch.setattr(badges, "earn_from_batch", counted)
+    kept = capture_stream(api)
+    people = ["E1003", "E1004", "E1005", "E1006", "E1007", "E1008", "E1009", "E1010", "E1011", "E1012"]
+    for n in range(100):  # 100 kudos between ten people, delivered at once (with their transactions)
+        command = recognition.GiveKudos(
+            recipient_ids=[people[(n + 1 + (n // 10) % 9) % 10]], points=1, message="Hi", values=["teamwork"]
+        )
+        recognition.give_kudos(Caller(employee_id=people[n % 10]), command)
+    api.drain_streams()
+    assert [len(report.earned) for report, _ in batches] == [20]
+    # the definitions; streaks and counters together; the ten givers' streaks in one batch write; which
+    # badges reached are held already; one put per badge earned (first thanks and team player, ten each)
+    reads = ["query", "batch_get_item", "batch_get_item"]
+    assert batches[0][1] == [*reads[:2], "batch_write_item", reads[2]] + ["put_item"] * 20
+    assert api.invoke("ProjectionsFunction", {"Records": kept}) == {"batchItemFailures": []}
+    report, calls = batches[-1]
+    assert (report.earned, report.streaks, calls) == ([], {}, reads)  # all seen again: reads only

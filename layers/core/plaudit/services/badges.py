@@ -44,7 +44,6 @@ from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import badges as store
-from plaudit.store import insights as insight_store
 from plaudit.store import snapshots
 from plaudit.store.transact import WriteRefused
 
@@ -226,31 +225,37 @@ def earn_from_batch(
     reach, judged by the counters as they now stand. `touched`: the batch's counter deltas (what it
     counted, or counted before when it is seen again); milestones: the awards it paid or granted.
 
-    Round trips: the definitions (one query), the givers' streaks (one read per 100 people) and their
-    changes (one write per 25, only for a new week), the counters the count badges need (one read per
-    100, only for the periods whose metric the batch moved), one conditional put per badge earned."""
+    Round trips: the definitions (one query), the givers' streaks with the counters the count badges need
+    (one BatchGetItem per 100: only the counters of periods whose metric the batch moved), which of the
+    badges reached are held already (one BatchGetItem per 100, only when some are reached), then writes
+    only for what is new: the streaks that moved (one BatchWriteItem per 25) and one conditional put per
+    badge earned."""
     report = EarnReport()
     facts = list(milestones)
     weeks = givers_weeks(touched)
     if not weeks and not facts and not any(scope.startswith("person:") for scope, _ in touched):
         return report
     badges = store.all_badges()
-    if weeks:
-        before = store.streaks_of(weeks)
-        after = {person: _folded(before[person], given) for person, given in weeks.items()}
-        report.streaks = {person: streak for person, streak in after.items() if streak != before[person]}
-        store.write_streaks(report.streaks)
-    else:
-        after = {}
-    if not badges:
-        return report
     wanted = counters_to_read(badges, touched)
-    counters = insight_store.counters_of(wanted) if wanted else {}
-    candidates = (
+    if not weeks and not wanted and not facts:
+        return report
+    before, counters = store.batch_state(weeks, wanted)
+    after = {person: _folded(before[person], given) for person, given in weeks.items()}
+    report.streaks = {person: streak for person, streak in after.items() if streak != before[person]}
+    if report.streaks:
+        store.write_streaks(report.streaks)
+    candidates = _distinct(
         count_earnings(badges, counters) + streak_earnings(badges, after) + milestone_earnings(badges, facts)
     )
+    if not candidates:
+        return report
+    held = store.held(candidates)
     at = stored_now()
-    report.earned = [earned for earned in _distinct(candidates) if store.earn(earned, at)]
+    report.earned = [
+        earned
+        for earned in candidates
+        if (earned.badge.id, earned.employee_id, earned.window) not in held and store.earn(earned, at)
+    ]
     return report
 
 

@@ -10,6 +10,7 @@ from plaudit.domain.badges import Badge, Earned, MilestoneFact, Streak
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
+from plaudit.store.insights import numbers_of
 from plaudit.store.reads import BATCH_GET_LIMIT, Page, get_many, get_one, query_page
 from plaudit.store.transact import Write
 
@@ -130,14 +131,32 @@ def earned_by(employee_id: str) -> list[dict[str, Any]]:
 # -- streaks ------------------------------------------------------------------------------------------
 
 
-def streaks_of(employee_ids: Iterable[str]) -> dict[str, Streak]:
-    """The people's streaks (an empty one for who never gave): one BatchGetItem per 100."""
-    wanted = {keys.streak(person): person for person in dict.fromkeys(employee_ids)}
+def batch_state(
+    employee_ids: Iterable[str], counters: Iterable[tuple[str, str]]
+) -> tuple[dict[str, Streak], dict[tuple[str, str], dict[str, int]]]:
+    """The people's streaks (an empty one for who never gave) and the figures of these insights counters
+    (those stored), read together: one BatchGetItem per 100 keys."""
+    streak_keys = {keys.streak(person): person for person in dict.fromkeys(employee_ids)}
+    counter_keys = {keys.insight_counter(*counter): counter for counter in dict.fromkeys(counters)}
+    found = _get_all([*streak_keys, *counter_keys])
+    streaks = {person: _streak(found.get(key)) for key, person in streak_keys.items()}
+    figures = {counter: numbers_of(found[key]) for key, counter in counter_keys.items() if key in found}
+    return streaks, figures
+
+
+def held(earned: Iterable[Earned]) -> set[tuple[str, str, str]]:
+    """Which of these (badge, person, window) are held already: one BatchGetItem per 100."""
+    wanted = {keys.earned_badge(e.employee_id, e.badge.id, e.window): e for e in earned}
+    found = _get_all(wanted)
+    return {(e.badge.id, e.employee_id, e.window) for key, e in wanted.items() if key in found}
+
+
+def _get_all(wanted: Iterable[keys.Key]) -> dict[keys.Key, dict[str, Any]]:
+    listed = list(dict.fromkeys(wanted))
     found: dict[keys.Key, dict[str, Any]] = {}
-    listed = list(wanted)
     for start in range(0, len(listed), BATCH_GET_LIMIT):
         found |= get_many(listed[start : start + BATCH_GET_LIMIT])
-    return {person: _streak(found.get(key)) for key, person in wanted.items()}
+    return found
 
 
 def streak_of(employee_id: str) -> Streak:

@@ -531,11 +531,9 @@ def top_rows(
     )
 
 
-def counters_of(wanted: Iterable[Counter]) -> dict[Counter, Deltas]:
-    """The stored figures of these counters (strongly consistent; one BatchGetItem per 100)."""
-    keyed = {keys.insight_counter(*counter): counter for counter in wanted}
-    found = _get_all(keyed)
-    return {counter: _numbers(found[key], "") for key, counter in keyed.items() if key in found}
+def numbers_of(item: Mapping[str, Any]) -> Deltas:
+    """A stored counter's figures."""
+    return _numbers(item, "")
 
 
 def board_row_key(side: str, scope: str, period: str, employee_id: str) -> keys.Key:
