@@ -13,7 +13,9 @@ member, one of five countries): each month of the year before NOW, each person g
 (1 to 10 points, one company value) to someone else. Counted as the projection would:
 
 - counters of the organisation, departments, countries and values in every period (ISO week, month,
-  quarter, year, all), with unique givers and receivers; of teams in month, quarter, year and all;
+  quarter, year, all; kudos and points given and received: no unique givers and receivers, whose
+  memberships would be millions of items and change no read's count); of teams in month, quarter, year
+  and all;
 - each person's own counters (given and received) in every month, year and all time (not weeks and
   quarters: 20 more items per person that no probe below reads);
 - the organisation's leaderboard rows (received and given) in every month, year and all time.
@@ -163,7 +165,6 @@ def fill(people: int) -> int:
     values = ("teamwork", "customer-first", "ownership", "craft", "kindness")
     counters: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     boards: dict[tuple[str, str, str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    members: set[tuple[str, str, str, str]] = set()
     for month_back in range(MONTHS):
         first = _month_start(NOW.date(), month_back)
         for n in range(people):
@@ -176,22 +177,17 @@ def fill(people: int) -> int:
                 at = NOW - timedelta(hours=1 + n % 24)
             periods = period_ids(at, "UTC")  # week, month, quarter, year, all
             for side, person in (("given", giver), ("received", recipient)):
-                role = "giver" if side == "given" else "receiver"
                 for scope in [*person_scopes(person, stamps[person]), f"value:{value}"]:
                     kept = _periods_kept(scope, periods)
                     for period in kept:
                         figures = counters[(scope, period)]
                         figures[f"kudos_{side}"] += 1
                         figures[f"points_{side}"] += points
-                        if not scope.startswith("person:"):
-                            members.add((scope, period, role, person))
                 for scope in board_scopes(None, ()):  # the organisation's board
                     for period in (periods[1], periods[3], periods[4]):  # month, year, all
                         row = boards[(side, scope, period, person)]
                         row["points"] += points
                         row["kudos"] += 1
-    for scope, period, role, _ in members:
-        counters[(scope, period)][f"unique_{role}s"] += 1
     updates = [store.counter_update(counter, dict(deltas)) for counter, deltas in counters.items()]
     updates += [store.board_update(row, dict(deltas)) for row, deltas in boards.items()]
     table = _moto_table()

@@ -285,7 +285,33 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
     "plaudit.integrations.delivery.mail.voucher_email": lambda m: vars(
         _delivery()[0].voucher_email(PERSON, VOUCHER, m)
     ),
+    "plaudit.slack.notices.tiers.tier_dm_message": lambda m: _tiers()[0].tier_dm_message("Gold", 2400, m),
+    "plaudit.slack.notices.tiers.tier_announcement": lambda m: _tiers()[0].tier_announcement(
+        "<@UALICE>", "Gold", m
+    ),
+    "plaudit.slack.views.tiers.tier_section": lambda m: [
+        block.to_dict()
+        for tier in (_tiers()[2], _tiers()[2].model_copy(update={"name": None}))
+        for block in _tiers()[1].tier_section(tier, m)
+    ],
 }
+
+
+def _tiers() -> tuple[Any, Any, Any]:
+    from plaudit.services.tiers import NextTier, TierView
+    from plaudit.slack.notices import tiers as notices
+    from plaudit.slack.views import tiers as views
+
+    view = TierView(
+        name="Silver",
+        points=600,
+        window_from="2025-12",
+        window_to="2026-11",
+        next=NextTier(name="Gold", threshold=2000, points_to_go=1400),
+    )
+    return notices, views, view
+
+
 MODULES = sorted({name.rsplit(".", 1)[0] for name in BUILDERS} | {"plaudit.slack.views.kudos_modal"})
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
