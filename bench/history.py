@@ -57,7 +57,10 @@ DEPARTMENTS, TEAM, COUNTRIES = 10, 10, ("US", "IT", "FR", "EG", "GB")
 HR_ADMIN = "E1001"  # the demo organisation's
 GOAL_EXTRA_ITEMS, GOAL_ROUND_TRIPS = 3, 3
 # Filters a report needs beyond the organisation-wide default (report name -> run()'s keyword arguments)
-REPORT_FILTERS: dict[str, dict[str, str]] = {"quiet-people": {"manager": "P00000"}}
+REPORT_FILTERS: dict[str, dict[str, str]] = {
+    "quiet-people": {"manager": "P00000"},
+    "allowance": {"manager": "P00000"},
+}
 
 
 @dataclass(frozen=True)

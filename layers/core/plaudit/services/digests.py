@@ -7,7 +7,7 @@ the next hourly run, writes none again. The `manager_digest` setting turns them 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from plaudit.domain.insights import Span, period_id
+from plaudit.domain.insights import ALL_TIME, Span, period_id
 from plaudit.services.people_reports import is_quiet
 from plaudit.store import digests, snapshots
 from plaudit.store import employees as directory
@@ -44,9 +44,11 @@ def write_due(at: datetime) -> int:
     written = 0
     for manager_id in managers:
         team = directory.team_members(manager_id)
-        figures = counters.read_counters([(f"team:{manager_id}", week)])[(f"team:{manager_id}", week)]
-        last = counters.read_last_received([f"person:{person}" for person in team])
-        quiet = sorted(person for person in team if is_quiet(last.get(f"person:{person}"), at))
+        found = counters.read_figures(
+            [(f"team:{manager_id}", week), *((f"person:{person}", ALL_TIME) for person in team)]
+        )
+        figures = found.counters[(f"team:{manager_id}", week)]
+        quiet = sorted(person for person in team if is_quiet(found.last_received.get(f"person:{person}"), at))
         record = {name: int(figures.get(name, 0)) for name in FIGURES}
         record |= {"quiet_ids": quiet, "top_values": ranked[:TOP_VALUES]}
         written += digests.write_digest(week, manager_id, record, at)

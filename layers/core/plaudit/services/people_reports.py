@@ -9,7 +9,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from plaudit.domain.errors import Forbidden, RuleViolation
-from plaudit.domain.insights import BUDGETS_SCOPE, Counter, Deltas
+from plaudit.domain.insights import ALL_TIME, BUDGETS_SCOPE, Counter, Deltas
 from plaudit.domain.model import Model
 from plaudit.domain.money_reports import redemption_rate
 from plaudit.domain.reports import (
@@ -25,16 +25,13 @@ from plaudit.domain.reports import (
 )
 from plaudit.store import employees as directory
 from plaudit.store import insights as counters
-from plaudit.store import snapshots
 
 
-def _names(scopes: list[str]) -> dict[str, str]:
-    """The names of the people and managers scopes name (one BatchGetItem; none if no scope names one)."""
-    ids = [scope.partition(":")[2] for scope in scopes if scope.startswith(("team:", "person:"))]
-    if not ids:
-        return {}
-    snap = snapshots.load(employees=ids)
-    return {person: found.name for person in ids if (found := snap.employee(person)) is not None}
+def _named(scopes: list[str]) -> list[str]:
+    """The people and managers scopes name (their names are read with the figures)."""
+    return list(
+        dict.fromkeys(scope.partition(":")[2] for scope in scopes if scope.startswith(("team:", "person:")))
+    )
 
 
 # -- recognition --------------------------------------------------------------------------------------
@@ -67,12 +64,16 @@ def _recognition_figures(deltas: Mapping[str, int]) -> RecognitionFigures:
 
 def recognition(query: ReportQuery) -> RecognitionReport:
     """Two round trips (the caller and settings before; the counters of the scope and of every company
-    value, in this period and the one before; a team's or person's name)."""
+    value, in this period and the one before, with a team's or person's name)."""
     values = [value.slug for value in query.settings.company_values] if query.scope == "org" else []
     scopes = [query.scope, *(f"value:{slug}" for slug in values)]
-    found = counters.read_counters((scope, period) for scope in scopes for period in query.periods)
-    names = _names([query.scope])
-    rows = [_row(RecognitionRow, scope, query, _recognition_figures, found, names) for scope in scopes]
+    found = counters.read_figures(
+        ((scope, period) for scope in scopes for period in query.periods), people=_named([query.scope])
+    )
+    rows = [
+        _row(RecognitionRow, scope, query, _recognition_figures, found.counters, found.names)
+        for scope in scopes
+    ]
     totals, by_value = rows[0], rows[1:]
     by_value.sort(key=lambda row: (-row.current.kudos_received, row.label.casefold()))
     return answer(RecognitionReport, "recognition", query, totals, by_value)
@@ -158,25 +159,30 @@ GROUP_KINDS = {"department": "dept", "country": "country", "team": "team"}
 
 
 def participation(query: ReportQuery) -> ParticipationReport:
-    """Three round trips: the caller and settings before; the headcounts (the scope's, or every group's
-    of the kind asked for); the counters of the scope and groups in this period and the one before."""
+    """Three round trips: the caller and settings before; the organisation's groups of the kind asked for
+    with their headcounts; the counters of the scope and groups in this period and the one before, with
+    the scope's headcount and the names of teams' managers."""
     person = query.scope.startswith("person:")
-    if query.scope == "org":
-        groups = directory.headcount_groups(GROUP_KINDS[query.group_by or "department"])
-        people = groups | directory.headcounts(["org"])
-    else:
-        groups = {}
-        people = {query.scope: 1} if person else directory.headcounts([query.scope])
+    groups = (
+        directory.headcount_groups(GROUP_KINDS[query.group_by or "department"])
+        if query.scope == "org"
+        else {}
+    )
     scopes = [query.scope, *sorted(groups)]
-    found = counters.read_counters((scope, period) for scope in scopes for period in query.periods)
-    names = _names(scopes)
+    found = counters.read_figures(
+        ((scope, period) for scope in scopes for period in query.periods),
+        headcounts=[] if person else [query.scope],
+        people=_named(scopes),
+    )
+    people = groups | found.headcounts | ({query.scope: 1} if person else {})
+    names = found.names
     rows = [
         _row(
             ParticipationRow,
             scope,
             query,
             _participation_of(people.get(scope, 0), person),
-            found,
+            found.counters,
             names,
         )
         for scope in scopes
@@ -211,17 +217,20 @@ def is_quiet(last: datetime | None, now: datetime, days: int = QUIET_DAYS) -> bo
 
 
 def quiet_people(query: ReportQuery) -> QuietPeopleReport:
-    """Three round trips: the caller and settings before; the team; each member's all-time counter."""
+    """Three round trips: the caller and settings before; the team; each member's all-time counter (and
+    the manager's name)."""
     if query.scope.startswith("person:"):
         raise Forbidden("error.report_scope_not_visible", code="team_not_visible")
     if not query.scope.startswith("team:"):
         raise RuleViolation("error.report_by_team", code="invalid_request", details={"scope": query.scope})
     manager_id = query.scope.removeprefix("team:")
     team = directory.team_members(manager_id)
-    found = counters.read_last_received([f"person:{person}" for person in team])
+    found = counters.read_figures(
+        ((f"person:{person}", ALL_TIME) for person in team), people=_named([query.scope])
+    )
     rows = []
     for person, member in team.items():
-        last = found.get(f"person:{person}")
+        last = found.last_received.get(f"person:{person}")
         if is_quiet(last, query.now):
             days = (query.now - last).days if last else None
             figures = QuietFigures(last_recognised_at=last, days_since=days)
@@ -233,10 +242,9 @@ def quiet_people(query: ReportQuery) -> QuietPeopleReport:
             row.label.casefold(),
         )
     )
-    names = _names([query.scope])
     totals = QuietRow(
         group=query.scope,
-        label=scope_label(query.scope, query.settings, names),
+        label=scope_label(query.scope, query.settings, found.names),
         current=QuietFigures(last_recognised_at=None, days_since=len(rows)),
         previous=None,
     )
@@ -276,14 +284,19 @@ class DashboardReport(Report[DashboardFigures]):
 
 
 def dashboard(query: ReportQuery) -> DashboardReport:
-    """Three round trips: the caller and settings before; the scope's headcount; the scope's (and the
-    budgets') counters of the six periods and the one before them."""
+    """Two round trips: the caller and settings before; the scope's (and the budgets') counters of the
+    six periods and the one before them, with the scope's headcount and name."""
     trend = periods_back(query.span, query.period, TREND)
     periods = list(dict.fromkeys([*([query.previous] if query.previous else []), *trend]))
     person = query.scope.startswith("person:")
-    people = 1 if person else directory.headcounts([query.scope])[query.scope]
     budgets = [(BUDGETS_SCOPE, period) for period in periods] if query.scope == "org" else []
-    found = counters.read_counters([*((query.scope, period) for period in periods), *budgets])
+    read = counters.read_figures(
+        [*((query.scope, period) for period in periods), *budgets],
+        headcounts=[] if person else [query.scope],
+        people=_named([query.scope]),
+    )
+    found = read.counters
+    people = 1 if person else read.headcounts[query.scope]
 
     def figures(period: str) -> DashboardFigures:
         deltas = found[(query.scope, period)]
@@ -307,7 +320,7 @@ def dashboard(query: ReportQuery) -> DashboardReport:
             budget_spent=spent,
         )
 
-    names = _names([query.scope])
+    names = read.names
     totals = DashboardRow(
         group=query.scope,
         label=scope_label(query.scope, query.settings, names),
@@ -355,9 +368,11 @@ def allowance(query: ReportQuery) -> AllowanceReport:
         period: allowance_periods(query.span, period, query.settings.allowance_period)
         for period in query.periods
     }
-    found = counters.read_counters(
-        (f"person:{person}", period) for person in people for period in query.periods
+    read = counters.read_figures(
+        ((f"person:{person}", period) for person in people for period in query.periods),
+        people=_named([query.scope]),
     )
+    found = read.counters
 
     def figures(person: str, period: str) -> AllowanceFigures:
         given = int(found[(f"person:{person}", period)].get("points_given", 0))
@@ -384,7 +399,7 @@ def allowance(query: ReportQuery) -> AllowanceReport:
         summed = sum(granted) if granted else None
         return AllowanceFigures(given=given, granted=summed, utilisation=_ratio(given, summed))
 
-    names = _names([query.scope])
+    names = read.names
     totals = AllowanceRow(
         group=query.scope,
         label=scope_label(query.scope, query.settings, names),

@@ -9,7 +9,7 @@ from plaudit.domain.insights import headcount_scopes
 from plaudit.store import keys
 from plaudit.store.client import table_name
 from plaudit.store.codec import to_attr, to_item
-from plaudit.store.reads import Page, get_many, get_one, query_page
+from plaudit.store.reads import Page, get_one, query_page
 from plaudit.store.transact import Write
 
 _PROFILE_FIELDS = set(Employee.model_fields)
@@ -118,12 +118,6 @@ def _headcount_add(scope: str, change: int) -> Write:
         },
     }
     return Write(f"headcount:{scope}", {"Update": update})
-
-
-def headcounts(scopes: list[str]) -> dict[str, int]:
-    """The people in each scope now (one round trip: at most 100 scopes)."""
-    found = get_many([keys.headcount(scope) for scope in scopes]) if scopes else {}
-    return {scope: int(found.get(keys.headcount(scope), {}).get("people", 0)) for scope in scopes}
 
 
 def headcount_groups(kind: str) -> dict[str, int]:

@@ -553,22 +553,46 @@ def _figures(item: Mapping[str, Any]) -> BoardRowFigures:
 # -- reports -----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Figures:
+    """What a report reads: counters' figures (a counter never written: {}), headcounts of scopes, people's
+    names, and when people last received (from the person:<id> / all counters read)."""
+
+    counters: dict[Counter, Deltas]
+    headcounts: dict[str, int]
+    names: dict[str, str]
+    last_received: dict[str, datetime]
+
+
+def read_figures(
+    counters: Iterable[Counter] = (), headcounts: Iterable[str] = (), people: Iterable[str] = ()
+) -> Figures:
+    """Counters, the directory's headcounts of scopes and people's names together: one BatchGetItem per
+    100 keys."""
+    wanted_counters = {counter: keys.insight_counter(*counter) for counter in counters}
+    wanted_heads = {scope: keys.headcount(scope) for scope in headcounts}
+    wanted_people = {person: keys.employee(person) for person in people}
+    found = _get_all([*wanted_counters.values(), *wanted_heads.values(), *wanted_people.values()])
+    last = {
+        scope: datetime.fromisoformat(found[key]["last_received_at"])
+        for (scope, period), key in wanted_counters.items()
+        if period == ALL_TIME and "last_received_at" in found.get(key, {})
+    }
+    return Figures(
+        counters={c: _numbers(found[key], "") if key in found else {} for c, key in wanted_counters.items()},
+        headcounts={scope: int(found.get(key, {}).get("people", 0)) for scope, key in wanted_heads.items()},
+        names={
+            person: found[key]["name"]
+            for person, key in wanted_people.items()
+            if "name" in found.get(key, {})
+        },
+        last_received=last,
+    )
+
+
 def read_counters(counters: Iterable[Counter]) -> dict[Counter, Deltas]:
     """The figures of each counter asked for (one round trip per 100; a counter never written is {})."""
-    wanted = {counter: keys.insight_counter(*counter) for counter in counters}
-    found = _get_all(wanted.values())
-    return {counter: _numbers(found[key], "") if key in found else {} for counter, key in wanted.items()}
-
-
-def read_last_received(scopes: list[str]) -> dict[str, datetime]:
-    """When each person scope last received (their all-time counter's mark; absent: never)."""
-    wanted = {scope: keys.insight_counter(scope, ALL_TIME) for scope in scopes}
-    found = _get_all(wanted.values())
-    return {
-        scope: datetime.fromisoformat(found[key]["last_received_at"])
-        for scope, key in wanted.items()
-        if "last_received_at" in found.get(key, {})
-    }
+    return read_figures(counters=counters).counters
 
 
 # -- the audit and the rebuild: every record, every counter -------------------------------------------
