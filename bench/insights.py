@@ -111,7 +111,7 @@ def measure() -> list[Measure]:
 def _measures(client: Any) -> list[Measure]:
     from plaudit.services.runtime import runtime
     from plaudit.store.client import use_client
-    from plaudit_dev.seed import seed_demo
+    from plaudit_dev.seed import seed_badges, seed_demo
 
     saved_clock = runtime.clock
     use_client(client)
@@ -129,6 +129,14 @@ def _measures(client: Any) -> list[Measure]:
         use_client(counting)
         _project(records)
         out.append(counting.take("project a stream batch of 100 kudos (10 givers, 10 recipients)"))
+        use_client(client)
+        seed_badges()  # one badge of every kind (first kudos, a value's count per quarter, streak, ...)
+        records = _give(client, 100, start=NOW + timedelta(days=11))  # all in the next ISO week
+        use_client(counting)
+        _project(records)
+        out.append(counting.take("the same, the next week, with the 5 demo badges defined (20 earned)"))
+        _project(records)
+        out.append(counting.take("that batch delivered again (badges defined): nothing counted or earned"))
         return out
     finally:
         use_client(None)
@@ -183,8 +191,12 @@ person's first act in a scope and period), then one update per counter and per l
 whole batch, in transactions of 99 with the journal's mark of the chunk. A kudos counts in 5 periods (ISO
 week, month, quarter, year, all time) and in each side's scopes (organisation, person, department,
 country, manager's team, each company value), and on each side's boards (organisation, department,
-value), so one kudos alone is about a hundred writes; a batch of 100 writes each busy counter (the
-organisation's month, say) once, not 100 times. Writes are items written (a transaction's items count
+value, and a person's own per value, which badges count), so one kudos alone is about a hundred writes; a
+batch of 100 writes each busy counter (the organisation's month, say) once, not 100 times. After counting,
+badges and streaks: the badge definitions (one Query), the givers' streaks with the counters the badges
+need (one BatchGetItem), which of the badges reached are held already (one BatchGetItem, only when some
+are reached), then writes only for what is new (the streaks that moved a week on, one BatchWriteItem per
+25; one conditional put per badge earned). Writes are items written (a transaction's items count
 once each; DynamoDB bills a transactional write twice).
 
 After the counters, the projection recomputes the tiers of the people whose received points the batch
