@@ -1,6 +1,7 @@
 """The hourly milestone run (EventBridge Scheduler): awards what fell due since the last run, in each
 person's own time zone, applies the terminations that took effect, expires the points of people
-deactivated longer than the grace period, then writes managers' weekly digests (Mondays)."""
+deactivated longer than the grace period, writes managers' weekly digests (Mondays), and closes the seasons
+that ended (standings frozen, winners announced, prizes paid, each once)."""
 
 import gc
 
@@ -10,7 +11,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.scheduled import run_jobs
-from plaudit.services import deactivation, digests, directory_sync, milestones
+from plaudit.services import deactivation, digests, directory_sync, milestones, seasons
 from plaudit.services.runtime import now
 
 logger = Logger()
@@ -58,16 +59,23 @@ def _expire_leavers() -> dict[str, int]:
     }
 
 
+def _close_seasons() -> dict[str, int]:
+    closed = seasons.close_ended(now())
+    metrics.add_metric(name="SeasonsFrozen", unit=MetricUnit.Count, value=closed["seasons_frozen"])
+    return closed
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     """Today's milestones (caught up since the last run), the terminations that took effect, leavers'
-    points, then managers' weekly digests when due."""
+    points, managers' weekly digests when due, and the seasons that ended."""
     jobs = (
         ("milestones", _award_due),
         ("terminations", _apply_terminations),
         ("leavers", _expire_leavers),
         ("digests", lambda: {"manager_digests": digests.write_due(now())}),
+        ("seasons", _close_seasons),
     )
     return run_jobs(jobs, logger)

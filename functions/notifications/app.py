@@ -1,7 +1,7 @@
-"""Stream consumer: celebrates milestone awards in Slack, tells HR of awards waiting for a budget and
-reminds managers ahead; asks approvers, tells people of their redemptions and HR of failures and low stock;
-delivers issued vouchers by Slack DM, email or the API (plaudit.slack.notices). Records are reported one
-by one (partial failures)."""
+"""Stream consumer: celebrates milestone awards in Slack, announces a season's winners, tells HR of awards
+waiting for a budget and reminds managers ahead; asks approvers, tells people of their redemptions and HR of
+failures and low stock; delivers issued vouchers by Slack DM, email or the API (plaudit.slack.notices).
+Records are reported one by one (partial failures)."""
 
 import gc
 

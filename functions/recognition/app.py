@@ -23,6 +23,7 @@ from plaudit.api.pages import Cursor, FeedLimit, LedgerPage, Limit, RecognitionP
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.insights import Side, Span
 from plaudit.domain.recognition import AddOn, Kudos, Recognition
+from plaudit.domain.seasons import BOARD_PERIOD
 from plaudit.services import insights, recognition, wallets
 
 logger = Logger()
@@ -105,7 +106,13 @@ def get_leaderboard(
     by: Annotated[
         Literal["points", "kudos"], Query(description="Rank by points or by kudos count")
     ] = "points",
-    period: Annotated[Span, Query(description="week, month, quarter, year or all")] = Span.MONTH,
+    period: Annotated[
+        str,
+        Query(
+            pattern=BOARD_PERIOD,
+            description="week, month, quarter, year, all, or a season: season:<id> (`GET /v1/seasons`)",
+        ),
+    ] = Span.MONTH.value,
     at: Annotated[
         str | None,
         Query(

@@ -2,8 +2,8 @@
 
 Periods are named by ids that sort in time and are read in the ORGANISATION's time zone: `2026-W47` (ISO
 week, Monday to Sunday), `2026-11`, `2026-Q4`, `2026`, and `all`. A record counts in the period of each
-kind that contains its instant. (Seasons, when they come, are one more period a record counts in: they
-join the ids `period_ids` returns.)
+kind that contains its instant. Seasons (plaudit.domain.seasons) are one more period a record counts in:
+the projection adds a record's season to what it counts all time (`in_season`).
 
 Scopes name who a counter is about: `org`, `dept:<department>`, `country:<ISO code>`,
 `team:<manager id>` (the manager's direct reports), `person:<id>`, `value:<slug>` and

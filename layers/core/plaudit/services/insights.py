@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Forbidden, RuleViolation
+from plaudit.domain.errors import Forbidden, NotFound, RuleViolation
 from plaudit.domain.insights import (
     BoardRow,
     Counter,
@@ -17,17 +18,21 @@ from plaudit.domain.insights import (
     Row,
     Side,
     Span,
+    Standing,
     completed_pairs,
     ranked,
     resolve_period,
 )
 from plaudit.domain.model import Model
 from plaudit.domain.recognition import check_values
+from plaudit.domain.seasons import PERIOD_PREFIX, Season, SeasonWindow
+from plaudit.domain.seasons import Status as SeasonStatus
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.projections import contribution, updates_of
 from plaudit.services.runtime import now
 from plaudit.store import insights as store
 from plaudit.store import snapshots
+from plaudit.store.insights import BoardRowFigures
 
 
 @dataclass(frozen=True)
@@ -44,9 +49,11 @@ class Recount:
 def recount() -> Recount:
     """Recompute every counter and board row from the records (a scan: for the audit and the rebuild).
     Sources count in the order they happened, so each membership is owned by the first that made it."""
-    time_zone = snapshots.load(settings=True).settings().time_zone
+    first = snapshots.load(settings=True, seasons=True)
+    time_zone = first.settings().time_zone
+    seasons = [SeasonWindow(s.id, s.counts_from, s.ends_at) for s in first.seasons()]
     sources = sorted(store.scan_sources(), key=lambda source: (source.at, source.id))
-    total, owners = contribution(sources, time_zone)
+    total, owners = contribution(sources, time_zone, seasons)
     owners |= {pair: owners[member] for pair, member in completed_pairs(owners, owners.keys()).items()}
     counters: dict[Counter, Deltas] = {}
     boards: dict[BoardRow, Deltas] = {}
@@ -142,19 +149,21 @@ def leaderboard(
     *,
     metric: Side,
     by: Literal["points", "kudos"],
-    period: Span,
+    period: str,
     at: str | None = None,
     department: str | None = None,
     value: str | None = None,
     limit: int | None = None,
 ) -> Leaderboard:
     """A board's top rows and the caller's own standing, in three round trips whatever the history: the
-    caller and settings; the board's sorted index (exactly the rows shown); the people shown (to name
-    them, and to pass over people who left or opted out) and the caller's own row. Only when some of the
-    rows read belong to people passed over does the board read on (a query and a read of the people per
-    page more). Items read: 2 x rows shown + 3 (a row names no one: names and who is shown live on the
-    person's record alone, see docs/performance.md)."""
-    first = snapshots.load(employees=[caller.employee_id], settings=True)
+    caller and settings (and the seasons, for a season's board); the board's sorted index (exactly the
+    rows shown); the people shown (to name them, and to pass over people who left or opted out) and the
+    caller's own row. Only when some of the rows read belong to people passed over does the board read on
+    (a query and a read of the people per page more). Items read: 2 x rows shown + 3 (a row names no one:
+    names and who is shown live on the person's record alone, see docs/performance.md). `period`: week,
+    month, quarter, year, all, or season:<id>."""
+    season_id = period.removeprefix(PERIOD_PREFIX) if period.startswith(PERIOD_PREFIX) else None
+    first = snapshots.load(employees=[caller.employee_id], settings=True, seasons=season_id is not None)
     viewer = first.identify(caller)
     if not viewer.is_person and not viewer.has_role(Role.HR_ADMIN):
         raise Forbidden("error.not_in_directory", code="not_in_directory")
@@ -165,29 +174,14 @@ def leaderboard(
     if boards.givers_only and metric is Side.RECEIVED:
         raise Forbidden("error.givers_only", code="givers_only")
     scope = _board_scope(viewer, settings, department, value)
-    period_id = resolve_period(period, at, now(), settings.time_zone)
+    if season_id is not None:
+        period_id = season_period(first.seasons(), season_id, at, now())
+    else:
+        period_id = resolve_period(Span(period), at, now(), settings.time_zone)
     shown = min(limit or boards.top_n, boards.top_n)
-    own = [(metric.value, scope, period_id, caller.employee_id)] if caller.employee_id else []
-    kept: list[tuple[str, int, int, str]] = []
-    page = store.top_rows(metric, scope, period_id, by, shown)
-    snap = snapshots.load(employees=[row.employee_id for row in page.rows], board_rows=own)
-    mine = store.figures_of(snap.board_row_item(*own[0]), caller.employee_id) if own else None
-    while True:
-        for row in page.rows:
-            person = snap.employee(row.employee_id)
-            score = row.points if by == "points" else row.kudos
-            if person is not None and person.active and not person.leaderboard_opt_out and score > 0:
-                kept.append((row.employee_id, row.points, row.kudos, person.name))
-        ended = not page.rows or (page.rows[-1].points if by == "points" else page.rows[-1].kudos) <= 0
-        if len(kept) >= shown or page.following is None or ended:
-            break
-        page = store.top_rows(metric, scope, period_id, by, shown - len(kept), page.following)
-        snap = snapshots.load(employees=[row.employee_id for row in page.rows])
-    kept.sort(
-        key=lambda row: (-(row[1] if by == "points" else row[2]), row[3].casefold(), row[0])
-    )  # ties: by name
-    names = {person_id: name for person_id, _, _, name in kept}
-    standings = ranked(((p, points, kudos) for p, points, kudos, _ in kept), by)[:shown]
+    own = (metric.value, scope, period_id, caller.employee_id) if caller.employee_id else None
+    ranked_rows, names, mine = board_standings(metric, by, scope, period_id, shown, own_row=own)
+    standings = ranked_rows[:shown]
     entries = [
         BoardEntry(
             rank=s.rank, employee_id=s.person_id, name=names[s.person_id], points=s.points, kudos=s.kudos
@@ -207,6 +201,59 @@ def leaderboard(
         entries=entries,
         me=me,
     )
+
+
+def board_standings(
+    metric: Side,
+    by: Literal["points", "kudos"],
+    scope: str,
+    period_id: str,
+    reach: int,
+    *,
+    own_row: tuple[str, str, str, str] | None = None,
+) -> tuple[list[Standing], dict[str, str], BoardRowFigures | None]:
+    """A board ranked (ties share a rank; ties by name) from its best `reach` rows of people shown, people
+    who left or opted out passed over (reading on past them); with their names, and the figures of
+    `own_row` (read with the first people: no extra round trip)."""
+    kept: list[tuple[str, int, int, str]] = []
+    page = store.top_rows(metric, scope, period_id, by, reach)
+    snap = snapshots.load(
+        employees=[row.employee_id for row in page.rows], board_rows=[own_row] if own_row else []
+    )
+    mine = store.figures_of(snap.board_row_item(*own_row), own_row[3]) if own_row else None
+    while True:
+        for row in page.rows:
+            person = snap.employee(row.employee_id)
+            score = row.points if by == "points" else row.kudos
+            if person is not None and person.active and not person.leaderboard_opt_out and score > 0:
+                kept.append((row.employee_id, row.points, row.kudos, person.name))
+        ended = not page.rows or (page.rows[-1].points if by == "points" else page.rows[-1].kudos) <= 0
+        if len(kept) >= reach or page.following is None or ended:
+            break
+        page = store.top_rows(metric, scope, period_id, by, reach - len(kept), page.following)
+        snap = snapshots.load(employees=[row.employee_id for row in page.rows])
+    kept.sort(
+        key=lambda row: (-(row[1] if by == "points" else row[2]), row[3].casefold(), row[0])
+    )  # ties: by name
+    names = {person_id: name for person_id, _, _, name in kept}
+    return ranked(((p, points, kudos) for p, points, kudos, _ in kept), by), names, mine
+
+
+def season_period(seasons: list[Season], season_id: str, at: str | None, when: datetime) -> str:
+    """The period id of a season's board: 404 for an unknown season, 422 before it counts anything."""
+    if at is not None:
+        raise RuleViolation("error.season_takes_no_at", code="invalid_period", details={"at": at})
+    season = next((s for s in seasons if s.id == season_id), None)
+    if season is None:
+        raise NotFound("error.season_not_found", code="season_not_found", details={"season_id": season_id})
+    if season.status_at(when) is SeasonStatus.SCHEDULED:
+        raise RuleViolation(
+            "error.season_not_begun",
+            code="period_in_future",
+            season=season.name,
+            details={"season_id": season_id, "starts_on": season.starts_on.isoformat()},
+        )
+    return season.period
 
 
 def _board_scope(viewer: Caller, settings: OrgSettings, department: str | None, value: str | None) -> str:

@@ -9,6 +9,7 @@ one award and one ledger transaction exist.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -433,7 +434,7 @@ class _Run:
             if (prior := existing.get(keys.award(aid))) is not None:
                 self.report.already_awarded += 1
                 views.append(AwardView.model_validate(prior))
-                self._give_item(prior, version)  # a replay if given; a retry if it was refused then
+                self._give_item(prior, *_item_of(version))  # a replay if given; a retry if refused then
                 continue
             award = self._award_values(aid, rule, version, employee, occurrence)
             view = self._write(award)
@@ -444,25 +445,78 @@ class _Run:
                 continue
             (self.report.pending if view.status == "pending" else self.report.awarded).append(view)
             views.append(view)
-            self._give_item(award, version)
+            self._give_item(award, *_item_of(version))
         return views
 
-    def _give_item(self, award: dict[str, Any], version: RuleSpec) -> None:
+    def award_prizes(self, prizes: list["PrizeDue"]) -> list[AwardView]:
+        """Each prize once, by its derived award id: paid, pending (its budget short) or granted (an item
+        only), and its item given; a rerun finds the awards and gives nothing twice."""
+        existing = self._get([keys.award(prize.award_id) for prize in prizes])
+        budgets = {prize.budget_id for prize in prizes}
+        self.balances |= {
+            item["id"]: balance_of(item) for item in self._get([keys.budget(b) for b in budgets]).values()
+        }
+        views = []
+        for prize in prizes:
+            award = existing.get(keys.award(prize.award_id))
+            if award is None:
+                award = self._prize_values(prize)
+                view = self._write(award)
+                if view is None:  # written meanwhile by a concurrent run
+                    award = get_one(keys.award(prize.award_id)) or award
+                    view = AwardView.model_validate(award)
+                (self.report.pending if view.status == "pending" else self.report.awarded).append(view)
+            else:
+                self.report.already_awarded += 1
+                view = AwardView.model_validate(award)
+            views.append(view)
+            self._give_item(award, prize.catalog_item_id, prize.catalog_denomination, prize.budget_id)
+        return views
+
+    def _prize_values(self, prize: "PrizeDue") -> dict[str, Any]:
+        employee = prize.employee
+        return {
+            "id": prize.award_id,
+            "rule_id": prize.rule_id,
+            "rule_name": prize.name,
+            "employee_id": employee.id,
+            "employee_name": employee.name,
+            "slack_user_id": employee.slack_user_id,
+            "manager_id": employee.manager_id,
+            "occurrence": prize.occurrence,
+            "day": prize.day.isoformat(),
+            "points": prize.points,
+            "budget_id": prize.budget_id if prize.points else None,
+            "catalog_item_id": prize.catalog_item_id,
+            "message": prize.name,
+            "announce": False,  # the season's own post names its winners
+            "channel": None,
+            "dm": True,
+            "source": self.source,
+            "stamps": {employee.id: stamp_of(employee).model_dump(mode="json", exclude_none=True)},
+            "period_zone": self.settings.time_zone,
+        }
+
+    def _give_item(
+        self,
+        award: dict[str, Any],
+        item_id: str | None,
+        denomination: Decimal | None,
+        budget_id: str | None,
+    ) -> None:
         """The rule's catalogue item, given through a direct award from the rule's budget; its idempotency
         key is the award id, so however many runs see the occurrence, the item is given once. A refusal
         (an empty budget, an item out of stock or not for the person's country) is reported as a skip and
         tried again when a later run sees the occurrence."""
-        if self.dry_run or not (
-            version.catalog_item_id and version.catalog_denomination and version.budget_id
-        ):
+        if self.dry_run or not (item_id and denomination and budget_id):
             return
         from plaudit.services import awards  # only runs that give items load the redemption path
 
         body = awards.AwardRequest(
             employee_id=award["employee_id"],
-            item_id=version.catalog_item_id,
-            denomination=version.catalog_denomination,
-            budget_id=version.budget_id,
+            item_id=item_id,
+            denomination=denomination,
+            budget_id=budget_id,
             message=(award.get("message") or "")[:500] or None,
         )
         try:
@@ -587,6 +641,35 @@ class _Run:
             self.read(len(waiting))
             if waiting:
                 self.report.awarded += pay_pending(budget_id)
+
+
+def _item_of(version: RuleSpec) -> tuple[str | None, Decimal | None, str | None]:
+    return version.catalog_item_id, version.catalog_denomination, version.budget_id
+
+
+@dataclass(frozen=True)
+class PrizeDue:
+    """A season prize as an award: `award_id` derives from the season and the place and person, so it is
+    paid once however often the season's end is run."""
+
+    award_id: str
+    rule_id: str  # season:<id>: what the award is for
+    name: str  # the season's name
+    occurrence: str  # rank:<r>
+    day: date  # the season's last day
+    employee: Employee
+    points: int
+    budget_id: str
+    catalog_item_id: str | None
+    catalog_denomination: Decimal | None
+
+
+def award_prizes(prizes: list[PrizeDue]) -> RunReport:
+    """Pay season prizes through the award path (Plaudit's own work, not an administrative act)."""
+    settings = settings_from(get_one(keys.SETTINGS))
+    run = _Run(False, "season", settings, [], RunReport(days=[], dry_run=False))
+    run.award_prizes(prizes)
+    return run.report
 
 
 def _kinds(rules: Iterable[MilestoneRule]) -> Kinds:

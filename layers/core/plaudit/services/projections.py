@@ -1,7 +1,7 @@
 """Read models kept up to date from the domain table's stream: the feeds, and the insights counters and
 leaderboard rows (exactly once per causing record, one update per counter per batch)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from plaudit.domain.ids import fingerprint
@@ -14,14 +14,16 @@ from plaudit.domain.insights import (
     counterpart,
     unique_counts,
 )
+from plaudit.domain.seasons import SeasonWindow, in_season, season_at
 from plaudit.services import badges, tiers
 from plaudit.services.runtime import now
 from plaudit.store import badges as badge_store
 from plaudit.store import insights as store
-from plaudit.store import snapshots
+from plaudit.store import keys, snapshots
 from plaudit.store.insights import Journal, Source, Update, board_update, counter_update, row_update
 from plaudit.store.reactions import is_undone
 from plaudit.store.recognitions import from_stream_image, project_to_feed, remove_from_feed
+from plaudit.store.seasons import windows_from
 
 MAX_UPDATES = 1500  # per journal: keeps the journal item well under DynamoDB's 400 KB
 
@@ -61,7 +63,8 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
     if not sources:
         badges.earn_from_batch({}, milestones)
         return 0
-    counted = store.batch_of_sources(sources)
+    counted, also = store.batch_of_sources(sources, also=[keys.SEASONS])  # the seasons: no extra round trip
+    seasons = windows_from(also.get(keys.SEASONS))
     for journal in store.load_journals(set(counted.values())):
         finish(journal)  # a batch that stopped part way (a crash, a timeout): its missing chunks land now
         counted.update(dict.fromkeys(journal.sources, journal.batch_id))
@@ -69,13 +72,13 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
     # every record carries the zone its periods are read in; only older records need today's
     unzoned = any(not source.zoned for source in sources.values())
     time_zone = snapshots.load(settings=True).settings().time_zone if unzoned else "UTC"
-    for group in _groups(fresh, time_zone):
-        journal = _journal(group, time_zone)
+    for group in _groups(fresh, time_zone, seasons):
+        journal = _journal(group, time_zone, seasons)
         store.open_journal(journal, now())
         finish(journal)
     # what the whole batch moves (sources counted before too: a batch retried after a crash judges again;
     # a tier is recomputed to the same, a badge is earned once whatever is judged twice)
-    touched, _ = contribution(sources.values(), time_zone)
+    touched, _ = contribution(sources.values(), time_zone, ())  # people's figures: no season needed
     tiers.recompute(receivers(touched.counters))
     badges.earn_from_batch(touched.counters, milestones)
     return len(fresh)
@@ -95,16 +98,27 @@ def finish(journal: Journal) -> None:
     store.apply_chunks(journal)
 
 
-def contribution(sources: Iterable[Source], time_zone: str) -> tuple[Contribution, dict[Member, str]]:
+def contribution(
+    sources: Iterable[Source], time_zone: str, seasons: Sequence[SeasonWindow]
+) -> tuple[Contribution, dict[Member, str]]:
     """What the sources add, and which source makes each membership (the first that does)."""
     total = Contribution()
     owners: dict[Member, str] = {}
     for source in sources:
-        part = source.part(time_zone)
+        part = part_of(source, time_zone, seasons)
         total.merge(part)
         for member in part.members:
             owners.setdefault(member, source.id)
     return total, owners
+
+
+def part_of(source: Source, time_zone: str, seasons: Sequence[SeasonWindow]) -> Contribution:
+    """What one source adds: in its periods, and again in the season it falls in (if any)."""
+    part = source.part(time_zone)
+    season = season_at(source.at, seasons)
+    if season is not None:
+        part.merge(in_season(part, season.id))
+    return part
 
 
 def updates_of(total: Contribution, members: Iterable[Member]) -> list[Update]:
@@ -122,8 +136,8 @@ def updates_of(total: Contribution, members: Iterable[Member]) -> list[Update]:
     return updates
 
 
-def _journal(group: list[Source], time_zone: str) -> Journal:
-    total, owners = contribution(group, time_zone)
+def _journal(group: list[Source], time_zone: str, seasons: Sequence[SeasonWindow]) -> Journal:
+    total, owners = contribution(group, time_zone, seasons)
     new_members = store.claim_members(owners)
     if new_members:  # who now both gave and received: read after this batch's memberships are written,
         # and claimed like them, so two batches completing the same pair at once count it once
@@ -135,13 +149,13 @@ def _journal(group: list[Source], time_zone: str) -> Journal:
     return Journal(batch_id, ids, updates_of(total, new_members))
 
 
-def _groups(sources: list[Source], time_zone: str) -> list[list[Source]]:
+def _groups(sources: list[Source], time_zone: str, seasons: Sequence[SeasonWindow]) -> list[list[Source]]:
     """The sources in order, cut so that no group makes more than MAX_UPDATES updates."""
     groups: list[list[Source]] = []
     current: list[Source] = []
     seen: set[Any] = set()
     for source in sources:
-        part = source.part(time_zone)
+        part = part_of(source, time_zone, seasons)
         touched = set(part.counters) | set(part.boards) | set(part.rows)
         if current and len(seen | touched) > MAX_UPDATES:
             groups.append(current)

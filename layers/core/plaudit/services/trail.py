@@ -59,6 +59,9 @@ ACTIONS = (
     "badge.create",
     "badge.replace",
     "badge.delete",
+    "season.create",
+    "season.replace",
+    "season.delete",
 )
 
 # Directory fields whose values are personal: a diff masks them and keeps them in the person's record.

@@ -355,11 +355,16 @@ class Journal:
                 yield index, self.updates[start : start + CHUNK]
 
 
-def batch_of_sources(source_ids: Iterable[str]) -> dict[str, str]:
-    """source id -> the id of the batch that counted it (only those counted before)."""
+def batch_of_sources(
+    source_ids: Iterable[str], *, also: Iterable[keys.Key] = ()
+) -> tuple[dict[str, str], dict[keys.Key, dict[str, Any]]]:
+    """source id -> the id of the batch that counted it (only those counted before); and the items of
+    `also` found, read in the same BatchGetItem."""
+    extra = list(also)
     wanted = {source: keys.insight_source(source) for source in source_ids}
-    found = _get_all(wanted.values())
-    return {source: found[key]["batch_id"] for source, key in wanted.items() if key in found}
+    found = _get_all([*extra, *wanted.values()])
+    counted = {source: found[key]["batch_id"] for source, key in wanted.items() if key in found}
+    return counted, {key: found[key] for key in extra if key in found}
 
 
 def load_journals(batch_ids: Iterable[str]) -> list[Journal]:

@@ -64,6 +64,8 @@ AGGBATCH#<id>  AGGBATCH                           a projection batch's journal: 
                                                   updates in chunks, the chunks applied; TTL expires_at
 REPLAY#<id>   REPLAY                              the first response to a request with an Idempotency-Key,
                                                   and its request's fingerprint; <id>: what the key derived
+ORG           SEASONS                             every season (one item: the projection reads it per batch)
+SEASON#<id>   STANDINGS                           a season's frozen standings (written once, when it ends)
 AUDIT         <seq, 12 digits>                    the administrative trail's entry <seq> (hash-chained)
 EXPORT#<id>   EXPORT                              an export job: what, whose, its status and progress, its
                                                   file (S3 object exports/<id>.csv); TTL expires_at
@@ -408,6 +410,13 @@ def insight_source(source_id: str) -> Key:
 
 def insight_batch(batch_id: str) -> Key:
     return f"AGGBATCH#{batch_id}", "AGGBATCH"
+
+
+SEASONS: Key = ("ORG", "SEASONS")
+
+
+def season_standings(season_id: str) -> Key:
+    return f"SEASON#{season_id}", "STANDINGS"
 
 
 AUDIT_PARTITION = "AUDIT"

@@ -7,6 +7,7 @@ from typing import Any
 from plaudit.domain.access import Caller
 from plaudit.domain.employees import Employee
 from plaudit.domain.recognition import CapCount
+from plaudit.domain.seasons import Season
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.tiers import Standing
 from plaudit.domain.wallets import Wallet
@@ -15,6 +16,7 @@ from plaudit.store import keys
 from plaudit.store.employees import employee_from, forget_email
 from plaudit.store.ledger import wallet_from
 from plaudit.store.reads import get_many
+from plaudit.store.seasons import seasons_from
 from plaudit.store.settings import settings_from, settings_version
 from plaudit.store.tiers import counter_keys, standing_of
 
@@ -53,6 +55,12 @@ class Snapshot:
 
     def settings_version(self) -> int:
         return settings_version(self._found.get(keys.SETTINGS))
+
+    def seasons(self) -> list[Season]:
+        return seasons_from(self._found.get(keys.SEASONS))[0]
+
+    def seasons_item(self) -> dict[str, Any] | None:
+        return self._found.get(keys.SEASONS)
 
     def cap(self, giver_id: str, recipient_id: str) -> CapCount:
         item = self._found.get(keys.recipient_cap(giver_id, recipient_id))
@@ -98,6 +106,7 @@ def load(
     first_responses: Iterable[str] = (),
     board_rows: Iterable[tuple[str, str, str, str]] = (),
     tiers: tuple[Iterable[str], datetime] | None = None,
+    seasons: bool = False,
 ) -> Snapshot:
     wanted: list[keys.Key] = [keys.employee(e) for e in employees if e]
     wanted += [keys.wallet(e) for e in wallets]
@@ -115,6 +124,8 @@ def load(
     if tiers is not None:
         people, at = tiers
         wanted += [key for person in people for key in counter_keys(person, at)]
+    if seasons:
+        wanted.append(keys.SEASONS)
     snapshot = Snapshot(get_many(wanted) if wanted else {})
     if settings:  # what the organisation speaks, should this request be refused (plaudit.i18n.audience)
         heard_organisation(snapshot.settings().default_locale)

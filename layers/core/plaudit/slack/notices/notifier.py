@@ -27,7 +27,7 @@ from plaudit.integrations.delivery.slack_dm import SlackDm
 from plaudit.integrations.slack_api import web_client
 from plaudit.services.runtime import now
 from plaudit.slack.config import load_config
-from plaudit.slack.notices import badges, digests, kudos, milestones, rewards, tiers
+from plaudit.slack.notices import badges, digests, kudos, milestones, rewards, seasons, tiers
 from plaudit.slack.notices.notice import People
 from plaudit.store import slack_posts
 from plaudit.store.codec import from_item
@@ -110,6 +110,7 @@ class Notifier:
                 *tiers.notices_for(event_name, old, new, self._people),
                 *digests.notices_for(event_name, new, self._people),
                 *badges.notices_for(event_name, new, self._people),
+                *seasons.notices_for(event_name, new, self._people),
             ]
         )
         for notice in notices:
