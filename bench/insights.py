@@ -134,7 +134,7 @@ def _measures(client: Any) -> list[Measure]:
         records = _give(client, 100, start=NOW + timedelta(days=11))  # all in the next ISO week
         use_client(counting)
         _project(records)
-        out.append(counting.take("the same, the next week, with the 5 demo badges defined (20 earned)"))
+        out.append(counting.take("the same, the next week, with the 6 demo badges defined (20 earned)"))
         _project(records)
         out.append(counting.take("that batch delivered again (badges defined): nothing counted or earned"))
         return out

@@ -367,6 +367,12 @@ def demo_badges() -> list[BadgeSpec]:
                 "criteria": {"kind": "milestone", "rule_type": "work_anniversary", "years": 5},
             },
             {
+                "name": "Podium",
+                "emoji": "trophy",
+                "description": "Finished in the top 3 of a season.",
+                "criteria": {"kind": "season_placement", "top": 3},
+            },
+            {
                 "name": "Generous",
                 "emoji": "gift",
                 "description": "Gave 500 points in a year.",

@@ -20,7 +20,8 @@ from plaudit.services.settings import patch_settings
 from plaudit.services.trail import verify_trail
 from plaudit.slack.work.badges import badges_for_home
 from plaudit.slack.work.home import Viewer
-from plaudit.store.client import use_client
+from plaudit.store.client import table_name, use_client
+from plaudit.store.codec import to_item
 
 slack = test_slack_kudos.slack  # the fake Slack fixture
 
@@ -294,3 +295,33 @@ def test_a_batchs_badges_cost_a_few_round_trips_whatever_its_size(api, aws, org,
     assert api.invoke("ProjectionsFunction", {"Records": kept}) == {"batchItemFailures": []}
     report, calls = batches[-1]
     assert (report.earned, report.streaks, calls) == ([], {}, reads)  # all seen again: reads only
+
+
+def test_a_place_in_a_seasons_frozen_standings_earns_its_badge_once(api, aws, org) -> None:
+    """The standings item as the seasons part freezes it (written once; plaudit.store.seasons)."""
+    podium = define(api, {"kind": "season_placement", "top": 2}, name="Podium")
+    rows = [
+        {"rank": 1, "employee_id": ALICE, "points": 30, "kudos": 3},
+        {"rank": 2, "employee_id": BOB, "points": 20, "kudos": 2},
+        {"rank": 3, "employee_id": CARLOS, "points": 10, "kudos": 1},
+    ]
+    standings = {
+        "PK": "SEASON#season_autumn",
+        "SK": "STANDINGS",
+        "type": "season_standings",
+        "season_id": "season_autumn",
+        "name": "Autumn",
+        "metric": "received",
+        "by": "points",
+        "frozen_at": "2026-11-16T09:30:00.000Z",
+        "prize_ranks": 0,
+        "rows": rows,
+    }
+    kept = capture_stream(api)
+    aws.put_item(TableName=table_name(), Item=to_item(standings))
+    api.drain_streams()
+    assert [b["window"] for b in badges_of(api, ALICE)["items"]] == ["season:season_autumn"]
+    assert [b["badge_id"] for b in badges_of(api, BOB)["items"]] == [podium["id"]]
+    assert badges_of(api, CARLOS)["items"] == []
+    assert api.invoke("ProjectionsFunction", {"Records": kept}) == {"batchItemFailures": []}
+    assert len(badges_of(api, ALICE)["items"]) == 1

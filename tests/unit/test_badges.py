@@ -11,6 +11,7 @@ from plaudit.domain.badges import (
     Badge,
     BadgeSpec,
     MilestoneFact,
+    Placement,
     Streak,
     count_earnings,
     counters_to_read,
@@ -18,6 +19,7 @@ from plaudit.domain.badges import (
     milestone_earnings,
     nudge_time,
     previous_week,
+    season_earnings,
     streak_earnings,
     week_of,
 )
@@ -33,7 +35,8 @@ def act(shares: dict[str, int], values: tuple[str, ...]) -> PeerAct:
 
 def badge(criteria: dict, **fields) -> Badge:
     spec = BadgeSpec.model_validate({"name": "B", "emoji": "star", "criteria": criteria} | fields)
-    return Badge(**spec.model_dump(), id=f"badge_{criteria['kind']}", created_at=AT, updated_at=AT)
+    kind = criteria["kind"].replace("_", "")
+    return Badge(**spec.model_dump(), id=f"badge_{kind}", created_at=AT, updated_at=AT)
 
 
 TEAMWORK_QUARTER = {
@@ -148,3 +151,19 @@ def test_weeks_and_friday_are_the_organisations_local_ones() -> None:
     assert nudge_time(friday)
     assert not nudge_time(friday.replace(hour=13))
     assert not nudge_time(datetime(2026, 11, 19, 15, 0, tzinfo=UTC))
+
+
+def test_a_season_placement_badge_for_the_top_of_any_season_or_of_one() -> None:
+    top3 = badge({"kind": "season_placement", "top": 3})
+    autumn = badge({"kind": "season_placement", "top": 1, "season_id": "autumn"})
+    autumn = autumn.model_copy(update={"id": "badge_autumn"})
+    places = [Placement("autumn", "E1", 1), Placement("autumn", "E2", 2), Placement("autumn", "E3", 2)]
+    places += [Placement("autumn", "E4", 4), Placement("winter", "E1", 3)]
+    earned = [(e.badge.id, e.employee_id, e.window) for e in season_earnings([top3, autumn], places)]
+    assert earned == [
+        ("badge_seasonplacement", "E1", "season:autumn"),
+        ("badge_seasonplacement", "E2", "season:autumn"),
+        ("badge_seasonplacement", "E3", "season:autumn"),  # tied second: within the top 3
+        ("badge_seasonplacement", "E1", "season:winter"),
+        ("badge_autumn", "E1", "season:autumn"),
+    ]

@@ -7,6 +7,8 @@ A badge's criterion says what earns it:
 - `first`: the first kudos given, or received.
 - `streak`: kudos given in N consecutive ISO weeks.
 - `milestone`: a milestone award of a rule type (a work anniversary of a given number of years).
+- `season_placement`: a place in the top N of a season's final standings (any season, or one), once per
+  season.
 
 Everything is judged from the projection's counters (person scopes per period), never from history: the
 windows are the periods of plaudit.domain.insights, read in the organisation's time zone.
@@ -99,8 +101,20 @@ class MilestoneCriterion(Model):
         return self
 
 
+class SeasonCriterion(Model):
+    """A place within the `top` of a season's final standings (ties share a rank: 1, 2, 2, 4); `season_id`:
+    only that season's (none: every season's, once each)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["season_placement"]
+    top: int = Field(ge=1, le=50)
+    season_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+
 Criterion = Annotated[
-    CountCriterion | FirstCriterion | StreakCriterion | MilestoneCriterion, Field(discriminator="kind")
+    CountCriterion | FirstCriterion | StreakCriterion | MilestoneCriterion | SeasonCriterion,
+    Field(discriminator="kind"),
 ]
 
 
@@ -136,6 +150,15 @@ class MilestoneFact:
     employee_id: str
     rule_type: str
     years: int | None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A person's rank in a season's final standings."""
+
+    season_id: str
+    employee_id: str
+    rank: int
 
 
 @dataclass(frozen=True)
@@ -219,6 +242,18 @@ def milestone_earnings(badges: Iterable[Badge], facts: Iterable[MilestoneFact]) 
             # every anniversary (no years given) earns it again each year; anything else once
             per_year = criterion.years is None and fact.years is not None
             earned.append(Earned(badge, fact.employee_id, f"y{fact.years}" if per_year else ONCE))
+    return earned
+
+
+def season_earnings(badges: Iterable[Badge], placements: Iterable[Placement]) -> list[Earned]:
+    earned = []
+    for badge in badges:
+        criterion = badge.criteria
+        if not isinstance(criterion, SeasonCriterion):
+            continue
+        for place in placements:
+            if place.rank <= criterion.top and criterion.season_id in (None, place.season_id):
+                earned.append(Earned(badge, place.employee_id, f"season:{place.season_id}"))
     return earned
 
 

@@ -26,6 +26,7 @@ from plaudit.domain.badges import (
     CountCriterion,
     Earned,
     MilestoneFact,
+    Placement,
     Streak,
     count_earnings,
     counters_to_read,
@@ -33,6 +34,7 @@ from plaudit.domain.badges import (
     milestone_earnings,
     nudge_time,
     previous_week,
+    season_earnings,
     streak_earnings,
     week_of,
 )
@@ -219,11 +221,14 @@ class EarnReport:
 
 
 def earn_from_batch(
-    touched: Mapping[tuple[str, str], Deltas], milestones: Iterable[MilestoneFact]
+    touched: Mapping[tuple[str, str], Deltas],
+    milestones: Iterable[MilestoneFact],
+    placements: Iterable[Placement] = (),
 ) -> EarnReport:
     """After a batch was counted: move the streaks of who gave in it, and award the badges its people
     reach, judged by the counters as they now stand. `touched`: the batch's counter deltas (what it
-    counted, or counted before when it is seen again); milestones: the awards it paid or granted.
+    counted, or counted before when it is seen again); milestones: the awards it paid or granted;
+    placements: the ranks of the season standings it froze.
 
     Round trips: the definitions (one query), the givers' streaks with the counters the count badges need
     (one BatchGetItem per 100: only the counters of periods whose metric the batch moved), which of the
@@ -231,13 +236,13 @@ def earn_from_batch(
     only for what is new: the streaks that moved (one BatchWriteItem per 25) and one conditional put per
     badge earned."""
     report = EarnReport()
-    facts = list(milestones)
+    facts, places = list(milestones), list(placements)
     weeks = givers_weeks(touched)
-    if not weeks and not facts and not any(scope.startswith("person:") for scope, _ in touched):
+    if not (weeks or facts or places or any(scope.startswith("person:") for scope, _ in touched)):
         return report
     badges = store.all_badges()
     wanted = counters_to_read(badges, touched)
-    if not weeks and not wanted and not facts:
+    if not (weeks or wanted or facts or places):
         return report
     before, counters = store.batch_state(weeks, wanted)
     after = {person: _folded(before[person], given) for person, given in weeks.items()}
@@ -245,7 +250,10 @@ def earn_from_batch(
     if report.streaks:
         store.write_streaks(report.streaks)
     candidates = _distinct(
-        count_earnings(badges, counters) + streak_earnings(badges, after) + milestone_earnings(badges, facts)
+        count_earnings(badges, counters)
+        + streak_earnings(badges, after)
+        + milestone_earnings(badges, facts)
+        + season_earnings(badges, places)
     )
     if not candidates:
         return report

@@ -60,8 +60,11 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
         if source is not None:
             sources.setdefault(source.id, source)
     milestones = [fact for record in records if (fact := badge_store.milestone_fact(*record)) is not None]
+    placements = [
+        place for event_name, _, new in records for place in badge_store.placements(event_name, new)
+    ]
     if not sources:
-        badges.earn_from_batch({}, milestones)
+        badges.earn_from_batch({}, milestones, placements)
         return 0
     counted, also = store.batch_of_sources(sources, also=[keys.SEASONS])  # the seasons: no extra round trip
     seasons = windows_from(also.get(keys.SEASONS))
@@ -80,7 +83,7 @@ def project_aggregates(records: Iterable[StreamRecord]) -> int:
     # a tier is recomputed to the same, a badge is earned once whatever is judged twice)
     touched, _ = contribution(sources.values(), time_zone, ())  # people's figures: no season needed
     tiers.recompute(receivers(touched.counters))
-    badges.earn_from_batch(touched.counters, milestones)
+    badges.earn_from_batch(touched.counters, milestones, placements)
     return len(fresh)
 
 

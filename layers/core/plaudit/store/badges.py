@@ -6,7 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from plaudit.domain.badges import Badge, Earned, MilestoneFact, Streak
+from plaudit.domain.badges import Badge, Earned, MilestoneFact, Placement, Streak
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
@@ -251,3 +251,13 @@ def milestone_fact(
         return None  # awards written before they named their rule's type
     years = item.get("years")
     return MilestoneFact(item["employee_id"], item["rule_type"], int(years) if years is not None else None)
+
+
+def placements(event_name: str, new: Mapping[str, Any] | None) -> list[Placement]:
+    """The ranks of a season's final standings, from the stream record of their freezing (written once)."""
+    if event_name != "INSERT" or new is None or new.get("type", {}).get("S") != "season_standings":
+        return []
+    item = from_item(dict(new))
+    return [
+        Placement(item["season_id"], row["employee_id"], int(row["rank"])) for row in item.get("rows") or ()
+    ]
