@@ -20,8 +20,7 @@ from plaudit.services.settings import patch_settings
 from plaudit.services.trail import verify_trail
 from plaudit.slack.work.badges import badges_for_home
 from plaudit.slack.work.home import Viewer
-from plaudit.store.client import table_name, use_client
-from plaudit.store.codec import to_item
+from plaudit.store.client import use_client
 
 slack = test_slack_kudos.slack  # the fake Slack fixture
 
@@ -297,31 +296,24 @@ def test_a_batchs_badges_cost_a_few_round_trips_whatever_its_size(api, aws, org,
     assert (report.earned, report.streaks, calls) == ([], {}, reads)  # all seen again: reads only
 
 
-def test_a_place_in_a_seasons_frozen_standings_earns_its_badge_once(api, aws, org) -> None:
-    """The standings item as the seasons part freezes it (written once; plaudit.store.seasons)."""
+def test_a_place_in_a_seasons_frozen_standings_earns_its_badge_once(api, org, clock) -> None:
     podium = define(api, {"kind": "season_placement", "top": 2}, name="Podium")
-    rows = [
-        {"rank": 1, "employee_id": ALICE, "points": 30, "kudos": 3},
-        {"rank": 2, "employee_id": BOB, "points": 20, "kudos": 2},
-        {"rank": 3, "employee_id": CARLOS, "points": 10, "kudos": 1},
-    ]
-    standings = {
-        "PK": "SEASON#season_autumn",
-        "SK": "STANDINGS",
-        "type": "season_standings",
-        "season_id": "season_autumn",
-        "name": "Autumn",
-        "metric": "received",
-        "by": "points",
-        "frozen_at": "2026-11-16T09:30:00.000Z",
-        "prize_ranks": 0,
-        "rows": rows,
-    }
+    season = {"name": "Autumn sprint", "starts_on": "2026-11-16", "ends_on": "2026-11-22"}
+    created = api.call("POST", "/v1/seasons", as_employee=HR, body=season)
+    assert created.status == 201, created.body
+    clock.advance(seconds=2)
+    give(api, ALICE, [BOB], 10)
+    give(api, ALICE, [CARLOS], 6)
+    give(api, HR, [GRACE], 6)  # Carlos and Grace tie second
+    give(api, CARLOS, [ALICE], 1)
     kept = capture_stream(api)
-    aws.put_item(TableName=table_name(), Item=to_item(standings))
+    clock.advance(days=6, hours=14, minutes=45)  # 23 November: the season is frozen by the hourly run
+    assert api.invoke("MilestonesScheduleFunction", {})["seasons_frozen"] == 1
     api.drain_streams()
-    assert [b["window"] for b in badges_of(api, ALICE)["items"]] == ["season:season_autumn"]
-    assert [b["badge_id"] for b in badges_of(api, BOB)["items"]] == [podium["id"]]
-    assert badges_of(api, CARLOS)["items"] == []
+    placed = {person: badges_of(api, person, viewer=HR)["items"] for person in (BOB, CARLOS, GRACE, ALICE)}
+    window = f"season:{created.json['id']}"
+    assert [(b["badge_id"], b["window"]) for b in placed[BOB]] == [(podium["id"], window)]
+    assert [b["name"] for b in placed[CARLOS]] == [b["name"] for b in placed[GRACE]] == ["Podium"]
+    assert placed[ALICE] == []  # fourth
     assert api.invoke("ProjectionsFunction", {"Records": kept}) == {"batchItemFailures": []}
-    assert len(badges_of(api, ALICE)["items"]) == 1
+    assert len(badges_of(api, BOB)["items"]) == 1  # the standings seen again earn nothing twice

@@ -12,6 +12,7 @@ from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
 from plaudit.store.insights import numbers_of
 from plaudit.store.reads import BATCH_GET_LIMIT, Page, get_many, get_one, query_page
+from plaudit.store.seasons import standings_from
 from plaudit.store.transact import Write
 
 KEEP_NUDGES = timedelta(days=30)
@@ -257,7 +258,7 @@ def placements(event_name: str, new: Mapping[str, Any] | None) -> list[Placement
     """The ranks of a season's final standings, from the stream record of their freezing (written once)."""
     if event_name != "INSERT" or new is None or new.get("type", {}).get("S") != "season_standings":
         return []
-    item = from_item(dict(new))
-    return [
-        Placement(item["season_id"], row["employee_id"], int(row["rank"])) for row in item.get("rows") or ()
-    ]
+    standings = standings_from(from_item(dict(new)))
+    if standings is None:
+        return []
+    return [Placement(standings.season_id, row.employee_id, row.rank) for row in standings.rows]
