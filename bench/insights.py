@@ -137,10 +137,31 @@ def _measures(client: Any) -> list[Measure]:
         out.append(counting.take("the same, the next week, with the 6 demo badges defined (20 earned)"))
         _project(records)
         out.append(counting.take("that batch delivered again (badges defined): nothing counted or earned"))
+        use_client(client)
+        _season(start=NOW + timedelta(days=20))
+        records = _give(client, 100, start=NOW + timedelta(days=25))  # the same week's kind of batch, in it
+        use_client(counting)
+        _project(records)
+        out.append(counting.take("a batch of 100 kudos, weeks later, while a season runs (badges defined)"))
         return out
     finally:
         use_client(None)
         runtime.clock = saved_clock
+
+
+def _season(*, start: datetime) -> None:
+    """A season of 30 days from `start`, defined by HR that day."""
+    from plaudit.domain.access import Caller
+    from plaudit.domain.seasons import SeasonSpec
+    from plaudit.services import seasons
+    from plaudit.services.runtime import runtime
+
+    runtime.clock = lambda: start - timedelta(hours=12)
+    spec = SeasonSpec(
+        name="Bench season", starts_on=start.date(), ends_on=(start + timedelta(days=29)).date()
+    )
+    seasons.create_season(Caller(employee_id="E1001"), spec)
+    runtime.clock = lambda: NOW
 
 
 def _give(client: Any, count: int, *, start: datetime) -> list[tuple[str, None, dict[str, Any]]]:
@@ -189,10 +210,13 @@ The projection counts a batch through a journal: one write of the journal, one m
 BatchWriteItem), one conditional put per membership new to a period (unique givers and receivers: a
 person's first act in a scope and period), then one update per counter and per leaderboard row for the
 whole batch, in transactions of 99 with the journal's mark of the chunk. A kudos counts in 5 periods (ISO
-week, month, quarter, year, all time) and in each side's scopes (organisation, person, department,
-country, manager's team, each company value), and on each side's boards (organisation, department,
-value, and a person's own per value, which badges count), so one kudos alone is about a hundred writes; a
-batch of 100 writes each busy counter (the organisation's month, say) once, not 100 times. After counting,
+week, month, quarter, year, all time; a sixth, its season, while one runs) and in each side's scopes
+(organisation, person, department, country, manager's team, each company value), and on each side's
+boards (organisation, department, value, and a person's own per value, which badges count), so one kudos
+alone is about a hundred writes; a batch of 100 writes each busy counter (the organisation's month, say)
+once, not 100 times. The seasons (one item) are read with the sources' markers, in the batch's first
+BatchGetItem: no round trip of their own, but a batch of 100 sources asks for 101 keys there, so two
+BatchGetItems instead of one. After counting,
 badges and streaks: the badge definitions (one Query), the givers' streaks with the counters the badges
 need (one BatchGetItem), which of the badges reached are held already (one BatchGetItem, only when some
 are reached), then writes only for what is new (the streaks that moved a week on, one BatchWriteItem per
