@@ -25,7 +25,7 @@ from plaudit.domain.insights import (
 )
 from plaudit.domain.model import Model
 from plaudit.domain.recognition import check_values
-from plaudit.domain.seasons import PERIOD_PREFIX, Season, SeasonWindow
+from plaudit.domain.seasons import PERIOD_PREFIX, Season
 from plaudit.domain.seasons import Status as SeasonStatus
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.projections import contribution, updates_of
@@ -33,6 +33,7 @@ from plaudit.services.runtime import now
 from plaudit.store import insights as store
 from plaudit.store import snapshots
 from plaudit.store.insights import BoardRowFigures
+from plaudit.store.seasons import windows_from
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def recount() -> Recount:
     Sources count in the order they happened, so each membership is owned by the first that made it."""
     first = snapshots.load(settings=True, seasons=True)
     time_zone = first.settings().time_zone
-    seasons = [SeasonWindow(s.id, s.counts_from, s.ends_at) for s in first.seasons()]
+    seasons = windows_from(first.seasons_item())
     sources = sorted(store.scan_sources(), key=lambda source: (source.at, source.id))
     total, owners = contribution(sources, time_zone, seasons)
     owners |= {pair: owners[member] for pair, member in completed_pairs(owners, owners.keys()).items()}
