@@ -37,9 +37,10 @@ class DownloadLink(Model):
 
 @app.post(
     "/v1/exports",
-    summary="Export a period of the ledger or the administrative trail as CSV (a job: 202, then poll)",
+    summary="Export a period of the ledger, the trail or a report as CSV (a job: 202, then poll)",
     description=(
-        "`ledger` (HR, finance): every posting of every transaction; `audit-log` (HR): the trail's entries. "
+        "`ledger` (HR, finance): every posting of every transaction; `audit-log` (HR): the trail's entries; "
+        "`report` with `report: taxable-rewards` (HR, finance): the payroll CSV of each month in the period. "
         "The period is UTC days, `from` and `to` included, at most 366 days. The job runs in the background: "
         "poll `GET /v1/exports/{id}` until `status` is `done`, then `GET /v1/exports/{id}/download`."
     ),

@@ -86,7 +86,8 @@ def get_report(
         group_by=group_by,
     )
     if wanted == CSV:
-        return Response(status_code=200, content_type=CSV, body=csv_text(*table(report)))
+        as_table = reports.REPORTS[name].csv or table
+        return Response(status_code=200, content_type=CSV, body=csv_text(*as_table(report)))
     return Response(status_code=200, content_type=JSON, body=report)
 
 

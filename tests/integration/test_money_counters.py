@@ -26,7 +26,7 @@ from plaudit.store.client import dynamodb, table_name
 from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.transact import write_all
 
-HR, MAYA, ALICE = "E1001", "E1002", "E1003"  # Maya manages Alice (Engineering, KR)
+HR, MAYA, ALICE = "E1001", "E1002", "E1003"  # Maya manages Alice (Engineering)
 MONTH = "2026-11"
 
 

@@ -15,10 +15,13 @@ from plaudit.domain.insights import (
 )
 from plaudit.domain.money_reports import (
     approval_times,
+    budget_burn,
     by_currency,
     cash_value,
     money,
     months_before,
+    points_earned,
+    points_redeemed,
     redemption_rate,
     run_out,
     spend_by,
@@ -189,3 +192,17 @@ def test_only_the_taxable_item_types_count_per_currency() -> None:
     assert taxable_hundredths(row, ["gift_card"]) == {"USD": 5000, "EUR": 1234}
     assert taxable_hundredths(row, ["gift_card", "discount_voucher"]) == {"USD": 5300, "EUR": 1234}
     assert taxable_hundredths(row, []) == {}
+
+
+def test_points_earned_and_redeemed_leave_budget_paid_items_out() -> None:
+    figures = {
+        "points_received": 900,
+        "award_points_paid": 100,
+        "redemption_points_requested": 800,
+        "redemption_points_returned": 100,
+        "redemption_points_from_budgets": 200,
+    }
+    assert points_earned(figures) == 1000
+    assert points_redeemed(figures) == 500
+    assert redemption_rate(points_redeemed(figures), points_earned(figures)) == Decimal("0.5000")
+    assert budget_burn({"spend_spot": 700, "spend_milestones": -100, "approvals": 3}) == 600

@@ -31,20 +31,25 @@ LINK_SECONDS = 300  # a download link's lifetime
 class ExportKind(StrEnum):
     LEDGER = "ledger"  # every posting of every ledger transaction in the period
     AUDIT_LOG = "audit-log"  # the administrative trail's entries in the period
+    REPORT = "report"  # a report's rows over the period (`report` names it: taxable-rewards)
 
 
 # Who may export each kind (admins may do anything).
 KIND_ROLES: dict[ExportKind, tuple[Role, ...]] = {
     ExportKind.LEDGER: (Role.HR_ADMIN, Role.FINANCE),
     ExportKind.AUDIT_LOG: (Role.HR_ADMIN,),
+    ExportKind.REPORT: (Role.HR_ADMIN, Role.FINANCE),
 }
 
 LEDGER_COLUMNS = ("at", "txn_id", "kind", "account", "amount", "memo", "ref")
 AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "changes", "correlation_id", "prev_hash", "hash")
+TAXABLE_COLUMNS = ("employee_id", "name", "country", "period", "currency", "amount")
 COLUMNS: dict[ExportKind, tuple[str, ...]] = {
     ExportKind.LEDGER: LEDGER_COLUMNS,
     ExportKind.AUDIT_LOG: AUDIT_COLUMNS,
+    ExportKind.REPORT: TAXABLE_COLUMNS,  # the one report exported so far: taxable-rewards, for payroll
 }
+ExportedReport = Literal["taxable-rewards"]
 
 
 class ExportStatus(StrEnum):
@@ -63,9 +68,16 @@ class ExportRequest(Model):
     since: date = Field(alias="from", description="First day (UTC) included")
     until: date = Field(alias="to", description="Last day (UTC) included")
     format: Literal["csv"] = "csv"
+    report: ExportedReport | None = Field(
+        default=None,
+        description="kind `report` only: which report. taxable-rewards: every pay period (month, in the "
+        "organisation's zone) from the month of `from` to the month of `to`, for payroll",
+    )
 
     @model_validator(mode="after")
     def _period(self) -> "ExportRequest":
+        if (self.kind is ExportKind.REPORT) != (self.report is not None):
+            raise invalid("problem.export_report_name")
         if self.until < self.since:
             raise invalid("problem.export_period_order")
         if (self.until - self.since).days + 1 > MAX_DAYS:
@@ -78,6 +90,7 @@ class ExportView(Model):
 
     id: str
     kind: ExportKind
+    report: ExportedReport | None = None
     since: date = Field(alias="from")
     until: date = Field(alias="to")
     format: Literal["csv"]
@@ -101,6 +114,15 @@ def days(since: date, until: date) -> Iterable[date]:
     while day <= until:
         yield day
         day += timedelta(days=1)
+
+
+def months_between(since: date, until: date) -> list[str]:
+    """The months (YYYY-MM) from the month of `since` to the month of `until`, both included."""
+    months, day = [], since.replace(day=1)
+    while day <= until:
+        months.append(f"{day.year}-{day.month:02d}")
+        day = (day + timedelta(days=31)).replace(day=1)
+    return months
 
 
 class TooManyParts(Exception):

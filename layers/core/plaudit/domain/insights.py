@@ -438,6 +438,8 @@ def redemption_contribution(facts: RedemptionFacts, time_zone: str, step: str) -
         if facts.budget_id and step in ("requested", "returned"):
             sign = 1 if step == "requested" else -1
             out.add((BUDGETS_SCOPE, period), **{spend_name(facts.budget_id): sign * facts.points})
+            for scope in person_scopes(facts.employee_id, facts.stamp):
+                out.add((scope, period), redemption_points_from_budgets=sign * facts.points)
     return out
 
 

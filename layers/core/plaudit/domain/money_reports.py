@@ -25,6 +25,26 @@ def redemption_rate(redeemed: int, earned: int) -> Decimal | None:
     return (Decimal(redeemed) / Decimal(earned)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
 
 
+def points_earned(figures: Mapping[str, int]) -> int:
+    """Points a scope's people earned: from peers (kudos, add-ons, reactions) and milestone awards paid."""
+    return int(figures.get("points_received", 0)) + int(figures.get("award_points_paid", 0))
+
+
+def points_redeemed(figures: Mapping[str, int]) -> int:
+    """Points a scope's people spent on redemptions, held or delivered, net of those returned (direct
+    awards of items, paid from budgets, left out: nobody earned those points)."""
+    return (
+        int(figures.get("redemption_points_requested", 0))
+        - int(figures.get("redemption_points_returned", 0))
+        - int(figures.get("redemption_points_from_budgets", 0))
+    )
+
+
+def budget_burn(figures: Mapping[str, int]) -> int:
+    """Points every budget spent, from a `budgets` counter's figures (`spend_<budget id>`)."""
+    return sum(int(value) for name, value in figures.items() if name.startswith("spend_"))
+
+
 def spend_by(figures: Mapping[str, int], dimension: str) -> dict[str, dict[str, int]]:
     """Money spent by one dimension (item, type or method) of a counter's figures:
     {key: {currency: hundredths}}, from `spent_<dimension>_<key>_<CUR>_hundredths`."""

@@ -159,14 +159,16 @@ R = TypeVar("R", bound=Report)
 @dataclass(frozen=True)
 class ReportSpec(Generic[R]):
     """A report: its name, its answer's model (one OpenAPI schema per report), the groupings its rows
-    may take (the first is the default; none: rows are the report's own) and who may run it beyond
-    the scope rule (`roles`: None for everyone, who then sees their own scope)."""
+    may take (the first is the default; none: rows are the report's own), who may run it beyond
+    the scope rule (`roles`: None for everyone, who then sees their own scope), and its CSV when a system
+    imports it (`csv`: columns of its own; None: `table`)."""
 
     name: str
     model: type[R]
     build: Callable[[ReportQuery], R]
     groupings: tuple[str, ...] = ()
     roles: tuple[Role, ...] | None = None
+    csv: "Callable[[R], tuple[list[str], list[list[object]]]] | None" = None  # its own CSV (else `table`)
 
 
 def check_grouping(spec: ReportSpec, group_by: str | None) -> str | None:

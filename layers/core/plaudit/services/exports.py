@@ -38,12 +38,13 @@ from plaudit.domain.exports import (
     ExportView,
     PartWriter,
     TooManyParts,
+    months_between,
 )
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.trail import canonical
 from plaudit.environment import environment
 from plaudit.integrations import aws, export_files
-from plaudit.services import trail
+from plaudit.services import money_reports, trail
 from plaudit.services.replays import replayed
 from plaudit.services.runtime import new_id, stored_now
 from plaudit.store import exports as store
@@ -82,6 +83,7 @@ def request(
         "since": body.since.isoformat(),
         "until": body.until.isoformat(),
         "format": body.format,
+        "report": body.report,
         "status": ExportStatus.QUEUED.value,
         "rows": 0,
         "bytes": 0,
@@ -99,7 +101,8 @@ def request(
         actor,
         "export.request",
         f"export:{job_id}",
-        after={"kind": job["kind"], "from": job["since"], "to": job["until"], "format": job["format"]},
+        after={"kind": job["kind"], "from": job["since"], "to": job["until"], "format": job["format"]}
+        | ({"report": body.report} if body.report else {}),
     )
     trail.record(writes, act)
     aws.client("sqs").send_message(
@@ -134,7 +137,7 @@ def download(caller: Caller, job_id: str) -> str:
         raise Conflict("error.export_not_ready", code="export_not_ready")
     if job["file_expires_at"] <= keys.iso(stored_now()):
         raise Gone("error.export_expired", code="export_expired")
-    filename = f"plaudit-{job['kind']}-{job['since']}-{job['until']}.csv"
+    filename = f"plaudit-{job.get('report') or job['kind']}-{job['since']}-{job['until']}.csv"
     return export_files.link(keys.export_object(job_id), filename, LINK_SECONDS)
 
 
@@ -215,7 +218,10 @@ def _failed(job_id: str, key: str, upload_id: str, failure: str) -> ExportStatus
 def rows(kind: ExportKind, job: dict[str, Any]) -> Iterator[list[Any]]:
     """The rows of the job's kind over its period, oldest first, streamed from the table."""
     since, until = datetime.fromisoformat(job["since"]).date(), datetime.fromisoformat(job["until"]).date()
-    if kind is ExportKind.LEDGER:
+    if kind is ExportKind.REPORT:
+        settings = snapshots.load(settings=True).settings()
+        yield from money_reports.taxable_export(months_between(since, until), settings)
+    elif kind is ExportKind.LEDGER:
         for txn in store.transactions(since, until):
             for posting in txn["postings"]:
                 yield [

@@ -11,7 +11,7 @@ from pydantic import Field
 from plaudit.domain.errors import Forbidden, RuleViolation
 from plaudit.domain.insights import ALL_TIME, BUDGETS_SCOPE, Counter, Deltas
 from plaudit.domain.model import Model
-from plaudit.domain.money_reports import redemption_rate
+from plaudit.domain.money_reports import budget_burn, points_earned, points_redeemed, redemption_rate
 from plaudit.domain.reports import (
     Report,
     ReportQuery,
@@ -265,7 +265,10 @@ class DashboardFigures(Model):
     points_given: int = Field(description="Points of peer recognition given")
     points_received: int = Field(description="Points of peer recognition received")
     award_points_paid: int = Field(description="Points of milestone awards paid")
-    points_redeemed: int = Field(description="Points of redemptions delivered")
+    points_redeemed: int = Field(
+        description="Points people spent on redemptions, held or delivered, net of those returned (direct "
+        "awards of items, paid from budgets, left out): as the rewards report counts them"
+    )
     redemption_rate: Decimal | None = Field(
         description="points_redeemed / (points_received + award_points_paid), 4 decimals; null: none earned"
     )
@@ -301,11 +304,8 @@ def dashboard(query: ReportQuery) -> DashboardReport:
     def figures(period: str) -> DashboardFigures:
         deltas = found[(query.scope, period)]
         taking = _participation_of(people, person)(deltas)
-        earned = int(deltas.get("points_received", 0)) + int(deltas.get("award_points_paid", 0))
-        redeemed = int(deltas.get("redemption_points_settled", 0))
-        spent = None
-        if budgets:
-            spent = sum(int(v) for n, v in found[(BUDGETS_SCOPE, period)].items() if n.startswith("spend_"))
+        earned, redeemed = points_earned(deltas), points_redeemed(deltas)  # as the rewards report says
+        spent = budget_burn(found[(BUDGETS_SCOPE, period)]) if budgets else None
         return DashboardFigures(
             people=people,
             giving=taking.giving,

@@ -19,11 +19,11 @@ from plaudit.domain.reports import (
     previous_period,
     report_scope,
 )
-from plaudit.services import people_reports
+from plaudit.services import money_reports, people_reports
 from plaudit.services.runtime import now
 from plaudit.store import snapshots
 
-_MODULES = (people_reports,)
+_MODULES = (people_reports, money_reports)
 
 
 def _registry(specs: Iterable[ReportSpec]) -> dict[str, ReportSpec]:

@@ -20,7 +20,7 @@ from plaudit.domain.catalog import CatalogItem, ItemType
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
-from plaudit.store.reads import decode_cursor, encode_cursor, get_one
+from plaudit.store.reads import BATCH_GET_LIMIT, decode_cursor, encode_cursor, get_many, get_one
 from plaudit.store.transact import Write
 
 EVERYWHERE = "*"
@@ -37,6 +37,16 @@ def item_from(item: dict[str, Any] | None) -> CatalogItem | None:
 
 def get_item(item_id: str) -> CatalogItem | None:
     return item_from(get_one(keys.catalog_item(item_id)))
+
+
+def item_names(item_ids: list[str]) -> dict[str, str]:
+    """Catalogue items' names (one BatchGetItem per 100 ids; an item gone is left out)."""
+    names: dict[str, str] = {}
+    wanted = list(dict.fromkeys(item_ids))
+    for start in range(0, len(wanted), BATCH_GET_LIMIT):
+        found = get_many([keys.catalog_item(item_id) for item_id in wanted[start : start + BATCH_GET_LIMIT]])
+        names |= {item["id"]: item["name"] for item in found.values()}
+    return names
 
 
 def _values(item: CatalogItem) -> dict[str, Any]:
