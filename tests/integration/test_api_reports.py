@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -301,3 +302,44 @@ def test_allowance_given_against_granted_per_person_of_a_team(api, aws, org) -> 
     assert_error(api.call("GET", f"{REPORTS}/allowance"), 422, "invalid_request")
     csv_rows = report_csv(api, "allowance", as_employee=MAYA)
     assert (csv_rows[0]["granted"], csv_rows[0]["utilisation"]) == ("600", "0.0667")
+
+
+def test_milestone_awards_paid_and_pending_by_rule(api, aws, org, clock) -> None:
+    assert (
+        api.call("POST", "/v1/budgets", body={"id": "milestones", "name": "Awards", "kind": "company"}).status
+        == 201
+    )
+    assert api.call("POST", "/v1/budgets/milestones/top-ups", body={"points": 200}).status == 201
+    for body in (
+        {
+            "name": "Work anniversary",
+            "type": "work_anniversary",
+            "points": 200,
+            "budget_id": "milestones",
+            "message": "Happy anniversary, {first_name}!",
+        },
+        {
+            "name": "Birthday",
+            "type": "birthday",
+            "points": 50,
+            "budget_id": "milestones",
+            "message": "Happy birthday, {name}!",
+        },
+    ):
+        assert api.call("POST", "/v1/milestone-rules", body=body).status == 201
+    clock.at = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # Bob's day (Lagos): his anniversary and birthday
+    reply = api.call("POST", "/v1/milestones/runs", body={"date": "2026-11-23", "dry_run": False})
+    assert reply.status in (200, 201, 202), reply.body
+    answer, counting = counted(api, aws, f"{REPORTS}/milestones")
+    totals = answer["totals"]["current"]
+    assert totals["awards_paid"] + totals["awards_pending"] == 2  # Bob's anniversary and birthday
+    assert totals["award_points_paid"] + totals["award_points_pending"] == 250
+    by_rule = {row["label"]: row["current"] for row in answer["rows"]}
+    assert set(by_rule) == {"Work anniversary", "Birthday"}
+    assert by_rule["Birthday"]["awards_paid"] + by_rule["Birthday"]["awards_pending"] == 1
+    assert all(row["group"].startswith("rule:") for row in answer["rows"])
+    assert counting.calls == ["batch_get_item", "batch_get_item", "batch_get_item"]
+    mine = report(api, "milestones", as_employee=BOB)["totals"]["current"]
+    assert mine["awards_paid"] + mine["awards_pending"] == 2
+    assert report(api, "milestones", as_employee=ALICE)["rows"] == []
+    assert audit_aggregates() == []

@@ -311,18 +311,23 @@ def award_contribution(
     points: int,
     at: datetime,
     time_zone: str,
+    rule_id: str | None = None,
     **counts: int,
 ) -> Contribution:
     """A milestone award's figures where its person was, in the periods of the day it was made: `counts`
     of paid, pending and granted (item only) awards, each with its points (awards_paid=1 and
-    award_points_paid=points...); a pending award paid later moves from pending to paid. Paid points also
-    count as their budget's spend (`budget:<id>`)."""
+    award_points_paid=points...), in total and by its rule (awards_paid_rule_<rule id>...); a pending award
+    paid later moves from pending to paid. Paid points also count as their budget's spend (`budget:<id>`)."""
     out = Contribution()
     deltas: Deltas = {}
     for state, count in counts.items():
         deltas[f"awards_{state}"] = count
+        if rule_id:
+            deltas[award_rule_figure(state, rule_id)] = count
         if state != "granted":
             deltas[f"award_points_{state}"] = count * points
+            if rule_id:
+                deltas[award_rule_figure(state, rule_id, points=True)] = count * points
     for period in period_ids(at, time_zone):
         for scope in person_scopes(employee_id, stamp):
             out.add((scope, period), **deltas)
@@ -330,6 +335,11 @@ def award_contribution(
             out.add((f"budget:{budget_id}", period), award_points_paid=counts["paid"] * points)
             out.add((BUDGETS_SCOPE, period), **{spend_name(budget_id): counts["paid"] * points})
     return out
+
+
+def award_rule_figure(state: str, rule_id: str, *, points: bool = False) -> str:
+    """The counter figure of one rule's awards (or their points) in a state."""
+    return f"{'award_points' if points else 'awards'}_{state}_rule_{rule_id}"
 
 
 BUDGETS_SCOPE = "budgets"

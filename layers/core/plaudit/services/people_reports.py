@@ -9,7 +9,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from plaudit.domain.errors import Forbidden, RuleViolation
-from plaudit.domain.insights import ALL_TIME, BUDGETS_SCOPE, Counter, Deltas
+from plaudit.domain.insights import ALL_TIME, BUDGETS_SCOPE, Counter, Deltas, award_rule_figure
 from plaudit.domain.model import Model
 from plaudit.domain.money_reports import budget_burn, points_earned, points_redeemed, redemption_rate
 from plaudit.domain.reports import (
@@ -25,6 +25,7 @@ from plaudit.domain.reports import (
 )
 from plaudit.store import employees as directory
 from plaudit.store import insights as counters
+from plaudit.store import milestones as milestone_store
 
 
 def _named(scopes: list[str]) -> list[str]:
@@ -413,9 +414,76 @@ def _ratio(given: int, granted: int | None) -> Decimal | None:
     return share(given, granted) if granted else None
 
 
+# -- milestones ---------------------------------------------------------------------------------------
+
+AWARD_STATES = ("paid", "pending", "granted")
+
+
+class MilestoneFigures(Model):
+    awards_paid: int
+    award_points_paid: int
+    awards_pending: int = Field(description="Awards waiting for their budget to be topped up")
+    award_points_pending: int
+    awards_granted: int = Field(description="Awards of a catalogue item only (no points)")
+
+
+MilestoneRow = ReportRow[MilestoneFigures]
+
+
+class MilestonesReport(Report[MilestoneFigures]):
+    """Milestone awards paid, pending and granted in the scope, in total and by rule (`group` rule:<id>,
+    `label` its name), in the periods of the day they were made."""
+
+
+def _milestone_figures(deltas: Mapping[str, int], rule_id: str | None = None) -> MilestoneFigures:
+    def figure(name: str, state: str) -> int:
+        key = (
+            award_rule_figure(state, rule_id, points=name == "award_points") if rule_id else f"{name}_{state}"
+        )
+        return int(deltas.get(key, 0))
+
+    return MilestoneFigures(
+        awards_paid=figure("awards", "paid"),
+        award_points_paid=figure("award_points", "paid"),
+        awards_pending=figure("awards", "pending"),
+        award_points_pending=figure("award_points", "pending"),
+        awards_granted=figure("awards", "granted"),
+    )
+
+
+def milestones(query: ReportQuery) -> MilestonesReport:
+    """Three round trips: the caller and settings before; the scope's counters of the period and the one
+    before (with its name); the names of the rules they count."""
+    found = counters.read_figures(
+        ((query.scope, period) for period in query.periods), people=_named([query.scope])
+    )
+    rule_ids = sorted(
+        {
+            name.partition("_rule_")[2]
+            for period in query.periods
+            for name, value in found.counters[(query.scope, period)].items()
+            if value and name.startswith(tuple(f"awards_{state}_rule_" for state in AWARD_STATES))
+        }
+    )
+    names = milestone_store.rule_names(rule_ids) if rule_ids else {}
+
+    def row(group: str, label: str, rule_id: str | None) -> MilestoneRow:
+        current = _milestone_figures(found.counters[(query.scope, query.period)], rule_id)
+        previous = None
+        if query.previous:
+            previous = _milestone_figures(found.counters[(query.scope, query.previous)], rule_id)
+        return MilestoneRow(group=group, label=label, current=current, previous=previous)
+
+    totals = row(query.scope, scope_label(query.scope, query.settings, found.names), None)
+    rows = [row(f"rule:{rule_id}", names.get(rule_id, rule_id), rule_id) for rule_id in rule_ids]
+    rows.sort(key=lambda r: (-r.current.awards_paid, r.label.casefold()))
+    return answer(MilestonesReport, "milestones", query, totals, rows)
+
+
 REPORTS: list[ReportSpec] = [
     ReportSpec("allowance", AllowanceReport, allowance),
     ReportSpec("dashboard", DashboardReport, dashboard),
+    ReportSpec("milestones", MilestonesReport, milestones),
     ReportSpec("participation", ParticipationReport, participation, groupings=tuple(GROUP_KINDS)),
     ReportSpec("quiet-people", QuietPeopleReport, quiet_people),
     ReportSpec("recognition", RecognitionReport, recognition, groupings=("value",)),

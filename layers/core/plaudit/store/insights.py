@@ -197,6 +197,7 @@ def _award_source(
             int(item.get("points") or 0),
             at,
             zone or today,
+            item.get("rule_id"),
             **counts,
         )
 

@@ -15,7 +15,7 @@ from plaudit.store.budgets import balance_write
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
 from plaudit.store.ledger import transaction_writes, wallet_write
-from plaudit.store.reads import Page, decode_cursor, encode_cursor, get_one, query_page
+from plaudit.store.reads import Page, decode_cursor, encode_cursor, get_many, get_one, query_page
 from plaudit.store.transact import Write, put_new
 
 ANNIVERSARY, BIRTHDAY = "anniversary", "birthday"
@@ -31,6 +31,13 @@ def rule_from(item: dict[str, Any] | None) -> MilestoneRule | None:
     if item is None or item.get("deleted_at"):
         return None
     return MilestoneRule.model_validate({k: v for k, v in item.items() if k in _RULE_FIELDS})
+
+
+def rule_names(rule_ids: Iterable[str]) -> dict[str, str]:
+    """The names of rules, deleted ones too (one BatchGetItem; at most 100)."""
+    wanted = {rule_id: keys.milestone_rule(rule_id) for rule_id in rule_ids}
+    found = get_many(wanted.values()) if wanted else {}
+    return {rule_id: found[key]["name"] for rule_id, key in wanted.items() if "name" in found.get(key, {})}
 
 
 def _rule_values(rule: MilestoneRule, deleted_at: datetime | None = None) -> dict[str, Any]:
