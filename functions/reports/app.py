@@ -16,8 +16,8 @@ from pydantic import RootModel
 from plaudit.api.csv_body import CSV, JSON, answer_format, csv_text
 from plaudit.api.http import create_app, current_caller, reply
 from plaudit.domain.errors import NotAcceptable
-from plaudit.domain.insights import Span
 from plaudit.domain.reports import table
+from plaudit.domain.seasons import BOARD_PERIOD
 from plaudit.services import reports
 
 logger = Logger()
@@ -57,7 +57,14 @@ Filter = Annotated[str | None, Query(min_length=1, max_length=100)]
 @tracer.capture_method
 def get_report(
     name: Annotated[str, Path(pattern=r"^[a-z][a-z0-9-]{0,39}$", description="The report")],
-    period: Annotated[Span, Query(description="week, month, quarter, year or all")] = Span.MONTH,
+    period: Annotated[
+        str,
+        Query(
+            pattern=BOARD_PERIOD,
+            description="week, month, quarter, year, all, or a season: season:<id> (`GET /v1/seasons`; no "
+            "period beside it)",
+        ),
+    ] = "month",
     at: Annotated[
         str | None,
         Query(

@@ -343,3 +343,17 @@ def test_milestone_awards_paid_and_pending_by_rule(api, aws, org, clock) -> None
     assert mine["awards_paid"] + mine["awards_pending"] == 2
     assert report(api, "milestones", as_employee=ALICE)["rows"] == []
     assert audit_aggregates() == []
+
+
+def test_a_seasons_report_stands_alone(api, org, clock) -> None:
+    body = {"name": "Thanksgiving week", "starts_on": "2026-11-16", "ends_on": "2026-11-22"}
+    reply = api.call("POST", "/v1/seasons", body=body)
+    assert reply.status == 201, reply.body
+    period = f"season:{reply.json['id']}"
+    clock.advance(seconds=2)
+    give(api, ALICE, [BOB], 6)
+    answer = report(api, "recognition", f"period={period}")
+    assert (answer["period"], answer["previous_period"], answer["totals"]["previous"]) == (period, None, None)
+    assert answer["totals"]["current"]["points_received"] == 6
+    assert_error(api.call("GET", f"{REPORTS}/recognition?period=season:season_nope"), 404, "season_not_found")
+    assert_error(api.call("GET", f"{REPORTS}/recognition?period={period}&at=2026-11"), 422, "invalid_period")

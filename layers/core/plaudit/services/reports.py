@@ -19,7 +19,9 @@ from plaudit.domain.reports import (
     previous_period,
     report_scope,
 )
+from plaudit.domain.seasons import PERIOD_PREFIX
 from plaudit.services import money_reports, people_reports
+from plaudit.services.insights import season_period
 from plaudit.services.runtime import now
 from plaudit.store import snapshots
 
@@ -41,19 +43,21 @@ def run(
     caller: Caller,
     name: str,
     *,
-    period: Span,
+    period: str,
     at: str | None = None,
     department: str | None = None,
     manager: str | None = None,
     country: str | None = None,
     group_by: str | None = None,
 ) -> Report:
-    """The report `name` for the caller: its scope from the caller and the filters, its period (the
-    current one, or the one `at` names, never a future one) with the one before beside it."""
+    """The report `name` for the caller: its scope from the caller and the filters, its period (week,
+    month, quarter, year or all: the current one, or the one `at` names, never a future one, with the one
+    before beside it; or season:<id>, alone)."""
     spec = REPORTS.get(name)
     if spec is None:
         raise NotFound("error.unknown_report", code="unknown_report", name=name, details={"report": name})
-    first = snapshots.load(employees=[caller.employee_id], settings=True)
+    season_id = period.removeprefix(PERIOD_PREFIX) if period.startswith(PERIOD_PREFIX) else None
+    first = snapshots.load(employees=[caller.employee_id], settings=True, seasons=season_id is not None)
     viewer = first.identify(caller)
     if spec.roles is not None and not viewer.has_role(*spec.roles):
         raise Forbidden("error.role_needed", code="forbidden", roles=[role.value for role in spec.roles])
@@ -61,14 +65,18 @@ def run(
     grouping = check_grouping(spec, group_by)
     settings = first.settings()
     at_now = now()
-    period_id = resolve_period(period, at, at_now, settings.time_zone)
+    if season_id is not None:  # a season: counted like all time, no period before it to put beside
+        span, period_id = Span.ALL, season_period(first.seasons(), season_id, at, at_now)
+    else:
+        span = Span(period)
+        period_id = resolve_period(span, at, at_now, settings.time_zone)
     query = ReportQuery(
         viewer=viewer,
         settings=settings,
         scope=scope,
-        span=period,
+        span=span,
         period=period_id,
-        previous=previous_period(period, period_id),
+        previous=previous_period(span, period_id),
         today=local_day(at_now, settings.time_zone),
         now=at_now,
         group_by=grouping,
