@@ -141,6 +141,16 @@ def org(aws: Any, clock: FakeClock) -> dict[str, int]:
     return seed_demo()
 
 
+@pytest.fixture(autouse=True)
+def seed_delivered(request: pytest.FixtureRequest) -> None:
+    """A test that calls the handlers on the demo organisation starts after the stream has delivered the
+    seed's records (as it does within seconds of `plaudit seed`): the administrative trail's entries are
+    linked, and the seed's kudos counted."""
+    if {"org", "api"} <= set(request.fixturenames):
+        request.getfixturevalue("org")
+        request.getfixturevalue("api").drain_streams()
+
+
 @dataclass
 class Reply:
     status: int

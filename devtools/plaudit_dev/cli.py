@@ -265,11 +265,12 @@ def _audit(args: argparse.Namespace) -> int:
     chain = verify_trail()
     if chain.ok:
         head = f"; head: entry {chain.head.seq}, hash {chain.head.hash}" if chain.head else ""
-        print(f"trail OK: {chain.entries} entries, each carries the hash of the one before{head}")
+        waiting = f"; {chain.unlinked} written in the last minutes, not linked yet" if chain.unlinked else ""
+        print(f"trail OK: {chain.entries} entries, each carries the hash of the one before{head}{waiting}")
     else:
         assert chain.broken is not None
         print(
-            f"trail BROKEN at entry {chain.broken.seq}: {chain.broken.reason} "
+            f"trail BROKEN at {chain.broken.where}: {chain.broken.reason} "
             f"({chain.entries} entries before it hold)",
             file=sys.stderr,
         )

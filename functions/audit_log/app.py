@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, Field
 from plaudit.api.csv_body import CSV, answer_format, csv_text
 from plaudit.api.http import create_app, current_caller
 from plaudit.api.pages import Cursor, Limit
+from plaudit.domain.exports import AUDIT_COLUMNS
 from plaudit.domain.model import Model
 from plaudit.domain.trail import canonical
 from plaudit.services import trail
@@ -25,7 +26,6 @@ app = create_app("audit log")
 gc.freeze()  # keep them out of every later collection
 gc.enable()
 
-CSV_COLUMNS = ("seq", "at", "actor", "action", "target", "changes", "correlation_id", "prev_hash", "hash")
 Filter = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
@@ -87,8 +87,8 @@ def _csv(items: list[trail.AuditEntry]) -> str:
     for entry in items:
         row = entry.model_dump(mode="json")
         row["changes"] = canonical(row["changes"])
-        rows.append([row[column] for column in CSV_COLUMNS])
-    return csv_text(CSV_COLUMNS, rows)
+        rows.append([row[column] for column in AUDIT_COLUMNS])
+    return csv_text(AUDIT_COLUMNS, rows)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

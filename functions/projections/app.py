@@ -1,5 +1,6 @@
-"""Stream consumer: counts the batch into the insights counters and leaderboards (exactly once, one update
-per counter per batch), then projects new kudos into the feed index record by record."""
+"""Stream consumer: links the administrative trail's new entries into its chain, counts the batch into the
+insights counters and leaderboards (exactly once, one update per counter per batch), then projects new kudos
+into the feed index record by record."""
 
 import gc
 
@@ -10,6 +11,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from plaudit.services.projections import project_aggregates, project_record
+from plaudit.services.trail import link_written
 
 logger = Logger()
 tracer = Tracer()
@@ -28,6 +30,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: object) -> dict:
+    link_written(record["dynamodb"].get("NewImage") for record in event["Records"])
     # The whole batch first: should it fail, Lambda delivers the batch again and what was counted counts
     # nothing twice (the sources' markers and the journal's applied chunks say so).
     project_aggregates(

@@ -456,7 +456,7 @@ def test_plaudit_milestones_run_previews_then_awards(api, org, clock, capsys):
     assert "is not a date" in capsys.readouterr().err
 
 
-def test_the_local_seed_funds_a_budget_and_adds_the_demo_rules_once(aws, clock):
+def test_the_local_seed_funds_a_budget_and_adds_the_demo_rules_once(api, clock):
     counts = seed_local_demo()
     assert (counts["budgets"], counts["milestone_rules"]) == (1, 3)
     seed_local_demo()  # idempotent
@@ -468,6 +468,7 @@ def test_the_local_seed_funds_a_budget_and_adds_the_demo_rules_once(aws, clock):
     assert budget["balance"] == MILESTONES_FUNDING
     report = milestones.run_day(cli_admin(), datetime(2026, 12, 2).date(), dry_run=True)
     assert [(a.employee_id, a.rule_name) for a in report.awarded] == [("E1012", "30 days on board")]
+    api.drain_streams()
     assert_audit_clean()
 
 

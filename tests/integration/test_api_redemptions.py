@@ -286,7 +286,7 @@ def test_each_restriction_refuses_with_its_reason_and_writes_nothing(api, aws, s
     assert_audit_clean()
 
 
-def test_the_per_person_limit_opens_again_next_period_and_after_a_refund(shop, clock):
+def test_the_per_person_limit_opens_again_next_period_and_after_a_refund(api, shop, clock):
     first = request(shop["scarce"])
     with pytest.raises(RuleViolation) as refused:
         request(shop["scarce"])
@@ -298,6 +298,7 @@ def test_the_per_person_limit_opens_again_next_period_and_after_a_refund(shop, c
     request(shop["scarce"], who=ALICE)
     assert stock_of(shop["scarce"]) == 0
     assert again.status == "approved"
+    api.drain_streams()  # the stream links the trail's entries (here, after the clock has moved on)
     assert_audit_clean()
 
 
@@ -381,12 +382,13 @@ def test_unanswered_approvals_escalate_to_hr(api, shop, clock):
     assert_audit_clean()
 
 
-def test_hr_may_decide_an_overdue_approval_before_the_schedule_escalates(shop, clock):
+def test_hr_may_decide_an_overdue_approval_before_the_schedule_escalates(api, shop, clock):
     rid = request(shop["coffee"], "60").id
     clock.advance(days=3)
     assert redemptions.reject(person(HR), rid, "over budget").status == "rejected"
     assert refunds_of(rid) == 1
     assert points_of(ALICE) == 20_000
+    api.drain_streams()
     assert_audit_clean()
 
 
@@ -553,8 +555,8 @@ def test_round_trips_of_a_request_an_approval_and_the_fulfilment_steps(aws, shop
         rid = request(shop["scarce"], "60").id  # approval (the manager read) and a per-person count
         assert counting.calls == ["batch_get_item", "batch_get_item", "transact_write_items"]
         counting.calls.clear()
-        redemptions.approve(person(MAYA), rid)  # an administrative act: the trail's head is read too
-        assert counting.calls == ["batch_get_item", "query", "transact_write_items"]
+        redemptions.approve(person(MAYA), rid)  # an administrative act: its trail entry adds no round trip
+        assert counting.calls == ["batch_get_item", "transact_write_items"]
         counting.calls.clear()
         redemptions.begin_fulfilment(direct)
         redemptions.complete_fulfilment(direct, voucher_id="vch_1")

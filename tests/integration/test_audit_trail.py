@@ -24,11 +24,13 @@ from test_api_redemptions import FUNDS, grant
 from plaudit.domain.access import SYSTEM, Caller
 from plaudit.domain.catalog import CatalogItemSpec, Denominations, FulfilmentMethod, ItemType
 from plaudit.domain.ledger import TxnKind
+from plaudit.domain.trail import LINK_GRACE
 from plaudit.integrations import fulfilment_queue
 from plaudit.services import budgets, catalog, settings, trail
 from plaudit.store import keys
 from plaudit.store import trail as trail_store
 from plaudit.store.client import dynamodb, table_name
+from plaudit.store.codec import from_item
 from plaudit_dev.cli import main
 
 HR, MAYA, ALICE, BOB = "E1001", "E1002", "E1003", "E1004"
@@ -37,7 +39,17 @@ SHA256_HEX = 64
 
 
 def entries() -> list[dict[str, Any]]:
+    """Every entry in the order written (the stream links them in that order)."""
     return list(trail_store.all_entries())
+
+
+def entry_key(entry: dict[str, Any]) -> dict[str, Any]:
+    return keys.as_attrs(keys.audit_entry(datetime.fromisoformat(entry["at"]), entry["id"]))
+
+
+def stored(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry's item as DynamoDB holds it (with what rides outside the chain)."""
+    return from_item(dynamodb().get_item(TableName=table_name(), Key=entry_key(entry))["Item"])
 
 
 def newest() -> dict[str, Any]:
@@ -216,21 +228,29 @@ def test_a_role_change_shows_before_and_after_and_no_personal_value(api, org):
     }
     assert "Robert" not in json.dumps(entry)
     assert current["name"] not in json.dumps(entry)
-    assert entry["personal_of"] == [BOB]
-    assert trail_store.personal_record(BOB, entry["seq"]) == {
-        "name": {"before": current["name"], "after": "Robert"}
-    }
+    item = stored(entry)
+    assert item["person"] == BOB
+    assert item["GSI1PK"] == keys.audit_person_index(BOB)
+    assert json.loads(item["personal"]) == {"name": {"before": current["name"], "after": "Robert"}}
 
 
-def test_erasing_the_personal_record_leaves_the_chain_whole(api, org):
+def test_erasing_the_personal_values_leaves_the_chain_whole(api, org):
     api.call("PUT", "/v1/employees/E3001", body={"email": "zoe@plaudit.example", "name": "Zoe Park"})
     entry = newest()
     assert entry["changes"]["email"] == {"personal": True}
-    assert trail_store.personal_record("E3001", entry["seq"])["email"]["after"] == "zoe@plaudit.example"
-    dynamodb().delete_item(
-        TableName=table_name(), Key=keys.as_attrs(keys.audit_personal("E3001", entry["seq"]))
+    assert json.loads(stored(entry)["personal"])["email"]["after"] == "zoe@plaudit.example"
+    (found,) = dynamodb().query(
+        TableName=table_name(),
+        IndexName="GSI1",
+        KeyConditionExpression="GSI1PK = :person",
+        ExpressionAttributeValues={":person": {"S": keys.audit_person_index("E3001")}},
+    )["Items"]
+    dynamodb().update_item(
+        TableName=table_name(),
+        Key={"PK": found["PK"], "SK": found["SK"]},
+        UpdateExpression="REMOVE personal, GSI1PK, GSI1SK",
     )
-    assert trail_store.personal_record("E3001", entry["seq"]) is None
+    assert "zoe@plaudit.example" not in json.dumps(stored(entry))
     assert trail.verify_trail().ok
     assert main(["audit", "--table", os.environ["TABLE_NAME"]]) == 0
 
@@ -346,11 +366,11 @@ def audit(capsys) -> tuple[int, str]:
     return code, out.out + out.err
 
 
-def test_plaudit_audit_names_an_edited_entry(org, capsys):
+def test_plaudit_audit_names_an_edited_entry(api, org, capsys):
     assert audit(capsys)[0] == 0
     dynamodb().update_item(
         TableName=table_name(),
-        Key=keys.as_attrs(keys.audit_entry(3)),
+        Key=entry_key(entries()[2]),
         UpdateExpression="SET actor = :someone",
         ExpressionAttributeValues={":someone": {"S": "E9999"}},
     )
@@ -360,31 +380,75 @@ def test_plaudit_audit_names_an_edited_entry(org, capsys):
     assert "(2 entries before it hold)" in said
 
 
-def test_plaudit_audit_names_a_deleted_entry(org, capsys):
-    dynamodb().delete_item(TableName=table_name(), Key=keys.as_attrs(keys.audit_entry(4)))
+def test_plaudit_audit_names_a_deleted_entry(api, org, capsys):
+    dynamodb().delete_item(TableName=table_name(), Key=entry_key(entries()[3]))
     code, said = audit(capsys)
     assert code == 1
     assert "trail BROKEN at entry 4: entry 4 is missing (next found: 5)" in said
 
 
-# --- two admins at once -----------------------------------------------------------------------------------
+def test_plaudit_audit_sees_the_newest_entry_removed(api, org, capsys):
+    dynamodb().delete_item(TableName=table_name(), Key=entry_key(entries()[-1]))
+    code, said = audit(capsys)
+    assert code == 1
+    assert "the newest entries were removed" in said
 
 
-def test_two_acts_at_once_both_land_on_one_chain(org, monkeypatch):
-    """Both read the same head before either writes: one takes the seq, the other is refused, reads the new
-    head and appends after it."""
-    barrier = threading.Barrier(2, timeout=10)
+def test_an_entry_the_stream_never_linked_is_named_once_it_is_late(api, org, clock, capsys):
+    settings.patch_settings(Caller(employee_id=HR), {"celebration_hour": 7})  # no stream delivery yet
+    code, said = audit(capsys)
+    assert code == 0
+    assert "1 written in the last minutes, not linked yet" in said
+    clock.advance(seconds=LINK_GRACE.total_seconds() + 1)
+    code, said = audit(capsys)
+    assert code == 1
+    assert "was never linked into the chain" in said
+    api.drain_streams()
+    assert audit(capsys)[0] == 0
+
+
+# --- linking: every entry once, in the order written ---------------------------------------------------
+
+
+def test_acts_read_no_chain_head_and_a_redelivered_batch_links_nothing_twice(api, org, monkeypatch):
+    head_reads: list[Any] = []
     real_head = trail_store.head
-    reads = []
+    monkeypatch.setattr(trail_store, "head", lambda: head_reads.append(1) or real_head())
+    batches: list[Any] = []
+    real_invoke = api.invoke
 
-    def racing_head():
-        head = real_head()
-        reads.append(head.seq)
-        if len(reads) <= 2:
-            barrier.wait()  # both have read the same head
-        return head
+    def keep(function_id: str, event: Any) -> Any:
+        if function_id == "ProjectionsFunction":
+            batches.append(event)
+        return real_invoke(function_id, event)
 
-    monkeypatch.setattr(trail_store, "head", racing_head)
+    monkeypatch.setattr(api, "invoke", keep)
+    hr = Caller(employee_id=HR)
+    settings.patch_settings(hr, {"celebration_hour": 7})
+    budgets.create_budget(hr, budgets.CreateBudget(id="linked", name="Linked", kind="company"))
+    assert head_reads == []  # the acts wrote their entries without reading the chain
+    api.drain_streams()
+    assert head_reads == [1]  # the stream's batch read the head once
+    linked = entries()[-2:]
+    assert [entry["action"] for entry in linked] == ["settings.patch", "budget.create"]
+    assert linked[1]["seq"] == linked[0]["seq"] + 1
+    assert linked[1]["prev_hash"] == linked[0]["hash"]
+    for batch in batches:  # Lambda delivers the same batches again
+        assert not real_invoke("ProjectionsFunction", batch).get("batchItemFailures")
+    assert entries()[-2:] == linked
+    assert trail.verify_trail().ok
+
+
+def test_two_acts_at_once_both_land_and_are_chained_one_after_the_other(api, org, monkeypatch):
+    """Both are in flight together: neither waits for the other, and the stream chains both."""
+    barrier = threading.Barrier(2, timeout=10)
+    real_write_all = trail.write_all
+
+    def together(writes):
+        barrier.wait()  # both acts have built their transaction before either writes
+        return real_write_all(writes)
+
+    monkeypatch.setattr(trail, "write_all", together)
     lock = threading.Lock()  # moto in process: one request at a time, as DynamoDB is atomic per request
     client = dynamodb()
     real_call = client._make_api_call
@@ -413,10 +477,11 @@ def test_two_acts_at_once_both_land_on_one_chain(org, monkeypatch):
     for thread in threads:
         thread.join()
     assert errors == []
-    first = reads[0]
-    assert reads == [first, first, first + 1]  # the loser read the head again, once
-    chained = entries()[-2:]
-    assert [entry["seq"] for entry in chained] == [first + 1, first + 2]
+    monkeypatch.setattr(trail, "write_all", real_write_all)
+    before = max(entry["seq"] for entry in entries() if entry.get("seq"))
+    api.drain_streams()
+    chained = sorted(entries(), key=lambda entry: entry["seq"])[-2:]  # chained in the order committed
+    assert [entry["seq"] for entry in chained] == [before + 1, before + 2]
     assert {entry["action"] for entry in chained} == {"settings.patch", "budget.create"}
     assert settings.get_settings(hr).settings.celebration_hour == 7
     assert budgets.get_budget(hr, "race").balance == 0
@@ -456,6 +521,7 @@ def test_newest_first_in_pages_that_follow_each_other(api, org):
     assert [e["seq"] for e in second.json["items"]] == [e["seq"] for e in reversed(every)][5:10]
     item = first.json["items"][0]
     assert set(item) == {
+        "id",
         "seq",
         "at",
         "actor",

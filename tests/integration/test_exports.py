@@ -133,8 +133,8 @@ def test_a_request_is_an_administrative_act_in_the_chain(api, org, clock):
     assert_audit_clean()
     text = file_of(job["id"])
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["seq", "at", "actor"]
-    assert rows[-1][4] == f"export:{job['id']}"  # the trail up to the export itself
+    assert rows[0][:6] == ["seq", "id", "at", "actor", "action", "target"]
+    assert rows[-1][5] == f"export:{job['id']}"  # the trail up to the export itself
 
 
 def test_an_idempotency_key_replays_the_first_job(api, org, clock):

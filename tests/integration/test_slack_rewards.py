@@ -210,6 +210,7 @@ def test_an_approver_sees_what_waits_for_them(bolt: SlackApp) -> None:
 
 
 def test_redeem_opens_the_modal_in_the_ack_without_dynamodb(bolt: SlackApp) -> None:
+    bolt.api.drain_streams()  # what the fixtures wrote is delivered before the click
     use_client(NoDynamoDB())
     try:
         reply = _click(bolt, actions.REDEEM, "item_01HX0000000000000000000000", user=ALICE)
@@ -312,6 +313,7 @@ def test_a_range_item_takes_a_typed_amount(bolt: SlackApp) -> None:
 
 def test_approve_from_the_dm_button_updates_the_message(bolt: SlackApp, queued: list[str]) -> None:
     rid = _pending(bolt)
+    bolt.api.drain_streams()  # what the fixtures wrote is delivered before the click
     use_client(NoDynamoDB())
     try:
         assert _click(bolt, actions.APPROVE, rid, user=MAYA, in_dm=True).status == 200
@@ -355,6 +357,7 @@ def test_the_wrong_approver_is_told_and_nothing_changes(bolt: SlackApp) -> None:
 def test_reject_asks_why_and_returns_the_points(bolt: SlackApp) -> None:
     rid = _pending(bolt)
     assert points_of(ALICE_ID) == 14_000
+    bolt.api.drain_streams()  # what the fixtures wrote is delivered before the click
     use_client(NoDynamoDB())
     try:
         assert _click(bolt, actions.REJECT, rid, user=MAYA, in_dm=True).status == 200

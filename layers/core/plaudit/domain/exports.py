@@ -42,7 +42,18 @@ KIND_ROLES: dict[ExportKind, tuple[Role, ...]] = {
 }
 
 LEDGER_COLUMNS = ("at", "txn_id", "kind", "account", "amount", "memo", "ref")
-AUDIT_COLUMNS = ("seq", "at", "actor", "action", "target", "changes", "correlation_id", "prev_hash", "hash")
+AUDIT_COLUMNS = (
+    "seq",
+    "id",
+    "at",
+    "actor",
+    "action",
+    "target",
+    "changes",
+    "correlation_id",
+    "prev_hash",
+    "hash",
+)
 TAXABLE_COLUMNS = ("employee_id", "name", "country", "period", "currency", "amount")
 COLUMNS: dict[ExportKind, tuple[str, ...]] = {
     ExportKind.LEDGER: LEDGER_COLUMNS,

@@ -1,23 +1,28 @@
 """The administrative trail's rules: what an entry holds, how entries chain, and how a chain is verified.
 
-Each entry carries the SHA-256 of the one before (`prev_hash`) and its own `hash`, computed over a canonical
-JSON of its chained fields (sorted keys, no spaces, UTF-8). Editing an entry changes its hash; deleting one
-leaves a gap in the sequence and a `prev_hash` that no longer matches: either way verification names the
-first broken link.
+An act writes its entry in its own transaction, unchained (no read of a chain head, so no extra round
+trip and no hot item for concurrent acts to fight over). The table's stream then links each new entry,
+in the order the entries were written, after the chain's head: it gives the entry its `seq`, the SHA-256
+of the entry before (`prev_hash`) and its own `hash`, computed over a canonical JSON of the chained fields
+as the stream saw them written (sorted keys, no spaces, UTF-8), and moves the head on. Editing an entry
+changes its hash; deleting one leaves a gap in the sequence; deleting the newest leaves the head naming an
+entry that is gone; an entry the stream never linked is named once it is older than LINK_GRACE.
 
 Personal values (a name, an email, a birthday) never enter a chained field: a diff replaces each by the
-marker PERSONAL and the values go to a per-person record outside the hash, which erasure may delete.
+marker PERSONAL and the values ride beside the entry, outside the hash, where erasure may delete them.
 """
 
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 GENESIS = "0" * 64  # the `prev_hash` of an organisation's first entry
 PERSONAL = {"personal": True}  # what a chained diff shows in place of a personal value
-CHAINED = ("seq", "at", "actor", "action", "target", "changes", "correlation_id", "prev_hash")
+CHAINED = ("seq", "id", "at", "actor", "action", "target", "changes", "correlation_id", "prev_hash")
+LINK_GRACE = timedelta(minutes=15)  # an entry older than this and still unlinked: its link was lost
 
 
 def canonical(value: Any) -> str:
@@ -70,13 +75,12 @@ def _flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 @dataclass(frozen=True)
 class Link:
     seq: int
-    prev_hash: str
     hash: str
 
 
 def link(previous: Link | None, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The chained fields of the entry after `previous` (None: the first), with its seq, prev_hash and hash.
-    `fields` gives at, actor, action, target, changes and correlation_id."""
+    `fields` gives id, at, actor, action, target, changes and correlation_id."""
     chained = {
         **{name: fields[name] for name in CHAINED if name not in ("seq", "prev_hash")},
         "seq": previous.seq + 1 if previous else 1,
@@ -87,14 +91,15 @@ def link(previous: Link | None, fields: Mapping[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Broken:
-    seq: int  # the first entry that does not hold (or the seq that is missing)
+    where: str  # "entry 7", or the id of an entry never linked
     reason: str
 
 
 @dataclass
 class ChainReport:
-    entries: int = 0
+    entries: int = 0  # linked entries that hold
     head: Link | None = None
+    unlinked: int = 0  # entries written in the last LINK_GRACE that the stream has not linked yet
     broken: Broken | None = field(default=None)
 
     @property
@@ -102,28 +107,52 @@ class ChainReport:
         return self.broken is None
 
 
-def verify(entries: Iterable[Mapping[str, Any]]) -> ChainReport:
-    """Walk the entries in seq order: each must follow the one before (no gap), carry its hash as
-    `prev_hash`, and hash to its own `hash`. Stops at the first broken link."""
-    report = ChainReport()
+def verify(entries: Iterable[Mapping[str, Any]], head: Link | None, now: datetime) -> ChainReport:
+    """Walk the linked entries in seq order: each must follow the one before (no gap), carry its hash as
+    `prev_hash`, and hash to its own `hash`; the last must be the one the chain's `head` names. Entries
+    not linked yet are counted, or named once older than LINK_GRACE. Stops at the first broken link."""
+    linked, waiting = [], []
     for entry in entries:
-        expected_seq = report.head.seq + 1 if report.head else 1
-        expected_prev = report.head.hash if report.head else GENESIS
-        seq = entry.get("seq")
-        if seq != expected_seq:
-            report.broken = Broken(expected_seq, f"entry {expected_seq} is missing (next found: {seq})")
-            return report
-        if entry.get("prev_hash") != expected_prev:
-            report.broken = Broken(seq, f"entry {seq} does not carry the hash of entry {seq - 1}")
-            return report
-        try:
-            recomputed = chain_hash(entry)
-        except KeyError as missing:
-            report.broken = Broken(seq, f"entry {seq} lacks its field {missing}")
-            return report
-        if recomputed != entry.get("hash"):
-            report.broken = Broken(seq, f"entry {seq} was changed after it was written (its hash differs)")
+        (linked if entry.get("seq") is not None else waiting).append(entry)
+    report = ChainReport()
+    for entry in sorted(linked, key=lambda entry: entry["seq"]):
+        if (broken := _broken_link(entry, report.head)) is not None:
+            report.broken = broken
             return report
         report.entries += 1
-        report.head = Link(seq, entry["prev_hash"], entry["hash"])
+        report.head = Link(entry["seq"], entry["hash"])
+    if report.head != head:
+        where = f"entry {head.seq}" if head else "the head"
+        report.broken = Broken(
+            where,
+            f"the chain's head names entry {head.seq if head else 0} but the newest entry that holds is "
+            f"{report.head.seq if report.head else 0}: the newest entries were removed, or the head edited",
+        )
+        return report
+    for entry in sorted(waiting, key=lambda entry: entry.get("at", "")):
+        if datetime.fromisoformat(entry["at"]) < now - LINK_GRACE:
+            report.broken = Broken(
+                f"entry {entry.get('id')}",
+                f"entry {entry.get('id')} of {entry['at']} was never linked into the chain (the projections "
+                "function links each entry within seconds: see its dead-letter queue)",
+            )
+            return report
+        report.unlinked += 1
     return report
+
+
+def _broken_link(entry: Mapping[str, Any], previous: Link | None) -> Broken | None:
+    expected_seq = previous.seq + 1 if previous else 1
+    expected_prev = previous.hash if previous else GENESIS
+    seq = entry["seq"]
+    if seq != expected_seq:
+        return Broken(f"entry {expected_seq}", f"entry {expected_seq} is missing (next found: {seq})")
+    if entry.get("prev_hash") != expected_prev:
+        return Broken(f"entry {seq}", f"entry {seq} does not carry the hash of entry {seq - 1}")
+    try:
+        recomputed = chain_hash(entry)
+    except KeyError as missing:
+        return Broken(f"entry {seq}", f"entry {seq} lacks its field {missing}")
+    if recomputed != entry.get("hash"):
+        return Broken(f"entry {seq}", f"entry {seq} was changed after it was written (its hash differs)")
+    return None

@@ -238,7 +238,7 @@ def rows(kind: ExportKind, job: dict[str, Any]) -> Iterator[list[Any]]:
         end = datetime.combine(until, time(), UTC) + timedelta(days=1)
         for entry in store.trail_entries(start, end):
             entry["changes"] = canonical(entry["changes"])
-            yield [entry[column] for column in COLUMNS[kind]]
+            yield [entry.get(column) for column in COLUMNS[kind]]
 
 
 def _code(error: Exception) -> str:

@@ -1,18 +1,15 @@
-"""The administrative trail: each administrative act appends one hash-chained entry, in the same
-TransactWriteItems as the change it records.
+"""The administrative trail: each administrative act writes one entry, in the same TransactWriteItems as the
+change it records, and the table's stream links the entries into a hash chain in the order they were
+written (`link_written`, run by the projections function).
 
-A service hands its writes and the act to `record`, which reads the chain head (one Query), links the entry
-after it and writes everything at once. When only the entry was refused (another act took that seq
-meanwhile), the change itself still held: `record` reads the new head and writes again, through the one
-retry helper. Any other refusal is the caller's to explain, as without the trail.
-
-The entry holds the actor (a person's id or an integration's client id), the time (the injected clock),
-the action, the target, a before/after diff and the request's correlation id (Powertools' correlation id:
-API Gateway's request id; the CLI sets a generated one). Personal values go to per-person records outside
-the chain (see plaudit.domain.trail).
+The act reads nothing for its entry (no chain head in its transaction: no extra round trip, and two acts
+at once never fight over one item). The entry holds the actor (a person's id or an integration's client
+id), the time (the injected clock), the action, the target, a before/after diff and the request's
+correlation id (Powertools' correlation id: API Gateway's request id; the CLI sets a generated one).
+Personal values ride beside the entry, outside the chain (see plaudit.domain.trail).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,11 +18,11 @@ from aws_lambda_powertools import Logger
 
 from plaudit.domain.access import Caller, require_role
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Conflict, RuleViolation
+from plaudit.domain.errors import RuleViolation
 from plaudit.domain.model import Model
-from plaudit.domain.trail import ChainReport, diff, link, verify
+from plaudit.domain.trail import ChainReport, Link, diff, link, verify
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import new_id, stored_now
+from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.store import snapshots
 from plaudit.store import trail as store
 from plaudit.store.keys import iso
@@ -89,55 +86,75 @@ def correlation_id() -> str:
     return logger.get_correlation_id() or new_id("req")
 
 
-def entry_writes(act: Act) -> list[Write]:
-    """The entry after the current head (one Query), and the person's record of the personal values."""
+def entry_write(act: Act) -> Write:
+    """The act's entry, unchained, and the personal values its diff held (outside the chain)."""
     if act.action not in ACTIONS:
         raise ValueError(f"not an administrative action: {act.action}")
     changes = diff(act.before, act.after, PERSONAL_FIELDS if act.person else ())
-    entry = link(
-        store.head(),
-        {
-            "at": iso(stored_now()),
-            "actor": act.actor,
-            "action": act.action,
-            "target": act.target,
-            "changes": changes.changes,
-            "correlation_id": correlation_id(),
-        },
-    )
-    personal = {act.person: changes.personal} if act.person and changes.personal else {}
-    return store.append_writes(entry, personal)
+    entry = {
+        "id": new_id("aud"),
+        "at": iso(stored_now()),
+        "actor": act.actor,
+        "action": act.action,
+        "target": act.target,
+        "changes": changes.changes,
+        "correlation_id": correlation_id(),
+    }
+    return store.entry_write(entry, act.person, changes.personal)
 
 
 def record(writes: Sequence[Write], act: Act) -> None:
-    """Write the change and its entry in one transaction. Raises WriteRefused as `write_all` does when
-    the change's own conditions fail; a lost race for the seq is retried here."""
-    for _ in attempts():
-        try:
-            write_all([*writes, *entry_writes(act)])
-        except WriteRefused as refused:
-            if set(refused.reasons) == {store.LABEL}:
-                continue  # another act took the seq: append after it
-            raise
-        return
-    raise Conflict("error.concurrent_update", code="concurrent_update")
+    """Write the change and its entry in one transaction. Raises WriteRefused as `write_all` does when the
+    change's own conditions fail."""
+    write_all([*writes, entry_write(act)])
+
+
+def link_written(new_images: Iterable[Mapping[str, Any] | None]) -> int:
+    """Link the entries a stream batch shows written (its records' new images, in stream order) after the
+    chain's head: one read of the head per batch, one transaction per entry. An entry linked already (the
+    batch delivered again) is passed over; should the head have moved meanwhile, it is read again. Returns
+    how many entries were linked now."""
+    written = [entry for image in new_images if (entry := store.written_entry(image)) is not None]
+    if not written:
+        return 0
+    head = store.head()
+    linked = 0
+    for entry in written:
+        for _ in attempts():
+            chained = link(head, entry)
+            try:
+                write_all(store.link_writes(entry, chained, head))
+            except WriteRefused as refused:
+                if refused.refused(store.HEAD):
+                    head = store.head()  # another linker moved it: link after the new head
+                    continue
+                if refused.refused(store.ENTRY):
+                    break  # linked already (or removed before it could be): nothing to do
+                raise
+            head = Link(chained["seq"], chained["hash"])
+            linked += 1
+            break
+        else:
+            raise RuntimeError("the trail's head kept moving: the batch is delivered again")
+    return linked
 
 
 def verify_trail() -> ChainReport:
-    """Walk the whole chain (for `plaudit audit`)."""
-    return verify(store.all_entries())
+    """Walk the whole chain up to its head (for `plaudit audit`)."""
+    return verify(store.all_entries(), store.head(), now())
 
 
 class AuditEntry(Model):
-    seq: int
+    id: str
+    seq: int | None = None  # None until the stream links the entry into the chain (within seconds)
     at: str
     actor: str
     action: str
     target: str
     changes: dict[str, Any]
     correlation_id: str
-    prev_hash: str
-    hash: str
+    prev_hash: str | None = None
+    hash: str | None = None
 
 
 def audit_log(

@@ -111,15 +111,18 @@ def transactions(since: date, until: date) -> Iterator[dict[str, Any]]:
 
 
 def trail_entries(since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
-    """The trail's entries at or after `since` and before `until`, in seq order (the trail is one
-    partition in seq order, and seq follows time: the read stops at the first entry past the period)."""
-    for item in _query_all(
-        {
-            "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": keys.AUDIT_PARTITION}},
-        }
-    ):
-        if item["at"] >= keys.iso(until):
-            return
-        if item["at"] >= keys.iso(since):
-            yield entry_from(item)
+    """The trail's entries written at or after `since` and before `until`, oldest first (one range of the
+    trail's key: entries sort by when they were written)."""
+    yield from (
+        entry_from(item)
+        for item in _query_all(
+            {
+                "KeyConditionExpression": "PK = :pk AND SK BETWEEN :since AND :until",
+                "ExpressionAttributeValues": {
+                    ":pk": {"S": keys.AUDIT_PARTITION},
+                    ":since": {"S": keys.audit_entry_sort(since)},
+                    ":until": {"S": keys.audit_entry_sort(until)},
+                },
+            }
+        )
+    )

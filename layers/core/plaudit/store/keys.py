@@ -422,12 +422,23 @@ def season_standings(season_id: str) -> Key:
 AUDIT_PARTITION = "AUDIT"
 
 
-def audit_entry(seq: int) -> Key:
-    return AUDIT_PARTITION, f"{seq:012d}"
+def audit_entry(at: datetime, entry_id: str) -> Key:
+    """An entry sorts by when it was written (then its id): the trail reads newest first by key alone."""
+    return AUDIT_PARTITION, audit_entry_sort(at, entry_id)
 
 
-def audit_personal(employee_id: str, seq: int) -> Key:
-    return f"EMP#{employee_id}", f"AUDIT#{seq:012d}"
+def audit_entry_sort(at: datetime, entry_id: str = "") -> str:
+    return f"E#{iso(at)}#{entry_id}"
+
+
+def audit_head() -> Key:
+    """The chain's head: the seq and hash of the newest linked entry."""
+    return "AUDITHEAD", "AUDITHEAD"
+
+
+def audit_person_index(employee_id: str) -> str:
+    """GSI1PK of the entries whose diff held the person's personal values (found again on erasure)."""
+    return f"AUDITPERSON#{employee_id}"
 
 
 def tier_status(employee_id: str) -> Key:

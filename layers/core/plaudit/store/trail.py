@@ -1,8 +1,11 @@
-"""The administrative trail's items: one entry per administrative transaction, keyed by its sequence number in
-the organisation's one partition, and the per-person records of the personal values a diff held.
+"""The administrative trail's items: one entry per administrative act in the organisation's one partition,
+keyed by when it was written, and the chain's head.
 
-An entry is appended by one conditional Put (`attribute_not_exists`) at the seq after the head: two acts that
-read the same head cannot both land, the loser is refused under LABEL and appends again after the new head.
+An act puts its entry, unchained, in its own transaction (one item, no read). The stream's consumer links
+it: one transaction sets the entry's seq, prev_hash and hash (refused under ENTRY if it is linked already,
+or gone) and moves the head on (refused under HEAD if the head moved meanwhile). The personal values a diff
+held ride on the entry outside the chained fields, and the entry is indexed by their person (GSI1) so that
+erasure finds them.
 """
 
 import json
@@ -19,82 +22,82 @@ from plaudit.store.codec import from_item, to_item
 from plaudit.store.reads import Page, get_one, query_page
 from plaudit.store.transact import Write
 
-LABEL = "audit"
+ENTRY, HEAD = "audit_entry", "audit_head"
+
+
+def entry_write(entry: Mapping[str, Any], person: str | None, personal: Mapping[str, Any]) -> Write:
+    """The entry as the act writes it: `entry` holds id, at (an ISO string), actor, action, target, changes
+    and correlation_id; `personal` the personal values of `person` its diff held (outside the chain)."""
+    pk, sk = keys.audit_entry(datetime.fromisoformat(entry["at"]), entry["id"])
+    values = {**entry, "PK": pk, "SK": sk, "type": ENTRY, "changes": canonical(entry["changes"])}
+    if person and personal:
+        values |= {
+            "person": person,
+            "personal": canonical(personal),
+            "GSI1PK": keys.audit_person_index(person),
+            "GSI1SK": sk,
+        }
+    return Write(ENTRY, {"Put": {"TableName": table_name(), "Item": to_item(values)}})
+
+
+def written_entry(new_image: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The entry a stream record's new image shows written and not linked yet (None: anything else)."""
+    if not new_image or new_image.get("type", {}).get("S") != ENTRY or "hash" in new_image:
+        return None
+    return entry_from(from_item(dict(new_image)))
 
 
 def head() -> Link | None:
-    """The newest entry's seq and hash (None: the trail is empty): one strongly consistent Query."""
-    response = dynamodb().query(
-        TableName=table_name(),
-        KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": keys.AUDIT_PARTITION}},
-        ScanIndexForward=False,
-        Limit=1,
-        ConsistentRead=True,
-        ProjectionExpression="seq, prev_hash, #hash",
-        ExpressionAttributeNames={"#hash": "hash"},
-    )
-    if not response["Items"]:
-        return None
-    item = from_item(response["Items"][0])
-    return Link(item["seq"], item["prev_hash"], item["hash"])
+    """The newest linked entry's seq and hash (None: nothing linked yet): one consistent GetItem."""
+    item = get_one(keys.audit_head())
+    return Link(int(item["seq"]), item["hash"]) if item else None
 
 
-def append_writes(entry: Mapping[str, Any], personal: Mapping[str, Mapping[str, Any]]) -> list[Write]:
-    """The entry (refused under LABEL if its seq is taken) and, per person, the personal values its diff
-    held. `entry` is the chained fields and its hash; `personal` maps employee id -> path -> before/after."""
-    pk, sk = keys.audit_entry(entry["seq"])
-    values = {
-        **entry,
-        "PK": pk,
-        "SK": sk,
-        "type": "audit_entry",
-        "changes": canonical(entry["changes"]),
-        "personal_of": sorted(personal) or None,
+def link_writes(entry: Mapping[str, Any], chained: Mapping[str, Any], previous: Link | None) -> list[Write]:
+    """Set the entry's chain fields, and move the head from `previous` to it."""
+    pk, sk = keys.audit_entry(datetime.fromisoformat(entry["at"]), entry["id"])
+    hpk, hsk = keys.audit_head()
+    set_entry = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs((pk, sk)),
+        "UpdateExpression": "SET seq = :seq, prev_hash = :prev, #hash = :hash",
+        "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(#hash)",
+        "ExpressionAttributeNames": {"#hash": "hash"},
+        "ExpressionAttributeValues": to_item(
+            {":seq": chained["seq"], ":prev": chained["prev_hash"], ":hash": chained["hash"]}
+        ),
     }
-    writes = [
-        Write(
-            LABEL,
-            {
-                "Put": {
-                    "TableName": table_name(),
-                    "Item": to_item(values),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        )
-    ]
-    for employee_id, changes in sorted(personal.items()):
-        ppk, psk = keys.audit_personal(employee_id, entry["seq"])
-        record = {
-            "PK": ppk,
-            "SK": psk,
-            "type": "audit_personal",
-            "seq": entry["seq"],
-            "employee_id": employee_id,
-            "changes": canonical(changes),
-        }
-        writes.append(
-            Write(
-                f"audit_personal:{employee_id}", {"Put": {"TableName": table_name(), "Item": to_item(record)}}
-            )
-        )
-    return writes
+    move_head: dict[str, Any] = {
+        "TableName": table_name(),
+        "Item": to_item(
+            {"PK": hpk, "SK": hsk, "type": HEAD, "seq": chained["seq"], "hash": chained["hash"], "sk": sk}
+        ),
+    }
+    if previous is None:
+        move_head["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        move_head["ConditionExpression"] = "seq = :seq"
+        move_head["ExpressionAttributeValues"] = to_item({":seq": previous.seq})
+    return [Write(ENTRY, {"Update": set_entry}), Write(HEAD, {"Put": move_head})]
 
 
 def entry_from(item: dict[str, Any]) -> dict[str, Any]:
-    """An entry as written: its chained fields (changes parsed back), its hash, whose personal records
-    it has."""
-    entry = {name: value for name, value in item.items() if name not in ("PK", "SK", "type")}
+    """An entry as written: its fields (changes parsed back), and its chain fields once linked."""
+    entry = {
+        name: value
+        for name, value in item.items()
+        if name not in ("PK", "SK", "type", "GSI1PK", "GSI1SK", "personal")
+    }
     entry["changes"] = (
         json.loads(entry["changes"]) if isinstance(entry.get("changes"), str) else entry.get("changes")
     )
-    entry["personal_of"] = entry.get("personal_of") or []
+    if "seq" in entry:
+        entry["seq"] = int(entry["seq"])
     return entry
 
 
 def all_entries() -> Iterator[dict[str, Any]]:
-    """Every entry in seq order (for the verification: reads the whole trail)."""
+    """Every entry, oldest first (for the verification: reads the whole trail)."""
     paginator = dynamodb().get_paginator("query")
     pages = paginator.paginate(
         TableName=table_name(),
@@ -134,10 +137,3 @@ def entries_page(
         combined = condition if combined is None else combined & condition
     page = query_page(keys.AUDIT_PARTITION, limit=limit, cursor=cursor, newest_first=True, filter=combined)
     return Page([entry_from(item) for item in page.items], page.cursor)
-
-
-def personal_record(employee_id: str, seq: int) -> dict[str, Any] | None:
-    item = get_one(keys.audit_personal(employee_id, seq))
-    if item is None:
-        return None
-    return json.loads(item["changes"])
