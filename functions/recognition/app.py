@@ -18,6 +18,7 @@ from plaudit.api.http import (
     create_app,
     created_response,
     current_caller,
+    reply,
 )
 from plaudit.api.pages import Cursor, FeedLimit, LedgerPage, Limit, RecognitionPage
 from plaudit.domain.employees import EMPLOYEE_ID
@@ -99,6 +100,7 @@ def get_recognition(recognition_id: RecognitionIdPath) -> RecognitionDetail:
     description="Periods are read in the organisation's time zone (`time_zone` in the answer): ISO weeks "
     "run Monday to Sunday. Private kudos never count on a board. Ties share a rank (1, 2, 2, 4). People "
     "who left or opted out are not shown; their figures still count in the period's totals.",
+    responses={404: reply("No such season (period=season:<id>): season_not_found")},
 )
 @tracer.capture_method
 def get_leaderboard(
