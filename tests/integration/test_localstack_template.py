@@ -75,7 +75,7 @@ def test_dynamodb_stream_sources(real) -> None:
     assert source.max_retries == 5
     assert source.report_batch_item_failures
     types = ["recognition", "add_on", "milestone_award", "redemption", "voucher", "season_standings"]
-    types.append("audit_entry")
+    types += ["audit_entry"]
     moving = ["kudos", "add_on", "reaction_undo", "milestone_award", "points_expiry"]
     moving += ["redemption_hold", "redemption_settle", "redemption_refund"]
     txns = {"type": {"S": ["txn"]}, "kind": {"S": moving}}
