@@ -247,7 +247,7 @@ def _seed(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     _connect(args)
     from plaudit.services.audit import audit_ledger
-    from plaudit.services.insights import audit_aggregates
+    from plaudit.services.insights import audit_aggregates, audit_directory
     from plaudit.services.trail import verify_trail
 
     report = audit_ledger()
@@ -281,7 +281,14 @@ def _audit(args: argparse.Namespace) -> int:
         print(f"aggregates BROKEN: {len(mismatches)} mismatch(es); first: {mismatches[0]}", file=sys.stderr)
         for mismatch in mismatches[1:20]:
             print(f"  {mismatch}", file=sys.stderr)
-    return 0 if report.ok and chain.ok and not mismatches else 1
+    counts = audit_directory()
+    if not counts:
+        print("directory counts OK: every headcount and team listing equals what the directory says")
+    else:
+        print(f"directory counts BROKEN: {len(counts)} mismatch(es); first: {counts[0]}", file=sys.stderr)
+        for mismatch in counts[1:20]:
+            print(f"  {mismatch}", file=sys.stderr)
+    return 0 if report.ok and chain.ok and not mismatches and not counts else 1
 
 
 def _insights_rebuild(args: argparse.Namespace) -> int:
@@ -296,7 +303,10 @@ def _insights_rebuild(args: argparse.Namespace) -> int:
     with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("rebuild", total=None)
         written = rebuild(lambda done, total: bar.update(task, completed=done, total=total))
-    print(f"insights rebuilt: {written} items written (counters, leaderboard rows, memberships, markers)")
+    print(
+        f"insights rebuilt: {written} items written (counters, leaderboard rows, memberships, markers, "
+        "headcounts, team listings)"
+    )
     return 0
 
 

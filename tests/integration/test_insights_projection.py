@@ -174,3 +174,30 @@ def test_a_batch_of_100_updates_each_counter_once(api, org, monkeypatch) -> None
     assert org_month == [("AGG#org#2026-11", "COUNTER")]
     assert counters()[("org", "2026-11")]["kudos_given"] == 100
     assert insights.audit_aggregates() == []
+
+
+def test_the_rebuild_restores_headcounts_and_team_listings_written_before_the_directory_kept_them(
+    api, org
+) -> None:
+    """An organisation whose profiles predate the directory's counts: a headcount and a listing missing,
+    a listing of someone who no longer reports there. The audit names them; the rebuild mends them."""
+    before = insight_store.scan_directory_counts()
+    assert insights.audit_directory() == []
+    manager_id, employee_id = sorted(before.teams)[0]
+    client, table = dynamodb(), table_name()
+    client.delete_item(TableName=table, Key={"PK": {"S": "HEADCOUNT"}, "SK": {"S": "dept:Engineering"}})
+    client.delete_item(TableName=table, Key={"PK": {"S": f"TEAM#{manager_id}"}, "SK": {"S": employee_id}})
+    stale = {"PK": {"S": f"TEAM#{manager_id}"}, "SK": {"S": "E9999"}, "type": {"S": "team_member"}}
+    client.put_item(TableName=table, Item=stale | {"employee_id": {"S": "E9999"}, "name": {"S": "Gone"}})
+    breaches = insights.audit_directory()
+    engineering = before.headcounts["dept:Engineering"]
+    assert breaches[0] == f"headcount dept:Engineering: 0 (directory says {engineering})"
+    assert f"team {manager_id}: {employee_id} not listed (directory says they report there)" in breaches
+    assert f"team {manager_id}: E9999 listed (directory says they do not report there)" in breaches
+
+    written = insights.rebuild()
+    assert insights.audit_directory() == []
+    assert insight_store.scan_directory_counts() == before
+    assert insights.rebuild() == written - 1  # the stale listing's delete, once; the rest written the same
+    assert insight_store.scan_directory_counts() == before
+    assert insights.audit_aggregates() == []

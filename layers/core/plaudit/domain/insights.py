@@ -252,6 +252,20 @@ def headcount_scopes(person: Employee | None) -> set[str]:
     return {scope for scope in person_scopes(person.id, stamp_of(person)) if not scope.startswith("person:")}
 
 
+def directory_counts(people: Iterable[Employee]) -> tuple[dict[str, int], dict[tuple[str, str], Employee]]:
+    """What the directory's counts should be: each scope's headcount, and each listing of a person in their
+    manager's team by (manager id, employee id), as profile_writes keeps them."""
+    heads: dict[str, int] = {}
+    teams: dict[tuple[str, str], Employee] = {}
+    for person in people:
+        scopes = headcount_scopes(person)
+        for scope in scopes:
+            heads[scope] = heads.get(scope, 0) + 1
+        if scopes and person.manager_id:
+            teams[(person.manager_id, person.id)] = person
+    return heads, teams
+
+
 def board_scopes(stamp: Stamp | None, values: Iterable[str]) -> list[str]:
     scopes = ["org"]
     if stamp is not None and stamp.department:

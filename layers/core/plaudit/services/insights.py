@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from plaudit.domain.access import Caller
-from plaudit.domain.employees import Role
+from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Forbidden, NotFound, RuleViolation
 from plaudit.domain.insights import (
     BoardRow,
@@ -20,6 +20,7 @@ from plaudit.domain.insights import (
     Span,
     Standing,
     completed_pairs,
+    directory_counts,
     ranked,
     resolve_period,
 )
@@ -32,6 +33,7 @@ from plaudit.services.projections import contribution, updates_of
 from plaudit.services.runtime import now
 from plaudit.store import insights as store
 from plaudit.store import snapshots
+from plaudit.store.employees import directory_rebuild_requests, employee_from, list_employees
 from plaudit.store.insights import BoardRowFigures
 from plaudit.store.seasons import windows_from
 
@@ -101,14 +103,46 @@ def _compare(what: str, expected: dict, stored: dict) -> list[str]:
     return breaches
 
 
+def directory_recount() -> tuple[dict[str, int], dict[tuple[str, str], Employee]]:
+    """The headcount of every scope and every team listing as the directory says (a paginated read of
+    every profile: for the audit and the rebuild)."""
+    people: list[Employee] = []
+    cursor = None
+    while True:
+        page = list_employees(limit=1000, cursor=cursor)
+        people += [person for item in page.items if (person := employee_from(item))]
+        cursor = page.cursor
+        if cursor is None:
+            return directory_counts(people)
+
+
+def audit_directory() -> list[str]:
+    """Every headcount and team listing against the directory, the first mismatch first ([]: all agree).
+    A headcount of zero and one never written are the same."""
+    headcounts, teams = directory_recount()
+    stored = store.scan_directory_counts()
+    breaches = []
+    for scope in sorted(headcounts.keys() | stored.headcounts.keys()):
+        have, want = stored.headcounts.get(scope, 0), headcounts.get(scope, 0)
+        if have != want:
+            breaches.append(f"headcount {scope}: {have} (directory says {want})")
+    for manager_id, employee_id in sorted(teams.keys() - stored.teams.keys()):
+        breaches.append(f"team {manager_id}: {employee_id} not listed (directory says they report there)")
+    for manager_id, employee_id in sorted(stored.teams.keys() - teams.keys()):
+        breaches.append(f"team {manager_id}: {employee_id} listed (directory says they do not report there)")
+    return breaches
+
+
 def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
-    """Recompute every counter, board row and membership from the records and write them whole
-    (idempotent: a second run writes the same). progress(done, total) after each write of up to 25
-    items. Returns the items written."""
+    """Recompute every counter, board row and membership from the records, and every headcount and team
+    listing from the directory, and write them whole (idempotent: a second run writes the same).
+    progress(done, total) after each write of up to 25 items. Returns the items written."""
     counted = recount()
     requests = store.rebuild_requests(
         counted.counters, counted.boards, counted.members, counted.sources, now(), counted.rows
     )
+    headcounts, teams = directory_recount()
+    requests += directory_rebuild_requests(headcounts, teams, store.scan_directory_counts())
     for start in range(0, len(requests), 25):
         store.write_requests(requests[start : start + 25])
         if progress is not None:

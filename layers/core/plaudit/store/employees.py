@@ -1,6 +1,7 @@
 """Employee profiles and their unique email aliases."""
 
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,17 +93,26 @@ def _directory_count_writes(employee: Employee, previous: Employee | None) -> li
         writes.append(Write("old_team", {"Delete": delete}))
     known = previous is not None and (previous.name, previous.roles) == (employee.name, employee.roles)
     if new_team and (new_team != old_team or not known):
-        pk, sk = keys.team_member(new_team, employee.id)
-        member = {
-            "PK": pk,
-            "SK": sk,
-            "type": "team_member",
-            "employee_id": employee.id,
-            "name": employee.name,
-        }
-        member["roles"] = [role.value for role in employee.roles]
+        member = _team_member_item(new_team, employee)
         writes.append(Write("team", {"Put": {"TableName": table_name(), "Item": to_item(member)}}))
     return writes
+
+
+def _team_member_item(manager_id: str, employee: Employee) -> dict[str, Any]:
+    pk, sk = keys.team_member(manager_id, employee.id)
+    return {
+        "PK": pk,
+        "SK": sk,
+        "type": "team_member",
+        "employee_id": employee.id,
+        "name": employee.name,
+        "roles": [role.value for role in employee.roles],
+    }
+
+
+def _headcount_item(scope: str, people: int) -> dict[str, Any]:
+    pk, sk = keys.headcount(scope)
+    return {"PK": pk, "SK": sk, "type": "headcount", "scope": scope, "people": people}
 
 
 def _headcount_add(scope: str, change: int) -> Write:
@@ -151,6 +161,53 @@ def team_members(manager_id: str) -> dict[str, TeamMember]:
         if page.cursor is None:
             return members
         cursor = page.cursor
+
+
+@dataclass(frozen=True)
+class DirectoryCounts:
+    """The directory's counts as stored: each scope's headcount, and who is listed in whose team (with
+    the name and roles the listing carries)."""
+
+    headcounts: dict[str, int]
+    teams: dict[tuple[str, str], TeamMember]
+
+
+def stored_directory_counts(items: Iterable[dict[str, Any]]) -> DirectoryCounts:
+    """Read back from the scanned items of type headcount and team_member."""
+    heads: dict[str, int] = {}
+    teams: dict[tuple[str, str], TeamMember] = {}
+    for item in items:
+        if item["type"] == "headcount":
+            heads[item["scope"]] = int(item["people"])
+        else:
+            manager_id = item["PK"].removeprefix(keys.team_partition(""))
+            roles = tuple(Role(role) for role in item.get("roles", ()))
+            teams[(manager_id, item["employee_id"])] = TeamMember(item["name"], roles)
+    return DirectoryCounts(heads, teams)
+
+
+def directory_rebuild_requests(
+    headcounts: Mapping[str, int], teams: Mapping[tuple[str, str], Employee], stored: DirectoryCounts
+) -> list[dict[str, Any]]:
+    """BatchWriteItem requests that make the stored counts the recomputed ones: every headcount and team
+    listing put whole, the headcounts of scopes now empty and listings of people no longer in a team
+    deleted."""
+    requests = [
+        {"PutRequest": {"Item": to_item(_headcount_item(s, n))}} for s, n in sorted(headcounts.items())
+    ]
+    requests += [
+        {"PutRequest": {"Item": to_item(_team_member_item(manager_id, person))}}
+        for (manager_id, _), person in sorted(teams.items())
+    ]
+    requests += [
+        {"DeleteRequest": {"Key": keys.as_attrs(keys.headcount(scope))}}
+        for scope in sorted(stored.headcounts.keys() - headcounts.keys())
+    ]
+    requests += [
+        {"DeleteRequest": {"Key": keys.as_attrs(keys.team_member(*listing))}}
+        for listing in sorted(stored.teams.keys() - teams.keys())
+    ]
+    return requests
 
 
 def list_employees(*, limit: int, cursor: str | None) -> Page:

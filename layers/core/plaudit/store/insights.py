@@ -43,6 +43,7 @@ from plaudit.domain.redemptions import REFUNDED, SETTLED, Status
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
+from plaudit.store.employees import DirectoryCounts, stored_directory_counts
 from plaudit.store.reactions import is_undone
 from plaudit.store.reads import BATCH_GET_LIMIT, get_many
 from plaudit.store.recognitions import recognition_from
@@ -646,6 +647,11 @@ def scan_all_aggregates() -> tuple[dict[Counter, Deltas], dict[BoardRow, Deltas]
             row = (item["side"], item["scope"], item["period"], item["employee_id"])
             boards[row] = _numbers(item, "board_")
     return counters, boards, rows
+
+
+def scan_directory_counts() -> DirectoryCounts:
+    """Every headcount and team listing stored."""
+    return stored_directory_counts(_scan(("headcount", "team_member")))
 
 
 def _numbers(item: Mapping[str, Any], prefix: str) -> Deltas:
