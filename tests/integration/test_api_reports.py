@@ -338,7 +338,8 @@ def test_milestone_awards_paid_and_pending_by_rule(api, aws, org, clock) -> None
     assert set(by_rule) == {"Work anniversary", "Birthday"}
     assert by_rule["Birthday"]["awards_paid"] + by_rule["Birthday"]["awards_pending"] == 1
     assert all(row["group"].startswith("rule:") for row in answer["rows"])
-    assert counting.calls == ["batch_get_item", "batch_get_item", "batch_get_item"]
+    celebrations = ["query"] * (1 + 30 * 2) + ["batch_get_item"]  # rules, day index, people (see upcoming)
+    assert counting.calls == ["batch_get_item", "batch_get_item", "batch_get_item", *celebrations]
     mine = report(api, "milestones", as_employee=BOB)["totals"]["current"]
     assert mine["awards_paid"] + mine["awards_pending"] == 2
     assert report(api, "milestones", as_employee=ALICE)["rows"] == []
@@ -357,3 +358,64 @@ def test_a_seasons_report_stands_alone(api, org, clock) -> None:
     assert answer["totals"]["current"]["points_received"] == 6
     assert_error(api.call("GET", f"{REPORTS}/recognition?period=season:season_nope"), 404, "season_not_found")
     assert_error(api.call("GET", f"{REPORTS}/recognition?period={period}&at=2026-11"), 422, "invalid_period")
+
+
+def milestone_rules(api) -> None:
+    """A budget and three rules, one of each scheduled type."""
+    budget = {"id": "milestones", "name": "Awards", "kind": "company"}
+    assert api.call("POST", "/v1/budgets", body=budget).status == 201
+    for name, kind, extra in (
+        ("Work anniversary", "work_anniversary", {}),
+        ("Birthday", "birthday", {}),
+        ("30 days on board", "days_after_start", {"days_after_start": 30}),
+    ):
+        body = {"name": name, "type": kind, "points": 10, "budget_id": "milestones", "message": "Well done!"}
+        assert api.call("POST", "/v1/milestone-rules", body=body | extra).status == 201, name
+
+
+def test_upcoming_celebrations_from_the_day_index_by_scope(api, aws, org, clock) -> None:
+    milestone_rules(api)
+    clock.at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 30 days: 11-20 .. 12-19
+    answer, counting = counted(api, aws, f"{REPORTS}/milestones?department=Engineering")
+    upcoming = [(c["day"], c["employee_id"], c["kind"], c["years"]) for c in answer["upcoming"]]
+    assert upcoming == [
+        ("2026-11-23", BOB, "birthday", None),
+        ("2026-11-23", BOB, "work_anniversary", 4),
+        ("2026-12-01", DANA, "birthday", None),
+    ]  # Hugo's birthday (01-31) is outside the window and his department; Jon's 30 days are not Engineering
+    assert {c["rule_name"] for c in answer["upcoming"]} == {"Work anniversary", "Birthday"}
+    assert answer["upcoming"][0]["name"] == "Bob Okafor"
+    partitions = 30 * 3  # a Query per day and scheduled kind (anniversary, birthday, days after start)
+    # the caller and settings, the counters (no rule names: nothing awarded yet), then the celebrations
+    assert counting.calls == ["batch_get_item"] * 2 + ["query"] * (1 + partitions) + ["batch_get_item"]
+    people = report(api, "milestones", "department=People")["upcoming"]
+    assert [(c["employee_id"], c["kind"]) for c in people] == [(JON, "days_after_start")]  # 2026-12-02
+    assert [c["employee_id"] for c in report(api, "milestones", as_employee=BOB)["upcoming"]] == [BOB, BOB]
+    assert report(api, "milestones", as_employee=ALICE)["upcoming"] == []
+    csv_rows = report_csv(api, "milestones", f"manager={MAYA}")
+    celebrations = [row for row in csv_rows if row["row"] == "celebration"]
+    assert [(row["day"], row["employee_id"], row["kind"]) for row in celebrations][-1] == (
+        "2026-12-01",
+        DANA,
+        "birthday",
+    )
+    assert (csv_rows[0]["row"], csv_rows[0]["day"]) == ("total", "")
+
+
+def test_a_private_birthday_is_upcoming_only_for_hr_and_its_owner(api, org, clock) -> None:
+    milestone_rules(api)
+    clock.at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    dana = api.call("GET", f"/v1/employees/{DANA}").json
+    body = {k: v for k, v in dana.items() if k != "id"} | {"public_birthday": False}
+    reply = api.call("PUT", f"/v1/employees/{DANA}", body=body)
+    assert reply.status == 200, reply.body
+
+    def danas(as_employee: str) -> list[str]:
+        upcoming = report(
+            api, "milestones", f"manager={MAYA}" if as_employee != DANA else "", as_employee=as_employee
+        )
+        return [c["kind"] for c in upcoming["upcoming"] if c["employee_id"] == DANA]
+
+    assert danas(HR) == ["birthday"]
+    assert danas(DANA) == ["birthday"]
+    assert danas(MAYA) == []

@@ -197,8 +197,12 @@ def share(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(SHARE_PLACES, rounding=ROUND_HALF_EVEN)
 
 
-def answer(model: type[R], name: str, query: ReportQuery, totals: ReportRow, rows: list[ReportRow]) -> R:
+def answer(
+    model: type[R], name: str, query: ReportQuery, totals: ReportRow, rows: list[ReportRow], **own: object
+) -> R:
+    """A report's answer; `own`: the fields a report's model adds to the common ones."""
     return model(
+        **own,
         report=name,
         scope=query.scope,
         period=query.period,

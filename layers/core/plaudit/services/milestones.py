@@ -12,14 +12,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from plaudit.domain.access import SYSTEM, Caller, require_role
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, Money, NotFound, RuleViolation
 from plaudit.domain.hris import NamedEvent
 from plaudit.domain.ids import derived_id
-from plaudit.domain.insights import stamp_of
+from plaudit.domain.insights import person_scopes, stamp_of
 from plaudit.domain.ledger import Balance, Posting, Transaction, TxnKind, budget_account, employee_account
 from plaudit.domain.milestone_rules import MilestoneRule, RuleSpec, RuleType, RuleVersion
 from plaudit.domain.milestones import (
@@ -326,6 +326,67 @@ def list_awards(
             raise Forbidden("error.own_awards_only", code="forbidden")
     page = store.awards_page(status=status, employee_id=employee_id, limit=limit, cursor=cursor)
     return [AwardView.model_validate(item) for item in page.items], page.cursor
+
+
+UPCOMING_DAYS = 30
+
+
+class Celebration(Model):
+    """A milestone coming up: one rule's occurrence for one person on a day."""
+
+    day: date
+    employee_id: str
+    name: str
+    kind: RuleType = Field(description="work_anniversary, birthday or days_after_start")
+    years: int | None = Field(description="The years a work anniversary completes (null otherwise)")
+    rule_id: str
+    rule_name: str
+
+
+def upcoming(scope: str, today: date, *, viewer_id: str | None, private_birthdays: bool) -> list[Celebration]:
+    """The celebrations of the `UPCOMING_DAYS` days from `today` of the people in a report's scope, from
+    the day index (never the directory). A birthday its owner keeps private is listed only when
+    `private_birthdays` (HR) or to its owner. Round trips: the rules (one Query), one Query per day-index
+    partition (days x scheduled kinds: 30 x 3 with the three scheduled types), the people (a BatchGetItem
+    per 100)."""
+    rules = [rule for rule in store.all_rules()[0] if rule.enabled and rule.type in SCHEDULED]
+    kinds: Kinds = {}
+    for rule in rules:
+        kinds.setdefault(rule.type, set()).add(rule.days_after_start or 0)
+    candidates: dict[tuple[date, str], set[RuleType]] = {}
+    for n in range(UPCOMING_DAYS):
+        day = today + timedelta(days=n)
+        for partition, kind in _partitions(day, kinds):
+            for entry in store.index_entries(partition, None):
+                candidates.setdefault((day, entry["employee_id"]), set()).add(kind)
+    wanted = list(dict.fromkeys(keys.employee(person) for _, person in candidates))
+    found: dict[keys.Key, dict[str, Any]] = {}
+    for n in range(0, len(wanted), BATCH):
+        found |= get_many(wanted[n : n + BATCH])
+    people = {item["id"]: person for item in found.values() if (person := employee_from(item))}
+    celebrations = []
+    for (day, person_id), day_kinds in candidates.items():
+        person = people.get(person_id)
+        if person is None or scope not in person_scopes(person.id, stamp_of(person)):
+            continue
+        if not (person.public_birthday or private_birthdays or person.id == viewer_id):
+            day_kinds = day_kinds - {RuleType.BIRTHDAY}
+        for rule in (rule for rule in rules if rule.type in day_kinds):
+            occurrence = occurrence_on(rule, person, day)
+            if occurrence is None or skip_reason(rule, person, occurrence) is not None:
+                continue
+            celebrations.append(
+                Celebration(
+                    day=day,
+                    employee_id=person.id,
+                    name=person.name,
+                    kind=rule.type,
+                    years=occurrence.years,
+                    rule_id=rule.id,
+                    rule_name=rule.name,
+                )
+            )
+    return sorted(celebrations, key=lambda c: (c.day, c.name.casefold(), c.employee_id, c.rule_name))
 
 
 def rebuild_day_index(caller: Caller) -> int:

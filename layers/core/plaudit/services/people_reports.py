@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from plaudit.domain.employees import Role
 from plaudit.domain.errors import Forbidden, RuleViolation
 from plaudit.domain.insights import ALL_TIME, BUDGETS_SCOPE, Counter, Deltas, award_rule_figure
 from plaudit.domain.model import Model
@@ -22,7 +23,9 @@ from plaudit.domain.reports import (
     periods_back,
     scope_label,
     share,
+    table,
 )
+from plaudit.services.milestones import Celebration, upcoming
 from plaudit.store import employees as directory
 from plaudit.store import insights as counters
 from plaudit.store import milestones as milestone_store
@@ -432,7 +435,30 @@ MilestoneRow = ReportRow[MilestoneFigures]
 
 class MilestonesReport(Report[MilestoneFigures]):
     """Milestone awards paid, pending and granted in the scope, in total and by rule (`group` rule:<id>,
-    `label` its name), in the periods of the day they were made."""
+    `label` its name), in the periods of the day they were made; and the celebrations of the scope's
+    people in the 30 days from today (the organisation's day)."""
+
+    upcoming: list[Celebration] = Field(
+        description="Celebrations from today through the next 29 days, by day: each enabled rule's "
+        "occurrence that would award the person. A birthday its owner keeps private is listed only to HR "
+        "and to its owner"
+    )
+
+
+CELEBRATION_COLUMNS = list(Celebration.model_fields)
+
+
+def milestones_csv(report: MilestonesReport) -> tuple[list[str], list[list[object]]]:
+    """The awards table (`table`), then one line per upcoming celebration (`row` celebration) in the
+    celebration columns; each kind of line leaves the other's columns empty."""
+    header, lines = table(report)
+    blank = [None] * (len(header) - 3)
+    awards = [line + [None] * len(CELEBRATION_COLUMNS) for line in lines]
+    celebrations = [
+        [report.period, report.previous_period, "celebration", *blank, *c.model_dump(mode="json").values()]
+        for c in report.upcoming
+    ]
+    return header + CELEBRATION_COLUMNS, awards + celebrations
 
 
 def _milestone_figures(deltas: Mapping[str, int], rule_id: str | None = None) -> MilestoneFigures:
@@ -452,8 +478,9 @@ def _milestone_figures(deltas: Mapping[str, int], rule_id: str | None = None) ->
 
 
 def milestones(query: ReportQuery) -> MilestonesReport:
-    """Three round trips: the caller and settings before; the scope's counters of the period and the one
-    before (with its name); the names of the rules they count."""
+    """The awards in three round trips: the caller and settings before; the scope's counters of the period
+    and the one before (with its name); the names of the rules they count. The upcoming celebrations read
+    the day index (plaudit.services.milestones.upcoming counts its round trips)."""
     found = counters.read_figures(
         ((query.scope, period) for period in query.periods), people=_named([query.scope])
     )
@@ -477,13 +504,19 @@ def milestones(query: ReportQuery) -> MilestonesReport:
     totals = row(query.scope, scope_label(query.scope, query.settings, found.names), None)
     rows = [row(f"rule:{rule_id}", names.get(rule_id, rule_id), rule_id) for rule_id in rule_ids]
     rows.sort(key=lambda r: (-r.current.awards_paid, r.label.casefold()))
-    return answer(MilestonesReport, "milestones", query, totals, rows)
+    celebrations = upcoming(
+        query.scope,
+        query.today,
+        viewer_id=query.viewer.profile.id if query.viewer.profile else None,
+        private_birthdays=query.viewer.has_role(Role.HR_ADMIN),
+    )
+    return answer(MilestonesReport, "milestones", query, totals, rows, upcoming=celebrations)
 
 
 REPORTS: list[ReportSpec] = [
     ReportSpec("allowance", AllowanceReport, allowance),
     ReportSpec("dashboard", DashboardReport, dashboard),
-    ReportSpec("milestones", MilestonesReport, milestones),
+    ReportSpec("milestones", MilestonesReport, milestones, csv=milestones_csv),
     ReportSpec("participation", ParticipationReport, participation, groupings=tuple(GROUP_KINDS)),
     ReportSpec("quiet-people", QuietPeopleReport, quiet_people),
     ReportSpec("recognition", RecognitionReport, recognition, groupings=("value",)),
