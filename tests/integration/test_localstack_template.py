@@ -75,12 +75,12 @@ def test_dynamodb_stream_sources(real) -> None:
     assert source.max_retries == 5
     assert source.report_batch_item_failures
     types = ["recognition", "add_on", "milestone_award", "redemption", "voucher", "season_standings"]
-    types += ["audit_entry"]
     moving = ["kudos", "add_on", "reaction_undo", "milestone_award", "points_expiry"]
     moving += ["redemption_hold", "redemption_settle", "redemption_refund"]
     txns = {"type": {"S": ["txn"]}, "kind": {"S": moving}}
     assert source.filter_patterns == (
         {"dynamodb": {"NewImage": {"type": {"S": types}}}},
+        {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["audit_entry"]}}}},
         {"dynamodb": {"NewImage": txns}},
     )
 

@@ -218,6 +218,8 @@ def test_reactions_that_cannot_give_are_ignored_without_a_word(
 
 
 def test_the_ack_touches_no_dynamodb(bolt: SlackApp) -> None:
+    bolt.api.drain_streams()  # what the fixtures wrote is delivered before the event
+
     class NoDynamoDB:
         def __getattr__(self, name: str) -> Any:
             raise AssertionError(f"DynamoDB {name} before the ack")
