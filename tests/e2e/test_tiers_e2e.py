@@ -18,8 +18,10 @@ def me(stack, employee: str) -> dict:
 
 def test_receiving_enough_moves_someone_up_a_tier_and_the_profile_shows_it(stack):
     hr = stack.token("--role", "hr_admin")
-    before = me(stack, HUGO)
-    start = before["tier"]["points"] if before["tier"] else 0
+    # other tests in this stack may have given Hugo points: his window's figure, with one tier set first
+    bronze = {"levels": [{"name": "Bronze e2e", "threshold": 0}]}
+    assert stack.request("PATCH", "/v1/settings", token=hr, body={"tiers": bronze}).status == 200
+    start = me(stack, HUGO)["tier"]["points"]
     tiers = {
         "levels": [{"name": "Bronze e2e", "threshold": 0}, {"name": "Silver e2e", "threshold": start + 5}],
         "announce_in_channel": True,
