@@ -30,7 +30,7 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
 	test -n "$$v" && echo "PYENV_VERSION=$$(pyenv version-name 2>/dev/null | sed 's/$$/:/')$$v"; })
 
-.PHONY: help venv catalogues dev test lint fmt validate bench bench-milestones build compile-build clean distclean
+.PHONY: help venv catalogues dev test lint fmt validate alarms bench bench-milestones build compile-build clean distclean
 
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
@@ -40,6 +40,7 @@ help:
 	@echo "make lint       ruff check, ruff format --check, sam validate --lint"
 	@echo "make fmt        ruff format and ruff check --fix"
 	@echo "make validate   sam validate --lint"
+	@echo "make alarms     regenerate template.yaml's per-function and per-queue alarms and the dashboard"
 	@echo "make bench      .venv/bin/python -m bench (about half an hour: 10,000 requests to the local stack)"
 	@echo "make bench-milestones  the daily milestone run with 100,000 people (minutes; own section)"
 	@echo "make build      sam build --config-env \$$SAM_ENV (default dev)"
@@ -98,6 +99,10 @@ fmt: venv
 
 validate: venv
 	$(BIN)/sam validate --lint --template-file template.yaml
+
+# the alarms every function, stream consumer and dead-letter queue needs, and the dashboard (plaudit_dev.alarms)
+alarms: venv
+	$(BIN)/python -m plaudit_dev.alarms
 
 bench: venv
 	$(BIN)/python -m bench

@@ -53,7 +53,7 @@ def test_functions_get_code_dir_handler_and_resolved_environment(real) -> None:
     assert recognition.environment["POWERTOOLS_LOG_LEVEL"] == "INFO"  # !Ref <Parameter> -> Default
     assert recognition.environment["STAGE"] == "dev"
     assert recognition.environment["POWERTOOLS_SERVICE_NAME"] == "recognition"  # the function's own
-    assert recognition.environment["POWERTOOLS_METRICS_NAMESPACE"] == "Plaudit"  # from Globals
+    assert recognition.environment["POWERTOOLS_METRICS_NAMESPACE"] == "Plaudit/plaudit-local"  # Globals, !Sub
     assert recognition.memory_mb == 1024
     assert recognition.timeout_s == 10
     assert real.functions["ProjectionsFunction"].timeout_s == 60  # the function overrides Globals

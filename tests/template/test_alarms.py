@@ -1,0 +1,167 @@
+"""The stack's alarms, dashboard, alarm topic and access logs, as issue 12 §4 asks: every function, stream
+consumer and dead-letter queue has its alarms, every alarm notifies the topic and is described in
+docs/operations.md, and the generated block is what `make alarms` writes."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from plaudit_dev import alarms
+
+from .test_template import REPO, function_props, load_template, ref_name, resources_of
+
+pytestmark = pytest.mark.template
+
+ALARM = "AWS::CloudWatch::Alarm"
+OPERATIONS = REPO / "docs" / "operations.md"
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return load_template()
+
+
+def _watched(template: dict[str, Any]) -> set[tuple[str, str]]:
+    """(metric name, the resource its dimension refers to) of every single-metric alarm."""
+    watched = set()
+    for alarm in resources_of(template, ALARM).values():
+        props = alarm["Properties"]
+        for dimension in props.get("Dimensions") or []:
+            value = dimension["Value"]
+            target = ref_name(value) or (value.get("Fn::GetAtt") or [None])[0]
+            watched.add((props.get("MetricName"), target))
+    return watched
+
+
+def test_generated_alarms_and_their_table_are_current() -> None:
+    for block, fresh in alarms.expected_blocks().items():
+        assert block.current() == fresh, f"{block.path.name} is out of date: run `make alarms`"
+
+
+def test_every_function_has_error_throttle_and_duration_alarms(template: dict[str, Any]) -> None:
+    watched = _watched(template)
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        for metric in ("Errors", "Throttles", "Duration"):
+            assert (metric, name) in watched, f"{name}: no {metric} alarm (make alarms)"
+
+
+def test_duration_alarms_fire_below_the_timeout(template: dict[str, Any]) -> None:
+    for alarm in resources_of(template, ALARM).values():
+        props = alarm["Properties"]
+        if props.get("MetricName") != "Duration":
+            continue
+        function = ref_name(props["Dimensions"][0]["Value"])
+        timeout_ms = function_props(template, function)["Timeout"] * 1000
+        assert props["Statistic"] == "Maximum"
+        assert 0.5 * timeout_ms <= props["Threshold"] < timeout_ms, function
+
+
+def test_every_stream_consumer_has_an_iterator_age_alarm(template: dict[str, Any]) -> None:
+    watched = _watched(template)
+    consumers = [
+        name
+        for name in resources_of(template, "AWS::Serverless::Function")
+        if any(
+            e.get("Type") == "DynamoDB" for e in (function_props(template, name).get("Events") or {}).values()
+        )
+    ]
+    assert consumers
+    for name in consumers:
+        assert ("IteratorAge", name) in watched, f"{name}: no IteratorAge alarm (make alarms)"
+
+
+def test_every_queue_is_consumed_or_alarmed_when_not_empty(template: dict[str, Any]) -> None:
+    """A queue no function consumes holds parked failures: someone must hear of the first message."""
+    consumed = {
+        (event["Properties"]["Queue"].get("Fn::GetAtt") or [None])[0]
+        for name in resources_of(template, "AWS::Serverless::Function")
+        for event in (function_props(template, name).get("Events") or {}).values()
+        if event.get("Type") == "SQS"
+    }
+    watched = _watched(template)
+    for queue in resources_of(template, "AWS::SQS::Queue"):
+        if queue not in consumed:
+            assert ("ApproximateNumberOfMessagesVisible", queue) in watched, f"{queue}: no alarm"
+            assert queue in alarms.dead_letter_queues(template), f"{queue}: nothing parks failures in it"
+
+
+def test_every_alarm_notifies_the_topic_and_is_documented(template: dict[str, Any]) -> None:
+    docs = OPERATIONS.read_text(encoding="utf-8")
+    found = resources_of(template, ALARM)
+    assert len(found) > 50
+    for name, alarm in found.items():
+        props = alarm["Properties"]
+        assert [ref_name(action) for action in props["AlarmActions"]] == ["AlarmTopic"], name
+        assert props.get("TreatMissingData") == "notBreaching", name
+        assert re.search(rf"`{name}`", docs), f"{name} is not described in docs/operations.md"
+    topic = template["Resources"]["AlarmTopic"]
+    assert topic["Type"] == "AWS::SNS::Topic"
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"  # optional: an empty AlarmEmail subscribes nobody
+    assert ref_name(subscription["Properties"]["Endpoint"]) == "AlarmEmail"
+    assert {"AlarmTopic", "DashboardUrl"} <= set(template["Outputs"])
+
+
+def test_business_alarms_watch_the_agreed_metrics(template: dict[str, Any]) -> None:
+    expressions = {
+        name: " ".join(
+            str(q.get("Expression", {}).get("Fn::Sub", "")) for q in alarm["Properties"].get("Metrics", [])
+        )
+        for name, alarm in resources_of(template, ALARM).items()
+    }
+    expected = {
+        "MilestonesPendingAlarm": "SUM(MilestonesPending)",
+        "FulfilmentFailuresAlarm": "SUM(FulfilmentsFailed)",
+        "ProviderBalanceLowAlarm": "MIN(ProviderBalance)",
+        "SecretEmptyAlarm": "SUM(SecretEmpty)",
+    }
+    for name, aggregate in expected.items():
+        assert expressions[name] == " ".join(("SELECT", aggregate, "FROM", '"Plaudit/${AWS::StackName}"'))
+    globals_env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert globals_env["POWERTOOLS_METRICS_NAMESPACE"] == {"Fn::Sub": "Plaudit/${AWS::StackName}"}
+    api = template["Resources"]["Api5xxAlarm"]["Properties"]
+    assert (api["Namespace"], api["MetricName"]) == ("AWS/ApiGateway", "5xx")
+
+
+def test_dashboard_shows_every_function_and_dead_letter_queue(template: dict[str, Any]) -> None:
+    body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(body)["widgets"]
+    text = json.dumps(widgets)
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        assert f"${{{name}}}" in text, name
+    for queue in alarms.dead_letter_queues(template):
+        assert f"${{{queue}.QueueName}}" in text, queue
+    for metric in ("KudosGiven", "MilestonesPending", "FulfilmentsFailed", "ProviderBalance", "SecretEmpty"):
+        assert f"({metric})" in text, metric
+
+
+def test_slack_lazy_listener_failures_are_kept(template: dict[str, Any]) -> None:
+    config = function_props(template, "SlackFunction")["EventInvokeConfig"]
+    destination = config["DestinationConfig"]["OnFailure"]
+    assert destination["Type"] == "SQS"
+    assert destination["Destination"] == {"Fn::GetAtt": ["SlackDeadLetterQueue", "Arn"]}
+    # a retry must come within Slack's 5-minute signature window, or it is refused anyway
+    assert config["MaximumEventAgeInSeconds"] < 300
+    assert config["MaximumRetryAttempts"] <= 2
+
+
+def test_http_api_access_logs_are_json_with_the_request_id(template: dict[str, Any]) -> None:
+    (api,) = resources_of(template, "AWS::Serverless::HttpApi").values()
+    settings = api["Properties"]["AccessLogSettings"]
+    group = settings["DestinationArn"]["Fn::GetAtt"][0]
+    assert template["Resources"][group]["Type"] == "AWS::Logs::LogGroup"
+    assert "RetentionInDays" in template["Resources"][group]["Properties"]
+    line = json.loads(settings["Format"])
+    assert line["requestId"] == "$context.requestId"  # the functions' correlation_id
+    for field in ("routeKey", "status", "integrationLatency"):
+        assert line[field] == f"$context.{field}", field
+    assert not [v for v in line.values() if "sourceIp" in v or "userAgent" in v], "nothing personal"
+
+
+def test_point_in_time_recovery_is_on(template: dict[str, Any]) -> None:
+    props = template["Resources"]["DomainTable"]["Properties"]
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
