@@ -1,6 +1,6 @@
 """The `plaudit` command: run the local stack, mint dev tokens, seed, audit, and play Slack against it.
 
-Data commands (seed, audit, milestones run, import) act on the running local stack by default;
+Data commands (seed, audit, milestones run, import, dlq) act on the running local stack by default;
 `--stack NAME` (a deployed CloudFormation stack) or `--table NAME` point them at AWS with the usual
 credentials.
 """
@@ -12,13 +12,14 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from plaudit.domain.employees import Employee, Role
 from plaudit.environment import environment
 
 if TYPE_CHECKING:
     from plaudit.services.milestones import RunReport
+    from plaudit_dev.dlq import DeadLetterQueue
 
 DEFAULT_PORT = 3000
 
@@ -158,6 +159,17 @@ def _parser() -> argparse.ArgumentParser:
     backfill_target.add_argument("--table", help="a DynamoDB table name in AWS")
     backfill.set_defaults(run=_exports_backfill)
 
+    dlq = commands.add_parser("dlq", help="the stack's dead-letter queues (docs/operations.md)")
+    dlq_commands = dlq.add_subparsers(required=True, metavar="ACTION")
+    dlq_list = dlq_commands.add_parser("list", help="each dead-letter queue and the messages it holds")
+    dlq_redrive = dlq_commands.add_parser(
+        "redrive", help="move a dead-letter queue's messages back to its source queue (SQS message move task)"
+    )
+    dlq_redrive.add_argument("queue", metavar="QUEUE", help="its logical id, e.g. FulfilmentDeadLetterQueue")
+    for command, run in ((dlq_list, _dlq_list), (dlq_redrive, _dlq_redrive)):
+        command.add_argument("--stack", help="a deployed CloudFormation stack (default: the local stack)")
+        command.set_defaults(run=run)
+
     milestones = commands.add_parser("milestones", help="milestone awards: run a day on demand")
     milestone_commands = milestones.add_subparsers(required=True, metavar="ACTION")
     milestone_run = milestone_commands.add_parser(
@@ -208,6 +220,53 @@ def _schedule_fire(args: argparse.Namespace) -> int:
         return 2
     print(json.dumps(fired, indent=2))
     return 1 if "error" in fired else 0
+
+
+def _dead_letter_queues(args: argparse.Namespace) -> tuple[Any, list[DeadLetterQueue]]:
+    """(an SQS client, the dead-letter queues) of the deployed stack `--stack`, else of the local stack."""
+    import boto3
+
+    from plaudit_dev import dlq
+    from plaudit_dev.paths import TEMPLATE_PATH
+    from plaudit_dev.template import load_yaml
+
+    if args.stack:
+        urls = dlq.stack_queue_urls(boto3.client("cloudformation"), args.stack)
+    else:
+        from plaudit_dev.state import connect_local
+
+        urls = connect_local().queues
+    return boto3.client("sqs"), dlq.find(load_yaml(TEMPLATE_PATH), urls)
+
+
+def _dlq_list(args: argparse.Namespace) -> int:
+    from plaudit_dev import dlq
+
+    sqs, queues = _dead_letter_queues(args)
+    width = max((len(queue.logical_id) for queue in queues), default=0)
+    for count in dlq.counts(sqs, queues):
+        in_flight = f" ({count.in_flight} in flight)" if count.in_flight else ""
+        back = f"redrive: back to {count.queue.source_id}" if count.queue.source_id else f"see {dlq.RUNBOOK}"
+        print(f"{count.queue.logical_id:<{width}}  {count.visible:>6} message(s){in_flight:<16}  {back}")
+    return 0
+
+
+def _dlq_redrive(args: argparse.Namespace) -> int:
+    import time
+
+    from plaudit_dev import dlq
+
+    sqs, queues = _dead_letter_queues(args)
+    try:
+        task = dlq.redrive(sqs, queues, args.queue, sleep=time.sleep)
+    except dlq.NotRedrivable as exc:
+        print(f"plaudit dlq redrive: {exc}", file=sys.stderr)
+        return 2
+    source = next(queue.source_id for queue in queues if queue.logical_id == args.queue)
+    moved = task.get("ApproximateNumberOfMessagesMoved", 0)
+    reason = f": {task['FailureReason']}" if task.get("FailureReason") else ""
+    print(f"{args.queue}: {moved} message(s) moved back to {source} ({task['Status']}{reason})")
+    return 0 if task["Status"] == "COMPLETED" else 1
 
 
 def _token(args: argparse.Namespace) -> int:

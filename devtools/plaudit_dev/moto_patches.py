@@ -35,6 +35,12 @@ last item kept the partition. Here a read never creates a partition and an empti
 the same handle succeeds, as in SQS). Here it remembers the latest `MAX_DELETED_RECEIPT_HANDLES`, far more
 than a consumer deletes twice; an older handle is refused as one moto never issued.
 
+8. moto has no SQS message move task (`StartMessageMoveTask`, `ListMessageMoveTasks`), which `plaudit dlq
+redrive` starts in AWS. Here a task moves the dead-letter queue's visible messages (body and message
+attributes) to the destination at once (`DestinationArn`, else the one queue whose redrive policy targets the
+dead-letter queue, as SQS sends messages back to their source) and is listed as COMPLETED: the same request
+and answer, so the command runs unchanged on the local stack.
+
 `trim_stream` drops stream records every consumer has read (DynamoDB keeps them 24 hours; the local stack's
 consumers are all known, and nothing else reads its streams), for the local stack's stream pump.
 """
@@ -61,6 +67,7 @@ def apply() -> None:
     _visible_when_due()
     _no_empty_partitions()
     _bounded_deleted_receipt_handles()
+    _message_move_tasks()
 
 
 def trim_stream(table: Any, through_sequence_number: int) -> int:
@@ -324,3 +331,63 @@ def _bounded_deleted_receipt_handles() -> None:
 
     setattr(__init__, _PATCHED, True)
     Queue.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _message_move_tasks() -> None:
+    from moto.core.responses import ActionResult
+    from moto.sqs.exceptions import SQSException
+    from moto.sqs.models import Queue
+    from moto.sqs.responses import SQSResponse
+
+    if getattr(SQSResponse, "start_message_move_task", None) is not None:
+        return  # moto has its own now (or this ran already)
+    _refuse_if_changed(Queue, "self._messages_lock = Condition()", "Queue")
+
+    def start_message_move_task(self: Any) -> Any:
+        backend = self.sqs_backend
+        source = backend.get_queue(str(self._get_param("SourceArn")).rsplit(":", 1)[-1])
+        destination_arn = self._get_param("DestinationArn")
+        if destination_arn:
+            destination = backend.get_queue(str(destination_arn).rsplit(":", 1)[-1])
+        else:
+            sources = backend.list_dead_letter_source_queues(source.name)
+            if len(sources) != 1:
+                raise SQSException(
+                    "InvalidParameterValue",
+                    f"{source.name} is the dead-letter queue of {len(sources)} queues",
+                )
+            destination = sources[0]
+        with source._messages_lock:
+            moving = [message for message in source._messages if message.visible]
+            source._messages = [message for message in source._messages if message not in moving]
+        for message in moving:
+            backend.send_message(
+                destination.name, message.body, message_attributes=message.message_attributes or None
+            )
+        handle = f"{source.queue_arn}#{len(_move_tasks(backend)) + 1}"
+        task = {
+            "Status": "COMPLETED",  # a running task's entry has its TaskHandle; a finished one has none
+            "SourceArn": source.queue_arn,
+            "ApproximateNumberOfMessagesMoved": len(moving),
+            "ApproximateNumberOfMessagesToMove": len(moving),
+            "StartedTimestamp": int(time.time() * 1000),
+        }
+        if destination_arn:
+            task["DestinationArn"] = destination_arn  # given in the request only, as SQS lists it
+        _move_tasks(backend).append(task)
+        return ActionResult({"TaskHandle": handle})
+
+    def list_message_move_tasks(self: Any) -> Any:
+        source_arn = self._get_param("SourceArn")
+        tasks = [task for task in _move_tasks(self.sqs_backend) if task["SourceArn"] == source_arn]
+        return ActionResult({"Results": list(reversed(tasks))[: int(self._get_param("MaxResults") or 1)]})
+
+    SQSResponse.start_message_move_task = start_message_move_task  # type: ignore[attr-defined]
+    SQSResponse.list_message_move_tasks = list_message_move_tasks  # type: ignore[attr-defined]
+
+
+def _move_tasks(backend: Any) -> list[dict[str, Any]]:
+    """The backend's message move tasks, oldest first."""
+    if not hasattr(backend, "_plaudit_move_tasks"):
+        backend._plaudit_move_tasks = []
+    return backend._plaudit_move_tasks  # type: ignore[no-any-return]
