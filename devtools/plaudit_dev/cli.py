@@ -181,6 +181,14 @@ def _parser() -> argparse.ArgumentParser:
     milestone_target.add_argument("--stack", help="a deployed CloudFormation stack")
     milestone_target.add_argument("--table", help="a DynamoDB table name in AWS")
     milestone_run.set_defaults(run=_milestones_run)
+    reindex = milestone_commands.add_parser(
+        "reindex",
+        help="file everyone in the directory in the milestone day index again (after an upgrade)",
+    )
+    reindex_target = reindex.add_mutually_exclusive_group()
+    reindex_target.add_argument("--stack", help="a deployed CloudFormation stack")
+    reindex_target.add_argument("--table", help="a DynamoDB table name in AWS")
+    reindex.set_defaults(run=_milestones_reindex)
     return parser
 
 
@@ -406,6 +414,15 @@ def _milestones_run(args: argparse.Namespace) -> int:
         if cursor is None:
             break
     print(_milestone_report(report, rule_names))
+    return 0
+
+
+def _milestones_reindex(args: argparse.Namespace) -> int:
+    _connect(args)
+    from plaudit.domain.access import SYSTEM
+    from plaudit.services.milestones import rebuild_day_index
+
+    print(f"milestone day index: {rebuild_day_index(SYSTEM)} people filed")
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from api_checks import assert_audit_clean, assert_error
 
 from plaudit.services.insights import audit_aggregates
 from plaudit.store.client import use_client
+from plaudit_dev import cli
 
 HR, MAYA, ALICE, BOB, CARLOS, DANA = "E1001", "E1002", "E1003", "E1004", "E1005", "E1006"
 ETHAN, FATIMA, GRACE, HUGO, IRIS, JON = "E1007", "E1008", "E1009", "E1010", "E1011", "E1012"  # Grace: finance
@@ -338,7 +340,7 @@ def test_milestone_awards_paid_and_pending_by_rule(api, aws, org, clock) -> None
     assert set(by_rule) == {"Work anniversary", "Birthday"}
     assert by_rule["Birthday"]["awards_paid"] + by_rule["Birthday"]["awards_pending"] == 1
     assert all(row["group"].startswith("rule:") for row in answer["rows"])
-    celebrations = ["query"] * (1 + 30 * 2) + ["batch_get_item"]  # rules, day index, people (see upcoming)
+    celebrations = ["query"] * (1 + 2 * 2) + ["batch_get_item"]  # rules, day index by month, people
     assert counting.calls == ["batch_get_item", "batch_get_item", "batch_get_item", *celebrations]
     mine = report(api, "milestones", as_employee=BOB)["totals"]["current"]
     assert mine["awards_paid"] + mine["awards_pending"] == 2
@@ -385,7 +387,9 @@ def test_upcoming_celebrations_from_the_day_index_by_scope(api, aws, org, clock)
     ]  # Hugo's birthday (01-31) is outside the window and his department; Jon's 30 days are not Engineering
     assert {c["rule_name"] for c in answer["upcoming"]} == {"Work anniversary", "Birthday"}
     assert answer["upcoming"][0]["name"] == "Bob Okafor"
-    partitions = 30 * 3  # a Query per day and scheduled kind (anniversary, birthday, days after start)
+    # a Query per scheduled kind and month: 11-20..12-19 for anniversaries and birthdays; the starts of 30
+    # days before, 10-21..11-19
+    partitions = 3 * 2
     # the caller and settings, the counters (no rule names: nothing awarded yet), then the celebrations
     assert counting.calls == ["batch_get_item"] * 2 + ["query"] * (1 + partitions) + ["batch_get_item"]
     people = report(api, "milestones", "department=People")["upcoming"]
@@ -400,6 +404,41 @@ def test_upcoming_celebrations_from_the_day_index_by_scope(api, aws, org, clock)
         "birthday",
     )
     assert (csv_rows[0]["row"], csv_rows[0]["day"]) == ("total", "")
+
+
+def test_upcoming_celebrations_cross_the_year_and_keep_leap_day_birthdays(api, org, clock) -> None:
+    milestone_rules(api)
+
+    def upcoming(at: datetime) -> list[tuple[str, str, str]]:
+        clock.at = at
+        return [(c["day"], c["employee_id"], c["kind"]) for c in report(api, "milestones")["upcoming"]]
+
+    # 2026-12-20 .. 2027-01-18: two month partitions of each kind, December's and January's
+    assert ("2027-01-06", HUGO, "work_anniversary") in upcoming(datetime(2026, 12, 20, 12, 0, tzinfo=UTC))
+    # 2027 is a common year: Alice (born 02-29) celebrates on 02-28
+    assert ("2027-02-28", ALICE, "birthday") in upcoming(datetime(2027, 2, 10, 12, 0, tzinfo=UTC))
+
+
+def test_an_upgraded_organisation_reindexes_its_people_for_upcoming_celebrations(
+    api, org, clock, capsys
+) -> None:
+    milestone_rules(api)
+    clock.at = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    before = report(api, "milestones")["upcoming"]
+    assert before
+    # day-index entries written before the month partitions existed carry no GSI1 keys
+    client = api.client
+    for item in client.scan(TableName=os.environ["TABLE_NAME"])["Items"]:
+        if item.get("type", {}).get("S") == "milestone_day":
+            key = {"PK": item["PK"], "SK": item["SK"]}
+            client.update_item(
+                TableName=os.environ["TABLE_NAME"], Key=key, UpdateExpression="REMOVE GSI1PK, GSI1SK"
+            )
+    assert report(api, "milestones")["upcoming"] == []
+
+    assert cli.main(["milestones", "reindex", "--table", os.environ["TABLE_NAME"]]) == 0
+    assert "people filed" in capsys.readouterr().out
+    assert report(api, "milestones")["upcoming"] == before
 
 
 def test_a_private_birthday_is_upcoming_only_for_hr_and_its_owner(api, org, clock) -> None:

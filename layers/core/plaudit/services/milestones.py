@@ -6,7 +6,7 @@ put_new in the same transaction as the money, so however many runs and webhooks 
 one award and one ledger transaction exist.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -345,20 +345,33 @@ class Celebration(Model):
 
 def upcoming(scope: str, today: date, *, viewer_id: str | None, private_birthdays: bool) -> list[Celebration]:
     """The celebrations of the `UPCOMING_DAYS` days from `today` of the people in a report's scope, from
-    the day index (never the directory). A birthday its owner keeps private is listed only when
-    `private_birthdays` (HR) or to its owner. Round trips: the rules (one Query), one Query per day-index
-    partition (days x scheduled kinds: 30 x 3 with the three scheduled types), the people (a BatchGetItem
+    the day index's month partitions (never the directory). A birthday its owner keeps private is listed
+    only when `private_birthdays` (HR) or to its owner. Round trips: the rules (one Query), one Query per
+    scheduled kind and calendar month the window touches (2 each for anniversaries and birthdays; for
+    days-after-start rules, the months of the start dates they look back to), the people (a BatchGetItem
     per 100)."""
     rules = [rule for rule in store.all_rules()[0] if rule.enabled and rule.type in SCHEDULED]
     kinds: Kinds = {}
     for rule in rules:
         kinds.setdefault(rule.type, set()).add(rule.days_after_start or 0)
+    window = [today + timedelta(days=n) for n in range(UPCOMING_DAYS)]
     candidates: dict[tuple[date, str], set[RuleType]] = {}
-    for n in range(UPCOMING_DAYS):
-        day = today + timedelta(days=n)
-        for partition, kind in _partitions(day, kinds):
-            for entry in store.index_entries(partition, None):
-                candidates.setdefault((day, entry["employee_id"]), set()).add(kind)
+    for kind, index_kind in (
+        (RuleType.WORK_ANNIVERSARY, store.ANNIVERSARY),
+        (RuleType.BIRTHDAY, store.BIRTHDAY),
+    ):
+        if kind in kinds:
+            on = {md: day for day in window for md in month_days_on(day)}
+            for md, person in _month_entries(index_kind, on):
+                candidates.setdefault((on[md], person), set()).add(kind)
+    if RuleType.DAYS_AFTER_START in kinds:
+        starts: dict[str, list[date]] = {}
+        for n in sorted(kinds[RuleType.DAYS_AFTER_START]):
+            for day in window:
+                starts.setdefault((day - timedelta(days=n)).isoformat(), []).append(day)
+        for start, person in _month_entries(store.START, starts):
+            for day in starts[start]:
+                candidates.setdefault((day, person), set()).add(RuleType.DAYS_AFTER_START)
     wanted = list(dict.fromkeys(keys.employee(person) for _, person in candidates))
     found: dict[keys.Key, dict[str, Any]] = {}
     for n in range(0, len(wanted), BATCH):
@@ -741,6 +754,20 @@ def _kinds(rules: Iterable[MilestoneRule]) -> Kinds:
             if version.type in SCHEDULED:
                 kinds.setdefault(version.type, set()).add(version.days_after_start or 0)
     return kinds
+
+
+def _month_entries(index_kind: str, days: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(day, person) of the index entries of `index_kind` on the `days` wanted (MM-DD or YYYY-MM-DD keys):
+    one Query per calendar month they touch, from its first to its last wanted day."""
+    months: dict[str, list[str]] = {}
+    for day in sorted(days):
+        months.setdefault(day[:-3], []).append(day)
+    return [
+        (day, person)
+        for wanted in months.values()
+        for day, person in store.month_entries(index_kind, wanted[0], wanted[-1])
+        if day in days
+    ]
 
 
 def _partitions(day: date, kinds: Kinds) -> list[tuple[str, RuleType]]:

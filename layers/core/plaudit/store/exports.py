@@ -12,8 +12,8 @@ from typing import Any
 from plaudit.domain.exports import ExportStatus, days
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
-from plaudit.store.codec import from_item, to_attr
-from plaudit.store.reads import get_one
+from plaudit.store.codec import to_attr
+from plaudit.store.reads import get_one, query_all
 from plaudit.store.trail import entry_from
 from plaudit.store.transact import Write, put_new
 
@@ -90,18 +90,10 @@ def fail_queued(job_id: str, failure: str, finished_at: str) -> bool:
     )
 
 
-def _query_all(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every item a query finds, page by page (one page in memory at a time)."""
-    paginator = dynamodb().get_paginator("query")
-    for page in paginator.paginate(TableName=table_name(), **params):
-        for item in page["Items"]:
-            yield from_item(item)
-
-
 def transactions(since: date, until: date) -> Iterator[dict[str, Any]]:
     """The ledger transactions of the UTC days `since` to `until` (included), oldest first."""
     for day in days(since, until):
-        yield from _query_all(
+        yield from query_all(
             {
                 "IndexName": keys.LEDGER_DAY_INDEX,
                 "KeyConditionExpression": "GSI1PK = :day",
@@ -115,7 +107,7 @@ def trail_entries(since: datetime, until: datetime) -> Iterator[dict[str, Any]]:
     trail's key: entries sort by when they were written)."""
     yield from (
         entry_from(item)
-        for item in _query_all(
+        for item in query_all(
             {
                 "KeyConditionExpression": "PK = :pk AND SK BETWEEN :since AND :until",
                 "ExpressionAttributeValues": {

@@ -19,6 +19,8 @@ RULE#<id>     RULE                                milestone rule, deleted: delet
 MDAY#anniversary#<MM-DD>  <offset key>#<emp id>   day index: active people whose start date has this month-day
 MDAY#birthday#<MM-DD>     <offset key>#<emp id>   day index: active people born on this month-day
 START#<YYYY-MM-DD>        <offset key>#<emp id>   day index: active people who started on this date
+                          (each day-index entry also on GSI1: MIDX#<kind>#<MM> / <MM-DD>#<emp id>, or
+                          MIDX#start#<YYYY-MM> / <YYYY-MM-DD>#<emp id>: a month of them in one query)
 AWARD#<id>    AWARD                               milestone award (GSI1: AWARDS / <created_at>#<id>)
 REMIND#<award id>  REMIND                         manager reminder of an award ahead (once per award)
 PENDING#<budget id>  <created_at>#<award id>      award waiting for its budget to be topped up
@@ -300,6 +302,20 @@ def start_partition(day: date) -> str:
 
 def day_index_sort(offset_key: str, employee_id: str) -> str:
     return f"{offset_key}#{employee_id}"
+
+
+DAY_INDEX_MONTHS = "GSI1"
+
+
+def month_index(kind: str, day: str, employee_id: str) -> tuple[str, str]:
+    """GSI1 keys of a day-index entry: its month's partition, sorted by its day. `day` is MM-DD
+    (anniversary, birthday) or YYYY-MM-DD (start)."""
+    return f"MIDX#{kind}#{day[:-3]}", f"{day}#{employee_id}"
+
+
+def month_index_range(kind: str, first: str, last: str) -> tuple[str, str, str]:
+    """The GSI1 partition and sort-key bounds of the entries of days `first` to `last` (one month)."""
+    return f"MIDX#{kind}#{first[:-3]}", f"{first}#", f"{last}#\uffff"
 
 
 def award(award_id: str) -> Key:

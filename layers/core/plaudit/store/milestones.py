@@ -15,10 +15,10 @@ from plaudit.store.budgets import balance_write
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
 from plaudit.store.ledger import transaction_writes, wallet_write
-from plaudit.store.reads import Page, decode_cursor, encode_cursor, get_many, get_one, query_page
+from plaudit.store.reads import Page, decode_cursor, encode_cursor, get_many, get_one, query_all, query_page
 from plaudit.store.transact import Write, put_new
 
-ANNIVERSARY, BIRTHDAY = "anniversary", "birthday"
+ANNIVERSARY, BIRTHDAY, START = "anniversary", "birthday", "start"
 BATCH_WRITE_LIMIT = 25
 _RULE_FIELDS = set(MilestoneRule.model_fields)
 
@@ -108,18 +108,25 @@ def _index_items(employee: Employee | None) -> dict[keys.Key, dict[str, Any]]:
     if employee is None or not employee.active or employee.is_bot:
         return {}
     zone, found = employee.time_zone, {}
-    entries: list[tuple[str, int]] = []
+    entries: list[tuple[str, str, str, int]] = []  # partition, kind, day (MM-DD or YYYY-MM-DD), offset
     if employee.start_date is not None:
-        start_md = month_day(employee.start_date)
-        entries.append((keys.month_day_partition(ANNIVERSARY, start_md), month_day_offset(zone, start_md)))
-        entries.append((keys.start_partition(employee.start_date), offset_minutes(zone, employee.start_date)))
+        start_md, start = month_day(employee.start_date), employee.start_date
+        anniversaries = keys.month_day_partition(ANNIVERSARY, start_md)
+        entries.append((anniversaries, ANNIVERSARY, start_md, month_day_offset(zone, start_md)))
+        entries.append((keys.start_partition(start), START, start.isoformat(), offset_minutes(zone, start)))
     if employee.birthday is not None:
-        entries.append(
-            (keys.month_day_partition(BIRTHDAY, employee.birthday), month_day_offset(zone, employee.birthday))
-        )
-    for partition, offset in entries:
+        birthdays = keys.month_day_partition(BIRTHDAY, employee.birthday)
+        entries.append((birthdays, BIRTHDAY, employee.birthday, month_day_offset(zone, employee.birthday)))
+    for partition, kind, day, offset in entries:
         key = (partition, keys.day_index_sort(offset_key(offset), employee.id))
-        found[key] = {"type": "milestone_day", "employee_id": employee.id, "time_zone": zone}
+        month_pk, month_sk = keys.month_index(kind, day, employee.id)
+        found[key] = {
+            "type": "milestone_day",
+            "employee_id": employee.id,
+            "time_zone": zone,
+            "GSI1PK": month_pk,
+            "GSI1SK": month_sk,
+        }
     return found
 
 
@@ -168,18 +175,21 @@ def index_entries(partition: str, key_range: tuple[str, str] | None) -> list[dic
     if key_range:
         condition += " AND SK BETWEEN :low AND :high"
         values |= {":low": {"S": key_range[0]}, ":high": {"S": key_range[1]}}
-    params: dict[str, Any] = {
-        "TableName": table_name(),
-        "KeyConditionExpression": condition,
+    return list(query_all({"KeyConditionExpression": condition, "ExpressionAttributeValues": values}))
+
+
+def month_entries(kind: str, first: str, last: str) -> list[tuple[str, str]]:
+    """(day, employee id) of the day-index entries of one kind (anniversary, birthday, start) whose day lies
+    from `first` to `last` (MM-DD, or YYYY-MM-DD for starts; both in one month): one Query of the month's
+    partition (more only past 1 MB)."""
+    partition, low, high = keys.month_index_range(kind, first, last)
+    values = {":pk": {"S": partition}, ":low": {"S": low}, ":high": {"S": high}}
+    params = {
+        "IndexName": keys.DAY_INDEX_MONTHS,
+        "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :low AND :high",
         "ExpressionAttributeValues": values,
     }
-    found: list[dict[str, Any]] = []
-    while True:
-        response = dynamodb().query(**params)
-        found += [from_item(item) for item in response["Items"]]
-        if "LastEvaluatedKey" not in response:
-            return found
-        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return [(item["GSI1SK"].split("#", 1)[0], item["employee_id"]) for item in query_all(params)]
 
 
 # --- awards --------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,17 @@ def get_many(wanted: Iterable[keys.Key]) -> dict[keys.Key, dict[str, Any]]:
             found[(item["PK"]["S"], item["SK"]["S"])] = from_item(item)
         request = response.get("UnprocessedKeys") or {}
     return found
+
+
+def query_all(params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every item a Query finds, page by page (one page in memory at a time); `params` without the table."""
+    request = {"TableName": table_name(), **params}
+    while True:
+        page = dynamodb().query(**request)
+        yield from (from_item(item) for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def get_one(key: keys.Key) -> dict[str, Any] | None:

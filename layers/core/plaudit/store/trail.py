@@ -17,9 +17,9 @@ from boto3.dynamodb.conditions import Attr, ConditionBase
 
 from plaudit.domain.trail import Link, canonical
 from plaudit.store import keys
-from plaudit.store.client import dynamodb, table_name
+from plaudit.store.client import table_name
 from plaudit.store.codec import from_item, to_item
-from plaudit.store.reads import Page, get_one, query_page
+from plaudit.store.reads import Page, get_one, query_all, query_page
 from plaudit.store.transact import Write
 
 ENTRY, HEAD = "audit_entry", "audit_head"
@@ -98,16 +98,13 @@ def entry_from(item: dict[str, Any]) -> dict[str, Any]:
 
 def all_entries() -> Iterator[dict[str, Any]]:
     """Every entry, oldest first (for the verification: reads the whole trail)."""
-    paginator = dynamodb().get_paginator("query")
-    pages = paginator.paginate(
-        TableName=table_name(),
-        KeyConditionExpression="PK = :pk",
-        ExpressionAttributeValues={":pk": {"S": keys.AUDIT_PARTITION}},
-        ConsistentRead=True,
-    )
-    for page in pages:
-        for item in page["Items"]:
-            yield entry_from(from_item(item))
+    params = {
+        "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.AUDIT_PARTITION}},
+        "ConsistentRead": True,
+    }
+    for item in query_all(params):
+        yield entry_from(item)
 
 
 def entries_page(
