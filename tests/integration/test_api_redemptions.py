@@ -29,7 +29,7 @@ from plaudit.domain.errors import Conflict, Forbidden, RuleViolation
 from plaudit.domain.ids import derived_id
 from plaudit.domain.ledger import Balance, Posting, Transaction, TxnKind, budget_account, employee_account
 from plaudit.domain.recognition import WalletChange
-from plaudit.domain.redemptions import HR_APPROVER
+from plaudit.domain.redemptions import FINANCE_APPROVER, HR_APPROVER
 from plaudit.domain.settings import ApprovalPolicy, PeriodKind
 from plaudit.integrations import fulfilment_queue
 from plaudit.services import budgets, catalog, redemptions
@@ -361,6 +361,48 @@ def test_a_flagged_item_without_a_manager_goes_to_the_fallback_then_hr(api, shop
     assert queue.json["next_cursor"] is None
     approved = api.call("POST", f"/v1/redemptions/{to_hr.id}/approve", as_employee=HR)
     assert (approved.status, approved.json["status"]) == (200, "approved")
+    assert_audit_clean()
+
+
+def test_a_sole_hr_admins_own_redemption_waits_for_finance(api, shop, clock):
+    grant(HR, 20_000)
+    own = request(shop["flagged"], "10", who=HR)  # Hana: the only hr_admin, no manager, no fallback set
+    assert (own.status, own.approver_id) == ("pending_approval", FINANCE_APPROVER)
+    assert_error(api.call("POST", f"/v1/redemptions/{own.id}/approve", as_employee=HR), 403, "own_redemption")
+    assert api.call("GET", "/v1/approvals", as_employee=HR).json["items"] == []
+    queue = api.call("GET", "/v1/approvals", as_employee=GRACE).json  # Grace: finance
+    assert [entry["id"] for entry in queue["items"]] == [own.id]
+    assert_error(api.call("POST", f"/v1/redemptions/{own.id}/approve", as_employee=MAYA), 403, "not_approver")
+    clock.advance(days=5)
+    assert redemptions.escalate_due(now()) == 0  # a role's queue is never handed on (to its owner's own role)
+    assert_error(api.call("POST", f"/v1/redemptions/{own.id}/approve", as_employee=HR), 403, "own_redemption")
+    approved = api.call("POST", f"/v1/redemptions/{own.id}/approve", as_employee=GRACE)
+    assert (approved.status, approved.json["status"]) == (200, "approved")
+    assert api.call("GET", "/v1/approvals", as_employee=GRACE).json["items"] == []
+    api.drain_streams()
+    assert_audit_clean()
+
+
+def test_the_finance_role_as_the_fallback_approver(api, shop):
+    body = {"approvals": {"fallback_approver_id": "role:finance"}}
+    merge = {"Content-Type": "application/merge-patch+json"}
+    assert api.call("PATCH", "/v1/settings", as_employee=HR, body=body, headers=merge).status == 200
+    to_finance = request(shop["flagged"], "10", who=MAYA)  # Maya has no manager
+    assert to_finance.approver_id == FINANCE_APPROVER
+    rejected = api.call(
+        "POST", f"/v1/redemptions/{to_finance.id}/reject", body={"reason": "next quarter"}, as_employee=GRACE
+    )
+    assert (rejected.status, rejected.json["status"]) == (200, "rejected")
+    assert points_of(MAYA) == 20_000
+    for bad in ("role:hr", "role:", "finance role"):
+        reply = api.call(
+            "PATCH",
+            "/v1/settings",
+            as_employee=HR,
+            body={"approvals": {"fallback_approver_id": bad}},
+            headers=merge,
+        )
+        assert_error(reply, 422, "invalid_request")
     assert_audit_clean()
 
 

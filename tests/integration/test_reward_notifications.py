@@ -119,8 +119,11 @@ def test_an_approver_is_asked_with_buttons(notifications: Notifications, slack: 
     assert (kept.purpose, kept.channel, kept.ts) == ("approver", post["channel"], POST_TS)
 
 
-def test_hr_is_asked_when_hr_approves(notifications: Notifications, slack: FakeSlack) -> None:
-    notifications.put(_redemption(approver_id="hr"))
+@pytest.mark.parametrize("queue", ["hr", "finance"])
+def test_a_roles_queue_is_asked_in_the_hr_channel(
+    notifications: Notifications, slack: FakeSlack, queue
+) -> None:
+    notifications.put(_redemption(approver_id=queue))
     notifications.deliver()
     assert [post["channel"] for post in _posts(slack)] == [HR_CHANNEL]
 

@@ -9,6 +9,7 @@ from plaudit.domain.access import SYSTEM, Caller
 from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.errors import Conflict, Forbidden
 from plaudit.domain.redemptions import (
+    FINANCE_APPROVER,
     HOLDING,
     HR_APPROVER,
     REFUNDED,
@@ -145,6 +146,25 @@ def test_approver_is_the_active_manager_then_the_fallback_then_hr():
     assert approver_for(employee, person("M2"), POLICY) == HR_APPROVER  # not their manager
 
 
+def test_the_finance_role_as_fallback_and_nobody_their_own_only_approver():
+    finance = ApprovalPolicy(fallback_approver_id="role:finance")
+    assert approver_for(person("E1"), None, finance) == FINANCE_APPROVER
+    # a sole HR admin's own redemption: finance decides, whatever the fallback; a finance member's: HR
+    assert approver_for(person("H1", roles=[Role.HR_ADMIN]), None, POLICY) == FINANCE_APPROVER
+    assert approver_for(person("G1", roles=[Role.FINANCE]), None, finance) == HR_APPROVER
+    assert approver_for(person("G1", roles=[Role.FINANCE]), None, POLICY) == HR_APPROVER
+    # a named fallback or a manager still comes first
+    assert approver_for(person("H1", roles=[Role.HR_ADMIN], manager="M1"), person("M1"), finance) == "M1"
+    named = ApprovalPolicy(fallback_approver_id="F1")
+    assert approver_for(person("H1", roles=[Role.HR_ADMIN]), None, named) == "F1"
+
+
+@pytest.mark.parametrize("value", ["role:hr", "role:", "finance:role", "role:finance ", "a b"])
+def test_a_fallback_is_a_person_or_the_finance_role(value):
+    with pytest.raises(ValueError, match="fallback_approver_id"):
+        OrgSettings.model_validate({"approvals": {"fallback_approver_id": value}})
+
+
 MANAGER = person("M1", roles=[Role.MANAGER])
 OTHER_MANAGER = person("M2", roles=[Role.MANAGER])
 HR = person("H1", roles=[Role.HR_ADMIN])
@@ -163,6 +183,10 @@ DECIDED = [s for s in Status if s is not Status.PENDING_APPROVAL]
         pytest.param(HR, "M1", OVERDUE, id="hr once overdue"),
         pytest.param(HR, HR_APPROVER, AT, id="hr once escalated or no one else's"),
         pytest.param(person("H2", roles=[Role.HR_ADMIN]), HR_APPROVER, AT, id="any hr admin on hr's turn"),
+        pytest.param(
+            person("G1", roles=[Role.FINANCE]), FINANCE_APPROVER, AT, id="finance on finance's turn"
+        ),
+        pytest.param(HR, FINANCE_APPROVER, OVERDUE, id="hr once finance's turn is overdue"),
     ],
 )
 def test_who_decides_a_pending_redemption(who, approver, at):
@@ -182,6 +206,9 @@ def test_the_system_decides_on_hrs_turn():
         pytest.param(COLLEAGUE, HR_APPROVER, AT, id="a colleague on hr's turn"),
         pytest.param(COLLEAGUE, "M1", OVERDUE, id="a colleague, overdue"),
         pytest.param(person("F1"), "M1", AT, id="the fallback approver when the manager is designated"),
+        pytest.param(HR, FINANCE_APPROVER, AT, id="hr on finance's turn before it is overdue"),
+        pytest.param(person("G1", roles=[Role.FINANCE]), HR_APPROVER, AT, id="finance on hr's turn"),
+        pytest.param(person("G1", roles=[Role.FINANCE]), "M1", AT, id="finance on a manager's turn"),
     ],
 )
 def test_who_may_not_decide_a_pending_redemption(who, approver, at):

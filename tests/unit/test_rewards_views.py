@@ -103,6 +103,9 @@ def test_confirmation_says_who_approves_or_that_it_is_on_its_way() -> None:
     waiting = rewards.confirmation_text("Coffee card", 6000, "pending_approval", "<@UMAYA>", EN)
     assert waiting == "Held 6,000 points for *Coffee card*, waiting for <@UMAYA>'s approval."
     assert "waiting for HR's approval" in rewards.confirmation_text("X", 1, "pending_approval", None, EN)
+    assert "waiting for HR's approval" in rewards.confirmation_text("X", 1, "pending_approval", "hr", EN)
+    finance = rewards.confirmation_text("X", 1, "pending_approval", "finance", EN)
+    assert "waiting for finance's approval" in finance
     assert rewards.confirmation_text("X", 1, "approved", None, EN).endswith("it is on its way.")
 
 

@@ -17,9 +17,14 @@ from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden
 from plaudit.domain.insights import Stamp
 from plaudit.domain.model import Model
-from plaudit.domain.settings import ApprovalPolicy
+from plaudit.domain.settings import FINANCE_FALLBACK, ApprovalPolicy
 
 HR_APPROVER = "hr"  # approver id meaning: any hr_admin decides
+FINANCE_APPROVER = "finance"  # approver id meaning: anyone with the finance role decides
+ROLE_QUEUES = {
+    HR_APPROVER: Role.HR_ADMIN,
+    FINANCE_APPROVER: Role.FINANCE,
+}  # queues a role decides, not a person
 FUNDED_BY_POINTS = "points"
 
 
@@ -163,12 +168,18 @@ def needs_approval(points: int, item_requires_approval: bool, policy: ApprovalPo
 
 
 def approver_for(employee: Employee, manager: Employee | None, policy: ApprovalPolicy) -> str:
-    """The person's active manager, else the fallback approver, else HR (never the person themself)."""
+    """The person's active manager, else the fallback approver (a named person, or the finance role), else
+    HR. Never the person themself, nor a queue only they could decide: an hr_admin's own redemption goes to
+    finance, a finance member's to HR (admins may decide any queue)."""
     if manager is not None and manager.active and manager.id == employee.manager_id != employee.id:
         return manager.id
-    if policy.fallback_approver_id and policy.fallback_approver_id != employee.id:
-        return policy.fallback_approver_id
-    return HR_APPROVER
+    fallback = policy.fallback_approver_id
+    if fallback and fallback != FINANCE_FALLBACK and fallback != employee.id:
+        return fallback
+    queue = FINANCE_APPROVER if fallback == FINANCE_FALLBACK else HR_APPROVER
+    if employee.has_role(ROLE_QUEUES[queue]):
+        queue = FINANCE_APPROVER if queue == HR_APPROVER else HR_APPROVER
+    return queue
 
 
 def escalation_due(redemption: Redemption, at: datetime, policy: ApprovalPolicy) -> bool:
@@ -179,12 +190,16 @@ def escalation_due(redemption: Redemption, at: datetime, policy: ApprovalPolicy)
 
 
 def require_decider(caller: Caller, redemption: Redemption, at: datetime, policy: ApprovalPolicy) -> None:
-    """Who may approve or reject: the designated approver, or an hr_admin once it is HR's turn (escalated
-    to HR, overdue, or no one else's); never the person who redeems. Once it is decided, the same people
+    """Who may approve or reject: the designated approver (anyone with the role, for the HR and finance
+    queues), or an hr_admin once it is HR's turn (escalated to HR, overdue, or no one else's); never the
+    person who redeems. Once it is decided, the same people
     and any hr_admin (who sees every redemption anyway) pass, to learn that it was (`next_status`)."""
     if caller.employee_id is not None and caller.employee_id == redemption.employee_id:
         raise Forbidden("error.own_redemption", code="own_redemption")
     if caller.is_person and caller.employee_id == redemption.approver_id:
+        return
+    queue_role = ROLE_QUEUES.get(redemption.approver_id or "")
+    if queue_role is not None and caller.has_role(queue_role):
         return
     hr_turn = (
         redemption.status is not Status.PENDING_APPROVAL

@@ -39,6 +39,10 @@ class DeactivationPolicy(Model):
     grace_days: int = Field(default=30, ge=0, le=3650)
 
 
+FINANCE_FALLBACK = "role:finance"  # fallback_approver_id: the finance role decides, not a named person
+FALLBACK_APPROVER = rf"^(?:{FINANCE_FALLBACK}|{EMPLOYEE_ID.strip('^$')})$"
+
+
 class ApprovalPolicy(Model):
     """When a redemption waits for a person's approval, and who gives it."""
 
@@ -49,8 +53,10 @@ class ApprovalPolicy(Model):
     )
     fallback_approver_id: str | None = Field(
         default=None,
-        pattern=EMPLOYEE_ID,
-        description="Approves for people without an active manager; unset: HR approves",
+        pattern=FALLBACK_APPROVER,
+        description="Approves for people without an active manager: an employee id, or `role:finance` "
+        "(anyone with the finance role); unset: HR approves. An hr_admin's own redemption goes to finance "
+        "and a finance member's to HR, so nobody is ever their own only approver",
     )
     escalate_after_days: int = Field(
         default=3, ge=1, le=90, description="Days without an answer after which HR may decide"

@@ -32,9 +32,11 @@ from plaudit.domain.ledger import (
 from plaudit.domain.model import Model
 from plaudit.domain.recognition import WalletChange
 from plaudit.domain.redemptions import (
+    FINANCE_APPROVER,
     FUNDED_BY_POINTS,
     HR_APPROVER,
     REFUNDED,
+    ROLE_QUEUES,
     Action,
     HistoryEntry,
     Redemption,
@@ -305,10 +307,13 @@ def list_for(
 def list_approvals(
     caller: Caller, *, limit: int, cursor: str | None
 ) -> tuple[list[PendingApproval], str | None]:
-    """Redemptions waiting for the caller's decision, oldest first, and for HR admins then those waiting
-    for HR. The cursor names the queue it continues: "mine." or "hr." + that queue's cursor."""
+    """Redemptions waiting for the caller's decision, oldest first; then, for finance, those waiting for
+    finance; then, for HR admins, those waiting for HR. The cursor names the queue it continues: "mine.",
+    "finance." or "hr." + that queue's cursor."""
     person = Snapshot(get_many(_caller_keys(caller)) if caller.employee_id else {}).identify(caller)
     queues = {"mine": person.employee_id} if person.is_person else {}
+    if person.has_role(Role.FINANCE):
+        queues["finance"] = FINANCE_APPROVER
     if person.has_role(Role.HR_ADMIN):
         queues["hr"] = HR_APPROVER
     if not queues:
@@ -469,7 +474,7 @@ def escalate_due(at: datetime) -> int:
 def _escalate(rid: str, at: datetime) -> int:
     for _ in attempts():
         before = _read(rid)
-        if before.status is not Status.PENDING_APPROVAL or before.approver_id == HR_APPROVER:
+        if before.status is not Status.PENDING_APPROVAL or before.approver_id in ROLE_QUEUES:
             write_all([store.approval_entry_delete(before)])  # a stale entry: nothing left to escalate
             return 0
         entry = HistoryEntry(

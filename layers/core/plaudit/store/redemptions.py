@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from plaudit.domain.redemptions import HR_APPROVER, Redemption, Status
+from plaudit.domain.redemptions import HR_APPROVER, ROLE_QUEUES, Redemption, Status
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
@@ -92,11 +92,11 @@ def transition_write(before: Redemption, after: Redemption) -> Write:
 
 
 def approval_entry_put(redemption: Redemption) -> Write:
-    """What an approver's queue shows, copied from the redemption; listed as due for escalation unless HR
-    already holds it."""
+    """What an approver's queue shows, copied from the redemption; listed as due for escalation unless a
+    role's queue (HR's, finance's) holds it."""
     pk, sk = keys.approval_entry(redemption.approver_id or HR_APPROVER, redemption.created_at, redemption.id)
     values: dict[str, Any] = {"PK": pk, "SK": sk, "type": "approval"}
-    if redemption.approver_id != HR_APPROVER:
+    if redemption.approver_id not in ROLE_QUEUES:
         values |= {"GSI1PK": keys.APPROVALS_DUE_PARTITION, "GSI1SK": sk}
     values |= redemption.view().model_dump(
         mode="json",

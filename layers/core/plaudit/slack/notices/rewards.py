@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 )
 
 from plaudit.domain.catalog import gives_a_voucher
-from plaudit.domain.redemptions import FUNDED_BY_POINTS, HR_APPROVER
+from plaudit.domain.redemptions import FUNDED_BY_POINTS, ROLE_QUEUES
 from plaudit.i18n import Messages
 from plaudit.slack import actions
 from plaudit.slack.notices.notice import Notice, People, compose
@@ -67,13 +67,14 @@ def _redemption_notices(
         if status != "pending_approval":
             return []
         approver = new.get("approver_id")
-        channel = people.hr_channel() if approver == HR_APPROVER else people.slack_id(approver)
+        queue = approver in ROLE_QUEUES  # HR's or finance's: asked in the HR channel
+        channel = people.hr_channel() if queue else people.slack_id(approver)
         if channel is None:
             logger.info(
                 "approval waiting, no Slack to ask the approver", extra={"redemption_id": new.get("id")}
             )
             return []
-        m = people.org_language() if approver == HR_APPROVER else people.language(approver)
+        m = people.org_language() if queue else people.language(approver)
         return [Notice("approver", channel, approval_message(new, people.name(new["employee_id"]), m), about)]
     if (old or {}).get("status") == status or status not in TOLD_OWNER:
         return []

@@ -208,11 +208,20 @@ def read_denomination(view: dict[str, Any]) -> tuple[Decimal | None, dict[str, s
     return value, {}
 
 
+QUEUE_WAITING = {
+    None: "rewards.confirm.waiting_hr",
+    "hr": "rewards.confirm.waiting_hr",
+    "finance": "rewards.confirm.waiting_finance",
+}
+
+
 def confirmation_text(item_name: str, points: int, status: str, approver: str | None, m: Messages) -> str:
-    """The DM after a redemption: held and waiting for someone, or on its way."""
+    """The DM after a redemption: held and waiting for someone (a person's mention, or the `hr` or `finance`
+    queue), or on its way."""
     item, held = escaped(item_name, NAME_LIMIT), m.points(points)
     if status != "pending_approval":
         return m.text("rewards.confirm.on_its_way", points=held, item=item)
-    if approver is None:
-        return m.text("rewards.confirm.waiting_hr", points=held, item=item)
+    queue = QUEUE_WAITING.get(approver)
+    if queue is not None:
+        return m.text(queue, points=held, item=item)
     return m.text("rewards.confirm.waiting", points=held, item=item, approver=approver)

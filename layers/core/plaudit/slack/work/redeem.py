@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from plaudit.domain.catalog import points_price
 from plaudit.domain.errors import NotFound, PlauditError
 from plaudit.domain.problems import problems_from
-from plaudit.domain.redemptions import HR_APPROVER
+from plaudit.domain.redemptions import ROLE_QUEUES
 from plaudit.i18n import Messages
 from plaudit.services import catalog, redemptions
 from plaudit.slack.identity import caller_for, language_for
@@ -119,6 +119,7 @@ def confirm(slack_user_id: str, view: dict, client: WebClient) -> bool:
 
 
 def _approver(approver_id: str | None, m: Messages) -> str | None:
-    if approver_id is None or approver_id == HR_APPROVER:
-        return None
+    """The approver's mention, or the queue (hr, finance) a role decides."""
+    if approver_id is None or approver_id in ROLE_QUEUES:
+        return approver_id
     return person_mention(snapshots.load(employees=[approver_id]).employee(approver_id), m)
