@@ -30,7 +30,7 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
 	test -n "$$v" && echo "PYENV_VERSION=$$(pyenv version-name 2>/dev/null | sed 's/$$/:/')$$v"; })
 
-.PHONY: help venv catalogues dev test lint fmt validate alarms bench bench-milestones build compile-build clean distclean
+.PHONY: help venv catalogues dev test lint fmt validate alarms scan bench bench-milestones build compile-build clean distclean
 
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
@@ -41,6 +41,7 @@ help:
 	@echo "make fmt        ruff format and ruff check --fix"
 	@echo "make validate   sam validate --lint"
 	@echo "make alarms     regenerate template.yaml's per-function and per-queue alarms and the dashboard"
+	@echo "make scan       the policy scanner (checkov, .checkov.yaml) over template.yaml; fails on a new finding"
 	@echo "make bench      .venv/bin/python -m bench (about half an hour: 10,000 requests to the local stack)"
 	@echo "make bench-milestones  the daily milestone run with 100,000 people (minutes; own section)"
 	@echo "make build      sam build --config-env \$$SAM_ENV (default dev)"
@@ -85,6 +86,7 @@ test:
 	@# one worker under pytest 9, checked with xdist 3.8, so they run in one process of their own)
 	@$(STAGE) end-to-end '$(PYTEST_KIND) -m e2e || [ $$? -eq 5 ]'
 	@$(STAGE) template '$(PYTEST_KIND) -m template || [ $$? -eq 5 ]'
+	@$(STAGE) policy-scan '$(MAKE) --no-print-directory scan'
 	@$(STAGE) quick-benchmark '$(BIN)/python -m bench --quick > /dev/null'
 	@$(STAGE) --report
 
@@ -103,6 +105,22 @@ validate: venv
 # the alarms every function, stream consumer and dead-letter queue needs, and the dashboard (plaudit_dev.alarms)
 alarms: venv
 	$(BIN)/python -m plaudit_dev.alarms
+
+# checkov lives in a virtualenv of its own (devtools/checkov-requirements.txt says why), rebuilt when its pin
+# changes. Every finding fails the scan unless .checkov.yaml or the resource's Metadata skips it with a reason.
+CHECKOV := $(VENV)/checkov
+CHECKOV_STAMP := $(CHECKOV)/.installed.stamp
+$(CHECKOV_STAMP): devtools/checkov-requirements.txt
+	@echo "Installing the policy scanner into $(CHECKOV) (log: $(CHECKOV)/install.log)"
+	@mkdir -p $(CHECKOV)
+	@( [ -x $(CHECKOV)/bin/python ] || $(PYTHON) -m venv $(CHECKOV) ) && \
+		$(CHECKOV)/bin/python -m pip install -r devtools/checkov-requirements.txt > $(CHECKOV)/install.log 2>&1 \
+		|| { tail -n 40 $(CHECKOV)/install.log; echo "make: installing checkov failed"; exit 1; }
+	@touch $@
+
+scan: venv $(CHECKOV_STAMP)
+	$(BIN)/python -m plaudit_dev.translate .aws-sam/scan/translated.json
+	BC_SKIP_MAPPING=TRUE $(CHECKOV)/bin/checkov --config-file .checkov.yaml
 
 bench: venv
 	$(BIN)/python -m bench

@@ -140,6 +140,8 @@ def local_resources(template: Template, kms_key_ids: Mapping[str, str]) -> dict[
         found[logical_id] = {"Ref": function.name, "Arn": function_arn(function.name)}
     for logical_id, name in template.buckets.items():
         found[logical_id] = {"Ref": name, "Arn": bucket_arn(name)}
+    for logical_id, arn in template.secrets.items():
+        found[logical_id] = {"Ref": arn}
     for logical_id, key_id in kms_key_ids.items():
         found[logical_id] = {"Ref": key_id, "Arn": f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/{key_id}"}
     return found
@@ -214,5 +216,29 @@ def _resolve_policies(
             resolved = resolver.intrinsic_property_resolver(_without_no_value(entry), ignore_errors=False)
             if resolved != _NO_VALUE:  # an `Fn::If` gave AWS::NoValue
                 documents.append(resolved["PolicyDocument"])
+        documents += _key_policy_grants(translated, role_id, resources)
         policies[function_id] = Policy.from_documents(documents, owner=role_id)
     return policies
+
+
+def _key_policy_grants(
+    translated: dict[str, Any], role_id: str, resources: Mapping[str, Mapping[str, str]]
+) -> list[dict[str, Any]]:
+    """What the template's KMS key policies allow the role `role_id` by naming it (`!GetAtt <Role>.Arn` as
+    the Principal), as one more identity policy: KMS allows a principal its key policy names, whatever the
+    role's own policies say. A key policy's `Resource: "*"` is the key itself."""
+    grants = []
+    for key_id, resource in (translated.get("Resources") or {}).items():
+        if resource.get("Type") != "AWS::KMS::Key":
+            continue
+        raw = ((resource.get("Properties") or {}).get("KeyPolicy") or {}).get("Statement") or []
+        for statement in [raw] if isinstance(raw, Mapping) else raw:
+            principals = (statement.get("Principal") or {}).get("AWS")
+            named = principals if isinstance(principals, list) else [principals]
+            if statement.get("Effect") != "Allow" or {"Fn::GetAtt": [role_id, "Arn"]} not in named:
+                continue
+            if set(statement) - {"Sid", "Effect", "Principal", "Action", "Resource"}:
+                raise UnsupportedPolicy(f"{key_id}: a statement naming {role_id} cannot be evaluated locally")
+            grant = {"Effect": "Allow", "Action": statement["Action"], "Resource": resources[key_id]["Arn"]}
+            grants.append({"Statement": [grant]})
+    return grants

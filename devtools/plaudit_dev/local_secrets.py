@@ -19,7 +19,7 @@ def webhook_secrets(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
 
 
 def voucher_secrets(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """The voucher codes' hash key (in AWS: the VoucherHashSecretArn secret): the developer's
+    """The voucher codes' hash key (in AWS: the VoucherHashSecret): the developer's
     VOUCHER_HASH_KEY, else the documented dev default."""
     from plaudit.integrations.voucher_crypto import DEV_HASH_KEY
 

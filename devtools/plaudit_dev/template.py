@@ -92,6 +92,17 @@ def bucket_arn(name: str) -> str:
     return f"arn:aws:s3:::{name}"
 
 
+def local_secret_name(logical_id: str) -> str:
+    return f"{LOCAL_PREFIX}{logical_id}"
+
+
+def secret_arn(logical_id: str) -> str:
+    """A Secrets Manager secret's ARN in the local stack (`!Ref <Secret>`); the functions read local variables
+    instead of it (plaudit_dev.stack); a test that wants the real path creates the secret of that name in moto
+    (a partial ARN: without the suffix Secrets Manager adds)."""
+    return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:{local_secret_name(logical_id)}"
+
+
 def queue_arn(name: str) -> str:
     return f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
 
@@ -231,6 +242,7 @@ class Template:
     schedules: tuple[ScheduleSource, ...] = ()
     kms_aliases: dict[str, str] = field(default_factory=dict)  # alias name -> the AWS::KMS::Key's logical id
     buckets: dict[str, str] = field(default_factory=dict)  # an AWS::S3::Bucket's logical id -> its local name
+    secrets: dict[str, str] = field(default_factory=dict)  # an AWS::SecretsManager::Secret's id -> its ARN
 
     def resource_environment(self) -> dict[str, str]:
         """The functions' variables that name a local table or queue (its name, URL or ARN), e.g.
@@ -312,6 +324,11 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
             logical_id: local_bucket_name(logical_id)
             for logical_id, resource in resources.items()
             if resource.get("Type") == BUCKET_TYPE
+        },
+        {
+            logical_id: secret_arn(logical_id)
+            for logical_id, resource in resources.items()
+            if resource.get("Type") == SECRET_TYPE
         },
     )
 
@@ -492,6 +509,8 @@ class _Resolver:
             elif resource.get("Type") == BUCKET_TYPE:
                 name = local_bucket_name(logical_id)
                 translator[logical_id] = {"Ref": name, "Arn": bucket_arn(name)}
+            elif resource.get("Type") == SECRET_TYPE:
+                translator[logical_id] = {"Ref": secret_arn(logical_id)}
         self._known = set(translator) | {"AWS::NoValue"}
         self._resolver = IntrinsicResolver(template=doc, symbol_resolver=local_symbols(doc, translator))
 
@@ -559,6 +578,7 @@ def unknown_names(value: Any, known: set[str]) -> list[str]:
 
 TABLE_TYPE = "AWS::DynamoDB::Table"
 BUCKET_TYPE = "AWS::S3::Bucket"
+SECRET_TYPE = "AWS::SecretsManager::Secret"  # noqa: S105 (a resource type)
 
 
 def table_arn(name: str) -> str:

@@ -69,6 +69,10 @@ RESPONSES: dict[int, Any] = {
         "The same delivery is being processed right now (delivery_in_progress): retry shortly; or this "
         "delivery id was already used for other changes (delivery_id_reused): nothing was queued"
     ),
+    503: reply(
+        "The webhook's secret is still empty (secret_empty, details.secret names it): an administrator must "
+        "fill it in (README, Secrets); nothing was queued, retry later"
+    ),
 }
 
 

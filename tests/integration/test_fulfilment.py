@@ -23,6 +23,7 @@ from plaudit.domain.ledger import Balance, Posting, Transaction, TxnKind, budget
 from plaudit.domain.recognition import WalletChange
 from plaudit.domain.voucher_codes import normalize
 from plaudit.environment import environment
+from plaudit.integrations import aws as aws_clients
 from plaudit.integrations.rewards.code_stock import CodeStockFulfiller
 from plaudit.services import budgets, catalog, redemptions, vouchers
 from plaudit.services.runtime import now
@@ -31,6 +32,7 @@ from plaudit.store.budgets import balance_write
 from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.reads import get_one
 from plaudit.store.transact import write_all
+from plaudit_dev.template import local_secret_name, secret_arn
 
 HR, MAYA, ALICE = "E1001", "E1002", "E1003"  # Maya manages Alice
 FUNDS = "fulfilment-tests"
@@ -401,3 +403,26 @@ def test_a_code_upload_over_the_size_limit_or_not_utf8_is_refused_before_any_wor
     )
     assert_error(reply, 400, "malformed_body")
     assert table_items(aws) == before
+
+
+def test_a_stock_code_uploaded_before_the_hash_key_rotated_is_still_a_duplicate(api, shop, monkeypatch):
+    secrets_manager = boto3.client("secretsmanager", region_name="us-east-1")
+    secrets_manager.create_secret(
+        Name=local_secret_name("VoucherHashSecret"), SecretString=json.dumps({"key": "v1", "previous": []})
+    )
+    monkeypatch.delenv("VOUCHER_HASH_KEY")
+    monkeypatch.setenv("VOUCHER_HASH_SECRET_ARN", secret_arn("VoucherHashSecret"))
+
+    def new_container() -> None:
+        environment.cache_clear()
+        monkeypatch.setattr(aws_clients, "_secrets", None)
+
+    new_container()
+    first = upload(api, shop["cinema"], "CINE-0001-AAAA\n")
+    assert (first.status, first.json["added"]) == (201, 1), first.body
+    secrets_manager.put_secret_value(
+        SecretId=secret_arn("VoucherHashSecret"), SecretString=json.dumps({"key": "v2", "previous": ["v1"]})
+    )
+    new_container()
+    again = upload(api, shop["cinema"], "CINE-0001-AAAA\nCINE-0002-BBBB\n")
+    assert (again.json["added"], again.json["duplicates"]) == (1, 1), again.body

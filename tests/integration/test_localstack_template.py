@@ -18,7 +18,7 @@ def real():
 def test_cloudformation_tags_load_in_their_json_form() -> None:
     doc = load_yaml(REPO_ROOT / "template.yaml")
     resources = doc["Resources"]
-    assert resources["CoreLayer"]["Properties"]["LayerName"] == {"Fn::Sub": "plaudit-core-${Stage}"}
+    assert resources["CoreLayer"]["Properties"]["LayerName"] == {"Fn::Sub": "${AWS::StackName}-core"}
     assert doc["Globals"]["Function"]["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "DomainTable"}
     stream = resources["ProjectionsFunction"]["Properties"]["Events"]["DomainStream"]["Properties"]["Stream"]
     assert stream == {"Fn::GetAtt": ["DomainTable", "StreamArn"]}

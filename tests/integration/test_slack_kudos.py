@@ -203,7 +203,7 @@ def slash_command_body(text: str, *, user_id: str, trigger_id: str, url: str = "
 def app(api: Any, org: Any, slack: FakeSlack) -> SlackApp:
     module = api._module(api.template.functions["SlackFunction"])
     fake_lambda = FakeLambda()
-    module.handler.app.listener_runner.lazy_listener_runner.lambda_client = fake_lambda
+    module._slack()[1].app.listener_runner.lazy_listener_runner.lambda_client = fake_lambda
     return SlackApp(api, slack, module, fake_lambda)
 
 

@@ -21,14 +21,63 @@ def test_each_variable_is_its_attribute_in_capitals():
             "SLACK_SECRET_ARN": ARN,
             "PLAUDIT_SLACK_BOT_TOKEN": "xoxb-1",
             "SANDBOX_TRANSIENT_FAILURES": "3",
-            "STAGE": "prod",
+            "STAGE": "dev",
             "UNRELATED": "ignored",
         }
     )
     assert env.table_name == "plaudit-dev"
     assert env.hris_queue_url == "https://sqs.us-east-1.amazonaws.com/123456789012/hris"
     assert (env.slack_secret_arn, env.plaudit_slack_bot_token) == (ARN, "xoxb-1")
-    assert (env.sandbox_transient_failures, env.stage) == (3, "prod")
+    assert (env.sandbox_transient_failures, env.stage) == (3, "dev")
+
+
+VOUCHER_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:plaudit-prod/voucher-hash-AbCdEf"
+
+
+def test_prod_starts_with_its_secrets_and_no_development_setting():
+    env = Environment({"STAGE": "prod", "VOUCHER_HASH_SECRET_ARN": VOUCHER_SECRET, "SLACK_SECRET_ARN": ARN})
+    assert (env.stage, env.voucher_hash_secret_arn) == ("prod", VOUCHER_SECRET)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "VOUCHER_HASH_KEY",  # the development voucher key
+        "SLACK_SIGNING_SECRET",
+        "PLAUDIT_SLACK_BOT_TOKEN",
+        "HRIS_WEBHOOK_SECRET",
+        "BAMBOOHR_WEBHOOK_KEY",
+        "BAMBOOHR_API_KEY",
+        "SLACK_API_URL",  # the local stack's fakes
+        "BAMBOOHR_API_URL",
+        "SANDBOX_TRANSIENT_FAILURES",  # the sandbox provider's settings
+        "SANDBOX_CODE_KEY",
+    ],
+)
+def test_prod_refuses_each_development_setting_by_name(name):
+    value = "https://fake.example" if name.endswith("_URL") else "1"
+    with pytest.raises(InvalidEnvironment) as invalid:
+        Environment({"STAGE": "prod", "VOUCHER_HASH_SECRET_ARN": VOUCHER_SECRET, name: value})
+    assert set(invalid.value.problems) == {name}
+    assert "refused in prod" in str(invalid.value)
+    Environment({"STAGE": "dev", name: value})  # dev takes it
+
+
+def test_prod_names_what_is_missing_and_every_other_problem_at_once():
+    with pytest.raises(InvalidEnvironment) as invalid:
+        Environment(
+            {"STAGE": "prod", "VOUCHER_HASH_KEY": "plaudit-dev-voucher-hash-key", "SLACK_API_URL": "-"}
+        )
+    assert invalid.value.problems == {
+        "VOUCHER_HASH_SECRET_ARN": "required in prod, and not set",
+        "VOUCHER_HASH_KEY": "a development setting (a local stand-in or the sandbox's), refused in prod",
+        "SLACK_API_URL": "must be an http(s) URL",
+    }
+    assert "plaudit-dev-voucher-hash-key" not in str(invalid.value)
+
+
+def test_dev_needs_no_secret():
+    assert Environment({"STAGE": "dev"}).voucher_hash_secret_arn is None
 
 
 def test_unset_or_empty_optional_variables_are_none_or_their_default():

@@ -9,7 +9,9 @@ it for the functions that need it. A function sees only the variables its templa
 - an optional one that is not set (or set to "", as the template's empty parameters are) is None, or its
   default;
 - any variable that is set but malformed fails the first `environment()` call with InvalidEnvironment,
-  naming every such variable (never its value: some are secrets).
+  naming every such variable (never its value: some are secrets);
+- with STAGE=prod, so does a development stand-in (a local secret, a fake's URL, the sandbox's settings:
+  prod reads Secrets Manager and talks to the real services) and a variable prod requires that is unset.
 
 Cheap by design, as cold start is measured: the standard library only, read on first use. pydantic-settings
 would add 45-70 ms of imports to every cold start (and pydantic itself to the Slack ack, which loads none).
@@ -72,8 +74,17 @@ def _stage(value: str) -> str:
 class _Variable:
     """One environment variable: how its text is parsed, and whether code that reads it needs it set."""
 
-    def __init__(self, parse: Callable[[str], Any] = _text, *, required: bool = False, default: Any = None):
+    def __init__(
+        self,
+        parse: Callable[[str], Any] = _text,
+        *,
+        required: bool = False,
+        default: Any = None,
+        dev_only: bool = False,
+        prod_required: bool = False,
+    ):
         self.parse, self.required, self.default = parse, required, default
+        self.dev_only, self.prod_required = dev_only, prod_required
 
     def __set_name__(self, owner: type, attribute: str) -> None:
         self.name = attribute.upper()
@@ -99,24 +110,24 @@ class Environment:
     hris_queue_url = _Variable(_url, required=True)
     fulfilment_queue_url = _Variable(_url)  # unset: approvals are queued by the re-queue sweep only
     voucher_key_id = _Variable(required=True)  # a KMS key id, ARN or alias
-    voucher_hash_secret_arn = _Variable(_arn)
-    voucher_hash_key = _Variable()  # the local stack's, instead of the secret
-    slack_api_url = _Variable(_url)  # the local stack's fake Slack; unset: slack.com
+    voucher_hash_secret_arn = _Variable(_arn, prod_required=True)  # VoucherHashSecret (every function)
+    voucher_hash_key = _Variable(dev_only=True)  # the local stack's, instead of the secret
+    slack_api_url = _Variable(_url, dev_only=True)  # the local stack's fake Slack; unset: slack.com
     slack_secret_arn = _Variable(_arn)
-    slack_signing_secret = (
-        _Variable()
-    )  # with plaudit_slack_bot_token: the local stack's, instead of the secret
-    plaudit_slack_bot_token = _Variable()
+    # with plaudit_slack_bot_token: the local stack's, instead of the secret
+    slack_signing_secret = _Variable(dev_only=True)
+    plaudit_slack_bot_token = _Variable(dev_only=True)
     hris_secret_arn = _Variable(_arn)
-    hris_webhook_secret = _Variable()
+    hris_webhook_secret = _Variable(dev_only=True)
     bamboohr_secret_arn = _Variable(_arn)
-    bamboohr_webhook_key = _Variable()
-    bamboohr_api_key = _Variable()
-    bamboohr_company_domain = _Variable()
-    bamboohr_api_url = _Variable(_url)  # a fake BambooHR; unset: api.bamboohr.com
+    bamboohr_webhook_key = _Variable(dev_only=True)
+    bamboohr_api_key = _Variable(dev_only=True)
+    bamboohr_company_domain = _Variable(dev_only=True)
+    bamboohr_api_url = _Variable(_url, dev_only=True)  # a fake BambooHR; unset: api.bamboohr.com
     mail_from = _Variable()  # unset: email is off
-    sandbox_transient_failures = _Variable(_count, default=0)  # the sandbox provider answers 503 this often
-    sandbox_code_key = _Variable()
+    # the sandbox provider answers 503 this often
+    sandbox_transient_failures = _Variable(_count, default=0, dev_only=True)
+    sandbox_code_key = _Variable(dev_only=True)
     export_bucket_name = _Variable(required=True)  # the S3 bucket of export files (ExportBucket)
     export_queue_url = _Variable(_url, required=True)  # export jobs to run (ExportQueue)
     roles_claim = _Variable(default="cognito:groups")  # the one token claim roles come from (JwtRolesClaim)
@@ -131,8 +142,25 @@ class Environment:
                 self._values[variable.name] = variable.parse(environ[variable.name])
             except ValueError as error:
                 problems[variable.name] = str(error)
+        if self._values.get("STAGE") == "prod":
+            problems |= self._prod_problems()
         if problems:
             raise InvalidEnvironment(problems)
+
+    def _prod_problems(self) -> dict[str, str]:
+        """What a prod function must not start with: a development stand-in, or no value where prod needs
+        one. Named, so the first log line says what to fix (template.yaml, README "Deploy to AWS")."""
+        problems = {}
+        for variable in vars(Environment).values():
+            if not isinstance(variable, _Variable):
+                continue
+            if variable.dev_only and variable.name in self._values:
+                problems[variable.name] = (
+                    "a development setting (a local stand-in or the sandbox's), refused in prod"
+                )
+            elif variable.prod_required and variable.name not in self._values:
+                problems[variable.name] = "required in prod, and not set"
+        return problems
 
     def __repr__(self) -> str:  # names only: some values are secrets
         return f"Environment({', '.join(sorted(self._values))})"

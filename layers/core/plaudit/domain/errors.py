@@ -180,3 +180,9 @@ class PreconditionFailed(PlauditError):
     """An If-Match named a version that is no longer the current one."""
 
     status, code = 412, "version_mismatch"
+
+
+class ServiceUnavailable(PlauditError):
+    """Plaudit cannot do this yet: something an operator must set up is missing (an empty secret)."""
+
+    status, code = 503, "service_unavailable"

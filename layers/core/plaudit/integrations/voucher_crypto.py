@@ -1,8 +1,17 @@
 """Voucher codes at rest: KMS encryption bound to the voucher id, and a keyed hash to find a code by.
 
-The KMS key is VOUCHER_KEY_ID (a key id, ARN or alias). The hash key comes from Secrets Manager
-(VOUCHER_HASH_SECRET_ARN, the secret string itself is the key) in AWS, else from VOUCHER_HASH_KEY, else the
-documented dev default (refused when STAGE is prod). Nothing here logs a code.
+The KMS key is VOUCHER_KEY_ID (a key id, ARN or alias). The hash keys come from Secrets Manager in AWS
+(VOUCHER_HASH_SECRET_ARN: the template generates VoucherHashSecret, kept when the stack goes); the local
+stack's VOUCHER_HASH_KEY comes first, and the documented dev default when neither is set
+(plaudit.environment refuses the key in prod, and requires the secret). Nothing here logs a code.
+
+The hash key is versioned, so rotating it never makes an issued code unfindable. The secret is JSON
+{"key": "<current>", "previous": ["<the one before>", ...]}: new codes are hashed with `key`; a lookup tries
+`key`, then the previous keys (services/vouchers.py: one more read, only when the current key finds nothing).
+A JSON list rather than Secrets Manager's AWSCURRENT/AWSPREVIOUS stages: those keep one previous version,
+so a second rotation would lose the codes of the first; the list keeps every key whose codes may still be
+live, in one read. To rotate: put {"key": <new>, "previous": [<old key>, *<old previous>]}
+(docs/operations.md); a key may leave the list once the last voucher hashed with it has ended.
 """
 
 import base64
@@ -12,10 +21,10 @@ import logging
 from typing import Any
 
 from plaudit.environment import environment
-from plaudit.integrations import aws
+from plaudit.integrations import aws, secrets
 
 DEV_HASH_KEY = "plaudit-dev-voucher-hash-key"
-_hash_keys: dict[str, bytes] = {}
+SECRET_MAX_AGE_SECONDS = 300  # a rotation reaches every warm container within this
 
 
 class _NoPlaintext(logging.Filter):
@@ -50,22 +59,28 @@ def decrypt(ciphertext: str, voucher_id: str) -> str:
     return kms().decrypt(CiphertextBlob=blob, EncryptionContext=_context(voucher_id))["Plaintext"].decode()
 
 
-def hash_key() -> bytes:
-    """The HMAC key, read once per container (per source)."""
+def hash_keys() -> tuple[bytes, ...]:
+    """The HMAC keys, current first, then the previous ones (newest first)."""
     env = environment()
-    arn = env.voucher_hash_secret_arn
-    source = arn or env.voucher_hash_key or DEV_HASH_KEY
-    if source not in _hash_keys:
-        if arn:
-            value = str(aws.secret(arn, max_age=3600))
-        else:
-            if source == DEV_HASH_KEY and env.stage == "prod":
-                raise RuntimeError("VOUCHER_HASH_SECRET_ARN must be set in prod")
-            value = source
-        _hash_keys[source] = value.encode()
-    return _hash_keys[source]
+    if env.voucher_hash_key or not env.voucher_hash_secret_arn:  # the local stack's, like the other secrets
+        return ((env.voucher_hash_key or DEV_HASH_KEY).encode(),)
+    secret = secrets.json_secret(
+        env.voucher_hash_secret_arn, "voucher_hash", ("key",), max_age=SECRET_MAX_AGE_SECONDS
+    )
+    previous = secret.get("previous") or []
+    return tuple(key.encode() for key in [secret["key"], *previous])
 
 
 def code_hash(canonical_code: str) -> str:
-    """HMAC-SHA256 of the canonical code, hex: equal codes meet, the hash alone reveals nothing."""
-    return hmac.new(hash_key(), canonical_code.encode(), hashlib.sha256).hexdigest()
+    """HMAC-SHA256 of the canonical code under the current key, hex: equal codes meet, the hash alone
+    reveals nothing. New codes are stored by this."""
+    return _hmac(hash_keys()[0], canonical_code)
+
+
+def code_hashes(canonical_code: str) -> list[str]:
+    """The code's hash under each key, current first: where a code issued before a rotation is found."""
+    return [_hmac(key, canonical_code) for key in hash_keys()]
+
+
+def _hmac(key: bytes, canonical_code: str) -> str:
+    return hmac.new(key, canonical_code.encode(), hashlib.sha256).hexdigest()

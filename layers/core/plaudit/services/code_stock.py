@@ -55,9 +55,12 @@ def upload_codes(caller: Caller, item_id: str, body: str, *, alert_below: int | 
         )
     codes = parse_codes(body)
     by_hash: dict[str, str] = {}
+    earlier: dict[str, list[str]] = {}  # under the hash keys before a rotation: seen then, seen still
     for code in codes:
-        by_hash.setdefault(voucher_crypto.code_hash(canonical(code)), code)
-    fresh = _not_seen(list(by_hash))
+        current, *previous = voucher_crypto.code_hashes(canonical(code))
+        by_hash.setdefault(current, code)
+        earlier.setdefault(current, previous)
+    fresh = _not_seen(earlier)
     at = now()
     added = 0
     for start in range(0, len(fresh), CODES_PER_TRANSACTION):
@@ -102,11 +105,13 @@ def parse_codes(body: str) -> list[str]:
     return codes
 
 
-def _not_seen(hashes: list[str]) -> list[str]:
+def _not_seen(hashes: dict[str, list[str]]) -> list[str]:
+    """The current hashes of the codes never uploaded, under this hash key or an earlier one."""
+    every = [code_hash for current, previous in hashes.items() for code_hash in (current, *previous)]
     seen: set[str] = set()
-    for start in range(0, len(hashes), LOOKUP_BATCH):
-        seen |= store.seen_hashes(hashes[start : start + LOOKUP_BATCH])
-    return [code_hash for code_hash in hashes if code_hash not in seen]
+    for start in range(0, len(every), LOOKUP_BATCH):
+        seen |= store.seen_hashes(every[start : start + LOOKUP_BATCH])
+    return [current for current, previous in hashes.items() if seen.isdisjoint((current, *previous))]
 
 
 def _store(actor: str, item_id: str, codes: dict[str, str], at: datetime, alert_below: int | None) -> int:

@@ -274,11 +274,12 @@ def _found(caller: Caller, code: str) -> dict[str, Any]:
     tries_key = keys.voucher_tries(caller.employee_id or caller.subject, window)
     chars = canonical(code)
     plausible = bool(chars) and (not is_plaudit_shaped(chars) or normalize(chars) is not None)
-    voucher_id, tries = store.code_and_tries(
-        voucher_crypto.code_hash(chars) if plausible else None, tries_key
-    )
+    hashes = voucher_crypto.code_hashes(chars) if plausible else []
+    voucher_id, tries = store.code_and_tries(hashes[0] if hashes else None, tries_key)
     if tries >= FAILED_ATTEMPTS_LIMIT:
         raise _throttled()
+    if voucher_id is None and len(hashes) > 1:  # issued before the hash key's rotation: one more read
+        voucher_id = store.code_under(hashes[1:])
     item = store.get_voucher(voucher_id) if voucher_id else None
     if item is None:
         expires_at = int((window + ATTEMPT_WINDOW).timestamp()) + 60

@@ -63,6 +63,12 @@ def code_and_tries(code_hash: str | None, tries_key: keys.Key) -> tuple[str | No
     return (lookup or {}).get("voucher_id"), int((found.get(tries_key) or {}).get("tries", 0))
 
 
+def code_under(code_hashes: list[str]) -> str | None:
+    """In one round trip: the voucher id one of `code_hashes` (the code under earlier hash keys) names."""
+    found = get_many(keys.voucher_code(code_hash) for code_hash in code_hashes)
+    return next((item["voucher_id"] for item in found.values()), None)
+
+
 def vouchers_page(employee_id: str, *, limit: int, cursor: str | None) -> Page:
     return query_page(
         keys.vouchers_partition(employee_id),

@@ -1,4 +1,5 @@
-"""HRIS secrets: from the environment (the local stack), else from Secrets Manager (cached 5 minutes).
+"""HRIS secrets: from the environment (the local stack), else from Secrets Manager (cached 5 minutes). The
+template generates the Plaudit webhook's secret and creates BambooHR's empty: while it is, SecretEmpty (503).
 
 - Plaudit webhook: HRIS_WEBHOOK_SECRET, else the JSON secret at HRIS_SECRET_ARN: {"signing_secret": "..."}.
 - BambooHR: BAMBOOHR_WEBHOOK_KEY (and BAMBOOHR_API_KEY + BAMBOOHR_COMPANY_DOMAIN for the REST API), else
@@ -8,33 +9,41 @@
 
 from typing import Any
 
-from plaudit.environment import environment
-from plaudit.integrations import aws
+from plaudit.environment import MissingVariable, environment
+from plaudit.integrations import secrets
 from plaudit.integrations.hris.bamboohr import HttpBambooHrClient
-
-SECRET_MAX_AGE_SECONDS = 300
 
 
 def plaudit_signing_secret() -> str:
     env = environment()
-    return env.hris_webhook_secret or _secret(env.hris_secret_arn, "HRIS_SECRET_ARN")["signing_secret"]
+    if env.hris_webhook_secret:
+        return env.hris_webhook_secret
+    return _secret(env.hris_secret_arn, "HRIS_SECRET_ARN", "hris_webhook", ("signing_secret",))[
+        "signing_secret"
+    ]
 
 
 def bamboohr_webhook_key() -> str:
     env = environment()
-    return env.bamboohr_webhook_key or _secret(env.bamboohr_secret_arn, "BAMBOOHR_SECRET_ARN")["webhook_key"]
+    if env.bamboohr_webhook_key:
+        return env.bamboohr_webhook_key
+    return _secret(env.bamboohr_secret_arn, "BAMBOOHR_SECRET_ARN", "bamboohr", ("webhook_key",))[
+        "webhook_key"
+    ]
 
 
 def bamboohr_client() -> HttpBambooHrClient:
     env = environment()
     api_key, domain = env.bamboohr_api_key, env.bamboohr_company_domain
     if not (api_key and domain):
-        secret = _secret(env.bamboohr_secret_arn, "BAMBOOHR_SECRET_ARN")
+        secret = _secret(
+            env.bamboohr_secret_arn, "BAMBOOHR_SECRET_ARN", "bamboohr", ("api_key", "company_domain")
+        )
         api_key, domain = secret["api_key"], secret["company_domain"]
     return HttpBambooHrClient(domain, api_key, env.bamboohr_api_url)
 
 
-def _secret(arn: str | None, arn_variable: str) -> dict[str, Any]:
+def _secret(arn: str | None, arn_variable: str, name: str, fields: tuple[str, ...]) -> dict[str, Any]:
     if not arn:
-        raise RuntimeError(f"HRIS webhook secret not configured: set {arn_variable} or the local variables")
-    return aws.secret(arn, transform="json", max_age=SECRET_MAX_AGE_SECONDS)
+        raise MissingVariable(arn_variable)
+    return secrets.json_secret(arn, name, fields)
