@@ -12,7 +12,6 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ConfigDict, Field
 
 from plaudit.api.http import create_app, created_response, current_caller
@@ -113,7 +112,6 @@ def run_day(body: RunRequest) -> Response[milestones.RunReport]:
     report = milestones.run_day(current_caller(app), body.date, dry_run=body.dry_run)
     if report.dry_run or not (report.awarded or report.pending):
         return Response(status_code=200, content_type="application/json", body=report)
-    _count_awards(report)
     return created_response(report)
 
 
@@ -126,11 +124,6 @@ def list_awards(
         current_caller(app), status=status, employee_id=employee, limit=limit, cursor=cursor
     )
     return AwardPage(items=items, next_cursor=next_cursor)
-
-
-def _count_awards(report: milestones.RunReport) -> None:
-    metrics.add_metric(name="MilestonesAwarded", unit=MetricUnit.Count, value=len(report.awarded))
-    metrics.add_metric(name="MilestonesPending", unit=MetricUnit.Count, value=len(report.pending))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

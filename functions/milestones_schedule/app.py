@@ -23,8 +23,6 @@ gc.enable()
 
 def _award_due() -> dict[str, int]:
     report = milestones.run_due(now())
-    metrics.add_metric(name="MilestonesAwarded", unit=MetricUnit.Count, value=len(report.awarded))
-    metrics.add_metric(name="MilestonesPending", unit=MetricUnit.Count, value=len(report.pending))
     metrics.add_metric(name="MilestoneReminders", unit=MetricUnit.Count, value=report.reminders)
     if report.skipped_before is not None:
         logger.warning(

@@ -10,7 +10,6 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import (
     IdempotencyKey,
@@ -48,9 +47,6 @@ def give_kudos(body: recognition.GiveKudos, idempotency_key: IdempotencyKey = No
     kudos, created = recognition.give_kudos(
         current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
     )
-    if created:
-        metrics.add_metric(name="KudosGiven", unit=MetricUnit.Count, value=1)
-        metrics.add_metric(name="PointsGiven", unit=MetricUnit.Count, value=kudos.points)
     return created_response(kudos, created)
 
 
@@ -67,8 +63,6 @@ def add_on(
     extra, created = recognition.add_on(
         current_caller(app), recognition_id, body, idempotency_key=check_idempotency_key(idempotency_key)
     )
-    if created:
-        metrics.add_metric(name="AddOnsGiven", unit=MetricUnit.Count, value=1)
     return created_response(extra, created)
 
 

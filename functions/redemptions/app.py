@@ -12,7 +12,6 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ConfigDict, Field
 
 from plaudit.api.http import (
@@ -73,9 +72,6 @@ def request_redemption(
     view, created = redemptions.request(
         current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
     )
-    if created:
-        metrics.add_metric(name="Redemptions", unit=MetricUnit.Count, value=1)
-        metrics.add_metric(name="PointsHeld", unit=MetricUnit.Count, value=view.points)
     return created_response(view, created)
 
 
@@ -91,9 +87,6 @@ def give_award(body: awards.AwardRequest, idempotency_key: IdempotencyKey = None
     view, created = awards.give(
         current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
     )
-    if created:
-        metrics.add_metric(name="DirectAwards", unit=MetricUnit.Count, value=1)
-        metrics.add_metric(name="BudgetPointsHeld", unit=MetricUnit.Count, value=view.points)
     return created_response(view, created)
 
 
@@ -125,9 +118,7 @@ def cancel_redemption(redemption_id: RedemptionIdPath, body: Decision | None = N
 @app.post("/v1/redemptions/<redemption_id>/approve", summary="Approve a redemption waiting for me")
 @tracer.capture_method
 def approve_redemption(redemption_id: RedemptionIdPath, body: Decision | None = None) -> RedemptionView:
-    view = redemptions.approve(current_caller(app), redemption_id, (body or Decision()).reason)
-    metrics.add_metric(name="RedemptionsApproved", unit=MetricUnit.Count, value=1)
-    return view
+    return redemptions.approve(current_caller(app), redemption_id, (body or Decision()).reason)
 
 
 @app.post("/v1/redemptions/<redemption_id>/reject", summary="Reject a redemption waiting for me (a reason)")

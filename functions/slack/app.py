@@ -20,14 +20,17 @@ from slack_bolt.adapter.aws_lambda import SlackRequestHandler
 
 from plaudit.api.error_shape import refusal_result
 from plaudit.domain.errors import PlauditError, ServiceUnavailable
+from plaudit.services.metrics import publisher
 from plaudit.slack import signature
 from plaudit.slack.app import create_app
 from plaudit.slack.config import SlackConfig, load_config
 
 logger = Logger()
+metrics = publisher()  # what the use cases count: kudos given in Slack too
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)  # lazy runs too
+@metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     try:
         config, handler = _slack()

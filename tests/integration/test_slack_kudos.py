@@ -466,3 +466,31 @@ def test_an_unexpected_failure_reaches_the_giver(app: SlackApp, monkeypatch: pyt
     (reply,) = app.ephemeral_replies()
     assert "Something went wrong" in reply
     assert app.slack.called("chat.postMessage") == []
+
+
+def _published(out: str) -> dict[str, Any]:
+    """The metrics Powertools published (EMF lines on stdout), summed by name."""
+    totals: dict[str, Any] = {}
+    for line in out.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            document = json.loads(line)
+            for definition in document["_aws"]["CloudWatchMetrics"]:
+                for metric in definition["Metrics"]:
+                    value = document[metric["Name"]]
+                    totals[metric["Name"]] = totals.get(metric["Name"], 0) + sum(
+                        value if isinstance(value, list) else [value]
+                    )
+    return totals
+
+
+def test_kudos_given_in_slack_count_in_the_business_metrics(
+    app: SlackApp, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The use case counts (plaudit.services.metrics), so Slack's kudos reach the dashboard and alarms as the
+    API's do; the ack itself publishes nothing."""
+    app.command(f"<@{ALICE}|alice> <@{CARLOS}> 25 for shipping the release")
+    assert _published(capsys.readouterr().out) == {}
+    app.run_lazy()
+    published = _published(capsys.readouterr().out)
+    assert published["KudosGiven"] == 1
+    assert published["PointsGiven"] == 50

@@ -18,7 +18,7 @@ from plaudit.domain.errors import Conflict, Forbidden, NotFound, Points, RuleVio
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView
-from plaudit.services import redemptions
+from plaudit.services import metrics, redemptions
 from plaudit.services.redemptions import DirectAward
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
@@ -124,6 +124,9 @@ def give(
                 raise _insufficient(redemption.points, None) from None
             redemptions.explain_refusal(refused, redemption)
             continue
+        if caller != SYSTEM:  # a rule's item counts among the milestone awards
+            metrics.count("DirectAwards")
+            metrics.count("BudgetPointsHeld", redemption.points)
         redemptions.enqueue_fulfilment(rid)
         return redemption.view(), True
     raise Conflict("error.concurrent_update", code="concurrent_update")

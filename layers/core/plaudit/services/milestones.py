@@ -38,6 +38,7 @@ from plaudit.domain.milestones import (
 )
 from plaudit.domain.model import Model
 from plaudit.domain.settings import OrgSettings
+from plaudit.services import metrics
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, actor_of, record
@@ -517,7 +518,7 @@ class _Run:
                 prior = get_one(keys.award(aid))
                 views += [AwardView.model_validate(prior)] if prior else []
                 continue
-            (self.report.pending if view.status == "pending" else self.report.awarded).append(view)
+            self._made(view)
             views.append(view)
             self._give_item(award, *_item_of(version))
         return views
@@ -539,7 +540,7 @@ class _Run:
                 if view is None:  # written meanwhile by a concurrent run
                     award = get_one(keys.award(prize.award_id)) or award
                     view = AwardView.model_validate(award)
-                (self.report.pending if view.status == "pending" else self.report.awarded).append(view)
+                self._made(view)
             else:
                 self.report.already_awarded += 1
                 view = AwardView.model_validate(award)
@@ -629,6 +630,14 @@ class _Run:
             "stamps": {employee.id: stamp_of(employee).model_dump(mode="json", exclude_none=True)},
             "period_zone": self.settings.time_zone,
         }
+
+    def _made(self, view: AwardView) -> None:
+        """An award made now (in a dry run: that would be): reported, and counted unless dry, whatever
+        started the run (the schedule, HR, an HRIS event, a season's prizes)."""
+        pending = view.status == "pending"
+        (self.report.pending if pending else self.report.awarded).append(view)
+        if not self.dry_run:
+            metrics.count("MilestonesPending" if pending else "MilestonesAwarded")
 
     def _write(self, award: dict[str, Any]) -> AwardView | None:
         """Write one award: paid if its budget covers it, else pending; granted when it is an item only.

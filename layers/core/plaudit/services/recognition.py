@@ -35,6 +35,7 @@ from plaudit.domain.recognition import (
     shares_for,
 )
 from plaudit.domain.settings import VALUE_SLUG
+from plaudit.services import metrics
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
@@ -151,6 +152,8 @@ def give_kudos(
         )
         remember = [first_response_write(recognition_id, request_hash, kudos)] if idempotency_key else []
         if _commit(head, snap, giver_id, plan, *remember):
+            metrics.count("KudosGiven")
+            metrics.count("PointsGiven", kudos.points)
             return kudos, True
     raise _contended()
 
@@ -207,6 +210,7 @@ def add_on(
         head, bump = add_on_writes(extra, stamps_of(adder, people), recognition, snap.settings().time_zone)
         remember = [first_response_write(replay_id, request_hash, extra)] if replay_id else []
         if _commit(head, snap, adder_id, plan, bump, *remember):
+            metrics.count("AddOnsGiven")
             return extra, True
     raise _contended()
 

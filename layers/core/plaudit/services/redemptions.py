@@ -52,6 +52,7 @@ from plaudit.domain.redemptions import (
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.tiers import refuse_below
 from plaudit.integrations import fulfilment_queue
+from plaudit.services import metrics
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, stored_now
@@ -149,6 +150,8 @@ def request(
         except WriteRefused as refused:
             explain_refusal(refused, redemption)
             continue
+        metrics.count("Redemptions")
+        metrics.count("PointsHeld", redemption.points)
         if redemption.status is Status.APPROVED:
             enqueue_fulfilment(rid)
         return redemption.view(), True
@@ -346,6 +349,7 @@ def _entry_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 def approve(caller: Caller, rid: str, reason: str | None = None) -> RedemptionView:
     _, after = _decide(caller, rid, Action.APPROVE, reason)
+    metrics.count("RedemptionsApproved")
     enqueue_fulfilment(rid)
     return after.view()
 

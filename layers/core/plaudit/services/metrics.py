@@ -1,0 +1,24 @@
+"""Business metrics, counted by the use cases whatever front end called them (REST, Slack, HRIS, schedules),
+so kudos given in Slack count as those given through the API. Powertools' Metrics share one metric set per
+process: the handler's `@metrics.log_metrics` publishes what the use cases counted (EMF, in the stack's
+namespace, with the function's `service` dimension; the alarms and the dashboard sum every service)."""
+
+import warnings
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+_counted = Metrics()  # the process's one metric set (the namespace is the handler's concern)
+
+# An invocation that counted nothing (a read, Slack's 3-second ack) publishes nothing: Powertools would warn.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+def count(name: str, value: int = 1) -> None:
+    _counted.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def publisher() -> Metrics:
+    """A handler's Metrics, made at its import (the namespace and service are read from its environment then):
+    `@publisher().log_metrics` publishes what was counted during the invocation."""
+    return Metrics()
