@@ -30,11 +30,12 @@ PY313_ENV = $(shell python3.13 --version >/dev/null 2>&1 || { \
 	v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.[0-9]+)?$$' | tail -n 1); \
 	test -n "$$v" && echo "PYENV_VERSION=$$(pyenv version-name 2>/dev/null | sed 's/$$/:/')$$v"; })
 
-.PHONY: help venv catalogues dev test lint fmt validate alarms scan bench bench-milestones build compile-build clean distclean
+.PHONY: help venv catalogues console dev test lint fmt validate alarms scan bench bench-milestones build compile-build clean distclean
 
 help:
 	@echo "make venv       create/refresh .venv (pip install -e '.[dev]')"
 	@echo "make catalogues compile the message catalogues (.po) into the .mo files runtime reads"
+	@echo "make console    build the web console (console/dist for prod, console/dist-dev for make dev)"
 	@echo "make dev        run the local stack: .venv/bin/plaudit dev (PORT passes through; FRESH=1: from the seed)"
 	@echo "make test       install, lint, unit, integration, fuzz, end to end, template, quick benchmark; timed"
 	@echo "make lint       ruff check, ruff format --check, sam validate --lint"
@@ -66,20 +67,48 @@ $(STAMP): pyproject.toml
 catalogues: venv
 	$(BIN)/python -m plaudit_dev.catalogues
 
+# The web console (console/): npm ci only when the lockfile changed (a stamp inside node_modules, like the
+# venv's); its TypeScript types come from the OpenAPI document the backend's code produces (rewritten when the
+# template or the Python code changed), so an API change that breaks a page breaks the build. Two builds:
+# console/dist (prod) and console/dist-dev (with the dev sign-in page; what `make dev` serves at /).
+NPM_STAMP := console/node_modules/.plaudit-npm.stamp
+OPENAPI_FILE := console/build/openapi.json
+CONSOLE_STAMP := console/build/.console.stamp
+CONSOLE_SOURCES := $(shell find console/src -type f ! -name schema.d.ts 2>/dev/null) \
+	console/index.html console/vite.config.ts console/tsconfig.json
+BACKEND_SOURCES := template.yaml $(shell find layers/core/plaudit functions devtools/plaudit_dev -name '*.py' 2>/dev/null)
+
+$(NPM_STAMP): console/package-lock.json
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(OPENAPI_FILE): $(STAMP) $(BACKEND_SOURCES)
+	$(BIN)/python -m plaudit_dev.openapi_file $@
+
+$(CONSOLE_STAMP): $(NPM_STAMP) $(OPENAPI_FILE) $(CONSOLE_SOURCES)
+	cd console && npx --no-install openapi-typescript build/openapi.json -o src/api/schema.d.ts --silent
+	cd console && npx --no-install tsc --noEmit
+	cd console && npx --no-install vite build --logLevel warn && npx --no-install vite build --mode dev --logLevel warn
+	@touch $@
+
+console: $(CONSOLE_STAMP)
+
 # the data is kept across restarts (.plaudit/); FRESH=1 starts from the seed
-dev: venv catalogues
+dev: venv catalogues console
 	$(BIN)/plaudit dev $(if $(filter 1 yes true,$(FRESH)),--fresh)
 
 # Each stage is timed (devtools/stage.sh); the times and the total are printed at the end, or when a
 # stage fails. Exit code 5 of pytest = nothing selected (PYTEST_ARGS may name tests of one kind only).
 STAGE := devtools/stage.sh
+CHROMIUM_INSTALL := { command -v chromium && command -v chromedriver; } >/dev/null || \
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 PYTEST_KIND = $(BIN)/pytest $(PYTEST_ARGS)
 test:
 	@$(STAGE) --begin
 	@$(STAGE) install '$(MAKE) --no-print-directory venv catalogues'
 	@$(STAGE) lint '$(BIN)/ruff check . && $(BIN)/ruff format --check .'
-	@$(STAGE) unit '$(PYTEST_KIND) -m "not e2e and not template and not fuzz" tests/unit || [ $$? -eq 5 ]'
-	@$(STAGE) integration '$(PYTEST_KIND) -n auto -m "not e2e and not template and not fuzz" --ignore=tests/unit || [ $$? -eq 5 ]'
+	@$(STAGE) unit '$(PYTEST_KIND) -m "not e2e and not template and not fuzz and not browser" tests/unit || [ $$? -eq 5 ]'
+	@$(STAGE) integration '$(PYTEST_KIND) -n auto -m "not e2e and not template and not fuzz and not browser" --ignore=tests/unit || [ $$? -eq 5 ]'
 	@# the API fuzzer against a local stack of its own (tests/e2e/test_openapi_fuzz.py)
 	@$(STAGE) fuzz '$(PYTEST_KIND) -m fuzz || [ $$? -eq 5 ]'
 	@# end to end: one local stack, one story per module in order (xdist's loadgroup does not keep a group on
@@ -87,6 +116,9 @@ test:
 	@$(STAGE) end-to-end '$(PYTEST_KIND) -m e2e || [ $$? -eq 5 ]'
 	@$(STAGE) template '$(PYTEST_KIND) -m template || [ $$? -eq 5 ]'
 	@$(STAGE) policy-scan '$(MAKE) --no-print-directory scan'
+	@# the web console in a real headless Chromium (Debian's chromium and chromium-driver, installed when
+	@# missing) against a local stack of its own (tests/e2e/test_console_browser.py)
+	@$(STAGE) browser '$(MAKE) --no-print-directory console && $(CHROMIUM_INSTALL) && { $(PYTEST_KIND) -m browser || [ $$? -eq 5 ]; }'
 	@$(STAGE) quick-benchmark '$(BIN)/python -m bench --quick > /dev/null'
 	@$(STAGE) --report
 

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 SWAGGER_UI_DIR = Path(aws_lambda_powertools.__file__).parent / "event_handler" / "openapi" / "swagger_ui"
 SWAGGER_ASSETS = {"swagger-ui-bundle.min.js": "text/javascript", "swagger-ui.min.css": "text/css"}
 SECURITY_SCHEME = "jwt"
+NO_RESOLVER = "Runtime.NoOpenAPI"  # the invoker's error for a function without a Powertools resolver
 
 SWAGGER_PAGE = """<!DOCTYPE html>
 <html>
@@ -39,11 +40,14 @@ SWAGGER_PAGE = """<!DOCTYPE html>
 """
 
 
-def merged_schema(template: Template, invoker: Invoker, server_url: str) -> dict[str, Any]:
+def merged_schema(
+    template: Template, invoker: Invoker, server_url: str, strict: bool = False
+) -> dict[str, Any]:
     """Merge the `paths` and `components` of every routed function's `app.get_openapi_json_schema()`.
 
     A function without a Powertools resolver named `app` (or that fails to import) is skipped, with a
-    warning. Every operation takes a bearer JWT, except on routes the template leaves unauthenticated.
+    warning; with `strict`, only one without a resolver is skipped and any other failure raises. Every
+    operation takes a bearer JWT, except on routes the template leaves unauthenticated.
     """
     merger = OpenAPIMerge(
         title="Plaudit API (local)",
@@ -56,6 +60,8 @@ def merged_schema(template: Template, invoker: Invoker, server_url: str) -> dict
         try:
             schema = invoker.openapi_schema(function_id)
         except FunctionError as exc:
+            if strict and exc.error_type != NO_RESOLVER:
+                raise
             log.warning("%s left out of /openapi.json: %s", function_id, exc.error_message)
             continue
         _mark_public(

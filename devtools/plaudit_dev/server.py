@@ -1,7 +1,7 @@
 """The local HTTP API: routes requests like API Gateway (HTTP API, JWT authorizer, payload 2.0) to the
 functions, then runs the stream and queue consumers their writes feed. Also serves /openapi.json, /docs,
 /_local/health, /_local/idle (waits for background invocations), POST /_local/schedules/{function id}/fire
-(fires its schedule now), Lambda's Invoke API and the fake Slack."""
+(fires its schedule now), Lambda's Invoke API, the fake Slack and the web console (plaudit_dev.console)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import threading
 import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from plaudit_dev import local_mail
+from plaudit_dev import console, local_mail
 from plaudit_dev.deliveries import Deliveries
 from plaudit_dev.fake_slack import FakeSlack
 from plaudit_dev.http_api import (
@@ -49,8 +50,10 @@ class ApiServer:
     """A threaded HTTP server on 127.0.0.1:`port` (0 picks a free port). It listens from construction (so
     its URL can be handed to the workers) and answers once `start` gave it the functions."""
 
-    def __init__(self, template: Template, port: int = 3000) -> None:
+    def __init__(self, template: Template, port: int = 3000, console_dir: Path | None = None) -> None:
+        """`console_dir`: the web console's build to serve at `/` (plaudit_dev.console), if any."""
         self._template = template
+        self._console_dir = console_dir
         self._router = Router(template.routes)
         self._openapi: dict[str, Any] | None = None
         self._openapi_lock = threading.Lock()
@@ -89,6 +92,7 @@ class ApiServer:
         try:
             response = (
                 self._local_endpoint(request)
+                or console.handle(request, self._console_dir)
                 or self._slack.handle(request)
                 or local_mail.handle(request)
                 or self._lambda.handle(request)

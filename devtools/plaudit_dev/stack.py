@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
-from plaudit_dev import snapshot
+from plaudit_dev import console, snapshot
 from plaudit_dev.deliveries import Deliveries
 from plaudit_dev.fake_slack import CALLS_PATH, SLACK_FUNCTION_ID, slack_function_env
 from plaudit_dev.iam import local_resources, translate_roles
@@ -100,13 +100,13 @@ class LocalStack:
             key: kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"]
             for alias, key in self.template.kms_aliases.items()
         }
-        self._server = server = ApiServer(self.template, self._port)
+        self._server = server = ApiServer(self.template, self._port, console.DEV_BUILD)
         self._invoker = invoker = Invoker(
             self.template.functions,
             moto.endpoint_url,
             self._access(key_ids),
             self._max_workers,
-            self._local_env(server.url),
+            self.local_env(server.url),
         )
         invoker.warm()
         deliveries = Deliveries(
@@ -144,7 +144,7 @@ class LocalStack:
             for function_id, spec in self.template.functions.items()
         }
 
-    def _local_env(self, server_url: str) -> dict[str, dict[str, str]]:
+    def local_env(self, server_url: str) -> dict[str, dict[str, str]]:
         """Per function, what the local stack sets over the template's variables: its Lambda endpoint, the
         developer's settings of dev-only integrations, and what stands in for a secret the function declares
         (a variable naming a Secrets Manager secret gets the secret's value in local variables)."""

@@ -1,0 +1,269 @@
+"""The web console in a real headless Chromium (Debian's chromium + chromium-driver, driven by Selenium)
+against a local stack of its own: one browser for the whole module. Screenshots go to docs/screenshots/
+(shown in README). `make test`'s browser stage builds the console first (`make console`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+CONSOLE = REPO / "console"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+AXE = CONSOLE / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+WAIT_S = 30.0
+PAGES = ("feed", "give", "wallet", "profile")
+ALICE, BOB, DANA, IRIS, JON = "E1003", "E1004", "E1006", "E1011", "E1012"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    profile = tempfile.mkdtemp(prefix="plaudit-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def wait_for(condition: Callable[[], Any], what: str) -> Any:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.1)
+    raise TimeoutException(f"waited {WAIT_S:.0f} s for {what}")
+
+
+def element(browser: WebDriver, css: str) -> WebElement:
+    return wait_for(lambda: next(iter(browser.find_elements(By.CSS_SELECTOR, css)), None), css)
+
+
+def sign_in(browser: WebDriver, stack: Any, employee: str, size: tuple[int, int] = (1280, 900)) -> None:
+    """A fresh page (the token lives in memory: loading the page signs out), then the dev sign-in."""
+    browser.set_window_size(*size)
+    browser.get("about:blank")  # a new document: only changing the hash would keep the page (and its token)
+    browser.get(stack.api_url + "/#/feed")
+    element(browser, f'button[data-employee="{employee}"]').click()
+    element(browser, "nav a[aria-current=page]")
+
+
+def go(browser: WebDriver, page: str) -> None:
+    browser.execute_script("location.hash = arguments[0]", f"#/{page}")
+    wait_for(
+        lambda: browser.find_elements(By.CSS_SELECTOR, f'nav a[href="#/{page}"][aria-current=page]'), page
+    )
+    element(browser, "main h1")
+    wait_for(lambda: not browser.find_elements(By.XPATH, "//main//p[contains(., '…')]"), f"{page} loaded")
+
+
+def set_language(browser: WebDriver, locale: str) -> None:
+    go(browser, "profile")
+    browser.execute_script(
+        "const s = document.getElementById('locale'); s.value = arguments[0];"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));",
+        locale,
+    )
+    element(browser, "form button[type=submit]").click()
+    wait_for(lambda: browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == locale, locale)
+
+
+def axe_violations(browser: WebDriver) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in json.loads(result)
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(browser: WebDriver, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def test_the_prod_build_has_no_dev_sign_in() -> None:
+    def bundle(build: str) -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in (CONSOLE / build / "assets").glob("*.js"))
+
+    assert "/_local/dev/token" in bundle("dist-dev")
+    assert "/_local/dev" not in bundle("dist")
+
+
+def test_the_console_is_served_with_its_security_headers(stack) -> None:
+    page = stack.request("GET", "/")
+    assert page.status == 200
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert "unsafe-inline" not in page.headers["content-security-policy"]
+    assert b"<script" in page.body
+    assert stack.request("GET", "/v1/me").status == 401  # the API beside it, on the same origin
+
+
+def test_an_employee_gives_kudos_and_sees_them_in_the_feed_and_in_slack(browser, stack) -> None:
+    sign_in(browser, stack, ALICE)
+    seen = stack.request("GET", "/_local/slack/calls").json["last"]
+    go(browser, "give")
+    element(browser, "#recipients").send_keys(f"{BOB}, {JON}")
+    points = element(browser, "#points")
+    points.clear()
+    points.send_keys("3")
+    element(browser, "#message").send_keys("Thanks for the release notes")
+    element(browser, "#values").send_keys("teamwork")
+    screenshot(browser, "give-kudos")
+    element(browser, "form button[type=submit]").click()
+    done = element(browser, "p.done")
+    assert BOB in done.text
+    assert JON in done.text
+
+    go(browser, "feed")
+    first = element(browser, ".feed li")
+    assert "Thanks for the release notes" in first.text
+    assert "6 points" in first.text  # 3 each to two people
+    screenshot(browser, "feed")
+    calls = stack.request("GET", f"/_local/slack/calls?after={seen}").json["calls"]
+    assert any(
+        "Thanks for the release notes" in json.dumps(c["params"])
+        for c in calls
+        if c["method"] == "chat.postMessage"
+    ), calls
+
+
+def test_the_apis_refusal_is_shown_with_its_code_and_the_form_checks_first(browser, stack) -> None:
+    sign_in(browser, stack, ALICE)
+    go(browser, "give")
+    element(browser, "form button[type=submit]").click()
+    assert element(browser, "p.problem").text == "Name at least one recipient."
+    element(browser, "#recipients").send_keys(ALICE)  # to herself: the API refuses
+    element(browser, "#message").send_keys("me, myself")
+    element(browser, "form button[type=submit]").click()
+    refusal = wait_for(
+        lambda: "code:" in element(browser, "p.problem").text and element(browser, "p.problem"), "the refusal"
+    )
+    assert "(code: " in refusal.text
+
+
+def test_kudos_text_is_shown_as_text_never_as_html(browser, stack) -> None:
+    hostile = (
+        "<script>window.__owned = 1</script><img src=x onerror=window.__owned=2> \u202egnp.exe\u0000 done"
+    )
+    reply = stack.request(
+        "POST",
+        "/v1/recognitions",
+        token=stack.token("--employee", DANA),
+        body={"recipient_ids": [IRIS], "points": 1, "message": hostile},
+    )
+    assert reply.status == 201, reply.body
+    stored = reply.json["message"]
+    sign_in(browser, stack, IRIS)
+    message = element(browser, f'li[data-kudos="{reply.json["id"]}"] .message')
+    assert message.get_attribute("textContent") == stored
+    assert browser.execute_script("return window.__owned") is None
+    assert not browser.find_elements(By.CSS_SELECTOR, "main script, main img")
+    assert message.value_of_css_property("unicode-bidi") == "isolate"
+
+
+def test_wallet_and_profile(browser, stack) -> None:
+    sign_in(browser, stack, BOB)
+    go(browser, "wallet")
+    assert element(browser, "[data-points]").get_attribute("data-points").isdigit()
+    assert "Allowance left to give" in element(browser, "main").text
+    screenshot(browser, "wallet")
+    go(browser, "profile")
+    assert "Bob Okafor" in element(browser, "main").text
+
+
+def test_arabic_is_right_to_left_and_the_choice_is_kept(browser, stack) -> None:
+    sign_in(browser, stack, DANA)
+    set_language(browser, "ar")
+    html = browser.find_element(By.TAG_NAME, "html")
+    assert html.get_attribute("dir") == "rtl"
+    assert element(browser, "main h1").text == "الملف الشخصي"
+    assert "الموجز" in element(browser, "nav").text
+    go(browser, "feed")
+    screenshot(browser, "feed-ar")
+    # the layout is mirrored: the navigation starts at the right
+    nav = element(browser, "nav ul li")
+    assert nav.location["x"] > browser.execute_script("return innerWidth") / 2
+    sign_in(browser, stack, DANA)  # a new session: the language comes from her profile
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    set_language(browser, "en")
+
+
+@pytest.mark.parametrize(
+    ("locale", "feed_title"), [("it", "Bacheca dei riconoscimenti"), ("fr", "Fil des félicitations")]
+)
+def test_italian_and_french(browser, stack, locale: str, feed_title: str) -> None:
+    sign_in(browser, stack, JON)
+    set_language(browser, locale)
+    go(browser, "feed")
+    assert element(browser, "main h1").text == feed_title
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "ltr"
+    set_language(browser, "en")
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_no_serious_accessibility_violation_on_any_page(browser, stack, locale: str) -> None:
+    sign_in(browser, stack, IRIS)
+    set_language(browser, locale)
+    found = {}
+    for page in PAGES:
+        go(browser, page)
+        if violations := axe_violations(browser):
+            found[page] = violations
+    if locale == "en":
+        browser.get(stack.api_url + "/")  # the sign-in page too
+        element(browser, "button[data-employee]")
+        found["sign-in"] = axe_violations(browser) or None
+        screenshot(browser, "sign-in")
+    if locale != "en":
+        set_language(browser, "en")
+    assert not {page: v for page, v in found.items() if v}
+
+
+def test_every_page_works_360_px_wide(browser, stack) -> None:
+    sign_in(browser, stack, ALICE, size=(360, 800))
+    for page in PAGES:
+        go(browser, page)
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= browser.execute_script("return innerWidth"), f"{page} scrolls sideways ({width} px)"
+        if page == "give":
+            screenshot(browser, "give-kudos-360")
