@@ -119,7 +119,7 @@ test:
 	@# the web console in a real headless Chromium (Debian's chromium and chromium-driver, installed when
 	@# missing) against a local stack of its own (tests/e2e/test_console_browser.py)
 	@$(STAGE) browser '$(MAKE) --no-print-directory console && $(CHROMIUM_INSTALL) && { $(PYTEST_KIND) -m browser || [ $$? -eq 5 ]; }'
-	@$(STAGE) quick-benchmark '$(BIN)/python -m bench --quick > /dev/null'
+	@$(STAGE) quick-benchmark '$(BIN)/python -m bench --quick > /dev/null && $(BIN)/python -m bench.console --quick > /dev/null'
 	@$(STAGE) --report
 
 lint: venv
