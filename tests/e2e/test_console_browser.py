@@ -267,3 +267,16 @@ def test_every_page_works_360_px_wide(browser, stack) -> None:
         assert width <= browser.execute_script("return innerWidth"), f"{page} scrolls sideways ({width} px)"
         if page == "give":
             screenshot(browser, "give-kudos-360")
+
+
+def test_each_page_makes_at_most_three_api_calls(browser, stack) -> None:
+    sign_in(browser, stack, ALICE)
+    calls = {}
+    for page in PAGES:
+        browser.execute_script("performance.clearResourceTimings()")
+        go(browser, page)
+        calls[page] = browser.execute_script(
+            "return performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length"
+        )
+    assert all(count <= 3 for count in calls.values()), calls
+    assert calls["wallet"] == 1  # the person's record is loaded once per sign-in, not per page
