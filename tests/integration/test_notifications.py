@@ -19,6 +19,7 @@ from plaudit.domain.access import SYSTEM, Caller
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.milestone_rules import RuleSpec
 from plaudit.environment import environment
+from plaudit.integrations import aws as aws_clients
 from plaudit.services import budgets, milestones
 from plaudit.services.audit import audit_ledger
 from plaudit.services.settings import replace_settings
@@ -27,6 +28,7 @@ from plaudit.store.slack_posts import posts_about
 from plaudit_dev.event_filter import matches
 from plaudit_dev.seed import DEMO_SETTINGS
 from plaudit_dev.streams import StreamCursor
+from plaudit_dev.template import local_secret_name, secret_arn
 
 slack = test_slack_kudos.slack  # the fixture
 
@@ -258,6 +260,25 @@ def test_nothing_is_posted_or_failed_without_slack(
     environment.cache_clear()  # a new container would read it afresh
     notifications.put(_award())
     notifications.put(_award("awd_2", status="pending", paid_at=None))
+    assert notifications.deliver() == {"batchItemFailures": []}
+    assert slack.calls == []
+
+
+def test_nothing_is_posted_or_failed_while_the_slack_secret_is_empty(
+    notifications: Notifications, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stack creates SlackSecret empty: until it is filled, notices go by their other channels, and the
+    stream is not failed (nor its records sent to the dead-letter queue)."""
+    boto3.client("secretsmanager", region_name="us-east-1").create_secret(
+        Name=local_secret_name("SlackSecret"),
+        SecretString=json.dumps({"signing_secret": "", "bot_token": ""}),
+    )
+    for name in ("SLACK_SIGNING_SECRET", "PLAUDIT_SLACK_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SLACK_SECRET_ARN", secret_arn("SlackSecret"))
+    monkeypatch.setattr(aws_clients, "_secrets", None)
+    environment.cache_clear()  # a new container would read it afresh
+    notifications.put(_award())
     assert notifications.deliver() == {"batchItemFailures": []}
     assert slack.calls == []
 

@@ -24,6 +24,7 @@ from plaudit.environment import environment
 from plaudit.integrations import delivery
 from plaudit.integrations.delivery.mail import MailChannel
 from plaudit.integrations.delivery.slack_dm import SlackDm
+from plaudit.integrations.secrets import SecretEmpty
 from plaudit.integrations.slack_api import web_client
 from plaudit.services.runtime import now
 from plaudit.slack.config import load_config
@@ -58,11 +59,15 @@ class Deferred(Exception):
 
 
 def bot_token() -> str | None:
-    """The bot token, or None when Slack is not configured (no secret, no local credentials)."""
+    """The bot token, or None when Slack is not configured (no local credentials, and no secret or one still
+    empty: reported as such, and the notices go by their other channels meanwhile)."""
     env = environment()
     if not ((env.slack_signing_secret and env.plaudit_slack_bot_token) or env.slack_secret_arn):
         return None
-    return load_config().bot_token
+    try:
+        return load_config().bot_token
+    except SecretEmpty:
+        return None
 
 
 class Notifier:
