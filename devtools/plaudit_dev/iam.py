@@ -216,12 +216,12 @@ def _resolve_policies(
             resolved = resolver.intrinsic_property_resolver(_without_no_value(entry), ignore_errors=False)
             if resolved != _NO_VALUE:  # an `Fn::If` gave AWS::NoValue
                 documents.append(resolved["PolicyDocument"])
-        documents += _key_policy_grants(translated, role_id, resources)
+        documents += key_policy_grants(translated, role_id, resources)
         policies[function_id] = Policy.from_documents(documents, owner=role_id)
     return policies
 
 
-def _key_policy_grants(
+def key_policy_grants(
     translated: dict[str, Any], role_id: str, resources: Mapping[str, Mapping[str, str]]
 ) -> list[dict[str, Any]]:
     """What the template's KMS key policies allow the role `role_id` by naming it (`!GetAtt <Role>.Arn` as

@@ -8,7 +8,7 @@ import struct
 import pytest
 from botocore.exceptions import ClientError
 
-from plaudit_dev.iam import Policy, UnsupportedPolicy
+from plaudit_dev.iam import Policy, UnsupportedPolicy, key_policy_grants
 from plaudit_dev.iam_calls import Access, UnmappedCall, required
 
 ACCOUNT = "arn:aws:dynamodb:us-east-1:123456789012"
@@ -140,6 +140,44 @@ def test_kms_calls_need_the_key_an_alias_or_a_ciphertext_names() -> None:
     assert required("kms", "Encrypt", {"KeyId": key_id}) == [("kms:Encrypt", KEY)]
     blob = struct.pack("36s12s16s", key_id.encode(), b"\0" * 12, b"\0" * 16) + b"ciphertext"
     assert required("kms", "Decrypt", {"CiphertextBlob": blob}) == [("kms:Decrypt", KEY)]
+
+
+def test_a_key_policy_that_names_a_role_grants_it_its_actions_on_that_key_only() -> None:
+    root = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    statements = [
+        {
+            "Sid": "Admin",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": "kms:Describe*",
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": [{"Fn::GetAtt": ["ShowRole", "Arn"]}, {"Fn::GetAtt": ["IssueRole", "Arn"]}]},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+        },
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": {"Fn::GetAtt": ["IssueRole", "Arn"]}},
+            "Action": ["kms:Encrypt"],
+        },
+    ]
+    translated = {
+        "Resources": {
+            "Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": statements}}}
+        }
+    }
+    resources = {"Key": {"Ref": "11111111-2222-3333-4444-555555555555", "Arn": KEY}}
+    show = Policy.from_documents(key_policy_grants(translated, "ShowRole", resources))
+    issue = Policy.from_documents(key_policy_grants(translated, "IssueRole", resources))
+    assert show.allows("kms:Decrypt", KEY)
+    assert not show.allows("kms:Encrypt", KEY)
+    assert issue.allows("kms:Encrypt", KEY)
+    assert issue.allows("kms:Decrypt", KEY)
+    assert not show.allows("kms:Decrypt", KEY.replace("1111", "9999"))  # that key only
+    assert key_policy_grants(translated, "OtherRole", resources) == []  # named nowhere: nothing
 
 
 def test_ses_lambda_and_secrets_calls_need_their_identity_function_and_secret() -> None:
