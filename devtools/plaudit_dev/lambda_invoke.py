@@ -3,6 +3,10 @@ boto3 (Bolt's lazy listeners do): `POST /2015-03-31/functions/{FunctionName}/inv
 
 `RequestResponse` runs the function and answers with its result; `Event` answers 202 at once and runs it in
 the background. Workers reach this endpoint through AWS_ENDPOINT_URL_LAMBDA (`lambda_endpoint_env`).
+
+A failed `Event` invocation is not retried here (a local retry would only fail the same way); when the
+function's EventInvokeConfig names an SQS on-failure destination, the record Lambda sends there (the request,
+the error) is put on that queue, as Lambda does once the retries are spent (`OnFailureDestinations`).
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -35,9 +41,15 @@ class BackgroundInvocations:
     """Runs `Event` invocations on threads (each then drains the streams its writes fed) and tells when
     none is left; thread-safe."""
 
-    def __init__(self, invoker: Invoker, after_each: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        invoker: Invoker,
+        after_each: Callable[[], None],
+        on_failure: Callable[[str, Any, FunctionError], None] | None = None,
+    ) -> None:
         self._invoker = invoker
         self._after_each = after_each
+        self._on_failure = on_failure
         self._pending = 0
         self._idle = threading.Condition()
 
@@ -59,8 +71,10 @@ class BackgroundInvocations:
     def _run(self, function_id: str, event: Any) -> None:
         try:
             self._invoker.invoke(function_id, event)
-        except FunctionError as exc:  # Lambda would retry twice, then drop it: the console shows it once
+        except FunctionError as exc:  # Lambda retries, then parks it in the on-failure destination, if any
             log.error("%s (Event invocation) failed: %s", function_id, exc)
+            if self._on_failure is not None:
+                self._on_failure(function_id, event, exc)
         except Exception:
             log.exception("%s (Event invocation) could not run", function_id)
         finally:
@@ -70,6 +84,41 @@ class BackgroundInvocations:
                 with self._idle:
                     self._pending -= 1
                     self._idle.notify_all()
+
+
+class OnFailureDestinations:
+    """Puts a failed `Event` invocation on its function's on-failure queue, shaped as Lambda's record."""
+
+    def __init__(
+        self, functions: Mapping[str, FunctionSpec], queue_urls: Mapping[str, str], sqs: Any
+    ) -> None:
+        self._functions = functions
+        self._queue_urls = queue_urls
+        self._sqs = sqs
+
+    def __call__(self, function_id: str, event: Any, error: FunctionError) -> None:
+        queue_id = self._functions[function_id].on_failure_queue_id
+        if queue_id is None:
+            return
+        record = destination_record(self._functions[function_id].name, event, error, datetime.now(UTC))
+        self._sqs.send_message(QueueUrl=self._queue_urls[queue_id], MessageBody=json.dumps(record))
+
+
+def destination_record(function_name: str, event: Any, error: FunctionError, at: datetime) -> dict[str, Any]:
+    """What Lambda sends an asynchronous invocation's on-failure destination: the request and the error."""
+    return {
+        "version": "1.0",
+        "timestamp": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": f"{function_arn(function_name)}:{LATEST}",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": 1,
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": LATEST, "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": error.error_message, "errorType": error.error_type},
+    }
 
 
 class InvokeApi:

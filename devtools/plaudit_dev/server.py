@@ -28,7 +28,7 @@ from plaudit_dev.http_api import (
 )
 from plaudit_dev.invoker import FunctionError, Invoker
 from plaudit_dev.jwt_local import Unauthorized, verify
-from plaudit_dev.lambda_invoke import BackgroundInvocations, InvokeApi
+from plaudit_dev.lambda_invoke import BackgroundInvocations, InvokeApi, OnFailureDestinations
 from plaudit_dev.openapi_docs import SWAGGER_PAGE, merged_schema, swagger_asset
 from plaudit_dev.routes import RouteMatch, Router
 from plaudit_dev.schedules import UnknownSchedule, find_schedule, schedule_event
@@ -69,10 +69,12 @@ class ApiServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_port}"
 
-    def start(self, invoker: Invoker, deliveries: Deliveries) -> ApiServer:
+    def start(
+        self, invoker: Invoker, deliveries: Deliveries, on_failure: OnFailureDestinations | None = None
+    ) -> ApiServer:
         self._invoker = invoker
         self._deliveries = deliveries
-        self.background = BackgroundInvocations(invoker, self.drain)
+        self.background = BackgroundInvocations(invoker, self.drain, on_failure)
         self._lambda = InvokeApi(self._template.functions, invoker, self.background, self.drain)
         self._thread.start()
         return self

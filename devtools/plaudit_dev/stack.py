@@ -18,7 +18,7 @@ from plaudit_dev.iam import local_resources, translate_roles
 from plaudit_dev.iam_calls import Access
 from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
-from plaudit_dev.lambda_invoke import lambda_endpoint_env
+from plaudit_dev.lambda_invoke import OnFailureDestinations, lambda_endpoint_env
 from plaudit_dev.local_aws import client, environ, sdk_env
 from plaudit_dev.local_mail import MAIL_PATH, verify_sender
 from plaudit_dev.local_secrets import create_voucher_key, voucher_secrets, webhook_secrets
@@ -120,7 +120,8 @@ class LocalStack:
             ):
                 seed()
             deliveries.drain()
-        server.start(invoker, deliveries)
+        queue_urls = {queue_id: queue.url for queue_id, queue in self.template.queues.items()}
+        server.start(invoker, deliveries, OnFailureDestinations(self.template.functions, queue_urls, sqs))
         # what arrives outside a request: the CLI writing to the table, queue retries, delayed messages
         self._poller = _Poller(deliveries.drain, DELIVERY_POLL_S).start()
         self._ticker = ScheduleTicker(self.template.schedules, server.fire_schedule).start()

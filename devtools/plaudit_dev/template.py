@@ -154,6 +154,7 @@ class FunctionSpec:
     environment: dict[str, str]
     memory_mb: int
     timeout_s: float
+    on_failure_queue_id: str | None = None  # EventInvokeConfig's SQS destination of failed Event invocations
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,7 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
             environment={**global_env, **resolver.environment(props, logical_id)},
             memory_mb=int(props.get("MemorySize") or function_globals.get("MemorySize") or 128),
             timeout_s=float(props.get("Timeout") or function_globals.get("Timeout") or 3),
+            on_failure_queue_id=_on_failure_queue(logical_id, props, queues),
         )
         for event_id, event in (props.get("Events") or {}).items():
             event_props = event.get("Properties") or {}
@@ -435,6 +437,18 @@ def _queue_spec(logical_id: str, props: dict[str, Any], resolver: _Resolver) -> 
         )
     visibility = int(attributes.get("VisibilityTimeout", DEFAULT_VISIBILITY_TIMEOUT_S))
     return QueueSpec(logical_id, local_queue_name(logical_id, fifo), attributes, redrive, visibility)
+
+
+def _on_failure_queue(function_id: str, props: dict[str, Any], queues: dict[str, QueueSpec]) -> str | None:
+    """The queue of an EventInvokeConfig's SQS on-failure destination (`!GetAtt <Queue>.Arn`), if any."""
+    config = (props.get("EventInvokeConfig") or {}).get("DestinationConfig") or {}
+    destination = config.get("OnFailure") or {}
+    if destination.get("Type") != "SQS":
+        return None
+    target = _get_att(destination.get("Destination"))
+    if target is None or target[0] not in queues:
+        raise TemplateError(f"{function_id}.EventInvokeConfig: OnFailure must be !GetAtt <Queue>.Arn")
+    return target[0]
 
 
 def _queue_source(

@@ -60,6 +60,12 @@ Resources:
       CodeUri: worker
       Policies:
         - DynamoDBWritePolicy: {TableName: !Ref Items}
+      EventInvokeConfig:  # a failed Event invocation is parked in WorkerFailures
+        MaximumRetryAttempts: 1
+        DestinationConfig:
+          OnFailure: {Type: SQS, Destination: !GetAtt WorkerFailures.Arn}
+  WorkerFailures:
+    Type: AWS::SQS::Queue
   SlackFunction:
     Type: AWS::Serverless::Function
     Properties:
@@ -232,6 +238,27 @@ def test_event_invocation_answers_202_at_once_and_runs_in_the_background(stack: 
         item["by"]["S"]
         == f"arn:aws:lambda:us-east-1:123456789012:function:{local_function_name('WorkerFunction')}"
     )
+
+
+def test_a_failed_event_invocation_is_parked_in_its_on_failure_destination(stack: Stack) -> None:
+    """As Lambda does once the retries are spent: the request and the error, on the EventInvokeConfig's
+    queue (template.yaml gives SlackFunction one, so a failed lazy listener is kept)."""
+    reply = stack.lambda_client().invoke(
+        FunctionName=local_function_name("WorkerFunction"),
+        InvocationType="Event",
+        Payload=json.dumps({"fail": True, "put": "never"}),
+    )
+    assert reply["StatusCode"] == 202
+    assert stack.get("/_local/idle?timeout=10") == {"idle": True, "pending": 0}
+    sqs = client("sqs", stack.aws_endpoint_url)
+    url = sqs.get_queue_url(QueueName=stack.local.template.queues["WorkerFailures"].name)["QueueUrl"]
+    (message,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    record = json.loads(message["Body"])
+    assert record["requestPayload"] == {"fail": True, "put": "never"}
+    assert record["responsePayload"]["errorType"] == "ValueError"
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    worker = local_function_name("WorkerFunction")
+    assert record["requestContext"]["functionArn"].endswith(f":{worker}:$LATEST")
 
 
 def test_request_response_by_arn_and_qualifier(stack: Stack) -> None:
