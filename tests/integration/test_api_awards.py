@@ -178,3 +178,44 @@ class CountingClient:
             return method(*args, **kwargs)
 
         return counted
+
+
+# --- a budget's scope -------------------------------------------------------------------------------------
+
+
+def scoped(budget_id: str, **scope: Any) -> None:
+    body = budgets.CreateBudget(id=budget_id, name=f"{budget_id} awards", holders=[MAYA], **scope)
+    budgets.create_budget(SYSTEM, body)
+    budgets.move_points(SYSTEM, budget_id, TxnKind.BUDGET_TOP_UP, budgets.MovePoints(points=10_000))
+
+
+def test_a_department_budget_pays_only_its_department(api, shop):
+    scoped("eng-only", kind="department", department="Engineering")
+    api.drain_streams()  # the trail links the budget's entries first
+    before = table_items(api.client)
+    refused = give(api, shop["visa"], to=HR, budget_id="eng-only", key="hr")  # Hana is in People
+    assert_error(refused, 422, "outside_budget_scope")
+    assert refused.json["error"]["details"] == {"budget_id": "eng-only", "employee_id": HR}
+    assert "eng-only awards" in refused.json["error"]["message"]
+    assert table_items(api.client) == before
+    assert give(api, shop["visa"], to=ALICE, budget_id="eng-only", key="alice").status == 201
+
+
+def test_a_budget_for_named_departments_or_a_managers_organisation(api, shop):
+    scoped("people-dept", kind="program", departments=["People", "Sales"])
+    assert_error(
+        give(api, shop["visa"], to=ALICE, budget_id="people-dept", key="a"), 422, "outside_budget_scope"
+    )
+    assert give(api, shop["visa"], to=HR, budget_id="people-dept", key="h").status == 201
+    # Hana's organisation: Grace reports to her; Alice reports to Maya, who reports to no one
+    scoped("hana-org", kind="company", manager_id=HR)
+    assert give(api, shop["visa"], to="E1009", budget_id="hana-org", key="g").status == 201
+    assert_error(
+        give(api, shop["visa"], to=ALICE, budget_id="hana-org", key="a2"), 422, "outside_budget_scope"
+    )
+    assert_error(
+        give(api, shop["visa"], to=HR, budget_id="hana-org", key="h2"),
+        422,
+        "outside_budget_scope",
+    )  # the manager is not in their own organisation
+    assert_audit_clean()

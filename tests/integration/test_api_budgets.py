@@ -144,7 +144,12 @@ def test_who_may_create_move_and_read(api, org, clock):
 
 def test_bad_budgets_and_unknown_ones(api, org, clock):
     assert_error(create(api, PROGRAM | {"id": "Not A Slug"}), 422, "invalid_request")
-    assert_error(create(api, PROGRAM | {"kind": "department"}), 422, "invalid_department")
+    assert_error(create(api, PROGRAM | {"kind": "department"}), 422, "invalid_request")
+    scoped_twice = PROGRAM | {"departments": ["Engineering"], "manager_id": "E1002"}
+    assert_error(create(api, scoped_twice), 422, "invalid_request")
+    department_and_list = PROGRAM | {"kind": "department", "department": "Sales", "departments": ["Sales"]}
+    assert_error(create(api, department_and_list), 422, "invalid_request")
+    assert_error(create(api, PROGRAM | {"manager_id": "E9999"}), 422, "unknown_manager")
     assert_error(create(api, PROGRAM | {"holders": ["E9999"]}), 422, "unknown_holder")
     assert_error(api.call("GET", "/v1/budgets/nope", as_employee=HR), 404, "budget_not_found")
     assert_error(move(api, "top-ups", 5), 404, "budget_not_found")

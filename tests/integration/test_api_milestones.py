@@ -417,6 +417,19 @@ def test_a_failing_milestone_run_still_expires_points_and_then_fails_the_tick(ap
     assert calls == ["milestones", "expiry"]
 
 
+def test_a_scoped_budget_pays_no_milestone_outside_its_scope(api, org, clock):
+    body = {"id": "people-only", "name": "People's awards", "kind": "department", "department": "People"}
+    assert api.call("POST", "/v1/budgets", body=body).status == 201
+    assert api.call("POST", "/v1/budgets/people-only/top-ups", body={"points": 1000}).status == 201
+    create_rule(api, BIRTHDAY | {"budget_id": "people-only"})
+    reply = run(api)  # Bob (Engineering) is born on 11-23
+    assert reply.status == 200, reply.body
+    assert (reply.json["awarded"], reply.json["pending"]) == ([], [])
+    assert [(s["employee_id"], s["reason"]) for s in reply.json["skipped"]] == [(BOB, "outside_budget_scope")]
+    assert snapshots.load(budgets=["people-only"]).budget_item("people-only")["balance"] == 1000
+    assert_audit_clean()
+
+
 # --------------------------------------------------------------------------- CLI and seed
 
 

@@ -4,11 +4,77 @@ from datetime import UTC, datetime
 
 import pytest
 
-from plaudit.domain.budgets import Budget, BudgetKind, movement_of, plan_movement
+from plaudit.domain.budgets import Budget, BudgetKind, managers_above, movement_of, plan_movement
 from plaudit.domain.errors import RuleViolation
 from plaudit.domain.ledger import ORG_FUNDING, TxnKind, budget_account, parse_budget_account
 
+from .factories import person
+
 AT = datetime(2026, 11, 16, 9, 30, tzinfo=UTC)
+
+
+def budget(**scope) -> Budget:
+    return Budget(id="b", name="B", created_at=AT, **({"kind": BudgetKind.COMPANY} | scope))
+
+
+def test_a_budget_pays_only_its_scope():
+    engineer, seller = person("E1", department="Engineering"), person("E2", department="Sales")
+    assert budget().pays(engineer)
+    assert budget().pays(seller)
+    department = budget(kind=BudgetKind.DEPARTMENT, department="Engineering")
+    assert department.pays(engineer)
+    assert not department.pays(seller)
+    named = budget(kind=BudgetKind.PROGRAM, departments=["Sales", "Support"])
+    assert named.pays(seller)
+    assert not named.pays(engineer)
+    organisation = budget(manager_id="M1")
+    assert organisation.by_organisation
+    assert not department.by_organisation
+    assert organisation.pays(engineer, ["M2", "M1"])
+    assert not organisation.pays(engineer, ["M2"])
+    with pytest.raises(RuleViolation) as refused:
+        department.refuse_outside(seller)
+    assert (refused.value.code, refused.value.details) == (
+        "outside_budget_scope",
+        {"budget_id": "b", "employee_id": "E2"},
+    )
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        {"departments": ["Sales"], "manager_id": "M1"},
+        {"kind": BudgetKind.DEPARTMENT, "department": "Sales", "departments": ["Sales"]},
+        {"kind": BudgetKind.DEPARTMENT, "department": "Sales", "manager_id": "M1"},
+        {"kind": BudgetKind.DEPARTMENT},
+        {"department": "Sales"},
+    ],
+)
+def test_a_budget_names_one_scope(scope):
+    with pytest.raises(ValueError, match=r"department budget"):
+        budget(**scope)
+
+
+def test_managers_above_walks_up_and_stops_at_the_top_at_a_loop_and_at_the_depth():
+    people = {
+        "M1": person("M1", manager_id="M0"),
+        "M0": person("M0"),
+        "L1": person("L1", manager_id="L2"),
+        "L2": person("L2", manager_id="L1"),
+    }
+    reads: list[list[str]] = []
+
+    def load(ids: list[str]) -> dict:
+        reads.append(ids)
+        return {i: people[i] for i in ids if i in people}
+
+    assert managers_above(person("E1", manager_id="M1"), load) == ["M1", "M0"]
+    assert len(reads) == 2  # one read per level
+    assert managers_above(person("E2", manager_id="L1"), load) == ["L1", "L2"]  # L2 -> L1 again: stop
+    assert managers_above(person("E3"), load) == []
+    assert managers_above(person("E4", manager_id="E4"), load) == []
+    deep = {f"D{n}": person(f"D{n}", manager_id=f"D{n + 1}") for n in range(40)}
+    assert len(managers_above(person("E5", manager_id="D0"), lambda ids: {i: deep[i] for i in ids})) == 20
 
 
 def test_budget_account_round_trips():

@@ -1,11 +1,15 @@
 """Budgets: pots of points (company, department or program) that fund awards, topped up and
-withdrawn by finance through the ledger (`org:funding` <-> `budget:<id>`)."""
+withdrawn by finance through the ledger (`org:funding` <-> `budget:<id>`). A budget pays only the people
+in its scope: a department budget its department; another budget, when scoped, the departments it names
+or a manager's organisation (everyone reporting to them, directly or through others)."""
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import Field, model_validator
 
+from plaudit.domain.employees import EMPLOYEE_ID, Employee
 from plaudit.domain.errors import Points, RuleViolation
 from plaudit.domain.ledger import ORG_FUNDING, Posting, Transaction, TxnKind, budget_account
 from plaudit.domain.model import Model
@@ -13,6 +17,8 @@ from plaudit.domain.problems import invalid
 
 BUDGET_ID = r"^[a-z0-9][a-z0-9-]{0,47}$"
 MAX_NOTE = 500
+MAX_CHAIN = 20  # levels of management walked up to find a budget's manager above a person
+OUTSIDE_SCOPE = "outside_budget_scope"
 
 
 class BudgetKind(StrEnum):
@@ -21,19 +27,71 @@ class BudgetKind(StrEnum):
     PROGRAM = "program"
 
 
+def check_scope(
+    kind: BudgetKind, department: str | None, departments: Sequence[str], manager_id: str | None
+) -> None:
+    """A department budget names its department and nothing else; another budget no department, and at
+    most one of a list of departments or a manager."""
+    if (kind == BudgetKind.DEPARTMENT) != (department is not None):
+        raise invalid("problem.budget_department")
+    if manager_id is not None and (kind == BudgetKind.DEPARTMENT or departments):
+        raise invalid("problem.budget_scope")
+    if kind == BudgetKind.DEPARTMENT and departments:
+        raise invalid("problem.budget_scope")
+
+
 class Budget(Model):
     id: str = Field(pattern=BUDGET_ID)
     name: str = Field(min_length=1, max_length=120)
     kind: BudgetKind
-    department: str | None = Field(default=None, min_length=1, max_length=120)
+    department: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=120,
+        description="A department budget's department: it pays no one else",
+    )
+    departments: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="A company or program budget that pays only people in these departments (empty: anyone)",
+    )
+    manager_id: str | None = Field(
+        default=None,
+        pattern=EMPLOYEE_ID,
+        description="A company or program budget that pays only this manager's organisation: everyone "
+        "reporting to them, directly or through others",
+    )
     holders: list[str] = Field(default_factory=list, description="Employees who may spend it")
     created_at: datetime
 
     @model_validator(mode="after")
-    def _department_only_for_department_budgets(self) -> "Budget":
-        if (self.kind == BudgetKind.DEPARTMENT) != (self.department is not None):
-            raise invalid("problem.budget_department")
+    def _scope(self) -> "Budget":
+        check_scope(self.kind, self.department, self.departments, self.manager_id)
         return self
+
+    def pays(self, person: Employee, managers_above: Sequence[str] = ()) -> bool:
+        """Whether the budget may pay `person`; `managers_above` (their manager, theirs, ...) matters only
+        when the budget is a manager's organisation's (`by_organisation`)."""
+        if self.department is not None:
+            return person.department == self.department
+        if self.departments:
+            return person.department in self.departments
+        if self.manager_id is not None:
+            return self.manager_id in managers_above
+        return True
+
+    @property
+    def by_organisation(self) -> bool:
+        return self.manager_id is not None
+
+    def refuse_outside(self, person: Employee, managers_above: Sequence[str] = ()) -> None:
+        if not self.pays(person, managers_above):
+            raise RuleViolation(
+                "error.outside_budget_scope",
+                code=OUTSIDE_SCOPE,
+                details={"budget_id": self.id, "employee_id": person.id},
+                budget=self.name,
+            )
 
 
 class Movement(Model):
@@ -76,3 +134,16 @@ def movement_of(txn: Transaction, budget_id: str) -> Movement:
     return Movement(
         txn_id=txn.id, budget_id=budget_id, kind=txn.kind, points=abs(amount), note=memo or None, at=txn.at
     )
+
+
+def managers_above(person: Employee, load: Callable[[list[str]], dict[str, Employee]]) -> list[str]:
+    """The person's manager, their manager, and so on up (at most MAX_CHAIN levels, never round a loop):
+    what a budget scoped to a manager's organisation checks. `load` reads people by id (the callers' one
+    round trip per level)."""
+    chain: list[str] = []
+    manager_id = person.manager_id
+    while manager_id and manager_id != person.id and manager_id not in chain and len(chain) < MAX_CHAIN:
+        chain.append(manager_id)
+        manager = load([manager_id]).get(manager_id)
+        manager_id = manager.manager_id if manager else None
+    return chain

@@ -11,9 +11,9 @@ from decimal import Decimal
 from pydantic import ConfigDict, Field
 
 from plaudit.domain.access import SYSTEM, Caller
-from plaudit.domain.budgets import BUDGET_ID
+from plaudit.domain.budgets import BUDGET_ID, managers_above
 from plaudit.domain.catalog import ITEM_ID
-from plaudit.domain.employees import EMPLOYEE_ID, Role
+from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, Points, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.model import Model
@@ -24,7 +24,7 @@ from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, stored_now
 from plaudit.services.trail import Act, record
-from plaudit.store import keys
+from plaudit.store import keys, snapshots
 from plaudit.store.budgets import balance_of, balance_write, budget_from
 from plaudit.store.catalog import item_from
 from plaudit.store.reads import get_many
@@ -88,6 +88,8 @@ def give(
                 code="recipient_not_active",
                 details={"employee_id": body.employee_id},
             )
+        chain = managers_above(recipient, _people) if budget.by_organisation else []
+        budget.refuse_outside(recipient, chain)
         item = item_from(found.get(keys.catalog_item(body.item_id)))
         if item is None:
             raise NotFound("error.item_not_found", code="item_not_found")
@@ -135,3 +137,8 @@ def give(
 def _insufficient(need: int, have: int | None) -> RuleViolation:
     details = {"points_needed": need} | ({"points_available": have} if have is not None else {})
     return RuleViolation("error.budget_short", code="insufficient_budget", details=details, need=Points(need))
+
+
+def _people(ids: list[str]) -> dict[str, Employee]:
+    snap = snapshots.load(employees=ids)
+    return {employee_id: found for employee_id in ids if (found := snap.employee(employee_id))}

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from plaudit.domain.access import Caller, require_role
 from plaudit.domain.budgets import (
@@ -11,6 +11,7 @@ from plaudit.domain.budgets import (
     Budget,
     BudgetKind,
     Movement,
+    check_scope,
     movement_of,
     plan_movement,
 )
@@ -49,6 +50,10 @@ class CreateBudget(Model):
     name: str = Field(min_length=1, max_length=120)
     kind: BudgetKind
     department: str | None = Field(default=None, min_length=1, max_length=120)
+    departments: list[Annotated[str, StringConstraints(min_length=1, max_length=120)]] = Field(
+        default_factory=list, max_length=50
+    )
+    manager_id: str | None = Field(default=None, pattern=EMPLOYEE_ID)
     holders: list[EmployeeId] = Field(default_factory=list, max_length=50)
 
     @field_validator("holders")
@@ -57,6 +62,11 @@ class CreateBudget(Model):
         if len(set(value)) != len(value):
             raise invalid("problem.holders_distinct")
         return value
+
+    @model_validator(mode="after")
+    def _scope(self) -> "CreateBudget":
+        check_scope(self.kind, self.department, self.departments, self.manager_id)
+        return self
 
 
 class MovePoints(Model):
@@ -71,15 +81,20 @@ class BudgetView(Budget):
 
 
 def create_budget(caller: Caller, command: CreateBudget) -> BudgetView:
-    snap = snapshots.load(employees=[caller.employee_id, *command.holders])
+    manager = [command.manager_id] if command.manager_id else []
+    snap = snapshots.load(employees=[caller.employee_id, *command.holders, *manager])
     require_role(snap.identify(caller), *MANAGERS)
     unknown = [eid for eid in command.holders if snap.employee(eid) is None]
     if unknown:
         raise RuleViolation("error.unknown_holder", code="unknown_holder", details={"holders": unknown})
-    try:
-        budget = Budget(**command.model_dump(), created_at=now())
-    except ValueError as error:
-        raise RuleViolation("error.invalid_department", code="invalid_department") from error
+    if command.manager_id and snap.employee(command.manager_id) is None:
+        raise RuleViolation(
+            "error.unknown_employee",
+            code="unknown_manager",
+            details={"manager_id": command.manager_id},
+            employee_id=command.manager_id,
+        )
+    budget = Budget(**command.model_dump(), created_at=now())
     act = Act(actor_of(caller), "budget.create", f"budget:{budget.id}", after=budget.model_dump(mode="json"))
     try:
         record([budget_write(budget)], act)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from plaudit.domain.access import SYSTEM, Caller, require_role
+from plaudit.domain.budgets import OUTSIDE_SCOPE, Budget, managers_above
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, Money, NotFound, RuleViolation
 from plaudit.domain.hris import NamedEvent
@@ -44,7 +45,7 @@ from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import keys, snapshots
 from plaudit.store import milestones as store
-from plaudit.store.budgets import balance_of
+from plaudit.store.budgets import balance_of, budget_from
 from plaudit.store.employees import employee_from, list_employees
 from plaudit.store.reads import get_many, get_one
 from plaudit.store.settings import settings_from
@@ -500,16 +501,15 @@ class _Run:
             for rule, version, employee, occ in due
         }
         existing = self._get([keys.award(aid) for aid in ids])
-        budgets = {version.budget_id for _, version, _, _ in ids.values() if version.budget_id}
-        self.balances |= {
-            item["id"]: balance_of(item) for item in self._get([keys.budget(b) for b in budgets]).values()
-        }
+        budgets = self._budgets({version.budget_id for _, version, _, _ in ids.values() if version.budget_id})
         views = []
         for aid, (rule, version, employee, occurrence) in ids.items():
             if (prior := existing.get(keys.award(aid))) is not None:
                 self.report.already_awarded += 1
                 views.append(AwardView.model_validate(prior))
                 self._give_item(prior, *_item_of(version))  # a replay if given; a retry if refused then
+                continue
+            if self._outside(budgets.get(version.budget_id or ""), employee, rule.id):
                 continue
             award = self._award_values(aid, rule, version, employee, occurrence)
             view = self._write(award)
@@ -527,14 +527,13 @@ class _Run:
         """Each prize once, by its derived award id: paid, pending (its budget short) or granted (an item
         only), and its item given; a rerun finds the awards and gives nothing twice."""
         existing = self._get([keys.award(prize.award_id) for prize in prizes])
-        budgets = {prize.budget_id for prize in prizes}
-        self.balances |= {
-            item["id"]: balance_of(item) for item in self._get([keys.budget(b) for b in budgets]).values()
-        }
+        budgets = self._budgets({prize.budget_id for prize in prizes})
         views = []
         for prize in prizes:
             award = existing.get(keys.award(prize.award_id))
             if award is None:
+                if self._outside(budgets.get(prize.budget_id), prize.employee, prize.rule_id):
+                    continue
                 award = self._prize_values(prize)
                 view = self._write(award)
                 if view is None:  # written meanwhile by a concurrent run
@@ -547,6 +546,22 @@ class _Run:
             views.append(view)
             self._give_item(award, prize.catalog_item_id, prize.catalog_denomination, prize.budget_id)
         return views
+
+    def _budgets(self, budget_ids: set[str]) -> dict[str, Budget]:
+        """These budgets (their balances kept for the run's awards to draw on)."""
+        items = self._get([keys.budget(budget_id) for budget_id in budget_ids]).values()
+        self.balances |= {item["id"]: balance_of(item) for item in items}
+        return {item["id"]: budget for item in items if (budget := budget_from(item))}
+
+    def _outside(self, budget: Budget | None, employee: Employee, rule_id: str) -> bool:
+        """Whether the budget may not pay the person (reported as a skip): outside its scope."""
+        if budget is None:
+            return False
+        chain = managers_above(employee, self.employees) if budget.by_organisation else []
+        if budget.pays(employee, chain):
+            return False
+        self.report.skipped.append(Skip(employee_id=employee.id, rule_id=rule_id, reason=OUTSIDE_SCOPE))
+        return True
 
     def _prize_values(self, prize: "PrizeDue") -> dict[str, Any]:
         employee = prize.employee
