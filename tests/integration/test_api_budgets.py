@@ -39,6 +39,8 @@ def test_create_top_up_withdraw_and_read_the_ledger(api, org, clock):
     assert created.status == 201, created.body
     assert created.json | {"created_at": None} == PROGRAM | {
         "department": None,
+        "departments": [],
+        "manager_id": None,
         "balance": 0,
         "created_at": None,
     }
