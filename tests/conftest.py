@@ -24,7 +24,7 @@ from plaudit.integrations.voucher_crypto import DEV_HASH_KEY
 from plaudit.services.runtime import runtime
 from plaudit.store import employees as employee_store
 from plaudit.store.client import use_client
-from plaudit_dev import iam_calls, moto_patches
+from plaudit_dev import bootstrap, iam_calls, moto_patches
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.iam import Roles, local_resources, translate_roles
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS, go_format
@@ -232,6 +232,27 @@ class Api:
         self.drain_streams()
         self.drain_queues()
         return Reply(response.status, {k.lower(): v for k, v in response.headers}, response.body)
+
+    def transport(self, as_employee: str = DEMO_HR_ADMIN) -> bootstrap.Transport:
+        """These handlers as `plaudit bootstrap` reaches a stack (requests as `as_employee`)."""
+
+        def send(method: str, path: str, body: Any, headers: dict[str, str]) -> bootstrap.Reply:
+            raw = body.encode() if isinstance(body, str) else None
+            reply = self.call(
+                method,
+                path,
+                body=None if raw else body,
+                raw_body=raw,
+                as_employee=as_employee,
+                headers=headers,
+            )
+            if reply.status >= 400:
+                raise bootstrap.ApiError(method, path, reply.status, reply.body.decode())
+            return bootstrap.Reply(
+                reply.status, reply.json if reply.body else None, reply.headers.get("etag")
+            )
+
+        return send
 
     def drain_streams(self) -> None:
         """Deliver new stream records to their consumers (the projection), filtered as the template says."""

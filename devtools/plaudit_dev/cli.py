@@ -118,8 +118,30 @@ def _parser() -> argparse.ArgumentParser:
     import_target.add_argument("--table", help="a DynamoDB table name in AWS")
     import_.set_defaults(run=_import)
 
+    bootstrap = commands.add_parser(
+        "bootstrap",
+        help="apply a declarative organisation file (settings, budgets and top-ups, catalogue, milestone "
+        "rules, badges, seasons) through the REST API, idempotently (see examples/org.yaml)",
+    )
+    bootstrap.add_argument("path", metavar="ORG_YAML")
+    bootstrap.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+    bootstrap_target = bootstrap.add_mutually_exclusive_group()
+    bootstrap_target.add_argument("--stack", help="a deployed CloudFormation stack (reads its ApiUrl output)")
+    bootstrap_target.add_argument("--api-url", help="the API's base URL")
+    bootstrap.add_argument(
+        "--token",
+        default=os.environ.get("PLAUDIT_TOKEN"),
+        help="an HR admin's access token (default: $PLAUDIT_TOKEN; on the local stack: a dev token of the "
+        "demo HR admin)",
+    )
+    bootstrap.set_defaults(run=_bootstrap)
+
+    seed = commands.add_parser(
+        "seed", help="load the demo organisation into the running local stack (idempotent)"
+    )
+    seed.set_defaults(run=_seed)
+
     for name, run, text in (
-        ("seed", _seed, "load the demo organisation (idempotent)"),
         (
             "audit",
             _audit,
@@ -303,12 +325,59 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    _connect(args)
     from plaudit_dev.seed import seed_local_demo
+    from plaudit_dev.state import StackNotRunning, connect_local
 
-    counts = seed_local_demo()
+    try:
+        api_url = connect_local().api_url
+    except StackNotRunning as exc:
+        print(f"plaudit seed: {exc}", file=sys.stderr)
+        return 2
+    environment.cache_clear()
+    counts = seed_local_demo(api_url)
     print("seeded: " + ", ".join(f"{count} {what.replace('_', ' ')}" for what, count in counts.items()))
     return 0
+
+
+def _bootstrap(args: argparse.Namespace) -> int:
+    """Exit 0: the stack matches the file; 1: a difference the API cannot apply, or a request refused;
+    2: the file or the target is unusable."""
+    from plaudit_dev import bootstrap
+
+    if not os.path.isfile(args.path):
+        print(f"plaudit bootstrap: {args.path}: no such file", file=sys.stderr)
+        return 2
+    token = args.token
+    if args.api_url:
+        api_url = args.api_url
+    elif args.stack:
+        import boto3
+
+        stack = boto3.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]
+        api_url = {out["OutputKey"]: out["OutputValue"] for out in stack.get("Outputs", [])}["ApiUrl"]
+    else:
+        from plaudit_dev.jwt_local import mint
+        from plaudit_dev.seed import DEMO_HR_ADMIN
+        from plaudit_dev.state import StackNotRunning, connect_local
+
+        try:
+            api_url = connect_local().api_url
+        except StackNotRunning as exc:
+            print(f"plaudit bootstrap: {exc}", file=sys.stderr)
+            return 2
+        token = token or mint(DEMO_HR_ADMIN, roles=[Role.HR_ADMIN.value], ttl=600)
+    if not token:
+        print(
+            "plaudit bootstrap: give --token or set PLAUDIT_TOKEN (an HR admin's access token)",
+            file=sys.stderr,
+        )
+        return 2
+    api = bootstrap.Api(bootstrap.http_transport(api_url, token))
+    try:
+        return bootstrap.run(args.path, api, dry_run=args.dry_run)
+    except bootstrap.ApiError as error:
+        print(f"plaudit bootstrap: {error}", file=sys.stderr)
+        return 1
 
 
 def _audit(args: argparse.Namespace) -> int:

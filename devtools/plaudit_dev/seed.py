@@ -1,38 +1,32 @@
-"""The demo organisation: a dozen people in two departments, company values and allowances; for the
-local stack also a funded milestones budget, three milestone rules, a catalogue with one item of every
-type and a badge of every kind (`seed_local_demo`).
+"""The demo organisation: a dozen people in two departments (the directory, seeded here through the
+services as an HRIS import would) and the organisation's definitions in examples/org.yaml (settings with
+company values and allowances, a funded milestones budget, milestone rules, a catalogue with one item of
+every type, a badge of every kind).
 
-Seeding goes through the same services as the API (as a bootstrap admin), so every rule holds, and it
-is idempotent: running it again replaces the same records.
+The local stack (`plaudit dev`, `plaudit seed`) applies examples/org.yaml the way a company applies its own:
+`plaudit bootstrap` over the HTTP API, as the demo HR admin (`seed_local_demo`). Tests without a stack load
+the same definitions through the services (`seed_demo`, `seed_milestones`, `seed_catalog`, `seed_badges`).
+Seeding is idempotent: running it again adds nothing.
 """
 
 from contextlib import suppress
-from datetime import date
-from decimal import Decimal
+from pathlib import Path
 
 from plaudit.domain.access import Caller
 from plaudit.domain.badges import BadgeSpec
-from plaudit.domain.catalog import (
-    Blackout,
-    CatalogItemSpec,
-    Denominations,
-    FulfilmentMethod,
-    ItemType,
-    PerPersonLimit,
-    Restrictions,
-)
+from plaudit.domain.catalog import CatalogItemSpec, FulfilmentMethod
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict
 from plaudit.domain.ledger import TxnKind
-from plaudit.domain.milestone_rules import RuleSpec, RuleType
-from plaudit.domain.settings import CompanyValue, OrgSettings
+from plaudit.domain.milestone_rules import RuleSpec
+from plaudit.domain.settings import OrgSettings
 from plaudit.services import budgets
 from plaudit.services.directory import EmployeeFields, put_employee
 from plaudit.services.runtime import now, runtime
 from plaudit.services.settings import replace_settings
+from plaudit_dev.bootstrap import Api, apply, http_transport, load, plan
 
-MILESTONES_BUDGET = "milestones"
-MILESTONES_FUNDING = 50_000
+DEMO_ORG_FILE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 
 DEMO_HR_ADMIN = "E1001"
 
@@ -73,24 +67,10 @@ PEOPLE = [
 ]
 BOT = ("B0001", "Plaudit Bot")
 
-DEMO_SETTINGS = OrgSettings(
-    time_zone="UTC",
-    allowance_period="monthly",
-    allowances={Role.EMPLOYEE: 100, Role.MANAGER: 200, Role.HR_ADMIN: 200},
-    currency="USD",
-    point_values={"USD": "0.01", "EUR": "0.0092", "GBP": "0.0079"},
-    company_values=[
-        CompanyValue(slug="teamwork", name="Teamwork"),
-        CompanyValue(slug="customer-first", name="Customer first"),
-        CompanyValue(slug="ownership", name="Ownership"),
-        CompanyValue(slug="craft", name="Craft"),
-        CompanyValue(slug="kindness", name="Kindness"),
-    ],
-    min_points_per_kudos=1,
-    max_points_per_kudos=100,
-    recipient_cap_per_period=100,
-    announcement_channel="CKUDOS01",
-)
+DEMO_ORG = load(DEMO_ORG_FILE)
+DEMO_SETTINGS = OrgSettings.model_validate(DEMO_ORG.settings)
+MILESTONES_BUDGET = DEMO_ORG.budgets[0].id
+MILESTONES_FUNDING = sum(top_up.points for top_up in DEMO_ORG.budgets[0].top_ups)
 
 _BOOTSTRAP = Caller(employee_id=None, token_roles=frozenset({Role.ADMIN}), subject="plaudit-seed")
 
@@ -104,7 +84,13 @@ def email_of(name: str) -> str:
 
 
 def seed_demo() -> dict[str, int]:
+    """The demo settings and directory, through the services (tests without a stack)."""
     replace_settings(_BOOTSTRAP, DEMO_SETTINGS)
+    return seed_people() | {"company_values": len(DEMO_SETTINGS.company_values)}
+
+
+def seed_people() -> dict[str, int]:
+    """The demo directory: the people and a bot, as an HRIS import would write them."""
     for emp_id, name, dept, manager, roles, country, zone, start, birthday in PEOPLE:
         put_employee(
             _BOOTSTRAP,
@@ -128,37 +114,12 @@ def seed_demo() -> dict[str, int]:
         bot_id,
         EmployeeFields(email="bot@plaudit.example", name=bot_name, is_bot=True, slack_user_id="UBOT0001"),
     )
-    return {"employees": len(PEOPLE), "bots": 1, "company_values": len(DEMO_SETTINGS.company_values)}
+    return {"employees": len(PEOPLE), "bots": 1}
 
 
 def demo_rules() -> list[RuleSpec]:
     """Work anniversaries by a points table, birthdays, and 30 days after start, all from the budget."""
-    funded = {"budget_id": MILESTONES_BUDGET, "manager_reminder_days": 3}
-    return [
-        RuleSpec(
-            name="Work anniversary",
-            type=RuleType.WORK_ANNIVERSARY,
-            points_by_year={1: 100, 5: 500, 10: 1000},
-            points=200,
-            message="Happy {years}-year work anniversary, {first_name}! {points} points to celebrate.",
-            **funded,
-        ),
-        RuleSpec(
-            name="Birthday",
-            type=RuleType.BIRTHDAY,
-            points=50,
-            message="Happy birthday, {first_name}! Here are {points} points.",
-            **funded,
-        ),
-        RuleSpec(
-            name="30 days on board",
-            type=RuleType.DAYS_AFTER_START,
-            days_after_start=30,
-            points=100,
-            message="{first_name} joined {days} days ago: welcome aboard, and {points} points!",
-            **funded,
-        ),
-    ]
+    return DEMO_ORG.milestone_rules
 
 
 def seed_milestones() -> dict[str, int]:
@@ -169,13 +130,13 @@ def seed_milestones() -> dict[str, int]:
     with suppress(Conflict):  # seeded before
         budgets.create_budget(
             _BOOTSTRAP,
-            budgets.CreateBudget(id=MILESTONES_BUDGET, name="Milestone awards", kind="company"),
+            budgets.CreateBudget.model_validate(DEMO_ORG.budgets[0].model_dump(exclude={"top_ups"})),
         )
     budgets.move_points(
         _BOOTSTRAP,
         MILESTONES_BUDGET,
         TxnKind.BUDGET_TOP_UP,
-        budgets.MovePoints(points=MILESTONES_FUNDING, note="Demo funding for milestone awards"),
+        budgets.MovePoints(points=MILESTONES_FUNDING, note=DEMO_ORG.budgets[0].top_ups[0].note),
         idempotency_key="seed-milestones-funding",
     )
     existing: set[str] = set()
@@ -197,104 +158,9 @@ def seed_milestones() -> dict[str, int]:
     return {"budgets": 1, "milestone_rules": len(demo_rules())}
 
 
-def demo_catalog(year: int) -> list[CatalogItemSpec]:
+def demo_catalog() -> list[CatalogItemSpec]:
     """One item of every type, each fulfilled and restricted the way such an item usually is."""
-    return [
-        CatalogItemSpec(
-            name="Amazon.com Gift Card",
-            description="An Amazon.com eGift card, delivered as a claim code.",
-            brand="Amazon",
-            image_url="https://images.plaudit.example/catalog/amazon-gift-card.png",
-            category="gift-cards",
-            type=ItemType.GIFT_CARD,
-            denominations=Denominations(fixed=[Decimal(10), Decimal(25), Decimal(50), Decimal(100)]),
-            currency="USD",
-            countries=["US"],
-            fulfilment=FulfilmentMethod.PROVIDER,
-            provider_sku="AMAZON-US-EGIFT",
-        ),
-        CatalogItemSpec(
-            name="Team lunch voucher",
-            description="Lunch for you and your team at the office cafeteria.",
-            brand="Company cafeteria",
-            category="food",
-            type=ItemType.COMPANY_PERK,
-            denominations=Denominations(fixed=[Decimal(60)]),
-            currency="USD",
-            fulfilment=FulfilmentMethod.INTERNAL,
-            requires_approval=True,
-            restrictions=Restrictions(expires_after_days=90, locations=["HQ cafeteria"]),
-        ),
-        CatalogItemSpec(
-            name="Local cinema 2 tickets",
-            description="Two standard tickets for any screening.",
-            brand="Odeon",
-            category="experiences",
-            type=ItemType.EXPERIENCE,
-            denominations=Denominations(fixed=[Decimal(24)]),
-            currency="GBP",
-            countries=["GB"],
-            fulfilment=FulfilmentMethod.CODE_STOCK,
-            restrictions=Restrictions(
-                expires_after_days=180,
-                blackouts=[
-                    Blackout(start=date(year, 12, 24), end=date(year, 12, 26), reason="Christmas premieres")
-                ],
-            ),
-        ),
-        CatalogItemSpec(
-            name="Weekend city break",
-            description="Two nights for two in a European city of your choice, flights included.",
-            brand="CityBreaks",
-            category="travel",
-            type=ItemType.TRAVEL,
-            denominations=Denominations(min=Decimal(300), max=Decimal(1000)),
-            currency="EUR",
-            fulfilment=FulfilmentMethod.PROVIDER,
-            provider_sku="CITYBREAK-EU-WEEKEND",
-            requires_approval=True,
-            restrictions=Restrictions(expires_after_days=365),
-        ),
-        CatalogItemSpec(
-            name="20% off at the company store",
-            description="20% off one purchase at the company store, up to the voucher's value.",
-            brand="Company store",
-            category="shopping",
-            type=ItemType.DISCOUNT_VOUCHER,
-            denominations=Denominations(fixed=[Decimal(20)]),
-            currency="USD",
-            fulfilment=FulfilmentMethod.INTERNAL,
-            restrictions=Restrictions(
-                expires_after_days=60,
-                vendors=["Company store"],
-                minimum_purchase=Decimal(50),
-                excluded_categories=["gift-cards"],
-            ),
-        ),
-        CatalogItemSpec(
-            name="Donate to Red Cross",
-            description="Your points become a donation to the Red Cross, in your name.",
-            brand="Red Cross",
-            category="giving",
-            type=ItemType.DONATION,
-            denominations=Denominations(min=Decimal(5), max=Decimal(500)),
-            currency="USD",
-            fulfilment=FulfilmentMethod.PROVIDER,
-            provider_sku="DONATION-REDCROSS",
-        ),
-        CatalogItemSpec(
-            name="Plaudit hoodie",
-            description="The Plaudit hoodie, organic cotton, any size.",
-            brand="Plaudit",
-            category="merchandise",
-            type=ItemType.MERCHANDISE,
-            denominations=Denominations(fixed=[Decimal(45)]),
-            currency="USD",
-            inventory=25,
-            fulfilment=FulfilmentMethod.CODE_STOCK,
-            restrictions=Restrictions(per_person=PerPersonLimit(count=1, period="quarterly")),
-        ),
-    ]
+    return DEMO_ORG.catalog_items
 
 
 def seed_catalog() -> dict[str, int]:
@@ -311,7 +177,7 @@ def seed_catalog() -> dict[str, int]:
             existing |= {item.name for item in items}
             if cursor is None:
                 break
-    demo = demo_catalog(now().year)
+    demo = demo_catalog()
     for spec in demo:
         if spec.name not in existing:
             item = catalog.create_item(_BOOTSTRAP, spec)
@@ -332,55 +198,7 @@ def demo_codes(name: str, count: int) -> str:
 
 def demo_badges() -> list[BadgeSpec]:
     """One badge of each kind of criterion."""
-    return [
-        BadgeSpec.model_validate(spec)
-        for spec in (
-            {
-                "name": "First thanks",
-                "emoji": "wave",
-                "description": "Gave their first kudos.",
-                "criteria": {"kind": "first", "side": "given"},
-            },
-            {
-                "name": "Team player",
-                "emoji": "handshake",
-                "description": "Received 10 kudos tagged #teamwork in a quarter.",
-                "criteria": {
-                    "kind": "count",
-                    "metric": "kudos_received",
-                    "value": "teamwork",
-                    "window": "quarter",
-                    "at_least": 10,
-                    "per_window": True,
-                },
-            },
-            {
-                "name": "On a roll",
-                "emoji": "fire",
-                "description": "Gave kudos 4 weeks in a row.",
-                "criteria": {"kind": "streak", "weeks": 4},
-            },
-            {
-                "name": "Five years with us",
-                "emoji": "birthday",
-                "description": "Celebrated a 5-year work anniversary.",
-                "criteria": {"kind": "milestone", "rule_type": "work_anniversary", "years": 5},
-            },
-            {
-                "name": "Podium",
-                "emoji": "trophy",
-                "description": "Finished in the top 3 of a season.",
-                "criteria": {"kind": "season_placement", "top": 3},
-            },
-            {
-                "name": "Generous",
-                "emoji": "gift",
-                "description": "Gave 500 points in a year.",
-                "public": False,
-                "criteria": {"kind": "count", "metric": "points_given", "window": "year", "at_least": 500},
-            },
-        )
-    ]
+    return DEMO_ORG.badges
 
 
 def seed_badges() -> dict[str, int]:
@@ -401,7 +219,46 @@ def seed_badges() -> dict[str, int]:
     return {"badges": len(demo)}
 
 
-def seed_local_demo() -> dict[str, int]:
-    """What `plaudit dev` and `plaudit seed` load: the demo organisation, its milestones, catalogue and
-    badges."""
-    return seed_demo() | seed_milestones() | seed_catalog() | seed_badges()
+def seed_local_demo(api_url: str) -> dict[str, int]:
+    """What `plaudit dev` and `plaudit seed` load into the local stack listening at `api_url` (seed_org, as
+    the demo HR admin)."""
+    from plaudit_dev.jwt_local import mint
+
+    token = mint(DEMO_HR_ADMIN, roles=[Role.HR_ADMIN.value], ttl=600)
+    return seed_org(Api(http_transport(api_url, token)))
+
+
+def seed_org(api: Api) -> dict[str, int]:
+    """The demo directory, then examples/org.yaml through the API (plaudit bootstrap), then what only a
+    demo needs: codes for the code-stock items it created, and the milestone rules in force since January 1
+    (a run of any day this year has something to award; a rule applies from its creation on)."""
+    people = seed_people()
+    planned = plan(DEMO_ORG, api)
+    apply([change for change in planned.changes if change.request is not None], api)
+    created = {change.what for change in planned.changes if change.action == "create"}
+    for spec in DEMO_ORG.catalog_items:
+        if spec.fulfilment == FulfilmentMethod.CODE_STOCK and f"catalog item '{spec.name}'" in created:
+            item = next(item for item in api.pages("/v1/catalog/items") if item["name"] == spec.name)
+            csv = demo_codes(spec.name, spec.inventory or DEMO_STOCK_CODES)
+            api.send("POST", f"/v1/catalog/items/{item['id']}/codes", csv, {"Content-Type": "text/csv"})
+    _backdate_rules({spec.name for spec in DEMO_ORG.milestone_rules})
+    return people | {"changes": len(planned.changes), "unchanged": planned.unchanged}
+
+
+def _backdate_rules(names: set[str]) -> None:
+    """The demo's time travel (a demo only): rules of these names, never edited, dated January 1."""
+    from plaudit.store import milestones as store
+    from plaudit.store.transact import write_all
+
+    start_of_year = now().replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    rules, _ = store.all_rules()
+    writes = [
+        store.rule_write(
+            rule.model_copy(update={"created_at": start_of_year, "updated_at": start_of_year}),
+            previous_version=rule.version,
+        )
+        for rule in rules
+        if rule.name in names and rule.version == 1 and rule.created_at > start_of_year
+    ]
+    if writes:
+        write_all(writes)

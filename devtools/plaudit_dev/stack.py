@@ -73,9 +73,10 @@ class LocalStack:
         self._ticker: ScheduleTicker | None = None
         self._poller: _Poller | None = None
 
-    def start(self, seed: Callable[[], object] | None = None) -> LocalState:
-        """Bring everything up; `seed()` runs against the fresh tables (with the functions' global
-        environment and moto as the AWS endpoint), and the stream consumers then process what it wrote.
+    def start(self, seed: Callable[[str], object] | None = None) -> LocalState:
+        """Bring everything up; `seed(api_url)` runs against the fresh tables once the API listens, before
+        the stack is announced (with the functions' global environment and moto as the AWS endpoint), and
+        the stream consumers then process what it wrote.
         If anything fails, what was started is stopped again."""
         try:
             return self._start(seed)
@@ -83,7 +84,7 @@ class LocalStack:
             self.stop()
             raise
 
-    def _start(self, seed: Callable[[], object] | None) -> LocalState:
+    def _start(self, seed: Callable[[str], object] | None) -> LocalState:
         self._moto = moto = MotoServer()
         self.restored = self._persist and snapshot.restore()
         moto.start()
@@ -113,15 +114,15 @@ class LocalStack:
             StreamPump(self.template, invoker, moto.endpoint_url, moto.trim_stream),
             QueuePump(self.template, invoker.invoke, sqs),
         )
+        queue_urls = {queue_id: queue.url for queue_id, queue in self.template.queues.items()}
+        server.start(invoker, deliveries, OnFailureDestinations(self.template.functions, queue_urls, sqs))
         if seed is not None and not self.restored:
-            # as the functions see it, the voucher hash key's stand-in too (the seed hashes stock codes)
+            # as the functions see it, the voucher hash key's stand-in too
             with environ(
                 {**self.template.global_environment, **voucher_secrets(), **sdk_env(moto.endpoint_url)}
             ):
-                seed()
+                seed(server.url)
             deliveries.drain()
-        queue_urls = {queue_id: queue.url for queue_id, queue in self.template.queues.items()}
-        server.start(invoker, deliveries, OnFailureDestinations(self.template.functions, queue_urls, sqs))
         # what arrives outside a request: the CLI writing to the table, queue retries, delayed messages
         self._poller = _Poller(deliveries.drain, DELIVERY_POLL_S).start()
         self._ticker = ScheduleTicker(self.template.schedules, server.fire_schedule).start()
@@ -231,13 +232,13 @@ class _Poller:
 
 def run_local_stack(
     port: int | None = None,
-    seed: Callable[[], object] | None = None,
+    seed: Callable[[str], object] | None = None,
     on_ready: Callable[[str], object] | None = None,
     fresh: bool = False,
 ) -> None:
     """Run the local stack until Ctrl-C or SIGTERM. The port is `port`, else $PORT, else 3000 (0: any free
-    port). The data of the last run is kept (plaudit_dev.snapshot) unless `fresh`; `seed()` fills new tables
-    before the API opens; `on_ready(api_url)` runs once it is listening."""
+    port). The data of the last run is kept (plaudit_dev.snapshot) unless `fresh`; `seed(api_url)` fills new
+    tables before the stack is announced; `on_ready(api_url)` runs once it is listening."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, datefmt="%H:%M:%S")
         logging.getLogger("botocore").setLevel(logging.WARNING)

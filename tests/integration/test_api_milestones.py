@@ -19,8 +19,8 @@ from plaudit.services.insights import audit_aggregates
 from plaudit.store import insights as insight_store
 from plaudit.store import snapshots
 from plaudit.store import trail as trail_store
-from plaudit_dev import cli
-from plaudit_dev.seed import MILESTONES_BUDGET, MILESTONES_FUNDING, seed_local_demo
+from plaudit_dev import bootstrap, cli
+from plaudit_dev.seed import MILESTONES_BUDGET, MILESTONES_FUNDING, seed_org
 
 HR, MAYA, ALICE, BOB, GRACE = "E1001", "E1002", "E1003", "E1004", "E1009"  # Grace: finance
 HRIS_CLIENT = {
@@ -471,9 +471,9 @@ def test_plaudit_milestones_run_previews_then_awards(api, org, clock, capsys):
 
 
 def test_the_local_seed_funds_a_budget_and_adds_the_demo_rules_once(api, clock):
-    counts = seed_local_demo()
-    assert (counts["budgets"], counts["milestone_rules"]) == (1, 3)
-    seed_local_demo()  # idempotent
+    seed_org(bootstrap.Api(api.transport()))
+    again = seed_org(bootstrap.Api(api.transport()))  # idempotent: examples/org.yaml is all in place
+    assert (again["changes"], again["unchanged"]) == (0, 18)
     rules, _ = milestones.list_rules(cli_admin(), limit=50)
     assert sorted(rule.name for rule in rules) == ["30 days on board", "Birthday", "Work anniversary"]
     anniversary = next(rule for rule in rules if rule.type == "work_anniversary")

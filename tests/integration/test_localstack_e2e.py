@@ -431,7 +431,8 @@ def test_stopping_removes_the_state_file(tmp_path: Path, monkeypatch: pytest.Mon
     template = tmp_path / "template.yaml"
     template.write_text(TEMPLATE.split("  ItemsFunction:")[0])
 
-    def seed() -> None:
+    def seed(api_url: str) -> None:
+        assert api_url.startswith("http://127.0.0.1:")
         import boto3  # sees the stack's moto and table through the environment, as plaudit_dev.seed does
 
         boto3.client("dynamodb").put_item(TableName=os.environ["TABLE_NAME"], Item={"pk": {"S": "seeded"}})
