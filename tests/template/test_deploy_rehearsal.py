@@ -1,0 +1,274 @@
+"""A deploy rehearsal, as far as an offline machine allows: the template goes through the SAM translator (what
+`sam deploy` sends to CloudFormation), cfn-lint checks the result, every Ref, GetAtt and Sub (outputs too)
+names something the translated template declares, and moto's CloudFormation creates the stack from the
+resources it supports. The resource types it cannot create are a list committed here, so a new one is a
+visible change rather than a silent skip; what depends on them is left out with them."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from plaudit_dev.iam import translate_roles
+from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
+
+pytestmark = pytest.mark.template
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+STACK = "plaudit-rehearsal"
+
+# Resource types moto's CloudFormation cannot create (checked against moto below, so the list never lies).
+# Present in the template now, or expected from the parts being built (a user pool, the console's
+# distribution, alarms, secrets the stack makes); a type neither supported nor listed fails the rehearsal.
+UNSUPPORTED_BY_MOTO = {
+    "AWS::ApiGatewayV2::Api",  # the HTTP API, its JWT authorizer, routes and integrations
+    "AWS::ApiGatewayV2::Stage",
+    "AWS::Lambda::EventInvokeConfig",  # on-failure destinations of asynchronous invocations
+    "AWS::S3::BucketPolicy",
+    "AWS::Scheduler::Schedule",  # EventBridge Scheduler (milestones, vouchers, streaks, redemptions)
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
+    "AWS::Cognito::UserPoolResourceServer",
+    "AWS::Cognito::UserPoolDomain",
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudWatch::Alarm",
+    "AWS::SNS::Subscription",
+    "AWS::SecretsManager::Secret",
+}
+# cfn-lint findings on the translated template that are the translator's own, with why they are fine
+ACCEPTED_LINT = {"W1020": "SAM's translator writes Fn::Sub without variables in what it generates"}
+PSEUDO = {
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::NoValue",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+}
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+@pytest.fixture(scope="module")
+def translated() -> dict[str, Any]:
+    return json.loads(json.dumps(translate_roles(TEMPLATE, TEMPLATE_PARAMETERS).translated, default=str))
+
+
+def names_used(node: Any) -> Iterator[tuple[str, str]]:
+    """(how, name) for every Ref, GetAtt, Sub variable and DependsOn in `node`."""
+    if isinstance(node, list):
+        for value in node:
+            yield from names_used(value)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                yield "Ref", value
+            elif key == "Fn::GetAtt":
+                yield "GetAtt", value[0] if isinstance(value, list) else value.split(".", 1)[0]
+            elif key == "Fn::Sub":
+                text, variables = (value, {}) if isinstance(value, str) else value
+                for name in re.findall(r"\$\{([^!}][^}]*)\}", text):
+                    if name not in variables:
+                        yield "Sub", name.split(".", 1)[0]
+                yield from names_used(variables)
+            elif key == "DependsOn":
+                yield from (("DependsOn", name) for name in ([value] if isinstance(value, str) else value))
+            else:
+                yield from names_used(value)
+
+
+def test_the_translated_template_lints_clean(translated):
+    from cfnlint.api import ManualArgs, lint
+
+    findings = lint(json.dumps(translated), config=ManualArgs(regions=["us-east-1"]))
+    unexplained = [str(finding) for finding in findings if finding.rule.id not in ACCEPTED_LINT]
+    assert unexplained == []
+
+
+def test_every_reference_resolves_to_a_resource_or_parameter(translated):
+    declared = set(translated["Resources"]) | set(translated.get("Parameters") or {}) | PSEUDO
+    conditions = set(translated.get("Conditions") or {})
+    dangling = [
+        f"{where}: {how} {name}"
+        for where, node in [*translated["Resources"].items(), *(translated.get("Outputs") or {}).items()]
+        for how, name in names_used(node)
+        if name not in declared
+    ]
+    assert dangling == []
+    used_conditions = {
+        resource["Condition"] for resource in translated["Resources"].values() if "Condition" in resource
+    } | set(re.findall(r'"Fn::If": \["([^"]+)"', json.dumps(translated)))
+    assert used_conditions <= conditions
+
+
+def test_the_outputs_a_user_needs_are_there(translated):
+    outputs = translated["Outputs"]
+    # the API's URL (plaudit bootstrap --stack reads it) and the table (plaudit audit/import --stack)
+    assert outputs["ApiUrl"]["Value"] == {
+        "Fn::Sub": "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    }
+    assert outputs["DomainTableName"]["Value"] == {"Ref": "DomainTable"}
+
+
+def test_moto_cannot_create_exactly_the_committed_types():
+    from moto.cloudformation.parsing import get_model_map
+
+    supported = set(get_model_map())
+    assert not UNSUPPORTED_BY_MOTO & supported, "moto creates these now: take them off the list"
+
+
+def test_cloudformation_creates_the_stack_from_what_moto_supports(translated, monkeypatch):
+    from moto.cloudformation.parsing import get_model_map
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    parameters = {
+        name: str(spec["Default"]) for name, spec in translated["Parameters"].items() if "Default" in spec
+    } | TEMPLATE_PARAMETERS
+    template = resolve_conditions(translated, parameters)
+    types = {resource["Type"] for resource in template["Resources"].values()}
+    unsupported = types - set(get_model_map())
+    assert unsupported <= UNSUPPORTED_BY_MOTO, "a new type moto cannot create: list it (and say what it is)"
+
+    left_out = leave_out(template, unsupported)
+    subset = copy.deepcopy(template)
+    subset["Resources"] = {name: res for name, res in template["Resources"].items() if name not in left_out}
+    subset["Outputs"] = {
+        key: output
+        for key, output in template.get("Outputs", {}).items()
+        if not {name for _, name in names_used(output)} & left_out
+    }
+    left_out_types = {template["Resources"][name]["Type"] for name in left_out}
+    # only the unsupported types and what grants them a call (API Gateway's invoke permissions) go
+    assert left_out_types <= unsupported | {"AWS::Lambda::Permission"}
+
+    with mock_aws():
+        code = template_code(template)
+        s3 = boto3.client("s3")
+        for bucket, key in code:
+            s3.create_bucket(Bucket=bucket)
+            s3.put_object(Bucket=bucket, Key=key, Body=handler_zip())
+        cloudformation = boto3.client("cloudformation")
+        cloudformation.create_stack(
+            StackName=STACK,
+            TemplateBody=json.dumps(subset),
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in TEMPLATE_PARAMETERS.items()],
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"],
+        )
+        stack = cloudformation.describe_stacks(StackName=STACK)["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
+        created = cloudformation.list_stack_resources(StackName=STACK)["StackResourceSummaries"]
+        assert {res["LogicalResourceId"] for res in created} == set(subset["Resources"])
+        assert {res["ResourceStatus"] for res in created} == {"CREATE_COMPLETE"}
+        outputs = {out["OutputKey"]: out["OutputValue"] for out in stack.get("Outputs", [])}
+        table = boto3.client("dynamodb").describe_table(TableName=outputs["DomainTableName"])["Table"]
+        assert table["StreamSpecification"]["StreamEnabled"] is True
+        functions = boto3.client("lambda").list_functions()["Functions"]
+        expected = [
+            name for name, res in subset["Resources"].items() if res["Type"] == "AWS::Lambda::Function"
+        ]
+        assert len(functions) == len(expected) > 20
+
+
+def resolve_conditions(template: dict[str, Any], parameters: dict[str, str]) -> dict[str, Any]:
+    """The template as CloudFormation reads it for these parameters: resources whose Condition is false
+    gone, each Fn::If replaced by its branch, AWS::NoValue removed (moto leaves a None where AWS drops it)."""
+    declared = template.get("Conditions") or {}
+    values: dict[str, bool] = {}
+
+    def value(node: Any) -> Any:
+        if isinstance(node, dict) and "Ref" in node:
+            return parameters[node["Ref"]]
+        if isinstance(node, dict) and "Fn::Join" in node:
+            separator, parts = node["Fn::Join"]
+            return separator.join(value(part) for part in parts)
+        if isinstance(node, dict) and "Condition" in node:
+            return condition(node["Condition"])
+        return str(node)
+
+    def holds(node: dict[str, Any]) -> bool:
+        if "Condition" in node:
+            return condition(node["Condition"])
+        [(function, args)] = node.items()
+        if function == "Fn::Equals":
+            return value(args[0]) == value(args[1])
+        if function == "Fn::Not":
+            return not holds(args[0])
+        if function == "Fn::And":
+            return all(holds(arg) for arg in args)
+        if function == "Fn::Or":
+            return any(holds(arg) for arg in args)
+        raise AssertionError(f"a condition function the rehearsal does not know: {function}")
+
+    def condition(name: str) -> bool:
+        if name not in values:
+            values[name] = holds(declared[name])
+        return values[name]
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if set(node) == {"Fn::If"}:
+                name, yes, no = node["Fn::If"]
+                return resolve(yes if condition(name) else no)
+            return {key: out for key, item in node.items() if (out := resolve(item)) != NO_VALUE}
+        if isinstance(node, list):
+            return [out for item in node if (out := resolve(item)) != NO_VALUE]
+        return node
+
+    kept = {
+        name: res
+        for name, res in template["Resources"].items()
+        if "Condition" not in res or condition(res["Condition"])
+    }
+    outputs = {
+        key: out
+        for key, out in (template.get("Outputs") or {}).items()
+        if "Condition" not in out or condition(out["Condition"])
+    }
+    return resolve({**template, "Resources": kept, "Outputs": outputs})
+
+
+def leave_out(template: dict[str, Any], types: set[str]) -> set[str]:
+    """The resources of `types` and, transitively, every resource that refers to one."""
+    resources = template["Resources"]
+    out = {name for name, res in resources.items() if res["Type"] in types}
+    grew = True
+    while grew:
+        grew = False
+        for name, res in resources.items():
+            if name not in out and {used for _, used in names_used(res)} & out:
+                out.add(name)
+                grew = True
+    return out
+
+
+def template_code(template: dict[str, Any]) -> set[tuple[str, str]]:
+    """The S3 locations the translated template's functions and layers load their code from."""
+    places = set()
+    for res in template["Resources"].values():
+        props = res.get("Properties", {})
+        code = props.get("Code") or props.get("Content") or {}
+        if "S3Bucket" in code:
+            places.add((code["S3Bucket"], code["S3Key"]))
+    return places
+
+
+def handler_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "def lambda_handler(event, context):\n    return None\n")
+    return buffer.getvalue()
