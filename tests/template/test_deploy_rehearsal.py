@@ -47,6 +47,11 @@ UNSUPPORTED_BY_MOTO = {
     "AWS::SNS::Subscription",
     "AWS::SecretsManager::Secret",
 }
+# Supported types left out with what they name, and why they name it
+LEFT_OUT_WITH_THEM = {
+    "AWS::Lambda::Permission": "API Gateway's invoke permissions name the HTTP API",
+    "AWS::CloudWatch::Dashboard": "its widgets name the alarms and the HTTP API",
+}
 # cfn-lint findings on the translated template that are the translator's own, with why they are fine
 ACCEPTED_LINT = {"W1020": "SAM's translator writes Fn::Sub without variables in what it generates"}
 PSEUDO = {
@@ -121,6 +126,10 @@ def test_the_outputs_a_user_needs_are_there(translated):
         "Fn::Sub": "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
     }
     assert outputs["DomainTableName"]["Value"] == {"Ref": "DomainTable"}
+    # the topic every alarm notifies (subscribe the on-call to it) and the dashboard
+    assert outputs["AlarmTopic"]["Value"] == {"Ref": "AlarmTopic"}
+    assert translated["Resources"]["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
+    assert "${Dashboard}" in outputs["DashboardUrl"]["Value"]["Fn::Sub"]
 
 
 def test_moto_cannot_create_exactly_the_committed_types():
@@ -153,8 +162,7 @@ def test_cloudformation_creates_the_stack_from_what_moto_supports(translated, mo
         if not {name for _, name in names_used(output)} & left_out
     }
     left_out_types = {template["Resources"][name]["Type"] for name in left_out}
-    # only the unsupported types and what grants them a call (API Gateway's invoke permissions) go
-    assert left_out_types <= unsupported | {"AWS::Lambda::Permission"}
+    assert left_out_types <= unsupported | set(LEFT_OUT_WITH_THEM)
 
     with mock_aws():
         code = template_code(template)
