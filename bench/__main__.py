@@ -3,7 +3,8 @@
 Exit status 1 when a round-trip budget is exceeded, a Slack ack touches DynamoDB (counts are
 deterministic) or the local stack answers a 5xx; wall-clock and memory figures are never a reason to fail.
 `--quick` (in `make test`) runs everything a few times only and writes no file: it keeps the benchmark from
-rotting and asserts the counts. The sections other benchmarks write
+rotting and asserts the counts. The cost model (bench.cost, docs/cost.md) is computed from the same counts.
+The sections other benchmarks write
 between `<!-- bench.X -->` markers (`python -m bench.milestones`, `bench.catalog`, `bench.redemptions`) are
 carried over from the file as they were.
 """
@@ -16,7 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench import floors, org
+from bench import cost, floors, org
 from bench.coldstart import ColdStarts, Variant
 from bench.events import EventFactory, claims_for
 from bench.floors import BASELINE
@@ -66,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
     _progress("1/5 DynamoDB round trips (in-process moto)")
     counts, projection_event = measure_round_trips(template)
+    # the cost model from these counts (docs/cost.md): computed in --quick too, so it cannot rot
+    work, measured, declared = cost.Workload(), cost.measured_from(counts), cost.declared_in_repo()
+    cost_page = cost.render(work, measured, declared)
+    _progress(f"cost per seat: ${cost.per_seat(work, measured, declared):.4f} a month ({cost.OUTPUT.name})")
 
     events = EventFactory(template)
     giver = claims_for("sub", org.GIVER, org.EMAILS[org.GIVER])
@@ -141,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         # the marked sections come from their own benchmarks (bench.milestones takes minutes): keep them
         args.output.write_text(carry_over(args.output, text), encoding="utf-8")
-        _progress(f"wrote {args.output}")
+        cost.OUTPUT.write_text(cost_page, encoding="utf-8")
+        _progress(f"wrote {args.output} and {cost.OUTPUT}")
 
     failures = budget_failures(counts) + ack_calls.failures() + memory.failures()
     for failure in failures:

@@ -14,7 +14,7 @@ import importlib
 import io
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ import boto3
 from moto import mock_aws
 
 from bench import org
+from bench.capacity import Units, units_of
 from bench.events import TOKEN_KINDS, Call, EventFactory, LambdaContext, claims_for
 from bench.handlers import fresh_container, handler_of
 from bench.tables import create_tables, enable_streams
@@ -41,6 +42,7 @@ class Count:
     claim: str  # what identifies the caller: "sub", "email", or "-" (stream events carry no token)
     phase: str  # "cold" or "warm"
     calls: tuple[str, ...]  # DynamoDB operations, in the order they were sent
+    units: Units = field(default_factory=Units)  # the request units they consume (bench.capacity)
 
     @property
     def round_trips(self) -> int:
@@ -102,7 +104,17 @@ class BenchError(RuntimeError):
 class RoundTripCounter:
     def __init__(self, client: Any) -> None:
         self._calls: list[str] = []
+        self._units = Units()
+        self._params: dict[str, Any] = {}
         client.meta.events.register_first("before-send.dynamodb", self._on_send)
+        client.meta.events.register("provide-client-params.dynamodb", self._on_params)
+        client.meta.events.register("after-call.dynamodb", self._on_response)
+
+    def _on_params(self, params: dict[str, Any], **_: Any) -> None:
+        self._params = params
+
+    def _on_response(self, parsed: dict[str, Any], model: Any, **_: Any) -> None:
+        self._units.add(units_of(model.name, self._params, parsed))
 
     def _on_send(self, request: Any, **_: Any) -> None:
         target = request.headers.get("X-Amz-Target", b"")
@@ -111,11 +123,12 @@ class RoundTripCounter:
 
     def reset(self) -> None:
         self._calls.clear()
+        self._units = Units()
 
-    def take(self) -> tuple[str, ...]:
-        calls = tuple(self._calls)
-        self._calls.clear()
-        return calls
+    def take(self) -> tuple[tuple[str, ...], Units]:
+        calls, units = tuple(self._calls), self._units
+        self.reset()
+        return calls, units
 
 
 class Injection:
@@ -207,7 +220,8 @@ class Scenario:
                     container = self.container(spec)
                 self.counter.reset()
                 self.invoke(container, call)
-                self.counts.append(Count(operation, token, phase, self.counter.take()))
+                calls, units = self.counter.take()
+                self.counts.append(Count(operation, token, phase, calls, units))
 
     # -- the operations
 
