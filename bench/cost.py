@@ -188,7 +188,9 @@ def declared_by(template_text: str, metric_sources: Iterable[str]) -> Declared:
     memory = re.search(r"^Globals:.*?^\s+MemorySize:\s*(\d+)", template_text, flags=re.S | re.M)
     rates = re.findall(r"ScheduleExpression:\s*rate\((\d+) (minute|hour|day)s?\)", template_text)
     per_month = {"minute": 60 * 24 * 30, "hour": 24 * 30, "day": 30}
-    secrets = len(re.findall(r"^  \w+SecretArn:\s*$", template_text, flags=re.M))
+    parameters = re.search(r"^Parameters:\n(.*?)^\S", template_text + "\nEnd", flags=re.S | re.M)
+    # secrets the template makes, and those it is given by ARN (a parameter each)
+    secrets = len(re.findall(r"^  \w+SecretArn:\s*$", parameters.group(1) if parameters else "", flags=re.M))
     secrets += template_text.count("Type: AWS::SecretsManager::Secret")
     names = set()
     for text in metric_sources:

@@ -105,6 +105,9 @@ Resources:
         Daily:
           Properties:
             ScheduleExpression: rate(1 day)
+Outputs:
+  SlackSecretArn:
+    Value: !Ref Secret
 """
     code = 'metrics.add_metric(name="KudosGiven", unit=1)\nmetrics.add_metric(name="KudosGiven")'
     declared = cost.declared_by(template, [code, 'add_metric(\n    name="Other")'])
