@@ -42,6 +42,7 @@ UNSUPPORTED_BY_MOTO = {
     "AWS::Cognito::UserPoolDomain",
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::ResponseHeadersPolicy",  # the console's CSP, HSTS and frame options
     "AWS::CloudWatch::Alarm",
     "AWS::SNS::Subscription",
     "AWS::SecretsManager::Secret",
@@ -124,6 +125,10 @@ def test_the_outputs_a_user_needs_are_there(translated):
     assert outputs["AlarmTopic"]["Value"] == {"Ref": "AlarmTopic"}
     assert translated["Resources"]["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
     assert "${Dashboard}" in outputs["DashboardUrl"]["Value"]["Fn::Sub"]
+    # the web console, and the bucket its build is synced to
+    assert outputs["ConsoleUrl"]["Value"] == {"Fn::Sub": "https://${ConsoleDistribution.DomainName}"}
+    assert translated["Resources"]["ConsoleDistribution"]["Type"] == "AWS::CloudFront::Distribution"
+    assert outputs["ConsoleBucketName"]["Value"] == {"Ref": "ConsoleBucket"}
 
 
 def test_moto_cannot_create_exactly_the_committed_types():
