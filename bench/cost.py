@@ -62,7 +62,7 @@ class Declared:
     kms_keys: int
     secrets: int
     scheduled_invocations: float  # per month
-    custom_metrics: int
+    custom_metrics: int  # distinct names (each name and dimension set is billed: a floor)
 
 
 @dataclass(frozen=True)
@@ -193,8 +193,10 @@ def declared_by(template_text: str, metric_sources: Iterable[str]) -> Declared:
     secrets = len(re.findall(r"^  \w+SecretArn:\s*$", parameters.group(1) if parameters else "", flags=re.M))
     secrets += template_text.count("Type: AWS::SecretsManager::Secret")
     names = set()
-    for text in metric_sources:
-        names |= set(re.findall(r'add_metric\(\s*name="(\w+)"', text))
+    for text in metric_sources:  # Powertools' add_metric, plaudit.services.metrics.count, a METRIC constant
+        names |= set(re.findall(r'(?:add_metric\(\s*name=|\bcount\(\s*|^METRIC = )"(\w+)"', text, flags=re.M))
+        # a name made of a prefix and an outcome (f"Fulfilments{...}"): at least two (succeeded, failed)
+        names |= {f"{prefix}{n}" for prefix in re.findall(r'name=f"(\w+)\{', text) for n in (1, 2)}
     return Declared(
         memory_mb=int(memory.group(1)) if memory else 128,
         alarms=template_text.count("Type: AWS::CloudWatch::Alarm"),

@@ -110,7 +110,11 @@ Outputs:
     Value: !Ref Secret
 """
     code = 'metrics.add_metric(name="KudosGiven", unit=1)\nmetrics.add_metric(name="KudosGiven")'
-    declared = cost.declared_by(template, [code, 'add_metric(\n    name="Other")'])
+    more = (
+        'add_metric(\n    name="Other")\ncount("PointsGiven")\nMETRIC = "SecretEmpty"\n'
+        'add_metric(name=f"Exports{s}")'
+    )
+    declared = cost.declared_by(template, [code, more])
     assert declared == cost.Declared(
         memory_mb=512,
         alarms=2,
@@ -118,7 +122,7 @@ Outputs:
         kms_keys=1,
         secrets=2,
         scheduled_invocations=720 + 30,
-        custom_metrics=2,
+        custom_metrics=6,  # KudosGiven, Other, PointsGiven, SecretEmpty and two outcomes of Exports
     )
 
 
