@@ -21,6 +21,7 @@ from test_api_redemptions import person, request
 from test_notifications import HR_CHANNEL, POST_TS, Notifications
 from test_slack_kudos import FakeSlack
 
+from plaudit.domain.access import SYSTEM
 from plaudit.domain.employees import RewardDelivery
 from plaudit.environment import environment
 from plaudit.services import redemptions, vouchers
@@ -126,6 +127,36 @@ def test_a_roles_queue_is_asked_in_the_hr_channel(
     notifications.put(_redemption(approver_id=queue))
     notifications.deliver()
     assert [post["channel"] for post in _posts(slack)] == [HR_CHANNEL]
+
+
+def _award(by: str, reason: str | None = "For the launch <b>") -> dict[str, Any]:
+    history = [{"status": "approved", "at": "2026-11-16T09:30:00.000000+00:00", "by": by, "reason": reason}]
+    return _redemption(status="approved", approver_id=None, funded_by="budget:team", history=history)
+
+
+def test_a_direct_award_tells_its_recipient_who_gave_what_and_why(
+    notifications: Notifications, slack: FakeSlack
+) -> None:
+    notifications.put(_award(MAYA))
+    assert notifications.deliver() == {"batchItemFailures": []}
+    (post,) = _posts(slack)
+    assert post["channel"] == slack_id("Alice Martin")
+    blocks = json.dumps(post["blocks"])
+    assert f"<@{slack_id('Maya Chen')}> gave you *Bookshop gift card*" in blocks
+    assert "For the launch &lt;b&gt;" in blocks  # the giver's words, as text
+
+
+def test_an_award_from_an_integration_or_plaudit_itself(
+    notifications: Notifications, slack: FakeSlack
+) -> None:
+    notifications.put(_award("hris-client", reason=None))
+    notifications.put(
+        _award(SYSTEM.subject) | {"PK": "REDEMPTION#red_2", "id": "red_2"}
+    )  # a milestone's item
+    notifications.put(_redemption("red_3", status="approved", approver_id=None))  # bought with points
+    notifications.deliver()
+    (post,) = _posts(slack)
+    assert "You were given *Bookshop gift card*" in post["text"]
 
 
 @pytest.mark.parametrize(

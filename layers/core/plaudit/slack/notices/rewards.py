@@ -4,7 +4,8 @@ reminders. None of them carries a voucher code (those go only through the delive
 A redemption inserted pending_approval asks its approver (a DM with Approve / Reject buttons, handled by
 the Slack function; "hr" means the HR channel), and so does one handed on to HR unanswered; a change of its
 status tells the owner (approved, rejected with the reason, cancelled by someone else, fulfilled, failed
-with the points back) and a failure tells HR too. A stock alert tells HR; a voucher reminder DMs the owner.
+with the points back) and a failure tells HR too; a direct award from a budget tells its recipient who gave
+what, with their message. A stock alert tells HR; a voucher reminder DMs the owner.
 DMs are said in their reader's language, posts in the HR channel in the organisation's."""
 
 from datetime import date
@@ -20,6 +21,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from plaudit.domain.access import SYSTEM
 from plaudit.domain.catalog import gives_a_voucher
 from plaudit.domain.redemptions import FUNDED_BY_POINTS, ROLE_QUEUES
 from plaudit.i18n import Messages
@@ -65,7 +67,7 @@ def _redemption_notices(
     handed_on = (old or {}).get("approver_id") != new.get("approver_id")  # escalated: the new approver asked
     if event_name == "INSERT" or (status == "pending_approval" and handed_on):
         if status != "pending_approval":
-            return []
+            return _award_notices(new, people) if event_name == "INSERT" else []
         approver = new.get("approver_id")
         queue = approver in ROLE_QUEUES  # HR's or finance's: asked in the HR channel
         channel = people.hr_channel() if queue else people.slack_id(approver)
@@ -88,6 +90,23 @@ def _redemption_notices(
         message = failure_message(new, people.name(new["employee_id"]), people.org_language())
         notices.append(Notice("hr", channel, message, about))
     return notices
+
+
+def _award_notices(redemption: dict[str, Any], people: People) -> list[Notice]:
+    """A direct award from a budget tells its recipient who gave what, with the giver's message. Awards
+    Plaudit gives itself (a milestone rule's item, a season's prize) are told by their own notices."""
+    history = redemption.get("history") or []
+    giver = history[0].get("by") if history else None
+    funded_by = redemption.get("funded_by") or FUNDED_BY_POINTS
+    if funded_by == FUNDED_BY_POINTS or not giver or giver == SYSTEM.subject:
+        return []
+    owner = people.slack_id(redemption.get("employee_id"))
+    if owner is None:
+        return []
+    m = people.language(redemption.get("employee_id"))
+    by_person = people.employee(giver) is not None  # else an integration (an HRIS) gave it
+    message = award_message(redemption, people.mention(giver, m) if by_person else None, m)
+    return [Notice("owner", owner, message, ("redemption", redemption["id"]))]
 
 
 def _last_by(redemption: dict[str, Any]) -> str | None:
@@ -156,6 +175,21 @@ def owner_message(redemption: dict[str, Any], m: Messages) -> Message:
         text += f"\n>{reason}"
     if status in REFUNDED and (redemption.get("funded_by") or FUNDED_BY_POINTS) == FUNDED_BY_POINTS:
         text += "\n" + m.plural("rewards.owner.refunded", int(redemption.get("points") or 0))
+    first_line = text.split("\n", 1)[0]
+    return compose(first_line, [SectionBlock(text=MarkdownTextObject(text=text[: SECTION_TEXT_LIMIT - 1]))])
+
+
+def award_message(redemption: dict[str, Any], giver: str | None, m: Messages) -> Message:
+    """The recipient's news of a direct award: who gave them what (`giver`: mrkdwn, a mention or an escaped
+    name; None when an integration gave it), and the giver's words."""
+    what = _what(redemption, m)
+    if giver is None:
+        text = m.text("rewards.owner.awarded_by_company", what=what)
+    else:
+        text = m.text("rewards.owner.awarded", who=giver, what=what)
+    history = redemption.get("history") or []
+    if words := (history[0].get("reason") if history else None):
+        text += f"\n>{escaped(words, REASON_LIMIT)}"
     first_line = text.split("\n", 1)[0]
     return compose(first_line, [SectionBlock(text=MarkdownTextObject(text=text[: SECTION_TEXT_LIMIT - 1]))])
 
