@@ -263,6 +263,10 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
         ]
         + [_notices()[1].owner_message(REDEMPTION | {"status": "fulfilled", "item_type": "donation"}, m)]
     ),
+    "plaudit.slack.notices.rewards.award_message": lambda m: [
+        _notices()[1].award_message(REDEMPTION | {"history": [{"by": "E1002", "reason": "Merci"}]}, giver, m)
+        for giver in ("<@UMAYA>", None)
+    ],
     "plaudit.slack.notices.rewards.failure_message": lambda m: _notices()[1].failure_message(
         REDEMPTION, "Alice", m
     ),
