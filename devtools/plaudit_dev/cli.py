@@ -211,6 +211,25 @@ def _parser() -> argparse.ArgumentParser:
     reindex_target.add_argument("--stack", help="a deployed CloudFormation stack")
     reindex_target.add_argument("--table", help="a DynamoDB table name in AWS")
     reindex.set_defaults(run=_milestones_reindex)
+
+    catalog = commands.add_parser("catalog", help="the rewards catalogue")
+    catalog_commands = catalog.add_subparsers(required=True, metavar="ACTION")
+    sync = catalog_commands.add_parser(
+        "sync",
+        help="import or update catalogue items from a rewards provider's products (idempotent; only "
+        "currencies with a point value; HR's fields are kept)",
+    )
+    sync.add_argument("--provider", required=True, choices=["tremendous", "tango"])
+    sync.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    sync_target = sync.add_mutually_exclusive_group()
+    sync_target.add_argument(
+        "--stack", help="a deployed CloudFormation stack (its table, and the provider's secret parameter)"
+    )
+    sync_target.add_argument(
+        "--table",
+        help="a DynamoDB table name in AWS (the provider's secret ARN from TREMENDOUS_SECRET_ARN/...)",
+    )
+    sync.set_defaults(run=_catalog_sync)
     return parser
 
 
@@ -570,6 +589,67 @@ def _directory() -> list[Employee]:
         people += [person for item in page.items if (person := employee_from(item))]
         if not (cursor := page.cursor):
             return people
+
+
+def _catalog_sync(args: argparse.Namespace) -> int:
+    """Exit 0: synced (or, --dry-run, the diff printed); 2: the provider could not be read."""
+    _connect(args)
+    _connect_provider(args)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from plaudit.domain.access import SYSTEM
+    from plaudit.domain.catalog import RewardsProvider
+    from plaudit.integrations.rewards import rewards_api
+    from plaudit.integrations.rewards.orders import OrderRejected, ProviderUnavailable
+    from plaudit.services import catalog_sync
+
+    provider = RewardsProvider(args.provider)
+    try:
+        offers = rewards_api(provider).products()
+    except (ProviderUnavailable, OrderRejected) as error:
+        print(f"plaudit catalog sync: {error}", file=sys.stderr)
+        return 2
+    plan = catalog_sync.plan(provider, offers)
+    if not args.dry_run:
+        console = Console(stderr=True)
+        columns = (TextColumn("syncing"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+            task = bar.add_task("sync", total=plan.count("create") + plan.count("update"))
+            plan = catalog_sync.apply(SYSTEM, plan, lambda done, total: bar.update(task, completed=done))
+    marks = {"create": "+", "update": "~", "skip": "-"}
+    for change in plan.changes:
+        if change.action in marks:
+            detail = f" ({', '.join(change.fields)})" if change.fields else ""
+            detail += f": {change.reason}" if change.reason else ""
+            target = f" {change.item_id}" if change.item_id else ""
+            print(f"{marks[change.action]} {change.sku} {change.currency} {change.name}{target}{detail}")
+    verb = "would be" if args.dry_run else ""
+    counts = ", ".join(
+        f"{plan.count(action)} {action}" for action in ("create", "update", "unchanged", "skip")
+    )
+    print(f"{args.provider}: {len(plan.changes)} products {verb} synced: {counts}".replace("  ", " "))
+    return 0
+
+
+def _connect_provider(args: argparse.Namespace) -> None:
+    """Where the provider's credentials come from: the local stack's fake, or the deployed stack's secret
+    parameter (with --table: the *_SECRET_ARN variable the operator sets)."""
+    if args.stack:
+        import boto3
+
+        stack = boto3.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]
+        parameters = {p["ParameterKey"]: p.get("ParameterValue", "") for p in stack.get("Parameters", [])}
+        arn = parameters.get(f"{args.provider.capitalize()}SecretArn")
+        if arn:
+            os.environ[f"{args.provider.upper()}_SECRET_ARN"] = arn
+    elif not args.table:
+        from plaudit_dev.fake_rewards import rewards_function_env
+        from plaudit_dev.state import connect_local
+
+        stand_in = rewards_function_env(connect_local().api_url)[f"{args.provider.upper()}_SECRET_ARN"]
+        os.environ.update(stand_in)
+    environment.cache_clear()
 
 
 def _connect(args: argparse.Namespace) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote
 
 from plaudit_dev import console, local_mail
 from plaudit_dev.deliveries import Deliveries
+from plaudit_dev.fake_rewards import FakeTango, FakeTremendous
 from plaudit_dev.fake_slack import FakeSlack
 from plaudit_dev.http_api import (
     HttpRequest,
@@ -58,6 +59,7 @@ class ApiServer:
         self._openapi: dict[str, Any] | None = None
         self._openapi_lock = threading.Lock()
         self._slack = FakeSlack()
+        self._rewards = (FakeTremendous(), FakeTango())
         self._httpd = _Server(("127.0.0.1", port), _RequestHandler)
         self._httpd.daemon_threads = True
         self._httpd.api = self  # type: ignore[attr-defined]
@@ -96,6 +98,8 @@ class ApiServer:
                 self._local_endpoint(request)
                 or console.handle(request, self._console_dir)
                 or self._slack.handle(request)
+                or self._rewards[0].handle(request)
+                or self._rewards[1].handle(request)
                 or local_mail.handle(request)
                 or self._lambda.handle(request)
                 or self._route(request, request_id)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from plaudit_dev import console, snapshot
 from plaudit_dev.deliveries import Deliveries
+from plaudit_dev.fake_rewards import rewards_function_env
 from plaudit_dev.fake_slack import CALLS_PATH, SLACK_FUNCTION_ID, slack_function_env
 from plaudit_dev.iam import local_resources, translate_roles
 from plaudit_dev.iam_calls import Access
@@ -156,6 +157,7 @@ class LocalStack:
             "HRIS_SECRET_ARN": {"HRIS_WEBHOOK_SECRET": webhooks["HRIS_WEBHOOK_SECRET"]},
             "BAMBOOHR_SECRET_ARN": {"BAMBOOHR_WEBHOOK_KEY": webhooks["BAMBOOHR_WEBHOOK_KEY"]},
             "VOUCHER_HASH_SECRET_ARN": voucher_secrets(),
+            **rewards_function_env(server_url),  # the fake Tremendous and Tango Card
         }
         developer = {name: os.environ[name] for name in DEVELOPER_SETTINGS if name in os.environ}
         local_env = {}

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from api_checks import assert_error, table_items
+from test_fulfilment_providers import as_prod
 
 from plaudit.domain.catalog import ItemType
 from plaudit.services import catalog
@@ -115,6 +116,8 @@ def test_only_hr_admins_manage_the_catalogue_and_strangers_see_nothing(api, org,
         (spec(image_url="http://images.example.com/a.png"), 422, "invalid_request"),
         (spec(fulfilment="code_stock"), 422, "invalid_request"),  # provider_sku without a provider
         (spec(provider_sku=None), 422, "invalid_request"),
+        (spec(provider="runa"), 422, "invalid_request"),  # a provider Plaudit has no adapter for
+        (spec(fulfilment="internal", provider_sku=None, provider="tango"), 422, "invalid_request"),
         (spec(restrictions={"minimum_purchase": "20"}), 422, "invalid_request"),
         (spec(restrictions={"expires_after_days": 30, "expires_on": "2027-01-01"}), 422, "invalid_request"),
         (
@@ -131,6 +134,19 @@ def test_bad_items_are_refused_with_a_code_and_write_nothing(api, org, aws, body
     details = assert_error(api.call("POST", "/v1/catalog/items", body=body, as_employee=HR), status, code)
     assert details
     assert table_items(aws) == before
+
+
+def test_outside_dev_a_provider_item_must_name_its_provider(api, org, aws, monkeypatch):
+    as_prod(monkeypatch)
+    before = table_items(aws)
+    refused = api.call(
+        "POST", "/v1/catalog/items", body=spec(), as_employee=HR, headers={"Accept-Language": "fr"}
+    )
+    assert_error(refused, 422, "provider_required")
+    assert "tremendous" in refused.json["error"]["message"]
+    assert table_items(aws) == before
+    made = create(api, spec(provider="tremendous", provider_sku="OKMHM2X2OHYV"))
+    assert (made["provider"], made["provider_sku"]) == ("tremendous", "OKMHM2X2OHYV")
 
 
 def test_bad_ids_filters_and_cursors_are_refused(api, org, aws):

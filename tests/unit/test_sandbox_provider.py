@@ -140,7 +140,7 @@ def redemption(rid: str, denomination: str, **extra) -> dict:
 
 
 def test_the_fulfiller_maps_orders_onto_outcomes(sandbox):
-    fulfiller = ProviderFulfiller(sandbox)
+    fulfiller = ProviderFulfiller(lambda: sandbox)
     done = fulfiller.fulfil(redemption("rdm_ok", "50.00"))
     assert isinstance(done, Completed)
     assert done.external_order_id
@@ -158,7 +158,7 @@ def test_the_fulfiller_maps_orders_onto_outcomes(sandbox):
 
 
 def test_the_fulfiller_asks_for_the_owners_country_when_the_redemption_has_none(sandbox, org):
-    fulfiller = ProviderFulfiller(sandbox)
+    fulfiller = ProviderFulfiller(lambda: sandbox)
     plain = redemption("rdm_c", "20", provider_sku="AMAZON-US-EGIFT", country=None)
     assert isinstance(fulfiller.fulfil(plain), Completed)  # E1003 lives in the US
     abroad = redemption("rdm_d", "20", provider_sku="AMAZON-US-EGIFT", country=None, employee_id="E1004")

@@ -128,6 +128,14 @@ class Environment:
     # the sandbox provider answers 503 this often
     sandbox_transient_failures = _Variable(_count, default=0, dev_only=True)
     sandbox_code_key = _Variable(dev_only=True)
+    tremendous_secret_arn = _Variable(_arn)  # TremendousSecret {"api_key", "funding_source_id"}
+    tremendous_credentials = _Variable(dev_only=True)  # the local stack's, instead of the secret (same JSON)
+    tremendous_api_url = _Variable(_url, dev_only=True)  # the local stack's fake; unset: api.tremendous.com
+    tango_secret_arn = _Variable(
+        _arn
+    )  # TangoSecret {"platform_name", "platform_key", "account_identifier", ...}
+    tango_credentials = _Variable(dev_only=True)  # the local stack's, instead of the secret (same JSON)
+    tango_api_url = _Variable(_url, dev_only=True)  # the local stack's fake; unset: api.tangocard.com
     export_bucket_name = _Variable(required=True)  # the S3 bucket of export files (ExportBucket)
     export_queue_url = _Variable(_url, required=True)  # export jobs to run (ExportQueue)
     roles_claim = _Variable(default="cognito:groups")  # the one token claim roles come from (JwtRolesClaim)

@@ -37,6 +37,14 @@ class FulfilmentMethod(StrEnum):
     INTERNAL = "internal"  # Plaudit issues the code itself (company perks)
 
 
+class RewardsProvider(StrEnum):
+    """Who places a provider item's orders (integrations/rewards)."""
+
+    TREMENDOUS = "tremendous"  # provider_sku: a Tremendous product id
+    TANGO = "tango"  # provider_sku: a Tango Card utid
+    SANDBOX = "sandbox"  # places no real order: dev, tests and demos
+
+
 def _money(value: Decimal, what: str) -> Decimal:
     if not value.is_finite() or value <= 0 or value > MAX_VALUE:
         raise invalid("problem.amount_range", max=MAX_VALUE)
@@ -182,7 +190,13 @@ class CatalogItemSpec(Model):
     )
     inventory: int | None = Field(default=None, ge=0, le=10_000_000, description="None: unlimited")
     fulfilment: FulfilmentMethod
-    provider_sku: str | None = Field(default=None, min_length=1, max_length=120)
+    provider: RewardsProvider | None = Field(
+        default=None,
+        description="Provider fulfilment: who places the order (none: the sandbox, in the dev stage only)",
+    )
+    provider_sku: str | None = Field(
+        default=None, min_length=1, max_length=120, description="The provider's product id (Tango: utid)"
+    )
     requires_approval: bool = Field(default=False, description="A flagged item: always needs approval")
     min_tier: str | None = Field(
         default=None,
@@ -206,6 +220,8 @@ class CatalogItemSpec(Model):
     def _consistent(self) -> "CatalogItemSpec":
         if (self.fulfilment == FulfilmentMethod.PROVIDER) != (self.provider_sku is not None):
             raise invalid("problem.provider_sku")
+        if self.provider is not None and self.fulfilment != FulfilmentMethod.PROVIDER:
+            raise invalid("problem.provider_field")
         if self.restrictions.minimum_purchase is not None and self.type != ItemType.DISCOUNT_VOUCHER:
             raise invalid("problem.minimum_purchase")
         return self

@@ -95,6 +95,7 @@ class RedemptionView(Model):
     approver_id: str | None = None
     funded_by: str = FUNDED_BY_POINTS
     fulfilment: str
+    provider: str | None = None
     provider_sku: str | None = None
     created_at: datetime
     updated_at: datetime

@@ -8,11 +8,20 @@ from decimal import Decimal
 from pydantic import Field
 
 from plaudit.domain.access import Caller, require_role
-from plaudit.domain.catalog import CatalogItem, CatalogItemSpec, ItemType, local_day, on_offer, points_price
+from plaudit.domain.catalog import (
+    CatalogItem,
+    CatalogItemSpec,
+    FulfilmentMethod,
+    ItemType,
+    local_day,
+    on_offer,
+    points_price,
+)
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RuleViolation
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.tiers import Standing, admits
+from plaudit.environment import environment
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
 from plaudit.services.trail import Act, actor_of, record
@@ -48,7 +57,7 @@ def get_item(item_id: str) -> CatalogItem:
 
 def create_item(caller: Caller, spec: CatalogItemSpec) -> CatalogItemView:
     settings = _require_hr(caller)
-    _check_tier(spec, settings)
+    _check_item(spec, settings)
     at = now()
     item = CatalogItem(**spec.model_dump(), id=new_id("item"), created_at=at, updated_at=at)
     act = Act(
@@ -70,7 +79,7 @@ def read_item(caller: Caller, item_id: str) -> CatalogItemView:
 def replace_item(caller: Caller, item_id: str, spec: CatalogItemSpec) -> CatalogItemView:
     """The whole item as given (stock included: `inventory` is what is left now)."""
     settings = _require_hr(caller)
-    _check_tier(spec, settings)
+    _check_item(spec, settings)
     return view_of(_replace(caller, "catalog_item.replace", item_id, lambda old: spec), settings)
 
 
@@ -194,6 +203,12 @@ def _identify(
     return caller, snap.settings(), points, standing
 
 
-def _check_tier(spec: CatalogItemSpec, settings: OrgSettings) -> None:
+def _check_item(spec: CatalogItemSpec, settings: OrgSettings) -> None:
     if spec.min_tier is not None:
         settings.tiers.check_known(spec.min_tier)
+    if (
+        spec.fulfilment == FulfilmentMethod.PROVIDER
+        and spec.provider is None
+        and environment().stage != "dev"
+    ):
+        raise RuleViolation("error.provider_required", code="provider_required")

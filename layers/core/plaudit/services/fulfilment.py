@@ -8,10 +8,12 @@ id derives from it, and completing or failing a redemption twice is a no-op.
 
 from enum import StrEnum
 
-from plaudit.domain.catalog import Restrictions, expiry_under, gives_a_voucher
+from plaudit.domain.catalog import Restrictions, RewardsProvider, expiry_under, gives_a_voucher
 from plaudit.domain.errors import Conflict, NotFound
 from plaudit.domain.redemptions import Redemption
-from plaudit.integrations.rewards import fulfiller_for
+from plaudit.integrations.rewards import fulfiller_for, required_credentials, rewards_api
+from plaudit.integrations.rewards.credentials import configured
+from plaudit.integrations.rewards.orders import Balance, OrderRejected, ProviderUnavailable
 from plaudit.integrations.rewards.provider import Completed, Pending, PermanentFailure, TransientFailure
 from plaudit.services import catalog, redemptions, vouchers
 from plaudit.services.runtime import now
@@ -41,7 +43,7 @@ def fulfil(rid: str) -> Result:
         return Result.SKIPPED
     record = redemption.model_dump(mode="json")
     try:
-        outcome = fulfiller_for(record["fulfilment"]).fulfil(record)
+        outcome = fulfiller_for(record["fulfilment"], record.get("provider")).fulfil(record)
     except TransientFailure as error:
         raise RetryLater(str(error)) from error
     if isinstance(outcome, Pending):
@@ -91,6 +93,21 @@ def _complete(redemption: Redemption, outcome: Completed) -> None:
             if outcome.code is not None:
                 raise Conflict("error.voucher_code_taken", code="voucher_code_taken") from None
     raise Conflict("error.no_unused_voucher_code", code="voucher_code_taken")
+
+
+def provider_balances() -> dict[str, Balance | None]:
+    """The funding balance of each rewards provider whose credentials are filled in (a company need not use
+    both): None when it cannot be read now. Read hourly by the redemptions schedule into the ProviderBalance
+    metric, which an alarm watches."""
+    found: dict[str, Balance | None] = {}
+    for provider in (RewardsProvider.TREMENDOUS, RewardsProvider.TANGO):
+        if not configured(provider.value, required_credentials(provider)):
+            continue
+        try:
+            found[provider.value] = rewards_api(provider).balance()
+        except (ProviderUnavailable, OrderRejected):
+            found[provider.value] = None
+    return found
 
 
 def _item_restrictions(item_id: str) -> Restrictions | None:

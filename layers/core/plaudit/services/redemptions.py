@@ -208,6 +208,7 @@ def plan(
         approver_id=approver_for(employee, manager, settings.approvals) if approval else None,
         funded_by=f"budget:{award.budget_id}" if award else FUNDED_BY_POINTS,
         fulfilment=item.fulfilment.value,
+        provider=item.provider.value if item.provider else None,
         provider_sku=item.provider_sku,
         created_at=at,
         updated_at=at,

@@ -1,6 +1,6 @@
 """A SANDBOX rewards-as-a-service provider: it behaves like Tremendous, Tango Card or Runa, places no real
 order and moves no money. Use it in dev, tests and demos; a real provider's client implements the same
-`create_order` / `get_order` (RewardsApi in external.py).
+`create_order` (RewardsApi in orders.py).
 
 Like the real APIs it has its own catalogue (SKUs with fixed values or a min/max range per currency, in
 some countries), refuses what it does not sell (OrderRejected, a 4xx), and takes our redemption id as the
@@ -21,13 +21,13 @@ Gift card codes are derived from the order id with a sandbox key, never stored.
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
 from plaudit.domain.ids import derived_id
 from plaudit.environment import environment
+from plaudit.integrations.rewards.orders import Order, OrderRejected, OrderStatus, ProviderUnavailable
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import keys, sandbox_orders
@@ -36,25 +36,6 @@ DECLINED_CENTS = "13"
 SETTLES_LATER = {"42": "COMPLETED", "44": "FAILED"}
 UNAVAILABLE_CENTS = {"03": 2}
 DEV_CODE_KEY = "plaudit-sandbox-codes-not-a-secret"
-
-
-class OrderStatus(StrEnum):
-    PENDING = "PENDING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-
-
-class ProviderUnavailable(Exception):
-    """503 / 429 / timeout: the same request may work later."""
-
-
-class OrderRejected(Exception):
-    """4xx: the provider will never accept this order as asked."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -114,22 +95,6 @@ CATALOGUE: dict[str, Product] = {
         Product("STREAMING-EU", "Streaming subscription", {"EUR": _fixed("10", "30", "60")}, EU),
     )
 }
-
-
-@dataclass(frozen=True)
-class Order:
-    id: str
-    external_reference: str
-    sku: str
-    amount: Decimal
-    currency: str
-    country: str
-    status: OrderStatus
-    created_at: str
-    requests: int = 1
-    failure_reason: str | None = None
-    expires_on: date | None = None
-    code: str | None = field(default=None, repr=False)  # COMPLETED orders only; never log it
 
 
 class SandboxRewards:
