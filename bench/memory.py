@@ -181,7 +181,7 @@ class RequestMix:
     """The n-th request of the mix, as (method, path, headers, body)."""
 
     def __init__(self, api_url: str, state_dir: str) -> None:
-        from plaudit_dev.jwt_local import mint
+        from plaudit_dev.jwt_local import access_claims, dev_subject, sign
         from plaudit_dev.local_aws import environ
         from plaudit_dev.seed import DEMO_HR_ADMIN, PEOPLE
 
@@ -190,7 +190,7 @@ class RequestMix:
         self.slack_users = {person[0]: person for person in PEOPLE}
         self.hr_admin = DEMO_HR_ADMIN
         with environ({"PLAUDIT_STATE_DIR": state_dir}):  # where the dev signing key of this stack lives
-            self.tokens = {pid: mint(pid, ttl=86_400) for pid in self.people}
+            self.tokens = {pid: sign(access_claims(dev_subject(pid), ttl=86_400)) for pid in self.people}
         self.kinds: list[Callable[[int], tuple[str, str, dict[str, str], bytes]]] = [
             self.kudos,
             self.wallet,

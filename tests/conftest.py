@@ -22,12 +22,15 @@ from plaudit.environment import environment
 from plaudit.integrations import aws as aws_clients
 from plaudit.integrations.voucher_crypto import DEV_HASH_KEY
 from plaudit.services.runtime import runtime
+from plaudit.store import accounts as account_store
 from plaudit.store import employees as employee_store
+from plaudit.store.accounts import account_of, link_writes
 from plaudit.store.client import use_client
+from plaudit.store.transact import write_all
 from plaudit_dev import bootstrap, iam_calls, moto_patches
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.iam import Roles, local_resources, translate_roles
-from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS, go_format
+from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS, access_claims, dev_subject, go_format
 from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS, create_voucher_key
 from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.queues import QueueFailure, QueuePump, create_queues
@@ -129,9 +132,11 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         aws_clients.use_client("kms", kms)
         use_client(client)
         employee_store._email_cache.clear()
+        account_store._subject_cache.clear()
         yield client
         use_client(None)
         employee_store._email_cache.clear()
+        account_store._subject_cache.clear()
         aws_clients.use_client("kms", None)
 
 
@@ -188,6 +193,7 @@ class Api:
     router: Router = field(init=False)
     queue_failures: list[QueueFailure] = field(default_factory=list)  # every drain's, in order
     _modules: dict[str, Any] = field(default_factory=dict)
+    _linked: set[str] = field(default_factory=set)
     _cursors: list[StreamCursor] = field(init=False)
     _queues: QueuePump = field(init=False)
 
@@ -212,12 +218,14 @@ class Api:
         scopes: list[str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Reply:
-        """`as_employee` mints claims with that sub; `claims` replaces them; both None: no authorizer."""
+        """`as_employee` signs in as that person: the claims of their Cognito access token (their dev
+        subject, linked to them on first use if they are in the directory, as accounts sync links it);
+        `claims` replaces them; both None: no authorizer."""
         path, _, query = path.partition("?")
         match = self.router.match(method, path)
         assert match is not None, f"no route for {method} {path}"
         if claims is None and as_employee is not None:
-            claims = {"sub": as_employee, "iss": "http://127.0.0.1/plaudit-local", "aud": "plaudit-local"}
+            claims = self.signed_in(as_employee)
         jwt = ({k: go_format(v) for k, v in claims.items()}, scopes) if claims is not None else None
         payload = (
             raw_body if raw_body is not None else (json.dumps(body).encode() if body is not None else b"")
@@ -253,6 +261,17 @@ class Api:
             )
 
         return send
+
+    def signed_in(self, employee_id: str, **access: Any) -> dict[str, Any]:
+        """The claims of the person's Cognito access token (`access`: access_claims' groups, scopes...),
+        their account linked first if they are in the directory and it is not yet."""
+        if employee_id not in self._linked:
+            known, subject = account_of(employee_id)
+            if known and subject is None:
+                write_all(link_writes(employee_id, dev_subject(employee_id)))
+            if known:
+                self._linked.add(employee_id)
+        return access_claims(dev_subject(employee_id), **access)
 
     def drain_streams(self) -> None:
         """Deliver new stream records to their consumers (the projection), filtered as the template says."""

@@ -8,6 +8,7 @@ credentials.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -54,7 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     dev.set_defaults(run=_dev)
 
     token = commands.add_parser("token", help="print a dev JWT the local stack accepts")
-    token.add_argument("--employee", help="employee id (the token's sub)")
+    token.add_argument(
+        "--employee",
+        help="employee id: their Cognito-shaped access token (their account is linked on first use)",
+    )
     token.add_argument(
         "--role",
         action="append",
@@ -64,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     token.add_argument("--scope", action="append", default=[], help="e.g. plaudit/hris (repeatable)")
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
+    token.add_argument(
+        "--id-token",
+        action="store_true",
+        help="with --employee: the ID token instead (what the console sends once to POST /v1/me/link)",
+    )
     token.set_defaults(run=_token)
 
     slack = commands.add_parser(
@@ -319,7 +328,7 @@ def _dlq_redrive(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    from plaudit_dev.jwt_local import mint
+    from plaudit_dev import jwt_local
     from plaudit_dev.seed import DEMO_HR_ADMIN
 
     employee = args.employee
@@ -328,19 +337,48 @@ def _token(args: argparse.Namespace) -> int:
             print("plaudit token: give --employee ID, --role R or --scope S", file=sys.stderr)
             return 2
         employee = DEMO_HR_ADMIN  # `--role hr_admin` alone: the demo HR admin, so a script can start here
-    if employee is not None:
-        print(mint(employee, roles=args.role, scopes=args.scope, ttl=args.ttl))
-    else:  # an integration client (client-credentials): no person, only scopes
-        print(
-            mint(
-                "plaudit-dev-client",
-                roles=args.role,
-                scopes=args.scope,
-                ttl=args.ttl,
-                client_id="plaudit-dev-client",
-            )
-        )
+    if employee is None:  # an integration client (client credentials): no person, only scopes
+        print(jwt_local.sign(jwt_local.client_claims(scopes=args.scope, ttl=args.ttl)))
+        return 0
+    subject = jwt_local.dev_subject(employee)
+    if args.id_token:
+        email = _email_of(employee)
+        if email is None:
+            print(f"plaudit token: {employee} is not in the local directory", file=sys.stderr)
+            return 2
+        claims = jwt_local.id_claims(subject, email=email, groups=args.role, ttl=args.ttl)
+    else:
+        _link_dev_account(employee, subject)
+        scopes = [*jwt_local.USER_SCOPES, *args.scope]
+        claims = jwt_local.access_claims(subject, groups=args.role, scopes=scopes, ttl=args.ttl)
+    print(jwt_local.sign(claims))
     return 0
+
+
+def _link_dev_account(employee_id: str, subject: str) -> None:
+    """The person's user pool account, as accounts sync makes it: their dev subject linked to them (once)
+    when they are in the local directory; with no local stack running, the token is minted all the same."""
+    from plaudit.domain.errors import NotFound
+    from plaudit.services.sign_in import link_account
+    from plaudit_dev.state import StackNotRunning, connect_local
+
+    try:
+        connect_local()
+    except StackNotRunning:
+        return
+    environment.cache_clear()
+    with contextlib.suppress(NotFound):  # not in the directory: the token names nobody (403), as in AWS
+        link_account(employee_id, subject, actor="plaudit-cli")
+
+
+def _email_of(employee_id: str) -> str | None:
+    from plaudit.store import snapshots
+    from plaudit_dev.state import connect_local
+
+    connect_local()
+    environment.cache_clear()
+    person = snapshots.load(employees=[employee_id]).employee(employee_id)
+    return person.email if person else None
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -375,7 +413,7 @@ def _bootstrap(args: argparse.Namespace) -> int:
         stack = boto3.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]
         api_url = {out["OutputKey"]: out["OutputValue"] for out in stack.get("Outputs", [])}["ApiUrl"]
     else:
-        from plaudit_dev.jwt_local import mint
+        from plaudit_dev.jwt_local import access_claims, dev_subject, sign
         from plaudit_dev.seed import DEMO_HR_ADMIN
         from plaudit_dev.state import StackNotRunning, connect_local
 
@@ -384,7 +422,8 @@ def _bootstrap(args: argparse.Namespace) -> int:
         except StackNotRunning as exc:
             print(f"plaudit bootstrap: {exc}", file=sys.stderr)
             return 2
-        token = token or mint(DEMO_HR_ADMIN, roles=[Role.HR_ADMIN.value], ttl=600)
+        hr_admin = access_claims(dev_subject(DEMO_HR_ADMIN), groups=[Role.HR_ADMIN.value], ttl=600)
+        token = token or sign(hr_admin)  # the demo HR admin, whose subject the seed linked
     if not token:
         print(
             "plaudit bootstrap: give --token or set PLAUDIT_TOKEN (an HR admin's access token)",
@@ -670,12 +709,12 @@ def _connect(args: argparse.Namespace) -> None:
 
 
 def _print_welcome(api_url: str) -> None:
-    from plaudit_dev.jwt_local import mint
+    from plaudit_dev.jwt_local import access_claims, dev_subject, sign
     from plaudit_dev.seed import DEMO_HR_ADMIN, PEOPLE
 
     alice, bob = PEOPLE[2][0], PEOPLE[3][0]
-    hr = mint(DEMO_HR_ADMIN, roles=["hr_admin"], ttl=12 * 3600)
-    token_alice = mint(alice, ttl=12 * 3600)
+    hr = sign(access_claims(dev_subject(DEMO_HR_ADMIN), groups=["hr_admin"], ttl=12 * 3600))
+    token_alice = sign(access_claims(dev_subject(alice), ttl=12 * 3600))
     year = datetime.now(UTC).year
     print(
         f"""

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -26,11 +27,20 @@ from plaudit_dev.local_aws import LOCAL_MAIL_FROM
 from plaudit_dev.paths import state_dir
 
 ISSUER = "http://127.0.0.1/plaudit-local"
-AUDIENCE = "plaudit-local"
+CONSOLE_CLIENT_ID = "plaudit-local"  # the dev stand-in of the user pool's console app client
+INTEGRATION_CLIENT_ID = "plaudit-dev-client"  # ...and of an integration's client-credentials app client
+AUDIENCES = (CONSOLE_CLIENT_ID, INTEGRATION_CLIENT_ID)
+AUDIENCE = CONSOLE_CLIENT_ID
 KEY_FILE = "jwt-dev-key.pem"
-# The template's authorizer parameters have no Default: locally they are the dev issuer's. Email is on, from
-# the sender the local stack verifies in moto's SES.
-TEMPLATE_PARAMETERS = {"JwtIssuer": ISSUER, "JwtAudience": AUDIENCE, "RewardMailFrom": LOCAL_MAIL_FROM}
+USER_SCOPES = ("openid", "email", "profile")  # what the console asks the hosted UI for
+_DEV_SUBJECTS = uuid.UUID("6f1c0b8e-2a57-4d0b-9a0e-5d1c7e0d4a11")  # namespace of the dev people's subjects
+# Locally the authorizer trusts the dev issuer (the template's JwtIssuer: an external issuer, so no user pool
+# is modelled) with the dev app clients as audiences. Email is on, from the sender moto's SES verified.
+TEMPLATE_PARAMETERS = {
+    "JwtIssuer": ISSUER,
+    "JwtAudience": ",".join(AUDIENCES),
+    "RewardMailFrom": LOCAL_MAIL_FROM,
+}
 
 
 class Unauthorized(Exception):
@@ -43,34 +53,93 @@ class Unauthorized(Exception):
             self.www_authenticate += f' scope="" error="invalid_token" error_description="{description}"'
 
 
-def mint(
-    sub: str = "dev-user",
-    *,
-    email: str | None = None,
-    roles: Iterable[str] = (),
-    scopes: Iterable[str] = (),
-    ttl: int = 3600,
-    audience: str = AUDIENCE,
-    **claims: Any,
-) -> str:
-    """An RS256 token signed with the dev key, as the identity provider would issue it.
+def dev_subject(employee_id: str) -> str:
+    """The user pool subject (a UUID, as Cognito's `sub`) a dev person signs in as: the same every time, so
+    the seed links it once and `plaudit token` and the tests mint tokens for it."""
+    return str(uuid.uuid5(_DEV_SUBJECTS, employee_id))
 
-    `roles` become Cognito groups (`cognito:groups`, omitted when empty, as Cognito does): the claim roles
-    are read from. `scopes` become the space-separated `scope` claim (omitted when empty); extra `claims`
-    are added as-is. A negative `ttl` mints an already expired token.
-    """
-    now = int(time.time())
-    payload: dict[str, Any] = {"sub": sub, "iat": now, "exp": now + ttl}
-    payload.update(iss=ISSUER, aud=audience)
-    if roles := list(roles):
-        payload["cognito:groups"] = roles
-    if email:
-        payload["email"] = email
-    if scope := " ".join(scopes):
-        payload["scope"] = scope
-    payload.update(claims)
+
+def access_claims(
+    subject: str,
+    *,
+    groups: Iterable[str] = (),
+    scopes: Iterable[str] = USER_SCOPES,
+    client_id: str = CONSOLE_CLIENT_ID,
+    ttl: int = 3600,
+) -> dict[str, Any]:
+    """A person's access token's claims exactly as Cognito issues them after the hosted UI's sign-in: no
+    `aud` (`client_id` instead), `token_use: access`, `cognito:groups` only when the person is in a group,
+    the granted `scope`s, the pool's `username` (Cognito's is the subject for email sign-in)."""
+    claims: dict[str, Any] = {"sub": subject}
+    if groups := list(groups):
+        claims["cognito:groups"] = groups
+    return claims | {
+        "iss": ISSUER,
+        "version": 2,
+        "client_id": client_id,
+        "origin_jti": str(uuid.uuid4()),
+        "event_id": str(uuid.uuid4()),
+        "token_use": "access",
+        "scope": " ".join(scopes),
+        **_times(ttl),
+        "username": subject,
+    }
+
+
+def client_claims(
+    client_id: str = INTEGRATION_CLIENT_ID, *, scopes: Iterable[str], ttl: int = 3600
+) -> dict[str, Any]:
+    """An integration's access token's claims from the client-credentials grant, as Cognito issues them:
+    `sub` is the app client's id, no groups, no username, the resource server's scopes (`plaudit/hris`)."""
+    return {
+        "sub": client_id,
+        "token_use": "access",
+        "scope": " ".join(scopes),
+        **_times(ttl),
+        "iss": ISSUER,
+        "version": 2,
+        "client_id": client_id,
+    }
+
+
+def id_claims(
+    subject: str,
+    *,
+    email: str,
+    email_verified: bool = True,
+    groups: Iterable[str] = (),
+    client_id: str = CONSOLE_CLIENT_ID,
+    ttl: int = 3600,
+) -> dict[str, Any]:
+    """A person's ID token's claims as Cognito issues them beside the access token: `aud` is the app
+    client, with the email and whether the pool verified it (what POST /v1/me/link reads)."""
+    claims: dict[str, Any] = {"sub": subject}
+    if groups := list(groups):
+        claims["cognito:groups"] = groups
+    return claims | {
+        "email_verified": email_verified,
+        "iss": ISSUER,
+        "cognito:username": subject,
+        "origin_jti": str(uuid.uuid4()),
+        "aud": client_id,
+        "event_id": str(uuid.uuid4()),
+        "token_use": "id",
+        **_times(ttl),
+        "email": email,
+    }
+
+
+def sign(claims: dict[str, Any]) -> str:
+    """The token of `claims` (from access_claims, client_claims or id_claims, changed as a test needs),
+    RS256-signed with the dev key under its key id, as the user pool signs with its own."""
     key, kid = _dev_key(state_dir())
-    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": kid})
+
+
+def _times(ttl: int) -> dict[str, Any]:
+    """`auth_time`, `exp`, `iat` and a fresh `jti`; a negative `ttl` makes an expired token."""
+    now = int(time.time())
+    return {"auth_time": now, "exp": now + ttl, "iat": now, "jti": str(uuid.uuid4())}
 
 
 def verify(authorization: str | None) -> tuple[dict[str, str], list[str] | None]:
@@ -103,9 +172,10 @@ def verify(authorization: str | None) -> tuple[dict[str, str], list[str] | None]
     except jwt.PyJWTError as exc:
         reason = str(exc).replace('"', "'").replace("\n", " ")
         raise Unauthorized(f"the token is invalid: {reason}") from exc
-    # API Gateway checks `aud`, or `client_id` when there is no `aud` (Cognito access tokens).
+    # API Gateway checks `aud`, or `client_id` when there is no `aud` (Cognito access tokens): one of them
+    # must be among the authorizer's audiences (the app clients).
     audiences = claims["aud"] if "aud" in claims else claims.get("client_id")
-    if AUDIENCE not in (audiences if isinstance(audiences, list) else [audiences]):
+    if not set(AUDIENCES).intersection(audiences if isinstance(audiences, list) else [audiences]):
         raise Unauthorized("the token does not have a valid audience")
     return {name: go_format(value) for name, value in claims.items()}, token_scopes(claims)
 

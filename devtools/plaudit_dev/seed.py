@@ -24,7 +24,10 @@ from plaudit.services import budgets
 from plaudit.services.directory import EmployeeFields, put_employee
 from plaudit.services.runtime import now, runtime
 from plaudit.services.settings import replace_settings
+from plaudit.services.sign_in import link_account
+from plaudit.services.trail import actor_of
 from plaudit_dev.bootstrap import Api, apply, http_transport, load, plan
+from plaudit_dev.jwt_local import dev_subject
 
 DEMO_ORG_FILE = Path(__file__).resolve().parents[2] / "examples" / "org.yaml"
 
@@ -108,6 +111,8 @@ def seed_people() -> dict[str, int]:
                 roles=roles,
             ),
         )
+    for emp_id, *_ in PEOPLE:  # each has a user pool account (`plaudit token --employee` signs in as it)
+        link_account(emp_id, dev_subject(emp_id), actor=actor_of(_BOOTSTRAP))
     bot_id, bot_name = BOT
     put_employee(
         _BOOTSTRAP,
@@ -222,9 +227,10 @@ def seed_badges() -> dict[str, int]:
 def seed_local_demo(api_url: str) -> dict[str, int]:
     """What `plaudit dev` and `plaudit seed` load into the local stack listening at `api_url` (seed_org, as
     the demo HR admin)."""
-    from plaudit_dev.jwt_local import mint
+    from plaudit_dev.jwt_local import access_claims, sign
 
-    token = mint(DEMO_HR_ADMIN, roles=[Role.HR_ADMIN.value], ttl=600)
+    # the demo HR admin's access token: seed_org links their subject before its first request
+    token = sign(access_claims(dev_subject(DEMO_HR_ADMIN), groups=[Role.HR_ADMIN.value], ttl=600))
     return seed_org(Api(http_transport(api_url, token)))
 
 

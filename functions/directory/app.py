@@ -18,11 +18,12 @@ from plaudit.api.http import (
     current_caller,
     etag,
     if_match_versions,
+    reply,
 )
 from plaudit.api.pages import Cursor, EmployeePage, Limit
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
 from plaudit.domain.settings import OrgSettings
-from plaudit.services import directory, settings
+from plaudit.services import directory, settings, sign_in
 
 logger = Logger()
 tracer = Tracer()
@@ -86,6 +87,31 @@ def get_me() -> directory.OwnRecord:
 @tracer.capture_method
 def patch_me(body: OwnProfilePatch) -> Employee:
     return directory.update_own_profile(current_caller(app), body)
+
+
+@app.post(
+    "/v1/me/link",
+    summary="Link your sign-in account to your directory entry, once: send your ID token as the bearer",
+    description=(
+        "The web console sends the access token on every request, and, on the first sign-in only (when "
+        "GET /v1/me answers 403 `not_in_directory`), the ID token as the bearer of this request: its "
+        "verified `email` finds you in the directory and its `sub` is linked to you, so your access tokens "
+        "(which carry no email) find you from then on. A repeat answers 200 and changes nothing."
+    ),
+    response_description="Linked already: nothing changed",
+    responses={
+        201: {"description": "Linked now"},
+        403: reply("The email is not verified (`email_unverified`), or nobody in the directory has it"),
+        409: reply(
+            "The sign-in account (`subject_taken`) or your entry (`account_linked`) is linked elsewhere"
+        ),
+        422: reply("The bearer is not an ID token: it carries no email (`id_token_needed`)"),
+    },
+)
+@tracer.capture_method
+def link_me() -> Response[sign_in.LinkedAccount]:
+    linked = sign_in.link_signed_in(app.current_event.request_context.authorizer.jwt_claim)
+    return Response(status_code=201 if linked.linked else 200, content_type="application/json", body=linked)
 
 
 SettingsPatch = Annotated[

@@ -1,9 +1,11 @@
 """REST v1 authorization: who may read whose wallet, ledger and record, and who may change the directory
 and the settings.
 
-People are identified by the authorizer's claims (email, or a `sub` that is an employee id), roles come
-from the directory and from the token (`roles`, passed by HTTP API as the string "[hr_admin]"), and
-integration clients hold scopes (`plaudit/hris`).
+People are identified by the authorizer's claims: a Cognito access token's `sub` linked to them (the
+seed links the demo people's), or, from an external issuer, a verified email or a `sub` that is their
+employee id. Roles come from the directory and from the token's `cognito:groups` (passed by HTTP API as
+the string "[hr_admin]"); integration clients (client credentials) hold scopes (`plaudit/hris`).
+Linking a subject on the first sign-in: test_sign_in.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 from api_checks import assert_audit_clean, assert_error, table_items
 
+from plaudit_dev.jwt_local import access_claims, client_claims, dev_subject
+
 HANA = "E1001"  # hr_admin, manager of E1009-E1012
 MAYA = "E1002"  # manager of E1003-E1008
 ALICE, BOB = "E1003", "E1004"
@@ -19,8 +23,8 @@ GRACE = "E1009"  # finance, reports to Hana
 HUGO, IRIS = "E1010", "E1011"  # report to Hana
 BOT = "B0001"
 
-ISS = {"iss": "https://idp.plaudit.example/", "aud": "plaudit-api"}
-HRIS = {"sub": "5mtl0ef6l1q9c0hris7client", "client_id": "5mtl0ef6l1q9c0hris7client", **ISS}
+ISS = {"iss": "https://idp.plaudit.example/", "aud": "plaudit-api"}  # an external issuer's ID token
+HRIS = client_claims("5mtl0ef6l1q9c0hris7client", scopes=["plaudit/hris"])
 HRIS_SCOPES = ["plaudit/hris"]
 CARD_FIELDS = {"id", "name", "department", "slack_user_id", "status"}
 NEW_HIRE = {
@@ -39,7 +43,8 @@ NEW_HIRE = {
 
 
 def as_person(employee_id: str, **claims: Any) -> dict[str, Any]:
-    return {"sub": employee_id, **ISS, **claims}
+    """The claims of a seeded person's Cognito access token (their subject is linked), `claims` added."""
+    return access_claims(dev_subject(employee_id)) | claims
 
 
 def hris(api, method: str, path: str, body: Any = None, scopes: list[str] | None = HRIS_SCOPES):

@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
-from plaudit_dev.jwt_local import mint
+from plaudit_dev.jwt_local import access_claims, dev_subject, sign
 from plaudit_dev.local_aws import client
 from plaudit_dev.stack import LocalStack
 from plaudit_dev.state import StackNotRunning, connect_local, read_state, state_path
 
+ALICE = dev_subject("E1003")
 TEMPLATE = """
 Globals:
   Function:
@@ -270,7 +271,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="module")
 def token(stack: Stack) -> str:
-    return mint("E1003", email="alice@plaudit.example", roles=["manager"], scopes=["items/read"])
+    return sign(access_claims(ALICE, groups=["manager"], scopes=["items/read"]))
 
 
 def test_health_and_not_found(stack: Stack) -> None:
@@ -284,17 +285,19 @@ def test_missing_and_invalid_tokens_are_401(stack: Stack) -> None:
     missing = stack.request("GET", "/items/1")
     assert (missing.status, missing.json) == (401, {"message": "Unauthorized"})
     assert missing.headers["www-authenticate"] == "Bearer"
-    expired = stack.request("GET", "/items/1", token=mint("E1003", ttl=-1))
+    expired = stack.request("GET", "/items/1", token=sign(access_claims(ALICE, ttl=-1)))
     assert expired.status == 401
     assert 'error_description="the token has expired"' in expired.headers["www-authenticate"]
-    assert stack.request("GET", "/items/1", token=mint("E1003", audience="nope")).status == 401
+    assert stack.request("GET", "/items/1", token=sign(access_claims(ALICE, client_id="nope"))).status == 401
     assert stack.request("GET", "/public").json == {"public": True}  # Auth: Authorizer: NONE
 
 
 def test_route_authorization_scopes(stack: Stack, token: str) -> None:
     forbidden = stack.request("GET", "/admin", token=token)
     assert (forbidden.status, forbidden.json) == (403, {"message": "Forbidden"})
-    assert stack.request("GET", "/admin", token=mint("E1001", scopes=["items/admin"])).json == {"admin": True}
+    assert stack.request("GET", "/admin", token=sign(access_claims(ALICE, scopes=["items/admin"]))).json == {
+        "admin": True
+    }
 
 
 def test_event_context_and_environment_seen_by_the_function(stack: Stack, token: str) -> None:
@@ -312,7 +315,7 @@ def test_event_context_and_environment_seen_by_the_function(stack: Stack, token:
     assert event["requestContext"]["http"]["method"] == "POST"
     assert event["requestContext"]["requestId"] == reply.headers["apigw-requestid"]
     jwt = event["requestContext"]["authorizer"]["jwt"]
-    assert jwt["claims"]["sub"] == "E1003"
+    assert jwt["claims"]["sub"] == ALICE
     assert jwt["claims"]["cognito:groups"] == "[manager]"
     assert jwt["scopes"] == ["items/read"]
 

@@ -1,8 +1,10 @@
 """Turn the authorizer's JWT claims into a Caller.
 
 API Gateway's HTTP API passes every claim as a string (arrays look like "[a b]"). People are found by
-their email claim (the usual OIDC case) or by a `sub` that is their employee id; tokens with neither
-that carry scopes are integration clients.
+their verified email claim (an external OIDC issuer's tokens, a Cognito ID token), else by the subject
+their account is linked to (a Cognito access token: a UUID `sub`, no email; see services/sign_in.py), else
+by a `sub` that is their employee id. A client-credentials token (Cognito: `sub` is the app client's
+`client_id`) is an integration client: no person, only its scopes.
 
 Roles come from the directory and from ONE claim the identity provider controls: `cognito:groups` (groups
 only an administrator can put a user in), or the claim named by the function's ROLES_CLAIM variable (the
@@ -18,6 +20,7 @@ from plaudit.domain.access import Caller
 from plaudit.domain.employees import EMPLOYEE_ID, Role
 from plaudit.domain.errors import Unauthenticated
 from plaudit.environment import environment
+from plaudit.store.accounts import employee_id_by_subject
 from plaudit.store.employees import employee_id_by_email
 
 _employee_id = re.compile(EMPLOYEE_ID)
@@ -31,7 +34,12 @@ def caller_from_claims(claims: Mapping[str, str] | None, scopes: Sequence[str] |
     email = claims.get("email", "").lower() or None
     if claims.get("email_verified", "true").lower() == "false":
         email = None  # where people can edit their own email, an unverified one proves nothing
-    employee_id = employee_id_by_email(email) if email else subject if _employee_id.match(subject) else None
+    if email:
+        employee_id = employee_id_by_email(email)
+    elif claims.get("client_id") == subject:  # client credentials: the app client itself, never a person
+        employee_id = None
+    else:
+        employee_id = employee_id_by_subject(subject) or (subject if _employee_id.match(subject) else None)
     roles_claim = environment().roles_claim
     roles = frozenset(Role(name) for name in _claim_list(claims.get(roles_claim)) if name in _known_roles)
     return Caller(

@@ -48,6 +48,7 @@ ACTIONS = (
     "employee.update",
     "employee.termination_scheduled",
     "employee.termination_cancelled",
+    "employee.account_link",
     "redemption.approve",
     "redemption.reject",
     "award.give",
@@ -63,7 +64,17 @@ ACTIONS = (
 
 # Directory fields whose values are personal: a diff masks them and keeps them in the person's record.
 PERSONAL_FIELDS = frozenset(
-    {"email", "name", "slack_user_id", "birthday", "public_birthday", "start_date", "country", "time_zone"}
+    {
+        "email",
+        "name",
+        "slack_user_id",
+        "birthday",
+        "public_birthday",
+        "start_date",
+        "country",
+        "time_zone",
+        "idp_subject",
+    }
 )
 
 

@@ -134,6 +134,16 @@ def slack_alias(slack_user_id: str) -> Key:
     return f"SLACK#{slack_user_id}", "ALIAS"
 
 
+def subject_alias(subject: str) -> Key:
+    """The identity provider's subject (a Cognito `sub`) -> the person it signs in as."""
+    return f"SUBJECT#{subject}", "ALIAS"
+
+
+def account(employee_id: str) -> Key:
+    """On the directory entry: the identity provider's subject the person is linked to."""
+    return f"EMP#{employee_id}", "ACCOUNT"
+
+
 SETTINGS: Key = ("ORG", "SETTINGS")
 
 
