@@ -324,3 +324,69 @@ def test_core_layer_builds_for_python313_arm64(template: dict[str, Any]) -> None
         assert metadata.get("BuildArchitecture") == ARCH, name
         assert RUNTIME in layer["Properties"].get("CompatibleRuntimes", []), name
         assert ARCH in layer["Properties"].get("CompatibleArchitectures", []), name
+
+
+# --------------------------------------------------------------------------- sign-in (issue 12 §1)
+
+GROUPS = {"hr_admin", "finance", "manager", "admin", "voucher_desk"}
+
+
+def test_the_user_pool_signs_people_in_and_integrations_with_scopes(template: dict[str, Any]) -> None:
+    """A pool by default (JwtIssuer empty): admin-created accounts, a public console client (code + PKCE,
+    no secret), one client-credentials client per integration holding exactly the scopes the API checks,
+    the groups roles come from, and every Cognito resource only when no external issuer is chosen."""
+    resources = template["Resources"]
+    assert template["Parameters"]["JwtIssuer"]["Default"] == ""
+    assert template["Conditions"]["UseCognito"] == {"Fn::Equals": [{"Ref": "JwtIssuer"}, ""]}
+    cognito = {name: res for name, res in resources.items() if res["Type"].startswith("AWS::Cognito::")}
+    assert len(cognito) == 12
+    assert {name for name, res in cognito.items() if res.get("Condition") != "UseCognito"} == set()
+
+    pool = resources["UserPool"]
+    assert (pool["DeletionPolicy"], pool["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert pool["Properties"]["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    assert pool["Properties"]["UsernameAttributes"] == ["email"]
+    update = pool["Properties"]["UserAttributeUpdateSettings"]
+    assert update["AttributesRequireVerificationBeforeUpdate"] == ["email"]
+
+    console = resources["ConsoleClient"]["Properties"]
+    assert console["GenerateSecret"] is False
+    assert console["AllowedOAuthFlows"] == ["code"]
+    assert set(console["AllowedOAuthScopes"]) == {"openid", "email", "profile"}
+    assert console["CallbackURLs"] == {"Ref": "ConsoleCallbackUrls"}
+    assert console["LogoutURLs"] == {"Ref": "ConsoleLogoutUrls"}
+    assert resources["UserPoolDomain"]["Properties"]["UserPoolId"] == {"Ref": "UserPool"}
+
+    server = resources["ApiResourceServer"]["Properties"]
+    assert server["Identifier"] == "plaudit"
+    scopes = {f"plaudit/{scope['ScopeName']}" for scope in server["Scopes"]}
+    source = "\n".join(path.read_text() for path in (REPO / "layers" / "core" / "plaudit").rglob("*.py"))
+    checked = {f"plaudit/{name}" for name in re.findall(r'_SCOPE = "([a-z_]+)"', source)}
+    assert scopes == checked == {"plaudit/hris", "plaudit/vouchers", "plaudit/budgets", "plaudit/liability"}
+    integrations = {"HrisClient", "VouchersClient", "FinanceClient"}
+    granted: set[str] = set()
+    for name in integrations:
+        client = resources[name]
+        assert client["DependsOn"] == "ApiResourceServer", name
+        assert client["Properties"]["GenerateSecret"] is True, name
+        assert client["Properties"]["AllowedOAuthFlows"] == ["client_credentials"], name
+        granted |= set(client["Properties"]["AllowedOAuthScopes"])
+    assert granted == scopes
+
+    groups = resources_of(template, "AWS::Cognito::UserPoolGroup").values()
+    assert {group["Properties"]["GroupName"] for group in groups} == GROUPS
+    assert template["Parameters"]["JwtRolesClaim"]["Default"] == "cognito:groups"
+
+    jwt = resources["HttpApi"]["Properties"]["Auth"]["Authorizers"]["OidcAuthorizer"]["JwtConfiguration"]
+    issuer_if, audience_if = jwt["issuer"]["Fn::If"], jwt["audience"]["Fn::If"]
+    assert issuer_if[0] == audience_if[0] == "UseCognito"
+    assert issuer_if[1] == {"Fn::Sub": "https://cognito-idp.${AWS::Region}.${AWS::URLSuffix}/${UserPool}"}
+    assert issuer_if[2] == {"Ref": "JwtIssuer"}
+    assert {ref_name(client) for client in audience_if[1]} == {"ConsoleClient", *integrations}
+    assert audience_if[2] == {"Ref": "JwtAudience"}
+
+    outputs = template["Outputs"]
+    for name in ("UserPoolId", "ConsoleClientId", "HostedUiUrl", "HrisClientId", "VouchersClientId"):
+        assert outputs[name]["Condition"] == "UseCognito", name
+    assert outputs["JwtIssuerUrl"]["Value"]["Fn::If"][1] == issuer_if[1]
+    assert "${UserPoolDomain}.auth." in outputs["HostedUiUrl"]["Value"]["Fn::Sub"]
