@@ -307,7 +307,11 @@ def test_a_kudos_and_a_redemption_request_are_not_chained(api, shop):
 def test_the_seed_and_a_csv_import_are_recorded_as_the_operator_s_acts(tmp_path, org, clock):
     seeded = entries()
     assert {entry["actor"] for entry in seeded} == {"plaudit-seed"}
-    assert {entry["action"] for entry in seeded} == {"settings.replace", "employee.create"}
+    assert {entry["action"] for entry in seeded} == {
+        "settings.replace",
+        "employee.create",
+        "employee.account_link",
+    }
     path = tmp_path / "employees.csv"
     path.write_text("id,email,name,department\nE1007,,,Platform\nE2001,lena@plaudit.example,Lena,\n")
     assert main(["import", str(path), "--table", os.environ["TABLE_NAME"]]) == 0
@@ -543,7 +547,10 @@ def test_filters_by_actor_action_target_and_period(api, org, clock):
     assert {e["actor"] for e in log(api, f"?actor={HR}").json["items"]} == {HR}
     assert log(api, "?actor=plaudit-seed&limit=100").json["items"][0]["actor"] == "plaudit-seed"
     bob = log(api, "?target=employee:E1004&limit=100").json["items"]
-    assert [(e["action"], e["target"]) for e in bob] == [("employee.create", "employee:E1004")]
+    assert [(e["action"], e["target"]) for e in bob] == [  # newest first: his user pool account, linked
+        ("employee.account_link", "employee:E1004"),
+        ("employee.create", "employee:E1004"),
+    ]
     since = (clock() - timedelta(minutes=30)).isoformat()
     recent = log(api, f"?from={quote(since)}").json["items"]
     assert [e["changes"]["celebration_hour"]["after"] for e in recent] == [11]
