@@ -11,11 +11,10 @@ from pathlib import Path
 from plaudit_dev.iam import translate_roles
 from plaudit_dev.paths import TEMPLATE_PATH
 
-# a prod deploy with every optional feature on, so that each conditional statement is scanned too
+# a prod deploy with every optional feature on, so that each conditional statement is scanned too (JwtIssuer
+# left empty: the stack's own user pool, the default)
 PROD_PARAMETERS = {
     "Stage": "prod",
-    "JwtIssuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_example",
-    "JwtAudience": "example-client-id",
     "RewardMailFrom": "rewards@example.com",
 }
 
