@@ -10,7 +10,7 @@ import mimetypes
 from pathlib import Path
 
 from plaudit_dev.http_api import HttpRequest, HttpResponse, json_response
-from plaudit_dev.jwt_local import mint
+from plaudit_dev.jwt_local import access_claims, dev_subject, sign
 from plaudit_dev.paths import REPO_ROOT
 from plaudit_dev.seed import PEOPLE
 
@@ -54,7 +54,9 @@ def _token(request: HttpRequest) -> HttpResponse:
         employee_id = None
     if employee_id not in {person["id"] for person in demo_people()}:
         return json_response(400, {"message": "employee_id: one of the demo people's ids"})
-    return json_response(200, {"access_token": mint(employee_id, ttl=TOKEN_TTL_S), "expires_in": TOKEN_TTL_S})
+    # a demo person's Cognito-shaped access token: the seed linked their dev subject
+    token = sign(access_claims(dev_subject(employee_id), ttl=TOKEN_TTL_S))
+    return json_response(200, {"access_token": token, "expires_in": TOKEN_TTL_S})
 
 
 def _asset(directory: Path, path: str) -> HttpResponse | None:
