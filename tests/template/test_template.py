@@ -361,7 +361,8 @@ def test_the_user_pool_signs_people_in_and_integrations_with_scopes(template: di
     assert server["Identifier"] == "plaudit"
     scopes = {f"plaudit/{scope['ScopeName']}" for scope in server["Scopes"]}
     source = "\n".join(path.read_text() for path in (REPO / "layers" / "core" / "plaudit").rglob("*.py"))
-    checked = {f"plaudit/{name}" for name in re.findall(r'_SCOPE = "([a-z_]+)"', source)}
+    # the scopes the services check: HRIS_SCOPE = "hris", STAFF_SCOPE = "vouchers"... (one word each)
+    checked = {f"plaudit/{name}" for name in re.findall(r'\b[A-Z]+_SCOPE = "([a-z]+)"', source)}
     assert scopes == checked == {"plaudit/hris", "plaudit/vouchers", "plaudit/budgets", "plaudit/liability"}
     integrations = {"HrisClient", "VouchersClient", "FinanceClient"}
     granted: set[str] = set()
