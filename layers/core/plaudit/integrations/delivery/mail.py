@@ -1,4 +1,5 @@
-"""A voucher by email to its owner's directory address (SES), when email is configured (MAIL_FROM)."""
+"""Email to a person's directory address (SES), when email is configured (MAIL_FROM): a voucher (the
+MailChannel), and what Slack would DM someone it cannot reach (plaudit.slack.notices.emails)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,17 @@ def voucher_email(employee: Employee, voucher: OwnedVoucher, m: Messages) -> ema
     )
     subject = m.text("email.voucher.subject", item=voucher.item_name)
     return email.Email(to=employee.email, subject=subject, text=text, html=html)
+
+
+def notice_email(employee: Employee, subject: str, paragraphs: list[str], m: Messages) -> email.Email:
+    """A plain message to `employee` in their language `m`: a greeting, then `paragraphs` (plain text)."""
+    lines = [m.text("email.voucher.greeting", name=employee.name), *paragraphs]
+    html = f'<div lang="{m.locale}" dir="{_direction(m.locale)}">' + "".join(
+        f"<p>{escape(line)}</p>" for line in lines
+    )
+    return email.Email(
+        to=employee.email, subject=subject, text="\n\n".join(lines) + "\n", html=html + "</div>"
+    )
 
 
 def _direction(locale: str) -> str:

@@ -2,6 +2,9 @@
 milestone notices (.milestones), reward notices (.rewards), tier moves (.tiers), managers' weekly digests
 (.digests), badges and streak nudges (.badges), and voucher deliveries (plaudit.integrations.delivery).
 
+What Slack would DM to someone it cannot reach (an approval to act on, a milestone award) goes by email
+instead (.emails), when email is configured, with or without Slack.
+
 Slack's chat.postMessage has no idempotency key, so a record delivered again after a partial failure could
 post twice: notices already sent for a stream record are remembered per container, and a batch stops at its
 first failure so the records after it are not posted before it. Announcements are best effort: without
@@ -18,17 +21,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from plaudit.domain.employees import Employee
 from plaudit.domain.errors import NotFound
 from plaudit.domain.settings import OrgSettings
 from plaudit.environment import environment
-from plaudit.integrations import delivery
+from plaudit.integrations import delivery, email
 from plaudit.integrations.delivery.mail import MailChannel
 from plaudit.integrations.delivery.slack_dm import SlackDm
 from plaudit.integrations.secrets import SecretEmpty
 from plaudit.integrations.slack_api import web_client
 from plaudit.services.runtime import now
 from plaudit.slack.config import load_config
-from plaudit.slack.notices import badges, digests, kudos, milestones, rewards, seasons, tiers
+from plaudit.slack.notices import badges, digests, emails, kudos, milestones, rewards, seasons, tiers
 from plaudit.slack.notices.notice import People
 from plaudit.store import slack_posts
 from plaudit.store.codec import from_item
@@ -38,6 +42,7 @@ logger = Logger(child=True)
 T = TypeVar("T")
 
 VOUCHER = "voucher"
+EMAILED = frozenset({rewards.REDEMPTION, milestones.AWARD})  # records whose DMs go by email without Slack
 PERMANENT_ERRORS = frozenset(
     {
         "channel_not_found",
@@ -102,11 +107,13 @@ class Notifier:
         if event_name == "INSERT" and new_image and new_image.get("type", {}).get("S") == VOUCHER:
             self._deliver(record_id, from_item(new_image))  # by email or the API even without Slack
             return
+        old = from_item(old_image) if old_image else None
+        new = from_item(new_image) if new_image else None
+        if email.sender() is not None and new_image and new_image.get("type", {}).get("S") in EMAILED:
+            self._email(record_id, event_name, old, new)  # to those Slack cannot reach, even without Slack
         client = self._slack()
         if client is None:
             return
-        old = from_item(old_image) if old_image else None
-        new = from_item(new_image) if new_image else None
         notices = self._guarded(
             lambda: [
                 *kudos.notices_for(event_name, new, self._people),
@@ -139,6 +146,31 @@ class Notifier:
                 kind, subject_id = notice.about
                 post = SlackPost(kind, subject_id, notice.purpose, posted["channel"], posted["ts"])
                 self._guarded(lambda: slack_posts.record(post, now()))  # noqa: B023 - called at once
+
+    def _email(
+        self, record_id: str, event_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None
+    ) -> None:
+        """Email what Slack would DM to the people it cannot reach; an address SES refuses for good is
+        logged and passed over, any other failure fails the batch (retried; what was sent is remembered)."""
+        for purpose, message in self._guarded(
+            lambda: emails.emails_for(event_name, old, new, self._people, self._slack_reaches)
+        ):
+            key = (record_id, f"email:{purpose}")
+            if key in self._sent:
+                continue
+            try:
+                email.send(message)
+            except email.EmailRefused as refused:
+                logger.warning(
+                    "SES refused a notice email", extra={"purpose": purpose, "error": str(refused)}
+                )
+            except Exception:
+                self._failed = True
+                raise
+            self._remember(key)
+
+    def _slack_reaches(self, employee: Employee) -> bool:
+        return employee.slack_user_id is not None and self._slack() is not None
 
     def _deliver(self, record_id: str, voucher: dict[str, Any]) -> None:
         """An issued voucher goes to its owner by their channel, then is marked delivered. A retry of the
