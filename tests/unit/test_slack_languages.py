@@ -289,6 +289,14 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
     "plaudit.integrations.delivery.mail.voucher_email": lambda m: vars(
         _delivery()[0].voucher_email(PERSON, VOUCHER, m)
     ),
+    "plaudit.integrations.delivery.mail.notice_email": lambda m: vars(
+        _delivery()[0].notice_email(
+            PERSON,
+            m.text("email.award.subject", rule="Work anniversary"),
+            [m.text("email.award.points", points=m.points(50))],
+            m,
+        )
+    ),
     "plaudit.slack.notices.tiers.tier_dm_message": lambda m: _tiers()[0].tier_dm_message("Gold", 2400, m),
     "plaudit.slack.notices.tiers.tier_announcement": lambda m: _tiers()[0].tier_announcement(
         "<@UALICE>", "Gold", m
