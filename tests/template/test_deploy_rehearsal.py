@@ -125,6 +125,15 @@ def test_the_outputs_a_user_needs_are_there(translated):
     assert outputs["AlarmTopic"]["Value"] == {"Ref": "AlarmTopic"}
     assert translated["Resources"]["AlarmTopic"]["Type"] == "AWS::SNS::Topic"
     assert "${Dashboard}" in outputs["DashboardUrl"]["Value"]["Fn::Sub"]
+    # sign-in: the stack's user pool (the default, condition UseCognito) and the console's app client
+    assert outputs["UserPoolId"] == {
+        "Condition": "UseCognito",
+        "Description": outputs["UserPoolId"]["Description"],
+        "Value": {"Ref": "UserPool"},
+    }
+    assert outputs["ConsoleClientId"]["Value"] == {"Ref": "ConsoleClient"}
+    assert translated["Resources"]["UserPool"]["Type"] == "AWS::Cognito::UserPool"
+    assert "JwtIssuerUrl" in outputs
     # the web console, and the bucket its build is synced to
     assert outputs["ConsoleUrl"]["Value"] == {"Fn::Sub": "https://${ConsoleDistribution.DomainName}"}
     assert translated["Resources"]["ConsoleDistribution"]["Type"] == "AWS::CloudFront::Distribution"
