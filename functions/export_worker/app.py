@@ -15,6 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from plaudit.integrations import correlation
 from plaudit.services import exports
 
 logger = Logger()
@@ -29,6 +30,7 @@ MAX_RECEIVES = 3  # the queue's maxReceiveCount (template.yaml, ExportQueue)
 
 @tracer.capture_method
 def export_record(record: SQSRecord) -> None:
+    correlation.adopt(correlation.of_message(record.raw_event))  # the request that asked for the export
     try:
         job_id = json.loads(record.body)["export_id"]
         if not isinstance(job_id, str):

@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
 
 from plaudit.environment import environment
-from plaudit.integrations import aws
+from plaudit.integrations import aws, correlation
 from plaudit.services import fulfilment
 
 logger = Logger()
@@ -42,6 +42,7 @@ def retry_delay(receive_count: int) -> int:
 
 @tracer.capture_method
 def fulfil_record(record: SQSRecord) -> None:
+    correlation.adopt(correlation.of_message(record.raw_event))  # the request that queued it
     try:
         rid = json.loads(record.body)["redemption_id"]
         if not isinstance(rid, str):

@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from plaudit.domain.errors import Conflict, RuleViolation
 from plaudit.domain.hris import NamedEvent, Termination
+from plaudit.integrations import correlation
 from plaudit.integrations.hris import bamboohr, credentials
 from plaudit.integrations.hris.queue import QueuedChange
 from plaudit.services import directory_sync, milestones
@@ -57,6 +58,7 @@ def _apply(record: SQSRecord) -> bool:
     try:
         queued = QueuedChange.model_validate_json(record.body)
         logger.set_correlation_id(queued.delivery_id)  # the trail's correlation id: the HRIS's delivery
+        logger.append_keys(request_id=correlation.of_message(record.raw_event))  # the webhook's request
         change = queued.change
         if isinstance(change, bamboohr.BambooHrRefresh):
             change = bamboohr.refresh(change, credentials.bamboohr_client())

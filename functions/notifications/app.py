@@ -11,6 +11,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from plaudit.integrations import correlation
 from plaudit.slack.notices.notifier import Notifier
 
 logger = Logger()
@@ -24,6 +25,7 @@ gc.enable()
 @tracer.capture_method
 def record_handler(record: DynamoDBRecord) -> None:
     change = record.raw_event["dynamodb"]
+    correlation.adopt(correlation.of_image(change.get("NewImage")))  # the request that wrote the record
     notifier.handle(
         record.event_id or change.get("SequenceNumber", ""),
         record.event_name.name if record.event_name else "",

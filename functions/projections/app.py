@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from plaudit.integrations import correlation
 from plaudit.services.projections import project_aggregates, project_record
 from plaudit.services.trail import link_written
 
@@ -22,6 +23,7 @@ gc.enable()
 
 @tracer.capture_method
 def record_handler(record: DynamoDBRecord) -> None:
+    correlation.adopt(correlation.of_image(record.raw_event["dynamodb"].get("NewImage")))  # who wrote it
     project_record(
         record.event_name.name if record.event_name else "", record.raw_event["dynamodb"].get("NewImage")
     )

@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from plaudit.environment import environment
-from plaudit.integrations import aws
+from plaudit.integrations import aws, correlation
 
 logger = Logger(child=True)
 
@@ -21,5 +21,6 @@ def send(redemption_id: str) -> bool:
     if not queue_url:
         logger.warning("FULFILMENT_QUEUE_URL is not set: redemption not queued", extra={"rid": redemption_id})
         return False
-    sqs().send_message(QueueUrl=queue_url, MessageBody=json.dumps({"redemption_id": redemption_id}))
+    message = {"QueueUrl": queue_url, "MessageBody": json.dumps({"redemption_id": redemption_id})}
+    sqs().send_message(**correlation.on_message(message))
     return True

@@ -43,7 +43,7 @@ from plaudit.domain.exports import (
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.trail import canonical
 from plaudit.environment import environment
-from plaudit.integrations import aws, export_files
+from plaudit.integrations import aws, correlation, export_files
 from plaudit.services import money_reports, trail
 from plaudit.services.replays import replayed
 from plaudit.services.runtime import new_id, stored_now
@@ -105,9 +105,8 @@ def request(
         | ({"report": body.report} if body.report else {}),
     )
     trail.record(writes, act)
-    aws.client("sqs").send_message(
-        QueueUrl=environment().export_queue_url, MessageBody=json.dumps({"export_id": job_id})
-    )
+    message = {"QueueUrl": environment().export_queue_url, "MessageBody": json.dumps({"export_id": job_id})}
+    aws.client("sqs").send_message(**correlation.on_message(message))
     return view, True
 
 

@@ -14,21 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from plaudit.domain.access import Caller, require_role
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import RuleViolation
 from plaudit.domain.model import Model
 from plaudit.domain.trail import ChainReport, Link, diff, link, verify
+from plaudit.integrations import correlation
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.store import snapshots
 from plaudit.store import trail as store
 from plaudit.store.keys import iso
 from plaudit.store.transact import Write, WriteRefused, write_all
-
-logger = Logger()
 
 # Every action the trail records (GET /v1/audit-log filters by these).
 ACTIONS = (
@@ -94,7 +91,7 @@ def actor_of(caller: Caller) -> str:
 
 def correlation_id() -> str:
     """The request's correlation id (Powertools': API Gateway's request id, or the CLI's), else a new one."""
-    return logger.get_correlation_id() or new_id("req")
+    return correlation.current() or new_id("req")
 
 
 def entry_write(act: Act) -> Write:

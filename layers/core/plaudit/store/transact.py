@@ -1,11 +1,19 @@
-"""One atomic TransactWriteItems, with the reason each labelled item was refused."""
+"""One atomic TransactWriteItems, with the reason each labelled item was refused.
 
+Every item a transaction puts or updates carries the correlation id of the request that wrote it (the
+attribute `correlation_id`, plaudit.integrations.correlation), so the table's stream hands it to the
+consumers, which log under it. It is bookkeeping: no key, no model field, no hashed trail field (a trail
+entry's own `correlation_id` is the same id and is left as it is).
+"""
+
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from plaudit.integrations import correlation
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import to_item
 
@@ -55,8 +63,10 @@ def put_new(label: str, values: dict[str, Any]) -> Write:
 def write_all(writes: Sequence[Write]) -> None:
     if len(writes) > MAX_ITEMS:
         raise ValueError(f"a transaction holds at most {MAX_ITEMS} items, got {len(writes)}")
+    cid = correlation.current()
+    items = [_stamped(write.operation, cid) if cid else write.operation for write in writes]
     try:
-        dynamodb().transact_write_items(TransactItems=[write.operation for write in writes])
+        dynamodb().transact_write_items(TransactItems=items)
     except ClientError as error:
         if error.response["Error"]["Code"] != "TransactionCanceledException":
             raise
@@ -68,3 +78,28 @@ def write_all(writes: Sequence[Write]) -> None:
                 if code not in ("None", None)
             }
         ) from error
+
+
+_SET = re.compile(r"(?<![#:\w])SET\s", re.IGNORECASE)
+_NAME, _VALUE = "#plaudit_cid", ":plaudit_cid"
+
+
+def _stamped(operation: dict[str, Any], cid: str) -> dict[str, Any]:
+    """`operation` with the correlation id written too (a Put's item, an Update's SET); others as they are."""
+    if put := operation.get("Put"):
+        if correlation.ATTRIBUTE in put["Item"]:
+            return operation
+        return {"Put": put | {"Item": put["Item"] | {correlation.ATTRIBUTE: {"S": cid}}}}
+    if update := operation.get("Update"):
+        expression = update["UpdateExpression"]
+        assignment = f"{_NAME} = {_VALUE}"
+        match = _SET.search(expression)
+        if match:
+            expression = f"{expression[: match.end()]}{assignment}, {expression[match.end() :]}"
+        else:
+            expression = f"{expression} SET {assignment}"
+        names = update.get("ExpressionAttributeNames", {}) | {_NAME: correlation.ATTRIBUTE}
+        values = update.get("ExpressionAttributeValues", {}) | {_VALUE: {"S": cid}}
+        stamped = {"UpdateExpression": expression, "ExpressionAttributeNames": names}
+        return {"Update": update | stamped | {"ExpressionAttributeValues": values}}
+    return operation

@@ -8,7 +8,7 @@ from pydantic import Field
 from plaudit.domain.hris import EmployeeUpsert, ManagerChange, NamedEvent, Termination
 from plaudit.domain.model import Model
 from plaudit.environment import environment
-from plaudit.integrations import aws
+from plaudit.integrations import aws, correlation
 from plaudit.integrations.hris.bamboohr import BambooHrRefresh
 
 SQS_BATCH = 10
@@ -33,7 +33,7 @@ def send(changes: list[QueuedChange]) -> None:
     queue_url = environment().hris_queue_url
     for start in range(0, len(changes), SQS_BATCH):
         entries = [
-            {"Id": str(index), "MessageBody": change.model_dump_json()}
+            correlation.on_message({"Id": str(index), "MessageBody": change.model_dump_json()})
             for index, change in enumerate(changes[start : start + SQS_BATCH])
         ]
         failed = sqs().send_message_batch(QueueUrl=queue_url, Entries=entries).get("Failed") or []
