@@ -37,6 +37,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: object) -> dict:
+    correlation.adopt(None)  # each record adopts the id of the request that wrote it
     notifier.begin_batch()
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

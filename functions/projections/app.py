@@ -32,6 +32,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: object) -> dict:
+    correlation.adopt(None)  # the batch's own work is no request's; each record adopts its writer's
     link_written(record["dynamodb"].get("NewImage") for record in event["Records"])
     # The whole batch first: should it fail, Lambda delivers the batch again and what was counted counts
     # nothing twice (the sources' markers and the journal's applied chunks say so).

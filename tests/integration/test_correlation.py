@@ -63,6 +63,10 @@ def test_items_a_transaction_writes_carry_the_correlation_id(aws: Any) -> None:
     assert _get("T#1", "COUNTER") == {"PK": "T#1", "SK": "COUNTER", "n": 1, "correlation_id": "req-write-1"}
     assert _get("T#2", "X")["correlation_id"] == "req-own"  # type: ignore[index]
 
+    correlation.adopt("req-write-2")  # a later update keeps the creator's id (a trail entry's is hashed)
+    write_all([update])
+    assert _get("T#1", "COUNTER") == {"PK": "T#1", "SK": "COUNTER", "n": 2, "correlation_id": "req-write-1"}
+
 
 def test_the_fulfilment_worker_logs_under_the_request_that_queued_the_work(api: Any) -> None:
     correlation.adopt("req-approve-1")  # the request approving a redemption queues it

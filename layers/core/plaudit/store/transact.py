@@ -1,9 +1,9 @@
 """One atomic TransactWriteItems, with the reason each labelled item was refused.
 
-Every item a transaction puts or updates carries the correlation id of the request that wrote it (the
-attribute `correlation_id`, plaudit.integrations.correlation), so the table's stream hands it to the
-consumers, which log under it. It is bookkeeping: no key, no model field, no hashed trail field (a trail
-entry's own `correlation_id` is the same id and is left as it is).
+Every item a transaction creates carries the correlation id of the request that created it (the attribute
+`correlation_id`, plaudit.integrations.correlation): a Put writes it, an Update writes it if the item has
+none yet, so an item keeps its creator's (a trail entry's own, which its hash covers, is never changed). The
+table's stream hands it to the consumers, which log under it. Bookkeeping only: no key, no model field.
 """
 
 import re
@@ -85,14 +85,15 @@ _NAME, _VALUE = "#plaudit_cid", ":plaudit_cid"
 
 
 def _stamped(operation: dict[str, Any], cid: str) -> dict[str, Any]:
-    """`operation` with the correlation id written too (a Put's item, an Update's SET); others as they are."""
+    """`operation` with the correlation id written too (a Put's item; an Update's SET, if the item has
+    none); others as they are."""
     if put := operation.get("Put"):
         if correlation.ATTRIBUTE in put["Item"]:
             return operation
         return {"Put": put | {"Item": put["Item"] | {correlation.ATTRIBUTE: {"S": cid}}}}
     if update := operation.get("Update"):
         expression = update["UpdateExpression"]
-        assignment = f"{_NAME} = {_VALUE}"
+        assignment = f"{_NAME} = if_not_exists({_NAME}, {_VALUE})"
         match = _SET.search(expression)
         if match:
             expression = f"{expression[: match.end()]}{assignment}, {expression[match.end() :]}"
