@@ -184,8 +184,8 @@ def test_an_attempt_that_died_is_started_over_and_its_upload_aborted(api, org, a
 
 def _queue_recorder(sent: list[str], real: Any) -> Any:
     class Recorder:
-        def send_message(self, QueueUrl: str, MessageBody: str) -> None:
-            sent.append(MessageBody)
+        def send_message(self, QueueUrl: str, MessageBody: str, **attributes: Any) -> None:
+            sent.append(MessageBody)  # with the request's correlation id as a message attribute
 
     return lambda service: Recorder() if service == "sqs" else real(service)
 
