@@ -15,7 +15,10 @@ from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 
 HR = "E1001"
 CSV_ROUTE = "/v1/catalog/items/{id}/codes"  # takes text/csv, not JSON
-BODYLESS = {("POST", "/v1/vouchers/{id}/used")}  # reads no body: the one sent is ignored
+BODYLESS = {  # they read no body (the one sent is ignored), and refuse the request for what they check
+    ("POST", "/v1/vouchers/{id}/used"): "invalid_request",  # the path's "x"
+    ("POST", "/v1/me/link"): "id_token_needed",  # HR's access token, not an ID token
+}
 SIGNERS = {
     "/v1/hris/webhooks/plaudit": (
         ("X-Plaudit-Timestamp", "X-Plaudit-Signature"),
@@ -100,7 +103,7 @@ def test_every_json_route_refuses_what_the_policy_refuses_in_the_error_shape(api
         for name, (body, content_type, status, code) in BAD_BODIES.items():
             reply = send(api, clock, method, path, body, content_type)
             if (method, path) in BODYLESS:
-                assert_error(reply, 422, "invalid_request", (method, path, name))  # the path's "x"
+                assert_error(reply, 422, BODYLESS[method, path], (method, path, name))
             else:
                 assert_error(reply, status, code, (method, path, name))
     assert table_items(aws) == before
