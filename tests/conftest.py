@@ -31,6 +31,7 @@ from plaudit_dev import bootstrap, iam_calls, moto_patches
 from plaudit_dev.http_api import HttpRequest, build_event, to_http_response
 from plaudit_dev.iam import Roles, local_resources, translate_roles
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS, access_claims, dev_subject, go_format
+from plaudit_dev.local_cognito import create_user_pools
 from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS, create_voucher_key
 from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.queues import QueueFailure, QueuePump, create_queues
@@ -125,6 +126,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         s3 = boto3.client("s3", region_name="us-east-1")
         for bucket in template.buckets.values():
             s3.create_bucket(Bucket=bucket)
+        create_user_pools(boto3.client("cognito-idp", region_name="us-east-1"), template)
         kms = boto3.client("kms", region_name="us-east-1")  # voucher codes (template: VoucherKey)
         monkeypatch.setenv("VOUCHER_KEY_ID", create_voucher_key(kms, None))
         monkeypatch.setenv("VOUCHER_HASH_KEY", DEV_HASH_KEY)
@@ -138,6 +140,7 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         employee_store._email_cache.clear()
         account_store._subject_cache.clear()
         aws_clients.use_client("kms", None)
+        aws_clients.use_client("cognito-idp", None)
 
 
 @pytest.fixture

@@ -201,6 +201,21 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--stack", help="a deployed CloudFormation stack (default: the local stack)")
         command.set_defaults(run=run)
 
+    accounts = commands.add_parser("accounts", help="sign-in accounts in the stack's Cognito user pool")
+    account_commands = accounts.add_subparsers(required=True, metavar="ACTION")
+    accounts_sync = account_commands.add_parser(
+        "sync",
+        help="make the user pool follow the directory: invite active people, disable and sign out leavers, "
+        "groups from roles (idempotent)",
+    )
+    accounts_sync.add_argument(
+        "--dry-run", action="store_true", help="print the diff per person, change nothing"
+    )
+    accounts_target = accounts_sync.add_mutually_exclusive_group()
+    accounts_target.add_argument("--stack", help="a deployed CloudFormation stack (its UserPoolId output)")
+    accounts_target.add_argument("--table", help="a DynamoDB table name in AWS (with USER_POOL_ID set)")
+    accounts_sync.set_defaults(run=_accounts_sync)
+
     milestones = commands.add_parser("milestones", help="milestone awards: run a day on demand")
     milestone_commands = milestones.add_subparsers(required=True, metavar="ACTION")
     milestone_run = milestone_commands.add_parser(
@@ -520,6 +535,38 @@ def _exports_backfill(args: argparse.Namespace) -> int:
     return 0
 
 
+def _accounts_sync(args: argparse.Namespace) -> int:
+    _connect(args)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from plaudit.services import accounts
+
+    if not accounts.configured():
+        print(
+            "plaudit accounts sync: no user pool (USER_POOL_ID unset: the stack uses its own issuer)",
+            file=sys.stderr,
+        )
+        return 2
+    console = Console(stderr=True)
+    columns = (TextColumn("accounts"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("sync", total=None)
+        report = accounts.sync_directory(
+            actor="plaudit-cli",
+            dry_run=args.dry_run,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    verb = "would change" if report.dry_run else "changed"
+    for change in report.changed:
+        print(f"  {change.employee_id}: {', '.join(str(step) for step in change.steps)}")
+    suffix = " (dry run: nothing changed)" if report.dry_run else ""
+    print(
+        f"accounts {verb}: {len(report.changed)}; already as the directory says: {report.unchanged}{suffix}"
+    )
+    return 0
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -701,6 +748,8 @@ def _connect(args: argparse.Namespace) -> None:
         stack = boto3.client("cloudformation").describe_stacks(StackName=args.stack)["Stacks"][0]
         outputs = {out["OutputKey"]: out["OutputValue"] for out in stack.get("Outputs", [])}
         os.environ["TABLE_NAME"] = outputs["DomainTableName"]
+        if outputs.get("UserPoolId"):
+            os.environ["USER_POOL_ID"] = outputs["UserPoolId"]
     else:
         from plaudit_dev.state import connect_local
 

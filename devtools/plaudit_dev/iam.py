@@ -34,8 +34,10 @@ from plaudit_dev.template import (
     Template,
     bucket_arn,
     local_symbols,
+    local_user_pool_id,
     table_arn,
     unknown_names,
+    user_pool_arn,
 )
 
 _SUPPORTED_KEYS = {"Sid", "Effect", "Action", "Resource"}
@@ -142,6 +144,9 @@ def local_resources(template: Template, kms_key_ids: Mapping[str, str]) -> dict[
         found[logical_id] = {"Ref": name, "Arn": bucket_arn(name)}
     for logical_id, arn in template.secrets.items():
         found[logical_id] = {"Ref": arn}
+    for logical_id in template.user_pools:
+        pool_id = local_user_pool_id(logical_id)
+        found[logical_id] = {"Ref": pool_id, "Arn": user_pool_arn(pool_id)}
     for logical_id, key_id in kms_key_ids.items():
         found[logical_id] = {"Ref": key_id, "Arn": f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/{key_id}"}
     return found

@@ -5,9 +5,10 @@ Each call is mapped to the IAM actions and resource ARNs AWS checks for it: Dyna
 Query/Scan), batch and transaction requests per item's table and underlying action (a transaction's Put
 needs dynamodb:PutItem on its table: `dynamodb:TransactWriteItems` is no IAM action), SQS per queue, KMS per
 key (aliases resolved, a Decrypt without KeyId by the key named in moto's ciphertext), Secrets Manager per
-secret, SES per sending identity, Lambda per function. A call outside the policy raises the ClientError AWS
-would answer (AccessDeniedException, or AccessDenied for SQS) and logs one line naming the function, the
-action and the resource. A call this module cannot map is refused with an error saying so, never let through.
+secret, SES per sending identity, Lambda per function, Cognito per user pool. A call outside the policy
+raises the ClientError AWS would answer (AccessDeniedException, or AccessDenied for SQS) and logs one line
+naming the function, the action and the resource. A call this module cannot map is refused with an error
+saying so, never let through.
 """
 
 from __future__ import annotations
@@ -198,6 +199,15 @@ def _s3(operation: str, params: Mapping[str, Any], _: Mapping[str, str]) -> list
     return [(action, f"arn:aws:s3:::{params['Bucket']}/{params['Key']}")]
 
 
+def _cognito_idp(operation: str, params: Mapping[str, Any], _: Mapping[str, str]) -> list[Check]:
+    pool = params.get("UserPoolId")
+    if not pool:
+        raise UnmappedCall(
+            f"the local stack cannot check IAM for cognito-idp.{operation}: add it to iam_calls"
+        )
+    return [(f"cognito-idp:{operation}", _arn("cognito-idp", f"userpool/{pool}"))]
+
+
 _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Mapping[str, str]], list[Check]]] = {
     "dynamodb": _dynamodb,
     "s3": _s3,
@@ -207,4 +217,5 @@ _MAPPERS: dict[str, Callable[[str, Mapping[str, Any], Mapping[str, str]], list[C
     "ses": _ses,
     "sesv2": _ses,
     "lambda": _lambda,
+    "cognito-idp": _cognito_idp,
 }

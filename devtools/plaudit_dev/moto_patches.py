@@ -41,6 +41,9 @@ attributes) to the destination at once (`DestinationArn`, else the one queue who
 dead-letter queue, as SQS sends messages back to their source) and is listed as COMPLETED: the same request
 and answer, so the command runs unchanged on the local stack.
 
+9. Not a fix: Cognito user pools get ids derived from their names (moto's own hash strategy), so the local
+stack knows a pool's id before moto creates it (plaudit_dev.local_cognito).
+
 `trim_stream` drops stream records every consumer has read (DynamoDB keeps them 24 hours; the local stack's
 consumers are all known, and nothing else reads its streams), for the local stack's stream pump.
 """
@@ -49,6 +52,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -60,6 +64,8 @@ MAX_DELETED_RECEIPT_HANDLES = 1000
 
 
 def apply() -> None:
+    # user pools get ids derived from their names, so the template resolves them before moto runs
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY"] = "HASH"
     _untracked_models()
     _journaled_transactions()
     _expiring_shard_iterators()

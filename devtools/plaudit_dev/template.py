@@ -88,6 +88,25 @@ def local_bucket_name(logical_id: str) -> str:
     return f"{LOCAL_PREFIX}{logical_id}".lower()
 
 
+def local_user_pool_name(logical_id: str) -> str:
+    return f"{LOCAL_PREFIX}{logical_id}"
+
+
+def local_user_pool_id(logical_id: str) -> str:
+    """The id moto gives the local pool: derived from its name (plaudit_dev.local_cognito creates it with
+    the name alone, under moto's hash id strategy), so the template resolves before moto runs."""
+    from moto.cognitoidp.models import CognitoIdpUserPool
+    from moto.cognitoidp.utils import ID_HASH_STRATEGY, generate_id
+
+    name = local_user_pool_name(logical_id)
+    pool = generate_id(ID_HASH_STRATEGY, REGION, name, {"PoolName": name})  # as moto hashes the request
+    return f"{REGION}_{pool}"[: CognitoIdpUserPool.MAX_ID_LENGTH]
+
+
+def user_pool_arn(pool_id: str) -> str:
+    return f"arn:aws:cognito-idp:{REGION}:{ACCOUNT_ID}:userpool/{pool_id}"
+
+
 def bucket_arn(name: str) -> str:
     return f"arn:aws:s3:::{name}"
 
@@ -244,14 +263,16 @@ class Template:
     kms_aliases: dict[str, str] = field(default_factory=dict)  # alias name -> the AWS::KMS::Key's logical id
     buckets: dict[str, str] = field(default_factory=dict)  # an AWS::S3::Bucket's logical id -> its local name
     secrets: dict[str, str] = field(default_factory=dict)  # an AWS::SecretsManager::Secret's id -> its ARN
+    user_pools: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a pool's logical id -> its groups
 
     def resource_environment(self) -> dict[str, str]:
-        """The functions' variables that name a local table or queue (its name, URL or ARN), e.g.
+        """The functions' variables that name a local table, queue or user pool (its name, URL or ARN), e.g.
         IDEMPOTENCY_TABLE_NAME or a queue URL: what a process needs to act as the functions do. Where two
         functions give one variable different values, the first function's wins."""
         resources = {table.name for table in self.tables.values()}
         resources |= {value for queue in self.queues.values() for value in (queue.name, queue.url, queue.arn)}
         resources |= set(self.buckets.values())
+        resources |= {local_user_pool_id(logical_id) for logical_id in self.user_pools}
         found: dict[str, str] = {}
         for spec in self.functions.values():
             for name, value in spec.environment.items():
@@ -332,7 +353,24 @@ def load_template(path: Path = TEMPLATE_PATH, parameters: dict[str, str] | None 
             for logical_id, resource in resources.items()
             if resource.get("Type") == SECRET_TYPE
         },
+        _user_pools(resources),
     )
+
+
+def _user_pools(resources: dict[str, dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """Each AWS::Cognito::UserPool's logical id and the names of its groups (UserPoolId: !Ref <pool>)."""
+    pools: dict[str, list[str]] = {
+        logical_id: [] for logical_id, resource in resources.items() if resource.get("Type") == USER_POOL_TYPE
+    }
+    for logical_id, resource in resources.items():
+        if resource.get("Type") != USER_POOL_GROUP_TYPE:
+            continue
+        props = resource.get("Properties") or {}
+        pool = _ref(props.get("UserPoolId"))
+        if pool not in pools or not isinstance(props.get("GroupName"), str):
+            raise TemplateError(f"{logical_id}: UserPoolId must be !Ref <UserPool>, GroupName a plain name")
+        pools[pool].append(props["GroupName"])
+    return {logical_id: tuple(sorted(groups)) for logical_id, groups in pools.items()}
 
 
 def _kms_aliases(resources: dict[str, dict[str, Any]], resolver: _Resolver) -> dict[str, str]:
@@ -525,6 +563,9 @@ class _Resolver:
                 translator[logical_id] = {"Ref": name, "Arn": bucket_arn(name)}
             elif resource.get("Type") == SECRET_TYPE:
                 translator[logical_id] = {"Ref": secret_arn(logical_id)}
+            elif resource.get("Type") == USER_POOL_TYPE:
+                pool_id = local_user_pool_id(logical_id)
+                translator[logical_id] = {"Ref": pool_id, "Arn": user_pool_arn(pool_id)}
         self._known = set(translator) | {"AWS::NoValue"}
         self._resolver = IntrinsicResolver(template=doc, symbol_resolver=local_symbols(doc, translator))
 
@@ -593,6 +634,8 @@ def unknown_names(value: Any, known: set[str]) -> list[str]:
 TABLE_TYPE = "AWS::DynamoDB::Table"
 BUCKET_TYPE = "AWS::S3::Bucket"
 SECRET_TYPE = "AWS::SecretsManager::Secret"  # noqa: S105 (a resource type)
+USER_POOL_TYPE = "AWS::Cognito::UserPool"
+USER_POOL_GROUP_TYPE = "AWS::Cognito::UserPoolGroup"
 
 
 def table_arn(name: str) -> str:

@@ -1,4 +1,4 @@
-"""REST v1: the employee directory and organisation settings."""
+"""REST v1: the employee directory, the voucher desks and organisation settings."""
 
 import gc
 
@@ -21,9 +21,10 @@ from plaudit.api.http import (
     reply,
 )
 from plaudit.api.pages import Cursor, EmployeePage, Limit
+from plaudit.domain.desks import DESK_ID, Desk, DeskSpec
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
 from plaudit.domain.settings import OrgSettings
-from plaudit.services import directory, settings, sign_in
+from plaudit.services import desks, directory, settings, sign_in
 
 logger = Logger()
 tracer = Tracer()
@@ -32,6 +33,7 @@ gc.freeze()  # keep them out of every later collection
 gc.enable()
 
 EmployeeIdPath = Annotated[str, Path(pattern=EMPLOYEE_ID)]
+DeskIdPath = Annotated[str, Path(pattern=DESK_ID)]
 
 
 @app.get("/v1/employees", summary="The directory (HR admins and HRIS integrations)")
@@ -150,6 +152,50 @@ def put_settings(body: settings.SettingsDocument, if_match: IfMatch = None) -> R
 def patch_settings(body: SettingsPatch, if_match: IfMatch = None) -> Response[OrgSettings]:
     caller = current_caller(app)
     return _settings_response(settings.patch_settings(caller, body, if_match=if_match_versions(if_match)))
+
+
+@app.get("/v1/desks", summary="The voucher desks (HR admins)")
+@tracer.capture_method
+def list_desks(limit: Limit = 50, cursor: Cursor = None) -> desks.DeskPage:
+    return desks.list_desks(current_caller(app), limit=limit, cursor=cursor)
+
+
+@app.get("/v1/desks/<desk_id>", summary="A voucher desk (HR admins); the ETag is its version")
+@tracer.capture_method
+def get_desk(desk_id: DeskIdPath) -> Response[Desk]:
+    return _desk_response(desks.get_desk(current_caller(app), desk_id))
+
+
+@app.put(
+    "/v1/desks/<desk_id>",
+    summary="Create or replace a voucher desk: its vendor and locations; status disabled stops its accounts "
+    "(HR admins; honours If-Match)",
+    response_description="Replaced",
+    responses={201: {"description": "Created"}},
+)
+@tracer.capture_method
+def put_desk(desk_id: DeskIdPath, body: DeskSpec, if_match: IfMatch = None) -> Response[Desk]:
+    desk, created = desks.put_desk(current_caller(app), desk_id, body, if_match=if_match_versions(if_match))
+    return _desk_response(desk, 201 if created else 200)
+
+
+@app.post(
+    "/v1/desks/<desk_id>/accounts",
+    summary="Give a desk a sign-in account: the address is invited to the user pool (or its account taken), "
+    "put in the voucher_desk group and tied to the desk (HR admins)",
+    description="An address of someone in the directory is refused (409 desk_account_is_a_person), and so "
+    "is an account tied to another desk (409 desk_account_taken); without a user pool, 422 "
+    "accounts_not_configured. Tying the same account again changes nothing.",
+)
+@tracer.capture_method
+def add_desk_account(desk_id: DeskIdPath, body: desks.NewDeskAccount) -> desks.DeskAccount:
+    return desks.add_account(current_caller(app), desk_id, body)
+
+
+def _desk_response(desk: Desk, status: int = 200) -> Response[Desk]:
+    return Response(
+        status_code=status, content_type="application/json", body=desk, headers={"ETag": etag(desk.version)}
+    )
 
 
 def _settings_response(current: settings.VersionedSettings) -> Response[OrgSettings]:

@@ -5,6 +5,10 @@ that leaves the profile as it is writes nothing, so a replayed event changes not
 effect at the start of its `effective_on` in the person's time zone: at once when that has passed (or no
 date is given), else it is scheduled and the scheduled run applies it (`apply_due_terminations`); a later
 termination replaces it, and an upsert that says the person is active cancels it.
+
+The person's sign-in account follows each applied change (plaudit.services.accounts: invited, disabled and
+signed out everywhere, enabled again), also when the profile was already so, so that a change retried
+after the user pool failed finishes its work.
 """
 
 from datetime import datetime, time
@@ -19,6 +23,7 @@ from plaudit.domain.errors import RuleViolation
 from plaudit.domain.hris import EmployeeUpsert, ManagerChange, Termination
 from plaudit.domain.model import Model
 from plaudit.domain.problems import problems_from
+from plaudit.services import accounts
 from plaudit.services.directory import save_entry
 from plaudit.services.runtime import now
 from plaudit.services.trail import Act, record
@@ -65,6 +70,7 @@ def apply_change(change: DirectoryChange, *, source: str) -> SyncOutcome:
     if outcome is None:
         saved = save_entry(change.employee_id, build, actor=actor, manager_id=_named_manager(change))
         outcome = outcome_of(saved.previous, saved.employee)
+        accounts.follow(saved.employee, actor=actor)  # also when unchanged: a retry finishes what failed
         if isinstance(change, EmployeeUpsert) and change.fields.get("status") == "active":
             outcome = _unscheduled(outcome, actor)
     logger.info(

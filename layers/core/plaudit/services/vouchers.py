@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, SecretStr
 
 from plaudit.domain.access import Caller
+from plaudit.domain.desks import Place
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation, Throttled
 from plaudit.domain.ids import derived_id
 from plaudit.domain.model import Model
 from plaudit.domain.voucher_codes import ENTROPY_BYTES, canonical, generate_code, is_plaudit_shaped, normalize
 from plaudit.integrations import voucher_crypto
+from plaudit.services import desks
 from plaudit.services.runtime import now, runtime
 from plaudit.store import keys, snapshots
 from plaudit.store import vouchers as store
@@ -230,9 +232,11 @@ def mark_delivered(voucher_id: str) -> bool:
 def validate(
     caller: Caller, code: str, *, location: str | None = None, vendor: str | None = None
 ) -> VoucherCheck:
-    """Whether the code can be redeemed here and now (nothing changes)."""
+    """Whether the code can be redeemed here and now (nothing changes). A desk account checks at its desk:
+    the vendor is the desk's and the location one of its own, whatever the request says."""
+    place = _place(caller, location, vendor)
     item = _found(caller, code)
-    _check_usable(item, now().date(), location, vendor)
+    _check_usable(item, now().date(), place.location, place.vendor)
     return _check_view(item)
 
 
@@ -245,12 +249,13 @@ def redeem(
     on_state: StateHook | None = None,
 ) -> VoucherCheck:
     """Check the code as `validate` does, then mark the voucher redeemed, exactly once."""
+    place = _place(caller, location, vendor)
     item = _found(caller, code)
     if item["status"] == "redeemed":
         _retell(item, on_state)
-    _check_usable(item, now().date(), location, vendor)
-    by = caller.employee_id or caller.subject
-    return _check_view(_redeem(item, by=by, location=location, vendor=vendor, on_state=on_state))
+    _check_usable(item, now().date(), place.location, place.vendor)
+    redeemed = _redeem(item, by=place.by, location=place.location, vendor=place.vendor, on_state=on_state)
+    return _check_view(redeemed)
 
 
 def _check_view(item: dict[str, Any] | VoucherView) -> VoucherCheck:
@@ -263,10 +268,19 @@ def _retell(item: dict[str, Any], on_state: StateHook | None) -> None:
     (on_state or redemption_state)(item["redemption_id"], "redeemed")
 
 
-def _found(caller: Caller, code: str) -> dict[str, Any]:
-    """The voucher a code names, for a caller allowed to check codes and not over the failure limit."""
-    if not caller.has_scope(STAFF_SCOPE) and not _hr_admin(caller):
+def _place(caller: Caller, location: str | None, vendor: str | None) -> Place:
+    """Where the caller checks codes: staff with the vouchers scope and HR where they say; a desk account at
+    its desk. Anyone else may not check codes."""
+    if caller.has_scope(STAFF_SCOPE) or _hr_admin(caller):
+        return Place(location=location, vendor=vendor, by=caller.employee_id or caller.subject)
+    place = desks.place_of(caller, location, vendor)
+    if place is None:
         raise Forbidden("error.vouchers_scope_needed", code="forbidden")
+    return place
+
+
+def _found(caller: Caller, code: str) -> dict[str, Any]:
+    """The voucher a code names, for a caller allowed to check codes (`_place`) and not over the limit."""
     at = now()
     window = datetime.fromtimestamp(
         at.timestamp() // ATTEMPT_WINDOW.total_seconds() * ATTEMPT_WINDOW.total_seconds(), tz=at.tzinfo

@@ -88,6 +88,9 @@ EMP#<id>      BADGE#<badge id>#<window>           a badge the person earned (win
 EMP#<id>      STREAK                              weekly giving streak (GSI1: STREAKS#<last week> / <emp id>:
                                                   who may be nudged before it breaks)
 NUDGE#<ISO week>  <employee id>                   streak nudge sent that week (once); TTL expires_at
+
+DESK#<id>     DESK                                a voucher desk: vendor, locations (GSI1: DESKS / <id>)
+DESKACCOUNT#<subject>  DESK                       a desk account (a user pool `sub`) -> its desk
 """
 
 from datetime import UTC, date, datetime
@@ -528,3 +531,15 @@ def streak_nudge(week: str, employee_id: str) -> Key:
 
 def as_attrs(key: Key) -> dict[str, dict[str, str]]:
     return {"PK": {"S": key[0]}, "SK": {"S": key[1]}}
+
+
+DESK_INDEX = "GSI1"
+DESKS_PARTITION = "DESKS"
+
+
+def desk(desk_id: str) -> Key:
+    return f"DESK#{desk_id}", "DESK"
+
+
+def desk_account(subject: str) -> Key:
+    return f"DESKACCOUNT#{subject}", "DESK"

@@ -1,0 +1,228 @@
+"""Sign-in accounts follow the directory, against moto's Cognito (the template's own pool and groups): the
+HRIS worker invites a new person and disables and signs out a leaver, through the real handlers with their IAM
+policies; `sync_directory` invites everyone, puts them in their roles' groups, finds an account made by hand
+instead of making a second one, and changes nothing when run again."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+import pytest
+from api_checks import assert_audit_clean
+from test_hris_webhooks import deliver
+
+from plaudit.domain.employees import Employee
+from plaudit.domain.hris import EmployeeUpsert, Termination
+from plaudit.environment import environment
+from plaudit.integrations import aws as aws_clients
+from plaudit.services import accounts
+from plaudit.services.directory_sync import apply_change
+from plaudit.services.trail import verify_trail
+from plaudit.store import snapshots
+from plaudit.store import trail as trail_store
+from plaudit_dev.cli import main
+from plaudit_dev.seed import PEOPLE
+
+HR, MAYA, ALICE, BOB = "E1001", "E1002", "E1003", "E1004"
+ZOE = {"email": "zoe@plaudit.example", "name": "Zoe Park", "manager_id": MAYA, "locale": "it"}
+WRITES = {
+    "AdminCreateUser",
+    "AdminAddUserToGroup",
+    "AdminRemoveUserFromGroup",
+    "AdminDisableUser",
+    "AdminEnableUser",
+    "AdminUserGlobalSignOut",
+}
+
+
+@pytest.fixture
+def idp(aws: Any) -> Any:
+    """moto's Cognito, and the operations the functions called on it (`idp.calls`)."""
+    client = boto3.client("cognito-idp", region_name="us-east-1")
+    client.calls = []  # type: ignore[attr-defined]
+    client.meta.events.register(
+        "before-call.cognito-idp.*", lambda model, **_: client.calls.append(model.name)
+    )
+    aws_clients.use_client("cognito-idp", client)
+    return client
+
+
+def pool() -> str:
+    return os.environ["USER_POOL_ID"]
+
+
+def account(idp: Any, email: str) -> dict[str, Any] | None:
+    users = idp.list_users(UserPoolId=pool(), Filter=f'email = "{email}"')["Users"]
+    if not users:
+        return None
+    user = users[0]
+    groups = idp.admin_list_groups_for_user(UserPoolId=pool(), Username=user["Username"])["Groups"]
+    attributes = {a["Name"]: a["Value"] for a in user["Attributes"]}
+    return {
+        "enabled": user["Enabled"],
+        "status": user["UserStatus"],
+        "groups": sorted(group["GroupName"] for group in groups),
+        **{name: attributes.get(name) for name in ("email", "email_verified", "locale", "name")},
+    }
+
+
+def person(employee_id: str) -> Employee:
+    found = snapshots.load(employees=[employee_id]).employee(employee_id)
+    assert found is not None
+    return found
+
+
+def writes(idp: Any) -> list[str]:
+    return [name for name in idp.calls if name in WRITES]
+
+
+def account_acts() -> list[dict[str, Any]]:
+    return [entry for entry in trail_store.all_entries() if entry["action"] == "account.sync"]
+
+
+def test_the_hris_worker_invites_a_new_person_and_disables_and_signs_out_a_leaver(api, org, clock, idp):
+    reply = deliver(
+        api,
+        clock,
+        {"id": "hris-a1", "events": [{"type": "employee.upserted", "employee_id": "E2001", "fields": ZOE}]},
+    )
+    assert reply.status == 202, reply.body
+    assert not api.queue_failures
+    assert account(idp, "zoe@plaudit.example") == {
+        "enabled": True,
+        "status": "FORCE_CHANGE_PASSWORD",  # invited: Cognito emailed a temporary password
+        "groups": [],
+        "email": "zoe@plaudit.example",
+        "email_verified": "true",
+        "locale": "it",
+        "name": "Zoe Park",
+    }
+    assert writes(idp) == ["AdminCreateUser"]
+    invited = account_acts()[-1]
+    assert (invited["actor"], invited["target"]) == ("hris:hris_webhook", "employee:E2001")
+    assert invited["changes"]["steps"]["after"] == ["invite"]
+
+    idp.calls.clear()
+    reply = deliver(
+        api, clock, {"id": "hris-a2", "events": [{"type": "employee.terminated", "employee_id": "E2001"}]}
+    )
+    assert reply.status == 202, reply.body
+    assert not api.queue_failures
+    assert account(idp, "zoe@plaudit.example")["enabled"] is False
+    assert writes(idp) == ["AdminDisableUser", "AdminUserGlobalSignOut"]
+    assert account_acts()[-1]["changes"]["steps"]["after"] == ["disable"]
+
+    idp.calls.clear()  # the same termination again (a replay under another delivery id): nothing to do
+    deliver(
+        api, clock, {"id": "hris-a3", "events": [{"type": "employee.terminated", "employee_id": "E2001"}]}
+    )
+    assert not api.queue_failures
+    assert writes(idp) == []
+    assert verify_trail().ok
+
+
+def test_sync_invites_everyone_into_their_roles_groups_and_a_rerun_changes_nothing(aws, org, clock, idp):
+    preview = accounts.sync_directory(actor="test", dry_run=True)
+    assert preview.dry_run
+    assert len(preview.changed) == len(PEOPLE)
+    assert writes(idp) == []
+    assert account(idp, "hana@plaudit.example") is None
+    hana = next(change for change in preview.changed if change.employee_id == HR)
+    assert [str(step) for step in hana.steps] == ["invite", "add_group hr_admin", "add_group manager"]
+
+    done = accounts.sync_directory(actor="test")
+    assert [change.model_dump() for change in done.changed] == [
+        change.model_dump() for change in preview.changed
+    ]
+    hana_account = account(idp, "hana@plaudit.example")
+    assert hana_account is not None
+    assert hana_account["groups"] == ["hr_admin", "manager"]
+    assert hana_account["locale"] == "en"  # no locale of her own: the organisation's
+    assert len(account_acts()) == len(PEOPLE)
+
+    idp.calls.clear()
+    again = accounts.sync_directory(actor="test")
+    assert (again.changed, again.unchanged) == ([], len(PEOPLE) + 1)  # and the bot, who has none
+    assert writes(idp) == []
+    assert len(account_acts()) == len(PEOPLE)
+    assert_audit_clean()
+
+
+def test_roles_changed_by_hr_move_the_account_between_groups(api, org, clock, idp):
+    accounts.sync_directory(actor="test")
+    alice = api.call("GET", f"/v1/employees/{ALICE}").json
+    hana = api.call("GET", f"/v1/employees/{HR}").json
+    body = {k: v for k, v in alice.items() if k != "id"} | {"roles": ["employee", "finance"]}
+    assert api.call("PUT", f"/v1/employees/{ALICE}", body=body).status == 200
+    body = {k: v for k, v in hana.items() if k != "id"} | {"roles": ["employee", "hr_admin"]}
+    assert api.call("PUT", f"/v1/employees/{HR}", body=body).status == 200
+
+    idp.calls.clear()
+    report = accounts.sync_directory(actor="test")
+    assert {change.employee_id: [str(step) for step in change.steps] for change in report.changed} == {
+        ALICE: ["add_group finance"],
+        HR: ["remove_group manager"],
+    }
+    assert writes(idp) == ["AdminAddUserToGroup", "AdminRemoveUserFromGroup"]
+    assert account(idp, alice["email"])["groups"] == ["finance"]
+    assert account(idp, hana["email"])["groups"] == ["hr_admin"]
+
+
+def test_an_account_made_by_hand_is_kept_not_duplicated_and_a_group_given_by_hand_stays(aws, org, clock, idp):
+    made = idp.admin_create_user(
+        UserPoolId=pool(),
+        Username="bob@plaudit.example",
+        UserAttributes=[{"Name": "email", "Value": "bob@plaudit.example"}],
+        MessageAction="SUPPRESS",
+    )["User"]
+    idp.admin_add_user_to_group(UserPoolId=pool(), Username=made["Username"], GroupName="voucher_desk")
+    idp.admin_disable_user(UserPoolId=pool(), Username=made["Username"])
+
+    idp.calls.clear()
+    change = accounts.follow(person(BOB), actor="test")
+    assert change is not None
+    assert [str(step) for step in change.steps] == ["enable"]
+    assert writes(idp) == ["AdminEnableUser"]
+    users = idp.list_users(UserPoolId=pool(), Filter='email = "bob@plaudit.example"')["Users"]
+    assert len(users) == 1
+    assert account(idp, "bob@plaudit.example")["groups"] == ["voucher_desk"]  # not a role's group
+
+
+def test_a_returning_person_is_enabled_again(aws, org, clock, idp):
+    apply_change(Termination(employee_id=ALICE), source="test")  # no account yet: nothing to disable
+    assert writes(idp) == []
+    apply_change(EmployeeUpsert(employee_id=ALICE, fields={"status": "active"}), source="test")
+    assert writes(idp) == ["AdminCreateUser"]
+    apply_change(Termination(employee_id=ALICE), source="test")
+    apply_change(EmployeeUpsert(employee_id=ALICE, fields={"status": "active"}), source="test")
+    assert writes(idp) == ["AdminCreateUser", "AdminDisableUser", "AdminUserGlobalSignOut", "AdminEnableUser"]
+
+
+def test_without_a_user_pool_nothing_is_called(aws, org, clock, idp, monkeypatch):
+    monkeypatch.delenv("USER_POOL_ID")
+    environment.cache_clear()
+    apply_change(EmployeeUpsert(employee_id="E2001", fields=ZOE), source="test")
+    apply_change(Termination(employee_id="E2001"), source="test")
+    assert idp.calls == []
+
+
+def test_the_cli_prints_the_diff_in_a_dry_run_then_syncs(aws, org, clock, idp, capsys):
+    assert main(["accounts", "sync", "--dry-run", "--table", os.environ["TABLE_NAME"]]) == 0
+    printed = capsys.readouterr().out
+    assert f"  {HR}: invite, add_group hr_admin, add_group manager\n" in printed
+    assert printed.endswith(
+        f"accounts would change: {len(PEOPLE)}; already as the directory says: 1 (dry run: nothing changed)\n"
+    )
+    assert writes(idp) == []
+
+    assert main(["accounts", "sync", "--table", os.environ["TABLE_NAME"]]) == 0
+    assert capsys.readouterr().out.endswith(
+        f"accounts changed: {len(PEOPLE)}; already as the directory says: 1\n"
+    )
+    assert account_acts()[-1]["actor"] == "plaudit-cli"
+    assert main(["accounts", "sync", "--table", os.environ["TABLE_NAME"]]) == 0
+    assert (
+        capsys.readouterr().out == f"accounts changed: 0; already as the directory says: {len(PEOPLE) + 1}\n"
+    )

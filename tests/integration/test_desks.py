@@ -1,0 +1,199 @@
+"""Voucher desks through the real handlers: HR keeps the desks (each act in the trail) and gives them accounts
+in the user pool (moto's Cognito, group voucher_desk); a desk account's token validates and redeems at its own
+desk's vendor and locations whatever the request says, is refused at a disabled desk, and reaches no employee
+route."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+import pytest
+from api_checks import assert_audit_clean, assert_error
+from test_api_vouchers import issue, my_codes
+
+from plaudit.services import vouchers
+from plaudit.services.trail import verify_trail
+from plaudit.store import trail as trail_store
+
+HR, ALICE = "E1001", "E1003"
+CAFE = {"name": "Cafeteria till", "vendor": "Canteen Co", "locations": ["Milan"]}
+SPA = {"name": "Spa desk", "vendor": "Spa Co", "locations": ["Lisbon", "Porto"]}
+
+
+@pytest.fixture
+def states(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(vouchers, "redemption_state", lambda rid, status: told.append((rid, status)))
+    return told
+
+
+def restricted(monkeypatch: pytest.MonkeyPatch, **limits: list[str]) -> None:
+    monkeypatch.setattr(vouchers, "_restriction_snapshot", lambda item_id: limits)
+
+
+def desk_token(subject: str) -> dict[str, Any]:
+    """A Cognito access token's claims for a desk account."""
+    return {
+        "sub": subject,
+        "token_use": "access",
+        "client_id": "plaudit-console",
+        "username": subject,
+        "cognito:groups": ["voucher_desk"],
+        "iss": "http://127.0.0.1/plaudit-local",
+        "scope": "openid email",
+    }
+
+
+def make_desk(api, desk_id: str, spec: dict[str, Any], email: str) -> dict[str, Any]:
+    assert api.call("PUT", f"/v1/desks/{desk_id}", body=spec).status == 201
+    reply = api.call("POST", f"/v1/desks/{desk_id}/accounts", body={"email": email})
+    assert reply.status == 200, reply.body
+    return desk_token(reply.json["subject"])
+
+
+def check(api, token: dict[str, Any], action: str, code: str, **extra: Any):
+    return api.call("POST", f"/v1/vouchers/{action}", claims=token, body={"code": code, **extra})
+
+
+def test_hr_keeps_the_desks_and_each_act_is_in_the_trail(api, org, clock):
+    created = api.call("PUT", "/v1/desks/spa-lisbon", body=SPA)
+    assert created.status == 201, created.body
+    assert created.headers["etag"] == '"1"'
+    assert (created.json["id"], created.json["vendor"], created.json["status"]) == (
+        "spa-lisbon",
+        "Spa Co",
+        "active",
+    )
+    same = api.call("PUT", "/v1/desks/spa-lisbon", body=SPA)
+    assert (same.status, same.json["version"]) == (200, 1)  # nothing changed: nothing written
+    moved = api.call(
+        "PUT", "/v1/desks/spa-lisbon", body=SPA | {"locations": ["Lisbon"]}, headers={"If-Match": '"1"'}
+    )
+    assert (moved.status, moved.json["locations"]) == (200, ["Lisbon"])
+    assert_error(
+        api.call("PUT", "/v1/desks/spa-lisbon", body=SPA, headers={"If-Match": '"1"'}),
+        412,
+        "version_mismatch",
+    )
+    disabled = api.call("PUT", "/v1/desks/spa-lisbon", body=SPA | {"status": "disabled"})
+    assert disabled.json["status"] == "disabled"
+    assert [d["id"] for d in api.call("GET", "/v1/desks").json["items"]] == ["spa-lisbon"]
+    assert api.call("GET", "/v1/desks/spa-lisbon").json["version"] == 3
+    assert_error(api.call("GET", "/v1/desks/nowhere"), 404, "desk_not_found")
+
+    assert_error(
+        api.call("PUT", "/v1/desks/x", body=SPA | {"locations": ["Porto", "porto"]}), 422, "invalid_request"
+    )
+    assert_error(api.call("PUT", "/v1/desks/x", body=SPA | {"locations": []}), 422, "invalid_request")
+    assert_error(api.call("GET", "/v1/desks", as_employee=ALICE), 403, "forbidden")
+    assert_error(api.call("PUT", "/v1/desks/x", body=SPA, as_employee=ALICE), 403, "forbidden")
+
+    acts = [
+        (e["action"], e["target"], e["actor"])
+        for e in trail_store.all_entries()
+        if e["target"].startswith("desk:")
+    ]
+    assert acts == [
+        ("desk.create", "desk:spa-lisbon", HR),
+        ("desk.replace", "desk:spa-lisbon", HR),
+        ("desk.disable", "desk:spa-lisbon", HR),
+    ]
+    assert verify_trail().ok
+
+
+def test_a_desk_account_is_invited_into_the_voucher_desk_group_and_tied_once(api, org, clock):
+    assert api.call("PUT", "/v1/desks/cafe", body=CAFE).status == 201
+    reply = api.call("POST", "/v1/desks/cafe/accounts", body={"email": "Till@Canteen.example"})
+    assert reply.status == 200, reply.body
+    assert reply.json["email"] == "till@canteen.example"
+    assert reply.json["invited"] is True
+    idp = boto3.client("cognito-idp", region_name="us-east-1")
+    pool = os.environ["USER_POOL_ID"]
+    users = idp.list_users(UserPoolId=pool, Filter='email = "till@canteen.example"')["Users"]
+    assert len(users) == 1
+    groups = idp.admin_list_groups_for_user(UserPoolId=pool, Username=users[0]["Username"])["Groups"]
+    assert [group["GroupName"] for group in groups] == ["voucher_desk"]
+
+    again = api.call("POST", "/v1/desks/cafe/accounts", body={"email": "till@canteen.example"})
+    assert (again.status, again.json["subject"], again.json["invited"]) == (200, reply.json["subject"], False)
+    assert len(idp.list_users(UserPoolId=pool, Filter='email = "till@canteen.example"')["Users"]) == 1
+
+    assert api.call("PUT", "/v1/desks/spa", body=SPA).status == 201
+    taken = api.call("POST", "/v1/desks/spa/accounts", body={"email": "till@canteen.example"})
+    assert assert_error(taken, 409, "desk_account_taken") == {"desk_id": "cafe"}
+    person = api.call("POST", "/v1/desks/spa/accounts", body={"email": "alice@plaudit.example"})
+    assert_error(person, 409, "desk_account_is_a_person")
+    assert_error(
+        api.call("POST", "/v1/desks/none/accounts", body={"email": "a@b.example"}), 404, "desk_not_found"
+    )
+    assert [e["action"] for e in trail_store.all_entries() if e["action"] == "desk.account_add"] == [
+        "desk.account_add"
+    ]
+    assert_audit_clean()
+
+
+def test_a_desk_validates_and_redeems_at_its_own_place_whatever_the_request_says(
+    api, org, clock, states, monkeypatch
+):
+    restricted(monkeypatch, locations=["Porto"], vendors=["Spa Co"])
+    spa = make_desk(api, "spa", SPA, "spa@spa.example")
+    cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
+    voucher_id = issue()
+    code = my_codes(api)[voucher_id]["code"]
+
+    assert_error(check(api, spa, "validate", code), 422, "desk_location_needed")  # two locations: which?
+    assert_error(check(api, spa, "validate", code, location="Madrid"), 422, "desk_wrong_location")
+    assert_error(
+        check(api, spa, "validate", code, location="Porto", vendor="Other Co"), 422, "desk_vendor_fixed"
+    )
+    lisbon = check(api, spa, "validate", code, location="lisbon")
+    assert_error(lisbon, 422, "voucher_wrong_location")  # its own place, but the voucher is for Porto
+    ok = check(api, spa, "validate", code, location="porto")
+    assert (ok.status, ok.json["status"]) == (200, "delivered")
+
+    # the cafeteria's till is another vendor's: the voucher is refused there, whatever the request claims
+    assert_error(
+        check(api, cafe, "redeem", code, location="Milan", vendor="Spa Co"), 422, "desk_vendor_fixed"
+    )
+    assert_error(check(api, cafe, "redeem", code), 422, "voucher_wrong_location")
+
+    redeemed = check(api, spa, "redeem", code, location="Porto")
+    assert (redeemed.status, redeemed.json["status"]) == (200, "redeemed")
+    stored = vouchers.store.get_voucher(redeemed.json["voucher_id"])
+    assert (stored["redeemed_by"], stored["location"], stored["vendor"]) == ("desk:spa", "Porto", "Spa Co")
+    assert_error(check(api, spa, "redeem", code, location="Porto"), 409, "voucher_already_redeemed")
+
+
+def test_a_disabled_desk_checks_nothing(api, org, clock, states):
+    cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
+    voucher_id = issue(expires_in=None)
+    code = my_codes(api)[voucher_id]["code"]
+    assert check(api, cafe, "validate", code).status == 200  # its only location, the desk's vendor
+    assert api.call("PUT", "/v1/desks/cafe", body=CAFE | {"status": "disabled"}).status == 200
+    assert_error(check(api, cafe, "validate", code), 403, "desk_disabled")
+    assert_error(check(api, cafe, "redeem", code), 403, "desk_disabled")
+    assert api.call("PUT", "/v1/desks/cafe", body=CAFE).status == 200
+    assert check(api, cafe, "redeem", code).status == 200
+
+
+def test_a_desk_token_reaches_no_employee_route(api, org, clock):
+    cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
+    for method, path, body in (
+        ("GET", "/v1/me", None),
+        ("GET", f"/v1/employees/{ALICE}/wallet", None),
+        ("POST", "/v1/recognitions", {"recipient_ids": [ALICE], "points": 5, "message": "hi"}),
+        ("GET", "/v1/employees", None),
+        ("GET", "/v1/desks", None),
+    ):
+        reply = api.call(method, path, claims=cafe, body=body, headers={"Idempotency-Key": "k1"})
+        assert reply.status == 403, (path, reply.status, reply.body)
+
+
+def test_a_token_that_is_no_desk_account_may_not_check_codes(api, org, clock):
+    voucher_id = issue(expires_in=None)
+    code = my_codes(api)[voucher_id]["code"]
+    stranger = desk_token("0b7c3c9e-5f7a-4c1e-9a7e-2f3d4c5b6a79")
+    assert_error(check(api, stranger, "validate", code), 403, "forbidden")
+    assert_error(check(api, {"sub": ALICE, "iss": "x", "aud": "y"}, "validate", code), 403, "forbidden")
