@@ -6,9 +6,10 @@ effect at the start of its `effective_on` in the person's time zone: at once whe
 date is given), else it is scheduled and the scheduled run applies it (`apply_due_terminations`); a later
 termination replaces it, and an upsert that says the person is active cancels it.
 
-The person's sign-in account follows each applied change (plaudit.services.accounts: invited, disabled and
-signed out everywhere, enabled again), also when the profile was already so, so that a change retried
-after the user pool failed finishes its work.
+The person's sign-in account follows a creation, a departure and a return (plaudit.services.accounts:
+invited, disabled and signed out everywhere, enabled again), and a change that left the profile as it was,
+so that a change retried after the user pool failed finishes its work. Other updates leave it alone (an
+HRIS never changes roles; `plaudit accounts sync` brings in everyone else).
 """
 
 from datetime import datetime, time
@@ -70,7 +71,8 @@ def apply_change(change: DirectoryChange, *, source: str) -> SyncOutcome:
     if outcome is None:
         saved = save_entry(change.employee_id, build, actor=actor, manager_id=_named_manager(change))
         outcome = outcome_of(saved.previous, saved.employee)
-        accounts.follow(saved.employee, actor=actor)  # also when unchanged: a retry finishes what failed
+        if outcome.action != "updated":  # unchanged too: a retry finishes what the user pool failed
+            accounts.follow(saved.employee, actor=actor)
         if isinstance(change, EmployeeUpsert) and change.fields.get("status") == "active":
             outcome = _unscheduled(outcome, actor)
     logger.info(
