@@ -22,7 +22,11 @@ from plaudit.services.directory_sync import apply_change
 from plaudit.services.trail import verify_trail
 from plaudit.store import snapshots
 from plaudit.store import trail as trail_store
+from plaudit.store.accounts import employee_id_by_subject
 from plaudit_dev.cli import main
+from plaudit_dev.iam import Roles, translate_roles
+from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
+from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.seed import PEOPLE
 
 HR, MAYA, ALICE, BOB = "E1001", "E1002", "E1003", "E1004"
@@ -35,6 +39,13 @@ WRITES = {
     "AdminEnableUser",
     "AdminUserGlobalSignOut",
 }
+
+
+@pytest.fixture(scope="module")
+def roles() -> Roles:
+    """The functions' policies as a stack with its own user pool has them (UseCognito: no external issuer;
+    the local stack's parameters name the dev issuer, which leaves the pool out)."""
+    return translate_roles(TEMPLATE_PATH, {**TEMPLATE_PARAMETERS, "JwtIssuer": "", "JwtAudience": ""})
 
 
 @pytest.fixture
@@ -53,7 +64,7 @@ def pool() -> str:
     return os.environ["USER_POOL_ID"]
 
 
-def account(idp: Any, email: str) -> dict[str, Any] | None:
+def account(idp: Any, email: str, *, with_sub: bool = False) -> dict[str, Any] | None:
     users = idp.list_users(UserPoolId=pool(), Filter=f'email = "{email}"')["Users"]
     if not users:
         return None
@@ -65,6 +76,7 @@ def account(idp: Any, email: str) -> dict[str, Any] | None:
         "status": user["UserStatus"],
         "groups": sorted(group["GroupName"] for group in groups),
         **{name: attributes.get(name) for name in ("email", "email_verified", "locale", "name")},
+        **({"sub": attributes["sub"]} if with_sub else {}),
     }
 
 
@@ -100,9 +112,11 @@ def test_the_hris_worker_invites_a_new_person_and_disables_and_signs_out_a_leave
         "name": "Zoe Park",
     }
     assert writes(idp) == ["AdminCreateUser"]
+    zoe = account(idp, "zoe@plaudit.example", with_sub=True)
+    assert employee_id_by_subject(zoe["sub"]) == "E2001"  # her access tokens find her
     invited = account_acts()[-1]
     assert (invited["actor"], invited["target"]) == ("hris:hris_webhook", "employee:E2001")
-    assert invited["changes"]["steps"]["after"] == ["invite"]
+    assert invited["changes"]["steps"]["after"] == ["invite", "link"]
 
     idp.calls.clear()
     reply = deliver(
@@ -188,6 +202,22 @@ def test_an_account_made_by_hand_is_kept_not_duplicated_and_a_group_given_by_han
     users = idp.list_users(UserPoolId=pool(), Filter='email = "bob@plaudit.example"')["Users"]
     assert len(users) == 1
     assert account(idp, "bob@plaudit.example")["groups"] == ["voucher_desk"]  # not a role's group
+
+
+def test_an_account_that_exists_for_a_new_person_is_linked_not_duplicated(aws, org, clock, idp):
+    made = idp.admin_create_user(
+        UserPoolId=pool(),
+        Username="zoe@plaudit.example",
+        UserAttributes=[{"Name": "email", "Value": "zoe@plaudit.example"}],
+        MessageAction="SUPPRESS",
+    )["User"]
+    sub = next(a["Value"] for a in made["Attributes"] if a["Name"] == "sub")
+    idp.calls.clear()
+    apply_change(EmployeeUpsert(employee_id="E2001", fields=ZOE), source="test")
+    assert writes(idp) == []
+    assert employee_id_by_subject(sub) == "E2001"
+    assert account_acts()[-1]["changes"]["steps"]["after"] == ["link"]
+    assert accounts.sync_person(person("E2001"), actor="test").steps == []  # a rerun: nothing
 
 
 def test_a_returning_person_is_enabled_again(aws, org, clock, idp):

@@ -16,10 +16,20 @@ from test_api_vouchers import issue, my_codes
 from plaudit.services import vouchers
 from plaudit.services.trail import verify_trail
 from plaudit.store import trail as trail_store
+from plaudit_dev.iam import Roles, translate_roles
+from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
+from plaudit_dev.paths import TEMPLATE_PATH
 
 HR, ALICE = "E1001", "E1003"
 CAFE = {"name": "Cafeteria till", "vendor": "Canteen Co", "locations": ["Milan"]}
 SPA = {"name": "Spa desk", "vendor": "Spa Co", "locations": ["Lisbon", "Porto"]}
+
+
+@pytest.fixture(scope="module")
+def roles() -> Roles:
+    """The functions' policies as a stack with its own user pool has them (UseCognito: no external issuer;
+    the local stack's parameters name the dev issuer, which leaves the pool out)."""
+    return translate_roles(TEMPLATE_PATH, {**TEMPLATE_PARAMETERS, "JwtIssuer": "", "JwtAudience": ""})
 
 
 @pytest.fixture
@@ -182,6 +192,7 @@ def test_a_desk_token_reaches_no_employee_route(api, org, clock):
     cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
     for method, path, body in (
         ("GET", "/v1/me", None),
+        ("GET", "/v1/vouchers/mine", None),
         ("GET", f"/v1/employees/{ALICE}/wallet", None),
         ("POST", "/v1/recognitions", {"recipient_ids": [ALICE], "points": 5, "message": "hi"}),
         ("GET", "/v1/employees", None),

@@ -1,8 +1,10 @@
 """What a person's sign-in account should look like, given their directory entry: the steps from the account
 as it is to the account as the directory says (pure; plaudit.services.accounts carries them out).
 
-An active person has an enabled account in the groups of their roles; a departed person's account is
-disabled (and signed out everywhere); bots have none. Only the groups that mirror directory roles are
+An active person has an enabled account, linked to their directory entry (its `sub`, so their access
+tokens find them), in the groups of their roles; a departed person's account is disabled (and signed out
+everywhere); bots have none. A person linked already (to this account, or on first sign-in to another
+identity) keeps their link. Only the groups that mirror directory roles are
 managed: a group given by hand for another purpose (`voucher_desk`) is left alone."""
 
 from typing import Literal
@@ -18,7 +20,7 @@ GROUP_OF_ROLE = {
 }
 MANAGED_GROUPS = frozenset(GROUP_OF_ROLE.values())
 
-StepAction = Literal["invite", "enable", "disable", "add_group", "remove_group"]
+StepAction = Literal["invite", "link", "enable", "disable", "add_group", "remove_group"]
 
 
 class AccountStep(Model):
@@ -40,8 +42,9 @@ def wanted_groups(person: Employee) -> frozenset[str]:
     return frozenset(GROUP_OF_ROLE[role] for role in person.roles if role in GROUP_OF_ROLE)
 
 
-def steps_for(person: Employee, account: AccountState | None) -> list[AccountStep]:
-    """The steps that make `account` (None: there is none) what `person`'s entry says; [] when it is."""
+def steps_for(person: Employee, account: AccountState | None, *, linked: bool) -> list[AccountStep]:
+    """The steps that make `account` (None: there is none) what `person`'s entry says; [] when it is.
+    `linked`: whether the entry is linked to an identity already."""
     if person.is_bot or (account is None and not person.active):
         return []
     if not person.active:
@@ -51,6 +54,8 @@ def steps_for(person: Employee, account: AccountState | None) -> list[AccountSte
         steps.append(AccountStep(action="invite"))
     elif not account.enabled:
         steps.append(AccountStep(action="enable"))
+    if not linked:
+        steps.append(AccountStep(action="link"))
     have = account.groups & MANAGED_GROUPS if account else frozenset()
     want = wanted_groups(person)
     steps += [AccountStep(action="add_group", group=group) for group in sorted(want - have)]

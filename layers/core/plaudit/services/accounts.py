@@ -1,11 +1,14 @@
 """Sign-in accounts follow the directory (`plaudit accounts sync`, and the HRIS worker after each change).
 
-A new active person is invited to the user pool (their email, verified; Cognito emails the invitation); a
-departed person's account is disabled and signed out everywhere; a returning person's is enabled again; the
-groups that mirror roles (manager, hr_admin, finance, admin) follow the directory's roles. An account that
-exists already (made by hand, or by an earlier run that stopped halfway) is found by its email and kept,
-never duplicated. Idempotent: a rerun finds nothing to do. Every change is an act in the administrative
-trail (`account.sync`, by the actor that asked: the HRIS source or the operator's CLI).
+A new active person is invited to the user pool (their email, verified; Cognito emails the invitation) and
+the account's `sub` is linked to their entry (plaudit.services.sign_in), so their access tokens find them;
+a departed person's account is disabled and signed out everywhere; a returning person's is enabled again;
+the groups that mirror roles (manager, hr_admin, finance, admin) follow the directory's roles. An account
+that exists already (made by hand, or by an earlier run that stopped halfway) is found by the person's
+linked subject, else by their email, and kept, never duplicated; a person linked already (on first sign-in)
+keeps their link. Idempotent: a rerun finds nothing to do. Every change is an act in the administrative
+trail (`account.sync`, by the actor that asked: the HRIS source or the operator's CLI; the link is its own
+`employee.account_link`).
 
 Without a user pool (USER_POOL_ID unset: the company's own issuer) there are no accounts to keep.
 """
@@ -20,7 +23,9 @@ from plaudit.domain.employees import Employee
 from plaudit.domain.model import Model
 from plaudit.i18n import person_locale
 from plaudit.integrations import cognito
+from plaudit.services import sign_in
 from plaudit.services.trail import Act, record
+from plaudit.store import accounts as account_store
 from plaudit.store import snapshots
 from plaudit.store.employees import employee_from, list_employees
 
@@ -54,9 +59,10 @@ def follow(person: Employee, *, actor: str) -> AccountChange | None:
 
 def sync_person(person: Employee, *, actor: str, dry_run: bool = False) -> AccountChange:
     """Bring `person`'s account in line with their entry (in a dry run: only say how)."""
-    account = cognito.find(email=person.email)
+    _, subject = account_store.account_of(person.id)
+    account = cognito.find(subject=subject, email=person.email)
     state = AccountState(enabled=account.enabled, groups=account.groups) if account else None
-    steps = steps_for(person, state)
+    steps = steps_for(person, state, linked=subject is not None)
     if dry_run or not steps:
         return AccountChange(employee_id=person.id, steps=steps)
     for step in steps:
@@ -64,7 +70,9 @@ def sync_person(person: Employee, *, actor: str, dry_run: bool = False) -> Accou
             account = _invite(person)
             continue
         assert account is not None  # every other step is for an account that exists
-        if step.action == "enable":
+        if step.action == "link":
+            sign_in.link_account(person.id, account.subject, actor=actor)
+        elif step.action == "enable":
             cognito.enable(account)
         elif step.action == "disable":
             cognito.disable(account)
