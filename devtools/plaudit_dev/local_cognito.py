@@ -1,4 +1,5 @@
-"""The template's Cognito user pools and their groups, created in moto for the local stack and the tests.
+"""The template's Cognito user pools and their groups, created in moto for the tests (the local stack runs
+with the dev issuer, so its template has no pool and accounts are off there).
 
 A pool is created with its local name alone, under moto's hash id strategy (set by plaudit_dev.moto_patches),
 so its id is the one the template resolved for it beforehand (plaudit_dev.template.local_user_pool_id)."""

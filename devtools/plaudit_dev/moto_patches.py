@@ -41,8 +41,8 @@ attributes) to the destination at once (`DestinationArn`, else the one queue who
 dead-letter queue, as SQS sends messages back to their source) and is listed as COMPLETED: the same request
 and answer, so the command runs unchanged on the local stack.
 
-9. Not a fix: Cognito user pools get ids derived from their names (moto's own hash strategy), so the local
-stack knows a pool's id before moto creates it (plaudit_dev.local_cognito).
+9. Not a fix: Cognito user pools get ids derived from their names (moto's own hash strategy), so the
+template's pool id is known before moto creates it (plaudit_dev.local_cognito).
 
 `trim_stream` drops stream records every consumer has read (DynamoDB keeps them 24 hours; the local stack's
 consumers are all known, and nothing else reads its streams), for the local stack's stream pump.

@@ -21,7 +21,6 @@ from plaudit_dev.invoker import Invoker
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.lambda_invoke import OnFailureDestinations, lambda_endpoint_env
 from plaudit_dev.local_aws import client, environ, sdk_env
-from plaudit_dev.local_cognito import create_user_pools
 from plaudit_dev.local_mail import MAIL_PATH, verify_sender
 from plaudit_dev.local_secrets import create_voucher_key, voucher_secrets, webhook_secrets
 from plaudit_dev.moto_server import MotoServer, create_buckets, create_tables
@@ -92,7 +91,6 @@ class LocalStack:
         moto.start()
         create_tables(moto.endpoint_url, self.template.tables.values())  # those the template added since
         create_buckets(moto.endpoint_url, self.template.buckets.values())
-        create_user_pools(client("cognito-idp", moto.endpoint_url), self.template)
         sqs = client("sqs", moto.endpoint_url)
         create_queues(sqs, self.template.queues.values())
         kms = client("kms", moto.endpoint_url)
