@@ -117,6 +117,9 @@ def aws(monkeypatch: pytest.MonkeyPatch, template: Template) -> Iterator[Any]:
         monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", template.tables["IdempotencyTable"].name)
     for name, value in {**template.resource_environment(), **DEV_WEBHOOK_SECRETS}.items():
         monkeypatch.setenv(name, value)
+    # the functions' roles here are the local stack's (the dev issuer: no user pool); the tests of accounts
+    # set USER_POOL_ID themselves, with the roles of a stack that has its pool
+    monkeypatch.delenv("USER_POOL_ID", raising=False)
     moto_patches.apply()
     with mock_aws():
         client = boto3.client("dynamodb", region_name="us-east-1")

@@ -28,6 +28,7 @@ from plaudit_dev.iam import Roles, translate_roles
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.paths import TEMPLATE_PATH
 from plaudit_dev.seed import PEOPLE
+from plaudit_dev.template import local_user_pool_id
 
 HR, MAYA, ALICE, BOB = "E1001", "E1002", "E1003", "E1004"
 ZOE = {"email": "zoe@plaudit.example", "name": "Zoe Park", "manager_id": MAYA, "locale": "it"}
@@ -46,6 +47,14 @@ def roles() -> Roles:
     """The functions' policies as a stack with its own user pool has them (UseCognito: no external issuer;
     the local stack's parameters name the dev issuer, which leaves the pool out)."""
     return translate_roles(TEMPLATE_PATH, {**TEMPLATE_PARAMETERS, "JwtIssuer": "", "JwtAudience": ""})
+
+
+@pytest.fixture(autouse=True)
+def user_pool(aws: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The functions see the stack's pool (created in moto by the aws fixture)."""
+    monkeypatch.setenv("USER_POOL_ID", local_user_pool_id("UserPool"))
+    environment.cache_clear()
+    return os.environ["USER_POOL_ID"]
 
 
 @pytest.fixture

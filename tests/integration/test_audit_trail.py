@@ -319,7 +319,6 @@ def test_the_seed_and_a_csv_import_are_recorded_as_the_operator_s_acts(tmp_path,
     assert [(e["actor"], e["action"], e["target"]) for e in imported] == [
         ("hris:csv", "employee.update", "employee:E1007"),
         ("hris:csv", "employee.create", "employee:E2001"),
-        ("hris:csv", "account.sync", "employee:E2001"),  # invited to the user pool
     ]
     assert imported[0]["changes"] == {"department": {"before": "Engineering", "after": "Platform"}}
     assert imported[0]["correlation_id"] == imported[1]["correlation_id"]  # one run of the CLI

@@ -13,12 +13,14 @@ import pytest
 from api_checks import assert_audit_clean, assert_error
 from test_api_vouchers import issue, my_codes
 
+from plaudit.environment import environment
 from plaudit.services import vouchers
 from plaudit.services.trail import verify_trail
 from plaudit.store import trail as trail_store
 from plaudit_dev.iam import Roles, translate_roles
 from plaudit_dev.jwt_local import TEMPLATE_PARAMETERS
 from plaudit_dev.paths import TEMPLATE_PATH
+from plaudit_dev.template import local_user_pool_id
 
 HR, ALICE = "E1001", "E1003"
 CAFE = {"name": "Cafeteria till", "vendor": "Canteen Co", "locations": ["Milan"]}
@@ -30,6 +32,14 @@ def roles() -> Roles:
     """The functions' policies as a stack with its own user pool has them (UseCognito: no external issuer;
     the local stack's parameters name the dev issuer, which leaves the pool out)."""
     return translate_roles(TEMPLATE_PATH, {**TEMPLATE_PARAMETERS, "JwtIssuer": "", "JwtAudience": ""})
+
+
+@pytest.fixture(autouse=True)
+def user_pool(aws: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The functions see the stack's pool (created in moto by the aws fixture)."""
+    monkeypatch.setenv("USER_POOL_ID", local_user_pool_id("UserPool"))
+    environment.cache_clear()
+    return os.environ["USER_POOL_ID"]
 
 
 @pytest.fixture
