@@ -202,7 +202,6 @@ def test_a_desk_token_reaches_no_employee_route(api, org, clock):
     cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
     for method, path, body in (
         ("GET", "/v1/me", None),
-        ("GET", "/v1/vouchers/mine", None),
         ("GET", f"/v1/employees/{ALICE}/wallet", None),
         ("POST", "/v1/recognitions", {"recipient_ids": [ALICE], "points": 5, "message": "hi"}),
         ("GET", "/v1/employees", None),
