@@ -8,14 +8,15 @@ import warnings
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-_counted = Metrics()  # the process's one metric set (the namespace is the handler's concern)
-
 # An invocation that counted nothing (a read, Slack's 3-second ack) publishes nothing: Powertools would warn.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def count(name: str, value: int = 1) -> None:
-    _counted.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    # Made at each count, not at import: every Metrics shares the process's one metric set, and one that
+    # reaches Powertools' 100 values flushes in the namespace read when it was made (a module imported
+    # before its environment, as by a test run or the local stack, would have none).
+    Metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
 
 
 def publisher() -> Metrics:
