@@ -81,6 +81,23 @@ def test_an_award_reaches_a_person_without_slack_by_email_in_french_and_arabic(
     assert "أُضيفت إلى محفظتك" in arabic["body"]
 
 
+def test_a_direct_award_reaches_a_person_without_slack_by_email_in_italian_once(
+    notifications: Notifications, slack: FakeSlack, mail: None
+) -> None:
+    without_slack(ALICE, "it")
+    notifications.put(test_reward_notifications._award(MAYA))
+    assert notifications.deliver() == {"batchItemFailures": []}
+    assert slack.called("chat.postMessage") == []
+    (sent,) = sent_mail()
+    assert sent["to"] == [email_of(ALICE)]
+    assert sent["subject"] == "Maya Chen ti ha regalato Bookshop gift card"
+    assert "<p>For the launch &lt;b&gt;</p>" in sent["body"]  # the giver's words, as text
+    assert "in arrivo" in sent["body"]
+    notifications.put(test_reward_notifications._award(MAYA) | {"version": 2})  # seen again: nothing new
+    notifications.deliver()
+    assert len(sent_mail()) == 1
+
+
 def test_a_pending_award_waits_and_its_payment_is_emailed_once(
     notifications: Notifications, slack: FakeSlack, mail: None
 ) -> None:

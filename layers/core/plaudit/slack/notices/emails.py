@@ -1,6 +1,7 @@
 """What Slack would DM someone it cannot reach (no Slack user id, or Slack not configured), by email instead,
-in their language: an approval to act on (a redemption waiting for them) and a milestone award the rule
-tells its person about. Vouchers go by their owner's delivery channel (plaudit.integrations.delivery).
+in their language: an approval to act on (a redemption waiting for them), a direct award from a budget (who
+gave what, and why) and a milestone award the rule tells its person about. Vouchers go by their owner's
+delivery channel (plaudit.integrations.delivery).
 Decided from the same stream records and transitions as the Slack notices, so a record seen again sends
 nothing new; nothing here carries a code."""
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plaudit.domain.employees import Employee
-from plaudit.domain.redemptions import HR_APPROVER
+from plaudit.domain.redemptions import ROLE_QUEUES
 from plaudit.integrations.delivery.mail import notice_email
 from plaudit.integrations.email import Email
 from plaudit.slack.notices import milestones, rewards
@@ -29,7 +30,9 @@ def emails_for(
     if new is None:
         return []
     if kind == rewards.REDEMPTION:
-        return _approval(event_name, old, new, people, slack_reaches)
+        return _approval(event_name, old, new, people, slack_reaches) + _direct_award(
+            event_name, new, people, slack_reaches
+        )
     if kind == milestones.AWARD:
         return _award(event_name, old, new, people, slack_reaches)
     return []
@@ -41,7 +44,12 @@ def _approval(
     handed_on = (old or {}).get("approver_id") != new.get("approver_id")
     asks = event_name == "INSERT" or handed_on
     approver_id = new.get("approver_id")
-    if not asks or new.get("status") != "pending_approval" or approver_id in (None, HR_APPROVER):
+    if (
+        not asks
+        or new.get("status") != "pending_approval"
+        or approver_id is None
+        or approver_id in ROLE_QUEUES
+    ):
         return []
     approver = people.employee(approver_id)
     if approver is None or not approver.active or slack_reaches(approver):
@@ -57,6 +65,26 @@ def _approval(
             notice_email(approver, m.text("email.approval.subject", **facts), body, m),
         )
     ]
+
+
+def _direct_award(
+    event_name: str, new: dict[str, Any], people: People, slack_reaches: Reaches
+) -> list[tuple[str, Email]]:
+    giver = rewards.award_giver(new) if event_name == "INSERT" else None
+    if giver is None:
+        return []
+    person = people.employee(new["employee_id"])
+    if person is None or not person.active or slack_reaches(person):
+        return []
+    m = people.language(person.id)
+    item = new.get("item_name") or new.get("item_id") or m.text("rewards.an_item")
+    if people.employee(giver) is not None:
+        subject = m.text("email.gift.subject", who=people.name(giver), item=item)
+    else:  # an integration (an HRIS) gave it
+        subject = m.text("email.gift.subject_company", item=item)
+    words = rewards.award_words(new)
+    body = [subject, *([words] if words else []), m.text("email.gift.on_its_way")]
+    return [(f"owner:{person.id}", notice_email(person, subject, body, m))]
 
 
 def _award(

@@ -92,13 +92,28 @@ def _redemption_notices(
     return notices
 
 
-def _award_notices(redemption: dict[str, Any], people: People) -> list[Notice]:
-    """A direct award from a budget tells its recipient who gave what, with the giver's message. Awards
-    Plaudit gives itself (a milestone rule's item, a season's prize) are told by their own notices."""
+def award_giver(redemption: dict[str, Any]) -> str | None:
+    """Who gave a direct award from a budget, to tell its recipient: a person's id or an integration's
+    client id. None when there is no one to name: bought with points, or given by Plaudit itself (a
+    milestone rule's item, a season's prize: told by their own notices)."""
     history = redemption.get("history") or []
     giver = history[0].get("by") if history else None
     funded_by = redemption.get("funded_by") or FUNDED_BY_POINTS
     if funded_by == FUNDED_BY_POINTS or not giver or giver == SYSTEM.subject:
+        return None
+    return giver
+
+
+def award_words(redemption: dict[str, Any]) -> str | None:
+    """The giver's message on a direct award."""
+    history = redemption.get("history") or []
+    return history[0].get("reason") if history else None
+
+
+def _award_notices(redemption: dict[str, Any], people: People) -> list[Notice]:
+    """A direct award from a budget tells its recipient who gave what, with the giver's message."""
+    giver = award_giver(redemption)
+    if giver is None:
         return []
     owner = people.slack_id(redemption.get("employee_id"))
     if owner is None:
@@ -187,8 +202,7 @@ def award_message(redemption: dict[str, Any], giver: str | None, m: Messages) ->
         text = m.text("rewards.owner.awarded_by_company", what=what)
     else:
         text = m.text("rewards.owner.awarded", who=giver, what=what)
-    history = redemption.get("history") or []
-    if words := (history[0].get("reason") if history else None):
+    if words := award_words(redemption):
         text += f"\n>{escaped(words, REASON_LIMIT)}"
     first_line = text.split("\n", 1)[0]
     return compose(first_line, [SectionBlock(text=MarkdownTextObject(text=text[: SECTION_TEXT_LIMIT - 1]))])
