@@ -3,24 +3,23 @@ import { api, type Schemas } from "./api/client";
 import { DevSignIn } from "./auth/DevSignIn";
 import { signOut, useSession } from "./auth/session";
 import { ConsoleContext } from "./context";
-import { browserLocale, isLocale, type MessageKey, words as wordsFor } from "./i18n";
-import { Feed } from "./pages/Feed";
-import { Give } from "./pages/Give";
-import { Profile } from "./pages/Profile";
-import { Wallet } from "./pages/Wallet";
+import { pages as deskPages } from "./areas/desk";
+import { pages as employeePages } from "./areas/employee";
+import { pages as financePages } from "./areas/finance";
+import { pages as hrPages } from "./areas/hr";
+import { pages as managerPages } from "./areas/manager";
+import { mayOpen, type Pages } from "./areas/page";
+import { browserLocale, isLocale, words as wordsFor } from "./i18n";
 
 // Pages by location hash (#/feed): a static host serves one index.html, and the hash survives a sign-in.
-const PAGES = {
-  feed: { title: "nav.feed", Page: Feed },
-  give: { title: "nav.give", Page: Give },
-  wallet: { title: "nav.wallet", Page: Wallet },
-  profile: { title: "nav.profile", Page: Profile },
-} as const satisfies Record<string, { title: MessageKey; Page: () => unknown }>;
-type PageName = keyof typeof PAGES;
+const PAGES: Pages = { ...employeePages, ...managerPages, ...financePages, ...deskPages, ...hrPages };
+type PageName = string;
+const FIRST_PAGE: PageName = "feed";
+const entry = (name: PageName) => PAGES[name] ?? employeePages.feed;
 
 const pageFromHash = (): PageName => {
   const name = location.hash.replace(/^#\/?/, "");
-  return name in PAGES ? (name as PageName) : "feed";
+  return name in PAGES ? name : FIRST_PAGE;
 };
 
 export function App() {
@@ -45,12 +44,15 @@ export function App() {
       .catch(() => setFailed(true));
   }, [current?.accessToken]);
 
+  // the pages this person's roles open (a page they may not open shows the first page instead)
+  const open = Object.keys(PAGES).filter((name) => mayOpen(entry(name), me?.roles ?? []));
+  const shown = open.includes(page) ? page : FIRST_PAGE;
   const words = wordsFor(me && isLocale(me.locale) ? me.locale : browserLocale());
   useLayoutEffect(() => {
     document.documentElement.lang = words.locale;
     document.documentElement.dir = words.dir;
-    document.title = `${words.t(PAGES[page].title)} · ${words.t("app.name")}`;
-  }, [words.locale, page]);
+    document.title = `${words.t(entry(shown).title)} · ${words.t("app.name")}`;
+  }, [words.locale, shown]);
 
   let main;
   if (!current) {
@@ -64,7 +66,7 @@ export function App() {
   } else if (!me) {
     main = <p>{words.t("app.loading")}</p>;
   } else {
-    const { Page } = PAGES[page];
+    const { Page } = entry(shown);
     main = <Page />;
   }
 
@@ -78,10 +80,10 @@ export function App() {
         {me && (
           <nav aria-label={words.t("nav.label")}>
             <ul>
-              {(Object.keys(PAGES) as PageName[]).map((name) => (
+              {open.map((name) => (
                 <li key={name}>
-                  <a href={`#/${name}`} aria-current={name === page ? "page" : undefined}>
-                    {words.t(PAGES[name].title)}
+                  <a href={`#/${name}`} aria-current={name === shown ? "page" : undefined}>
+                    {words.t(entry(name).title)}
                   </a>
                 </li>
               ))}

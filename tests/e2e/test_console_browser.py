@@ -1,124 +1,33 @@
-"""The web console in a real headless Chromium (Debian's chromium + chromium-driver, driven by Selenium)
-against a local stack of its own: one browser for the whole module. Screenshots go to docs/screenshots/
-(shown in README). `make test`'s browser stage builds the console first (`make console`)."""
+"""The web console's employee pages in a real headless Chromium (Debian's chromium + chromium-driver,
+driven by Selenium) against the e2e tests' local stack: one browser for the whole run (conftest.py).
+Screenshots go to docs/screenshots/ (shown in README). `make test`'s browser stage builds the console
+first (`make console`)."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
+from console_pages import (
+    ALICE,
+    BOB,
+    CONSOLE,
+    DANA,
+    IRIS,
+    JON,
+    axe_violations,
+    element,
+    go,
+    screenshot,
+    set_language,
+    sign_in,
+    wait_for,
+)
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
-CONSOLE = REPO / "console"
-SCREENSHOTS = REPO / "docs" / "screenshots"
-AXE = CONSOLE / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-)
-WAIT_S = 30.0
 PAGES = ("feed", "give", "wallet", "profile")
-ALICE, BOB, DANA, IRIS, JON = "E1003", "E1004", "E1006", "E1011", "E1012"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[WebDriver]:
-    profile = tempfile.mkdtemp(prefix="plaudit-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_script_timeout(WAIT_S)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def wait_for(condition: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        if result := condition():
-            return result
-        time.sleep(0.1)
-    raise TimeoutException(f"waited {WAIT_S:.0f} s for {what}")
-
-
-def element(browser: WebDriver, css: str) -> WebElement:
-    return wait_for(lambda: next(iter(browser.find_elements(By.CSS_SELECTOR, css)), None), css)
-
-
-def sign_in(browser: WebDriver, stack: Any, employee: str, size: tuple[int, int] = (1280, 900)) -> None:
-    """A fresh page (the token lives in memory: loading the page signs out), then the dev sign-in."""
-    browser.set_window_size(*size)
-    browser.get("about:blank")  # a new document: only changing the hash would keep the page (and its token)
-    browser.get(stack.api_url + "/#/feed")
-    element(browser, f'button[data-employee="{employee}"]').click()
-    element(browser, "nav a[aria-current=page]")
-
-
-def go(browser: WebDriver, page: str) -> None:
-    browser.execute_script("location.hash = arguments[0]", f"#/{page}")
-    wait_for(
-        lambda: browser.find_elements(By.CSS_SELECTOR, f'nav a[href="#/{page}"][aria-current=page]'), page
-    )
-    element(browser, "main h1")
-    wait_for(lambda: not browser.find_elements(By.XPATH, "//main//p[contains(., '…')]"), f"{page} loaded")
-
-
-def set_language(browser: WebDriver, locale: str) -> None:
-    go(browser, "profile")
-    browser.execute_script(
-        "const s = document.getElementById('locale'); s.value = arguments[0];"
-        "s.dispatchEvent(new Event('change', {bubbles: true}));",
-        locale,
-    )
-    element(browser, "form button[type=submit]").click()
-    wait_for(lambda: browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == locale, locale)
-
-
-def axe_violations(browser: WebDriver) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is."""
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
-    result = browser.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-        for v in json.loads(result)
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def screenshot(browser: WebDriver, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
 def test_the_prod_build_has_no_dev_sign_in() -> None:

@@ -1,6 +1,6 @@
-"""The web console's message catalogues (console/src/i18n/messages/*.json), checked like the backend's .po
-catalogues: every key in every language, the same placeholders, the plural forms each language needs; and
-no page ever renders text as HTML."""
+"""The web console's message catalogues (console/src/i18n/messages/<area>/<language>.json), checked like
+the backend's .po catalogues: every key in every language, the same placeholders, the plural forms each
+language needs; and no page ever renders text as HTML."""
 
 from __future__ import annotations
 
@@ -24,8 +24,16 @@ PLURAL_FORMS = {
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+AREAS = sorted(path.name for path in MESSAGES.iterdir() if path.is_dir())
+
+
+def area(name: str, language: str) -> dict[str, str | dict[str, str]]:
+    return json.loads((MESSAGES / name / f"{language}.json").read_text(encoding="utf-8"))
+
+
 def catalogue(language: str) -> dict[str, str | dict[str, str]]:
-    return json.loads((MESSAGES / f"{language}.json").read_text(encoding="utf-8"))
+    """The language's words as the console merges them: every area's."""
+    return {key: message for name in AREAS for key, message in area(name, language).items()}
 
 
 def placeholders(message: str | dict[str, str]) -> set[str]:
@@ -33,8 +41,20 @@ def placeholders(message: str | dict[str, str]) -> set[str]:
     return {name for text in texts for name in PLACEHOLDER.findall(text)}
 
 
-def test_the_catalogues_are_the_four_languages() -> None:
-    assert sorted(path.stem for path in MESSAGES.glob("*.json")) == sorted(LANGUAGES)
+def test_each_area_has_the_four_languages_and_is_merged_by_the_console() -> None:
+    assert "core" in AREAS
+    merging = (CONSOLE / "src" / "i18n" / "index.ts").read_text(encoding="utf-8")
+    for name in AREAS:
+        assert sorted(path.stem for path in (MESSAGES / name).glob("*.json")) == sorted(LANGUAGES), name
+        assert f'from "./messages/{name}"' in merging, f"{name} is not merged"
+
+
+def test_no_key_in_two_areas() -> None:
+    seen: dict[str, str] = {}
+    for name in AREAS:
+        for key in area(name, "en"):
+            assert key not in seen, f"{key} is in {seen.get(key)} and {name}"
+            seen[key] = name
 
 
 @pytest.mark.parametrize("language", LANGUAGES[1:])

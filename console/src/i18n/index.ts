@@ -1,18 +1,36 @@
-// The console's words: one JSON catalogue per language (messages/*.json, checked for completeness beside the
-// backend's .po catalogues by tests/unit/test_console_catalogues.py). A message is a string with {name}
-// placeholders, or for counted things an object of CLDR plural forms chosen with Intl.PluralRules.
-// Numbers, dates and money are formatted with the browser's Intl in the person's language.
-import ar from "./messages/ar.json";
-import en from "./messages/en.json";
-import fr from "./messages/fr.json";
-import it from "./messages/it.json";
+// The console's words: JSON catalogues per area and language (messages/<area>/<language>.json: core for the
+// frame and first pages, then one area per role's pages, so each area's words live beside each other), merged
+// here and checked for completeness beside the backend's .po catalogues by tests/unit/test_console_catalogues.py
+// (every key in every language, no key in two areas). A message is a string with {name} placeholders, or for
+// counted things an object of CLDR plural forms chosen with Intl.PluralRules. Numbers, dates and money are
+// formatted with the browser's Intl in the person's language.
+import core from "./messages/core";
+import desk from "./messages/desk";
+import employee from "./messages/employee";
+import finance from "./messages/finance";
+import hr from "./messages/hr";
+import manager from "./messages/manager";
 
 export const LOCALES = ["en", "it", "fr", "ar"] as const;
 export type Locale = (typeof LOCALES)[number];
-export type MessageKey = keyof typeof en;
+const AREAS = [core, employee, manager, finance, desk, hr];
+type English = typeof core.en &
+  typeof employee.en &
+  typeof manager.en &
+  typeof finance.en &
+  typeof desk.en &
+  typeof hr.en;
+export type MessageKey = keyof English;
 type Message = string | Partial<Record<Intl.LDMLPluralRule, string>>;
+type Catalogue = Record<string, Message>;
 
-const CATALOGUES: Record<Locale, Record<string, Message>> = { en, it, fr, ar };
+const merged = (locale: Locale): Catalogue =>
+  Object.assign({}, ...AREAS.map((area) => area[locale] as Catalogue)) as Catalogue;
+const CATALOGUES = Object.fromEntries(LOCALES.map((locale) => [locale, merged(locale)])) as Record<
+  Locale,
+  Catalogue
+>;
+const en = CATALOGUES.en as Record<MessageKey, Message>;
 const RTL: ReadonlySet<Locale> = new Set(["ar"]);
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,0 +1,84 @@
+"""What the console's browser tests share (tests/e2e/test_console_*browser.py): finding elements, signing in
+through the dev sign-in, moving between pages, axe-core and screenshots. The one headless Chromium they all
+reuse is the `browser` fixture in conftest.py."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+
+REPO = Path(__file__).resolve().parents[2]
+CONSOLE = REPO / "console"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+AXE = CONSOLE / "node_modules" / "axe-core" / "axe.min.js"
+WAIT_S = 30.0
+ALICE, BOB, DANA, IRIS, JON = "E1003", "E1004", "E1006", "E1011", "E1012"
+
+
+def wait_for(condition: Callable[[], Any], what: str) -> Any:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        if result := condition():
+            return result
+        time.sleep(0.1)
+    raise TimeoutException(f"waited {WAIT_S:.0f} s for {what}")
+
+
+def element(browser: WebDriver, css: str) -> WebElement:
+    return wait_for(lambda: next(iter(browser.find_elements(By.CSS_SELECTOR, css)), None), css)
+
+
+def sign_in(browser: WebDriver, stack: Any, employee: str, size: tuple[int, int] = (1280, 900)) -> None:
+    """A fresh page (the token lives in memory: loading the page signs out), then the dev sign-in."""
+    browser.set_window_size(*size)
+    browser.get("about:blank")  # a new document: only changing the hash would keep the page (and its token)
+    browser.get(stack.api_url + "/#/feed")
+    element(browser, f'button[data-employee="{employee}"]').click()
+    element(browser, "nav a[aria-current=page]")
+
+
+def go(browser: WebDriver, page: str) -> None:
+    browser.execute_script("location.hash = arguments[0]", f"#/{page}")
+    wait_for(
+        lambda: browser.find_elements(By.CSS_SELECTOR, f'nav a[href="#/{page}"][aria-current=page]'), page
+    )
+    element(browser, "main h1")
+    wait_for(lambda: not browser.find_elements(By.XPATH, "//main//p[contains(., '…')]"), f"{page} loaded")
+
+
+def set_language(browser: WebDriver, locale: str) -> None:
+    go(browser, "profile")
+    browser.execute_script(
+        "const s = document.getElementById('locale'); s.value = arguments[0];"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));",
+        locale,
+    )
+    element(browser, "form button[type=submit]").click()
+    wait_for(lambda: browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == locale, locale)
+
+
+def axe_violations(browser: WebDriver) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is."""
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in json.loads(result)
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def screenshot(browser: WebDriver, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
