@@ -58,6 +58,9 @@ class Declared:
 
     memory_mb: int
     alarms: int
+    alarm_metrics: (
+        int  # what alarms are billed by: one each, a Metrics Insights alarm each metric it analyses
+    )
     dashboards: int
     kms_keys: int
     secrets: int
@@ -154,7 +157,11 @@ def monthly_lines(use: Usage, declared: Declared) -> list[Line]:
             declared.secrets * p["secret"] + use.secret_calls / 1e4 * p["secret_calls"],
             f"{declared.secrets} secrets, {use.secret_calls:,.0f} reads",
         ),
-        Line("CloudWatch alarms", declared.alarms * p["alarm"], f"{declared.alarms} alarms"),
+        Line(
+            "CloudWatch alarms",
+            declared.alarm_metrics * p["alarm"],
+            f"{declared.alarms} alarms, {declared.alarm_metrics} alarm metrics",
+        ),
         Line(
             "CloudWatch dashboard",
             declared.dashboards * p["dashboard"],
@@ -200,12 +207,28 @@ def declared_by(template_text: str, metric_sources: Iterable[str]) -> Declared:
     return Declared(
         memory_mb=int(memory.group(1)) if memory else 128,
         alarms=template_text.count("Type: AWS::CloudWatch::Alarm"),
+        alarm_metrics=alarm_metrics(template_text),
         dashboards=template_text.count("Type: AWS::CloudWatch::Dashboard"),
         kms_keys=template_text.count("Type: AWS::KMS::Key"),
         secrets=secrets,
         scheduled_invocations=sum(per_month[unit] / int(every) for every, unit in rates),
         custom_metrics=len(names),
     )
+
+
+def alarm_metrics(template_text: str) -> int:
+    """The alarm metrics CloudWatch bills: one per single-metric alarm; a Metrics Insights query alarm is
+    billed for every metric its query analyses, here each resource its WHERE names (`Key = '...'`), and at
+    least one (a query over a whole namespace, as the business alarms', analyses one series per function
+    that emits the metric: counted as one, a floor)."""
+    blocks = re.findall(
+        r"^  \w+:\n    Type: AWS::CloudWatch::Alarm\n(.*?)(?=^ {0,2}\S|\Z)", template_text, flags=re.S | re.M
+    )
+    total = 0
+    for block in blocks:
+        queries = re.findall(r"Expression:.*SELECT.*", block)
+        total += sum(max(1, len(re.findall(r"\w+ = '", query))) for query in queries) or 1
+    return total
 
 
 def declared_in_repo() -> Declared:
@@ -297,7 +320,8 @@ def render(work: Workload, measured: Measured, declared: Declared) -> str:
         ),
         "",
         "From template.yaml: "
-        f"{declared.memory_mb} MB per function, {declared.alarms} alarms, {declared.dashboards} "
+        f"{declared.memory_mb} MB per function, {declared.alarms} alarms watching "
+        f"{declared.alarm_metrics} billed alarm metrics, {declared.dashboards} "
         "dashboard(s), "
         f"{declared.kms_keys} KMS key(s), {declared.secrets} secrets, {declared.scheduled_invocations:,.0f} "
         f"scheduled invocations a month; {declared.custom_metrics} custom metric names in the code.",

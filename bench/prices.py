@@ -39,7 +39,12 @@ PRICES: dict[str, Price] = {
     "kms_requests": Price(0.03, "10,000 requests", "https://aws.amazon.com/kms/pricing/"),
     "secret": Price(0.40, "secret-month", "https://aws.amazon.com/secrets-manager/pricing/"),
     "secret_calls": Price(0.05, "10,000 API calls", "https://aws.amazon.com/secrets-manager/pricing/"),
-    "alarm": Price(0.10, "standard-resolution alarm-month", "https://aws.amazon.com/cloudwatch/pricing/"),
+    # a Metrics Insights query alarm is billed for every metric its query analyses, not once
+    "alarm": Price(
+        0.10,
+        "standard-resolution alarm metric-month (a query alarm: each metric it analyses)",
+        "https://aws.amazon.com/cloudwatch/pricing/",
+    ),
     "dashboard": Price(
         3.00, "dashboard-month (the first 3 free, not counted)", "https://aws.amazon.com/cloudwatch/pricing/"
     ),

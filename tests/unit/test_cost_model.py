@@ -43,6 +43,7 @@ MEASURED = cost.Measured(
 DECLARED = cost.Declared(
     memory_mb=1024,
     alarms=10,
+    alarm_metrics=10,
     dashboards=1,
     kms_keys=1,
     secrets=2,
@@ -94,6 +95,16 @@ Resources:
     Type: AWS::CloudWatch::Alarm
   A2:
     Type: AWS::CloudWatch::Alarm
+    Properties:
+      Metrics:
+        - Id: q
+          Expression: !Sub "SELECT MAX(X) FROM SCHEMA(\"AWS/SQS\", Q) WHERE Q = '${A}' OR Q = '${B}'"
+  A3:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      Metrics:
+        - Id: q
+          Expression: !Sub SELECT SUM(KudosGiven) FROM "Plaudit/${AWS::StackName}"
   Secret:
     Type: AWS::SecretsManager::Secret
   F:
@@ -117,7 +128,8 @@ Outputs:
     declared = cost.declared_by(template, [code, more])
     assert declared == cost.Declared(
         memory_mb=512,
-        alarms=2,
+        alarms=3,
+        alarm_metrics=1 + 2 + 1,  # a metric, a query over two queues, a namespace's (one at least)
         dashboards=0,
         kms_keys=1,
         secrets=2,
