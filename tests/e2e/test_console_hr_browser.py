@@ -1,0 +1,133 @@
+"""The web console's HR admin pages in the run's one headless Chromium against the local stack: HR edits
+a setting and downloads a CSV (issue 13's flow), two people editing the settings at once get the version
+conflict explained, and every HR page loads in English with at most three API calls, without a serious
+accessibility violation in English and Arabic, and without scrolling sideways 360 px wide."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from console_pages import axe_violations, element, go, screenshot, set_language, sign_in, wait_for
+from selenium.webdriver.common.by import By
+
+pytestmark = pytest.mark.browser
+
+HANA = "E1001"  # the demo HR admin (examples/org.yaml's seed)
+PAGES = ("hr-dashboard", "hr-reports", "hr-settings")
+
+
+def settings(stack) -> dict:
+    reply = stack.request("GET", "/v1/settings", token=stack.token("--employee", HANA))
+    assert reply.status == 200, reply.body
+    return reply.json
+
+
+def replace(browser, css: str, text: str) -> None:
+    field = element(browser, css)
+    field.clear()
+    field.send_keys(text)
+
+
+def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> None:
+    before = settings(stack)
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-settings")
+    wanted = (before["reaction_undo_minutes"] + 1) % 1440
+    replace(browser, "#setting-reaction_undo_minutes", str(wanted))
+    screenshot(browser, "hr-settings")
+    element(browser, "form button[type=submit]").click()
+    assert element(browser, "p.done").text == "Settings saved."
+    after = settings(stack)
+    assert after["reaction_undo_minutes"] == wanted
+    assert {k: v for k, v in after.items() if k != "reaction_undo_minutes"} == {
+        k: v for k, v in before.items() if k != "reaction_undo_minutes"
+    }  # only what changed was sent
+
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    go(browser, "hr-reports")
+    element(browser, 'table[data-report="participation"]')
+    element(browser, ".form button").click()
+    name = element(browser, "a[data-download]").get_attribute("data-download")
+    assert name.startswith("participation-")
+    assert name.endswith(".csv")
+    download = wait_for(lambda: (tmp_path / name).is_file() and (tmp_path / name), "the CSV download")
+    rows = list(csv.reader(io.StringIO(wait_for(download.read_text, "the CSV's text"))))
+    assert {"people", "previous_people"} <= set(rows[0]), rows[0]
+    assert len(rows) >= 2  # the totals row, then each row
+
+
+def test_two_people_editing_the_settings_get_the_conflict_explained(browser, stack) -> None:
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-settings")
+    hour = int(element(browser, "#setting-celebration_hour").get_attribute("value"))
+    their_hour = (hour + 1) % 24
+    # someone else saves the settings while this form is open
+    other = stack.request(
+        "PATCH", "/v1/settings", token=stack.token("--employee", HANA), body={"celebration_hour": their_hour}
+    )
+    assert other.status == 200, other.body
+    mine = str((settings(stack)["points_per_reaction"] % 5) + 1)
+    replace(browser, "#setting-points_per_reaction", mine)
+    element(browser, "form button[type=submit]").click()
+    conflict = element(browser, ".conflict")
+    assert "Someone else saved the settings" in conflict.text
+    assert "version_mismatch" in element(browser, "p.problem").text
+    assert settings(stack)["celebration_hour"] == their_hour  # nothing overwritten
+    conflict.find_element(By.TAG_NAME, "button").click()  # load theirs, keep mine
+    wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, ".conflict"), "the latest settings")
+    assert element(browser, "#setting-celebration_hour").get_attribute("value") == str(their_hour)
+    assert element(browser, "#setting-points_per_reaction").get_attribute("value") == mine
+    element(browser, "form button[type=submit]").click()
+    assert element(browser, "p.done").text == "Settings saved."
+    now = settings(stack)
+    assert (now["celebration_hour"], now["points_per_reaction"]) == (their_hour, int(mine))
+
+
+def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None:
+    sign_in(browser, stack, HANA)
+    calls = {}
+    for page in PAGES:
+        browser.execute_script("performance.clearResourceTimings()")
+        go(browser, page)
+        wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "main table, main form"), f"{page} shown")
+        assert not browser.find_elements(By.CSS_SELECTOR, "main .problem"), page
+        calls[page] = browser.execute_script(
+            "return performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length"
+        )
+        if page == "hr-dashboard":
+            assert len(browser.find_elements(By.CSS_SELECTOR, "figure.chart svg[role=img] + div table")) == 4
+            screenshot(browser, "hr-dashboard")
+    assert all(count <= 3 for count in calls.values()), calls
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_no_serious_accessibility_violation_on_any_hr_page(browser, stack, locale: str) -> None:
+    sign_in(browser, stack, HANA)
+    if locale != "en":
+        set_language(browser, locale)
+    found = {}
+    for page in PAGES:
+        go(browser, page)
+        wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "main table, main form"), f"{page} shown")
+        if violations := axe_violations(browser):
+            found[page] = violations
+        if locale == "ar" and page == "hr-dashboard":
+            # the charts are mirrored: the first period's bar starts at the right
+            first = element(browser, "svg[data-chart=points] rect")
+            assert float(first.get_attribute("x")) > 300
+    if locale != "en":
+        set_language(browser, "en")
+    assert not found
+
+
+def test_every_hr_page_works_360_px_wide(browser, stack) -> None:
+    sign_in(browser, stack, HANA, size=(360, 800))
+    for page in PAGES:
+        go(browser, page)
+        wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "main table, main form"), f"{page} shown")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= browser.execute_script("return innerWidth"), f"{page} scrolls sideways ({width} px)"
