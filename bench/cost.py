@@ -262,6 +262,12 @@ def render(work: Workload, measured: Measured, declared: Declared) -> str:
     larger = replace(work, employees=work.employees * 10)
     seat_10x = per_seat(larger, measured, declared)
     verdict = "met" if ratio >= GOAL_RATIO else "missed"
+    goal_month = CHEAPEST_SEAT_USD / GOAL_RATIO * work.employees
+    gap = (
+        f" Meeting it takes a bill of at most ${goal_month:,.2f} a month: ${month - goal_month:,.2f} less."
+        if month > goal_month
+        else ""
+    )
     rows = sorted(lines, key=lambda line: -line.usd)
     out = [
         "# What Plaudit costs to run",
@@ -280,7 +286,7 @@ def render(work: Workload, measured: Measured, declared: Declared) -> str:
         "cost, with any "
         "vendor.",
         "",
-        f"The goal of {GOAL_RATIO}x is {verdict} at {work.employees:,} employees. At "
+        f"The goal of {GOAL_RATIO}x is {verdict} at {work.employees:,} employees.{gap} At "
         f"{larger.employees:,} employees (the same habits) a seat costs ${seat_10x:.4f}, "
         f"{CHEAPEST_SEAT_USD / seat_10x:,.0f}x below: most of the bill is fixed.",
         "",

@@ -3,6 +3,8 @@ enough to check by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bench import cost
@@ -140,3 +142,15 @@ Outputs:
 
 def test_every_price_names_its_source():
     assert all(price.source.startswith("https://aws.amazon.com/") for price in PRICES.values())
+
+
+def test_the_page_says_what_a_missed_goal_needs():
+    work = cost.Workload(employees=1000)
+    assert cost.per_seat(work, MEASURED, DECLARED) * 1000 < 20  # met: the page says nothing more
+    assert "Meeting it takes" not in cost.render(work, MEASURED, DECLARED)
+    heavier = replace(DECLARED, custom_metrics=40)  # $12.00 more a month
+    month = cost.per_seat(work, MEASURED, heavier) * 1000
+    # the cheapest vendor's $2.00 a seat, 100x below, for 1,000 people: $20.00 a month
+    expected = f"Meeting it takes a bill of at most $20.00 a month: ${month - 20:,.2f} less."
+    assert month > 20
+    assert expected in cost.render(work, MEASURED, heavier)
