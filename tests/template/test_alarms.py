@@ -65,12 +65,25 @@ def test_every_function_is_watched_for_errors_and_throttles(template: dict[str, 
 def test_the_alarm_count_does_not_grow_with_functions_or_queues() -> None:
     def count(functions: int, queues: int) -> int:
         found = alarms.Inventory(
-            functions=[alarms.Function(f"F{i}Function", stream_consumer=i < 2) for i in range(functions)],
+            functions=[
+                alarms.Function(f"F{i}Function", timeout_s=10 * (1 + i % 2), stream_consumer=i < 2)
+                for i in range(functions)
+            ],
             dead_letter_queues=[f"Q{i}DeadLetterQueue" for i in range(queues)],
         )
         return alarms.render(found).count("Type: AWS::CloudWatch::Alarm")
 
-    assert count(3, 2) == count(60, 30) == 4
+    assert count(3, 2) == count(60, 30) == 4 + 2  # and one duration alarm per timeout (here 10 and 20 s)
+
+
+def test_every_function_is_watched_near_its_timeout(template: dict[str, Any]) -> None:
+    watched = _watched(template)
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        timeout_s = function_props(template, name)["Timeout"]
+        assert ("Duration", name) in watched, f"{name}: not in a SlowFunctions alarm (make alarms)"
+        props = template["Resources"][f"SlowFunctions{timeout_s}sAlarm"]["Properties"]
+        assert f"'${{{name}}}'" in props["Metrics"][0]["Expression"]["Fn::Sub"], name
+        assert 0.5 * timeout_s * 1000 <= props["Threshold"] < timeout_s * 1000, name
 
 
 def test_queries_stay_within_cloudwatchs_expression_length(template: dict[str, Any]) -> None:
