@@ -329,6 +329,7 @@ def test_the_manager_approves_once_and_only_the_manager(api, shop):
         "at": None,
         "by": MAYA,
         "reason": "enjoy",
+        "handed_to": None,
     }
     assert_error(api.call("POST", f"/v1/redemptions/{rid}/approve", as_employee=MAYA), 409, "already_decided")
     second = api.call("POST", f"/v1/redemptions/{rid}/reject", body={"reason": "no"}, as_employee=MAYA)
@@ -403,6 +404,62 @@ def test_the_finance_role_as_the_fallback_approver(api, shop):
             headers=merge,
         )
         assert_error(reply, 422, "invalid_request")
+    assert_audit_clean()
+
+
+def test_a_large_request_needs_a_second_approval_by_finance(api, shop, queued):
+    set_policy(second_level_points=6000)
+    small = redeem(api, shop["flagged"], "25").json  # 2,500 points, flagged: one level
+    assert (small["approver_id"], small["second_approver_id"]) == (MAYA, None)
+    big = redeem(api, shop["coffee"], "60").json  # 6,000 points: the manager, then finance
+    assert (big["status"], big["approver_id"], big["second_approver_id"]) == (
+        "pending_approval",
+        MAYA,
+        FINANCE_APPROVER,
+    )
+    rid = big["id"]
+    assert_error(api.call("POST", f"/v1/redemptions/{rid}/approve", as_employee=GRACE), 403, "not_approver")
+    first = api.call("POST", f"/v1/redemptions/{rid}/approve", body={"reason": "ok"}, as_employee=MAYA)
+    assert first.status == 200, first.body
+    assert (first.json["status"], first.json["approver_id"], first.json["second_approver_id"]) == (
+        "pending_approval",
+        FINANCE_APPROVER,
+        None,
+    )
+    assert first.json["history"][-1]["handed_to"] == FINANCE_APPROVER
+    assert queued == []  # nothing is fulfilled before the second approval
+    mine = api.call("GET", "/v1/approvals", as_employee=MAYA).json["items"]
+    assert [e["id"] for e in mine] == [small["id"]]  # the large one left her queue for finance's
+    assert [e["id"] for e in api.call("GET", "/v1/approvals", as_employee=GRACE).json["items"]] == [rid]
+    again = api.call("POST", f"/v1/redemptions/{rid}/approve", as_employee=MAYA)
+    assert_error(again, 403, "second_approver_needed")
+    done = api.call("POST", f"/v1/redemptions/{rid}/approve", as_employee=GRACE)
+    assert (done.status, done.json["status"]) == (200, "approved")
+    assert queued == [rid]
+    assert api.call("GET", "/v1/approvals", as_employee=GRACE).json["items"] == []
+    reply = api.call(
+        "PATCH",
+        "/v1/settings",
+        as_employee=HR,
+        body={"approvals": {"second_level_points": 10}},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert_error(reply, 422, "invalid_request")  # below the first level's threshold
+    api.drain_streams()
+    assert_audit_clean()
+
+
+def test_a_second_level_rejection_refunds_once(api, shop):
+    set_policy(second_level_points=6000)
+    rid = redeem(api, shop["coffee"], "60").json["id"]
+    assert api.call("POST", f"/v1/redemptions/{rid}/approve", as_employee=MAYA).status == 200
+    rejected = api.call(
+        "POST", f"/v1/redemptions/{rid}/reject", body={"reason": "too much"}, as_employee=GRACE
+    )
+    assert (rejected.status, rejected.json["status"]) == (200, "rejected")
+    assert points_of(ALICE) == 20_000
+    assert refunds_of(rid) == 1
+    api.drain_streams()
     assert_audit_clean()
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 import test_slack_kudos
 from api_checks import assert_audit_clean, newest_trail_entry
-from test_api_redemptions import FUNDS, add_item, grant, points_of
+from test_api_redemptions import FUNDS, add_item, grant, points_of, set_policy
 from test_slack_home_and_add_on import _home_opened
 from test_slack_kudos import ALICE, BOB, SlackApp
 
@@ -309,6 +309,23 @@ def test_a_range_item_takes_a_typed_amount(bolt: SlackApp) -> None:
 
 
 # --------------------------------------------------------------------------- approving and rejecting
+
+
+def test_a_first_approval_from_slack_hands_a_large_request_to_finance(
+    bolt: SlackApp, queued: list[str]
+) -> None:
+    set_policy(second_level_points=6000)
+    rid = _pending(bolt)
+    bolt.api.drain_streams()
+    assert _click(bolt, actions.APPROVE, rid, user=MAYA, in_dm=True).status == 200
+    bolt.run_lazy()
+    handed = redemptions.get(Caller(employee_id=ALICE_ID), rid)
+    assert (handed.status.value, handed.approver_id) == ("pending_approval", "finance")
+    assert queued == []
+    (update,) = bolt.slack.called("chat.update")
+    assert update["text"].startswith("Approved by <@UMAYA> <!date^")
+    assert update["text"].endswith("It now waits for a second approval.")
+    assert_audit_clean()
 
 
 def test_approve_from_the_dm_button_updates_the_message(bolt: SlackApp, queued: list[str]) -> None:

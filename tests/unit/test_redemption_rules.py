@@ -16,15 +16,18 @@ from plaudit.domain.redemptions import (
     SETTLED,
     TRANSITIONS,
     Action,
+    HistoryEntry,
     Redemption,
     Status,
     approver_for,
     can_see,
     escalation_due,
+    hands_on,
     needs_approval,
     next_status,
     require_decider,
     require_owner,
+    second_approver_for,
 )
 from plaudit.domain.settings import ApprovalPolicy, OrgSettings
 
@@ -157,6 +160,34 @@ def test_the_finance_role_as_fallback_and_nobody_their_own_only_approver():
     assert approver_for(person("H1", roles=[Role.HR_ADMIN], manager="M1"), person("M1"), finance) == "M1"
     named = ApprovalPolicy(fallback_approver_id="F1")
     assert approver_for(person("H1", roles=[Role.HR_ADMIN]), None, named) == "F1"
+
+
+def test_a_second_level_above_its_points_goes_to_finance_or_for_finance_to_hr():
+    two = ApprovalPolicy(threshold_points=1000, second_level_points=10_000)
+    assert second_approver_for(person("E1"), 9_999, two) is None
+    assert second_approver_for(person("E1"), 10_000, two) == FINANCE_APPROVER
+    assert second_approver_for(person("G1", roles=[Role.FINANCE]), 10_000, two) == HR_APPROVER
+    assert second_approver_for(person("E1"), 10**9, POLICY) is None  # off by default
+    with pytest.raises(ValueError, match="second_level_points"):
+        ApprovalPolicy(threshold_points=1000, second_level_points=999)
+
+
+def test_a_first_approval_with_a_second_level_left_hands_on():
+    waiting = redemption(second_approver_id=FINANCE_APPROVER)
+    assert hands_on(waiting, Action.APPROVE)
+    assert not hands_on(waiting, Action.REJECT)
+    assert not hands_on(redemption(), Action.APPROVE)
+
+
+def test_the_first_approver_is_never_the_second():
+    handed = redemption(
+        approver=FINANCE_APPROVER,
+        history=[HistoryEntry(status=Status.PENDING_APPROVAL, at=AT, by="G1", handed_to=FINANCE_APPROVER)],
+    )
+    with pytest.raises(Forbidden) as refused:
+        require_decider(caller(person("G1", roles=[Role.FINANCE])), handed, AT, POLICY)
+    assert refused.value.code == "second_approver_needed"
+    require_decider(caller(person("G2", roles=[Role.FINANCE])), handed, AT, POLICY)
 
 
 @pytest.mark.parametrize("value", ["role:hr", "role:", "finance:role", "role:finance ", "a b"])

@@ -77,6 +77,11 @@ class HistoryEntry(Model):
     at: datetime
     by: str = Field(description="Employee id, 'plaudit' for the system")
     reason: str | None = None
+    handed_to: str | None = Field(
+        default=None,
+        description="A first approval handed the request on to this second approver (status stays "
+        "pending_approval)",
+    )
 
 
 class RedemptionView(Model):
@@ -93,6 +98,11 @@ class RedemptionView(Model):
     points: int
     status: Status
     approver_id: str | None = None
+    second_approver_id: str | None = Field(
+        default=None,
+        description="Who approves after approver_id, for redemptions above the second level (finance, or "
+        "HR for a finance member's own); null once handed on, or with one level",
+    )
     funded_by: str = FUNDED_BY_POINTS
     fulfilment: str
     provider: str | None = None
@@ -183,6 +193,23 @@ def approver_for(employee: Employee, manager: Employee | None, policy: ApprovalP
     return queue
 
 
+def second_approver_for(employee: Employee, points: int, policy: ApprovalPolicy) -> str | None:
+    """The second level above `policy.second_level_points`: the finance queue, or HR's for a finance
+    member's own redemption; None below it."""
+    if policy.second_level_points is None or points < policy.second_level_points:
+        return None
+    return HR_APPROVER if employee.has_role(ROLE_QUEUES[FINANCE_APPROVER]) else FINANCE_APPROVER
+
+
+def hands_on(redemption: Redemption, action: Action) -> bool:
+    """Approving a request with a second level left hands it on (it stays pending), not approves it."""
+    return (
+        action is Action.APPROVE
+        and redemption.status is Status.PENDING_APPROVAL
+        and redemption.second_approver_id is not None
+    )
+
+
 def escalation_due(redemption: Redemption, at: datetime, policy: ApprovalPolicy) -> bool:
     """Pending for escalate_after_days without an answer."""
     return redemption.status is Status.PENDING_APPROVAL and at >= redemption.created_at + timedelta(
@@ -197,6 +224,10 @@ def require_decider(caller: Caller, redemption: Redemption, at: datetime, policy
     and any hr_admin (who sees every redemption anyway) pass, to learn that it was (`next_status`)."""
     if caller.employee_id is not None and caller.employee_id == redemption.employee_id:
         raise Forbidden("error.own_redemption", code="own_redemption")
+    if caller.is_person and any(
+        entry.handed_to and entry.by == caller.employee_id for entry in redemption.history
+    ):
+        raise Forbidden("error.second_approver_needed", code="second_approver_needed")
     if caller.is_person and caller.employee_id == redemption.approver_id:
         return
     queue_role = ROLE_QUEUES.get(redemption.approver_id or "")

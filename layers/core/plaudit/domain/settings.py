@@ -61,6 +61,19 @@ class ApprovalPolicy(Model):
     escalate_after_days: int = Field(
         default=3, ge=1, le=90, description="Days without an answer after which HR may decide"
     )
+    second_level_points: int | None = Field(
+        default=None,
+        ge=1,
+        description="Redemptions of at least this many points need a second approval after the first "
+        "approver's: by finance (by HR for a finance member's own), never by the first approver; null: one "
+        "level. At least threshold_points",
+    )
+
+    @model_validator(mode="after")
+    def _second_level_above_the_first(self) -> "ApprovalPolicy":
+        if self.second_level_points is not None and self.second_level_points < self.threshold_points:
+            raise ValueError("second_level_points must be at least threshold_points")
+        return self
 
 
 class CompanyValue(Model):

@@ -44,10 +44,12 @@ from plaudit.domain.redemptions import (
     Status,
     approver_for,
     can_see,
+    hands_on,
     needs_approval,
     next_status,
     require_decider,
     require_owner,
+    second_approver_for,
 )
 from plaudit.domain.settings import OrgSettings
 from plaudit.domain.tiers import refuse_below
@@ -206,6 +208,7 @@ def plan(
         points=points,
         status=status,
         approver_id=approver_for(employee, manager, settings.approvals) if approval else None,
+        second_approver_id=second_approver_for(employee, points, settings.approvals) if approval else None,
         funded_by=f"budget:{award.budget_id}" if award else FUNDED_BY_POINTS,
         fulfilment=item.fulfilment.value,
         provider=item.provider.value if item.provider else None,
@@ -349,9 +352,11 @@ def _entry_fields(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def approve(caller: Caller, rid: str, reason: str | None = None) -> RedemptionView:
+    """Approve, or, with a second level left, hand the request on to its second approver."""
     _, after = _decide(caller, rid, Action.APPROVE, reason)
-    metrics.count("RedemptionsApproved")
-    enqueue_fulfilment(rid)
+    if after.status is Status.APPROVED:
+        metrics.count("RedemptionsApproved")
+        enqueue_fulfilment(rid)
     return after.view()
 
 
@@ -558,13 +563,17 @@ def _transition(
             return before, before
         at = stored_now()
         by = authorize(Snapshot(found), before, at)
-        target = next_status(before.status, action)
+        handed_to = before.second_approver_id if hands_on(before, action) else None
+        target = before.status if handed_to else next_status(before.status, action)
+        entry = HistoryEntry(status=target, at=at, by=by, reason=reason, handed_to=handed_to)
+        handing = {"approver_id": handed_to, "second_approver_id": None} if handed_to else {}
         after = before.model_copy(
             update={
                 "status": target,
                 "updated_at": at,
                 "version": before.version + 1,
-                "history": [*before.history, HistoryEntry(status=target, at=at, by=by, reason=reason)],
+                "history": [*before.history, entry],
+                **handing,
                 **(changes or {}),
             }
         )
@@ -591,6 +600,8 @@ def _side_writes(before: Redemption, after: Redemption, at: datetime) -> list[Wr
     writes: list[Write] = store.inflight_writes(before, after)
     if before.status is Status.PENDING_APPROVAL:
         writes.append(store.approval_entry_delete(before))
+    if after.status is Status.PENDING_APPROVAL:  # handed on to its second approver: their queue now
+        writes.append(store.approval_entry_put(after))
     if after.status in REFUNDED:
         writes += _refund_writes(after, at)
     elif after.status is Status.FULFILLED:

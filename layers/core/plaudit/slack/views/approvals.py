@@ -121,7 +121,11 @@ def read_reason(view: dict[str, Any]) -> tuple[str, dict[str, str]]:
     return reason[:REASON_LIMIT], {}
 
 
-DECIDED = {"approved": "approval.decided.approved", "rejected": "approval.decided.rejected"}
+DECIDED = {
+    "approved": "approval.decided.approved",
+    "rejected": "approval.decided.rejected",
+    "pending_approval": "approval.decided.handed_on",  # a first approval, with a second level left
+}
 
 
 def decided_message(
@@ -133,7 +137,8 @@ def decided_message(
     m: Messages,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Replaces the buttons: who decided (`status`: approved or rejected) and when (`decider`, `requester`:
+    """Replaces the buttons: who decided (`status`: approved, rejected, or pending_approval for a first
+    approval handed on to the second approver) and when (`decider`, `requester`:
     mrkdwn; `summary`: what())."""
     when = slack_date(at, m.text("slack.date_at_time", date="{date_short_pretty}", time="{time}"))
     text = m.text(DECIDED[status], decider=decider, when=when, requester=requester, what=summary)
