@@ -9,10 +9,20 @@ import { pages as financePages } from "./areas/finance";
 import { pages as hrPages } from "./areas/hr";
 import { pages as managerPages } from "./areas/manager";
 import { mayOpen, type Pages } from "./areas/page";
-import { browserLocale, isLocale, words as wordsFor } from "./i18n";
+import { browserLocale, isLocale, type MessageKey, words as wordsFor } from "./i18n";
+import { NotYourRole } from "./pages/NotYourRole";
 
+// The navigation's groups, one per area (its pages in the area module's order); a group shows only when the
+// person's roles open one of its pages.
+const GROUPS: readonly { title: MessageKey; pages: Pages }[] = [
+  { title: "nav.group.employee", pages: employeePages },
+  { title: "nav.group.manager", pages: managerPages },
+  { title: "nav.group.finance", pages: financePages },
+  { title: "nav.group.desk", pages: deskPages },
+  { title: "nav.group.hr", pages: hrPages },
+];
 // Pages by location hash (#/feed): a static host serves one index.html, and the hash survives a sign-in.
-const PAGES: Pages = { ...employeePages, ...managerPages, ...financePages, ...deskPages, ...hrPages };
+const PAGES: Pages = Object.assign({}, ...GROUPS.map((group) => group.pages));
 type PageName = string;
 const FIRST_PAGE: PageName = "feed";
 const entry = (name: PageName) => PAGES[name] ?? employeePages.feed;
@@ -27,9 +37,13 @@ export function App() {
   const [me, setMe] = useState<Schemas["OwnRecord"] | null>(null);
   const [page, setPage] = useState<PageName>(pageFromHash);
   const [failed, setFailed] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
 
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash());
+    const onHash = () => {
+      setPage(pageFromHash());
+      setMenuOpen(false);
+    };
     addEventListener("hashchange", onHash);
     return () => removeEventListener("hashchange", onHash);
   }, []);
@@ -44,9 +58,14 @@ export function App() {
       .catch(() => setFailed(true));
   }, [current?.accessToken]);
 
-  // the pages this person's roles open (a page they may not open shows the first page instead)
-  const open = Object.keys(PAGES).filter((name) => mayOpen(entry(name), me?.roles ?? []));
-  const shown = open.includes(page) ? page : FIRST_PAGE;
+  // the pages this person's roles open; a page they may not open says so (never a silent switch)
+  const roles = me?.roles ?? [];
+  const groups = GROUPS.map((group) => ({
+    title: group.title,
+    names: Object.keys(group.pages).filter((name) => mayOpen(entry(name), roles)),
+  })).filter((group) => group.names.length > 0);
+  const shown = page;
+  const allowed = mayOpen(entry(shown), roles);
   const words = wordsFor(me && isLocale(me.locale) ? me.locale : browserLocale());
   useLayoutEffect(() => {
     document.documentElement.lang = words.locale;
@@ -67,7 +86,7 @@ export function App() {
     main = <p>{words.t("app.loading")}</p>;
   } else {
     const { Page } = entry(shown);
-    main = <Page />;
+    main = allowed ? <Page /> : <NotYourRole entry={entry(shown)} />;
   }
 
   return (
@@ -78,13 +97,29 @@ export function App() {
       <header class="bar">
         <span class="brand">{words.t("app.name")}</span>
         {me && (
-          <nav aria-label={words.t("nav.label")}>
-            <ul>
-              {open.map((name) => (
-                <li key={name}>
-                  <a href={`#/${name}`} aria-current={name === shown ? "page" : undefined}>
-                    {words.t(entry(name).title)}
-                  </a>
+          <nav aria-label={words.t("nav.label")} class={menuOpen ? "open" : undefined}>
+            <button
+              type="button"
+              class="menu"
+              aria-expanded={menuOpen}
+              aria-controls="nav-groups"
+              onClick={() => setMenuOpen(!menuOpen)}
+            >
+              {words.t("nav.menu")}
+            </button>
+            <ul id="nav-groups" class="groups">
+              {groups.map((group) => (
+                <li key={group.title}>
+                  {groups.length > 1 && <span class="group">{words.t(group.title)}</span>}
+                  <ul>
+                    {group.names.map((name) => (
+                      <li key={name}>
+                        <a href={`#/${name}`} aria-current={name === shown ? "page" : undefined}>
+                          {words.t(entry(name).title)}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
                 </li>
               ))}
               <li>

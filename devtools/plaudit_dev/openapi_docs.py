@@ -56,6 +56,7 @@ def merged_schema(
         security_schemes={SECURITY_SCHEME: HTTPBearer(bearerFormat="JWT")},
         security=[{SECURITY_SCHEME: []}],
     )
+    components: dict[str, tuple[str, Any]] = {}  # schema name -> (first function, its definition)
     for function_id in sorted({route.function_id for route in template.routes}):
         try:
             schema = invoker.openapi_schema(function_id)
@@ -67,6 +68,7 @@ def merged_schema(
         _mark_public(
             schema, [r for r in template.routes if r.function_id == function_id and not r.requires_jwt]
         )
+        check_components(schema, function_id, components)
         merger.add_schema(schema)
     return json.loads(merger.get_openapi_json_schema())
 
@@ -76,6 +78,16 @@ def swagger_asset(name: str) -> tuple[str, bytes] | None:
     if name not in SWAGGER_ASSETS:
         return None
     return SWAGGER_ASSETS[name], (SWAGGER_UI_DIR / name).read_bytes()
+
+
+def check_components(schema: dict[str, Any], function_id: str, seen: dict[str, tuple[str, Any]]) -> None:
+    """Two functions' schemas of one name must be the same schema: the merged document keeps only one, so
+    two different types of one name (say two `Status` enums) would silently give one of them the other's
+    values."""
+    for name, definition in ((schema.get("components") or {}).get("schemas") or {}).items():
+        first, known = seen.setdefault(name, (function_id, definition))
+        if known != definition:
+            raise ValueError(f"schema {name!r} differs between {first} and {function_id}: rename one")
 
 
 def _mark_public(schema: dict[str, Any], public_routes: list[Route]) -> None:

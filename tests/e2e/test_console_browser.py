@@ -27,7 +27,7 @@ from selenium.webdriver.common.by import By
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("feed", "give", "wallet", "profile")
+PAGES = ("feed", "give", "wallet", "catalogue", "rewards", "achievements", "leaderboard", "profile")
 
 
 def test_the_prod_build_has_no_dev_sign_in() -> None:
@@ -130,7 +130,7 @@ def test_arabic_is_right_to_left_and_the_choice_is_kept(browser, stack) -> None:
     go(browser, "feed")
     screenshot(browser, "feed-ar")
     # the layout is mirrored: the navigation starts at the right
-    nav = element(browser, "nav ul li")
+    nav = element(browser, "nav a")
     assert nav.location["x"] > browser.execute_script("return innerWidth") / 2
     sign_in(browser, stack, DANA)  # a new session: the language comes from her profile
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"

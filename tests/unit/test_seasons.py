@@ -11,8 +11,8 @@ from plaudit.domain.seasons import (
     Prize,
     Season,
     SeasonSpec,
+    SeasonStatus,
     SeasonWindow,
-    Status,
     counting_start,
     in_season,
     overlapping,
@@ -76,11 +76,11 @@ def test_a_season_set_on_its_first_day_counts_from_the_whole_second_after_it_was
 
 def test_a_seasons_status_follows_the_clock_and_its_freezing() -> None:
     autumn = season("season_autumn", date(2026, 10, 1), date(2026, 10, 31))
-    assert autumn.status_at(autumn.counts_from - timedelta(seconds=1)) is Status.SCHEDULED
-    assert autumn.status_at(autumn.counts_from) is Status.RUNNING
-    assert autumn.status_at(autumn.ends_at) is Status.ENDED
+    assert autumn.status_at(autumn.counts_from - timedelta(seconds=1)) is SeasonStatus.SCHEDULED
+    assert autumn.status_at(autumn.counts_from) is SeasonStatus.RUNNING
+    assert autumn.status_at(autumn.ends_at) is SeasonStatus.ENDED
     frozen = autumn.model_copy(update={"frozen_at": autumn.ends_at})
-    assert frozen.status_at(autumn.ends_at) is Status.FROZEN
+    assert frozen.status_at(autumn.ends_at) is SeasonStatus.FROZEN
 
 
 def test_seasons_overlap_when_they_share_a_moment_and_back_to_back_seasons_do_not() -> None:

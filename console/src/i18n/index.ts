@@ -56,6 +56,8 @@ export interface Words {
   number(value: number): string;
   money(amount: string, currency: string): string;
   dateTime(iso: string): string;
+  /** A calendar day (YYYY-MM-DD), shown as that day wherever the browser is. */
+  date(day: string): string;
 }
 
 export function words(locale: Locale): Words {
@@ -63,6 +65,7 @@ export function words(locale: Locale): Words {
   const numbers = new Intl.NumberFormat(locale);
   const plurals = new Intl.PluralRules(locale);
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+  const days = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const format = (value: string | number) => (typeof value === "number" ? numbers.format(value) : value);
   return {
     locale,
@@ -84,5 +87,6 @@ export function words(locale: Locale): Words {
     money: (amount, currency) =>
       new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount)),
     dateTime: (iso) => dates.format(new Date(iso)),
+    date: (day) => days.format(new Date(`${day.slice(0, 10)}T00:00:00Z`)),
   };
 }

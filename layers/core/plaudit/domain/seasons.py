@@ -40,7 +40,7 @@ MAX_POINTS = 1_000_000
 SETTLE_AFTER = timedelta(minutes=15)  # the stream's last records of a season are counted before it freezes
 
 
-class Status(StrEnum):
+class SeasonStatus(StrEnum):
     SCHEDULED = "scheduled"  # counts nothing yet: dates may change, it may be deleted
     RUNNING = "running"  # counting: its name, board and prizes may change, not its dates
     ENDED = "ended"  # past its last day, standings not frozen yet (the hourly run freezes them)
@@ -123,12 +123,12 @@ class Season(SeasonSpec):
     def period(self) -> str:
         return period_of(self.id)
 
-    def status_at(self, at: datetime) -> Status:
+    def status_at(self, at: datetime) -> SeasonStatus:
         if self.frozen_at is not None:
-            return Status.FROZEN
+            return SeasonStatus.FROZEN
         if at >= self.ends_at:
-            return Status.ENDED
-        return Status.RUNNING if at >= self.counts_from else Status.SCHEDULED
+            return SeasonStatus.ENDED
+        return SeasonStatus.RUNNING if at >= self.counts_from else SeasonStatus.SCHEDULED
 
 
 def period_of(season_id: str) -> str:

@@ -26,8 +26,7 @@ from plaudit.domain.insights import (
 )
 from plaudit.domain.model import Model
 from plaudit.domain.recognition import check_values
-from plaudit.domain.seasons import PERIOD_PREFIX, Season
-from plaudit.domain.seasons import Status as SeasonStatus
+from plaudit.domain.seasons import PERIOD_PREFIX, Season, SeasonStatus
 from plaudit.domain.settings import OrgSettings
 from plaudit.services.projections import contribution, updates_of
 from plaudit.services.runtime import now

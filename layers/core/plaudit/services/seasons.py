@@ -21,8 +21,8 @@ from plaudit.domain.seasons import (
     Prize,
     Season,
     SeasonSpec,
+    SeasonStatus,
     StandingRow,
-    Status,
     counting_start,
     overlapping,
     places_kept,
@@ -41,7 +41,7 @@ from plaudit.store.transact import WriteRefused, write_all
 
 
 class SeasonView(Season):
-    status: Status = Field(
+    status: SeasonStatus = Field(
         description="scheduled (counts nothing yet), running, ended (standings about to be frozen) or frozen"
     )
 
@@ -62,7 +62,7 @@ class StandingEntry(Model):
 class SeasonStandings(Model):
     season_id: str
     name: str
-    status: Status
+    status: SeasonStatus
     metric: str
     by: str
     frozen_at: datetime | None = Field(description="Null while the season runs: the board is live")
@@ -115,10 +115,10 @@ def replace_season(
         _check_version(old, if_match)
         at = stored_now()
         status = old.status_at(at)
-        if status in (Status.ENDED, Status.FROZEN):
+        if status in (SeasonStatus.ENDED, SeasonStatus.FROZEN):
             raise Conflict("error.season_ended", code="season_ended", season=old.name)
         others = [s for s in seasons if s.id != season_id]
-        if status is Status.RUNNING:
+        if status is SeasonStatus.RUNNING:
             if (spec.starts_on, spec.ends_on) != (old.starts_on, old.ends_on):
                 raise Conflict("error.season_started", code="season_started", season=old.name)
             placed = old.model_dump(include={"time_zone", "starts_at", "ends_at", "counts_from"})
@@ -151,7 +151,7 @@ def delete_season(caller: Caller, season_id: str, *, if_match: Collection[int] |
         seasons, version = store.seasons_from(snap.seasons_item())
         old = _find(seasons, season_id)
         _check_version(old, if_match)
-        if old.status_at(now()) is not Status.SCHEDULED:
+        if old.status_at(now()) is not SeasonStatus.SCHEDULED:
             raise Conflict("error.season_started", code="season_started", season=old.name)
         act = Act(actor_of(caller), "season.delete", f"season:{season_id}", before=_doc(old))
         try:
@@ -264,12 +264,12 @@ def standings(caller: Caller, season_id: str) -> SeasonStandings:
     season = _find(snap.seasons(), season_id)
     status = season.status_at(now())
     prizes = {prize.rank: prize for prize in season.prizes}
-    if status is Status.FROZEN:
+    if status is SeasonStatus.FROZEN:
         frozen = store.frozen_standings(season.id)
         rows = frozen.rows if frozen is not None else []
         people = snapshots.load(employees=[row.employee_id for row in rows])
         named = [(row, _name(people, row.employee_id)) for row in rows]
-    elif status is Status.SCHEDULED:
+    elif status is SeasonStatus.SCHEDULED:
         named = []
     else:
         named = [(row, name) for row, name in _live(season, snap.settings())]
