@@ -143,3 +143,9 @@ def test_badges_tier_streak_and_leaderboards(browser, stack, funded) -> None:
     )[0]
     assert "Leaderboard for" in shown.text or "Nobody on the board" in shown.text
     screenshot(browser, "leaderboard")
+
+    # an HR page by its address: Bob is told it is not for his roles, not silently shown another page
+    browser.execute_script("location.hash = '#/hr-settings'")
+    refusal = element(browser, "[data-not-your-role]")
+    assert "HR admin" in refusal.text
+    assert not browser.find_elements(By.CSS_SELECTOR, 'nav a[href="#/hr-settings"]')
