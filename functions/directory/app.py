@@ -24,7 +24,7 @@ from plaudit.api.pages import Cursor, EmployeePage, Limit
 from plaudit.domain.desks import DESK_ID, Desk, DeskSpec
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
 from plaudit.domain.settings import OrgSettings
-from plaudit.services import desks, directory, settings, sign_in
+from plaudit.services import desks, directory, erasure, settings, sign_in
 
 logger = Logger()
 tracer = Tracer()
@@ -61,6 +61,30 @@ def get_employee(employee_id: EmployeeIdPath) -> Employee | directory.EmployeeCa
 def put_employee(employee_id: EmployeeIdPath, body: directory.EmployeeFields) -> Response[Employee]:
     employee, created = directory.put_employee(current_caller(app), employee_id, body)
     return Response(status_code=201 if created else 200, content_type="application/json", body=employee)
+
+
+@app.post(
+    "/v1/employees/<employee_id>/erasure",
+    summary="Erase a person at their request: pseudonymised for good, the books kept true (HR admins)",
+    description=(
+        "Their entry keeps only the opaque id (shown as a former employee); their email and Slack aliases, "
+        "milestone dates, sign-in account and link, the personal values the trail keeps outside its chain "
+        "and the messages of every kudos and add-on they gave or received (and the bot's Slack posts of "
+        "them) go; points left are expired to the organisation through the ledger. Erasing again answers "
+        "the first erasure (200) and completes anything left undone."
+    ),
+    response_description="Erased before: the first erasure",
+    responses={
+        201: {"description": "Erased now"},
+        403: reply("Only HR admins erase people"),
+        404: reply("Nobody in the directory has this id (`employee_not_found`)"),
+        409: reply("One of their redemptions is in flight (`redemption_in_flight`: its id in the details)"),
+    },
+)
+@tracer.capture_method
+def erase_employee(employee_id: EmployeeIdPath, body: erasure.ErasureRequest) -> Response[erasure.Erasure]:
+    erased, now = erasure.erase(current_caller(app), employee_id, body)
+    return Response(status_code=201 if now else 200, content_type="application/json", body=erased)
 
 
 OwnProfilePatch = Annotated[

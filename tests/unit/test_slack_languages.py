@@ -137,6 +137,7 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
     "plaudit.slack.views.messages.recipient_dm_message": lambda m: kudos.recipient_dm_message(
         f"<@{BOB}>", 25, "Thanks!", ["teamwork"], m
     ),
+    "plaudit.slack.views.messages.removed_message": lambda m: kudos.removed_message(m),
     "plaudit.slack.views.messages.balance_message": lambda m: kudos.balance_message(40, 100, AT, 1234, m),
     "plaudit.slack.views.texts.kudos_problem": lambda m: [
         texts.kudos_problem(

@@ -29,6 +29,7 @@ class Role(StrEnum):
 class EmployeeStatus(StrEnum):
     ACTIVE = "active"
     DEACTIVATED = "deactivated"
+    ERASED = "erased"  # pseudonymised at their request (POST /v1/employees/{id}/erasure): for good
 
 
 class Employee(Model):
@@ -87,3 +88,20 @@ class Employee(Model):
 
     def has_role(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
+
+
+ERASED_NAME = "Former employee"  # what an erased person's entry holds; front ends say it in their language
+ERASED_EMAIL = "erased@plaudit.invalid"  # the same for everyone erased: it leads to nobody (no alias)
+
+
+def erased_profile(person: Employee) -> Employee:
+    """The person's entry once erased: the opaque id, whether it was a bot, and nothing else of theirs."""
+    return Employee(
+        id=person.id,
+        email=ERASED_EMAIL,
+        name=ERASED_NAME,
+        status=EmployeeStatus.ERASED,
+        is_bot=person.is_bot,
+        leaderboard_opt_out=True,
+        reward_delivery="api",
+    )

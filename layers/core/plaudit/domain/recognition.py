@@ -75,6 +75,9 @@ class Recognition(Kudos):
 
     add_on_points: int = 0
     add_on_count: int = 0
+    message_redacted_at: datetime | None = Field(
+        default=None, description="When the message was removed (a person's erasure): `message` is empty"
+    )
 
 
 class AddOn(Model):

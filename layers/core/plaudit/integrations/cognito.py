@@ -77,6 +77,11 @@ def enable(account: Account) -> None:
     _idp().admin_enable_user(UserPoolId=_pool(), Username=account.username)
 
 
+def delete(account: Account) -> None:
+    """Delete the account for good (erasure): its tokens stop working and its attributes are gone."""
+    _idp().admin_delete_user(UserPoolId=_pool(), Username=account.username)
+
+
 def _pool() -> str:
     pool = pool_id()
     if pool is None:

@@ -131,7 +131,11 @@ def save_entry(
             employees=[caller.employee_id if caller else None, employee_id, manager_id], settings=True
         )
         previous = snap.employee(employee_id)
+        if previous is not None and previous.status is EmployeeStatus.ERASED:
+            raise Conflict("error.employee_erased", code="employee_erased")
         employee = build(snap, previous)
+        if employee.status is EmployeeStatus.ERASED:
+            raise RuleViolation("error.erased_by_erasure_only", code="erasure_needed")
         if employee == previous:
             return Saved(employee, previous)
         _check_manager(employee, previous, snap if employee.manager_id == manager_id else None)

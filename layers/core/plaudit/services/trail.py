@@ -46,6 +46,7 @@ ACTIONS = (
     "employee.termination_scheduled",
     "employee.termination_cancelled",
     "employee.account_link",
+    "employee.erase",
     "account.sync",
     "desk.create",
     "desk.replace",

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from plaudit.domain.employees import Employee, Role
+from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.insights import headcount_scopes
 from plaudit.store import keys
 from plaudit.store.client import table_name
@@ -222,7 +222,10 @@ def list_employees(*, limit: int, cursor: str | None) -> Page:
 
 
 def _aliases(employee: Employee) -> dict[str, keys.Key]:
-    """The unique handles that lead to a person: their email and, if any, their Slack user id."""
+    """The unique handles that lead to a person: their email and, if any, their Slack user id (none once
+    they are erased)."""
+    if employee.status is EmployeeStatus.ERASED:
+        return {}
     found = {"email": keys.email_alias(employee.email)}
     if employee.slack_user_id:
         found["slack"] = keys.slack_alias(employee.slack_user_id)

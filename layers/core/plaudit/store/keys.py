@@ -73,6 +73,8 @@ EXPORT#<id>   EXPORT                              an export job: what, whose, it
                                                   file (S3 object exports/<id>.csv); TTL expires_at
 EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>'s diff about the person
                                                   (outside the chain: erasure deletes it)
+EMP#<id>      ERASURE                             the person's erasure: when, by whom, why, what it expired
+                                                  (what erasing again answers)
 EMP#<id>      TIER                                the person's status tier as last recomputed, the tiers
                                                   ever reached and the moves up announced (tier_status)
 DIGEST#<week>  <manager id>                      a manager's weekly digest of that ISO week (once; TTL
@@ -468,6 +470,10 @@ def audit_head() -> Key:
 def audit_person_index(employee_id: str) -> str:
     """GSI1PK of the entries whose diff held the person's personal values (found again on erasure)."""
     return f"AUDITPERSON#{employee_id}"
+
+
+def erasure(employee_id: str) -> Key:
+    return f"EMP#{employee_id}", "ERASURE"
 
 
 def tier_status(employee_id: str) -> Key:

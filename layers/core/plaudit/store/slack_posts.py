@@ -47,3 +47,10 @@ def posts_about(kind: str, subject_id: str) -> list[SlackPost]:
         SlackPost(item["kind"], item["subject_id"], item["purpose"], item["channel"], item["ts"])
         for item in page.items
     ]
+
+
+def forget(post: SlackPost) -> None:
+    """Drop what was kept of a post with nothing left to update (its kudos' message removed): a DM's
+    channel names its reader."""
+    key = keys.slack_post(post.kind, post.subject_id, post.purpose, post.ts)
+    dynamodb().delete_item(TableName=table_name(), Key=keys.as_attrs(key))

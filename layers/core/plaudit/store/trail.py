@@ -17,7 +17,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase
 
 from plaudit.domain.trail import Link, canonical
 from plaudit.store import keys
-from plaudit.store.client import table_name
+from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_item
 from plaudit.store.reads import Page, get_one, query_all, query_page
 from plaudit.store.transact import Write
@@ -134,3 +134,23 @@ def entries_page(
         combined = condition if combined is None else combined & condition
     page = query_page(keys.AUDIT_PARTITION, limit=limit, cursor=cursor, newest_first=True, filter=combined)
     return Page([entry_from(item) for item in page.items], page.cursor)
+
+
+def entries_about(person: str) -> list[tuple[str, str]]:
+    """The keys of the entries whose diff held the person's personal values (GSI1: AUDITPERSON#<id>)."""
+    params = {
+        "IndexName": "GSI1",
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.audit_person_index(person)}},
+    }
+    return [(item["PK"], item["SK"]) for item in query_all(params)]
+
+
+def forget_personal(key: tuple[str, str]) -> None:
+    """Delete the personal values an entry keeps outside its chain (its chained fields stay: it verifies)."""
+    dynamodb().update_item(
+        TableName=table_name(),
+        Key=keys.as_attrs(key),
+        UpdateExpression="REMOVE personal, person, GSI1PK, GSI1SK",
+        ConditionExpression="attribute_exists(PK)",
+    )

@@ -8,9 +8,11 @@ from typing import Any
 
 from plaudit.domain.recognition import Visibility
 from plaudit.slack.notices.notice import Notice, People
-from plaudit.slack.views.messages import announcement_message, recipient_dm_message
+from plaudit.slack.views.messages import Message, announcement_message, recipient_dm_message, removed_message
 from plaudit.slack.views.reactions import author_dm_message
+from plaudit.store import slack_posts
 from plaudit.store.recognitions import recognition_from
+from plaudit.store.slack_posts import SlackPost
 
 KUDOS = "recognition"
 ANNOUNCEMENT = "announcement"
@@ -56,3 +58,20 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
             )
             notices.append(Notice(dm_purpose(recipient_id), slack_id, message, about))
     return notices
+
+
+def updates_for(
+    event_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None, people: People
+) -> list[tuple[SlackPost, Message]]:
+    """The bot's posts about a kudos whose message was just removed, each with what it now says: the
+    announcement in the org's language, a DM in its reader's (reads the posts only then)."""
+    if event_name != "MODIFY" or new is None or new.get("type") != KUDOS:
+        return []
+    if not new.get("message_redacted_at") or (old or {}).get("message_redacted_at"):
+        return []
+    updates = []
+    for post in slack_posts.posts_about("kudos", new["id"]):
+        reader = post.purpose.removeprefix("dm:") if post.purpose.startswith("dm:") else None
+        m = people.language(reader) if reader else people.org_language()
+        updates.append((post, removed_message(m)))
+    return updates

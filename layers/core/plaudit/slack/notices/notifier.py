@@ -125,6 +125,8 @@ class Notifier:
                 *seasons.notices_for(event_name, new, self._people),
             ]
         )
+        updates = self._guarded(lambda: kudos.updates_for(event_name, old, new, self._people))
+        self._update(record_id, updates, client)
         for notice in notices:
             key = (record_id, notice.purpose)
             if key in self._sent:
@@ -146,6 +148,30 @@ class Notifier:
                 kind, subject_id = notice.about
                 post = SlackPost(kind, subject_id, notice.purpose, posted["channel"], posted["ts"])
                 self._guarded(lambda: slack_posts.record(post, now()))  # noqa: B023 - called at once
+
+    def _update(self, record_id: str, updates: list[tuple[SlackPost, Any]], client: WebClient) -> None:
+        """chat.update the bot's earlier posts (a kudos' message removed), then forget where they went;
+        a post Slack no longer has is passed over, any other failure fails the batch."""
+        for post, message in updates:
+            key = (record_id, f"update:{post.purpose}:{post.ts}")
+            if key in self._sent:
+                continue
+            try:
+                client.chat_update(channel=post.channel, ts=post.ts, **message)
+            except SlackApiError as failed:
+                error = failed.response.get("error")
+                if error not in PERMANENT_ERRORS and error not in (
+                    "message_not_found",
+                    "cant_update_message",
+                ):
+                    self._failed = True
+                    raise
+                logger.warning("slack refused an update", extra={"purpose": post.purpose, "error": error})
+            except Exception:
+                self._failed = True
+                raise
+            self._remember(key)
+            self._guarded(lambda: slack_posts.forget(post))  # noqa: B023 - called at once
 
     def _email(
         self, record_id: str, event_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None

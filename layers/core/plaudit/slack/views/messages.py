@@ -107,6 +107,12 @@ def announcement_message(
     return _message(fallback, blocks)
 
 
+def removed_message(m: Messages) -> Message:
+    """What a post about a kudos becomes once its message is removed: nobody named, nothing quoted."""
+    text = m.text("kudos.message_removed")
+    return _message(text, [SectionBlock(text=MarkdownTextObject(text=f"_{text}_"))])
+
+
 def recipient_dm_message(giver: str, points: int, message: str, values: list[str], m: Messages) -> Message:
     """A recipient's DM; `giver` is mrkdwn."""
     headline = m.text("kudos.dm.headline", giver=giver, points=m.points(points))

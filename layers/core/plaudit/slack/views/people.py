@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from plaudit.domain.employees import Employee
+from plaudit.domain.employees import Employee, EmployeeStatus
 from plaudit.i18n import Messages
 from plaudit.slack.views.messages import escaped
 
@@ -13,6 +13,8 @@ SHOWN = 10
 def person_mention(person: Employee | None, m: Messages) -> str:
     if person is None:
         return m.text("common.someone")
+    if person.status is EmployeeStatus.ERASED:
+        return m.text("person.former_employee")
     return f"<@{person.slack_user_id}>" if person.slack_user_id else escaped(person.name, NAME_LIMIT)
 
 

@@ -1,0 +1,138 @@
+"""What erasing a person touches beyond their profile: the record of the erasure (what erasing again
+answers), their sign-in link, the kudos and add-ons their ledger shows they gave or received (whose message
+texts are redacted), and their redemptions still in flight (which refuse an erasure)."""
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from plaudit.domain.ledger import TxnKind
+from plaudit.domain.redemptions import Status
+from plaudit.store import keys
+from plaudit.store.client import dynamodb, table_name
+from plaudit.store.reads import get_one, query_all
+from plaudit.store.transact import Write, put_new
+
+RECORD = "erasure"  # the label of the erasure's record in its transaction (refused: erased already)
+IN_FLIGHT = (Status.PENDING_APPROVAL, Status.APPROVED, Status.FULFILLING)  # points held, an order maybe out
+_KUDOS_KINDS = frozenset({TxnKind.KUDOS.value, TxnKind.ADD_ON.value, TxnKind.REACTION_UNDO.value})
+
+
+def erasure_of(employee_id: str) -> dict[str, Any] | None:
+    """The person's erasure as first recorded (None: never erased)."""
+    item = get_one(keys.erasure(employee_id))
+    return None if item is None else {k: v for k, v in item.items() if k not in ("PK", "SK", "type")}
+
+
+def record_write(employee_id: str, record: dict[str, Any]) -> Write:
+    pk, sk = keys.erasure(employee_id)
+    return put_new(RECORD, {"PK": pk, "SK": sk, "type": "erasure", **record})
+
+
+def account_deletes(employee_id: str, subject: str | None) -> list[Write]:
+    """The person's sign-in link, both ways (nothing when they were never linked)."""
+    if subject is None:
+        return []
+    return [
+        Write(
+            "account",
+            {"Delete": {"TableName": table_name(), "Key": keys.as_attrs(keys.account(employee_id))}},
+        ),
+        Write(
+            "subject",
+            {"Delete": {"TableName": table_name(), "Key": keys.as_attrs(keys.subject_alias(subject))}},
+        ),
+    ]
+
+
+def in_flight_redemptions(employee_id: str) -> list[str]:
+    """Ids of the person's redemptions waiting for approval or fulfilment (their GSI1 partition)."""
+    params = {
+        "IndexName": keys.REDEMPTION_INDEX,
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.redemptions_partition(employee_id)}},
+    }
+    wanted = {status.value for status in IN_FLIGHT}
+    return [item["id"] for item in query_all(params) if item.get("status") in wanted]
+
+
+def kudos_involving(employee_id: str) -> list[str]:
+    """The kudos the person gave, received or added on to, as their ledger lines name them (a private kudos
+    too), oldest first."""
+    params = {
+        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": keys.employee(employee_id)[0]},
+            ":prefix": {"S": keys.LEDGER_PREFIX},
+        },
+    }
+    found: dict[str, None] = {}
+    for line in query_all(params):
+        ref = line.get("ref") or {}
+        if line.get("kind") in _KUDOS_KINDS and isinstance(ref, dict) and ref.get("recognition_id"):
+            found[ref["recognition_id"]] = None
+    return list(found)
+
+
+def redact_kudos(recognition_ids: Iterable[str], at: datetime) -> int:
+    """Blank the message of each kudos and of every add-on to it; returns how many items changed. Each
+    update is conditional on there being text left, so a rerun changes nothing (and the stream says once
+    that a message went)."""
+    changed = 0
+    for recognition_id in recognition_ids:
+        changed += _redact_first_response(recognition_id)
+        partition = keys.recognition(recognition_id)[0]
+        params = {
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+        }
+        for item in query_all(params):
+            if item.get("type") == "recognition" and item.get("message"):
+                changed += _blank(item, "message = :empty, message_redacted_at = :at", keys.iso(at))
+            elif item.get("type") == "add_on" and item.get("message"):
+                changed += _blank(item, "message = :empty", None)
+    return changed
+
+
+def _redact_first_response(recognition_id: str) -> int:
+    """A kudos given with an Idempotency-Key keeps its first response (under the kudos' own id) to answer
+    replays: its message goes too."""
+    key = keys.first_response(recognition_id)
+    item = get_one(key)
+    if item is None:
+        return 0
+    response = json.loads(item["response"])
+    if not response.get("message"):
+        return 0
+    response["message"] = ""
+    dynamodb().update_item(
+        TableName=table_name(),
+        Key=keys.as_attrs(key),
+        UpdateExpression="SET #response = :response",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeNames={"#response": "response"},
+        ExpressionAttributeValues={":response": {"S": json.dumps(response, separators=(",", ":"))}},
+    )
+    return 1
+
+
+def _blank(item: dict[str, Any], assignments: str, at: str | None) -> int:
+    values: dict[str, Any] = {":empty": {"S": ""}}
+    if at is not None:
+        values[":at"] = {"S": at}
+    try:
+        dynamodb().update_item(
+            TableName=table_name(),
+            Key=keys.as_attrs((item["PK"], item["SK"])),
+            UpdateExpression=f"SET {assignments}",
+            ConditionExpression="attribute_exists(PK) AND message <> :empty",
+            ExpressionAttributeValues=values,
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return 0
+    return 1

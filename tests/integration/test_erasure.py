@@ -1,0 +1,191 @@
+"""POST /v1/employees/{id}/erasure through the real handlers against moto: after a person gave, received and
+added on to kudos (announced and DMd in a fake Slack), had their directory entry changed (the trail keeps
+the personal values of each change outside its chain) and was linked to a sign-in account, erasing them
+leaves no item of the table holding their name, email, Slack id or birthday; their points are expired to
+the organisation through the ledger; the bot's Slack posts of their kudos are updated to say the message
+was removed; `plaudit audit`'s checks (ledger, trail chain, aggregates, directory counts) all hold; the
+kudos others gave them still count. Erasing again answers the first erasure; only HR erases; an unknown id
+is 404; a redemption in flight refuses it; an erased entry cannot be written again."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import test_api_redemptions
+import test_slack_kudos
+from api_checks import assert_audit_clean, assert_error, table_items
+from test_slack_kudos import FakeSlack
+
+from plaudit.services.insights import audit_aggregates, audit_directory
+from plaudit.store import keys
+from plaudit.store.codec import from_item
+from plaudit_dev.jwt_local import dev_subject
+from plaudit_dev.seed import PEOPLE, email_of, slack_id
+
+slack = test_slack_kudos.slack  # the fake Slack fixture
+shop, queued = test_api_redemptions.shop, test_api_redemptions.queued  # a catalogue; fulfilment kept queued
+redeem = test_api_redemptions.redeem
+HR, MAYA, ALICE, BOB, CARLOS = "E1001", "E1002", "E1003", "E1004", "E1005"
+ALICE_ROW = next(row for row in PEOPLE if row[0] == ALICE)
+NAME, BIRTHDAY = ALICE_ROW[1], ALICE_ROW[8]
+EMAIL, SLACK_ID = email_of(NAME), slack_id(NAME)
+
+
+def give(api, giver: str, recipients: list[str], points: int, message: str, key: str | None = None) -> str:
+    body = {"recipient_ids": recipients, "points": points, "message": message}
+    headers = {"Idempotency-Key": key} if key else {}
+    reply = api.call("POST", "/v1/recognitions", body=body, as_employee=giver, headers=headers)
+    assert reply.status == 201, reply.body
+    return reply.json["id"]
+
+
+def erase(api, who: str = ALICE, *, by: str = HR, reason: str = "Asked to be forgotten (ticket 42)"):
+    return api.call("POST", f"/v1/employees/{who}/erasure", body={"reason": reason}, as_employee=by)
+
+
+def history(api) -> dict[str, str]:
+    """Alice gives, receives and adds on; HR changes her entry twice (the trail keeps her values aside)."""
+    to_alice = give(api, BOB, [ALICE], 10, f"Thanks {NAME.split()[0]}, great pairing!", key="pairing-1")
+    from_alice = give(api, ALICE, [CARLOS], 5, f"From {NAME}: thank you for the review")
+    to_carlos = give(api, BOB, [CARLOS], 5, "Nice release")
+    add_on = api.call(
+        "POST",
+        f"/v1/recognitions/{to_carlos}/add-ons",
+        body={"points": 2, "message": f"{NAME} agrees"},
+        as_employee=ALICE,
+    )
+    assert add_on.status == 201, add_on.body
+    entry = api.call("GET", f"/v1/employees/{ALICE}", as_employee=HR).json
+    for department in ("Platform", "Engineering"):
+        fields = {k: v for k, v in entry.items() if k not in ("id", "status")} | {"department": department}
+        assert api.call("PUT", f"/v1/employees/{ALICE}", body=fields, as_employee=HR).status == 200
+    api.drain_streams()
+    return {"to_alice": to_alice, "from_alice": from_alice, "to_carlos": to_carlos}
+
+
+def mentions_of_alice(aws) -> list[tuple[str, str, str]]:
+    """Every item (key) holding one of Alice's identifiers anywhere in its attributes."""
+    needles = {NAME.casefold(), NAME.split()[0].casefold(), EMAIL, SLACK_ID.casefold()}
+    found = []
+    for item in table_items(aws):
+        text = json.dumps(item, ensure_ascii=False).casefold()
+        for needle in needles:
+            if needle in text:
+                found.append((item["PK"]["S"], item["SK"]["S"], needle))
+        if from_item(item).get("birthday") == BIRTHDAY or f"#{BIRTHDAY}" in item["PK"]["S"]:
+            found.append((item["PK"]["S"], item["SK"]["S"], "birthday"))
+    return found
+
+
+def wallet(api, who: str) -> dict[str, Any]:
+    reply = api.call("GET", f"/v1/employees/{who}/wallet", as_employee=HR)
+    assert reply.status == 200, reply.body
+    return reply.json
+
+
+def test_erasure_leaves_nothing_of_the_person_and_the_books_true(api, org, aws, clock, slack: FakeSlack):
+    kudos = history(api)
+    assert mentions_of_alice(aws)  # the scan sees her before
+    points = wallet(api, ALICE)["points"]
+    assert points > 0
+    carlos_before = wallet(api, CARLOS)
+
+    reply = erase(api)
+    assert reply.status == 201, reply.body
+    erasure = reply.json
+    assert erasure["employee_id"] == ALICE
+    assert erasure["erased_by"] == HR
+    assert erasure["points_expired"] == points
+    assert erasure["txn_id"]
+    api.drain_streams()
+
+    assert mentions_of_alice(aws) == []
+    assert wallet(api, ALICE)["points"] == 0
+    assert wallet(api, CARLOS) == carlos_before  # what she gave others stays theirs
+
+    entry = api.call("GET", f"/v1/employees/{ALICE}", as_employee=HR).json
+    assert entry["name"] == "Former employee"
+    assert entry["status"] == "erased"
+    assert (entry["slack_user_id"], entry["birthday"], entry["start_date"]) == (None, None, None)
+
+    for recognition_id in kudos.values():
+        shown = api.call("GET", f"/v1/recognitions/{recognition_id}", as_employee=HR).json
+        assert shown["message"] == "", shown
+    alice_kudos = api.call("GET", f"/v1/recognitions/{kudos['to_alice']}", as_employee=HR).json
+    assert alice_kudos["points"] == 10
+    assert alice_kudos["message_redacted_at"]
+
+    updates = slack.called("chat.update")
+    assert updates, "the bot's posts about her kudos are updated"
+    assert all(update["text"] == "This kudos message was removed." for update in updates)
+    assert not any(NAME.split()[0] in json.dumps(update) for update in updates)
+
+    # the sign-in link is gone both ways: her old token names nobody
+    assert (
+        aws.get_item(TableName=table_name_of(aws), Key=keys.as_attrs(keys.account(ALICE))).get("Item") is None
+    )
+    subject_key = keys.as_attrs(keys.subject_alias(dev_subject(ALICE)))
+    assert aws.get_item(TableName=table_name_of(aws), Key=subject_key).get("Item") is None
+
+    assert_audit_clean()
+    assert audit_aggregates() == []
+    assert audit_directory() == []
+
+    trail = api.call("GET", "/v1/audit-log?action=employee.erase", as_employee=HR).json
+    (act,) = trail["items"]
+    assert act["target"] == f"employee:{ALICE}"
+    assert act["changes"]["reason"]["after"] == "Asked to be forgotten (ticket 42)"
+
+
+def table_name_of(aws) -> str:
+    return os.environ["TABLE_NAME"]
+
+
+def test_erasing_again_answers_the_first_erasure_and_changes_nothing(api, org, aws, clock):
+    give(api, BOB, [ALICE], 10, "Thanks")
+    first = erase(api)
+    assert first.status == 201, first.body
+    api.drain_streams()
+    before = table_items(aws)
+    clock.advance(hours=1)
+    again = erase(api, reason="another reason")
+    assert again.status == 200, again.body
+    assert again.json == first.json
+    assert table_items(aws) == before
+    assert_audit_clean()
+
+
+def test_only_hr_erases_an_unknown_id_is_404_and_an_erased_entry_stays_erased(api, org, aws, clock):
+    assert_error(erase(api, by=MAYA), 403, "forbidden")
+    assert_error(erase(api, by=ALICE), 403, "forbidden")
+    assert_error(erase(api, "E9999"), 404, "employee_not_found")
+    assert erase(api, reason="").status == 422
+    assert erase(api).status == 201
+    put = api.call("PUT", f"/v1/employees/{ALICE}", body={"email": EMAIL, "name": NAME}, as_employee=HR)
+    assert_error(put, 409, "employee_erased")
+    new = {"email": "new.person@plaudit.example", "name": "New Person", "status": "erased"}
+    assert_error(api.call("PUT", "/v1/employees/E2000", body=new, as_employee=HR), 422, "erasure_needed")
+    assert_audit_clean()
+
+
+def test_a_redemption_in_flight_refuses_the_erasure_until_it_is_cancelled(api, shop, aws, clock):
+    held = redeem(api, shop["flagged"])  # waits for approval: its points are held
+    assert held.status == 201, held.body
+    assert held.json["status"] == "pending_approval"
+    before = table_items(aws)
+    details = assert_error(erase(api), 409, "redemption_in_flight")
+    assert details == {"redemption_ids": [held.json["id"]]}
+    assert held.json["id"] in erase(api).json["error"]["message"]
+    assert table_items(aws) == before  # nothing half-written
+
+    cancel = api.call("POST", f"/v1/redemptions/{held.json['id']}/cancel", as_employee=ALICE)
+    assert cancel.status == 200, cancel.body
+    points = wallet(api, ALICE)["points"]
+    reply = erase(api)
+    assert reply.status == 201, reply.body
+    assert reply.json["points_expired"] == points
+    assert wallet(api, ALICE)["points"] == 0
+    assert_audit_clean()
+    assert audit_aggregates() == []
