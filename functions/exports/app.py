@@ -10,7 +10,7 @@ from typing import Annotated
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import Field
@@ -28,6 +28,11 @@ gc.freeze()  # keep them out of every later collection
 gc.enable()
 
 ExportIdPath = Annotated[str, Path(pattern=r"^exp_[A-Z0-9]{26}$")]
+# a browser's fetch follows a 303 without letting the page read where it went: the console asks for the link
+Redirect = Annotated[
+    bool,
+    Query(description="false: answer 200 with the link as JSON instead of redirecting to it (for web pages)"),
+]
 
 
 class DownloadLink(Model):
@@ -68,6 +73,10 @@ def get_export(export_id: ExportIdPath) -> ExportView:
     "/v1/exports/<export_id>/download",
     summary="Download a finished export: a redirect to a link valid for a few minutes",
     responses={
+        200: {
+            "description": "With `redirect=false`: the link (no redirect)",
+            "content": {"application/json": {"model": DownloadLink}},
+        },
         303: {
             "description": "See Location: the file (CSV), for a few minutes",
             "headers": {"Location": {"description": "The presigned link", "schema": {"type": "string"}}},
@@ -78,9 +87,11 @@ def get_export(export_id: ExportIdPath) -> ExportView:
     },
 )
 @tracer.capture_method
-def download_export(export_id: ExportIdPath):  # no return annotation: the 303 is documented above
+def download_export(export_id: ExportIdPath, redirect: Redirect = True):  # the 200 and 303 documented above
     url = exports.download(current_caller(app), export_id)
     link = DownloadLink(url=url, expires_in=LINK_SECONDS)
+    if not redirect:
+        return Response(status_code=200, content_type="application/json", body=link)
     return Response(status_code=303, content_type="application/json", body=link, headers={"Location": url})
 
 

@@ -105,6 +105,11 @@ def test_a_ledger_export_runs_to_done_and_its_file_is_the_ledger(api, kudos, aws
     query = parse_qs(urlsplit(link).query)
     assert query["X-Amz-Expires"] == ["300"]
     assert "attachment" in query["response-content-disposition"][0]
+    # a web page asks for the link itself (a browser's fetch follows the 303 without showing it the way)
+    asked = api.call("GET", f"/v1/exports/{job['id']}/download?redirect=false", as_employee=HR)
+    assert (asked.status, "location" in asked.headers) == (200, False), asked.body
+    assert asked.json["expires_in"] == 300
+    assert parse_qs(urlsplit(asked.json["url"]).query)["X-Amz-Expires"] == ["300"]
     assert_audit_clean()
 
 

