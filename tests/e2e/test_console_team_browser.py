@@ -25,7 +25,9 @@ HANA, MAYA, CARLOS, GRACE = "E1001", "E1002", "E1005", "E1009"  # HR, Carlos's m
 LUNCH = "Team lunch voucher"  # 6,000 points, needs the manager's approval, only at the HQ cafeteria
 LUNCH_POINTS = 6000
 BONUS_EVENT = "console-team-bonus"
+CAFETERIA = "HQ cafeteria"
 MANAGER_PAGES = ("approvals", "team")
+DESK_PAGES = ("desk",)
 FINANCE_PAGES = ("liability", "budgets", "spend", "exports")
 MAX_API_CALLS = 3
 
@@ -144,6 +146,39 @@ def test_the_manager_approves_one_request_and_rejects_another_with_a_reason(brow
     assert again.status == 409, again.body
 
 
+def test_the_desk_redeems_the_code_once_and_refuses_it_a_second_time(browser, stack, tokens, requests):
+    approved = requests[0]
+    voucher = wait_for(lambda: _voucher_of(stack, tokens, approved["id"]), "the approved lunch's voucher")
+    sign_in(browser, stack, HANA)  # HR checks codes wherever they say (desk accounts: at their desk)
+    go(browser, "desk")
+    element(browser, "form button.check").click()  # no code yet: the form says so, nothing is sent
+    assert element(browser, "form p.problem").text == "Type or scan a code first."
+    element(browser, "#desk-code").send_keys(voucher["code"])
+    element(browser, "#desk-location").send_keys(CAFETERIA)
+    element(browser, "form button.check").click()
+    card = element(browser, f'.voucher[data-voucher="{voucher["id"]}"]')
+    assert card.get_attribute("data-status") in ("issued", "delivered")
+    assert LUNCH in card.text
+    screenshot(browser, "desk")
+    element(browser, ".voucher button.redeem").click()
+    assert "Redeemed: Team lunch voucher" in element(browser, ".voucher p.done").text
+    assert element(browser, ".voucher").get_attribute("data-status") == "redeemed"
+
+    element(browser, "form button.check").click()  # the same code again: the API's refusal, with its code
+    refusal = element(browser, "main > section > p.problem")
+    assert "(code: voucher_already_redeemed)" in refusal.text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".voucher")
+    mine = stack.request("GET", "/v1/vouchers/mine", token=tokens[CARLOS]).json["items"]
+    assert next(v for v in mine if v["id"] == voucher["id"])["status"] == "redeemed"
+
+
+def _voucher_of(stack, tokens, redemption_id: str) -> dict[str, Any] | None:
+    """The owner's voucher of a redemption, with its code, once issued (what Carlos sees)."""
+    mine = stack.request("GET", "/v1/vouchers/mine", token=tokens[CARLOS])
+    assert mine.status == 200, mine.body
+    return next((v for v in mine.json["items"] if v["redemption_id"] == redemption_id), None)
+
+
 def test_the_managers_pages_load_lean_and_accessible(browser, stack) -> None:
     sign_in(browser, stack, MAYA)
     check_pages(browser, MANAGER_PAGES, {"team": "team"})
@@ -172,10 +207,11 @@ def test_finance_reads_liability_budgets_and_spend_and_exports_the_ledger(browse
 
 
 def test_the_pages_in_arabic_and_at_360_px(browser, stack) -> None:
-    sign_in(browser, stack, HANA, size=(360, 800))  # HR opens the finance pages and manages a team
+    sign_in(browser, stack, HANA, size=(360, 800))  # HR opens every page here and manages a team
+    check_pages(browser, DESK_PAGES)
     set_language(browser, "ar")
     try:
-        for page in (*MANAGER_PAGES, *FINANCE_PAGES):
+        for page in (*MANAGER_PAGES, *FINANCE_PAGES, *DESK_PAGES):
             go(browser, page)
             assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
             assert axe_violations(browser) == [], page
