@@ -160,7 +160,7 @@ def test_the_desk_redeems_the_code_once_and_refuses_it_a_second_time(browser, st
     assert card.get_attribute("data-status") in ("issued", "delivered")
     assert LUNCH in card.text
     screenshot(browser, "desk")
-    element(browser, ".voucher button.redeem").click()
+    element(browser, ".voucher button.redeem-now").click()
     assert "Redeemed: Team lunch voucher" in element(browser, ".voucher p.done").text
     assert element(browser, ".voucher").get_attribute("data-status") == "redeemed"
 

@@ -136,7 +136,7 @@ export function Desk() {
               {words.t("desk.redeemed", { item: check.item_name })}
             </p>
           ) : (
-            <button type="button" class="redeem" disabled={busy} onClick={redeem}>
+            <button type="button" class="redeem-now" disabled={busy} onClick={redeem}>
               {words.t("desk.redeem")}
             </button>
           )}
