@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useState } from "preact/hooks";
-import { api, type Schemas } from "./api/client";
+import { api, problem, type Schemas } from "./api/client";
 import { DevSignIn } from "./auth/DevSignIn";
+import { OidcSignIn } from "./auth/OidcSignIn";
 import { signOut, useSession } from "./auth/session";
 import { ConsoleContext } from "./context";
 import { pages as deskPages } from "./areas/desk";
@@ -52,11 +53,10 @@ export function App() {
     setMe(null);
     setFailed(false);
     if (!current) return;
-    api
-      .GET("/v1/me")
-      .then(({ data }) => (data ? setMe(data) : setFailed(true)))
+    loadMe(current.idToken)
+      .then((record) => (record ? setMe(record) : setFailed(true)))
       .catch(() => setFailed(true));
-  }, [current?.accessToken]);
+  }, [current !== null]); // a silent renewal's new token keeps the person (and the page) as they are
 
   // the pages this person's roles open; a page they may not open says so (never a silent switch)
   const roles = me?.roles ?? [];
@@ -75,7 +75,7 @@ export function App() {
 
   let main;
   if (!current) {
-    main = __DEV_SIGNIN__ ? <DevSignIn words={words} /> : <p>{words.t("signin.required")}</p>;
+    main = __DEV_SIGNIN__ ? <DevSignIn words={words} /> : <OidcSignIn words={words} />;
   } else if (failed) {
     main = (
       <p class="problem" role="alert">
@@ -136,6 +136,17 @@ export function App() {
       </main>
     </ConsoleContext.Provider>
   );
+}
+
+/** The person's record; an account not linked to its directory entry yet (403 not_in_directory) is linked
+ * first, once, by sending the ID token to POST /v1/me/link (README "Sign-in"). */
+async function loadMe(idToken: string | undefined): Promise<Schemas["OwnRecord"] | null> {
+  const { data, error } = await api.GET("/v1/me");
+  if (data) return data;
+  if (!idToken || problem(error)?.code !== "not_in_directory") return null;
+  const linked = await api.POST("/v1/me/link", { headers: { authorization: `Bearer ${idToken}` } });
+  if (linked.error) return null;
+  return (await api.GET("/v1/me")).data ?? null;
 }
 
 /** The skip link focuses the main region without changing the hash (the hash is the page). */

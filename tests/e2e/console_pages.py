@@ -4,6 +4,7 @@ reuse is the `browser` fixture in conftest.py."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable
@@ -79,6 +80,45 @@ def axe_violations(browser: WebDriver) -> list[dict[str, Any]]:
     ]
 
 
-def screenshot(browser: WebDriver, name: str) -> None:
+# A screenshot is rewritten only when it changed materially: more than this share of its pixels differ, or
+# its size did (a date, a voucher code or a fresh id in a run changes a few pixels: not worth a new file).
+MATERIAL_CHANGE = 0.02
+
+# Compares two PNGs (data URLs) in the browser's own canvas: the share of pixels that differ, 1 if sizes do.
+_PIXELS_DIFFERING = """
+const [before, after, done] = arguments;
+const load = (url) => new Promise((ok, fail) => {
+  const image = new Image(); image.onload = () => ok(image); image.onerror = fail; image.src = url;
+});
+Promise.all([load(before), load(after)]).then(([a, b]) => {
+  if (a.width !== b.width || a.height !== b.height) return done(1);
+  const pixels = (image) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext("2d"); context.drawImage(image, 0, 0);
+    return context.getImageData(0, 0, image.width, image.height).data;
+  };
+  const [x, y] = [pixels(a), pixels(b)];
+  let differing = 0;
+  for (let i = 0; i < x.length; i += 4)
+    if (x[i] !== y[i] || x[i + 1] !== y[i + 1] || x[i + 2] !== y[i + 2]) differing++;
+  done(differing / (x.length / 4));
+}, () => done(1));
+"""
+
+
+def screenshot(browser: WebDriver, name: str) -> bool:
+    """docs/screenshots/<name>.png, rewritten only when the page looks materially different from the
+    committed image (so test runs do not churn the repository); True when it was written."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    path = SCREENSHOTS / f"{name}.png"
+    taken = browser.get_screenshot_as_base64()
+    if path.exists():
+        before = base64.b64encode(path.read_bytes()).decode()
+        share = browser.execute_async_script(
+            _PIXELS_DIFFERING, f"data:image/png;base64,{before}", f"data:image/png;base64,{taken}"
+        )
+        if share <= MATERIAL_CHANGE:
+            return False
+    path.write_bytes(base64.b64decode(taken))
+    return True

@@ -36,6 +36,7 @@ def test_the_prod_build_has_no_dev_sign_in() -> None:
 
     assert "/_local/dev/token" in bundle("dist-dev")
     assert "/_local/dev" not in bundle("dist")
+    assert "/config.json" in bundle("dist")  # its OIDC sign-in (test_console_signin_browser.py)
 
 
 def test_the_console_is_served_with_its_security_headers(stack) -> None:

@@ -19,9 +19,12 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-NEEDS_AN_ACCOUNT = {"sam deploy", "aws secretsmanager"}
+NEEDS_AN_ACCOUNT = {"sam deploy", "aws secretsmanager", "aws cloudformation", "aws s3"}
 SETUP = ("STACK=", "export PLAUDIT_TOKEN=", "cp examples/org.yaml org.yaml")
-BUILD = {"make build"}  # tests/template/test_template.py runs a real sam build
+BUILD = {
+    "make build",
+    "make console",
+}  # the template stage runs a real sam build, the browser stage the console
 
 
 def commands() -> list[str]:

@@ -40,8 +40,13 @@ def test_the_bucket_is_private_and_only_the_distribution_reads_it(resources) -> 
 def test_security_headers(resources) -> None:
     headers = resources["ConsoleHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
     security = headers["SecurityHeadersConfig"]
-    csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert csp == CONTENT_SECURITY_POLICY  # the same in prod as on the local stack
+    csp_template, variables = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    csp = csp_template.replace(" ${Issuer}", "")
+    assert csp == CONTENT_SECURITY_POLICY  # the same in prod as on the local stack, but for the issuer:
+    assert "connect-src 'self' ${Issuer};" in csp_template  # the console exchanges its code there
+    cognito, external = variables["Issuer"]["Fn::If"][1:]
+    assert cognito == {"Fn::Sub": "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"}
+    assert external["Fn::Join"][1][0] == "https://"  # the external issuer's origin
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
     assert directives["script-src"] == "'self'"  # no unsafe-inline, no unsafe-eval
     assert directives["frame-ancestors"] == "'none'"

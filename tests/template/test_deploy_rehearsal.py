@@ -134,6 +134,18 @@ def test_the_outputs_a_user_needs_are_there(translated):
     assert outputs["ConsoleClientId"]["Value"] == {"Ref": "ConsoleClient"}
     assert translated["Resources"]["UserPool"]["Type"] == "AWS::Cognito::UserPool"
     assert "JwtIssuerUrl" in outputs
+    # what the deploy step writes as the console's /config.json: JSON once CloudFormation fills it in
+    console_config = outputs["ConsoleConfig"]
+    assert console_config["Condition"] == "UseCognito"
+    filled = re.sub(
+        r"\$\{([^}]+)\}", lambda m: m.group(1).replace("::", "-"), console_config["Value"]["Fn::Sub"]
+    )
+    config = json.loads(filled)
+    assert config["client_id"] == "ConsoleClient"
+    pool_issuer = outputs["JwtIssuerUrl"]["Value"]["Fn::If"][1]["Fn::Sub"].replace("${", "").replace("}", "")
+    assert config["authority"] == config["metadata"]["issuer"] == pool_issuer.replace("::", "-")
+    assert config["metadata"]["authorization_endpoint"].endswith(".amazoncognito.com/oauth2/authorize")
+    assert config["metadata"]["token_endpoint"].endswith(".amazoncognito.com/oauth2/token")
     # the web console, and the bucket its build is synced to
     assert outputs["ConsoleUrl"]["Value"] == {"Fn::Sub": "https://${ConsoleDistribution.DomainName}"}
     assert translated["Resources"]["ConsoleDistribution"]["Type"] == "AWS::CloudFront::Distribution"

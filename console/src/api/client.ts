@@ -10,7 +10,9 @@ export type Schemas = components["schemas"];
 const auth: Middleware = {
   onRequest({ request }) {
     const current = session();
-    if (current) request.headers.set("authorization", `Bearer ${current.accessToken}`);
+    // the access token, unless the call names its own bearer (POST /v1/me/link takes the ID token)
+    if (current && !request.headers.has("authorization"))
+      request.headers.set("authorization", `Bearer ${current.accessToken}`);
     return request;
   },
   onResponse({ response }) {

@@ -1,16 +1,19 @@
-// The session: the access token lives in this module's memory only (never localStorage or a cookie), so a
-// reload signs the person out. How a token is obtained is a `SignIn` method: the dev build has the local
-// stack's dev sign-in (./dev.ts); OIDC authorization code with PKCE against the stack's Cognito user pool
-// slots in as another `SignIn` with the same shape (begin: redirect to the issuer; complete: exchange the code).
+// The session: the tokens live in this module's memory only (never localStorage, sessionStorage or a cookie),
+// so a reload signs the person out. How tokens are obtained is the sign-in's business: the prod build signs in
+// with OIDC (./oidc.ts: authorization code with PKCE against the stack's user pool, renewed silently with the
+// refresh token it keeps in memory too); the dev build has the local stack's dev sign-in (./dev.ts).
 import { useEffect, useState } from "preact/hooks";
 
 export interface Session {
   accessToken: string;
+  /** The OIDC ID token: sent once, to POST /v1/me/link, when the account is not linked yet. */
+  idToken?: string;
   expiresAt: number; // epoch ms
 }
 
 let current: Session | null = null;
 const listeners = new Set<() => void>();
+const endings = new Set<() => void>();
 
 export function session(): Session | null {
   if (current && current.expiresAt <= Date.now()) current = null;
@@ -22,11 +25,17 @@ export function signedIn(next: Session): void {
   listeners.forEach((listener) => listener());
 }
 
-/** Forget the token, e.g. on sign-out or when the API answers 401 (the page the person was on is kept in the
+/** Forget the tokens, e.g. on sign-out or when the API answers 401 (the page the person was on is kept in the
  * location hash, so signing in again returns them there). */
 export function signOut(): void {
   current = null;
+  endings.forEach((ending) => ending());
   listeners.forEach((listener) => listener());
+}
+
+/** What a sign-in method does when the session ends (OIDC forgets its refresh token). */
+export function onSignOut(ending: () => void): void {
+  endings.add(ending);
 }
 
 export function useSession(): Session | null {
