@@ -4,15 +4,16 @@ import gc
 
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import (
+    MERGE_PATCH,
     IdempotencyKey,
     check_idempotency_key,
     create_app,
@@ -53,6 +54,28 @@ def list_budgets(limit: Limit = 50, cursor: Cursor = None) -> BudgetPage:
 @tracer.capture_method
 def get_budget(budget_id: BudgetIdPath) -> budgets.BudgetView:
     return budgets.get_budget(current_caller(app), budget_id)
+
+
+BudgetPatch = Annotated[
+    dict[str, Any],
+    Body(
+        media_type=MERGE_PATCH,
+        description=(
+            "A JSON Merge Patch (RFC 7396) of the budget's `name`, `holders` and scope (`departments`, "
+            "`manager_id`; null clears the manager, an empty list of departments pays anyone), sent as "
+            "application/merge-patch+json or application/json. Other fields cannot change"
+        ),
+    ),
+]
+
+
+@app.patch(
+    "/v1/budgets/<budget_id>",
+    summary="Change a budget's name, holders or scope (HR or finance): applies to the next award",
+)
+@tracer.capture_method
+def patch_budget(budget_id: BudgetIdPath, body: BudgetPatch) -> budgets.BudgetView:
+    return budgets.update_budget(current_caller(app), budget_id, body)
 
 
 @app.post(

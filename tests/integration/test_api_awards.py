@@ -18,6 +18,7 @@ from plaudit.integrations import fulfilment_queue
 from plaudit.services import budgets, catalog, fulfilment, redemptions
 from plaudit.services.runtime import now
 from plaudit.store import snapshots
+from plaudit.store import trail as trail_store
 from plaudit.store.client import use_client
 
 HR, MAYA, ALICE, BOB = "E1001", "E1002", "E1003", "E1004"  # Maya holds the team budget
@@ -218,4 +219,57 @@ def test_a_budget_for_named_departments_or_a_managers_organisation(api, shop):
         422,
         "outside_budget_scope",
     )  # the manager is not in their own organisation
+    assert_audit_clean()
+
+
+def test_a_budgets_scope_changes_with_a_patch_and_applies_to_the_next_award(api, shop):
+    scoped("team-fund", kind="program", departments=["People"])
+    patch = {"Content-Type": "application/merge-patch+json"}
+
+    def change(body: dict[str, Any], as_employee: str = HR):
+        return api.call("PATCH", "/v1/budgets/team-fund", body=body, as_employee=as_employee, headers=patch)
+
+    assert_error(
+        give(api, shop["visa"], to=ALICE, budget_id="team-fund", key="1"), 422, "outside_budget_scope"
+    )
+    widened = change({"departments": ["People", "Engineering"], "name": "Team fund"})
+    assert widened.status == 200, widened.body
+    assert (widened.json["departments"], widened.json["name"], widened.json["balance"]) == (
+        ["People", "Engineering"],
+        "Team fund",
+        10_000,
+    )
+    assert give(api, shop["visa"], to=ALICE, budget_id="team-fund", key="2").status == 201
+    # a manager's organisation instead of departments: both at once is refused, one after the other is not
+    assert_error(change({"manager_id": HR}), 422, "invalid_request")
+    moved = change({"departments": [], "manager_id": HR})
+    assert (moved.status, moved.json["manager_id"], moved.json["departments"]) == (200, HR, [])
+    assert_error(
+        give(api, shop["visa"], to=ALICE, budget_id="team-fund", key="3"), 422, "outside_budget_scope"
+    )
+    assert change({"manager_id": None}).json.get("manager_id") is None  # null clears it: anyone again
+    for bad, code in (
+        ({"kind": "department"}, "invalid_request"),  # only name, holders and scope change
+        ({"name": None}, "invalid_request"),
+        ({"holders": [MAYA, MAYA]}, "invalid_request"),
+        ({"holders": ["E9999"]}, "unknown_holder"),
+        ({"manager_id": "E9999"}, "unknown_manager"),
+    ):
+        assert_error(change(bad), 422, code)
+    assert_error(change({"name": "Mine"}, as_employee=MAYA), 403, "forbidden")  # a holder may not
+    assert_error(
+        api.call("PATCH", "/v1/budgets/nope", body={"name": "x"}, as_employee=HR, headers=patch),
+        404,
+        "budget_not_found",
+    )
+    unchanged = table_items(api.client)
+    assert change({"name": "Team fund"}).status == 200  # nothing to change: nothing written
+    assert table_items(api.client) == unchanged
+    api.drain_streams()
+    updates = [e for e in trail_store.all_entries() if e["action"] == "budget.update"]
+    assert [sorted(e["changes"]) for e in updates] == [
+        ["departments", "name"],
+        ["departments", "manager_id"],
+        ["manager_id"],
+    ], updates
     assert_audit_clean()

@@ -32,6 +32,7 @@ ACTIONS = (
     "settings.replace",
     "settings.patch",
     "budget.create",
+    "budget.update",
     "budget.top_up",
     "budget.withdraw",
     "catalog_item.create",

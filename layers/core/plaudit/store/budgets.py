@@ -37,6 +37,40 @@ def budget_write(budget: Budget) -> Write:
     return put_new("budget", values | budget.model_dump(mode="json", exclude_none=True))
 
 
+SCOPE_FIELDS = ("name", "departments", "manager_id", "holders")  # what a budget's PATCH may change
+
+
+def scope_write(before: dict[str, Any], after: Budget) -> Write:
+    """A budget's name, holders and scope as `after` has them, on condition that they are still as they
+    were read in `before` (the stored item): a racing change is refused, re-read and validated again. The
+    balance moves on its own (balance_write) and is not conditioned."""
+    sets, removes, values, names = [], [], {}, {}
+    conditions = ["attribute_exists(PK)"]
+    stored = after.model_dump(mode="json", exclude_none=True)
+    for n, field in enumerate(SCOPE_FIELDS):
+        names[f"#f{n}"] = field
+        if field in before:
+            conditions.append(f"#f{n} = :was{n}")
+            values[f":was{n}"] = before[field]
+        else:
+            conditions.append(f"attribute_not_exists(#f{n})")
+        if field in stored:
+            sets.append(f"#f{n} = :now{n}")
+            values[f":now{n}"] = stored[field]
+        else:
+            removes.append(f"#f{n}")
+    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+    update = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.budget(after.id)),
+        "UpdateExpression": expression,
+        "ConditionExpression": " AND ".join(conditions),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": {name: to_attr(value) for name, value in values.items()},
+    }
+    return Write(f"budget:{after.id}", {"Update": update})
+
+
 def balance_write(budget_id: str, delta: int, now: datetime) -> Write:
     """Move the stored balance with the journal entry; the budget must exist and never go negative."""
     values: dict[str, Any] = {":delta": delta, ":now": keys.iso(now)}
