@@ -15,7 +15,16 @@ from selenium.webdriver.common.by import By
 pytestmark = pytest.mark.browser
 
 HANA = "E1001"  # the demo HR admin (examples/org.yaml's seed)
-PAGES = ("hr-dashboard", "hr-reports", "hr-settings")
+PAGES = (
+    "hr-dashboard",
+    "hr-reports",
+    "hr-budgets",
+    "hr-rules",
+    "hr-seasons",
+    "hr-badges",
+    "hr-catalogue",
+    "hr-settings",
+)
 
 
 def settings(stack) -> dict:
@@ -85,6 +94,27 @@ def test_two_people_editing_the_settings_get_the_conflict_explained(browser, sta
     assert element(browser, "p.done").text == "Settings saved."
     now = settings(stack)
     assert (now["celebration_hour"], now["points_per_reaction"]) == (their_hour, int(mine))
+
+
+def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack) -> None:
+    token = stack.token("--employee", HANA)
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-budgets")
+    balance = int(
+        element(browser, 'tr[data-budget="milestones"] td[data-balance]').get_attribute("data-balance")
+    )
+    replace(browser, "#top-up-points", "250")
+    element(browser, "form[data-form=top-up] button").click()
+    assert element(browser, "p.done").text == "Milestone awards topped up with 250 points."
+    shown = element(browser, 'tr[data-budget="milestones"] td[data-balance]').get_attribute("data-balance")
+    assert int(shown) == balance + 250
+    assert stack.request("GET", "/v1/budgets/milestones", token=token).json["balance"] == balance + 250
+
+    go(browser, "hr-catalogue")
+    element(browser, "#codes").send_keys("HR-CONSOLE-0001\nHR-CONSOLE-0002\nHR-CONSOLE-0001")
+    element(browser, "form[data-form=codes] button").click()
+    assert "codes added: 2; already there: 1;" in element(browser, "p.done").text
+    screenshot(browser, "hr-catalogue")
 
 
 def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None:

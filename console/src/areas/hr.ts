@@ -1,6 +1,11 @@
 // The hr pages (each names the roles that may open it), in the navigation's order.
+import { Badges } from "../pages/hr/Badges";
+import { Budgets } from "../pages/hr/Budgets";
+import { Catalogue } from "../pages/hr/Catalogue";
 import { Dashboard } from "../pages/hr/Dashboard";
 import { Reports } from "../pages/hr/Reports";
+import { Rules } from "../pages/hr/Rules";
+import { Seasons } from "../pages/hr/Seasons";
 import { SettingsPage } from "../pages/hr/Settings";
 import "../pages/hr/hr.css";
 import type { Pages, Role } from "./page";
@@ -10,5 +15,10 @@ const HR: readonly Role[] = ["hr_admin", "admin"];
 export const pages: Pages = {
   "hr-dashboard": { title: "hr.nav.dashboard", Page: Dashboard, roles: HR },
   "hr-reports": { title: "hr.nav.reports", Page: Reports, roles: HR },
+  "hr-budgets": { title: "hr.nav.budgets", Page: Budgets, roles: HR },
+  "hr-rules": { title: "hr.nav.rules", Page: Rules, roles: HR },
+  "hr-seasons": { title: "hr.nav.seasons", Page: Seasons, roles: HR },
+  "hr-badges": { title: "hr.nav.badges", Page: Badges, roles: HR },
+  "hr-catalogue": { title: "hr.nav.catalogue", Page: Catalogue, roles: HR },
   "hr-settings": { title: "hr.nav.settings", Page: SettingsPage, roles: HR },
 };

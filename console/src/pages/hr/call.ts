@@ -1,4 +1,5 @@
 // What the HR pages share: one API call with its failure kept for <Problem>, and how a report's figures read.
+import { useEffect, useState } from "preact/hooks";
 import { type ApiProblem, problem } from "../../api/client";
 import type { Words } from "../../i18n";
 
@@ -31,3 +32,30 @@ export function periodLabel(words: Words, id: string): string {
 export function percent(words: Words, value: number): string {
   return new Intl.NumberFormat(words.locale, { style: "percent", maximumFractionDigits: 1 }).format(value);
 }
+
+/** Whether a call that answers no body (204) succeeded; if not, the failure is set. */
+export async function succeeded(
+  request: Promise<{ error?: unknown; response: Response }>,
+  setFailure: (failure: Failure) => void,
+): Promise<boolean> {
+  try {
+    const { error, response } = await request;
+    if (response.ok) return true;
+    setFailure(problem(error));
+  } catch {
+    setFailure("network");
+  }
+  return false;
+}
+
+/** A page's one load: its data (null while it loads or when it failed), the failure, and setters for the page's
+ * own changes (a new row, a row changed) so that an edit costs one call, never a reload. */
+export function useLoad<T>(request: () => Promise<{ data?: T; error?: unknown }>) {
+  const [data, setData] = useState<T | null>(null);
+  const [failure, setFailure] = useState<Failure>(null);
+  useEffect(() => void call(request(), setFailure).then(setData), []);
+  return { data, setData, failure, setFailure };
+}
+
+/** An idempotency key for one submission of a form that moves points. */
+export const onceKey = () => crypto.randomUUID();
