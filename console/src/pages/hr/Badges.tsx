@@ -84,8 +84,8 @@ export function Badges() {
       )}
       {!data && failure === null && <p>{words.t("app.loading")}</p>}
       {data && (
-        <div class="card scroll" tabIndex={0} role="region" aria-label={words.t("hr.badges.title")}>
-          <table data-table="badges">
+        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.badges.title")}>
+          <table class="board" data-table="badges">
             <thead>
               <tr>
                 <th scope="col">{words.t("hr.badges.name")}</th>

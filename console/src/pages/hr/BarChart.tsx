@@ -75,8 +75,8 @@ export function BarChart({ id, title, categories, series, format }: Props) {
           </g>
         ))}
       </svg>
-      <div class="scroll" tabIndex={0} role="region" aria-label={words.t("hr.chart.table", { chart: title })}>
-        <table>
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.chart.table", { chart: title })}>
+        <table class="board">
           <caption class="hint">{words.t("hr.chart.table", { chart: title })}</caption>
           <thead>
             <tr>

@@ -92,8 +92,8 @@ export function Budgets() {
       )}
       {!data && failure === null && <p>{words.t("app.loading")}</p>}
       {data && (
-        <div class="card scroll" tabIndex={0} role="region" aria-label={words.t("hr.budgets.title")}>
-          <table data-table="budgets">
+        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.budgets.title")}>
+          <table class="board" data-table="budgets">
             <thead>
               <tr>
                 <th scope="col">{words.t("hr.budgets.name")}</th>

@@ -88,8 +88,8 @@ export function Catalogue() {
       )}
       {!data && failure === null && <p>{words.t("app.loading")}</p>}
       {data && (
-        <div class="card scroll" tabIndex={0} role="region" aria-label={words.t("hr.catalogue.title")}>
-          <table data-table="catalogue">
+        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.catalogue.title")}>
+          <table class="board" data-table="catalogue">
             <thead>
               <tr>
                 <th scope="col">{words.t("hr.catalogue.item")}</th>

@@ -110,8 +110,8 @@ export function Dashboard() {
         </>
       )}
       {budgets && (
-        <div class="card scroll" tabIndex={0} role="region" aria-label={words.t("hr.dashboard.budgets")}>
-          <table data-table="budgets">
+        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.dashboard.budgets")}>
+          <table class="board" data-table="budgets">
             <caption>{words.t("hr.dashboard.budgets")}</caption>
             <thead>
               <tr>

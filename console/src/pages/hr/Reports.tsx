@@ -120,8 +120,8 @@ export function Reports() {
       <Problem problem={failure} />
       {!report && failure === null && <p>{words.t("app.loading")}</p>}
       {report && (
-        <div class="card scroll" tabIndex={0} role="region" aria-label={words.t(`hr.report.${name}`)}>
-          <table data-report={name}>
+        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t(`hr.report.${name}`)}>
+          <table class="board" data-report={name}>
             <caption>
               {words.t("hr.reports.caption", {
                 report: words.t(`hr.report.${name}`),

@@ -99,8 +99,8 @@ export function Rules() {
       )}
       {!data && failure === null && <p>{words.t("app.loading")}</p>}
       {data && (
-        <div class="card scroll" tabIndex={0} role="region" aria-label={words.t("hr.rules.title")}>
-          <table data-table="rules">
+        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.rules.title")}>
+          <table class="board" data-table="rules">
             <thead>
               <tr>
                 <th scope="col">{words.t("hr.rules.name")}</th>

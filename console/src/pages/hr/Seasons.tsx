@@ -68,8 +68,8 @@ export function Seasons() {
       {!data && failure === null && <p>{words.t("app.loading")}</p>}
       {data && seasons.length === 0 && <p>{words.t("hr.seasons.none")}</p>}
       {data && (
-        <div class="card scroll" tabIndex={0} role="region" aria-label={words.t("hr.seasons.title")}>
-          <table data-table="seasons">
+        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.seasons.title")}>
+          <table class="board" data-table="seasons">
             <thead>
               <tr>
                 <th scope="col">{words.t("hr.seasons.name")}</th>
