@@ -16,6 +16,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import Field
 
 from plaudit.api.http import IdempotencyKey, check_idempotency_key, create_app, current_caller, reply
+from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.exports import LINK_SECONDS, ExportRequest, ExportView
 from plaudit.domain.model import Model
 from plaudit.services import exports
@@ -60,6 +61,33 @@ def request_export(body: ExportRequest, idempotency_key: IdempotencyKey = None) 
     if created:
         metrics.add_metric(name="ExportsRequested", unit=MetricUnit.Count, value=1)
     headers = {"Location": f"/v1/exports/{view.id}"} | ({} if created else {"Idempotent-Replayed": "true"})
+    return Response(status_code=202, content_type="application/json", body=view, headers=headers)
+
+
+EmployeeIdPath = Annotated[str, Path(pattern=EMPLOYEE_ID)]
+
+
+@app.post(
+    "/v1/employees/<employee_id>/exports",
+    summary="Export everything Plaudit holds about a person: a zip of JSON and a CSV per section (a job)",
+    description=(
+        "The person themselves, or HR. The archive holds their profile, wallet, ledger postings, the kudos "
+        "they gave and received with their messages and add-ons, awards, redemptions, vouchers (never a "
+        "code: the owner reads codes at GET /v1/vouchers/mine), badges, streak, tier and the trail's "
+        "entries about them. Poll `GET /v1/exports/{id}`, then `GET /v1/exports/{id}/download`."
+    ),
+    status_code=202,
+    response_description="Queued",
+    responses={
+        403: reply("Only the person themselves or HR export a person's data"),
+        404: reply("Nobody in the directory has this id (`employee_not_found`; HR only)"),
+    },
+)
+@tracer.capture_method
+def request_person_export(employee_id: EmployeeIdPath) -> Response[ExportView]:
+    view = exports.request_person(current_caller(app), employee_id)
+    metrics.add_metric(name="ExportsRequested", unit=MetricUnit.Count, value=1)
+    headers = {"Location": f"/v1/exports/{view.id}"}
     return Response(status_code=202, content_type="application/json", body=view, headers=headers)
 
 

@@ -8,6 +8,8 @@ most 10,000 parts per upload.
 
 import csv
 import io
+import json
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
@@ -32,6 +34,7 @@ class ExportKind(StrEnum):
     LEDGER = "ledger"  # every posting of every ledger transaction in the period
     AUDIT_LOG = "audit-log"  # the administrative trail's entries in the period
     REPORT = "report"  # a report's rows over the period (`report` names it: taxable-rewards)
+    PERSON = "person"  # everything held about one person (POST /v1/employees/{id}/exports): a zip archive
 
 
 # Who may export each kind (admins may do anything).
@@ -39,6 +42,7 @@ KIND_ROLES: dict[ExportKind, tuple[Role, ...]] = {
     ExportKind.LEDGER: (Role.HR_ADMIN, Role.FINANCE),
     ExportKind.AUDIT_LOG: (Role.HR_ADMIN,),
     ExportKind.REPORT: (Role.HR_ADMIN, Role.FINANCE),
+    ExportKind.PERSON: (Role.HR_ADMIN,),  # and the person themselves
 }
 
 LEDGER_COLUMNS = ("at", "txn_id", "kind", "account", "amount", "memo", "ref")
@@ -104,7 +108,8 @@ class ExportView(Model):
     report: ExportedReport | None = None
     since: date = Field(alias="from")
     until: date = Field(alias="to")
-    format: Literal["csv"]
+    format: Literal["csv", "zip"]
+    employee_id: str | None = Field(default=None, description="kind `person`: whose data it holds")
     status: ExportStatus
     rows: int = Field(description="Rows written so far (the header not counted)")
     bytes: int = Field(description="Bytes written so far")
@@ -185,3 +190,29 @@ class PartWriter:
         self.parts += 1
         self._upload(self.parts, bytes(self._buffer))
         self._buffer.clear()
+
+
+def person_archive(employee_id: str, exported_at: str, sections: dict[str, list[dict[str, Any]]]) -> bytes:
+    """One zip: `person.json` with every section whole, and `<section>.csv` for each section that holds
+    something (a column per field any of its items has; nested values as JSON)."""
+    document = {"employee_id": employee_id, "exported_at": exported_at, "sections": sections}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("person.json", json.dumps(document, ensure_ascii=False, indent=2, default=str))
+        for name, items in sections.items():
+            if not items:
+                continue
+            columns = sorted({field for item in items for field in item})
+            text = io.StringIO()
+            writer = csv.writer(text)
+            writer.writerow(columns)
+            for item in items:
+                writer.writerow([spreadsheet_safe(_cell(item.get(column))) for column in columns])
+            archive.writestr(f"{name}.csv", text.getvalue())
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return "" if value is None else value

@@ -7,6 +7,7 @@ from plaudit.environment import environment
 from plaudit.integrations import aws
 
 CSV = "text/csv; charset=utf-8"
+ZIP = "application/zip"
 
 
 def s3() -> Any:
@@ -18,8 +19,9 @@ def bucket() -> str:
 
 
 def start(key: str) -> str:
-    """A new multipart upload of `key`: its upload id."""
-    return s3().create_multipart_upload(Bucket=bucket(), Key=key, ContentType=CSV)["UploadId"]
+    """A new multipart upload of `key` (a .csv, or a person's .zip): its upload id."""
+    content_type = ZIP if key.endswith(".zip") else CSV
+    return s3().create_multipart_upload(Bucket=bucket(), Key=key, ContentType=content_type)["UploadId"]
 
 
 def upload_part(key: str, upload_id: str, number: int, data: bytes) -> str:

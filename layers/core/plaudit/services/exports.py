@@ -13,7 +13,11 @@ the rows into a CSV file in S3 part by part, and the requester downloads it thro
 - `view` and `download` show a job to the one who requested it only (404 to anyone else): download is a
   presigned link while the file is kept, 409 before it is done, 410 once it has expired.
 
-The file never holds a voucher code: ledger postings and trail entries carry none.
+- `request_person` queues the export of everything held about one person (the person, or HR): a zip
+  archive with the whole as JSON and a CSV per section (store.person_data says what is in it).
+
+The file never holds a voucher code: ledger postings and trail entries carry none, and a person's archive
+leaves out their vouchers' codes (the person reads them at GET /v1/vouchers/mine).
 """
 
 import json
@@ -39,6 +43,7 @@ from plaudit.domain.exports import (
     PartWriter,
     TooManyParts,
     months_between,
+    person_archive,
 )
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.trail import canonical
@@ -48,7 +53,7 @@ from plaudit.services import money_reports, trail
 from plaudit.services.replays import replayed
 from plaudit.services.runtime import new_id, stored_now
 from plaudit.store import exports as store
-from plaudit.store import keys, snapshots
+from plaudit.store import keys, person_data, snapshots
 from plaudit.store.ledger import index_by_day, unindexed_transactions
 from plaudit.store.replays import first_response_write
 
@@ -110,6 +115,46 @@ def request(
     return view, True
 
 
+def request_person(caller: Caller, employee_id: str) -> ExportView:
+    """Queue the export of everything held about one person: the person themselves, or HR. Its period is
+    the day it was asked for (the data as it is then)."""
+    snap = snapshots.load(employees=[caller.employee_id, employee_id])
+    who = snap.identify(caller)
+    if snap.employee(employee_id) is None:
+        require_role(who, *KIND_ROLES[ExportKind.PERSON])  # nobody else learns who is in the directory
+        raise NotFound("error.employee_not_found", code="employee_not_found")
+    if not (who.is_person and who.employee_id == employee_id):
+        require_role(who, *KIND_ROLES[ExportKind.PERSON])
+    actor = trail.actor_of(caller)
+    at = stored_now()
+    job_id = new_id("exp")
+    job = {
+        "id": job_id,
+        "owner": actor,
+        "kind": ExportKind.PERSON.value,
+        "employee_id": employee_id,
+        "since": at.date().isoformat(),
+        "until": at.date().isoformat(),
+        "format": "zip",
+        "report": None,
+        "status": ExportStatus.QUEUED.value,
+        "rows": 0,
+        "bytes": 0,
+        "parts": 0,
+        "failure": None,
+        "created_at": keys.iso(at),
+        "finished_at": None,
+        "file_expires_at": None,
+    }
+    act = trail.Act(
+        actor, "export.request", f"export:{job_id}", after={"kind": job["kind"], "employee_id": employee_id}
+    )
+    trail.record([store.job_write(job, at + timedelta(days=RECORD_DAYS))], act)
+    message = {"QueueUrl": environment().export_queue_url, "MessageBody": json.dumps({"export_id": job_id})}
+    aws.client("sqs").send_message(**correlation.on_message(message))
+    return view_of(job)
+
+
 def view_of(job: dict[str, Any]) -> ExportView:
     return ExportView.model_validate({name: job.get(name) for name in ExportView.model_fields})
 
@@ -136,8 +181,15 @@ def download(caller: Caller, job_id: str) -> str:
         raise Conflict("error.export_not_ready", code="export_not_ready")
     if job["file_expires_at"] <= keys.iso(stored_now()):
         raise Gone("error.export_expired", code="export_expired")
-    filename = f"plaudit-{job.get('report') or job['kind']}-{job['since']}-{job['until']}.csv"
-    return export_files.link(keys.export_object(job_id), filename, LINK_SECONDS)
+    if job["kind"] == ExportKind.PERSON.value:
+        filename = f"plaudit-person-{job['employee_id']}-{job['since']}.zip"
+    else:
+        filename = f"plaudit-{job.get('report') or job['kind']}-{job['since']}-{job['until']}.csv"
+    return export_files.link(_object_of(job), filename, LINK_SECONDS)
+
+
+def _object_of(job: dict[str, Any]) -> str:
+    return keys.export_object(job["id"], job.get("format") or "csv")
 
 
 def run(job_id: str, *, last_attempt: bool = False) -> ExportStatus | None:
@@ -146,7 +198,7 @@ def run(job_id: str, *, last_attempt: bool = False) -> ExportStatus | None:
     job = store.job(job_id)
     if job is None or job["status"] in (ExportStatus.DONE.value, ExportStatus.FAILED.value):
         return None
-    key = keys.export_object(job_id)
+    key = _object_of(job)
     if job.get("upload_id"):  # an attempt that died: its parts go, the file is written again
         export_files.abort(key, job["upload_id"])
     try:
@@ -174,6 +226,8 @@ def run(job_id: str, *, last_attempt: bool = False) -> ExportStatus | None:
 
 def _write(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None:
     job_id, kind = job["id"], ExportKind(job["kind"])
+    if kind is ExportKind.PERSON:
+        return _write_archive(job, key, upload_id)
     etags: list[str] = []
     writer: PartWriter
 
@@ -200,6 +254,32 @@ def _write(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None
         },
     )
     logger.info("Export done", extra={"export_id": job_id, "rows": writer.rows, "parts": writer.parts})
+    return ExportStatus.DONE if done else None
+
+
+def _write_archive(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None:
+    """A person's archive: small (one person's records), built in memory and uploaded as one part."""
+    job_id = job["id"]
+    found = person_data.sections(job["employee_id"])
+    data = person_archive(job["employee_id"], keys.iso(stored_now()), found)
+    etag = export_files.upload_part(key, upload_id, 1, data)
+    rows = sum(len(items) for items in found.values())
+    store.progress(job_id, upload_id, rows=rows, size=len(data), parts=1)
+    export_files.complete(key, upload_id, [etag])
+    finished = stored_now()
+    done = store.finish(
+        job_id,
+        upload_id,
+        {
+            "status": ExportStatus.DONE.value,
+            "rows": rows,
+            "bytes": len(data),
+            "parts": 1,
+            "finished_at": keys.iso(finished),
+            "file_expires_at": keys.iso(finished + timedelta(days=FILE_DAYS)),
+        },
+    )
+    logger.info("Export done", extra={"export_id": job_id, "rows": rows, "parts": 1})
     return ExportStatus.DONE if done else None
 
 

@@ -70,7 +70,8 @@ ORG           SEASONS                             every season (one item: the pr
 SEASON#<id>   STANDINGS                           a season's frozen standings (written once, when it ends)
 AUDIT         <seq, 12 digits>                    the administrative trail's entry <seq> (hash-chained)
 EXPORT#<id>   EXPORT                              an export job: what, whose, its status and progress, its
-                                                  file (S3 object exports/<id>.csv); TTL expires_at
+                                                  file (S3 object exports/<id>.csv, or .zip for a person's
+                                                  data); TTL expires_at
 EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>'s diff about the person
                                                   (outside the chain: erasure deletes it)
 EMP#<id>      ERASURE                             the person's erasure: when, by whom, why, what it expired
@@ -484,9 +485,10 @@ def export_job(job_id: str) -> Key:
     return f"EXPORT#{job_id}", "EXPORT"
 
 
-def export_object(job_id: str) -> str:
-    """The S3 object key of an export's file (the bucket's lifecycle rule expires the `exports/` prefix)."""
-    return f"exports/{job_id}.csv"
+def export_object(job_id: str, extension: str = "csv") -> str:
+    """The S3 object key of an export's file (the bucket's lifecycle rule expires the `exports/` prefix):
+    a CSV, or a person's zip archive."""
+    return f"exports/{job_id}.{extension}"
 
 
 HEADCOUNT_PARTITION = "HEADCOUNT"
