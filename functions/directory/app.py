@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 
 from plaudit.api.http import (
@@ -41,6 +41,25 @@ DeskIdPath = Annotated[str, Path(pattern=DESK_ID)]
 def list_employees(limit: Limit = 50, cursor: Cursor = None) -> EmployeePage:
     items, next_cursor = directory.list_directory(current_caller(app), limit=limit, cursor=cursor)
     return EmployeePage(items=items, next_cursor=next_cursor)
+
+
+_ONE_ID = EMPLOYEE_ID.strip("^$")
+PeopleIds = Annotated[
+    str,
+    Query(
+        pattern=f"^{_ONE_ID}(,{_ONE_ID}){{0,{directory.MAX_NAMES - 1}}}$",
+        description=f"Employee ids, separated by commas (at most {directory.MAX_NAMES})",
+    ),
+]
+
+
+@app.get(
+    "/v1/people",
+    summary="Colleagues' names and departments by id (anyone in the directory), for the console's feed",
+)
+@tracer.capture_method
+def get_people(ids: PeopleIds) -> directory.PeoplePage:
+    return directory.PeoplePage(items=directory.names(current_caller(app), ids.split(",")))
 
 
 @app.get(

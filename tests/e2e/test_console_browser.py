@@ -68,6 +68,8 @@ def test_an_employee_gives_kudos_and_sees_them_in_the_feed_and_in_slack(browser,
     first = element(browser, ".feed li")
     assert "Thanks for the release notes" in first.text
     assert "6 points" in first.text  # 3 each to two people
+    wait_for(lambda: "Bob Okafor" in first.text, "people's names, not ids (GET /v1/people)")
+    assert BOB not in first.text
     screenshot(browser, "feed")
     calls = stack.request("GET", f"/_local/slack/calls?after={seen}").json["calls"]
     assert any(

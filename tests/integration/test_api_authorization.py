@@ -174,6 +174,22 @@ def test_listing_the_directory_is_for_hr_admins_and_hris_clients(api, org, clock
     assert seen == [p["id"] for p in people]
 
 
+def test_anyone_in_the_directory_reads_colleagues_names_and_departments_only(api, org):
+    reply = api.call("GET", f"/v1/people?ids={BOB},{HANA},NOBODY,{BOB}", as_employee=ALICE)
+    assert reply.status == 200, reply.body
+    items = reply.json["items"]
+    assert [person["id"] for person in items] == [BOB, HANA]  # in the order asked, unknown left out, once
+    assert all(set(person) == {"id", "name", "department"} for person in items)
+    assert items[0]["name"] == record(api, BOB)["name"]
+    assert b"@" not in reply.body
+
+    assert api.call("GET", f"/v1/people?ids={ALICE}", claims=HRIS, scopes=HRIS_SCOPES).status == 403
+    assert_error(api.call("GET", "/v1/people", as_employee=ALICE), 422, "invalid_request")
+    too_many = ",".join(f"E{n}" for n in range(51))
+    assert_error(api.call("GET", f"/v1/people?ids={too_many}", as_employee=ALICE), 422, "invalid_request")
+    assert_error(api.call("GET", "/v1/people?ids=E1,<b>", as_employee=ALICE), 422, "invalid_request")
+
+
 def test_an_employee_record_is_a_card_for_colleagues_and_full_for_self_manager_and_hr(api, org, clock):
     cases = [
         (ALICE, BOB, False),

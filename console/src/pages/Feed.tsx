@@ -5,10 +5,13 @@ import { Problem } from "./Problem";
 
 const PAGE_SIZE = 20;
 
-/** The kudos feed, newest first: one API call per page of kudos. */
+const MAX_NAMES = 50; // GET /v1/people takes at most 50 ids
+
+/** The kudos feed, newest first: per page of kudos, one API call for it and one for the names it shows. */
 export function Feed() {
   const { words } = useConsole();
   const [items, setItems] = useState<Schemas["Recognition"][] | null>(null);
+  const [names, setNames] = useState<Record<string, string>>({});
   const [cursor, setCursor] = useState<string | null>(null);
   const [failure, setFailure] = useState<ApiProblem | "network" | null>(null);
 
@@ -20,6 +23,7 @@ export function Feed() {
       if (data) {
         setItems((before) => [...(after ? (before ?? []) : []), ...data.items]);
         setCursor(data.next_cursor ?? null);
+        void lookUp(data.items);
       } else {
         setFailure(problem(error));
       }
@@ -28,6 +32,21 @@ export function Feed() {
     }
   }
   useEffect(() => void load(null), []);
+
+  /** People's names instead of their ids (an id stays shown if the lookup fails or they left). */
+  async function lookUp(kudos: Schemas["Recognition"][]) {
+    const ids = [...new Set(kudos.flatMap((k) => [k.giver_id, ...k.recipient_ids]))]
+      .filter((id) => !(id in names))
+      .slice(0, MAX_NAMES);
+    if (ids.length === 0) return;
+    try {
+      const { data } = await api.GET("/v1/people", { params: { query: { ids: ids.join(",") } } });
+      if (data) setNames((before) => ({ ...before, ...Object.fromEntries(data.items.map((p) => [p.id, p.name])) }));
+    } catch {
+      // the ids stay shown
+    }
+  }
+  const name = (id: string) => names[id] ?? id;
 
   return (
     <section aria-labelledby="page-title">
@@ -41,8 +60,8 @@ export function Feed() {
             <p class="meta">
               <span>
                 {words.t("feed.from_to", {
-                  giver: kudos.giver_id,
-                  recipients: kudos.recipient_ids.join(", "),
+                  giver: name(kudos.giver_id),
+                  recipients: kudos.recipient_ids.map(name).join(", "),
                 })}
               </span>
               <span class="points">{words.t("feed.points", { count: kudos.points })}</span>

@@ -68,6 +68,35 @@ def get_employee(caller: Caller, employee_id: str) -> Employee | EmployeeCard:
     return EmployeeCard.model_validate(person.model_dump())
 
 
+class PersonName(Model):
+    """A colleague as the feed names them: their name and department, nothing else."""
+
+    id: str
+    name: str
+    department: str | None
+
+
+class PeoplePage(Model):
+    items: list[PersonName] = Field(
+        description="The people found, in the order asked; unknown ids are left out"
+    )
+
+
+MAX_NAMES = 50  # with the caller's own record, one batch read (at most 100 keys)
+
+
+def names(caller: Caller, employee_ids: list[str]) -> list[PersonName]:
+    """Colleagues' names and departments, for anyone in the directory (and HR): one round trip. The route
+    takes at most MAX_NAMES ids."""
+    wanted = list(dict.fromkeys(employee_ids))[:MAX_NAMES]
+    snap = snapshots.load(employees=[caller.employee_id, *wanted])
+    caller = snap.identify(caller)
+    if not caller.is_person and not caller.has_role(Role.HR_ADMIN):
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
+    found = (snap.employee(employee_id) for employee_id in wanted)
+    return [PersonName(id=p.id, name=p.name, department=p.department) for p in found if p is not None]
+
+
 class OwnRecord(Employee):
     """Your own directory record, with your status tier (read-only: PUT and PATCH never take it)."""
 
