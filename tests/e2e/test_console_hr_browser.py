@@ -18,6 +18,7 @@ HANA = "E1001"  # the demo HR admin (examples/org.yaml's seed)
 PAGES = (
     "hr-dashboard",
     "hr-reports",
+    "hr-directory",
     "hr-budgets",
     "hr-rules",
     "hr-seasons",
@@ -115,6 +116,38 @@ def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack) -> None:
     element(browser, "form[data-form=codes] button").click()
     assert "codes added: 2; already there: 1;" in element(browser, "p.done").text
     screenshot(browser, "hr-catalogue")
+
+
+def test_hr_imports_a_csv_dry_run_first_then_applied_with_errors_by_line(browser, stack, tmp_path) -> None:
+    token = stack.token("--employee", HANA)
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,email,name,department\n"
+        "E9101,nia.okoro@plaudit.example,Nia Okoro,Support\n"  # line 2: new
+        "E9102,,Nobody Known,Support\n"  # line 3: a new person without an email
+        f"{HANA},,,People\n"  # line 4: unchanged
+        '"E9103","ravi.rao@plaudit.example","Rao, Ravi",Support\n',  # line 5: new, a quoted comma
+        encoding="utf-8",
+    )
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-directory")
+    element(browser, "#import-file").send_keys(str(people))
+    element(browser, "button[data-action=dry-run]").click()
+    plan = element(browser, "[data-plan]")
+    assert "2 to change, 1 unchanged, 1 refused" in plan.text
+    assert "New person" in element(browser, 'table[data-table=changes] tr[data-line="2"]').text
+    assert "E9103" in element(browser, 'table[data-table=changes] tr[data-line="5"]').text
+    refused = element(browser, '[data-refused] li[data-line="3"]').text
+    assert refused == "Line 3 (E9102): a new person needs an email and a name"
+    assert stack.request("GET", "/v1/employees/E9101", token=token).status == 404  # a dry run writes nothing
+    screenshot(browser, "hr-directory")
+
+    element(browser, "button[data-action=apply]").click()
+    wait_for(
+        lambda: "2 of 2 applied, 0 refused" in element(browser, "[data-progress]").text, "the import applied"
+    )
+    assert element(browser, "#import-progress").get_attribute("value") == "2"
+    assert stack.request("GET", "/v1/employees/E9103", token=token).json["name"] == "Rao, Ravi"
 
 
 def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None:

@@ -3,6 +3,7 @@ import { Badges } from "../pages/hr/Badges";
 import { Budgets } from "../pages/hr/Budgets";
 import { Catalogue } from "../pages/hr/Catalogue";
 import { Dashboard } from "../pages/hr/Dashboard";
+import { Directory } from "../pages/hr/Directory";
 import { Reports } from "../pages/hr/Reports";
 import { Rules } from "../pages/hr/Rules";
 import { Seasons } from "../pages/hr/Seasons";
@@ -15,6 +16,7 @@ const HR: readonly Role[] = ["hr_admin", "admin"];
 export const pages: Pages = {
   "hr-dashboard": { title: "hr.nav.dashboard", Page: Dashboard, roles: HR },
   "hr-reports": { title: "hr.nav.reports", Page: Reports, roles: HR },
+  "hr-directory": { title: "hr.nav.directory", Page: Directory, roles: HR },
   "hr-budgets": { title: "hr.nav.budgets", Page: Budgets, roles: HR },
   "hr-rules": { title: "hr.nav.rules", Page: Rules, roles: HR },
   "hr-seasons": { title: "hr.nav.seasons", Page: Seasons, roles: HR },
