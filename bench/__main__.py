@@ -5,8 +5,9 @@ deterministic) or the local stack answers a 5xx; wall-clock and memory figures a
 `--quick` (in `make test`) runs everything a few times only and writes no file: it keeps the benchmark from
 rotting and asserts the counts. The cost model (bench.cost, docs/cost.md) is computed from the same counts.
 The sections other benchmarks write
-between `<!-- bench.X -->` markers (`python -m bench.milestones`, `bench.catalog`, `bench.redemptions`) are
-carried over from the file as they were.
+between `<!-- bench.X -->` markers (`python -m bench.milestones`, `bench.catalog`, `bench.redemptions`,
+`bench.campaigns`) are carried over from the file as they were; a campaign of a few hundred people is run
+here too, and fails the run if a person costs more than 2 DynamoDB round trips.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from bench import cost, floors, org
+from bench import campaigns, cost, floors, org
 from bench.coldstart import ColdStarts, Variant
 from bench.events import EventFactory, claims_for
 from bench.floors import BASELINE
@@ -149,7 +150,15 @@ def main(argv: list[str] | None = None) -> int:
         cost.OUTPUT.write_text(cost_page, encoding="utf-8")
         _progress(f"wrote {args.output} and {cost.OUTPUT}")
 
-    failures = budget_failures(counts) + ack_calls.failures() + memory.failures()
+    _progress(f"campaign of {campaigns.QUICK_PEOPLE} people (python -m bench.campaigns: 10,000)")
+    campaign = campaigns.measure(campaigns.QUICK_PEOPLE, memory=False)
+    _progress(
+        f"campaign: {campaign.per_person:.2f} DynamoDB round trips per person (goal <= {campaigns.GOAL})"
+    )
+
+    failures = (
+        budget_failures(counts) + ack_calls.failures() + memory.failures() + campaigns.failures(campaign)
+    )
     for failure in failures:
         print(f"bench: BUDGET EXCEEDED: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -145,6 +145,44 @@ def _parser() -> argparse.ArgumentParser:
     )
     bootstrap.set_defaults(run=_bootstrap)
 
+    campaign = commands.add_parser(
+        "campaign", help="campaigns: points or an item to many people from one budget, through the REST API"
+    )
+    campaign_commands = campaign.add_subparsers(required=True, metavar="ACTION", dest="action")
+    for action, text in (
+        ("preview", "who would be paid, the cost, who is skipped and why (nothing is written)"),
+        (
+            "run",
+            "create the campaign (the same file and options again: the same campaign), run it and "
+            "follow its progress",
+        ),
+    ):
+        command = campaign_commands.add_parser(action, help=text)
+        command.add_argument(
+            "path",
+            metavar="FILE_CSV",
+            help="employee_id or email, points or item_id and denomination, message (optional)",
+        )
+        command.add_argument("--budget", required=True, help="the budget that pays")
+        command.add_argument("--name", default="Campaign", help="said to each recipient")
+        command.add_argument("--message", help="why, for everyone (a row may say its own)")
+        command.add_argument("--points", type=int, help="for rows that give no amount")
+        command.add_argument("--item", help="a catalogue item for rows that give no amount")
+        command.add_argument("--denomination", help="with --item")
+        command.add_argument("--public", action="store_true", help="one celebration in the channel")
+    status = campaign_commands.add_parser("status", help="a campaign's progress (and with --report, its CSV)")
+    status.add_argument("campaign_id", metavar="CAMPAIGN_ID")
+    status.add_argument("--report", action="store_true", help="print each person's outcome as CSV")
+    for command in campaign_commands.choices.values():
+        command.add_argument("--api-url", help="the API's base URL (default: the local stack's)")
+        command.add_argument(
+            "--token",
+            default=os.environ.get("PLAUDIT_TOKEN"),
+            help="an HR admin's or budget holder's access token (default: $PLAUDIT_TOKEN; on the local "
+            "stack: a dev token of the demo HR admin)",
+        )
+    campaign.set_defaults(run=_campaign)
+
     seed = commands.add_parser(
         "seed", help="load the demo organisation into the running local stack (idempotent)"
     )
@@ -624,6 +662,28 @@ def _milestone_report(report: RunReport, rule_names: dict[str, str]) -> str:
     lines.append(f"  manager reminders: {report.reminders}")
     lines.append(f"  DynamoDB items read: {report.items_read}")
     return "\n".join(lines)
+
+
+def _campaign(args: argparse.Namespace) -> int:
+    from plaudit_dev.campaign_cli import Client, main
+
+    api_url, token = args.api_url, args.token
+    if not api_url:
+        from plaudit_dev.jwt_local import access_claims, dev_subject, sign
+        from plaudit_dev.seed import DEMO_HR_ADMIN
+        from plaudit_dev.state import StackNotRunning, connect_local
+
+        try:
+            api_url = connect_local().api_url
+        except StackNotRunning as exc:
+            print(f"plaudit campaign: {exc}", file=sys.stderr)
+            return 2
+        hr_admin = access_claims(dev_subject(DEMO_HR_ADMIN), groups=[Role.HR_ADMIN.value], ttl=3600)
+        token = token or sign(hr_admin)
+    if not token:
+        print("plaudit campaign: give --token or set PLAUDIT_TOKEN", file=sys.stderr)
+        return 2
+    return main(args, Client(api_url, token))
 
 
 def _import(args: argparse.Namespace) -> int:

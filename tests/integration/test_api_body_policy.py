@@ -18,6 +18,8 @@ CSV_ROUTE = "/v1/catalog/items/{id}/codes"  # takes text/csv, not JSON
 BODYLESS = {  # they read no body (the one sent is ignored), and refuse the request for what they check
     ("POST", "/v1/vouchers/{id}/used"): "invalid_request",  # the path's "x"
     ("POST", "/v1/me/link"): "id_token_needed",  # HR's access token, not an ID token
+    ("POST", "/v1/campaigns/{campaign_id}/run"): "invalid_request",  # the path's "x"
+    ("POST", "/v1/campaigns/{campaign_id}/cancel"): "invalid_request",
 }
 SIGNERS = {
     "/v1/hris/webhooks/plaudit": (

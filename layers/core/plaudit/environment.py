@@ -138,6 +138,9 @@ class Environment:
     tango_api_url = _Variable(_url, dev_only=True)  # the local stack's fake; unset: api.tangocard.com
     export_bucket_name = _Variable(required=True)  # the S3 bucket of export files (ExportBucket)
     export_queue_url = _Variable(_url, required=True)  # export jobs to run (ExportQueue)
+    campaign_queue_url = _Variable(
+        _url, required=True
+    )  # campaign chunks to pay (CampaignQueue; the campaigns function's)
     user_pool_id = _Variable()  # the Cognito user pool accounts follow the directory in; unset: no accounts
     roles_claim = _Variable(default="cognito:groups")  # the one token claim roles come from (JwtRolesClaim)
 

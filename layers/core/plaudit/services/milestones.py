@@ -57,7 +57,7 @@ MAX_CATCH_UP = timedelta(days=35)
 LATEST_OFFSET = timedelta(hours=14)  # the easternmost zone (UTC+14) is the first where a day begins
 BATCH = 100
 SCHEDULED = (RuleType.WORK_ANNIVERSARY, RuleType.BIRTHDAY, RuleType.DAYS_AFTER_START)
-Status = Literal["pending", "paid", "granted"]
+Status = Literal["pending", "paid", "granted", "cancelled"]  # cancelled: its campaign was, while pending
 
 
 class AwardView(Model):
@@ -578,8 +578,9 @@ class _Run:
             "points": prize.points,
             "budget_id": prize.budget_id if prize.points else None,
             "catalog_item_id": prize.catalog_item_id,
-            "message": prize.name,
-            "announce": False,  # the season's own post names its winners
+            "message": prize.message or prize.name,
+            **({"given_by": prize.given_by} if prize.given_by else {}),
+            "announce": False,  # the season's (the campaign's) own post names its winners
             "channel": None,
             "dm": True,
             "source": self.source,
@@ -760,12 +761,15 @@ class PrizeDue:
     budget_id: str
     catalog_item_id: str | None
     catalog_denomination: Decimal | None
+    message: str | None = None  # told to the person (default: the name)
+    given_by: str | None = None  # who gave it (a campaign's creator), told to the person
 
 
-def award_prizes(prizes: list[PrizeDue]) -> RunReport:
-    """Pay season prizes through the award path (Plaudit's own work, not an administrative act)."""
+def award_prizes(prizes: list[PrizeDue], *, source: str = "season") -> RunReport:
+    """Pay season prizes (or a campaign's chunk) through the award path (Plaudit's own work, not an
+    administrative act: a campaign's run is the act)."""
     settings = settings_from(get_one(keys.SETTINGS))
-    run = _Run(False, "season", settings, [], RunReport(days=[], dry_run=False))
+    run = _Run(False, source, settings, [], RunReport(days=[], dry_run=False))
     run.award_prizes(prizes)
     return run.report
 

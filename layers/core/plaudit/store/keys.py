@@ -72,6 +72,9 @@ AUDIT         <seq, 12 digits>                    the administrative trail's ent
 EXPORT#<id>   EXPORT                              an export job: what, whose, its status and progress, its
                                                   file (S3 object exports/<id>.csv, or .zip for a person's
                                                   data); TTL expires_at
+CAMPAIGN#<id>  CAMPAIGN                          a campaign: its budget, status and progress counters
+CAMPAIGN#<id>  CHUNK#<nnnn>                      a campaign's people, 100 a chunk (one queue message each),
+                                                  and once processed, each one's outcome
 EMP#<id>      AUDIT#<seq, 12 digits>              personal values of entry <seq>'s diff about the person
                                                   (outside the chain: erasure deletes it)
 EMP#<id>      ERASURE                             the person's erasure: when, by whom, why, what it expired
@@ -489,6 +492,14 @@ def export_object(job_id: str, extension: str = "csv") -> str:
     """The S3 object key of an export's file (the bucket's lifecycle rule expires the `exports/` prefix):
     a CSV, or a person's zip archive."""
     return f"exports/{job_id}.{extension}"
+
+
+def campaign(campaign_id: str) -> Key:
+    return f"CAMPAIGN#{campaign_id}", "CAMPAIGN"
+
+
+def campaign_chunk(campaign_id: str, chunk: int) -> Key:
+    return f"CAMPAIGN#{campaign_id}", f"CHUNK#{chunk:04d}"
 
 
 HEADCOUNT_PARTITION = "HEADCOUNT"

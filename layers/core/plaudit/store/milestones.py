@@ -249,6 +249,19 @@ def pending_paid_writes(
     ]
 
 
+def award_cancel_write(award_id: str) -> Write:
+    """A pending award that will not be paid (its campaign was cancelled): only from pending."""
+    update = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.award(award_id)),
+        "UpdateExpression": "SET #status = :cancelled",
+        "ConditionExpression": "#status = :pending",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {":cancelled": to_attr("cancelled"), ":pending": to_attr("pending")},
+    }
+    return Write("award", {"Update": update})
+
+
 def _money_writes(award: dict[str, Any], txn: Transaction, at: datetime) -> list[Write]:
     points = award["points"]
     return [

@@ -104,4 +104,6 @@ def _award(
         body.append(m.text("email.award.points", points=m.points(int(new["points"]))))
     if new.get("catalog_item_id"):
         body.append(m.text("milestones.dm.gift"))
+    if new.get("given_by"):
+        body.append(m.text("campaigns.dm.from", who=people.name(new["given_by"])))
     return [(f"dm:{person.id}", notice_email(person, m.text("email.award.subject", rule=rule), body, m))]

@@ -49,7 +49,9 @@ def _award_notices(
             message = celebration_message(new, people.org_language())
             notices.append(Notice("celebration", new["channel"], message, about))
         if new.get("dm") and new.get("slack_user_id"):
-            message = award_dm_message(new, people.language(new.get("employee_id")))
+            m = people.language(new.get("employee_id"))
+            giver = people.mention(new["given_by"], m) if new.get("given_by") else None
+            message = award_dm_message(new, m, giver)
             notices.append(Notice("dm", new["slack_user_id"], message, about))
         return notices
     if status == PENDING and event_name == "INSERT":
@@ -77,8 +79,8 @@ def celebration_message(award: dict[str, Any], m: Messages) -> Message:
     return compose(_fallback(award, m), blocks)
 
 
-def award_dm_message(award: dict[str, Any], m: Messages) -> Message:
-    """The person's DM: the message and what they received."""
+def award_dm_message(award: dict[str, Any], m: Messages, giver: str | None = None) -> Message:
+    """The person's DM: the message and what they received (and from whom: a campaign's giver)."""
     text = escaped(award.get("message") or "", SECTION_TEXT_LIMIT - 8)
     received = []
     if award.get("points") and award.get("status") == "paid":
@@ -88,6 +90,10 @@ def award_dm_message(award: dict[str, Any], m: Messages) -> Message:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f":tada: {text}"))]
     if received:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=" ".join(received))))
+    if giver:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text=m.text("campaigns.dm.from", who=giver))])
+        )
     return compose(_fallback(award, m), blocks)
 
 

@@ -1,6 +1,7 @@
 """Posts what the domain table's stream calls for: kudos announcements (plaudit.slack.notices.kudos),
 milestone notices (.milestones), reward notices (.rewards), tier moves (.tiers), managers' weekly digests
-(.digests), badges and streak nudges (.badges), and voucher deliveries (plaudit.integrations.delivery).
+(.digests), badges and streak nudges (.badges), a public campaign's celebration (.campaigns), and voucher
+deliveries (plaudit.integrations.delivery).
 
 What Slack would DM to someone it cannot reach (an approval to act on, a milestone award) goes by email
 instead (.emails), when email is configured, with or without Slack.
@@ -32,7 +33,17 @@ from plaudit.integrations.secrets import SecretEmpty
 from plaudit.integrations.slack_api import web_client
 from plaudit.services.runtime import now
 from plaudit.slack.config import load_config
-from plaudit.slack.notices import badges, digests, emails, kudos, milestones, rewards, seasons, tiers
+from plaudit.slack.notices import (
+    badges,
+    campaigns,
+    digests,
+    emails,
+    kudos,
+    milestones,
+    rewards,
+    seasons,
+    tiers,
+)
 from plaudit.slack.notices.notice import People
 from plaudit.store import slack_posts
 from plaudit.store.codec import from_item
@@ -123,6 +134,7 @@ class Notifier:
                 *digests.notices_for(event_name, new, self._people),
                 *badges.notices_for(event_name, new, self._people),
                 *seasons.notices_for(event_name, new, self._people),
+                *campaigns.notices_for(event_name, old, new, self._people),
             ]
         )
         updates = self._guarded(lambda: kudos.updates_for(event_name, old, new, self._people))
