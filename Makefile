@@ -154,8 +154,10 @@ scan: venv $(CHECKOV_STAMP)
 	$(BIN)/python -m plaudit_dev.translate .aws-sam/scan/translated.json
 	BC_SKIP_MAPPING=TRUE $(CHECKOV)/bin/checkov --config-file .checkov.yaml
 
-bench: venv
+bench: venv console
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.console
+	$(BIN)/python -m bench.console_browser
 
 bench-milestones: venv
 	$(BIN)/python -m bench.milestones
