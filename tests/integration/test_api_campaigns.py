@@ -244,3 +244,18 @@ def test_a_selector_picks_from_the_directory(api, team):
     assert {s["employee_id"] for s in started["skipped"]} == {HUGO, "E1012"}
     bad = body(selector={"everyone": True, "countries": ["US"]}, points=10)
     assert_error(api.call("POST", "/v1/campaigns/preview", body=bad, as_employee=HR), 422, "invalid_request")
+
+
+def test_cancelling_a_campaign_stops_its_pending_awards(api, team):
+    cid = api.call("POST", "/v1/campaigns", body=body(CSV), as_employee=MAYA).json["id"]
+    budgets.move_points(SYSTEM, TEAM, TxnKind.BUDGET_WITHDRAWAL, budgets.MovePoints(points=900))  # 100 left
+    api.call("POST", f"/v1/campaigns/{cid}/run", as_employee=MAYA)
+    assert report_rows(api, cid)[BOB]["outcome"] == "pending"
+    cancelled = api.call("POST", f"/v1/campaigns/{cid}/cancel", as_employee=MAYA)  # done, one still pending
+    assert (cancelled.status, cancelled.json["status"]) == (200, "cancelled")
+    top_up(TEAM, 500)
+    assert (points_of(ALICE), points_of(BOB)) == (100, 0)  # Bob's award will not be paid now
+    rows = report_rows(api, cid)
+    assert (rows[ALICE]["outcome"], rows[BOB]["outcome"]) == ("paid", "cancelled")
+    assert get_one(keys.award(award_id(cid, BOB)))["status"] == "cancelled"
+    assert_audit_clean()

@@ -162,3 +162,11 @@ def test_a_campaign_award_dm_names_its_giver_in_the_persons_language() -> None:
     text = json.dumps(dm.message)
     assert "Great work" in text
     assert messages("it").text("campaigns.dm.from", who="<@UMAYA>") in text
+
+
+def test_a_campaign_award_waiting_for_its_budget_is_not_posted_to_hr_one_by_one() -> None:
+    award = {"type": "milestone_award", "id": "award_2", "employee_id": "E1003", "status": "pending"}
+    hr = FakePeople()
+    hr._settings = lambda: OrgSettings(hr_channel="CHR00001")
+    assert award_notices("INSERT", None, award | {"rule_id": "campaign:cmp_1"}, hr) == []
+    assert len(award_notices("INSERT", None, award | {"rule_id": "rule_1", "rule_name": "x"}, hr)) == 1

@@ -406,7 +406,8 @@ def _enqueue(cid: str, chunks: int) -> None:
 
 def cancel(caller: Caller, cid: str) -> CampaignView:
     """What is not paid yet stops: chunks not processed are dropped by the worker, and awards still
-    pending for the budget are cancelled (a top-up will not pay them)."""
+    pending for the budget are cancelled (a top-up will not pay them). A done campaign can be cancelled
+    while some of its awards wait for the budget."""
     campaign, _ = _campaign(caller, cid)
     at = stored_now()
     act = Act(actor_of(caller), "campaign.cancel", f"campaign:{cid}", before={"status": campaign["status"]})

@@ -88,13 +88,20 @@ def start_write(campaign_id: str, at: datetime) -> Write:
 
 
 def cancel_write(campaign_id: str, at: datetime) -> Write:
-    """draft or running -> cancelled (refused under LABEL otherwise)."""
-    return _status_update(
+    """draft, running, or done with awards still pending for the budget -> cancelled (refused under LABEL
+    otherwise)."""
+    write = _status_update(
         campaign_id,
         CampaignStatus.CANCELLED,
         (CampaignStatus.DRAFT, CampaignStatus.RUNNING),
         {"finished_at": keys.iso(at)},
     )
+    update = write.operation["Update"]
+    update["ConditionExpression"] = (
+        f"{update['ConditionExpression']} OR (#status = :done AND pending > :none)"
+    )
+    update["ExpressionAttributeValues"] |= {":done": to_attr(CampaignStatus.DONE.value), ":none": to_attr(0)}
+    return write
 
 
 def chunk_done_writes(

@@ -20,6 +20,7 @@ logger = Logger(child=True)
 AWARD, REMINDER = "milestone_award", "milestone_reminder"
 CELEBRATED = frozenset({"paid", "granted"})
 PENDING = "pending"
+CAMPAIGN = "campaign:"  # a campaign's awards' rule_id prefix
 NAME_LIMIT = 80
 
 
@@ -54,7 +55,8 @@ def _award_notices(
             message = award_dm_message(new, m, giver)
             notices.append(Notice("dm", new["slack_user_id"], message, about))
         return notices
-    if status == PENDING and event_name == "INSERT":
+    if status == PENDING and event_name == "INSERT" and not str(new.get("rule_id")).startswith(CAMPAIGN):
+        # a campaign's pending awards are counted on the campaign, not posted to HR one by one
         channel = people.hr_channel()
         if channel is None:
             logger.info("award pending, no HR channel to tell", extra={"award_id": new.get("id")})
