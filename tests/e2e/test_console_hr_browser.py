@@ -150,6 +150,32 @@ def test_hr_imports_a_csv_dry_run_first_then_applied_with_errors_by_line(browser
     assert stack.request("GET", "/v1/employees/E9103", token=token).json["name"] == "Rao, Ravi"
 
 
+def test_hr_exports_and_erases_a_person_at_their_request(browser, stack) -> None:
+    token = stack.token("--employee", HANA)
+    made = stack.request(
+        "PUT",
+        "/v1/employees/E9201",
+        token=token,
+        body={"email": "lee.park@plaudit.example", "name": "Lee Park", "department": "Support"},
+    )
+    assert made.status in (200, 201), made.body
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-directory")
+    element(browser, "#person-id").send_keys("E9201")
+    element(browser, "button[data-action=export]").click()
+    link = element(browser, "[data-export=done] a")
+    assert link.text == "Download their data (zip)"
+    assert link.get_attribute("href").startswith("http")
+    element(browser, "button[data-action=erase]").click()
+    assert element(browser, "form[data-form=person-data] p.problem").text.startswith("Give a reason")
+    element(browser, "#erase-reason").send_keys("Their request, ticket 4711")
+    element(browser, "#erase-sure").click()
+    element(browser, "button[data-action=erase]").click()
+    assert element(browser, "form[data-form=person-data] p.done").text.startswith("E9201 was erased")
+    after = stack.request("GET", "/v1/employees/E9201", token=token).json
+    assert after["status"] == "erased"
+
+
 def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None:
     sign_in(browser, stack, HANA)
     calls = {}

@@ -4,6 +4,7 @@ import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
 import { Problem } from "../Problem";
 import { call, type Failure, useLoad } from "./call";
+import { PersonData } from "./PersonData";
 
 type Employee = Schemas["Employee"];
 // The columns `plaudit import` reads (examples/employees.csv); an empty cell is "not provided".
@@ -247,7 +248,7 @@ export function Directory() {
                     {person.name}
                   </th>
                   <td dir="auto">{person.department ?? ""}</td>
-                  <td>{words.t(person.status === "deactivated" ? "hr.directory.deactivated" : "hr.directory.active")}</td>
+                  <td>{words.t(`hr.directory.${person.status ?? "active"}`)}</td>
                 </tr>
               ))}
             </tbody>
@@ -328,6 +329,7 @@ export function Directory() {
         )}
         <Problem problem={applyFailure} />
       </div>
+      <PersonData />
     </section>
   );
 }
