@@ -9,8 +9,9 @@ import { pages as employeePages } from "./areas/employee";
 import { pages as financePages } from "./areas/finance";
 import { pages as hrPages } from "./areas/hr";
 import { pages as managerPages } from "./areas/manager";
-import { mayOpen, type Pages } from "./areas/page";
+import { mayOpen, type PageEntry, type Pages, type Role } from "./areas/page";
 import { browserLocale, isLocale, type MessageKey, words as wordsFor } from "./i18n";
+import { DESK_ROLE, deskAccount } from "./pages/desk/account";
 import { NotYourRole } from "./pages/NotYourRole";
 
 // The navigation's groups, one per area (its pages in the area module's order); a group shows only when the
@@ -26,7 +27,7 @@ const GROUPS: readonly { title: MessageKey; pages: Pages }[] = [
 const PAGES: Pages = Object.assign({}, ...GROUPS.map((group) => group.pages));
 type PageName = string;
 const FIRST_PAGE: PageName = "feed";
-const entry = (name: PageName) => PAGES[name] ?? employeePages.feed;
+const entry = (name: PageName): PageEntry => PAGES[name] ?? employeePages.feed;
 
 const pageFromHash = (): PageName => {
   const name = location.hash.replace(/^#\/?/, "");
@@ -53,19 +54,23 @@ export function App() {
     setMe(null);
     setFailed(false);
     if (!current) return;
-    loadMe(current.idToken)
+    loadMe(current.accessToken, current.idToken)
       .then((record) => (record ? setMe(record) : setFailed(true)))
       .catch(() => setFailed(true));
   }, [current !== null]); // a silent renewal's new token keeps the person (and the page) as they are
 
   // the pages this person's roles open; a page they may not open says so (never a silent switch)
-  const roles = me?.roles ?? [];
+  const roles: readonly string[] = me?.roles ?? [];
+  // a desk account opens only the pages naming its role (not every person's pages: it is no person)
+  const deskOnly = roles.includes(DESK_ROLE);
+  const opens = (name: PageName) =>
+    deskOnly ? (entry(name).roles ?? []).includes(DESK_ROLE as Role) : mayOpen(entry(name), roles);
   const groups = GROUPS.map((group) => ({
     title: group.title,
-    names: Object.keys(group.pages).filter((name) => mayOpen(entry(name), roles)),
+    names: Object.keys(group.pages).filter(opens),
   })).filter((group) => group.names.length > 0);
-  const shown = page;
-  const allowed = mayOpen(entry(shown), roles);
+  const shown = deskOnly && !opens(page) ? "desk" : page;
+  const allowed = opens(shown);
   const words = wordsFor(me && isLocale(me.locale) ? me.locale : browserLocale());
   useLayoutEffect(() => {
     document.documentElement.lang = words.locale;
@@ -140,9 +145,13 @@ export function App() {
 
 /** The person's record; an account not linked to its directory entry yet (403 not_in_directory) is linked
  * first, once, by sending the ID token to POST /v1/me/link (README "Sign-in"). */
-async function loadMe(idToken: string | undefined): Promise<Schemas["OwnRecord"] | null> {
-  const { data, error } = await api.GET("/v1/me");
+async function loadMe(accessToken: string, idToken: string | undefined): Promise<Schemas["OwnRecord"] | null> {
+  const { data, error, response } = await api.GET("/v1/me");
   if (data) return data;
+  if (response.status !== 403) return null;
+  // no directory record: a desk account (voucher_desk group) opens the desk pages only
+  const desk = deskAccount(accessToken);
+  if (desk) return desk;
   if (!idToken || problem(error)?.code !== "not_in_directory") return null;
   const linked = await api.POST("/v1/me/link", { headers: { authorization: `Bearer ${idToken}` } });
   if (linked.error) return null;

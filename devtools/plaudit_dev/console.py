@@ -1,7 +1,8 @@
 """The web console on the local stack: its dev build (console/dist-dev, built by `make console`) served at
 `/` from the API's own origin, as CloudFront serves the prod build beside the API (no CORS), and the dev
-sign-in's two endpoints: GET /_local/dev/people (the demo people and their roles) and POST /_local/dev/token
-(a dev token for one of them, as `plaudit token --employee ID` prints it)."""
+sign-in's two endpoints: GET /_local/dev/people (the demo people and their roles, and the demo desk's
+account) and POST /_local/dev/token (a dev token for one of them, as `plaudit token --employee ID` prints
+it)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import json
 import mimetypes
 from pathlib import Path
 
+from plaudit.services.desks import DESK_GROUP
 from plaudit_dev.http_api import HttpRequest, HttpResponse, json_response
 from plaudit_dev.jwt_local import access_claims, dev_subject, sign
 from plaudit_dev.paths import REPO_ROOT
-from plaudit_dev.seed import PEOPLE
+from plaudit_dev.seed import DEMO_DESK, DEMO_DESK_ACCOUNT, PEOPLE
 
 DEV_BUILD = REPO_ROOT / "console" / "dist-dev"
 TOKEN_TTL_S = 3600
@@ -30,9 +32,13 @@ SECURITY_HEADERS = [
 
 
 def demo_people() -> list[dict[str, object]]:
+    """The demo people, then the demo desk's account (no person: only the voucher_desk group)."""
     return [
-        {"id": person_id, "name": name, "roles": ["employee", *extra_roles]}
-        for person_id, name, _department, _manager, extra_roles, *_ in PEOPLE
+        *(
+            {"id": person_id, "name": name, "roles": ["employee", *extra_roles]}
+            for person_id, name, _department, _manager, extra_roles, *_ in PEOPLE
+        ),
+        {"id": DEMO_DESK_ACCOUNT, "name": DEMO_DESK.name, "roles": [DESK_GROUP]},
     ]
 
 
@@ -54,8 +60,10 @@ def _token(request: HttpRequest) -> HttpResponse:
         employee_id = None
     if employee_id not in {person["id"] for person in demo_people()}:
         return json_response(400, {"message": "employee_id: one of the demo people's ids"})
-    # a demo person's Cognito-shaped access token: the seed linked their dev subject
-    token = sign(access_claims(dev_subject(employee_id), ttl=TOKEN_TTL_S))
+    # a demo person's Cognito-shaped access token: the seed linked their dev subject (the desk account's to
+    # its desk, and it is in the voucher_desk group as a desk account in the user pool is)
+    groups = [DESK_GROUP] if employee_id == DEMO_DESK_ACCOUNT else []
+    token = sign(access_claims(dev_subject(employee_id), groups=groups, ttl=TOKEN_TTL_S))
     return json_response(200, {"access_token": token, "expires_in": TOKEN_TTL_S})
 
 

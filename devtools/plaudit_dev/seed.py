@@ -15,17 +15,21 @@ from pathlib import Path
 from plaudit.domain.access import Caller
 from plaudit.domain.badges import BadgeSpec
 from plaudit.domain.catalog import CatalogItemSpec, FulfilmentMethod
+from plaudit.domain.desks import DeskSpec
 from plaudit.domain.employees import Role
 from plaudit.domain.errors import Conflict
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.milestone_rules import RuleSpec
 from plaudit.domain.settings import OrgSettings
 from plaudit.services import budgets
+from plaudit.services.desks import put_desk
 from plaudit.services.directory import EmployeeFields, put_employee
-from plaudit.services.runtime import now, runtime
+from plaudit.services.runtime import now, runtime, stored_now
 from plaudit.services.settings import replace_settings
 from plaudit.services.sign_in import link_account
-from plaudit.services.trail import actor_of
+from plaudit.services.trail import Act, actor_of, record
+from plaudit.store import desks as desks_store
+from plaudit.store.keys import iso
 from plaudit_dev.bootstrap import Api, apply, http_transport, load, plan
 from plaudit_dev.jwt_local import dev_subject
 
@@ -75,6 +79,12 @@ DEMO_SETTINGS = OrgSettings.model_validate(DEMO_ORG.settings)
 MILESTONES_BUDGET = DEMO_ORG.budgets[0].id
 MILESTONES_FUNDING = sum(top_up.points for top_up in DEMO_ORG.budgets[0].top_ups)
 
+# The demo voucher desk at the HQ cafeteria and its sign-in account (a desk account is no person: it has no
+# directory record; the dev sign-in lists it beside the people): account id, desk id, desk.
+DEMO_DESK_ACCOUNT = "DESK1"
+DEMO_DESK_ID = "hq-cafeteria"
+DEMO_DESK = DeskSpec(name="HQ cafeteria desk", vendor="Company cafeteria", locations=["HQ cafeteria"])
+
 _BOOTSTRAP = Caller(employee_id=None, token_roles=frozenset({Role.ADMIN}), subject="plaudit-seed")
 
 
@@ -120,6 +130,18 @@ def seed_people() -> dict[str, int]:
         EmployeeFields(email="bot@plaudit.example", name=bot_name, is_bot=True, slack_user_id="UBOT0001"),
     )
     return {"employees": len(PEOPLE), "bots": 1}
+
+
+def seed_desk() -> None:
+    """The demo desk, and its account tied to it as `POST /v1/desks/{id}/accounts` ties one (the local stack
+    has no user pool to invite it to: its dev subject signs in with the voucher_desk group)."""
+    put_desk(_BOOTSTRAP, DEMO_DESK_ID, DEMO_DESK)
+    subject = dev_subject(DEMO_DESK_ACCOUNT)
+    if desks_store.desk_of_account(subject) is None:
+        act = Act(
+            actor_of(_BOOTSTRAP), "desk.account_add", f"desk:{DEMO_DESK_ID}", after={"subject": subject}
+        )
+        record([desks_store.account_write(subject, DEMO_DESK_ID, iso(stored_now()))], act)
 
 
 def demo_rules() -> list[RuleSpec]:
@@ -239,6 +261,7 @@ def seed_org(api: Api) -> dict[str, int]:
     demo needs: codes for the code-stock items it created, and the milestone rules in force since January 1
     (a run of any day this year has something to award; a rule applies from its creation on)."""
     people = seed_people()
+    seed_desk()
     planned = plan(DEMO_ORG, api)
     apply([change for change in planned.changes if change.request is not None], api)
     created = {change.what for change in planned.changes if change.action == "create"}

@@ -1,16 +1,16 @@
-// The finance pages (each names the roles that may open it), in the navigation's order. HR reads and tops up
-// the same budgets and starts the same exports, so these pages open to HR admins too.
+// The finance pages (each names the roles that may open it), in the navigation's order. HR has its own budgets
+// and reports pages (areas/hr.ts); exports are HR's too.
 import { Budgets } from "../pages/finance/Budgets";
 import { Exports } from "../pages/finance/Exports";
 import { Liability } from "../pages/finance/Liability";
 import { Spend } from "../pages/finance/Spend";
 import type { Pages, Role } from "./page";
 
-const MONEY: readonly Role[] = ["finance", "hr_admin"];
+const FINANCE: readonly Role[] = ["finance"];
 
 export const pages: Pages = {
-  liability: { title: "finance.nav.liability", Page: Liability, roles: MONEY },
-  budgets: { title: "finance.nav.budgets", Page: Budgets, roles: MONEY },
-  spend: { title: "finance.nav.spend", Page: Spend, roles: MONEY },
-  exports: { title: "finance.nav.exports", Page: Exports, roles: MONEY },
+  liability: { title: "finance.nav.liability", Page: Liability, roles: FINANCE },
+  budgets: { title: "finance.nav.budgets", Page: Budgets, roles: FINANCE },
+  spend: { title: "finance.nav.spend", Page: Spend, roles: FINANCE },
+  exports: { title: "finance.nav.exports", Page: Exports, roles: [...FINANCE, "hr_admin"] },
 };
