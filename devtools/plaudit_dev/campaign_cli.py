@@ -89,6 +89,7 @@ def run(client: Client, text: str, args: Any, out: TextIO) -> int:
     print(
         f"campaign {campaign['id']}: {campaign['people']} people, {campaign['total_points']} points", file=out
     )
+    campaign = client.send("GET", f"/v1/campaigns/{campaign['id']}")  # a resubmission answers the first reply
     if campaign["status"] == "draft":
         campaign = client.send("POST", f"/v1/campaigns/{campaign['id']}/run")
     campaign = follow(client, campaign)
