@@ -71,7 +71,11 @@ export function Leaderboard() {
       {board && board.entries.length > 0 && (
         <div class="table-scroll">
           <table class="board">
-            <caption>{words.t("employee.leaderboard.caption", { period: board.period })}</caption>
+            <caption>
+              {words.t("employee.leaderboard.caption", {
+                period: board.period === "all" ? words.t("employee.period.all") : board.period,
+              })}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{words.t("employee.leaderboard.rank")}</th>
