@@ -125,7 +125,10 @@ def test_the_manager_approves_one_request_and_rejects_another_with_a_reason(brow
     approved, rejected = requests
     sign_in(browser, stack, MAYA)
     go(browser, "approvals")
-    element(browser, f'li[data-approval="{approved["id"]}"]')
+    wait_for(
+        lambda: "Carlos Ruiz" in element(browser, f'li[data-approval="{approved["id"]}"]').text,
+        "the requester's name",
+    )
     screenshot(browser, "approvals")
     element(browser, f'li[data-approval="{approved["id"]}"] button.approve').click()
     element(browser, f'p.done[data-decided="{approved["id"]}"]')

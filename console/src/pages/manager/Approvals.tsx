@@ -4,20 +4,32 @@ import { useConsole } from "../../context";
 import { Problem } from "../Problem";
 
 type Pending = Schemas["PendingApproval"];
+const MAX_NAMES = 50; // a page of the queue: GET /v1/people takes at most 50 ids
 type Outcome = { id: string; key: "manager.approvals.approved" | "manager.approvals.rejected"; item: string };
 
-/** The caller's approval queue (one API call): approve, or reject with a reason the requester is told. */
+/** The caller's approval queue and the requesters' names (two API calls): approve, or reject with a reason the
+ * requester is told. */
 export function Approvals() {
   const { words } = useConsole();
   const [queue, setQueue] = useState<Pending[] | null>(null);
   const [failure, setFailure] = useState<ApiProblem | "network" | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
+  const [names, setNames] = useState<Record<string, string>>({});
+
   useEffect(() => {
     api
-      .GET("/v1/approvals", { params: { query: { limit: 100 } } })
-      .then(({ data, error }) => (data ? setQueue(data.items) : setFailure(problem(error))))
-      .catch(() => setFailure("network"));
+      .GET("/v1/approvals", { params: { query: { limit: MAX_NAMES } } })
+      .then(async ({ data, error }) => {
+        if (!data) return setFailure(problem(error));
+        setQueue(data.items);
+        // the requesters' names instead of their ids (an id stays shown if the lookup fails)
+        const ids = [...new Set(data.items.map((entry) => entry.employee_id))];
+        if (ids.length === 0) return;
+        const found = await api.GET("/v1/people", { params: { query: { ids: ids.join(",") } } });
+        setNames(Object.fromEntries((found.data?.items ?? []).map((person) => [person.id, person.name])));
+      })
+      .catch(() => setFailure((before) => before ?? "network"));
   }, []);
 
   const decided = (entry: Pending, key: Outcome["key"]) => {
@@ -39,7 +51,13 @@ export function Approvals() {
       {queue?.length === 0 && <p>{words.t("manager.approvals.empty")}</p>}
       <ul class="feed">
         {queue?.map((entry) => (
-          <Request key={entry.id} entry={entry} onDone={decided} onRefused={setFailure} />
+          <Request
+            key={entry.id}
+            entry={entry}
+            requester={names[entry.employee_id] ?? entry.employee_id}
+            onDone={decided}
+            onRefused={setFailure}
+          />
         ))}
       </ul>
     </section>
@@ -48,10 +66,11 @@ export function Approvals() {
 
 function Request(props: {
   entry: Pending;
+  requester: string;
   onDone(entry: Pending, key: Outcome["key"]): void;
   onRefused(failure: ApiProblem | "network"): void;
 }) {
-  const { entry, onDone, onRefused } = props;
+  const { entry, requester, onDone, onRefused } = props;
   const { words } = useConsole();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState("");
@@ -86,7 +105,7 @@ function Request(props: {
     <li class="card" data-approval={entry.id}>
       <p class="message">{entry.item_name}</p>
       <p class="meta">
-        <span>{words.t("manager.approvals.requested_by", { employee: entry.employee_id })}</span>
+        <span>{words.t("manager.approvals.requested_by", { employee: requester })}</span>
         <span class="points">{words.t("manager.approvals.points", { count: entry.points })}</span>
         <span>{words.money(entry.denomination, entry.currency)}</span>
         <span class="when">{words.dateTime(entry.created_at)}</span>
