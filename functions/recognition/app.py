@@ -24,7 +24,7 @@ from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.insights import Side, Span
 from plaudit.domain.recognition import AddOn, Kudos, Recognition
 from plaudit.domain.seasons import BOARD_PERIOD
-from plaudit.services import insights, recognition, wallets
+from plaudit.services import insights, moderation, recognition, wallets
 
 logger = Logger()
 tracer = Tracer()
@@ -64,6 +64,28 @@ def add_on(
         current_caller(app), recognition_id, body, idempotency_key=check_idempotency_key(idempotency_key)
     )
     return created_response(extra, created)
+
+
+@app.post(
+    "/v1/recognitions/<recognition_id>/hide",
+    summary="Hide a kudos that broke the rules, keeping or reversing its points (HR admins)",
+    description=(
+        "It leaves every feed, App Home and the console, the bot's Slack posts of it say it was removed, "
+        "and only HR sees it from then on. `points: reverse` takes back what it and its add-ons paid each "
+        "recipient by a compensating ledger transaction; the act is in the trail with the reason."
+    ),
+    responses={
+        403: reply("Only HR admins hide kudos"),
+        404: reply("No such kudos (`recognition_not_found`)"),
+        409: reply(
+            "Hidden already (`kudos_hidden`), or a recipient no longer holds what it paid them "
+            "(`points_spent`: their ids in the details; hide it keeping the points)"
+        ),
+    },
+)
+@tracer.capture_method
+def hide_kudos(recognition_id: RecognitionIdPath, body: moderation.HideKudos) -> moderation.HiddenKudos:
+    return moderation.hide(current_caller(app), recognition_id, body)
 
 
 @app.get("/v1/recognitions", summary="The kudos feed, newest first")

@@ -34,6 +34,7 @@ class TxnKind(StrEnum):
     REDEMPTION_HOLD = "redemption_hold"
     REDEMPTION_SETTLE = "redemption_settle"
     REDEMPTION_REFUND = "redemption_refund"
+    CORRECTION = "correction"  # HR takes back points paid in error or for a kudos that broke the rules
 
 
 def employee_account(employee_id: str, balance: Balance) -> str:

@@ -78,6 +78,14 @@ class Recognition(Kudos):
     message_redacted_at: datetime | None = Field(
         default=None, description="When the message was removed (a person's erasure): `message` is empty"
     )
+    hidden_at: datetime | None = Field(
+        default=None, description="When HR hid it (it broke the rules): only HR sees it from then on"
+    )
+
+    def visible_to(self, viewer_id: str | None, *, sees_everything: bool = False) -> bool:
+        if self.hidden_at is not None and not sees_everything:
+            return False
+        return super().visible_to(viewer_id, sees_everything=sees_everything)
 
 
 class AddOn(Model):

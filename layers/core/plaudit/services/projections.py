@@ -31,16 +31,16 @@ StreamRecord = tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]  #
 
 
 def project_record(event_name: str, new_image: dict[str, Any] | None) -> bool:
-    """Index a newly given kudos in the feeds, and take a reaction's kudos out of them once the reaction
-    was taken back (its points went back, so it no longer shows in feeds or App Home). Returns whether the
-    record was one to project."""
+    """Index a newly given kudos in the feeds, and take a kudos out of them once a reaction's was taken
+    back (its points went back, so it no longer shows in feeds or App Home) or HR hid it. Returns whether
+    the record was one to project."""
     recognition = from_stream_image(new_image) if new_image else None
     if recognition is None or new_image is None:
         return False
     if event_name == "INSERT":
         project_to_feed(recognition)
         return True
-    if event_name == "MODIFY" and is_undone(new_image):  # (an attribute of the item, in any encoding)
+    if event_name == "MODIFY" and (is_undone(new_image) or "hidden_at" in new_image):  # HR may hide one
         remove_from_feed(recognition)
         return True
     return False

@@ -56,6 +56,7 @@ ACTIONS = (
     "redemption.approve",
     "redemption.reject",
     "award.give",
+    "recognition.hide",
     "milestone.award",
     "export.request",
     "campaign.create",

@@ -1,6 +1,7 @@
 """Kudos, add-ons, per-recipient cap counters and the feed index."""
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from plaudit.domain.insights import Stamp
@@ -57,6 +58,18 @@ def add_on_writes(
         put_new("add_on", values | add_on.model_dump(mode="json")),
         Write("recognition", {"Update": bump}),
     ]
+
+
+def hide_write(recognition_id: str, at: datetime) -> Write:
+    """Mark a kudos hidden by HR, once (refused under "hide" if it is hidden already)."""
+    update = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.recognition(recognition_id)),
+        "UpdateExpression": "SET hidden_at = :at",
+        "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(hidden_at)",
+        "ExpressionAttributeValues": {":at": to_attr(keys.iso(at))},
+    }
+    return Write("hide", {"Update": update})
 
 
 def _stamps(stamps: Mapping[str, Stamp]) -> dict[str, Any]:

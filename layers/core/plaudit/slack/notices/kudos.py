@@ -63,11 +63,17 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
 def updates_for(
     event_name: str, old: dict[str, Any] | None, new: dict[str, Any] | None, people: People
 ) -> list[tuple[SlackPost, Message]]:
-    """The bot's posts about a kudos whose message was just removed, each with what it now says: the
+    """The bot's posts about a kudos whose message was just removed (an erasure) or that HR just hid, each
+    with what it now says: the
     announcement in the org's language, a DM in its reader's (reads the posts only then)."""
     if event_name != "MODIFY" or new is None or new.get("type") != KUDOS:
         return []
-    if not new.get("message_redacted_at") or (old or {}).get("message_redacted_at"):
+    removed = [
+        field
+        for field in ("message_redacted_at", "hidden_at")
+        if new.get(field) and not (old or {}).get(field)
+    ]
+    if not removed:
         return []
     updates = []
     for post in slack_posts.posts_about("kudos", new["id"]):

@@ -14,7 +14,7 @@ def person_mention(person: Employee | None, m: Messages) -> str:
     if person is None:
         return m.text("common.someone")
     if person.status is EmployeeStatus.ERASED:
-        return m.text("person.former_employee")
+        return m.text("common.former_employee")
     return f"<@{person.slack_user_id}>" if person.slack_user_id else escaped(person.name, NAME_LIMIT)
 
 
