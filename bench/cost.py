@@ -200,10 +200,13 @@ def declared_by(template_text: str, metric_sources: Iterable[str]) -> Declared:
     secrets = len(re.findall(r"^  \w+SecretArn:\s*$", parameters.group(1) if parameters else "", flags=re.M))
     secrets += template_text.count("Type: AWS::SecretsManager::Secret")
     names = set()
-    for text in metric_sources:  # Powertools' add_metric, plaudit.services.metrics.count, a METRIC constant
-        names |= set(re.findall(r'(?:add_metric\(\s*name=|\bcount\(\s*|^METRIC = )"(\w+)"', text, flags=re.M))
-        # a name made of a prefix and an outcome (f"Fulfilments{...}"): at least two (succeeded, failed)
-        names |= {f"{prefix}{n}" for prefix in re.findall(r'name=f"(\w+)\{', text) for n in (1, 2)}
+    for text in metric_sources:
+        # plaudit.services.metrics' METRICS (what `count` publishes as metrics; other counts are log lines),
+        # and a metric published directly: Powertools' add_metric or single_metric, a METRIC constant
+        listed = re.search(r"^METRICS = frozenset\((.*?)^\)", text, flags=re.S | re.M)
+        names |= set(re.findall(r'"(\w+)"', listed.group(1))) if listed else set()
+        direct = r'(?:add_metric|single_metric)\(\s*name="(\w+)"|^METRIC = "(\w+)"'
+        names |= {a or b for a, b in re.findall(direct, text, flags=re.M)}
     return Declared(
         memory_mb=int(memory.group(1)) if memory else 128,
         alarms=template_text.count("Type: AWS::CloudWatch::Alarm"),
@@ -330,7 +333,9 @@ def render(work: Workload, measured: Measured, declared: Declared) -> str:
         f"{declared.alarm_metrics} billed alarm metrics, {declared.dashboards} "
         "dashboard(s), "
         f"{declared.kms_keys} KMS key(s), {declared.secrets} secrets, {declared.scheduled_invocations:,.0f} "
-        f"scheduled invocations a month; {declared.custom_metrics} custom metric names in the code.",
+        f"scheduled invocations a month; {declared.custom_metrics} custom metric names the code publishes "
+        "(`plaudit.services.metrics.METRICS` and two gauges; every other count is a log line), each "
+        "billed once per dimension set: a floor.",
         "",
         "## Assumptions",
         "",

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from plaudit.services.metrics import LOG_FIELD
 from plaudit_dev.paths import REPO_ROOT, TEMPLATE_PATH
 from plaudit_dev.template import load_yaml
 
@@ -59,6 +60,7 @@ class Function:
     logical_id: str
     timeout_s: int
     stream_consumer: bool
+    log_group: str | None = None  # the logical id of its LoggingConfig's log group
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def inventory(template: dict[str, Any]) -> Inventory:
             Function(
                 logical_id=logical_id,
                 timeout_s=int(props.get("Timeout", default_timeout)),
+                log_group=((props.get("LoggingConfig") or {}).get("LogGroup") or {}).get("Ref"),
                 stream_consumer=any(event.get("Type") == "DynamoDB" for event in events),
             )
         )
@@ -294,6 +297,20 @@ def _dashboard(found: Inventory) -> list[str]:
                 ],
             )
         )
+    groups = [f"SOURCE '${{{f.log_group}}}'" for f in functions if f.log_group]
+    widgets.append(
+        {
+            "type": "log",
+            "properties": {
+                "title": "Counts in the logs (what schedules, workers and webhooks did)",
+                "region": "${AWS::Region}",
+                "view": "table",
+                "query": " | ".join(
+                    [*groups, f"filter ispresent({LOG_FIELD})", f"stats sum(value) as total by {LOG_FIELD}"]
+                ),
+            },
+        }
+    )
     for title, metric, stat in (
         ("Function errors", "Errors", "Sum"),
         ("Function throttles", "Throttles", "Sum"),

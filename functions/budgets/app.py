@@ -10,7 +10,6 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import (
     MERGE_PATCH,
@@ -24,6 +23,7 @@ from plaudit.api.pages import BudgetPage, Cursor, LedgerPage, Limit
 from plaudit.domain.budgets import BUDGET_ID, Movement
 from plaudit.domain.ledger import TxnKind
 from plaudit.services import budgets
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -116,7 +116,7 @@ def _move(budget_id: str, kind: TxnKind, body: budgets.MovePoints, key: str | No
         current_caller(app), budget_id, kind, body, idempotency_key=check_idempotency_key(key)
     )
     if created:
-        metrics.add_metric(name="BudgetMovements", unit=MetricUnit.Count, value=1)
+        count("BudgetMovements")
     return created_response(movement, created)
 
 

@@ -11,12 +11,12 @@ import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from plaudit.integrations import correlation
 from plaudit.services import campaigns
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -38,7 +38,7 @@ def chunk_record(record: SQSRecord) -> None:
         logger.error(
             "Malformed campaign message", extra={"message_id": record.message_id, "error": str(error)}
         )
-        metrics.add_metric(name="CampaignMessagesMalformed", unit=MetricUnit.Count, value=1)
+        count("CampaignMessagesMalformed")
         return
     counts = campaigns.process_chunk(campaign_id, chunk)
     logger.info("Campaign chunk", extra={"campaign_id": campaign_id, "chunk": chunk, **counts})

@@ -10,13 +10,13 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import create_app, created_response, current_caller, reply
 from plaudit.api.json_body import media_type, read_text_body
 from plaudit.domain.catalog import ITEM_ID
 from plaudit.domain.errors import UnsupportedMediaType
 from plaudit.services import code_stock
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -54,7 +54,7 @@ def upload_codes(
     event = app.current_event
     body = read_text_body(event.body, base64_encoded=event.is_base64_encoded, kind="CSV")
     upload = code_stock.upload_codes(current_caller(app), item_id, body, alert_below=alert_below)
-    metrics.add_metric(name="StockCodesAdded", unit=MetricUnit.Count, value=upload.added)
+    count("StockCodesAdded", upload.added)
     return created_response(upload)
 
 

@@ -11,12 +11,12 @@ import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from plaudit.integrations import correlation
 from plaudit.services import exports
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -37,12 +37,12 @@ def export_record(record: SQSRecord) -> None:
             raise TypeError("export_id is not a string")
     except (ValueError, KeyError, TypeError) as error:  # will never get better: drop it, loudly
         logger.error("Malformed export message", extra={"message_id": record.message_id, "error": str(error)})
-        metrics.add_metric(name="ExportMessagesMalformed", unit=MetricUnit.Count, value=1)
+        count("ExportMessagesMalformed")
         return
     receives = int(record.attributes.approximate_receive_count or 1)
     status = exports.run(job_id, last_attempt=receives >= MAX_RECEIVES)
     if status is not None:
-        metrics.add_metric(name=f"Exports{status.value.capitalize()}", unit=MetricUnit.Count, value=1)
+        count(f"Exports{status.value.capitalize()}")
 
 
 @logger.inject_lambda_context

@@ -12,7 +12,6 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import Field
 
 from plaudit.api.http import IdempotencyKey, check_idempotency_key, create_app, current_caller, reply
@@ -20,6 +19,7 @@ from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.exports import LINK_SECONDS, ExportRequest, ExportView
 from plaudit.domain.model import Model
 from plaudit.services import exports
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -59,7 +59,7 @@ def request_export(body: ExportRequest, idempotency_key: IdempotencyKey = None) 
         current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
     )
     if created:
-        metrics.add_metric(name="ExportsRequested", unit=MetricUnit.Count, value=1)
+        count("ExportsRequested")
     headers = {"Location": f"/v1/exports/{view.id}"} | ({} if created else {"Idempotent-Replayed": "true"})
     return Response(status_code=202, content_type="application/json", body=view, headers=headers)
 
@@ -86,7 +86,7 @@ EmployeeIdPath = Annotated[str, Path(pattern=EMPLOYEE_ID)]
 @tracer.capture_method
 def request_person_export(employee_id: EmployeeIdPath) -> Response[ExportView]:
     view = exports.request_person(current_caller(app), employee_id)
-    metrics.add_metric(name="ExportsRequested", unit=MetricUnit.Count, value=1)
+    count("ExportsRequested")
     headers = {"Location": f"/v1/exports/{view.id}"}
     return Response(status_code=202, content_type="application/json", body=view, headers=headers)
 

@@ -15,7 +15,6 @@ import json
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from botocore.exceptions import ClientError
@@ -23,6 +22,7 @@ from botocore.exceptions import ClientError
 from plaudit.environment import environment
 from plaudit.integrations import aws, correlation
 from plaudit.services import fulfilment
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -51,7 +51,7 @@ def fulfil_record(record: SQSRecord) -> None:
         logger.error(
             "Malformed fulfilment message", extra={"message_id": record.message_id, "error": str(error)}
         )
-        metrics.add_metric(name="FulfilmentMessagesMalformed", unit=MetricUnit.Count, value=1)
+        count("FulfilmentMessagesMalformed")
         return
     try:
         result = fulfilment.fulfil(rid)
@@ -60,14 +60,14 @@ def fulfil_record(record: SQSRecord) -> None:
             "Fulfilment retried later",
             extra={"rid": rid, "reason": str(later), "external_order_id": later.external_order_id},
         )
-        metrics.add_metric(name="FulfilmentsRetried", unit=MetricUnit.Count, value=1)
+        count("FulfilmentsRetried")
         _delay_redelivery(record)
         raise
     except Exception:
         _delay_redelivery(record)
         raise
     logger.info("Fulfilment done", extra={"rid": rid, "result": result.value})
-    metrics.add_metric(name=f"Fulfilments{result.value.capitalize()}", unit=MetricUnit.Count, value=1)
+    count(f"Fulfilments{result.value.capitalize()}")
 
 
 def _delay_redelivery(record: SQSRecord) -> None:

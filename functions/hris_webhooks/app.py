@@ -16,7 +16,6 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
@@ -35,6 +34,7 @@ from plaudit.domain.model import Model
 from plaudit.environment import environment
 from plaudit.integrations.hris import bamboohr, credentials, plaudit_webhook, signatures
 from plaudit.integrations.hris.queue import QueuedChange, Work, send
+from plaudit.services.metrics import count
 from plaudit.services.runtime import new_id
 
 logger = Logger()
@@ -133,7 +133,7 @@ def _accept(source: str, delivery_id: str, changes: list[Work]) -> Response:
         extra={"source": source, "delivery_id": delivery_id, "changes": len(changes), "replayed": replayed},
     )
     if not replayed:
-        metrics.add_metric(name="HrisChangesQueued", unit=MetricUnit.Count, value=len(changes))
+        count("HrisChangesQueued", len(changes))
     answer = DeliveryAccepted(
         delivery_id=delivery_id, accepted=0 if replayed else len(changes), replayed=replayed
     )
@@ -177,7 +177,7 @@ def _rejection(event: dict[str, Any]) -> dict[str, Any] | None:
         verify(secret(), _raw_body(event), event.get("headers") or {})
     except PlauditError as error:
         logger.warning("HRIS delivery rejected", extra={"route": event.get("routeKey"), "code": error.code})
-        metrics.add_metric(name="HrisDeliveriesRejected", unit=MetricUnit.Count, value=1)
+        count("HrisDeliveriesRejected")
         return refusal_result(error, event.get("headers"))
     return None
 

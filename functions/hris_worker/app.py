@@ -18,7 +18,6 @@ gc.disable()  # cold start: imports only create long-lived objects; collecting n
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
@@ -28,6 +27,7 @@ from plaudit.integrations import correlation
 from plaudit.integrations.hris import bamboohr, credentials
 from plaudit.integrations.hris.queue import QueuedChange
 from plaudit.services import directory_sync, milestones
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -74,7 +74,7 @@ def _apply(record: SQSRecord) -> bool:
     except Exception as error:
         _log_failure(record, error)
         raise
-    metrics.add_metric(name="HrisChangesApplied", unit=MetricUnit.Count, value=1)
+    count("HrisChangesApplied")
     return False
 
 
@@ -92,10 +92,10 @@ def _refused(record: SQSRecord, queued: QueuedChange, change: Any, refusal: Rule
     waits = refusal.code in MAY_BE_OVERTAKEN and not isinstance(change, Termination)
     if waits and receives < ORDERING_RECEIVES:
         logger.info("HRIS change waits for an earlier one", extra=ids | {"receives": receives})
-        metrics.add_metric(name="HrisChangesWaiting", unit=MetricUnit.Count, value=1)
+        count("HrisChangesWaiting")
         return True
     logger.warning("HRIS change refused and dropped", extra=ids)
-    metrics.add_metric(name="HrisChangesRefused", unit=MetricUnit.Count, value=1)
+    count("HrisChangesRefused")
     return False
 
 

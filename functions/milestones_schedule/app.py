@@ -8,10 +8,10 @@ import gc
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.scheduled import run_jobs
 from plaudit.services import deactivation, digests, directory_sync, milestones, seasons
+from plaudit.services.metrics import count
 from plaudit.services.runtime import now
 
 logger = Logger()
@@ -23,7 +23,7 @@ gc.enable()
 
 def _award_due() -> dict[str, int]:
     report = milestones.run_due(now())
-    metrics.add_metric(name="MilestoneReminders", unit=MetricUnit.Count, value=report.reminders)
+    count("MilestoneReminders", report.reminders)
     if report.skipped_before is not None:
         logger.warning(
             "The schedule was too far behind: milestones due before the window were not caught up",
@@ -48,7 +48,7 @@ def _apply_terminations() -> dict[str, int]:
 def _expire_leavers() -> dict[str, int]:
     expiry = deactivation.expire_due(now())
     points = sum(expired.points for expired in expiry.expired)
-    metrics.add_metric(name="PointsExpired", unit=MetricUnit.Count, value=points)
+    count("PointsExpired", points)
     return {
         "leavers_expired": len(expiry.expired),
         "points_expired": points,
@@ -59,7 +59,7 @@ def _expire_leavers() -> dict[str, int]:
 
 def _close_seasons() -> dict[str, int]:
     closed = seasons.close_ended(now())
-    metrics.add_metric(name="SeasonsFrozen", unit=MetricUnit.Count, value=closed["seasons_frozen"])
+    count("SeasonsFrozen", closed["seasons_frozen"])
     return closed
 
 

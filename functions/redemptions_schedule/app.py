@@ -11,6 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from plaudit.api.scheduled import run_jobs
 from plaudit.services import fulfilment, redemptions
+from plaudit.services.metrics import count
 from plaudit.services.runtime import now
 
 logger = Logger()
@@ -52,5 +53,5 @@ def lambda_handler(event: dict, context: object) -> dict:
         ),
         logger,
     )
-    metrics.add_metric(name="RedemptionsRequeued", unit=MetricUnit.Count, value=summary.get("requeued", 0))
+    count("RedemptionsRequeued", summary.get("requeued", 0))
     return summary

@@ -6,10 +6,10 @@ import gc
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.scheduled import run_jobs
 from plaudit.services import badges
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -28,5 +28,5 @@ def _nudge() -> dict[str, int]:
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     summary = run_jobs((("nudge", _nudge),), logger)
-    metrics.add_metric(name="StreakNudges", unit=MetricUnit.Count, value=summary.get("nudged", 0))
+    count("StreakNudges", summary.get("nudged", 0))
     return summary

@@ -11,11 +11,11 @@ from typing import Annotated
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.http import create_app, current_caller, reply
 from plaudit.api.pages import Cursor, Limit
 from plaudit.services import vouchers
+from plaudit.services.metrics import count
 
 logger = Logger()
 tracer = Tracer()
@@ -66,7 +66,7 @@ def redeem(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     check = vouchers.redeem(
         current_caller(app), body.code.get_secret_value(), location=body.location, vendor=body.vendor
     )
-    metrics.add_metric(name="VouchersRedeemed", unit=MetricUnit.Count, value=1)
+    count("VouchersRedeemed")
     return check
 
 

@@ -6,10 +6,10 @@ import gc
 gc.disable()  # cold start: imports only create long-lived objects; collecting now is wasted time
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 
 from plaudit.api.scheduled import run_jobs
 from plaudit.services import vouchers
+from plaudit.services.metrics import count
 from plaudit.services.runtime import now
 
 logger = Logger()
@@ -30,5 +30,5 @@ def lambda_handler(event: dict, context: object) -> dict:
         ),
         logger,
     )
-    metrics.add_metric(name="VouchersExpired", unit=MetricUnit.Count, value=summary.get("expired", 0))
+    count("VouchersExpired", summary.get("expired", 0))
     return summary

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from plaudit.services.metrics import LOG_FIELD, METRICS
 from plaudit_dev import alarms
 
 from .test_template import REPO, function_props, load_template, ref_name, resources_of
@@ -205,3 +206,28 @@ def test_http_api_access_logs_are_json_with_the_request_id(template: dict[str, A
 def test_point_in_time_recovery_is_on(template: dict[str, Any]) -> None:
     props = template["Resources"]["DomainTable"]["Properties"]
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+
+
+def test_the_dashboard_sums_the_counts_kept_in_every_functions_log(template: dict[str, Any]) -> None:
+    body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    (widget,) = [w for w in json.loads(body)["widgets"] if w["type"] == "log"]
+    query = widget["properties"]["query"]
+    for name in resources_of(template, "AWS::Serverless::Function"):
+        group = function_props(template, name)["LoggingConfig"]["LogGroup"]["Ref"]
+        assert f"SOURCE '${{{group}}}'" in query, name
+    assert query.endswith(f"filter ispresent({LOG_FIELD}) | stats sum(value) as total by {LOG_FIELD}")
+
+
+def test_what_the_dashboard_and_alarms_read_is_published_as_a_metric(template: dict[str, Any]) -> None:
+    """A name outside plaudit.services.metrics.METRICS is counted as a log line: a widget or an alarm on it
+    would stay empty for ever."""
+    texts = [template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]]
+    texts += [
+        str(query.get("Expression", {}).get("Fn::Sub", ""))
+        for alarm in resources_of(template, ALARM).values()
+        for query in alarm["Properties"].get("Metrics") or []
+    ]
+    read = {name for text in texts for name in re.findall(r'\((\w+)\) FROM \\?"Plaudit/', text)}
+    assert {"KudosGiven", "MilestonesPending", "FulfilmentsFailed"} <= read
+    published_directly = {"ProviderBalance", "SecretEmpty"}  # gauges with their own dimension
+    assert read <= METRICS | published_directly, read - METRICS - published_directly

@@ -124,8 +124,9 @@ Outputs:
 """
     code = 'metrics.add_metric(name="KudosGiven", unit=1)\nmetrics.add_metric(name="KudosGiven")'
     more = (
-        'add_metric(\n    name="Other")\ncount("PointsGiven")\nMETRIC = "SecretEmpty"\n'
-        'add_metric(name=f"Exports{s}")'
+        'add_metric(\n    name="Other")\ncount("TalliedOnly")\nMETRIC = "SecretEmpty"\n'
+        'with single_metric(\n    name="ProviderBalance", value=1):\n'
+        'METRICS = frozenset(\n    {\n        "PointsGiven",\n        "Redemptions",\n    }\n)\n'
     )
     declared = cost.declared_by(template, [code, more])
     assert declared == cost.Declared(
@@ -136,7 +137,8 @@ Outputs:
         kms_keys=1,
         secrets=2,
         scheduled_invocations=720 + 30,
-        custom_metrics=6,  # KudosGiven, Other, PointsGiven, SecretEmpty and two outcomes of Exports
+        # KudosGiven, Other, SecretEmpty, ProviderBalance, METRICS' two; a count not in METRICS: a log line
+        custom_metrics=6,
     )
 
 
