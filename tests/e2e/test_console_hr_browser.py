@@ -20,6 +20,7 @@ PAGES = (
     "hr-reports",
     "hr-directory",
     "hr-budgets",
+    "hr-campaigns",
     "hr-rules",
     "hr-seasons",
     "hr-badges",
@@ -174,6 +175,28 @@ def test_hr_exports_and_erases_a_person_at_their_request(browser, stack) -> None
     assert element(browser, "form[data-form=person-data] p.done").text.startswith("E9201 was erased")
     after = stack.request("GET", "/v1/employees/E9201", token=token).json
     assert after["status"] == "erased"
+
+
+def test_hr_previews_runs_and_reports_a_campaign(browser, stack, tmp_path) -> None:
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-campaigns")
+    element(browser, "#campaign-name").send_keys("Console launch thanks")
+    element(browser, "#campaign-csv").send_keys("employee_id,points\nE1003,5\nE1004,7\nE0000,5\n")
+    element(browser, "form[data-form=campaign] button[type=submit]").click()
+    preview = element(browser, "[data-preview]")
+    assert preview.text.startswith("2 people, 12 points in all")
+    assert "Line 4 (E0000) skipped" in element(browser, '[data-skipped] li[data-line="4"]').text
+    element(browser, "button[data-action=run]").click()
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "[data-campaign=done]"), "the campaign run")
+    assert "Paid 2," in element(browser, "[data-campaign=done]").text
+    element(browser, "button[data-action=report]").click()
+    name = element(browser, "a[data-download]").get_attribute("data-download")
+    download = wait_for(lambda: (tmp_path / name).is_file() and (tmp_path / name), "the campaign report")
+    rows = list(csv.DictReader(io.StringIO(wait_for(download.read_text, "the report's text"))))
+    assert {(row["employee_id"], row["outcome"]) for row in rows} >= {("E1003", "paid"), ("E1004", "paid")}
 
 
 def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None:

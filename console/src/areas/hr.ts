@@ -1,6 +1,7 @@
 // The hr pages (each names the roles that may open it), in the navigation's order.
 import { Badges } from "../pages/hr/Badges";
 import { Budgets } from "../pages/hr/Budgets";
+import { Campaigns } from "../pages/hr/Campaigns";
 import { Catalogue } from "../pages/hr/Catalogue";
 import { Dashboard } from "../pages/hr/Dashboard";
 import { Directory } from "../pages/hr/Directory";
@@ -18,6 +19,7 @@ export const pages: Pages = {
   "hr-reports": { title: "hr.nav.reports", Page: Reports, roles: HR },
   "hr-directory": { title: "hr.nav.directory", Page: Directory, roles: HR },
   "hr-budgets": { title: "hr.nav.budgets", Page: Budgets, roles: HR },
+  "hr-campaigns": { title: "hr.nav.campaigns", Page: Campaigns, roles: HR },
   "hr-rules": { title: "hr.nav.rules", Page: Rules, roles: HR },
   "hr-seasons": { title: "hr.nav.seasons", Page: Seasons, roles: HR },
   "hr-badges": { title: "hr.nav.badges", Page: Badges, roles: HR },
