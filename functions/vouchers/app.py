@@ -42,7 +42,10 @@ def mark_used(voucher_id: VoucherIdPath) -> vouchers.VoucherView:
 
 @app.post(
     "/v1/vouchers/validate",
-    summary="Check a code (vouchers scope): nothing changes",
+    summary="Check a code for a purchase (vouchers scope, HR, desk accounts): nothing changes",
+    description="What the voucher is worth, its restrictions and expiry, its owner's first name, and "
+    "whether it can be used here on this purchase (`usable`; if not, `refusal` names the rule) and what it "
+    "gives on it.",
     responses={
         404: reply("No voucher has this code (voucher_not_valid): unknown, or its check character fails")
     },
@@ -50,7 +53,12 @@ def mark_used(voucher_id: VoucherIdPath) -> vouchers.VoucherView:
 @tracer.capture_method
 def validate(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     return vouchers.validate(
-        current_caller(app), body.code.get_secret_value(), location=body.location, vendor=body.vendor
+        current_caller(app),
+        body.code.get_secret_value(),
+        location=body.location,
+        vendor=body.vendor,
+        purchase=body.purchase(),
+        locale=app.locale(),
     )
 
 
@@ -58,13 +66,23 @@ def validate(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     "/v1/vouchers/redeem",
     summary="Check a code and mark its voucher redeemed (vouchers scope)",
     responses={
-        404: reply("No voucher has this code (voucher_not_valid): unknown, or its check character fails")
+        404: reply("No voucher has this code (voucher_not_valid): unknown, or its check character fails"),
+        409: reply("Redeemed already (voucher_already_redeemed)"),
+        422: reply(
+            "It cannot be used here, now or on this purchase: voucher_expired, blackout, "
+            "voucher_wrong_location, voucher_wrong_vendor, below_minimum_purchase, excluded_category, "
+            "purchase_amount_needed, purchase_category_needed"
+        ),
     },
 )
 @tracer.capture_method
 def redeem(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     check = vouchers.redeem(
-        current_caller(app), body.code.get_secret_value(), location=body.location, vendor=body.vendor
+        current_caller(app),
+        body.code.get_secret_value(),
+        location=body.location,
+        vendor=body.vendor,
+        purchase=body.purchase(),
     )
     count("VouchersRedeemed")
     return check

@@ -240,12 +240,17 @@ def test_staff_validate_then_redeem_the_code_once(stack, tokens, voucher):
     by_alice = check_code(stack, tokens, "validate", code, who=ALICE, location=CAFETERIA)
     assert (by_alice.status, by_alice.json["error"]["code"]) == (403, "forbidden")
     elsewhere = check_code(stack, tokens, "validate", code, location="Downtown bistro")
-    assert (elsewhere.status, elsewhere.json["error"]["code"]) == (422, "voucher_wrong_location")
+    assert (elsewhere.status, elsewhere.json["usable"]) == (200, False), elsewhere.body
+    assert elsewhere.json["refusal"]["code"] == "voucher_wrong_location"
 
     valid = check_code(stack, tokens, "validate", code.lower(), location=CAFETERIA)  # as typed at the till
     assert valid.status == 200, valid.body
     assert (valid.json["voucher_id"], valid.json["item_name"]) == (voucher["id"], LUNCH)
     assert valid.json["status"] in ("issued", "delivered")
+    assert (valid.json["usable"], valid.json["owner_first_name"]) == (True, "Alice")
+    assert valid.json["value"]["amount"] == "60"
+    assert valid.json["value"]["currency"] == "USD"
+    assert valid.json["restrictions"]["locations"] == [CAFETERIA]
     assert code not in valid.body.decode()
 
     redeemed = check_code(stack, tokens, "redeem", code, location=CAFETERIA)

@@ -289,3 +289,79 @@ def test_every_combination_of_filters_is_a_query_dynamodb_accepts(api, org, cloc
             cursor=None,
         )
         assert page.read >= (0 if affordable == {} else 1), (item_type, country, affordable, category)
+
+
+def offer_spec(**fields: Any) -> dict[str, Any]:
+    values = spec(
+        name="Bistro 20% off",
+        category="food",
+        type="discount_voucher",
+        denominations=None,
+        currency="USD",
+        fulfilment="internal",
+        provider_sku=None,
+        points=100,
+        offer={"kind": "percentage", "percent": "20", "cap": {"amount": "25", "currency": "USD"}},
+        restrictions={"minimum_purchase": "15", "excluded_categories": ["alcohol"]},
+    )
+    return values | fields
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"offer": {"kind": "percentage", "percent": "0"}}, "must be a percentage from 1 to 100"),
+        ({"offer": {"kind": "percentage", "percent": "101"}}, "must be a percentage from 1 to 100"),
+        (
+            {"offer": {"kind": "cashback", "percent": "5", "cap": {"amount": "5", "currency": "EUR"}}},
+            "the cap must be in the item's currency (USD)",
+        ),
+        ({"denominations": {"fixed": ["10"]}}, "needs points and no denominations"),
+    ],
+)
+def test_a_bad_percentage_or_cashback_offer_is_a_422_naming_the_problem(api, org, aws, fields, problem):
+    before = table_items(aws)
+    details = assert_error(
+        api.call("POST", "/v1/catalog/items", body=offer_spec(**fields), as_employee=HR),
+        422,
+        "invalid_request",
+    )
+    assert problem in details["errors"][0]["problem"]
+    assert table_items(aws) == before
+
+
+def test_a_percentage_voucher_is_priced_by_its_item_redeemed_without_a_denomination_and_issued(
+    api, org, clock
+):
+    kudos = {"recipient_ids": [ALICE], "points": 100, "message": "Thanks for the launch!"}
+    assert api.call("POST", "/v1/recognitions", body=kudos, as_employee=HR).status == 201  # Alice: 100 points
+    created = create(api, offer_spec())
+    assert (created["min_points"], created["max_points"], created["denominations"]) == (100, 100, None)
+    assert created["offer"] == {
+        "kind": "percentage",
+        "percent": "20",
+        "cap": {"amount": "25", "currency": "USD"},
+    }
+    assert names(browse(api, "?affordable=true")) == ["Bistro 20% off"]
+
+    with_amount = {"item_id": created["id"], "denomination": "20"}
+    refused = api.call("POST", "/v1/redemptions", body=with_amount, as_employee=ALICE)
+    assert_error(refused, 422, "bad_denomination")
+    reply = api.call("POST", "/v1/redemptions", body={"item_id": created["id"]}, as_employee=ALICE)
+    assert reply.status == 201, reply.body
+    assert (reply.json["points"], reply.json["denomination"], reply.json["offer"]["percent"]) == (
+        100,
+        "0",
+        "20",
+    )
+    api.drain_queues()
+    [voucher] = api.call("GET", "/v1/vouchers/mine", as_employee=ALICE).json["items"]
+    assert voucher["value"] == {
+        "kind": "percentage",
+        "amount": None,
+        "percent": "20",
+        "cap": "25",
+        "currency": "USD",
+    }
+    assert voucher["restrictions"]["minimum_purchase"] == "15"
+    assert voucher["restrictions"]["excluded_categories"] == ["alcohol"]

@@ -7,18 +7,21 @@ from __future__ import annotations
 import base64
 import logging
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from api_checks import assert_error, table_items
 
 from plaudit.domain.access import Caller
+from plaudit.domain.catalog import Restrictions
 from plaudit.domain.errors import Conflict
 from plaudit.domain.voucher_codes import canonical, generate_code
 from plaudit.services import vouchers
 from plaudit.services.insights import audit_aggregates
 from plaudit.services.runtime import now
 from plaudit.store import insights as insight_store
+from plaudit.store import vouchers as voucher_store
 
 OWNER, OTHER, HANA = "E1003", "E1004", "E1001"
 STAFF = {
@@ -39,8 +42,15 @@ def states(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return told
 
 
-def issue(rid: str = "red_1", employee: str = OWNER, expires_in: int | None = 30, **kw: Any) -> str:
+def issue(
+    rid: str = "red_1",
+    employee: str = OWNER,
+    expires_in: int | None = 30,
+    offer: dict[str, Any] | None = None,
+    **kw: Any,
+) -> str:
     redemption = {"id": rid, "employee_id": employee, "item_id": "item_spa", "item_name": "Spa day"}
+    redemption |= {"denomination": Decimal(0 if offer else 50), "currency": "EUR", "offer": offer}
     expires_on = now().date() + timedelta(days=expires_in) if expires_in is not None else None
     return vouchers.issue(redemption, expires_on=expires_on, **kw)
 
@@ -49,6 +59,16 @@ def my_codes(api, employee: str = OWNER) -> dict[str, dict[str, Any]]:
     reply = api.call("GET", "/v1/vouchers/mine", as_employee=employee)
     assert reply.status == 200, reply.body
     return {item["id"]: item for item in reply.json["items"]}
+
+
+def refused(reply, code: str) -> None:
+    """A validation that found the voucher but says it cannot be used, and why."""
+    assert reply.status == 200, reply.body
+    assert reply.json["usable"] is False
+    assert reply.json["refusal"]["code"] == code
+    assert reply.json["refusal"]["message"]
+    assert reply.json["discount"] is None
+    assert reply.json["cashback"] is None
 
 
 def staff(api, action: str, code: str, **extra: Any):
@@ -96,10 +116,22 @@ def test_staff_validate_then_redeem_exactly_once(org, api, clock, states) -> Non
     assert checked.json["voucher_id"] == voucher_id
     assert checked.json["status"] == "delivered"  # the notifier handed it over (here: the API channel)
     assert "code" not in checked.json
-    redeemed = staff(api, "redeem", code, location="Lisbon")
+    assert checked.json["usable"] is True
+    assert checked.json["refusal"] is None
+    assert checked.json["owner_first_name"] == "Alice"
+    assert checked.json["value"] == {
+        "kind": "amount",
+        "amount": "50",
+        "percent": None,
+        "cap": None,
+        "currency": "EUR",
+    }
+    assert checked.json["discount"] == "50"  # no purchase named: the whole value
+    redeemed = staff(api, "redeem", code, location="Lisbon", purchase_amount="32.50")
     assert redeemed.status == 200, redeemed.body
     assert redeemed.json["status"] == "redeemed"
-    assert_error(staff(api, "validate", code), 409, "voucher_already_redeemed")
+    assert redeemed.json["discount"] == "32.50"  # a smaller purchase: what it costs
+    refused(staff(api, "validate", code), "voucher_already_redeemed")
     assert states == [("red_1", "redeemed")]
     assert_error(staff(api, "redeem", code), 409, "voucher_already_redeemed")
     assert states == [("red_1", "redeemed")] * 2  # told again: a no-op, or the repair of a lost telling
@@ -151,7 +183,7 @@ def test_an_expired_voucher_is_refused_expired_on_schedule_and_reminded_before(
     clock.advance(days=3)
     assert staff(api, "validate", code).status == 200  # the last valid day
     clock.advance(days=1)
-    assert_error(staff(api, "validate", code), 422, "voucher_expired")
+    refused(staff(api, "validate", code), "voucher_expired")
     assert vouchers.expire_due(now()) == 1
     assert vouchers.expire_due(now()) == 0
     assert states == [("red_1", "expired")]
@@ -181,11 +213,9 @@ def test_blackouts_locations_and_vendors_limit_redemption(
     monkeypatch.setattr(vouchers, "_restriction_snapshot", lambda item_id: snapshot)
     voucher_id = issue()
     code = my_codes(api)[voucher_id]["code"]
-    assert_error(staff(api, "validate", code, vendor="Spa Co"), 422, "voucher_wrong_location")
-    assert_error(
-        staff(api, "validate", code, location="Madrid", vendor="Spa Co"), 422, "voucher_wrong_location"
-    )
-    assert_error(staff(api, "validate", code, location="porto", vendor="Other"), 422, "voucher_wrong_vendor")
+    refused(staff(api, "validate", code, vendor="Spa Co"), "voucher_wrong_location")
+    refused(staff(api, "validate", code, location="Madrid", vendor="Spa Co"), "voucher_wrong_location")
+    refused(staff(api, "validate", code, location="porto", vendor="Other"), "voucher_wrong_vendor")
     assert staff(api, "validate", code, location="porto", vendor="spa co").status == 200
     clock.advance(days=1)
     assert_error(staff(api, "redeem", code, location="Porto", vendor="Spa Co"), 422, "blackout")
@@ -303,3 +333,73 @@ def test_a_delivery_channel_gets_the_code_for_the_owner_then_marks_it_delivered(
     assert staff(api, "redeem", owned.code).status == 200
     assert vouchers.mark_delivered(voucher_id) is False
     assert my_codes(api)[voucher_id]["status"] == "redeemed"
+
+
+def test_a_percentage_voucher_with_a_minimum_purchase_and_exclusions_at_the_desk(
+    org, api, clock, states, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = Restrictions(minimum_purchase=Decimal("30"), excluded_categories=["alcohol", "tobacco"])
+    monkeypatch.setattr(vouchers, "_item_restrictions", lambda item_id: rules)
+    offer = {"kind": "percentage", "percent": "20", "cap": {"amount": "15", "currency": "EUR"}}
+    voucher_id = issue(offer=offer)
+    mine = my_codes(api)[voucher_id]
+    assert mine["value"] == {
+        "kind": "percentage",
+        "amount": None,
+        "percent": "20",
+        "cap": "15",
+        "currency": "EUR",
+    }
+    assert mine["restrictions"]["minimum_purchase"] == "30"
+    assert mine["restrictions"]["excluded_categories"] == ["alcohol", "tobacco"]
+    code = mine["code"]
+
+    refused(staff(api, "validate", code), "purchase_amount_needed")
+    refused(
+        staff(api, "validate", code, purchase_amount="29.99", purchase_category="food"),
+        "below_minimum_purchase",
+    )
+    refused(staff(api, "validate", code, purchase_amount="40"), "purchase_category_needed")
+    refused(
+        staff(api, "validate", code, purchase_amount="40", purchase_category="alcohol"), "excluded_category"
+    )
+    italian = api.call(
+        "POST",
+        "/v1/vouchers/validate",
+        claims=STAFF,
+        scopes=STAFF_SCOPES,
+        body={"code": code, "purchase_amount": "10", "purchase_category": "food"},
+        headers={"Accept-Language": "it"},
+    )
+    assert italian.json["refusal"]["message"] == "Questo buono vale solo per acquisti da 30,00\xa0€ in su."
+
+    check = staff(api, "validate", code, purchase_amount="40", purchase_category="food")
+    assert (check.status, check.json["usable"]) == (200, True), check.body
+    assert (check.json["discount"], check.json["cashback"]) == ("8.00", None)
+    big = staff(api, "validate", code, purchase_amount="200", purchase_category="food")
+    assert big.json["discount"] == "15"  # the cap
+
+    assert_error(
+        staff(api, "redeem", code, purchase_amount="20", purchase_category="food"),
+        422,
+        "below_minimum_purchase",
+    )
+    assert_error(
+        staff(api, "redeem", code, purchase_amount="50", purchase_category="ALCOHOL"),
+        422,
+        "excluded_category",
+    )
+    assert states == []
+    redeemed = staff(api, "redeem", code, purchase_amount="50", purchase_category="food")
+    assert (redeemed.status, redeemed.json["status"], redeemed.json["discount"]) == (200, "redeemed", "10.00")
+    assert states == [("red_1", "redeemed")]
+    stored = voucher_store.get_voucher(voucher_id)
+    assert (stored["purchase_amount"], stored["purchase_category"]) == (Decimal("50"), "food")
+
+
+def test_a_cashback_voucher_tells_the_desk_what_it_pays_back(org, api, clock, states) -> None:
+    voucher_id = issue(offer={"kind": "cashback", "percent": "5"})
+    code = my_codes(api)[voucher_id]["code"]
+    check = staff(api, "validate", code, purchase_amount="123.45")
+    assert (check.json["usable"], check.json["discount"], check.json["cashback"]) == (True, None, "6.17")
+    assert check.json["value"]["kind"] == "cashback"

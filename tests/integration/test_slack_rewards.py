@@ -443,7 +443,10 @@ def test_my_rewards_show_the_code_and_mark_used(bolt: SlackApp) -> None:
 
     rewards = _section(_home(bolt, ALICE), ":ticket: My rewards")
     shown, code = rewards[0]["text"]["text"].split("\n")
-    assert shown in ("*Coffee card* · issued", "*Coffee card* · delivered")  # the DM delivery may have run
+    assert shown in (  # the DM delivery may have run
+        "*Coffee card* · issued · worth $10.00",
+        "*Coffee card* · delivered · worth $10.00",
+    )
     assert code == "Code: `7KQ4-M9TX-2HCF-WZ8R`"
     assert (rewards[0]["accessory"]["action_id"], rewards[0]["accessory"]["value"]) == (
         actions.VOUCHER_USED,

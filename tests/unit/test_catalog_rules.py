@@ -245,3 +245,96 @@ def test_voucher_expiry_after_issue_or_on_a_fixed_date_or_never():
     fixed = item(restrictions={"expires_on": "2027-06-30"})
     assert voucher_expiry(fixed, date(2026, 11, 16)) == date(2027, 6, 30)
     assert voucher_expiry(item(), date(2026, 11, 16)) is None
+
+
+# --- percentage and cashback offers ---------------------------------------------------------------------
+
+
+def offer_item(**offer: Any) -> CatalogItemSpec:
+    return item(
+        type="discount_voucher",
+        denominations=None,
+        fulfilment="internal",
+        provider_sku=None,
+        points=400,
+        offer={"kind": "percentage", "percent": "20"} | offer,
+        currency="EUR",
+    )
+
+
+def problem_of(error: ValidationError) -> str:
+    return error.errors()[0]["type"]
+
+
+def test_an_offer_item_sets_its_own_points_price_and_takes_no_denomination():
+    spec = offer_item(cap={"amount": "50", "currency": "EUR"})
+    assert points_price(spec, None, SETTINGS) == 400
+    check_redeemable(spec, ALICE, None, AT, redeemed_in_period=0, settings=SETTINGS)
+    with pytest.raises(RuleViolation) as refused:
+        check_redeemable(spec, ALICE, Decimal("20"), AT, redeemed_in_period=0, settings=SETTINGS)
+    assert refused.value.code == "bad_denomination"
+    with pytest.raises(RuleViolation) as refused:  # an amount item still needs its denomination
+        check_redeemable(item(), ALICE, None, AT, redeemed_in_period=0, settings=SETTINGS)
+    assert refused.value.code == "bad_denomination"
+
+
+@pytest.mark.parametrize(
+    ("purchase", "percent", "cap", "gives"),
+    [
+        ("80", "20", None, "16.00"),
+        ("80", "20", "10", "10"),  # capped
+        ("33.33", "12.5", None, "4.17"),  # to the cent, half up
+        ("10", "100", None, "10.00"),
+    ],
+)
+def test_an_offer_gives_its_percent_of_a_purchase_up_to_its_cap(purchase, percent, cap, gives):
+    spec = offer_item(percent=percent, cap={"amount": cap, "currency": "EUR"} if cap else None)
+    assert spec.offer.gives(Decimal(purchase)) == Decimal(gives)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"offer": {"kind": "percentage", "percent": "0"}}, "percent_range"),
+        ({"offer": {"kind": "percentage", "percent": "100.01"}}, "percent_range"),
+        ({"offer": {"kind": "cashback", "percent": "5.555"}}, "percent_range"),
+        (
+            {"offer": {"kind": "cashback", "percent": "5", "cap": {"amount": "5", "currency": "USD"}}},
+            "cap_currency",
+        ),
+        ({"offer": {"kind": "fixed", "percent": "5"}}, "enum"),
+        ({"denominations": {"fixed": ["10"]}}, "offer_form"),
+        ({"points": None}, "offer_form"),
+        ({"fulfilment": "provider", "provider_sku": "X"}, "offer_fulfilment"),
+        ({"type": "donation"}, "offer_fulfilment"),
+    ],
+)
+def test_bad_offers_are_refused_naming_the_problem(fields, problem):
+    values = {
+        "type": "discount_voucher",
+        "denominations": None,
+        "fulfilment": "internal",
+        "provider_sku": None,
+    }
+    values |= {"points": 400, "offer": {"kind": "percentage", "percent": "20"}, "currency": "EUR"}
+    with pytest.raises(ValidationError) as refused:
+        item(**(values | fields))
+    assert problem in problem_of(refused.value)
+
+
+def test_an_amount_item_needs_denominations_and_no_points():
+    with pytest.raises(ValidationError) as refused:
+        item(denominations=None)
+    assert "denominations_required" in problem_of(refused.value)
+    with pytest.raises(ValidationError) as refused:
+        item(points=100)
+    assert "points_need_offer" in problem_of(refused.value)
+
+
+def test_a_cashback_offer_may_carry_a_minimum_purchase_and_exclusions():
+    spec = offer_item(kind="cashback", percent="5").model_copy()
+    rules = {"minimum_purchase": "30", "excluded_categories": ["alcohol"]}
+    with_rules = CatalogItemSpec.model_validate(
+        spec.model_dump() | {"type": "gift_card", "restrictions": rules}
+    )
+    assert with_rules.restrictions.minimum_purchase == Decimal("30")

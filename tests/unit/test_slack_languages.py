@@ -91,6 +91,16 @@ CHOICE_FIXED = rewards.RedeemChoice("item_1", "Books", "EUR", 2500, fixed=[(Deci
 CHOICE_RANGE = rewards.RedeemChoice(
     "item_1", "Gift", "EUR", 90, range=(Decimal(5), Decimal(500)), point_value=Decimal("0.01")
 )
+CHOICE_OFFER = rewards.RedeemChoice("item_2", "Bistro", "EUR", 90, offer=("20% off", 400))
+TERMS = rewards.Terms(
+    kind="percentage",
+    currency="EUR",
+    percent=Decimal("12.5"),
+    cap=Decimal(50),
+    minimum_purchase=Decimal(30),
+    excluded_categories=("alcohol",),
+    places=("Lisbon", "Spa Co"),
+)
 ORIGIN = approvals.Origin("red_1", "D0MAYA01", "1.2")
 BOARD = Leaderboard(
     metric="received",
@@ -223,8 +233,21 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
         block.to_dict()
         for status in rewards.STATUSES
         for block in rewards.rewards_section(
-            [rewards.RewardLine("vch_1", "Books", status, "7KQ4", date(2027, 5, 31))], m
+            [
+                rewards.RewardLine("vch_1", "Books", status, "7KQ4", date(2027, 5, 31)),
+                rewards.RewardLine("vch_2", "Bistro", status, "8KQ4", None, TERMS),
+            ],
+            m,
         )
+    ],
+    "plaudit.slack.views.rewards.offer_text": lambda m: [
+        rewards.offer_text(kind, Decimal("12.5"), cap, "EUR", m)
+        for kind in ("percentage", "cashback")
+        for cap in (None, Decimal(50))
+    ],
+    "plaudit.slack.views.rewards.terms_facts": lambda m: [
+        rewards.terms_facts(TERMS, m),
+        rewards.terms_facts(rewards.Terms(kind="amount", currency="EUR", amount=Decimal(25)), m),
     ],
     "plaudit.slack.views.rewards.notice_modal": lambda m: rewards.notice_modal(
         "redeem-1", m.text("error.item_inactive"), m
@@ -232,6 +255,7 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
     "plaudit.slack.views.rewards.redeem_modal": lambda m: [
         rewards.redeem_modal("redeem-1", CHOICE_FIXED, m),
         rewards.redeem_modal("redeem-1", CHOICE_RANGE, m),
+        rewards.redeem_modal("redeem-1", CHOICE_OFFER, m),
     ],
     "plaudit.slack.views.rewards.confirmation_text": lambda m: [
         rewards.confirmation_text("Books", 2500, "pending_approval", "<@UMAYA>", m),

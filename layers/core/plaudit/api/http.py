@@ -200,6 +200,10 @@ class PlauditResolver(APIGatewayHttpResolver):
         """`error` said in the caller's language (`may_read`: finding it may read the table)."""
         return said_response(error, self._caller_locale(may_read))
 
+    def locale(self) -> str:
+        """The caller's language, for an answer that says something in it."""
+        return self._caller_locale(True)
+
     def _caller_locale(self, may_read: bool) -> str:
         from plaudit.services.languages import request_locale  # errors only: not on the Slack ack's path
 

@@ -2,7 +2,7 @@
 points price, and whether a person may redeem one now."""
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -106,6 +106,45 @@ class Denominations(Model):
         return self.fixed[-1] if self.fixed is not None else self.max  # type: ignore[return-value]
 
 
+class OfferKind(StrEnum):
+    PERCENTAGE = "percentage"  # this percent off one purchase, up to the cap
+    CASHBACK = "cashback"  # this percent of one purchase paid back, up to the cap
+
+
+class Cap(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Decimal
+    currency: str = Field(pattern=CURRENCY, description="ISO 4217: the item's currency")
+
+    @field_validator("amount")
+    @classmethod
+    def _valid_amount(cls, value: Decimal) -> Decimal:
+        return _money(value, "cap")
+
+
+class Offer(Model):
+    """A voucher worth a share of a purchase rather than a fixed amount."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: OfferKind
+    percent: Decimal = Field(description="1 to 100, at most 2 decimals")
+    cap: Cap | None = Field(default=None, description="The most it gives on one purchase")
+
+    @field_validator("percent")
+    @classmethod
+    def _valid_percent(cls, value: Decimal) -> Decimal:
+        if not value.is_finite() or not 1 <= value <= 100 or value.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise invalid("problem.percent_range")
+        return value
+
+    def gives(self, purchase: Decimal) -> Decimal:
+        """What it gives on a purchase of `purchase`: the percent of it, to the cent, at most the cap."""
+        share = (purchase * self.percent / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return min(share, self.cap.amount) if self.cap else share
+
+
 class Blackout(Model):
     """Days (inclusive, in the person's time zone) on which the item cannot be redeemed."""
 
@@ -183,7 +222,15 @@ class CatalogItemSpec(Model):
     image_url: str | None = Field(default=None, max_length=1000, pattern=r"^https://[^\s/]+\.[^\s]+$")
     category: str = Field(pattern=CATEGORY, description="e.g. food, travel, wellbeing")
     type: ItemType
-    denominations: Denominations
+    denominations: Denominations | None = Field(
+        default=None, description="The values one can redeem; required unless the item has an `offer`"
+    )
+    offer: Offer | None = Field(
+        default=None, description="A percentage or cashback voucher (instead of `denominations`)"
+    )
+    points: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="An `offer` item's points price (it sets its own)"
+    )
     currency: str = Field(pattern=CURRENCY, description="ISO 4217")
     countries: list[str] = Field(
         default_factory=list, max_length=250, description="ISO 3166-1 alpha-2; empty: everywhere"
@@ -222,7 +269,20 @@ class CatalogItemSpec(Model):
             raise invalid("problem.provider_sku")
         if self.provider is not None and self.fulfilment != FulfilmentMethod.PROVIDER:
             raise invalid("problem.provider_field")
-        if self.restrictions.minimum_purchase is not None and self.type != ItemType.DISCOUNT_VOUCHER:
+        if self.offer is None:
+            if self.denominations is None:
+                raise invalid("problem.denominations_required")
+            if self.points is not None:
+                raise invalid("problem.points_need_offer")
+        else:
+            if self.denominations is not None or self.points is None:
+                raise invalid("problem.offer_form")
+            if self.fulfilment == FulfilmentMethod.PROVIDER or not gives_a_voucher(self.type):
+                raise invalid("problem.offer_fulfilment")
+            if self.offer.cap is not None and self.offer.cap.currency != self.currency:
+                raise invalid("problem.cap_currency", currency=self.currency)
+        discounting = self.type == ItemType.DISCOUNT_VOUCHER or self.offer is not None
+        if self.restrictions.minimum_purchase is not None and not discounting:
             raise invalid("problem.minimum_purchase")
         return self
 
@@ -234,8 +294,11 @@ class CatalogItem(CatalogItemSpec):
     version: int = 1
 
 
-def points_price(item: CatalogItemSpec, denomination: Decimal, settings: OrgSettings) -> int:
-    """The points a denomination costs: its money value over the point value, rounded up."""
+def points_price(item: CatalogItemSpec, denomination: Decimal | None, settings: OrgSettings) -> int:
+    """The points a denomination costs: its money value over the point value, rounded up (an offer item:
+    the points it sets)."""
+    if item.offer is not None:
+        return item.points  # type: ignore[return-value]
     rate = settings.point_values.get(item.currency)
     if rate is None:
         raise RuleViolation(
@@ -244,7 +307,7 @@ def points_price(item: CatalogItemSpec, denomination: Decimal, settings: OrgSett
             currency=item.currency,
             details={"currency": item.currency},
         )
-    return int((denomination / rate).to_integral_value(rounding=ROUND_CEILING))
+    return int((denomination / rate).to_integral_value(rounding=ROUND_CEILING))  # type: ignore[operator]
 
 
 def local_day(employee: Employee, at: datetime) -> date:
@@ -273,7 +336,7 @@ def per_person_period(item: CatalogItemSpec, at: datetime, settings: OrgSettings
 def check_redeemable(
     item: CatalogItemSpec,
     employee: Employee,
-    denomination: Decimal,
+    denomination: Decimal | None,
     at: datetime,
     *,
     redeemed_in_period: int,
@@ -292,7 +355,11 @@ def check_redeemable(
             day=rules.expires_on,
             details={"expires_on": rules.expires_on.isoformat()},
         )
-    if not item.denominations.admits(denomination):
+    if item.offer is not None and denomination is not None:
+        raise RuleViolation("error.offer_has_no_denomination", code="bad_denomination")
+    if item.denominations is not None and (
+        denomination is None or not item.denominations.admits(denomination)
+    ):
         raise RuleViolation(
             "error.denomination_not_offered",
             code="bad_denomination",

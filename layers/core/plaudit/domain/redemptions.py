@@ -12,7 +12,7 @@ from enum import StrEnum
 from pydantic import ConfigDict, Field
 
 from plaudit.domain.access import Caller
-from plaudit.domain.catalog import Restrictions
+from plaudit.domain.catalog import Offer, Restrictions
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden
 from plaudit.domain.insights import Stamp
@@ -93,8 +93,9 @@ class RedemptionView(Model):
     item_name: str
     item_type: str
     category: str
-    denomination: Decimal
+    denomination: Decimal = Field(description="0 for an item with an `offer` (it has no fixed value)")
     currency: str
+    offer: Offer | None = Field(default=None, description="A percentage or cashback voucher's terms")
     points: int
     status: Status
     approver_id: str | None = None

@@ -42,9 +42,17 @@ def view_of(item: CatalogItem, settings: OrgSettings) -> CatalogItemView:
     priced = item.currency in settings.point_values
     return CatalogItemView(
         **item.model_dump(),
-        min_points=points_price(item, item.denominations.lowest, settings) if priced else None,
-        max_points=points_price(item, item.denominations.highest, settings) if priced else None,
+        min_points=points_price(item, _lowest(item), settings) if priced else None,
+        max_points=points_price(item, _highest(item), settings) if priced else None,
     )
+
+
+def _lowest(item: CatalogItem) -> Decimal | None:
+    return item.denominations.lowest if item.denominations else None
+
+
+def _highest(item: CatalogItem) -> Decimal | None:
+    return item.denominations.highest if item.denominations else None
 
 
 def get_item(item_id: str) -> CatalogItem:
@@ -126,6 +134,7 @@ def browse(
         item_type=type,
         country=country,
         affordable_with=affordable_with,
+        affordable_points=points if affordable else None,
         limit=limit,
         cursor=cursor,
     )

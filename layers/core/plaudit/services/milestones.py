@@ -217,7 +217,7 @@ def _require_item(spec: RuleSpec) -> None:
             item_id=spec.catalog_item_id,
             details={"catalog_item_id": spec.catalog_item_id},
         )
-    if not item.denominations.admits(spec.catalog_denomination):
+    if item.denominations is None or not item.denominations.admits(spec.catalog_denomination):
         raise RuleViolation(
             "error.item_denomination_missing",
             code="bad_denomination",

@@ -79,7 +79,13 @@ class RedeemRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     item_id: str = Field(pattern=ITEM_ID)
-    denomination: Decimal = Field(gt=0, le=1_000_000, decimal_places=2, description="In the item's currency")
+    denomination: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=1_000_000,
+        decimal_places=2,
+        description="In the item's currency; none for an item with an `offer` (percentage or cashback)",
+    )
 
 
 class PendingApproval(Model):
@@ -118,7 +124,8 @@ def request(
 ) -> tuple[RedemptionView, bool]:
     """Hold the points and create the redemption (pending_approval, or approved and queued). Returns the
     redemption and whether it was created now (False: a replay of the same Idempotency-Key)."""
-    request_hash = fingerprint(f"{body.item_id}|{body.denomination.normalize()}".encode())  # 25 == 25.00
+    asked = body.denomination.normalize() if body.denomination is not None else ""  # 25 == 25.00
+    request_hash = fingerprint(f"{body.item_id}|{asked}".encode())
     rid = redemption_id_for(caller, idempotency_key) if idempotency_key else new_id("red")
     for _ in attempts():
         found = get_many(
@@ -163,7 +170,7 @@ def request(
 def plan(
     employee: Employee,
     item: CatalogItem,
-    denomination: Decimal,
+    denomination: Decimal | None,
     settings: OrgSettings,
     at: datetime,
     rid: str,
@@ -203,8 +210,9 @@ def plan(
         item_name=item.name,
         item_type=item.type.value,
         category=item.category,
-        denomination=denomination,
+        denomination=denomination if denomination is not None else Decimal(0),
         currency=item.currency,
+        offer=item.offer,
         points=points,
         status=status,
         approver_id=approver_for(employee, manager, settings.approvals) if approval else None,

@@ -8,14 +8,24 @@ are limited per window so codes cannot be guessed.
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, SecretStr
 
 from plaudit.domain.access import Caller
+from plaudit.domain.catalog import Offer, OfferKind
 from plaudit.domain.desks import Place
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation, Throttled
+from plaudit.domain.errors import (
+    Conflict,
+    Forbidden,
+    Money,
+    NotFound,
+    PlauditError,
+    RuleViolation,
+    Throttled,
+)
 from plaudit.domain.ids import derived_id
 from plaudit.domain.model import Model
 from plaudit.domain.voucher_codes import ENTROPY_BYTES, canonical, generate_code, is_plaudit_shaped, normalize
@@ -41,6 +51,31 @@ VoucherStatus = Literal["issued", "delivered", "redeemed", "expired"]
 StateHook = Callable[[str, str], None]
 
 
+class VoucherValue(Model):
+    """What a voucher is worth: a fixed amount, or a percentage off (or back on) one purchase up to a cap."""
+
+    kind: Literal["amount", "percentage", "cashback"]
+    amount: Decimal | None = Field(default=None, description="An amount voucher's value")
+    percent: Decimal | None = Field(default=None, description="A percentage or cashback voucher's, 1 to 100")
+    cap: Decimal | None = Field(default=None, description="The most a percentage or cashback voucher gives")
+    currency: str | None = Field(default=None, description="ISO 4217, of amount, cap and purchases")
+
+
+class BlackoutDays(Model):
+    start: date
+    end: date
+
+
+class VoucherRestrictions(Model):
+    """Where and on what a voucher may be used."""
+
+    minimum_purchase: Decimal | None = Field(default=None, description="The smallest purchase it applies to")
+    excluded_categories: list[str] = Field(default_factory=list, description="Purchases it cannot be used on")
+    locations: list[str] = Field(default_factory=list, description="Only here (empty: anywhere)")
+    vendors: list[str] = Field(default_factory=list, description="Only by these vendors (empty: any)")
+    blackouts: list[BlackoutDays] = Field(default_factory=list, description="Days it cannot be used")
+
+
 class VoucherView(Model):
     """A voucher without its code."""
 
@@ -52,6 +87,8 @@ class VoucherView(Model):
     expires_on: date | None = None
     issued_at: datetime
     redeemed_at: datetime | None = None
+    value: VoucherValue | None = Field(default=None, description="None: issued before vouchers kept it")
+    restrictions: VoucherRestrictions = Field(default_factory=VoucherRestrictions)
 
 
 class OwnedVoucher(VoucherView):
@@ -61,14 +98,33 @@ class OwnedVoucher(VoucherView):
     code: str
 
 
+class Refusal(Model):
+    code: str = Field(description="The rule that refuses it, e.g. below_minimum_purchase, voucher_expired")
+    message: str = Field(description="Why, in the caller's language")
+
+
 class VoucherCheck(Model):
-    """What staff learn about a valid code: which voucher, for what, until when."""
+    """What desk staff learn about a code: which voucher, what it is worth, its restrictions and expiry,
+    whose it is (first name), and whether (and for how much) it can be used on this purchase."""
 
     voucher_id: str
     item_name: str
     status: VoucherStatus
     expires_on: date | None = None
     redeemed_at: datetime | None = None
+    value: VoucherValue | None = Field(default=None, description="None: issued before vouchers kept it")
+    restrictions: VoucherRestrictions = Field(default_factory=VoucherRestrictions)
+    owner_first_name: str | None = Field(default=None, description="None: the owner left the directory")
+    usable: bool = Field(description="Whether it can be redeemed here, now, for this purchase")
+    refusal: Refusal | None = Field(default=None, description="Why not, when it cannot")
+    discount: Decimal | None = Field(
+        default=None,
+        description="Money off this purchase (amount and percentage vouchers; a percentage voucher's only "
+        "with purchase_amount)",
+    )
+    cashback: Decimal | None = Field(
+        default=None, description="Money paid back on this purchase (cashback vouchers, with purchase_amount)"
+    )
 
 
 class CheckVoucher(Model):
@@ -77,6 +133,29 @@ class CheckVoucher(Model):
     code: SecretStr = Field(min_length=1, max_length=64, description="The code as written on the voucher")
     location: str | None = Field(default=None, max_length=200)
     vendor: str | None = Field(default=None, max_length=200)
+    purchase_amount: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=1_000_000,
+        decimal_places=2,
+        description="The purchase it is used on, in the voucher's currency (needed for a minimum purchase "
+        "and to work out a percentage)",
+    )
+    purchase_category: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="The purchase's category, as the catalogue names categories (any case); checked against "
+        "the voucher's excluded categories",
+    )
+
+    def purchase(self) -> "Purchase":
+        return Purchase(amount=self.purchase_amount, category=self.purchase_category)
+
+
+class Purchase(Model):
+    amount: Decimal | None = None
+    category: str | None = None
 
 
 def redemption_state(redemption_id: str, status: str) -> None:
@@ -142,6 +221,7 @@ def issue_writes(
         "issued_at": keys.iso(issued_at),
         "updated_at": keys.iso(issued_at),
         **_restriction_snapshot(restrictions),
+        **_value_snapshot(redemption),
         # insights: the redemption's stamp (where its person was) and the zone its periods are read in
         "stamps": redemption.get("stamps") or {},
         "period_zone": redemption.get("period_zone"),
@@ -169,7 +249,52 @@ def _restriction_snapshot(restrictions: "Restrictions | None") -> dict[str, Any]
         or None,
         "locations": list(restrictions.locations) or None,
         "vendors": list(restrictions.vendors) or None,
+        "minimum_purchase": restrictions.minimum_purchase,
+        "excluded_categories": list(restrictions.excluded_categories) or None,
     }
+
+
+def _value_snapshot(redemption: dict[str, Any]) -> dict[str, Any]:
+    """What the voucher is worth, as the redemption bought it."""
+    offer = redemption.get("offer")
+    if offer:
+        return {
+            "offer": Offer.model_validate(offer).model_dump(mode="json"),
+            "currency": redemption["currency"],
+        }
+    if redemption.get("denomination") is None:  # not known (a bare redemption record): no value shown
+        return {}
+    return {"amount": Decimal(str(redemption["denomination"])), "currency": redemption["currency"]}
+
+
+def _value_of(item: dict[str, Any]) -> VoucherValue | None:
+    if item.get("offer"):
+        offer = Offer.model_validate(item["offer"])
+        return VoucherValue(
+            kind=offer.kind.value,
+            percent=offer.percent,
+            cap=offer.cap.amount if offer.cap else None,
+            currency=item.get("currency"),
+        )
+    if item.get("amount") is None:
+        return None
+    return VoucherValue(kind="amount", amount=Decimal(str(item["amount"])), currency=item.get("currency"))
+
+
+def _restrictions_of(item: dict[str, Any]) -> VoucherRestrictions:
+    minimum = item.get("minimum_purchase")
+    return VoucherRestrictions(
+        minimum_purchase=Decimal(str(minimum)) if minimum is not None else None,
+        excluded_categories=item.get("excluded_categories") or [],
+        locations=item.get("locations") or [],
+        vendors=item.get("vendors") or [],
+        blackouts=[BlackoutDays(start=b["start"], end=b["end"]) for b in item.get("blackouts") or []],
+    )
+
+
+def _terms(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored voucher's value and restrictions, as views show them."""
+    return {"value": _value_of(item), "restrictions": _restrictions_of(item)}
 
 
 # --- the owner -----------------------------------------------------------------------------------------
@@ -184,7 +309,7 @@ def mine(
     page = store.vouchers_page(caller.employee_id, limit=limit, cursor=cursor)
     owned = [
         OwnedVoucher.model_validate(
-            item | {"code": voucher_crypto.decrypt(item["code_ciphertext"], item["id"])}
+            item | _terms(item) | {"code": voucher_crypto.decrypt(item["code_ciphertext"], item["id"])}
         )
         for item in page.items
     ]
@@ -210,7 +335,7 @@ def for_delivery(voucher_id: str) -> OwnedVoucher:
     if item is None:
         raise NotFound("error.voucher_not_found", code="voucher_not_found")
     return OwnedVoucher.model_validate(
-        item | {"code": voucher_crypto.decrypt(item["code_ciphertext"], voucher_id)}
+        item | _terms(item) | {"code": voucher_crypto.decrypt(item["code_ciphertext"], voucher_id)}
     )
 
 
@@ -230,14 +355,26 @@ def mark_delivered(voucher_id: str) -> bool:
 
 
 def validate(
-    caller: Caller, code: str, *, location: str | None = None, vendor: str | None = None
+    caller: Caller,
+    code: str,
+    *,
+    location: str | None = None,
+    vendor: str | None = None,
+    purchase: Purchase | None = None,
+    locale: str,
 ) -> VoucherCheck:
-    """Whether the code can be redeemed here and now (nothing changes). A desk account checks at its desk:
-    the vendor is the desk's and the location one of its own, whatever the request says."""
+    """What the code's voucher is and whether it can be redeemed here, now, on `purchase` (nothing
+    changes): a voucher that cannot answers `usable` false and the refusal in `locale`. A desk account
+    checks at its desk: the vendor is the desk's and the location one of its own, whatever the request
+    says."""
     place = _place(caller, location, vendor)
     item = _found(caller, code)
-    _check_usable(item, now().date(), place.location, place.vendor)
-    return _check_view(item)
+    purchase = purchase or Purchase()
+    try:
+        _check_usable(item, now().date(), place.location, place.vendor, purchase)
+    except (Conflict, RuleViolation) as refused:
+        return _check_view(item, purchase, refusal=_refusal(refused, locale))
+    return _check_view(item, purchase)
 
 
 def redeem(
@@ -246,21 +383,55 @@ def redeem(
     *,
     location: str | None = None,
     vendor: str | None = None,
+    purchase: Purchase | None = None,
     on_state: StateHook | None = None,
 ) -> VoucherCheck:
-    """Check the code as `validate` does, then mark the voucher redeemed, exactly once."""
+    """Check the code as `validate` does, then mark the voucher redeemed, exactly once (refused: the rule's
+    error)."""
     place = _place(caller, location, vendor)
     item = _found(caller, code)
+    purchase = purchase or Purchase()
     if item["status"] == "redeemed":
         _retell(item, on_state)
-    _check_usable(item, now().date(), place.location, place.vendor)
-    redeemed = _redeem(item, by=place.by, location=place.location, vendor=place.vendor, on_state=on_state)
-    return _check_view(redeemed)
+    _check_usable(item, now().date(), place.location, place.vendor, purchase)
+    used_on = {"purchase_amount": purchase.amount, "purchase_category": purchase.category}
+    redeemed = _redeem(
+        item, by=place.by, location=place.location, vendor=place.vendor, on_state=on_state, used_on=used_on
+    )
+    return _check_view(item | redeemed.model_dump(include={"status", "redeemed_at"}), purchase)
 
 
-def _check_view(item: dict[str, Any] | VoucherView) -> VoucherCheck:
-    data = item.model_dump() if isinstance(item, VoucherView) else item
-    return VoucherCheck.model_validate(data | {"voucher_id": data["id"]})
+def _refusal(refused: PlauditError, locale: str) -> Refusal:
+    return Refusal(code=refused.code, message=refused.message_in(locale))
+
+
+def _check_view(item: dict[str, Any], purchase: Purchase, *, refusal: Refusal | None = None) -> VoucherCheck:
+    value = _value_of(item)
+    discount = cashback = None
+    if refusal is None and value is not None:
+        if value.kind == "amount":
+            amount = value.amount or Decimal(0)
+            discount = min(amount, purchase.amount) if purchase.amount is not None else amount
+        elif purchase.amount is not None:
+            given = Offer.model_validate(item["offer"]).gives(purchase.amount)
+            discount, cashback = (given, None) if value.kind == OfferKind.PERCENTAGE else (None, given)
+    return VoucherCheck.model_validate(
+        item
+        | _terms(item)
+        | {
+            "voucher_id": item["id"],
+            "owner_first_name": _first_name(item["employee_id"]),
+            "usable": refusal is None,
+            "refusal": refusal,
+            "discount": discount,
+            "cashback": cashback,
+        }
+    )
+
+
+def _first_name(employee_id: str) -> str | None:
+    owner = snapshots.load(employees=[employee_id]).employee(employee_id)
+    return owner.name.split()[0] if owner is not None and owner.name.split() else None
 
 
 def _retell(item: dict[str, Any], on_state: StateHook | None) -> None:
@@ -315,7 +486,9 @@ def _throttled() -> Throttled:
     return Throttled("error.too_many_wrong_codes", code="throttled")
 
 
-def _check_usable(item: dict[str, Any], today: date, location: str | None, vendor: str | None) -> None:
+def _check_usable(
+    item: dict[str, Any], today: date, location: str | None, vendor: str | None, purchase: Purchase
+) -> None:
     status = item["status"]
     if status == "redeemed":
         raise Conflict("error.voucher_already_redeemed", code="voucher_already_redeemed")
@@ -334,6 +507,37 @@ def _check_usable(item: dict[str, Any], today: date, location: str | None, vendo
             )
     _check_limit(item.get("locations"), location, "location")
     _check_limit(item.get("vendors"), vendor, "vendor")
+    _check_purchase(item, purchase)
+
+
+def _check_purchase(item: dict[str, Any], purchase: Purchase) -> None:
+    """The voucher's minimum purchase and excluded categories, on the purchase the desk names."""
+    rules = _restrictions_of(item)
+    currency = item.get("currency") or ""
+    needs_amount = rules.minimum_purchase is not None or bool(item.get("offer"))
+    if needs_amount and purchase.amount is None:
+        raise RuleViolation("error.purchase_amount_needed", code="purchase_amount_needed")
+    if rules.minimum_purchase is not None and purchase.amount < rules.minimum_purchase:  # type: ignore[operator]
+        raise RuleViolation(
+            "error.below_minimum_purchase",
+            code="below_minimum_purchase",
+            amount=Money(rules.minimum_purchase, currency),
+            details={"minimum_purchase": str(rules.minimum_purchase), "currency": currency},
+        )
+    if rules.excluded_categories:
+        if purchase.category is None:
+            raise RuleViolation(
+                "error.purchase_category_needed",
+                code="purchase_category_needed",
+                details={"excluded_categories": rules.excluded_categories},
+            )
+        if purchase.category.casefold() in {name.casefold() for name in rules.excluded_categories}:
+            raise RuleViolation(
+                "error.excluded_category",
+                code="excluded_category",
+                category=purchase.category,
+                details={"category": purchase.category, "excluded_categories": rules.excluded_categories},
+            )
 
 
 def _check_limit(allowed: list[str] | None, given: str | None, what: str) -> None:
@@ -355,9 +559,11 @@ def _redeem(
     location: str | None = None,
     vendor: str | None = None,
     on_state: StateHook | None,
+    used_on: dict[str, Any] | None = None,
 ) -> VoucherView:
     at = now()
     extra = {"redeemed_at": keys.iso(at), "redeemed_by": by, "location": location, "vendor": vendor}
+    extra |= used_on or {}
     try:
         write_all(store.end_writes(item["id"], "redeemed", at, item.get("expires_on"), extra))
     except WriteRefused as refused:
@@ -365,7 +571,7 @@ def _redeem(
             raise Conflict("error.voucher_already_redeemed", code="voucher_already_redeemed") from None
         raise
     (on_state or redemption_state)(item["redemption_id"], "redeemed")
-    return VoucherView.model_validate(item | {"status": "redeemed", "redeemed_at": at})
+    return VoucherView.model_validate(item | _terms(item) | {"status": "redeemed", "redeemed_at": at})
 
 
 # --- schedule ------------------------------------------------------------------------------------------

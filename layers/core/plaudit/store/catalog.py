@@ -60,7 +60,7 @@ def _values(item: CatalogItem) -> dict[str, Any]:
         "GSI1SK": keys.catalog_sort(item.category, item.name, item.id),
         "item_type": item.type.value,
         "available_in": item.countries or [EVERYWHERE],
-        "min_value": item.denominations.lowest,
+        "min_value": item.denominations.lowest if item.denominations else None,
     } | item.model_dump(mode="json", exclude={"type"})
 
 
@@ -111,13 +111,14 @@ def catalog_page(
     item_type: ItemType | None = None,
     country: str | None = None,
     affordable_with: Mapping[str, Decimal] | None = None,
+    affordable_points: int | None = None,
     limit: int,
     cursor: str | None,
 ) -> CatalogPage:
     """Up to `limit` items read in name order within category, of which those passing the filters are
     returned (a page may hold fewer than `limit`; `cursor` is None on the last one). `affordable_with`
     maps currency -> the money the caller's points are worth in it; items in other currencies are not
-    affordable."""
+    affordable, but items with an offer (their own points price) are within `affordable_points`."""
     partition = keys.INACTIVE_CATALOG_PARTITION if inactive else keys.CATALOG_PARTITION
     values: dict[str, Any] = {":pk": partition}
     condition = "GSI1PK = :pk"
@@ -134,6 +135,8 @@ def catalog_page(
             Attr("currency").eq(currency) & Attr("min_value").lte(worth)
             for currency, worth in sorted(affordable_with.items())
         ]
+        if affordable_points is not None:
+            terms.append(Attr("points").lte(affordable_points))
         if not terms:  # no currency is priced: nothing is affordable
             return CatalogPage([], None, 0)
         filters.append(reduce(operator.or_, terms))

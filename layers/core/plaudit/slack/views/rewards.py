@@ -51,6 +51,20 @@ class CatalogLine:
 
 
 @dataclass(frozen=True)
+class Terms:
+    """What a voucher is worth and where and on what it may be used, as its line says it."""
+
+    kind: str | None = None  # amount, percentage or cashback (None: not known)
+    currency: str | None = None
+    amount: Decimal | None = None
+    percent: Decimal | None = None
+    cap: Decimal | None = None
+    minimum_purchase: Decimal | None = None
+    excluded_categories: Sequence[str] = ()
+    places: Sequence[str] = ()  # its locations and vendors
+
+
+@dataclass(frozen=True)
 class RewardLine:
     """One of the viewer's vouchers: the Home tab is private to its owner, so it shows the code."""
 
@@ -59,6 +73,38 @@ class RewardLine:
     status: str
     code: str
     expires_on: date | None
+    terms: Terms = Terms()
+
+
+OFFER_WORDS = {  # kind: (uncapped, capped)
+    "percentage": ("voucher.worth_percentage", "voucher.worth_percentage_cap"),
+    "cashback": ("voucher.worth_cashback", "voucher.worth_cashback_cap"),
+}
+
+
+def offer_text(kind: str, percent: Decimal, cap: Decimal | None, currency: str, m: Messages) -> str:
+    """An offer's terms said: "20% off, up to €50.00", "5% back"."""
+    uncapped, capped = OFFER_WORDS[kind]
+    if cap is None:
+        return m.text(uncapped, percent=m.number(percent))
+    return m.text(capped, percent=m.number(percent), cap=m.money(cap, currency))
+
+
+def terms_facts(terms: Terms, m: Messages) -> list[str]:
+    """The voucher's worth and restrictions, each a short phrase."""
+    facts = []
+    currency = terms.currency or ""
+    if terms.kind == "amount" and terms.amount is not None:
+        facts.append(m.text("voucher.worth_amount", amount=m.money(terms.amount, currency)))
+    elif terms.kind in ("percentage", "cashback") and terms.percent is not None:
+        facts.append(offer_text(terms.kind, terms.percent, terms.cap, currency, m))
+    if terms.minimum_purchase is not None:
+        facts.append(m.text("voucher.minimum_purchase", amount=m.money(terms.minimum_purchase, currency)))
+    if terms.excluded_categories:
+        facts.append(m.text("voucher.excluded", categories=", ".join(terms.excluded_categories)))
+    if terms.places:
+        facts.append(m.text("voucher.only_at", places=", ".join(terms.places)))
+    return [escaped(fact, NAME_LIMIT) for fact in facts]
 
 
 @dataclass(frozen=True)
@@ -72,6 +118,7 @@ class RedeemChoice:
     fixed: Sequence[tuple[Decimal, int]] = ()
     range: tuple[Decimal, Decimal] | None = None
     point_value: Decimal | None = None
+    offer: tuple[str, int] | None = None  # a percentage or cashback item: its terms said, and its points
 
 
 def points_range(low: int | None, high: int | None, m: Messages) -> str:
@@ -107,6 +154,7 @@ def rewards_section(lines: Sequence[RewardLine], m: Messages) -> list[Block]:
         facts = [f"*{escaped(line.item_name, NAME_LIMIT)}*", m.text(STATUSES[line.status])]
         if line.expires_on:
             facts.append(m.text("voucher.valid_until", date=m.date(line.expires_on)))
+        facts += terms_facts(line.terms, m)
         code = m.text("voucher.code_line", code=escaped(line.code, CODE_LIMIT))
         button = (
             ButtonElement(
@@ -134,7 +182,10 @@ def notice_modal(external_id: str, text: str, m: Messages) -> dict[str, Any]:
 
 def redeem_modal(external_id: str, choice: RedeemChoice, m: Messages) -> dict[str, Any]:
     """A select of the fixed denominations with their points, or a number input for a range (with the
-    point value as a hint); `private_metadata` carries the language and the item id."""
+    point value as a hint); an offer item has nothing to choose. `private_metadata` carries the language
+    and the item id (and whether it is an offer item)."""
+    if choice.offer is not None:
+        return _offer_modal(external_id, choice, *choice.offer, m)
     if choice.fixed:
         element: Any = StaticSelectElement(
             action_id=DENOMINATION,
@@ -185,6 +236,40 @@ def redeem_modal(external_id: str, choice: RedeemChoice, m: Messages) -> dict[st
         ],
     )
     return view.to_dict()
+
+
+def _offer_modal(
+    external_id: str, choice: RedeemChoice, offer: str, points: int, m: Messages
+) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=actions.REDEEM_MODAL,
+        external_id=external_id,
+        private_metadata=modals.dumps(m, item=choice.item_id, offer=True),
+        title=m.text("rewards.redeem"),
+        submit=m.text("rewards.redeem"),
+        close=m.text("common.cancel"),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escaped(choice.item_name, NAME_LIMIT)}*\n"
+                    + m.text("rewards.you_have", points=m.points(choice.balance))
+                )
+            ),
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=m.text("rewards.form.offer", offer=offer, points=m.points(points))
+                )
+            ),
+            ContextBlock(elements=[MarkdownTextObject(text=m.text("rewards.form.held_note"))]),
+        ],
+    )
+    return view.to_dict()
+
+
+def offer_item(view: dict[str, Any]) -> bool:
+    """Whether a submitted redeem modal is an offer item's (nothing chosen: no denomination)."""
+    return bool(modals.fields(view).get("offer"))
 
 
 def redeemed_item(view: dict[str, Any]) -> str:

@@ -22,6 +22,8 @@ from plaudit.slack.views.rewards import (
     RedeemChoice,
     confirmation_text,
     notice_modal,
+    offer_item,
+    offer_text,
     read_denomination,
     redeem_modal,
     redeemed_item,
@@ -65,11 +67,21 @@ def form_view(
     if rate is None:
         return notice_modal(external_id, m.text("rewards.no_point_value", currency=item.currency), m)
     denominations = item.denominations
+    balance = snap.wallet(caller.employee_id).points
+    if denominations is None:  # an offer item: its own points price, nothing to choose
+        offer = item.offer
+        said = offer_text(
+            offer.kind.value, offer.percent, offer.cap.amount if offer.cap else None, item.currency, m
+        )  # type: ignore[union-attr]
+        choice = RedeemChoice(
+            item.id, item.name, item.currency, balance, offer=(said, points_price(item, None, settings))
+        )
+        return redeem_modal(external_id, choice, m)
     choice = RedeemChoice(
         item_id=item.id,
         item_name=item.name,
         currency=item.currency,
-        balance=snap.wallet(caller.employee_id).points,
+        balance=balance,
         fixed=[(value, points_price(item, value, settings)) for value in denominations.fixed or []],
         range=None if denominations.fixed else (denominations.lowest, denominations.highest),
         point_value=rate,
@@ -79,7 +91,7 @@ def form_view(
 
 def redeem(slack_user_id: str, view: dict[str, Any], client: WebClient) -> dict[str, str]:
     """Request the redemption; {block_id: error} when refused, in the language the modal was shown in."""
-    denomination, errors = read_denomination(view)
+    denomination, errors = (None, {}) if offer_item(view) else read_denomination(view)
     if errors:
         return errors
     m = modals.language(view)

@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block
 from plaudit.domain.errors import PlauditError
 from plaudit.services import catalog, vouchers
 from plaudit.slack.identity import caller_for, language_for
-from plaudit.slack.views.rewards import CatalogLine, RewardLine, catalog_section, rewards_section
+from plaudit.slack.views.rewards import CatalogLine, RewardLine, Terms, catalog_section, rewards_section
 from plaudit.slack.work.home import Viewer
 from plaudit.slack.work.replies import tell
 from plaudit.store import snapshots
@@ -36,8 +36,22 @@ def catalog_for_home(viewer: Viewer) -> list[Block]:
 def rewards_for_home(viewer: Viewer) -> list[Block]:
     """The viewer's newest vouchers, codes included (the Home tab is seen by its owner only)."""
     owned, _ = vouchers.mine(viewer.caller, limit=SHOWN_VOUCHERS)
-    lines = [RewardLine(v.id, v.item_name, v.status, v.code, v.expires_on) for v in owned]
+    lines = [RewardLine(v.id, v.item_name, v.status, v.code, v.expires_on, _terms(v)) for v in owned]
     return rewards_section(lines, viewer.m)
+
+
+def _terms(voucher: vouchers.OwnedVoucher) -> Terms:
+    value, rules = voucher.value, voucher.restrictions
+    return Terms(
+        kind=value.kind if value else None,
+        currency=value.currency if value else None,
+        amount=value.amount if value else None,
+        percent=value.percent if value else None,
+        cap=value.cap if value else None,
+        minimum_purchase=rules.minimum_purchase,
+        excluded_categories=rules.excluded_categories,
+        places=[*rules.locations, *rules.vendors],
+    )
 
 
 def mark_used(body: dict, client: WebClient) -> bool:
