@@ -45,7 +45,12 @@ export function Desk() {
       setMissing(true);
       return;
     }
-    setCheck(await ask("/v1/vouchers/validate"));
+    const found = await ask("/v1/vouchers/validate");
+    if (found && !found.usable && found.refusal) {
+      setFailure(found.refusal); // it cannot be used here, now or on this purchase: the rule, in the person's language
+      return;
+    }
+    setCheck(found);
   };
 
   const redeem = async () => {

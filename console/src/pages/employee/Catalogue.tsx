@@ -109,6 +109,7 @@ export function Catalogue() {
 
 function pointsFor(item: Item, amount: number): number | null {
   // the item's points are proportional to its value: min_points buys the lowest denomination
+  if (!item.denominations) return item.points ?? null; // an offer (percentage, cashback): its own price
   const lowest = Number(item.denominations.fixed?.[0] ?? item.denominations.min ?? 0);
   if (item.min_points === null || !lowest) return null;
   return Math.ceil((item.min_points * amount) / lowest);
@@ -124,19 +125,21 @@ function CatalogueItem({
   onRedeemed(points: number): void;
 }) {
   const { words } = useConsole();
-  const fixed = item.denominations.fixed?.map(String) ?? null;
-  const [denomination, setDenomination] = useState(fixed?.[0] ?? String(item.denominations.min ?? ""));
+  const offer = !item.denominations; // a percentage or cashback voucher: nothing to choose
+  const fixed = item.denominations?.fixed?.map(String) ?? null;
+  const [denomination, setDenomination] = useState(fixed?.[0] ?? String(item.denominations?.min ?? ""));
   const [invalid, setInvalid] = useState<MessageKey | null>(null);
   const [failure, setFailure] = useState<ApiProblem | "network" | null>(null);
   const [done, setDone] = useState<Schemas["RedemptionView"] | null>(null);
   const [busy, setBusy] = useState(false);
   const amount = Number(denomination);
-  const cost = Number.isFinite(amount) && amount > 0 ? pointsFor(item, amount) : null;
+  const cost = offer ? pointsFor(item, 0) : Number.isFinite(amount) && amount > 0 ? pointsFor(item, amount) : null;
   const id = `item-${item.id}`;
 
   function check(): MessageKey | null {
+    if (offer) return cost !== null && points !== null && cost > points ? "employee.redeem.not_enough" : null;
     if (!/^\d+(\.\d{1,2})?$/.test(denomination.trim())) return "employee.redeem.bad_amount";
-    const { min, max } = item.denominations;
+    const { min, max } = item.denominations ?? {};
     if (!fixed && ((min && amount < Number(min)) || (max && amount > Number(max))))
       return "employee.redeem.out_of_range";
     if (cost !== null && points !== null && cost > points) return "employee.redeem.not_enough";
@@ -154,7 +157,7 @@ function CatalogueItem({
     try {
       const { data, error } = await api.POST("/v1/redemptions", {
         params: { header: { "idempotency-key": crypto.randomUUID() } },
-        body: { item_id: item.id, denomination: denomination.trim() },
+        body: offer ? { item_id: item.id } : { item_id: item.id, denomination: denomination.trim() },
       });
       if (data) {
         setDone(data);
@@ -194,10 +197,12 @@ function CatalogueItem({
       )}
       <Restrictions restrictions={item.restrictions} />
       <form class="redeem" onSubmit={redeem} noValidate aria-labelledby={`${id}-name`}>
-        <label for={`${id}-denomination`}>
-          {words.t("employee.redeem.denomination", { currency: item.currency })}
-        </label>
-        {fixed ? (
+        {!offer && (
+          <label for={`${id}-denomination`}>
+            {words.t("employee.redeem.denomination", { currency: item.currency })}
+          </label>
+        )}
+        {offer ? null : fixed ? (
           <select
             id={`${id}-denomination`}
             value={denomination}
@@ -218,11 +223,11 @@ function CatalogueItem({
             onInput={(e) => setDenomination(e.currentTarget.value)}
           />
         )}
-        {!fixed && (
+        {!fixed && !offer && (
           <p id={`${id}-range`} class="hint">
             {words.t("employee.redeem.range", {
-              min: words.money(String(item.denominations.min ?? 0), item.currency),
-              max: words.money(String(item.denominations.max ?? 0), item.currency),
+              min: words.money(String(item.denominations?.min ?? 0), item.currency),
+              max: words.money(String(item.denominations?.max ?? 0), item.currency),
             })}
           </p>
         )}
