@@ -1,6 +1,7 @@
 """The hourly milestone run (EventBridge Scheduler): awards what fell due since the last run, in each
 person's own time zone, applies the terminations that took effect, expires the points of people
-deactivated longer than the grace period, writes managers' weekly digests (Mondays), and closes the seasons
+deactivated longer than the grace period and, once a day, points older than settings.points_expiry_months,
+writes managers' weekly digests (Mondays), and closes the seasons
 that ended (standings frozen, winners announced, prizes paid, each once)."""
 
 import gc
@@ -10,7 +11,7 @@ gc.disable()  # cold start: imports only create long-lived objects; collecting n
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 from plaudit.api.scheduled import run_jobs
-from plaudit.services import deactivation, digests, directory_sync, milestones, seasons
+from plaudit.services import deactivation, digests, directory_sync, milestones, points_expiry, seasons
 from plaudit.services.metrics import count
 from plaudit.services.runtime import now
 
@@ -57,6 +58,14 @@ def _expire_leavers() -> dict[str, int]:
     }
 
 
+def _expire_aged_points() -> dict[str, int]:
+    run = points_expiry.run_due(now())
+    if run.day is None:
+        return {}
+    count("PointsExpired", run.points_expired)
+    return {f"aged_{name}": value for name, value in run.model_dump(exclude={"day"}).items()}
+
+
 def _close_seasons() -> dict[str, int]:
     closed = seasons.close_ended(now())
     count("SeasonsFrozen", closed["seasons_frozen"])
@@ -68,11 +77,12 @@ def _close_seasons() -> dict[str, int]:
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     """Today's milestones (caught up since the last run), the terminations that took effect, leavers'
-    points, managers' weekly digests when due, and the seasons that ended."""
+    points, aged points (once a day), managers' weekly digests when due, and the seasons that ended."""
     jobs = (
         ("milestones", _award_due),
         ("terminations", _apply_terminations),
         ("leavers", _expire_leavers),
+        ("aged points", _expire_aged_points),
         ("digests", lambda: {"manager_digests": digests.write_due(now())}),
         ("seasons", _close_seasons),
     )

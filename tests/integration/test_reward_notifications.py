@@ -213,7 +213,7 @@ def test_fulfilled_and_failed_tell_the_owner_and_a_failure_hr(
     assert "provider out of stock" in json.dumps(hr["blocks"])
 
 
-def test_stock_alerts_and_voucher_reminders(notifications: Notifications, slack: FakeSlack) -> None:
+def test_stock_alerts_voucher_and_points_reminders(notifications: Notifications, slack: FakeSlack) -> None:
     notifications.put(
         {
             "PK": "STOCK#item_1",
@@ -236,12 +236,24 @@ def test_stock_alerts_and_voucher_reminders(notifications: Notifications, slack:
             "expires_on": "2026-11-23",
         }
     )
+    notifications.put(
+        {
+            "PK": f"EMP#{ALICE}",
+            "SK": "POINTS_REMIND#2027-01",
+            "type": "points_reminder",
+            "employee_id": ALICE,
+            "points": 1200,
+            "expires_by": "2027-01-04",
+        }
+    )
     notifications.deliver()
-    alert, reminder = _posts(slack)
+    alert, reminder, points = _posts(slack)
     assert alert["channel"] == HR_CHANNEL
     assert "only 3 codes left" in json.dumps(alert["blocks"])
     assert reminder["channel"] == slack_id("Alice Martin")
     assert "expires on November 23, 2026" in reminder["text"]
+    assert points["channel"] == slack_id("Alice Martin")
+    assert points["text"] == "1,200 points expire by January 4, 2027"
 
 
 def test_a_voucher_goes_by_slack_dm_once_with_its_code_nowhere_else(

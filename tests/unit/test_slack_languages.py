@@ -302,6 +302,9 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
     "plaudit.slack.notices.rewards.reminder_message": lambda m: _notices()[1].reminder_message(
         {"expires_on": "2026-11-30"}, m
     ),
+    "plaudit.slack.notices.rewards.points_reminder_message": lambda m: _notices()[1].points_reminder_message(
+        {"points": 120, "expires_by": "2027-01-04"}, m
+    ),
     "plaudit.slack.views.leaderboard.leaderboard_message": lambda m: leaderboard.leaderboard_message(
         BOARD, "week", "teamwork", m
     ),

@@ -176,6 +176,13 @@ class OrgSettings(Model):
         ),
     )
     nudges: NudgeSettings = Field(default_factory=NudgeSettings)
+    points_expiry_months: int | None = Field(
+        default=None,
+        ge=1,
+        le=120,
+        description="Points received more than this many months ago expire through the ledger, oldest first, "
+        "with a Slack DM to the person 30 days ahead; null: points never expire while the person stays",
+    )
 
     @field_validator("allowances")
     @classmethod

@@ -43,6 +43,9 @@ VOUCHER#<id>  VOUCHER                           voucher, code encrypted (GSI1: V
 CODE#<hash>   CODE                              voucher code (keyed hash) -> voucher id (uniqueness of codes)
 VOUCHER_EXPIRY#<YYYY-MM-DD>  <voucher id>       live voucher expiring that day (gone once redeemed or expired)
 VOUCHER_REMIND#<voucher id>  VOUCHER_REMIND     voucher_reminder for its owner, 7 days before expiry (once)
+EMP#<id>      POINTS_REMIND#<YYYY-MM>             points_reminder: some of the person's points expire that
+                                                  month (settings.points_expiry_months), told 30 days ahead
+ORG           POINTS_EXPIRY#<YYYY-MM-DD>          the day's points-expiry run finished (it runs once a day)
 VOUCHER_TRIES#<caller>  <window start>          failed code checks in a 10-minute window (TTL expires_at)
 ITEM#<id>     ITEM                                catalogue item (GSI1: CATALOG, or CATALOG#INACTIVE once
                                                   deactivated / <category>#<casefolded name>#<id>)
@@ -289,6 +292,19 @@ def voucher_expiry_partition(day: date) -> str:
 
 def voucher_expiry(day: date, voucher_id: str) -> Key:
     return voucher_expiry_partition(day), voucher_id
+
+
+def points_reminder(employee_id: str, month: str) -> Key:
+    return f"EMP#{employee_id}", f"POINTS_REMIND#{month}"
+
+
+def points_expiry_run(day: date) -> Key:
+    return "ORG", f"POINTS_EXPIRY#{day.isoformat()}"
+
+
+def ledger_lines_since(employee_id: str, since: datetime) -> tuple[str, str]:
+    """The person's partition and the first ledger-line sort key at or after `since`."""
+    return f"EMP#{employee_id}", f"{LEDGER_PREFIX}{iso(since)}"
 
 
 def voucher_reminder(voucher_id: str) -> Key:

@@ -1,5 +1,6 @@
-"""Reward notices from the domain table's stream: what to post for redemptions, stock alerts and voucher
-reminders. None of them carries a voucher code (those go only through the delivery channels).
+"""Reward notices from the domain table's stream: what to post for redemptions, stock alerts, voucher
+reminders and points-expiry reminders. None of them carries a voucher code (those go only through the
+delivery channels).
 
 A redemption inserted pending_approval asks its approver (a DM with Approve / Reject buttons, handled by
 the Slack function; "hr" means the HR channel), and so does one handed on to HR unanswered; a change of its
@@ -32,6 +33,7 @@ from plaudit.slack.views.messages import SECTION_TEXT_LIMIT, Message, escaped
 logger = Logger(child=True)
 
 REDEMPTION, STOCK_ALERT, VOUCHER_REMINDER = "redemption", "stock_alert", "voucher_reminder"
+POINTS_REMINDER = "points_reminder"
 TOLD_OWNER = frozenset({"approved", "rejected", "cancelled", "fulfilled", "failed"})
 REFUNDED = frozenset({"rejected", "cancelled", "failed"})
 NAME_LIMIT = 80
@@ -43,7 +45,7 @@ def notices_for(
 ) -> list[Notice]:
     """What to post for a stream record (plain items); reads people only for records that call for it."""
     kind = (new or {}).get("type")
-    if new is None or kind not in (REDEMPTION, STOCK_ALERT, VOUCHER_REMINDER):
+    if new is None or kind not in (REDEMPTION, STOCK_ALERT, VOUCHER_REMINDER, POINTS_REMINDER):
         return []
     if kind == REDEMPTION:
         return _redemption_notices(event_name, old, new, people)
@@ -55,8 +57,10 @@ def notices_for(
     owner = people.slack_id(new.get("employee_id"))
     if owner is None:
         return []
-    message = reminder_message(new, people.language(new.get("employee_id")))
-    return [Notice("owner", owner, message, ("voucher", new["voucher_id"]))]
+    m = people.language(new.get("employee_id"))
+    if kind == POINTS_REMINDER:
+        return [Notice("owner", owner, points_reminder_message(new, m))]
+    return [Notice("owner", owner, reminder_message(new, m), ("voucher", new["voucher_id"]))]
 
 
 def _redemption_notices(
@@ -248,6 +252,16 @@ def reminder_message(reminder: dict[str, Any], m: Messages) -> Message:
         ContextBlock(elements=[MarkdownTextObject(text=m.text("voucher.expiring_hint"))]),
     ]
     return compose(m.text("voucher.expiring_fallback", name=name, day=day), blocks)
+
+
+def points_reminder_message(reminder: dict[str, Any], m: Messages) -> Message:
+    """The person's heads-up: some of their points expire with age by a day unless spent."""
+    facts = {"points": m.points(int(reminder.get("points") or 0)), "day": _day(reminder.get("expires_by"), m)}
+    blocks: list[Block] = [
+        SectionBlock(text=MarkdownTextObject(text=m.text("points.expiring", **facts))),
+        ContextBlock(elements=[MarkdownTextObject(text=m.text("points.expiring_hint"))]),
+    ]
+    return compose(m.text("points.expiring_fallback", **facts), blocks)
 
 
 def _day(value: Any, m: Messages) -> str:
