@@ -25,6 +25,7 @@ PAGES = (
     "hr-seasons",
     "hr-badges",
     "hr-catalogue",
+    "hr-moderation",
     "hr-settings",
 )
 
@@ -197,6 +198,25 @@ def test_hr_previews_runs_and_reports_a_campaign(browser, stack, tmp_path) -> No
     download = wait_for(lambda: (tmp_path / name).is_file() and (tmp_path / name), "the campaign report")
     rows = list(csv.DictReader(io.StringIO(wait_for(download.read_text, "the report's text"))))
     assert {(row["employee_id"], row["outcome"]) for row in rows} >= {("E1003", "paid"), ("E1004", "paid")}
+
+
+def test_hr_hides_a_kudos_that_broke_the_rules(browser, stack) -> None:
+    giver = stack.token("--employee", "E1003")
+    given = stack.request(
+        "POST",
+        "/v1/recognitions",
+        token=giver,
+        body={"recipient_ids": ["E1004"], "points": 1, "message": "Something that breaks the rules"},
+    )
+    assert given.status == 201, given.body
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-moderation")
+    element(browser, "#kudos-id").send_keys(given.json["id"])
+    element(browser, "#hide-reason").send_keys("Harassment policy")
+    element(browser, "form[data-form=hide] button[type=submit]").click()
+    assert element(browser, "p.done").text.startswith(f"Kudos {given.json['id']} is hidden")
+    feed = stack.request("GET", "/v1/recognitions?limit=50", token=giver).json["items"]
+    assert given.json["id"] not in {kudos["id"] for kudos in feed}
 
 
 def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None:

@@ -5,6 +5,7 @@ import { Campaigns } from "../pages/hr/Campaigns";
 import { Catalogue } from "../pages/hr/Catalogue";
 import { Dashboard } from "../pages/hr/Dashboard";
 import { Directory } from "../pages/hr/Directory";
+import { Moderation } from "../pages/hr/Moderation";
 import { Reports } from "../pages/hr/Reports";
 import { Rules } from "../pages/hr/Rules";
 import { Seasons } from "../pages/hr/Seasons";
@@ -24,5 +25,6 @@ export const pages: Pages = {
   "hr-seasons": { title: "hr.nav.seasons", Page: Seasons, roles: HR },
   "hr-badges": { title: "hr.nav.badges", Page: Badges, roles: HR },
   "hr-catalogue": { title: "hr.nav.catalogue", Page: Catalogue, roles: HR },
+  "hr-moderation": { title: "hr.nav.moderation", Page: Moderation, roles: HR },
   "hr-settings": { title: "hr.nav.settings", Page: SettingsPage, roles: HR },
 };
