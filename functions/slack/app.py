@@ -24,6 +24,7 @@ from plaudit.services.metrics import publisher
 from plaudit.slack import signature
 from plaudit.slack.app import create_app
 from plaudit.slack.config import SlackConfig, load_config
+from plaudit.slack.lazy import FailingLazyRunner
 
 logger = Logger()
 metrics = publisher()  # what the use cases count: kudos given in Slack too
@@ -45,7 +46,10 @@ def lambda_handler(event: dict, context: object) -> dict:
 def _slack() -> tuple[SlackConfig, SlackRequestHandler]:
     """The credentials and the Bolt app, once per container (not cached while the secret is empty)."""
     config = load_config()
-    return config, SlackRequestHandler(create_app(config))
+    handler = SlackRequestHandler(create_app(config))
+    # a lazy listener's exception fails the invocation (plaudit.slack.lazy), so the DLQ keeps it
+    handler.app.listener_runner.lazy_listener_runner = FailingLazyRunner(handler.logger)
+    return config, handler
 
 
 # at import, as Lambda's init phase is where cold-start work belongs; while the secret is empty (logged and

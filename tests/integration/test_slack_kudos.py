@@ -462,7 +462,8 @@ def test_an_unexpected_failure_reaches_the_giver(app: SlackApp, monkeypatch: pyt
 
     monkeypatch.setattr(recognition, "give_kudos", broken)
     app.command(f"<@{ALICE}> 5 for the help")
-    app.run_lazy()
+    with pytest.raises(RuntimeError, match="boom"):  # a failed invocation: Lambda retries, then parks it
+        app.run_lazy()
     (reply,) = app.ephemeral_replies()
     assert "Something went wrong" in reply
     assert app.slack.called("chat.postMessage") == []

@@ -9,6 +9,7 @@ from slack_bolt.authorization import AuthorizeResult
 
 from plaudit.integrations.slack_api import web_client
 from plaudit.slack.config import SlackConfig
+from plaudit.slack.lazy import reraise_lazy
 from plaudit.slack.listeners import approvals, home, kudos, milestone_admin, reactions, rewards
 
 
@@ -28,6 +29,7 @@ def create_app(config: SlackConfig) -> App:
         authorize=authorize,
     )
     app.middleware(skip_timed_out_event_retries)
+    app.error(reraise_lazy)  # a failed lazy listener fails its invocation: retried, then parked
     for listeners in (kudos, reactions, home, milestone_admin, rewards, approvals):
         listeners.register(app)
     return app

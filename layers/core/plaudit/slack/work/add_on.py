@@ -36,7 +36,8 @@ def run(body: dict, client: WebClient) -> None:
         problem = add_on(body["actions"][0]["value"], clicker, channel, container["message_ts"], client, m)
     except Exception:
         logger.exception("add-on failed")
-        problem = m.text("slack.failed")
+        _ephemeral(client, channel, clicker, views.problem_message(m.text("slack.failed"), m))
+        raise  # the invocation fails: retried, then kept in SlackDeadLetterQueue (plaudit.slack.lazy)
     if problem:
         _ephemeral(client, channel, clicker, views.problem_message(problem, m))
 

@@ -72,7 +72,7 @@ def approve(body: dict, client: WebClient) -> bool:
     except Exception:
         logger.exception("approval failed", extra={"redemption_id": origin.redemption_id})
         tell(body, client, m.text("approval.failed"))
-        return False
+        raise  # the invocation fails: retried, then kept in SlackDeadLetterQueue (plaudit.slack.lazy)
     _show_decision(body["user"]["id"], origin, decided, client, m)
     return True
 

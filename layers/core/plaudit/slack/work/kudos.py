@@ -23,7 +23,7 @@ logger = Logger(child=True)
 
 
 def run(command: dict, client: WebClient, respond: Respond) -> None:
-    """Bolt swallows a lazy listener's exceptions (so Lambda never retries them): say so to the person."""
+    """Tell the person what failed, then fail the invocation so the failure is kept (plaudit.slack.lazy)."""
     m = language_for(command["user_id"], client)
     try:
         parsed = parse(command.get("text", ""))
@@ -44,6 +44,7 @@ def run(command: dict, client: WebClient, respond: Respond) -> None:
     except Exception:
         logger.exception("slash command failed", extra={"trigger_id": command.get("trigger_id")})
         respond(**messages.problem_message(m.text("slack.failed"), m))
+        raise  # the invocation fails: retried, then kept in SlackDeadLetterQueue (plaudit.slack.lazy)
 
 
 def give(kudos_text: KudosText, command: dict, client: WebClient, respond: Respond, m: Messages) -> None:

@@ -58,3 +58,4 @@ def give_from_modal(body: dict, view: dict, client: WebClient) -> None:
     except Exception:
         logger.exception("kudos from the modal failed", extra={"view_id": view.get("id")})
         tell(**messages.problem_message(m.text("slack.failed"), m))
+        raise  # the invocation fails: retried, then kept in SlackDeadLetterQueue (plaudit.slack.lazy)

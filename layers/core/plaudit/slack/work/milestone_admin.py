@@ -90,15 +90,18 @@ def show_form(external_id: str, body: dict, client: WebClient) -> None:
     action = body["actions"][0]
     rule_id = action.get("value") if action.get("action_id") == actions.EDIT_RULE else None
     m = language_for(body["user"]["id"], client)
+    broken: Exception | None = None
     try:
         view = form_view(body["user"]["id"], rule_id, external_id, client, m)
-    except Exception:
+    except Exception as error:
         logger.exception("milestone rule form failed", extra={"rule_id": rule_id})
-        view = notice_modal(external_id, m.text("milestones.load_failed"), m)
+        view, broken = notice_modal(external_id, m.text("milestones.load_failed"), m), error
     try:
         client.views_update(external_id=external_id, view=view)
     except SlackApiError as failed:  # closed already
         logger.info("milestone rule modal not updated", extra={"error": failed.response.get("error")})
+    if broken is not None:
+        raise broken  # told; the invocation fails and is kept (plaudit.slack.lazy)
 
 
 def form_view(

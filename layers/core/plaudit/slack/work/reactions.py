@@ -39,6 +39,7 @@ def run(work: Callable[[dict, WebClient, Messages], None], event: dict, client: 
     except Exception:
         logger.exception("reaction failed", extra={"event_ts": event.get("event_ts")})
         _tell_reactor(event, client, messages.problem_message(m.text("slack.failed"), m))
+        raise  # the invocation fails: retried, then kept in SlackDeadLetterQueue (plaudit.slack.lazy)
 
 
 def added(event: dict, client: WebClient, m: Messages) -> None:
