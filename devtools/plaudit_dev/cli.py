@@ -602,6 +602,10 @@ def _accounts_sync(args: argparse.Namespace) -> int:
     print(
         f"accounts {verb}: {len(report.changed)}; already as the directory says: {report.unchanged}{suffix}"
     )
+    if report.desk_accounts:
+        print(
+            f"desk accounts {verb} to follow their desk (enabled while it is active): {report.desk_accounts}"
+        )
     return 0
 
 

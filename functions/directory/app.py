@@ -197,6 +197,23 @@ def patch_settings(body: SettingsPatch, if_match: IfMatch = None) -> Response[Or
     return _settings_response(settings.patch_settings(caller, body, if_match=if_match_versions(if_match)))
 
 
+@app.get(
+    "/v1/me/desk",
+    summary="Your voucher desk (desk accounts): its vendor and the locations a check names",
+    description="For a sign-in account in the `voucher_desk` group that HR tied to a desk "
+    "(POST /v1/desks/{id}/accounts). Validating and redeeming at a desk need both.",
+    responses={
+        403: reply(
+            "Not in the voucher_desk group (`desk_role_needed`), or in it but tied to no desk "
+            "(`desk_not_linked`)"
+        )
+    },
+)
+@tracer.capture_method
+def get_my_desk() -> Desk:
+    return desks.own_desk(current_caller(app))
+
+
 @app.get("/v1/desks", summary="The voucher desks (HR admins)")
 @tracer.capture_method
 def list_desks(limit: Limit = 50, cursor: Cursor = None) -> desks.DeskPage:

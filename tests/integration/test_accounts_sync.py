@@ -11,13 +11,14 @@ from typing import Any
 import boto3
 import pytest
 from api_checks import assert_audit_clean
+from botocore.exceptions import ClientError
 from test_hris_webhooks import deliver
 
 from plaudit.domain.employees import Employee
 from plaudit.domain.hris import EmployeeUpsert, Termination
 from plaudit.environment import environment
 from plaudit.integrations import aws as aws_clients
-from plaudit.services import accounts
+from plaudit.services import accounts, pool_repairs
 from plaudit.services.directory_sync import apply_change
 from plaudit.services.trail import verify_trail
 from plaudit.store import snapshots
@@ -39,6 +40,7 @@ WRITES = {
     "AdminDisableUser",
     "AdminEnableUser",
     "AdminUserGlobalSignOut",
+    "AdminUpdateUserAttributes",
 }
 
 
@@ -173,24 +175,90 @@ def test_sync_invites_everyone_into_their_roles_groups_and_a_rerun_changes_nothi
     assert_audit_clean()
 
 
-def test_roles_changed_by_hr_move_the_account_between_groups(api, org, clock, idp):
+def put_fields(api, employee_id: str, **changes: Any):
+    current = api.call("GET", f"/v1/employees/{employee_id}").json
+    body = {k: v for k, v in current.items() if k not in ("id", "tier")} | changes
+    return api.call("PUT", f"/v1/employees/{employee_id}", body=body)
+
+
+def test_roles_changed_by_hr_move_the_account_between_groups_at_once(api, org, clock, idp):
     accounts.sync_directory(actor="test")
     alice = api.call("GET", f"/v1/employees/{ALICE}").json
     hana = api.call("GET", f"/v1/employees/{HR}").json
-    body = {k: v for k, v in alice.items() if k != "id"} | {"roles": ["employee", "finance"]}
-    assert api.call("PUT", f"/v1/employees/{ALICE}", body=body).status == 200
-    body = {k: v for k, v in hana.items() if k != "id"} | {"roles": ["employee", "hr_admin"]}
-    assert api.call("PUT", f"/v1/employees/{HR}", body=body).status == 200
-
     idp.calls.clear()
-    report = accounts.sync_directory(actor="test")
-    assert {change.employee_id: [str(step) for step in change.steps] for change in report.changed} == {
-        ALICE: ["add_group finance"],
-        HR: ["remove_group manager"],
-    }
+    assert put_fields(api, ALICE, roles=["employee", "finance"]).status == 200
+    assert writes(idp) == ["AdminAddUserToGroup"]
+    assert put_fields(api, HR, roles=["employee", "hr_admin"]).status == 200
     assert writes(idp) == ["AdminAddUserToGroup", "AdminRemoveUserFromGroup"]
     assert account(idp, alice["email"])["groups"] == ["finance"]
     assert account(idp, hana["email"])["groups"] == ["hr_admin"]
+    assert [a["changes"]["steps"]["after"] for a in account_acts()[-2:]] == [
+        ["add_group finance"],
+        ["remove_group manager"],
+    ]
+
+    idp.calls.clear()
+    report = accounts.sync_directory(actor="test")
+    assert report.changed == []  # nothing left for the sync
+    assert writes(idp) == []
+
+
+def test_an_email_or_language_change_reaches_the_account_at_once(api, org, clock, idp):
+    accounts.sync_directory(actor="test")
+    idp.calls.clear()
+    assert put_fields(api, ALICE, email="alice.new@plaudit.example").status == 200  # REST
+    assert writes(idp) == ["AdminUpdateUserAttributes"]
+    assert account(idp, "alice@plaudit.example") is None
+    moved = account(idp, "alice.new@plaudit.example")
+    assert (moved["email_verified"], moved["enabled"]) == ("true", True)  # signs in with the new one at once
+
+    idp.calls.clear()
+    assert api.call("PATCH", "/v1/me", body={"locale": "fr"}, as_employee=ALICE).status == 200  # her own
+    assert account(idp, "alice.new@plaudit.example")["locale"] == "fr"  # the pool's emails speak French
+
+    idp.calls.clear()
+    change = EmployeeUpsert(employee_id=BOB, fields={"email": "robert@plaudit.example"})  # an HRIS
+    assert apply_change(change, source="csv").action == "updated"
+    assert writes(idp) == ["AdminUpdateUserAttributes"]
+    assert account(idp, "robert@plaudit.example")["email_verified"] == "true"
+    assert accounts.sync_directory(actor="test").changed == []
+    assert verify_trail().ok
+
+
+def test_a_pool_that_fails_does_not_fail_the_change_and_the_next_sync_repairs_it(
+    api, org, clock, idp, monkeypatch, caplog
+):
+    """Zoe's account is linked to her entry (the HRIS worker invited her), as every account the sync or a
+    first sign-in made is: the sync finds it by that link whatever its email says."""
+    apply_change(EmployeeUpsert(employee_id="E2001", fields=ZOE), source="csv")
+    counted: list[str] = []
+    monkeypatch.setattr(pool_repairs, "count", counted.append)
+    real = idp._make_api_call
+
+    def down(operation: str, params: dict[str, Any]) -> Any:
+        if operation.startswith("Admin") and operation != "AdminListGroupsForUser":
+            raise ClientError(
+                {"Error": {"Code": "TooManyRequestsException", "Message": "slow down"}}, operation
+            )
+        return real(operation, params)
+
+    monkeypatch.setattr(idp, "_make_api_call", down)
+    reply = put_fields(api, "E2001", email="zoe.new@plaudit.example", roles=["employee", "finance"])
+    assert reply.status == 200, reply.body  # the directory changed; the pool did not
+    assert reply.json["email"] == "zoe.new@plaudit.example"
+    (warning,) = [record for record in caplog.records if record.name.endswith("pool_repairs")]
+    assert "left for plaudit accounts sync" in warning.getMessage()
+    assert (warning.target, warning.error) == ("employee:E2001", "TooManyRequestsException")
+    assert "zoe" not in caplog.text.lower()  # no personal data
+    assert counted == ["AccountChangesDeferred"]
+    assert account(idp, "zoe@plaudit.example")["groups"] == []
+
+    monkeypatch.setattr(idp, "_make_api_call", real)
+    report = accounts.sync_directory(actor="test")
+    zoe = next(change for change in report.changed if change.employee_id == "E2001")
+    assert [str(step) for step in zoe.steps] == ["set_email", "add_group finance"]
+    assert account(idp, "zoe.new@plaudit.example")["groups"] == ["finance"]
+    assert account(idp, "zoe@plaudit.example") is None
 
 
 def test_an_account_made_by_hand_is_kept_not_duplicated_and_a_group_given_by_hand_stays(aws, org, clock, idp):

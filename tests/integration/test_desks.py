@@ -11,10 +11,12 @@ from typing import Any
 import boto3
 import pytest
 from api_checks import assert_audit_clean, assert_error
+from botocore.exceptions import ClientError
 from test_api_vouchers import issue, my_codes
 
 from plaudit.environment import environment
-from plaudit.services import vouchers
+from plaudit.integrations import cognito
+from plaudit.services import accounts, vouchers
 from plaudit.services.trail import verify_trail
 from plaudit.store import trail as trail_store
 from plaudit_dev.iam import Roles, translate_roles
@@ -187,16 +189,49 @@ def test_a_desk_validates_and_redeems_at_its_own_place_whatever_the_request_says
     assert_error(check(api, spa, "redeem", code, location="Porto"), 409, "voucher_already_redeemed")
 
 
-def test_a_disabled_desk_checks_nothing(api, org, clock, states):
+def pool_user(subject: str) -> dict[str, Any]:
+    idp = boto3.client("cognito-idp", region_name="us-east-1")
+    pool = os.environ["USER_POOL_ID"]
+    return idp.list_users(UserPoolId=pool, Filter=f'sub = "{subject}"')["Users"][0]
+
+
+def test_a_disabled_desk_checks_nothing_and_its_accounts_are_disabled_in_the_pool(api, org, clock, states):
     cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
     voucher_id = issue(expires_in=None)
     code = my_codes(api)[voucher_id]["code"]
     assert check(api, cafe, "validate", code).status == 200  # its only location, the desk's vendor
+    assert pool_user(cafe["sub"])["Enabled"] is True
     assert api.call("PUT", "/v1/desks/cafe", body=CAFE | {"status": "disabled"}).status == 200
+    assert pool_user(cafe["sub"])["Enabled"] is False  # and signed out everywhere (AdminUserGlobalSignOut)
     assert_error(check(api, cafe, "validate", code), 403, "desk_disabled")
     assert_error(check(api, cafe, "redeem", code), 403, "desk_disabled")
     assert api.call("PUT", "/v1/desks/cafe", body=CAFE).status == 200
+    assert pool_user(cafe["sub"])["Enabled"] is True
     assert check(api, cafe, "redeem", code).status == 200
+    acts = [e["changes"] for e in trail_store.all_entries() if e["action"] == "desk.accounts"]
+    assert [(c["enabled"]["after"], c["subjects"]["after"]) for c in acts] == [
+        (False, [cafe["sub"]]),
+        (True, [cafe["sub"]]),
+    ]
+    assert verify_trail().ok
+
+
+def test_a_desk_account_reads_its_own_desk(api, org, clock):
+    cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
+    mine = api.call("GET", "/v1/me/desk", claims=cafe)
+    assert mine.status == 200, mine.body
+    assert (mine.json["id"], mine.json["vendor"], mine.json["locations"]) == ("cafe", "Canteen Co", ["Milan"])
+    assert_error(api.call("GET", "/v1/me/desk", as_employee=ALICE), 403, "desk_role_needed")
+    no_group = {key: value for key, value in cafe.items() if key != "cognito:groups"}
+    assert_error(api.call("GET", "/v1/me/desk", claims=no_group), 403, "desk_role_needed")
+    stranger = desk_token("0b7c3c9e-5f7a-4c1e-9a7e-2f3d4c5b6a79")
+    assert_error(api.call("GET", "/v1/me/desk", claims=stranger), 403, "desk_not_linked")
+
+
+def test_a_person_cannot_be_given_the_desk_role(api, org, clock):
+    alice = api.call("GET", f"/v1/employees/{ALICE}").json
+    fields = {k: v for k, v in alice.items() if k not in ("id", "tier")} | {"roles": ["voucher_desk"]}
+    assert_error(api.call("PUT", f"/v1/employees/{ALICE}", body=fields), 422, "invalid_request")
 
 
 def test_a_desk_token_reaches_no_employee_route(api, org, clock):
@@ -212,9 +247,36 @@ def test_a_desk_token_reaches_no_employee_route(api, org, clock):
         assert reply.status == 403, (path, reply.status, reply.body)
 
 
-def test_a_token_that_is_no_desk_account_may_not_check_codes(api, org, clock):
+def test_a_desk_check_needs_both_the_group_and_the_desk(api, org, clock):
+    cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
     voucher_id = issue(expires_in=None)
     code = my_codes(api)[voucher_id]["code"]
-    stranger = desk_token("0b7c3c9e-5f7a-4c1e-9a7e-2f3d4c5b6a79")
-    assert_error(check(api, stranger, "validate", code), 403, "forbidden")
+    stranger = desk_token("0b7c3c9e-5f7a-4c1e-9a7e-2f3d4c5b6a79")  # in the group, tied to no desk
+    assert_error(check(api, stranger, "validate", code), 403, "desk_not_linked")
+    no_group = {key: value for key, value in cafe.items() if key != "cognito:groups"}  # tied, not in it
+    assert_error(check(api, no_group, "validate", code), 403, "desk_role_needed")
+    assert_error(check(api, no_group, "redeem", code), 403, "desk_role_needed")
     assert_error(check(api, {"sub": ALICE, "iss": "x", "aud": "y"}, "validate", code), 403, "forbidden")
+
+
+def test_a_desk_disabled_while_the_pool_fails_is_closed_and_the_sync_disables_its_accounts(
+    api, org, clock, monkeypatch
+):
+    cafe = make_desk(api, "cafe", CAFE, "till@canteen.example")
+    voucher_id = issue(expires_in=None)
+    code = my_codes(api)[voucher_id]["code"]
+    monkeypatch.setattr(cognito, "disable", _pool_down)
+    assert api.call("PUT", "/v1/desks/cafe", body=CAFE | {"status": "disabled"}).status == 200
+    assert pool_user(cafe["sub"])["Enabled"] is True  # the pool failed: the account is still enabled...
+    assert_error(check(api, cafe, "validate", code), 403, "desk_disabled")  # ...but the desk checks nothing
+    monkeypatch.undo()
+    monkeypatch.setenv("USER_POOL_ID", local_user_pool_id("UserPool"))
+    assert accounts.sync_directory(actor="test", dry_run=True).desk_accounts == 1
+    assert pool_user(cafe["sub"])["Enabled"] is True
+    assert accounts.sync_directory(actor="test").desk_accounts == 1
+    assert pool_user(cafe["sub"])["Enabled"] is False
+    assert accounts.sync_directory(actor="test").desk_accounts == 0
+
+
+def _pool_down(*args: Any) -> None:
+    raise ClientError({"Error": {"Code": "InternalErrorException", "Message": "down"}}, "AdminDisableUser")

@@ -2,7 +2,8 @@
 as it is to the account as the directory says (pure; plaudit.services.accounts carries them out).
 
 An active person has an enabled account, linked to their directory entry (its `sub`, so their access
-tokens find them), in the groups of their roles; a departed person's account is disabled (and signed out
+tokens find them), with their email (verified) and their language (`locale`, which the pool's emails speak),
+in the groups of their roles; a departed person's account is disabled (and signed out
 everywhere); bots have none. A person linked already (to this account, or on first sign-in to another
 identity) keeps their link. Only the groups that mirror directory roles are
 managed: a group given by hand for another purpose (`voucher_desk`) is left alone."""
@@ -20,7 +21,9 @@ GROUP_OF_ROLE = {
 }
 MANAGED_GROUPS = frozenset(GROUP_OF_ROLE.values())
 
-StepAction = Literal["invite", "link", "enable", "disable", "add_group", "remove_group"]
+StepAction = Literal[
+    "invite", "link", "enable", "disable", "set_email", "set_locale", "add_group", "remove_group"
+]
 
 
 class AccountStep(Model):
@@ -36,6 +39,8 @@ class AccountState(Model):
 
     enabled: bool
     groups: frozenset[str]
+    email: str | None = None
+    locale: str | None = None
 
 
 def wanted_groups(person: Employee) -> frozenset[str]:
@@ -56,6 +61,10 @@ def steps_for(person: Employee, account: AccountState | None, *, linked: bool) -
         steps.append(AccountStep(action="enable"))
     if not linked:
         steps.append(AccountStep(action="link"))
+    if account is not None and account.email != person.email:
+        steps.append(AccountStep(action="set_email"))
+    if account is not None and person.locale is not None and account.locale != person.locale:
+        steps.append(AccountStep(action="set_locale"))  # unset: the invitation's language stays
     have = account.groups & MANAGED_GROUPS if account else frozenset()
     want = wanted_groups(person)
     steps += [AccountStep(action="add_group", group=group) for group in sorted(want - have)]

@@ -24,6 +24,7 @@ class Role(StrEnum):
     HR_ADMIN = "hr_admin"
     FINANCE = "finance"
     ADMIN = "admin"
+    VOUCHER_DESK = "voucher_desk"  # a desk account's group (cognito:groups); never a directory entry's
 
 
 class EmployeeStatus(StrEnum):
@@ -80,6 +81,8 @@ class Employee(Model):
     @field_validator("roles")
     @classmethod
     def _employee_role_always(cls, value: list[Role] | None) -> list[Role] | None:
+        if value is not None and Role.VOUCHER_DESK in value:
+            raise invalid("problem.role_for_desks_only")  # desk accounts are not people
         return None if value is None else sorted({Role.EMPLOYEE, *value})
 
     @property

@@ -19,6 +19,7 @@ class Account:
     email: str | None
     enabled: bool
     groups: frozenset[str]
+    locale: str | None = None
 
 
 def pool_id() -> str | None:
@@ -73,6 +74,19 @@ def disable(account: Account) -> None:
     _idp().admin_user_global_sign_out(UserPoolId=_pool(), Username=account.username)
 
 
+def update(account: Account, *, email: str | None = None, locale: str | None = None) -> None:
+    """Change the account's email (marked verified, as the directory vouches for it: Cognito then changes it
+    at once instead of waiting for the person to confirm a code) and/or its language."""
+    attributes = []
+    if email is not None:
+        attributes += [{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}]
+    if locale is not None:
+        attributes.append({"Name": "locale", "Value": locale})
+    _idp().admin_update_user_attributes(
+        UserPoolId=_pool(), Username=account.username, UserAttributes=attributes
+    )
+
+
 def enable(account: Account) -> None:
     _idp().admin_enable_user(UserPoolId=_pool(), Username=account.username)
 
@@ -97,4 +111,4 @@ def _account(
         pages = _idp().get_paginator("admin_list_groups_for_user")
         listed = pages.paginate(UserPoolId=_pool(), Username=username)
         groups = frozenset(group["GroupName"] for page in listed for group in page["Groups"])
-    return Account(username, values["sub"], values.get("email"), enabled, groups)
+    return Account(username, values["sub"], values.get("email"), enabled, groups, values.get("locale"))

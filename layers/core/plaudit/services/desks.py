@@ -1,6 +1,11 @@
 """Voucher desks: HR admins keep a small directory of them (each act in the trail) and give each desk its
 sign-in accounts (user pool users in the `voucher_desk` group); a desk account checks and redeems codes at
-its own desk's vendor and locations (plaudit.services.vouchers asks `place_of`)."""
+its own desk's vendor and locations (plaudit.services.vouchers asks `place_of`). A desk account is a token
+with BOTH the `voucher_desk` group (`cognito:groups`) and a tie to a desk: either alone is refused with a
+clear 403. Disabling a desk disables its accounts in the pool and signs them out everywhere; enabling it
+enables them again (a pool that fails then is repaired by `plaudit accounts sync`)."""
+
+from collections.abc import Iterator
 
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
@@ -9,10 +14,11 @@ from pydantic import Field
 from plaudit.domain.access import Caller, require_role
 from plaudit.domain.desks import Desk, DeskSpec, Place, place_at
 from plaudit.domain.employees import EMAIL, Role
-from plaudit.domain.errors import Conflict, NotFound, PreconditionFailed, RuleViolation
+from plaudit.domain.errors import Conflict, Forbidden, NotFound, PreconditionFailed, RuleViolation
 from plaudit.domain.model import Model
 from plaudit.i18n import person_locale
 from plaudit.integrations import cognito
+from plaudit.services.pool_repairs import POOL_ERRORS, deferred
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import stored_now
 from plaudit.services.trail import Act, actor_of, record
@@ -83,8 +89,21 @@ def put_desk(
             if refused.refused("desk"):
                 continue
             raise
+        if old is not None and old.status != desk.status:
+            follow_desk(desk, actor=actor_of(caller))
         return desk, old is None
     raise Conflict("error.desk_busy", code="concurrent_update")
+
+
+def all_desks() -> Iterator[Desk]:
+    """Every desk, page by page (for `plaudit accounts sync`)."""
+    cursor = None
+    while True:
+        page = store.desks_page(limit=100, cursor=cursor)
+        yield from (desk for item in page.items if (desk := store.desk_from(item)))
+        cursor = page.cursor
+        if cursor is None:
+            return
 
 
 def list_desks(caller: Caller, *, limit: int, cursor: str | None) -> DeskPage:
@@ -140,17 +159,58 @@ def add_account(caller: Caller, desk_id: str, new: NewDeskAccount) -> DeskAccoun
 
 
 def place_of(caller: Caller, location: str | None, vendor: str | None) -> Place | None:
-    """Where a desk account's check happens (None: the caller is no desk account). A disabled desk, a
-    vendor other than the desk's or a location not its own is refused."""
-    if not caller.subject:
-        return None
-    desk_id = store.desk_of_account(caller.subject)
-    if desk_id is None:
-        return None
-    desk = store.get_desk(desk_id)
+    """Where a desk account's check happens (None: the caller is no desk account at all). A desk account
+    short of the group or the tie, a disabled desk, a vendor other than the desk's or a location not its own
+    is refused."""
+    desk = _desk_of(caller)
+    return None if desk is None else place_at(desk, location, vendor)
+
+
+def own_desk(caller: Caller) -> Desk:
+    """GET /v1/me/desk: the desk a desk account works at (its vendor and the locations to pick from)."""
+    desk = _desk_of(caller)
     if desk is None:
+        raise Forbidden("error.desk_role_needed", code="desk_role_needed")
+    return desk
+
+
+def follow_desk(desk: Desk, *, actor: str, dry_run: bool = False) -> list[str]:
+    """Make the desk's accounts enabled as the desk is active (disabled ones signed out everywhere); the
+    subjects changed (in a dry run: to change), the change an act in the trail. A pool failure is left for
+    `plaudit accounts sync` (the desk's status already stops its checks)."""
+    if cognito.pool_id() is None:
+        return []
+    enabled = desk.status == "active"
+    changed = []
+    for subject in store.accounts_of(desk.id):
+        try:
+            account = cognito.find(subject=subject)
+            if account is None or account.enabled == enabled:
+                continue
+            if not dry_run:
+                (cognito.enable if enabled else cognito.disable)(account)
+        except POOL_ERRORS as failed:
+            deferred(failed, f"desk:{desk.id}")
+            continue
+        changed.append(subject)
+    if changed and not dry_run:
+        after = {"enabled": enabled, "subjects": changed}
+        record([], Act(actor, "desk.accounts", f"desk:{desk.id}", after=after))
+    return changed
+
+
+def _desk_of(caller: Caller) -> Desk | None:
+    """The desk of a caller in the voucher_desk group and tied to a desk; None: neither."""
+    in_group = Role.VOUCHER_DESK in caller.token_roles
+    desk_id = store.desk_of_account(caller.subject) if caller.subject else None
+    if desk_id is None and not in_group:
         return None
-    return place_at(desk, location, vendor)
+    if not in_group:
+        raise Forbidden("error.desk_role_needed", code="desk_role_needed")
+    desk = store.get_desk(desk_id) if desk_id else None
+    if desk is None:
+        raise Forbidden("error.desk_not_linked", code="desk_not_linked")
+    return desk
 
 
 def _disables(old: Desk, desk: Desk) -> bool:

@@ -10,7 +10,7 @@ from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
 from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
-from plaudit.services import deactivation
+from plaudit.services import accounts, deactivation
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.services.tiers import TierView, view_of
@@ -25,6 +25,8 @@ from plaudit.store.employees import (
 )
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused
+
+ACCOUNT_FIELDS = ("email", "locale", "roles", "status")  # what the person's sign-in account follows
 
 
 class EmployeeFields(Employee):
@@ -213,6 +215,7 @@ def put_employee(caller: Caller, employee_id: str, fields: EmployeeFields) -> tu
     saved = save_entry(
         employee_id, build, actor=actor_of(caller), caller=caller, manager_id=fields.manager_id
     )
+    _account_follows(saved, actor_of(caller))
     return saved.employee, saved.previous is None
 
 
@@ -226,7 +229,18 @@ def update_own_profile(caller: Caller, change: OwnProfile) -> Employee:
             raise Forbidden("error.not_in_directory", code="not_in_directory")
         return Employee.model_validate(previous.model_dump() | change.model_dump(exclude_unset=True))
 
-    return save_entry(caller.employee_id, build, actor=actor_of(caller), caller=caller).employee
+    saved = save_entry(caller.employee_id, build, actor=actor_of(caller), caller=caller)
+    _account_follows(saved, actor_of(caller))
+    return saved.employee
+
+
+def _account_follows(saved: Saved, actor: str) -> None:
+    """A change to what a person's sign-in account holds (email, language, roles' groups, being enabled)
+    reaches the user pool at once; a pool that fails is left for `plaudit accounts sync`."""
+    if saved.previous is not None and any(
+        getattr(saved.previous, field) != getattr(saved.employee, field) for field in ACCOUNT_FIELDS
+    ):
+        accounts.follow_now(saved.employee, actor=actor, previous_email=saved.previous.email)
 
 
 def _check_manager(employee: Employee, previous: Employee | None, snap: Snapshot | None) -> None:

@@ -7,9 +7,10 @@ date is given), else it is scheduled and the scheduled run applies it (`apply_du
 termination replaces it, and an upsert that says the person is active cancels it.
 
 The person's sign-in account follows a creation, a departure and a return (plaudit.services.accounts:
-invited, disabled and signed out everywhere, enabled again), and a change that left the profile as it was,
-so that a change retried after the user pool failed finishes its work. Other updates leave it alone (an
-HRIS never changes roles; `plaudit accounts sync` brings in everyone else).
+invited, disabled and signed out everywhere, enabled again), a new email or language (the account's at
+once), and a change that left the profile as it was, so that a change retried after the user pool failed
+finishes its work. Other updates leave it alone (an HRIS never changes roles; `plaudit accounts sync`
+brings in everyone else).
 """
 
 from datetime import datetime, time
@@ -71,8 +72,10 @@ def apply_change(change: DirectoryChange, *, source: str) -> SyncOutcome:
     if outcome is None:
         saved = save_entry(change.employee_id, build, actor=actor, manager_id=_named_manager(change))
         outcome = outcome_of(saved.previous, saved.employee)
-        if outcome.action != "updated":  # unchanged too: a retry finishes what the user pool failed
-            accounts.follow(saved.employee, actor=actor)
+        # unchanged too: a retry finishes what the user pool failed; an update of what the account holds
+        if outcome.action != "updated" or {"email", "locale"} & set(outcome.changed):
+            previous_email = saved.previous.email if saved.previous else None
+            accounts.follow(saved.employee, actor=actor, previous_email=previous_email)
         if isinstance(change, EmployeeUpsert) and change.fields.get("status") == "active":
             outcome = _unscheduled(outcome, actor)
     logger.info(

@@ -53,6 +53,7 @@ ACTIONS = (
     "desk.replace",
     "desk.disable",
     "desk.account_add",
+    "desk.accounts",
     "redemption.approve",
     "redemption.reject",
     "award.give",

@@ -53,6 +53,24 @@ def desk_of_account(subject: str) -> str | None:
     return item["desk_id"] if item else None
 
 
+def accounts_of(desk_id: str) -> list[str]:
+    """The subjects of the accounts tied to a desk (a handful: read to the end)."""
+    subjects, cursor = [], None
+    while True:
+        page = query_page(
+            keys.desk_accounts_partition(desk_id),
+            key_attr="GSI1PK",
+            sort_attr="GSI1SK",
+            index=keys.DESK_INDEX,
+            limit=100,
+            cursor=cursor,
+        )
+        subjects += [item["subject"] for item in page.items]
+        cursor = page.cursor
+        if cursor is None:
+            return subjects
+
+
 def account_write(subject: str, desk_id: str, at: str) -> Write:
     """Tie the account to the desk; refused ("desk_account") when it is tied to a desk already."""
     pk, sk = keys.desk_account(subject)
@@ -63,6 +81,8 @@ def account_write(subject: str, desk_id: str, at: str) -> Write:
         "subject": subject,
         "desk_id": desk_id,
         "created_at": at,
+        "GSI1PK": keys.desk_accounts_partition(desk_id),
+        "GSI1SK": subject,
     }
     put = {
         "TableName": table_name(),

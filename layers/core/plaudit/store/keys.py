@@ -100,6 +100,7 @@ NUDGE#<ISO week>  <employee id>                   streak nudge sent that week (o
 
 DESK#<id>     DESK                                a voucher desk: vendor, locations (GSI1: DESKS / <id>)
 DESKACCOUNT#<subject>  DESK                       a desk account (a user pool `sub`) -> its desk
+                                                  (GSI1: DESKACCOUNTS#<desk id> / <subject>)
 """
 
 from datetime import UTC, date, datetime
@@ -578,3 +579,8 @@ def desk(desk_id: str) -> Key:
 
 def desk_account(subject: str) -> Key:
     return f"DESKACCOUNT#{subject}", "DESK"
+
+
+def desk_accounts_partition(desk_id: str) -> str:
+    """GSI1: the accounts tied to a desk."""
+    return f"DESKACCOUNTS#{desk_id}"
