@@ -291,9 +291,10 @@ def test_an_account_that_exists_for_a_new_person_is_linked_not_duplicated(aws, o
     sub = next(a["Value"] for a in made["Attributes"] if a["Name"] == "sub")
     idp.calls.clear()
     apply_change(EmployeeUpsert(employee_id="E2001", fields=ZOE), source="test")
-    assert writes(idp) == []
+    assert writes(idp) == ["AdminUpdateUserAttributes"]  # no second account; her language (it) is its own
     assert employee_id_by_subject(sub) == "E2001"
-    assert account_acts()[-1]["changes"]["steps"]["after"] == ["link"]
+    assert account_acts()[-1]["changes"]["steps"]["after"] == ["link", "set_locale"]
+    assert account(idp, "zoe@plaudit.example")["locale"] == "it"
     assert accounts.sync_person(person("E2001"), actor="test").steps == []  # a rerun: nothing
 
 
