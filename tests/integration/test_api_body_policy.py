@@ -16,10 +16,11 @@ from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 HR = "E1001"
 CSV_ROUTE = "/v1/catalog/items/{id}/codes"  # takes text/csv, not JSON
 BODYLESS = {  # they read no body (the one sent is ignored), and refuse the request for what they check
-    ("POST", "/v1/vouchers/{id}/used"): "invalid_request",  # the path's "x"
-    ("POST", "/v1/me/link"): "id_token_needed",  # HR's access token, not an ID token
-    ("POST", "/v1/campaigns/{campaign_id}/run"): "invalid_request",  # the path's "x"
-    ("POST", "/v1/campaigns/{campaign_id}/cancel"): "invalid_request",
+    ("POST", "/v1/vouchers/{id}/used"): (422, "invalid_request"),  # the path's "x"
+    ("POST", "/v1/me/link"): (422, "id_token_needed"),  # HR's access token, not an ID token
+    ("POST", "/v1/campaigns/{campaign_id}/run"): (422, "invalid_request"),  # the path's "x"
+    ("POST", "/v1/campaigns/{campaign_id}/cancel"): (422, "invalid_request"),
+    ("POST", "/v1/employees/{id}/exports"): (404, "employee_not_found"),  # the path's "x", asked by HR
 }
 SIGNERS = {
     "/v1/hris/webhooks/plaudit": (
@@ -105,7 +106,7 @@ def test_every_json_route_refuses_what_the_policy_refuses_in_the_error_shape(api
         for name, (body, content_type, status, code) in BAD_BODIES.items():
             reply = send(api, clock, method, path, body, content_type)
             if (method, path) in BODYLESS:
-                assert_error(reply, 422, BODYLESS[method, path], (method, path, name))
+                assert_error(reply, *BODYLESS[method, path], (method, path, name))
             else:
                 assert_error(reply, status, code, (method, path, name))
     assert table_items(aws) == before

@@ -76,7 +76,7 @@ def test_dynamodb_stream_sources(real) -> None:
     assert source.report_batch_item_failures
     types = ["recognition", "add_on", "milestone_award", "redemption", "voucher", "season_standings"]
     moving = ["kudos", "add_on", "reaction_undo", "milestone_award", "points_expiry"]
-    moving += ["redemption_hold", "redemption_settle", "redemption_refund"]
+    moving += ["redemption_hold", "redemption_settle", "redemption_refund", "correction"]
     txns = {"type": {"S": ["txn"]}, "kind": {"S": moving}}
     assert source.filter_patterns == (
         {"dynamodb": {"NewImage": {"type": {"S": types}}}},
