@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 from console_pages import BOB, element, go, screenshot, sign_in, wait_for
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from plaudit.integrations.hris.signatures import sign_plaudit
@@ -23,6 +24,14 @@ MAYA = "E1002"  # Bob's manager: she approves his lunch
 LUNCH = "Team lunch voucher"  # $60 = 6,000 points, needs approval, issues a voucher with a code
 BONUS_EVENT = "console-employee-bonus"
 BONUS_POINTS = 7000
+
+
+def item_names(browser) -> list[str]:
+    """The catalogue's item names as shown now ([] while the list re-renders)."""
+    try:
+        return [e.text for e in browser.find_elements(By.CSS_SELECTOR, "li[data-item] h2")]
+    except StaleElementReferenceException:
+        return []
 
 
 def wallet_points(stack, employee: str) -> int:
@@ -79,11 +88,12 @@ def test_redeem_in_the_catalogue_then_the_code_and_qr_in_my_rewards(browser, sta
     sign_in(browser, stack, BOB)
     go(browser, "catalogue")
     assert element(browser, "[data-balance]").get_attribute("data-balance") == str(funded)
+    # 30,000 points at least, more than Bob has: in the whole catalogue, not in what he can afford
+    wait_for(lambda: "Weekend city break" in item_names(browser), "the whole catalogue")
     element(browser, "#filter-affordable").click()
-    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "li[data-item]"), "affordable items")
-    names = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "li[data-item] h2")]
+    # the filtered list replaces the whole one (the click re-renders, then the API answers)
+    names = wait_for(lambda: (n := item_names(browser)) and "Weekend city break" not in n and n, "affordable")
     assert LUNCH in names
-    assert "Weekend city break" not in names  # 30,000 points at least: more than Bob has
     lunch = next(
         li
         for li in browser.find_elements(By.CSS_SELECTOR, "li[data-item]")
