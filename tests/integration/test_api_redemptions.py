@@ -279,6 +279,8 @@ def test_each_restriction_refuses_with_its_reason_and_writes_nothing(api, aws, s
     for code, item_id in refusing.items():
         assert_error(redeem(api, item_id), 422, code, item_id)
     assert_error(redeem(api, shop["coffee"], "11"), 422, "bad_denomination")
+    no_amount = api.call("POST", "/v1/redemptions", body={"item_id": shop["coffee"]}, as_employee=ALICE)
+    assert_error(no_amount, 422, "bad_denomination")  # an amount item asked for without its amount
     assert_error(redeem(api, shop["coffee"], who=GRACE), 422, "insufficient_points")
     assert_error(redeem(api, "item_NOPE"), 404, "item_not_found")
     assert_error(redeem(api, shop["coffee"], "-5"), 422, "invalid_request")

@@ -157,6 +157,13 @@ def test_erasing_again_answers_the_first_erasure_and_changes_nothing(api, org, a
     assert_audit_clean()
 
 
+def test_erasing_again_someone_who_had_no_points_answers_the_first_erasure(api, org, aws, clock):
+    reply = api.call("POST", f"/v1/employees/{CARLOS}/erasure", body={"reason": "asked"}, as_employee=HR)
+    assert (reply.status, reply.json["points_expired"], reply.json["txn_id"]) == (201, 0, None)
+    again = api.call("POST", f"/v1/employees/{CARLOS}/erasure", body={"reason": "again"}, as_employee=HR)
+    assert (again.status, again.json) == (200, reply.json)
+
+
 def test_only_hr_erases_an_unknown_id_is_404_and_an_erased_entry_stays_erased(api, org, aws, clock):
     assert_error(erase(api, by=MAYA), 403, "forbidden")
     assert_error(erase(api, by=ALICE), 403, "forbidden")

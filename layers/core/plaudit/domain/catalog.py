@@ -299,6 +299,15 @@ def points_price(item: CatalogItemSpec, denomination: Decimal | None, settings: 
     the points it sets)."""
     if item.offer is not None:
         return item.points  # type: ignore[return-value]
+    if denomination is None:  # an amount item asked for without its amount
+        denominations = (
+            item.denominations.model_dump(mode="json", exclude_none=True) if item.denominations else {}
+        )
+        raise RuleViolation(
+            "error.denomination_not_offered",
+            code="bad_denomination",
+            details={"denominations": denominations},
+        )
     rate = settings.point_values.get(item.currency)
     if rate is None:
         raise RuleViolation(
@@ -307,7 +316,7 @@ def points_price(item: CatalogItemSpec, denomination: Decimal | None, settings: 
             currency=item.currency,
             details={"currency": item.currency},
         )
-    return int((denomination / rate).to_integral_value(rounding=ROUND_CEILING))  # type: ignore[operator]
+    return int((denomination / rate).to_integral_value(rounding=ROUND_CEILING))
 
 
 def local_day(employee: Employee, at: datetime) -> date:

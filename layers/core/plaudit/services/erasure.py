@@ -53,7 +53,9 @@ class Erasure(Model):
     erased_by: str = Field(description="Who erased them: an HR admin's id, or an integration's client id")
     reason: str
     points_expired: int = Field(description="Points left in their wallet, expired to the organisation")
-    txn_id: str | None = Field(description="The ledger transaction that expired them (None: none were left)")
+    txn_id: str | None = Field(
+        default=None, description="The ledger transaction that expired them (None: none were left)"
+    )
 
 
 def erase(caller: Caller, employee_id: str, request: ErasureRequest) -> tuple[Erasure, bool]:
