@@ -122,3 +122,18 @@ def screenshot(browser: WebDriver, name: str) -> bool:
             return False
     path.write_bytes(base64.b64decode(taken))
     return True
+
+
+def api_calls_opening(browser: WebDriver, page: str, settled: Callable[[], Any] | None = None) -> int:
+    """How many API requests (/v1/...) opening `page` started. Counted from the navigation on: a request
+    of the page before that is still in flight enters the browser's timings only when it completes, so
+    clearing the timings first would count it here. `settled`: what to wait for once the page is shown."""
+    start = browser.execute_script("return performance.now()")
+    go(browser, page)
+    if settled is not None:
+        settled()
+    return browser.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.startTime >= arguments[0]"
+        " && new URL(e.name).pathname.startsWith('/v1/')).length",
+        start,
+    )

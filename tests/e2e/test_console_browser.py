@@ -15,6 +15,7 @@ from console_pages import (
     DANA,
     IRIS,
     JON,
+    api_calls_opening,
     axe_violations,
     element,
     go,
@@ -185,10 +186,6 @@ def test_each_page_makes_at_most_three_api_calls(browser, stack) -> None:
     sign_in(browser, stack, ALICE)
     calls = {}
     for page in PAGES:
-        browser.execute_script("performance.clearResourceTimings()")
-        go(browser, page)
-        calls[page] = browser.execute_script(
-            "return performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length"
-        )
+        calls[page] = api_calls_opening(browser, page)
     assert all(count <= 3 for count in calls.values()), calls
     assert calls["wallet"] == 1  # the person's record is loaded once per sign-in, not per page

@@ -13,7 +13,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from console_pages import axe_violations, element, go, screenshot, set_language, sign_in, wait_for
+from console_pages import (
+    api_calls_opening,
+    axe_violations,
+    element,
+    go,
+    screenshot,
+    set_language,
+    sign_in,
+    wait_for,
+)
 from selenium.webdriver.common.by import By
 
 from plaudit.integrations.hris.signatures import sign_plaudit
@@ -98,20 +107,10 @@ def requests(stack, tokens) -> list[dict[str, Any]]:
     return made
 
 
-def api_calls_to_load(browser, page: str) -> int:
-    """How many API requests opening `page` made (the browser's resource timings of /v1/...)."""
-    browser.execute_script("performance.clearResourceTimings()")
-    go(browser, page)
-    return browser.execute_script(
-        "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname"
-        ".startsWith('/v1/')).length"
-    )
-
-
 def check_pages(browser, pages: tuple[str, ...], shots: dict[str, str] | None = None) -> None:
     """Each page loads in at most 3 API calls, with no serious axe violation."""
     for page in pages:
-        assert api_calls_to_load(browser, page) <= MAX_API_CALLS, page
+        assert api_calls_opening(browser, page) <= MAX_API_CALLS, page
         assert not browser.find_elements(By.CSS_SELECTOR, "main p.problem"), (
             page,
             element(browser, "main").text,
