@@ -161,19 +161,35 @@ def test_the_desk_redeems_the_code_once_and_refuses_it_a_second_time(browser, st
     assert element(browser, "form p.problem").text == "Type or scan a code first."
     element(browser, "#desk-code").send_keys(voucher["code"])
     element(browser, "#desk-location").send_keys(CAFETERIA)
+    element(browser, "#desk-amount").send_keys("12.345")  # three decimals: the form says why, nothing is sent
+    element(browser, "form button.check").click()
+    assert "at most two decimals" in element(browser, "form p.problem").text
+    assert not browser.find_elements(By.CSS_SELECTOR, ".voucher")
+    element(browser, "#desk-amount").send_keys("\b")  # 12.34: less than the voucher's $60
+    element(browser, "#desk-category").send_keys("food")
     element(browser, "form button.check").click()
     card = element(browser, f'.voucher[data-voucher="{voucher["id"]}"]')
     assert card.get_attribute("data-status") in ("issued", "delivered")
+    assert card.get_attribute("data-usable") == "true"
     assert LUNCH in card.text
+    # the whole validate answer: value, owner's first name, expiry, restrictions in words, what it gives
+    assert element(browser, ".voucher .worth").text == "$60.00"
+    assert element(browser, ".voucher .owner").text == "Carlos"
+    assert element(browser, ".voucher .discount").text == "$12.34"  # at most the purchase
+    assert element(browser, ".voucher .expires").text != "No expiry"  # 90 days after issue
+    assert element(browser, ".voucher .limits").text == f"Only at: {CAFETERIA}"
+    assert element(browser, ".voucher p.usable").text == "It can be used on this purchase."
     screenshot(browser, "desk")
     element(browser, ".voucher button.redeem-now").click()
     assert "Redeemed: Team lunch voucher" in element(browser, ".voucher p.done").text
     assert element(browser, ".voucher").get_attribute("data-status") == "redeemed"
 
-    element(browser, "form button.check").click()  # the same code again: the API's refusal, with its code
-    refusal = element(browser, "main > section > p.problem")
-    assert "(code: voucher_already_redeemed)" in refusal.text
-    assert not browser.find_elements(By.CSS_SELECTOR, ".voucher")
+    element(browser, "form button.check").click()  # the same code again: the rule that refuses it, in words
+    refusal = element(browser, '.voucher[data-usable="false"] p.refusal')
+    assert refusal.get_attribute("data-refusal") == "voucher_already_redeemed"
+    assert refusal.text.startswith("It cannot be used: ")
+    assert refusal.text.endswith("(rule: voucher_already_redeemed)")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".voucher button.redeem-now")
     mine = stack.request("GET", "/v1/vouchers/mine", token=tokens[CARLOS]).json["items"]
     assert next(v for v in mine if v["id"] == voucher["id"])["status"] == "redeemed"
 

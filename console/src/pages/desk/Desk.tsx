@@ -3,17 +3,24 @@ import { type ApiProblem, api, problem, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import { Problem } from "../Problem";
 import { Scanner } from "./Scanner";
+import { VoucherAnswer } from "./VoucherAnswer";
 
 type Check = Schemas["VoucherCheck"];
 
-/** The voucher desk: type a code (or scan its QR), see what it is and until when, redeem it once. The page
+const AMOUNT = /^\d{1,7}(\.\d{1,2})?$/; // the API's: more than 0, at most 1,000,000, two decimals
+
+/** The voucher desk: type a code (or scan its QR) and the purchase it pays for, see what it is worth, its
+ * restrictions, expiry and owner and whether it can be used on this purchase, redeem it once. The page
  * loads with no API call; checking is one (POST /v1/vouchers/validate, nothing changes), redeeming one more
- * (POST /v1/vouchers/redeem). Every refusal (unknown code, already redeemed, expired, wrong place, too many
- * tries) is the API's, shown in the person's language with its code. */
+ * (POST /v1/vouchers/redeem), both with the purchase. A voucher that cannot be used here (already redeemed,
+ * expired, wrong place, below the minimum purchase...) shows the rule that refuses it (VoucherAnswer); an
+ * unknown code or too many tries is the API's error, both in the person's language with their code. */
 export function Desk() {
   const { words } = useConsole();
   const [code, setCode] = useState("");
   const [location, setLocation] = useState("");
+  const [amount, setAmount] = useState("");
+  const [category, setCategory] = useState("");
   const [scanning, setScanning] = useState(false);
   const [check, setCheck] = useState<Check | null>(null);
   const [redeemed, setRedeemed] = useState(false);
@@ -21,7 +28,13 @@ export function Desk() {
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
 
-  const body = () => ({ code: code.trim(), ...(location.trim() ? { location: location.trim() } : {}) });
+  const badAmount = amount.trim() !== "" && (!AMOUNT.test(amount.trim()) || Number(amount) <= 0 || Number(amount) > 1e6);
+  const body = () => ({
+    code: code.trim(),
+    ...(location.trim() ? { location: location.trim() } : {}),
+    ...(amount.trim() ? { purchase_amount: amount.trim() } : {}),
+    ...(category.trim() ? { purchase_category: category.trim() } : {}),
+  });
   const ask = async (path: "/v1/vouchers/validate" | "/v1/vouchers/redeem") => {
     setFailure(null);
     setBusy(true);
@@ -45,12 +58,8 @@ export function Desk() {
       setMissing(true);
       return;
     }
-    const found = await ask("/v1/vouchers/validate");
-    if (found && !found.usable && found.refusal) {
-      setFailure(found.refusal); // it cannot be used here, now or on this purchase: the rule, in the person's language
-      return;
-    }
-    setCheck(found);
+    if (badAmount) return; // the form says why; the API would refuse it
+    setCheck(await ask("/v1/vouchers/validate"));
   };
 
   const redeem = async () => {
@@ -88,6 +97,39 @@ export function Desk() {
           onInput={(e) => setLocation(e.currentTarget.value)}
         />
         <p class="hint">{words.t("desk.location_hint")}</p>
+        <label for="desk-amount">{words.t("desk.purchase_amount")}</label>
+        <input
+          id="desk-amount"
+          inputMode="decimal"
+          autoComplete="off"
+          maxLength={10}
+          value={amount}
+          aria-invalid={badAmount}
+          aria-describedby="desk-amount-hint"
+          onInput={(e) => {
+            setAmount(e.currentTarget.value);
+            setCheck(null);
+          }}
+        />
+        <p class="hint" id="desk-amount-hint">
+          {words.t("desk.purchase_amount_hint")}
+        </p>
+        {badAmount && (
+          <p class="problem" role="alert">
+            {words.t("desk.bad_amount")}
+          </p>
+        )}
+        <label for="desk-category">{words.t("desk.purchase_category")}</label>
+        <input
+          id="desk-category"
+          autoComplete="off"
+          maxLength={40}
+          value={category}
+          onInput={(e) => {
+            setCategory(e.currentTarget.value);
+            setCheck(null);
+          }}
+        />
         {missing && (
           <p class="problem" role="alert">
             {words.t("desk.need_code")}
@@ -115,38 +157,7 @@ export function Desk() {
         />
       )}
       <Problem problem={failure} />
-      {check && (
-        <div class="card voucher" data-voucher={check.voucher_id} data-status={check.status}>
-          <h2>{check.item_name}</h2>
-          <dl class="record">
-            <dt>{words.t("desk.status")}</dt>
-            <dd>{words.t(`desk.status_${check.status}`)}</dd>
-            <dt>{words.t("desk.expires")}</dt>
-            <dd>
-              {check.expires_on
-                ? new Intl.DateTimeFormat(words.locale, { dateStyle: "long", timeZone: "UTC" }).format(
-                    new Date(`${check.expires_on}T00:00:00Z`),
-                  )
-                : words.t("desk.no_expiry")}
-            </dd>
-            {check.redeemed_at && (
-              <>
-                <dt>{words.t("desk.redeemed_at")}</dt>
-                <dd>{words.dateTime(check.redeemed_at)}</dd>
-              </>
-            )}
-          </dl>
-          {redeemed ? (
-            <p class="done" role="status">
-              {words.t("desk.redeemed", { item: check.item_name })}
-            </p>
-          ) : (
-            <button type="button" class="redeem-now" disabled={busy} onClick={redeem}>
-              {words.t("desk.redeem")}
-            </button>
-          )}
-        </div>
-      )}
+      {check && <VoucherAnswer check={check} redeemed={redeemed} busy={busy} onRedeem={redeem} />}
     </section>
   );
 }
