@@ -53,13 +53,33 @@ PeopleIds = Annotated[
 ]
 
 
+NameStart = Annotated[
+    str | None,
+    Query(
+        min_length=directory.MIN_NAME_START,
+        max_length=60,
+        pattern=r"\S",
+        description="The start of a name, any case: active people whose name starts so (a picker)",
+    ),
+]
+FoundLimit = Annotated[
+    int, Query(ge=1, le=directory.MAX_FOUND, description="At most this many people by name")
+]
+
+
 @app.get(
     "/v1/people",
-    summary="Colleagues' names and departments by id (anyone in the directory), for the console's feed",
+    summary="Colleagues' names and departments by id or by the start of their name (anyone in the directory)",
+    description="Exactly one of `ids` (the console's feed names people) and `q` (the kudos recipient "
+    "picker). Only what a colleague may see: id, name and department.",
+    responses={400: reply("Neither or both of `ids` and `q` (`invalid_request`)")},
 )
 @tracer.capture_method
-def get_people(ids: PeopleIds) -> directory.PeoplePage:
-    return directory.PeoplePage(items=directory.names(current_caller(app), ids.split(",")))
+def get_people(
+    ids: PeopleIds | None = None, q: NameStart = None, limit: FoundLimit = 10
+) -> directory.PeoplePage:
+    wanted = ids.split(",") if ids is not None else None
+    return directory.PeoplePage(items=directory.people(current_caller(app), wanted, q, limit=limit))
 
 
 @app.get(

@@ -14,6 +14,7 @@ from typing import Any
 
 from api_checks import assert_audit_clean, assert_error, table_items
 
+from plaudit.store.client import use_client
 from plaudit_dev.jwt_local import access_claims, client_claims, dev_subject
 
 HANA = "E1001"  # hr_admin, manager of E1009-E1012
@@ -184,10 +185,62 @@ def test_anyone_in_the_directory_reads_colleagues_names_and_departments_only(api
     assert b"@" not in reply.body
 
     assert api.call("GET", f"/v1/people?ids={ALICE}", claims=HRIS, scopes=HRIS_SCOPES).status == 403
-    assert_error(api.call("GET", "/v1/people", as_employee=ALICE), 422, "invalid_request")
+    assert_error(api.call("GET", "/v1/people", as_employee=ALICE), 400, "invalid_request")  # ids or q
     too_many = ",".join(f"E{n}" for n in range(51))
     assert_error(api.call("GET", f"/v1/people?ids={too_many}", as_employee=ALICE), 422, "invalid_request")
     assert_error(api.call("GET", "/v1/people?ids=E1,<b>", as_employee=ALICE), 422, "invalid_request")
+
+
+class RecordingClient:
+    """The DynamoDB client, recording each call's name and the most items it may read (Limit)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client, self.calls = client, []
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.client, name)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append((name, kwargs.get("Limit")))
+            return method(*args, **kwargs)
+
+        return recorded
+
+
+def test_the_kudos_picker_finds_active_colleagues_by_the_start_of_their_name(api, aws, org):
+    def found(query: str, as_employee: str = ALICE) -> list[str]:
+        reply = api.call("GET", f"/v1/people?{query}", as_employee=as_employee)
+        assert reply.status == 200, reply.body
+        assert all(set(person) == {"id", "name", "department"} for person in reply.json["items"])
+        return [person["name"] for person in reply.json["items"]]
+
+    carla = editable(record(api, BOB)) | {"name": "Carla Rossi", "email": "carla@example.com"}
+    carla.pop("slack_user_id", None)
+    assert put(api, "E2001", carla).status == 201
+    assert found("q=ca") == ["Carla Rossi", "Carlos Ruiz"]  # any case, in name order
+    assert found("q=CARLOS%20R") == ["Carlos Ruiz"]
+    assert found("q=ca&limit=1") == ["Carla Rossi"]
+    assert found("q=zz") == []
+    assert found("q=ca", as_employee=HANA) == ["Carla Rossi", "Carlos Ruiz"]
+    bob = editable(record(api, BOB)) | {"status": "deactivated"}
+    assert hris(api, "PUT", f"/v1/employees/{BOB}", bob).status == 200
+    assert found("q=bo") == []  # people who left are not offered
+
+    recording = RecordingClient(aws)  # the caller, then one query reading at most a page of the index
+    use_client(recording)
+    try:
+        assert found("q=ca&limit=20") == ["Carla Rossi", "Carlos Ruiz"]
+    finally:
+        use_client(aws)
+    assert [name for name, _ in recording.calls] == ["batch_get_item", "query"]
+    assert recording.calls[1][1] == 20
+
+    assert api.call("GET", "/v1/people?q=ca", claims=HRIS, scopes=HRIS_SCOPES).status == 403
+    for bad in ("q=c", "q=%20%20", f"q={'a' * 61}", "q=ca&limit=0", "q=ca&limit=21"):
+        assert_error(api.call("GET", f"/v1/people?{bad}", as_employee=ALICE), 422, "invalid_request")
+    both = api.call("GET", f"/v1/people?ids={BOB}&q=bo", as_employee=ALICE)
+    assert_error(both, 400, "invalid_request")
+    assert "not both" in both.json["error"]["message"]
 
 
 def test_an_employee_record_is_a_card_for_colleagues_and_full_for_self_manager_and_hr(api, org, clock):

@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field
 
 from plaudit.domain.access import HRIS_SCOPE, Caller, can_see_employee_private, require_role
 from plaudit.domain.employees import Employee, EmployeeStatus, Role
-from plaudit.domain.errors import Conflict, Forbidden, NotFound, RuleViolation
+from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RuleViolation
 from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
 from plaudit.services import accounts, deactivation
@@ -17,6 +17,7 @@ from plaudit.services.tiers import TierView, view_of
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import snapshots
 from plaudit.store.employees import (
+    active_by_name,
     employee_from,
     employee_id_by_email,
     employee_id_by_slack_user,
@@ -80,7 +81,8 @@ class PersonName(Model):
 
 class PeoplePage(Model):
     items: list[PersonName] = Field(
-        description="The people found, in the order asked; unknown ids are left out"
+        description="The people found: by ids, in the order asked (unknown ids left out); by name, active "
+        "people in name order"
     )
 
 
@@ -97,6 +99,32 @@ def names(caller: Caller, employee_ids: list[str]) -> list[PersonName]:
         raise Forbidden("error.not_in_directory", code="not_in_directory")
     found = (snap.employee(employee_id) for employee_id in wanted)
     return [PersonName(id=p.id, name=p.name, department=p.department) for p in found if p is not None]
+
+
+def people(
+    caller: Caller, employee_ids: list[str] | None, name_start: str | None, *, limit: int
+) -> list[PersonName]:
+    """GET /v1/people: by ids or by the start of a name, exactly one of them."""
+    if (employee_ids is None) == (name_start is None):
+        raise InvalidRequest("error.people_ids_or_name", code="invalid_request")
+    if name_start is not None:
+        return named(caller, name_start, limit=limit)
+    return names(caller, employee_ids or [])
+
+
+MIN_NAME_START = 2  # fewer letters would match half the directory
+MAX_FOUND = 20
+
+
+def named(caller: Caller, name_start: str, *, limit: int) -> list[PersonName]:
+    """Active colleagues whose name starts with `name_start` (any case; the route takes MIN_NAME_START to 60
+    characters), for anyone in the directory (and HR), in name order: two round trips (the caller, then one
+    query of the directory's name index reading at most `limit` <= MAX_FOUND entries), whatever its size."""
+    caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
+    if not caller.is_person and not caller.has_role(Role.HR_ADMIN):
+        raise Forbidden("error.not_in_directory", code="not_in_directory")
+    found = active_by_name(name_start.strip(), limit=min(limit, MAX_FOUND))
+    return [PersonName(id=p.id, name=p.name, department=p.department) for p in found]
 
 
 class OwnRecord(Employee):

@@ -5,6 +5,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from boto3.dynamodb.conditions import Attr
+
 from plaudit.domain.employees import Employee, EmployeeStatus, Role
 from plaudit.domain.insights import headcount_scopes
 from plaudit.store import keys
@@ -219,6 +221,23 @@ def list_employees(*, limit: int, cursor: str | None) -> Page:
         limit=limit,
         cursor=cursor,
     )
+
+
+def active_by_name(prefix: str, *, limit: int) -> list[Employee]:
+    """Active people whose name starts with `prefix` (any case), in name order: one query of the directory's
+    name index (GSI1: EMPLOYEES / <name, casefolded>#<id>) reading at most `limit` entries, whatever the
+    directory's size (a page may hold fewer when people who left match)."""
+    page = query_page(
+        keys.EMPLOYEES_PARTITION,
+        key_attr="GSI1PK",
+        sort_attr="GSI1SK",
+        sort_prefix=keys.employee_sort_prefix(prefix),
+        index=keys.EMPLOYEE_INDEX,
+        limit=limit,
+        cursor=None,
+        filter=Attr("status").eq(EmployeeStatus.ACTIVE.value),
+    )
+    return [person for item in page.items if (person := employee_from(item))]
 
 
 def _aliases(employee: Employee) -> dict[str, keys.Key]:

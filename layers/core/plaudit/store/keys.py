@@ -124,6 +124,11 @@ def employee_sort(name: str, employee_id: str) -> str:
     return f"{name.casefold()}#{employee_id}"
 
 
+def employee_sort_prefix(name_start: str) -> str:
+    """The directory index's sort keys of the names starting with `name_start` (any case)."""
+    return name_start.casefold()
+
+
 def wallet(employee_id: str) -> Key:
     return f"EMP#{employee_id}", "WALLET"
 
