@@ -16,7 +16,7 @@ from pydantic import RootModel
 from plaudit.api.csv_body import CSV, JSON, answer_format, csv_text
 from plaudit.api.http import create_app, current_caller, reply
 from plaudit.domain.errors import NotAcceptable
-from plaudit.domain.reports import table
+from plaudit.domain.reports import GROUPS_PER_PAGE, MAX_GROUPS_PER_PAGE, table
 from plaudit.domain.seasons import BOARD_PERIOD
 from plaudit.services import reports
 
@@ -32,6 +32,8 @@ class AnyReport(RootModel[Union[tuple(spec.model for spec in reports.REPORTS.val
 
 
 Filter = Annotated[str | None, Query(min_length=1, max_length=100)]
+# plaudit.api.pages' Cursor, without importing its page models (services this function never loads)
+Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
 
 
 @app.get(
@@ -43,12 +45,20 @@ Filter = Annotated[str | None, Query(min_length=1, max_length=100)]
         "one; the organisation by default); a manager their own team (`manager` may only name themselves); "
         "anyone else their own figures. Periods are read in the organisation's time zone. With "
         "`Accept: text/csv` the same answer comes as one CSV table: the totals row, then each row, every "
-        "figure beside `previous_<figure>`."
+        "figure beside `previous_<figure>`. The participation report's groups come a page at a time "
+        "(`limit`, `cursor`; its `next_cursor`, or in CSV the `Next-Cursor` header); the others answer "
+        "every row."
     ),
     responses={
         200: {
             "description": "The report (its schema by `report`: one per report)",
             "content": {JSON: {"model": AnyReport}, CSV: {"schema": {"type": "string"}}},
+            "headers": {
+                "Next-Cursor": {
+                    "description": "CSV only: the next page's cursor of a paged report (absent on the last)",
+                    "schema": {"type": "string"},
+                }
+            },
         },
         404: reply("No report of that name (unknown_report)"),
         406: reply("Accept names neither JSON nor CSV (not_acceptable)"),
@@ -78,6 +88,11 @@ def get_report(
     group_by: Annotated[
         str | None, Query(min_length=1, max_length=32, description="How the rows are grouped (per report)")
     ] = None,
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_GROUPS_PER_PAGE, description="Groups per page of a paged report (participation)"),
+    ] = GROUPS_PER_PAGE,
+    cursor: Cursor = None,
 ):  # no return annotation: Powertools would validate a CSV body as JSON (the 200 is documented above)
     wanted = answer_format(app.current_event.headers.get("accept"))
     if wanted is None:
@@ -91,10 +106,14 @@ def get_report(
         manager=manager,
         country=country,
         group_by=group_by,
+        limit=limit,
+        cursor=cursor,
     )
     if wanted == CSV:
         as_table = reports.REPORTS[name].csv or table
-        return Response(status_code=200, content_type=CSV, body=csv_text(*as_table(report)))
+        following = getattr(report, "next_cursor", None)
+        headers = {"Next-Cursor": following} if following else {}
+        return Response(status_code=200, content_type=CSV, body=csv_text(*as_table(report)), headers=headers)
     return Response(status_code=200, content_type=JSON, body=report)
 
 

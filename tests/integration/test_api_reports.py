@@ -458,3 +458,64 @@ def test_a_private_birthday_is_upcoming_only_for_hr_and_its_owner(api, org, cloc
     assert danas(HR) == ["birthday"]
     assert danas(DANA) == ["birthday"]
     assert danas(MAYA) == []
+
+
+def add_teams(count: int) -> None:
+    """`count` more teams of one person each (their managers are not in the directory: a team's label is
+    then its manager's id), written through the directory's own profile writes."""
+    from plaudit.domain.employees import Employee
+    from plaudit.store.employees import profile_writes
+    from plaudit.store.transact import write_all
+
+    for n in range(count):
+        person = Employee(
+            id=f"T{n:03d}",
+            email=f"t{n:03d}@example.com",
+            name=f"Team member {n}",
+            manager_id=f"M{n:03d}",
+            department="Sales",
+            country="IT",
+        )
+        write_all(profile_writes(person, None, 0))
+
+
+def test_participation_pages_its_groups_and_reads_a_page_whatever_the_teams(api, aws, org) -> None:
+    give(api, ALICE, [BOB], 5)
+    before = {row["group"] for row in report(api, "participation", "group_by=team&limit=30")["rows"]}
+    add_teams(45)  # more teams than a page may hold
+    seen: list[str] = []
+    cursor, pages = "", 0
+    while True:
+        answer, counting = counted(api, aws, f"{REPORTS}/participation?group_by=team&limit=20{cursor}")
+        pages += 1
+        rows = len(answer["rows"]) + 1
+        assert len(answer["rows"]) <= 20
+        assert counting.calls == ["batch_get_item", "query", "batch_get_item"]
+        assert counting.items <= 4 * rows + 3  # a team: its headcount, two counters, its manager's name
+        assert answer["totals"]["current"]["people"] == 12 + 45  # the totals on every page
+        shares = [row["current"]["share_neither"] for row in answer["rows"]]
+        assert shares == sorted(shares, key=float)  # sorted within the page
+        seen += [row["group"] for row in answer["rows"]]
+        if answer["next_cursor"] is None:
+            break
+        cursor = f"&cursor={answer['next_cursor']}"
+    assert pages >= 3
+    assert len(seen) == len(set(seen)) == len(before) + 45
+    assert set(seen) >= before | {"team:M000", "team:M044"}
+    first = api.call("GET", f"{REPORTS}/participation?limit=1", as_employee=HR).json  # by department
+    assert first["next_cursor"] is not None
+    assert len(first["rows"]) == 1
+    departments = report(api, "participation")
+    assert departments["next_cursor"] is None  # one page: as before
+    assert len(departments["rows"]) == 3
+    lines = api.call(
+        "GET", f"{REPORTS}/participation?limit=1", as_employee=HR, headers={"accept": "text/csv"}
+    )
+    assert lines.headers["next-cursor"] == first["next_cursor"]
+    for path in (
+        f"participation?group_by=team&cursor={first['next_cursor']}",  # a page of departments, not teams
+        f"recognition?cursor={first['next_cursor']}",  # a report that does not page
+        "participation?cursor=garbage",
+    ):
+        assert_error(api.call("GET", f"{REPORTS}/{path}", as_employee=HR), 400, "invalid_cursor")
+    assert_error(api.call("GET", f"{REPORTS}/participation?limit=31", as_employee=HR), 422, "invalid_request")

@@ -34,6 +34,7 @@ interface AnyReport {
   period: string;
   totals: Row;
   rows: Row[];
+  next_cursor?: string | null; // a paged report's (participation's groups)
 }
 
 /** A figure's value as people read it: numbers (and decimal strings) in their language, the rest as it is. */
@@ -43,7 +44,8 @@ function shown(words: Words, value: string | number | null | undefined): string 
   return /^-?\d+(\.\d+)?$/.test(value) ? words.number(Number(value)) : value;
 }
 
-/** Every report in a table, one API call per choice; the same report as CSV on demand (one more). */
+/** Every report in a table, one API call per choice (and one per "more" of a paged report's groups); the
+ * same report as CSV on demand (one more). */
 export function Reports() {
   const { words } = useConsole();
   const [name, setName] = useState<ReportName>("participation");
@@ -61,6 +63,14 @@ export function Reports() {
       setReport(data as unknown as AnyReport | null),
     );
   }, [name, period]);
+
+  /** The next page of groups, after the rows shown. */
+  async function more(cursor: string) {
+    setFailure(null);
+    const page = { params: { path: { name }, query: { period, cursor } } };
+    const data = (await call(api.GET("/v1/reports/{name}", page), setFailure)) as unknown as AnyReport | null;
+    if (data) setReport((shown) => shown && { ...data, rows: [...shown.rows, ...data.rows] });
+  }
 
   async function csv() {
     setFailure(null);
@@ -152,6 +162,11 @@ export function Reports() {
             </tbody>
           </table>
         </div>
+      )}
+      {report?.next_cursor && (
+        <button type="button" data-more-groups onClick={() => void more(report.next_cursor as string)}>
+          {words.t("hr.reports.more")}
+        </button>
       )}
     </section>
   );

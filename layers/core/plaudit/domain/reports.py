@@ -25,6 +25,10 @@ from plaudit.domain.model import Model
 from plaudit.domain.settings import OrgSettings, PeriodKind
 
 ALL_SEEING = (Role.HR_ADMIN, Role.FINANCE)
+# Groups a page of a paged report shows (`limit`): at most MAX_GROUPS_PER_PAGE, so a page's counters (two
+# per group: the period and the one before), the scope's own and headcount, and a team's manager's name
+# (3 x 30 + 3 keys) are one BatchGetItem of at most 100 keys however many groups the organisation has.
+GROUPS_PER_PAGE, MAX_GROUPS_PER_PAGE = 25, 30
 
 
 # -- who sees which scope -----------------------------------------------------------------------------
@@ -114,6 +118,8 @@ class ReportQuery:
     today: date
     now: datetime
     group_by: str | None = None
+    limit: int = GROUPS_PER_PAGE  # a paged report's groups per page
+    cursor: str | None = None  # where its page starts (`next_cursor` of the page before)
 
     @property
     def time_zone(self) -> str:
@@ -161,7 +167,8 @@ class ReportSpec(Generic[R]):
     """A report: its name, its answer's model (one OpenAPI schema per report), the groupings its rows
     may take (the first is the default; none: rows are the report's own), who may run it beyond
     the scope rule (`roles`: None for everyone, who then sees their own scope), and its CSV when a system
-    imports it (`csv`: columns of its own; None: `table`)."""
+    imports it (`csv`: columns of its own; None: `table`), and whether its rows come a page at a time
+    (`paged`: its answer has `next_cursor`)."""
 
     name: str
     model: type[R]
@@ -169,6 +176,7 @@ class ReportSpec(Generic[R]):
     groupings: tuple[str, ...] = ()
     roles: tuple[Role, ...] | None = None
     csv: "Callable[[R], tuple[list[str], list[list[object]]]] | None" = None  # its own CSV (else `table`)
+    paged: bool = False
 
 
 def check_grouping(spec: ReportSpec, group_by: str | None) -> str | None:

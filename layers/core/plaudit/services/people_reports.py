@@ -9,7 +9,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Forbidden, RuleViolation
+from plaudit.domain.errors import Forbidden, InvalidRequest, RuleViolation
 from plaudit.domain.insights import ALL_TIME, BUDGETS_SCOPE, Counter, Deltas, award_rule_figure
 from plaudit.domain.model import Model
 from plaudit.domain.money_reports import budget_burn, points_earned, points_redeemed, redemption_rate
@@ -121,8 +121,15 @@ ParticipationRow = ReportRow[ParticipationFigures]
 
 class ParticipationReport(Report[ParticipationFigures]):
     """The share of people giving, receiving, both and neither in the scope, and by group (department,
-    country or team: a report on the whole organisation has them). People who gave or received while in
-    the scope count in it though they left since; the headcount is the scope's today."""
+    country or team: a report on the whole organisation has them), a page of groups at a time (`limit`,
+    in the order of the groups' names or ids; rows sorted within the page, the lowest share of neither
+    first; the totals on every page). People who gave or received while in the scope count in it though
+    they left since; the headcount is the scope's today."""
+
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page of groups; null on the last page (a page may hold "
+        "fewer than `limit` groups and still have a cursor)"
+    )
 
 
 def participation_figures(people: int, giving: int, receiving: int, both: int) -> ParticipationFigures:
@@ -163,15 +170,18 @@ GROUP_KINDS = {"department": "dept", "country": "country", "team": "team"}
 
 
 def participation(query: ReportQuery) -> ParticipationReport:
-    """Three round trips: the caller and settings before; the organisation's groups of the kind asked for
-    with their headcounts; the counters of the scope and groups in this period and the one before, with
-    the scope's headcount and the names of teams' managers."""
+    """Three round trips: the caller and settings before; a page of the organisation's groups of the kind
+    asked for with their headcounts; the counters of the scope and the page's groups in this period and
+    the one before, with the scope's headcount and the names of teams' managers (one BatchGetItem: a page
+    holds at most MAX_GROUPS_PER_PAGE groups)."""
     person = query.scope.startswith("person:")
-    groups = (
-        directory.headcount_groups(GROUP_KINDS[query.group_by or "department"])
-        if query.scope == "org"
-        else {}
-    )
+    groups: dict[str, int] = {}
+    following = None
+    if query.scope == "org":
+        kind = GROUP_KINDS[query.group_by or "department"]
+        groups, following = directory.headcount_groups_page(kind, limit=query.limit, cursor=query.cursor)
+    elif query.cursor is not None:  # a narrower scope has no groups to page
+        raise InvalidRequest("error.invalid_cursor", code="invalid_cursor")
     scopes = [query.scope, *sorted(groups)]
     found = counters.read_figures(
         ((scope, period) for scope in scopes for period in query.periods),
@@ -193,7 +203,7 @@ def participation(query: ReportQuery) -> ParticipationReport:
     ]
     totals, by_group = rows[0], rows[1:]
     by_group.sort(key=lambda row: (row.current.share_neither, row.label.casefold()))
-    return answer(ParticipationReport, "participation", query, totals, by_group)
+    return answer(ParticipationReport, "participation", query, totals, by_group, next_cursor=following)
 
 
 # -- quiet people -------------------------------------------------------------------------------------
@@ -517,7 +527,7 @@ REPORTS: list[ReportSpec] = [
     ReportSpec("allowance", AllowanceReport, allowance),
     ReportSpec("dashboard", DashboardReport, dashboard),
     ReportSpec("milestones", MilestonesReport, milestones, csv=milestones_csv),
-    ReportSpec("participation", ParticipationReport, participation, groupings=tuple(GROUP_KINDS)),
+    ReportSpec("participation", ParticipationReport, participation, groupings=tuple(GROUP_KINDS), paged=True),
     ReportSpec("quiet-people", QuietPeopleReport, quiet_people),
     ReportSpec("recognition", RecognitionReport, recognition, groupings=("value",)),
 ]

@@ -9,9 +9,10 @@ follow from the registry.
 from collections.abc import Iterable
 
 from plaudit.domain.access import Caller
-from plaudit.domain.errors import Forbidden, NotFound
+from plaudit.domain.errors import Forbidden, InvalidRequest, NotFound
 from plaudit.domain.insights import Span, local_day, resolve_period
 from plaudit.domain.reports import (
+    GROUPS_PER_PAGE,
     Report,
     ReportQuery,
     ReportSpec,
@@ -49,13 +50,18 @@ def run(
     manager: str | None = None,
     country: str | None = None,
     group_by: str | None = None,
+    limit: int = GROUPS_PER_PAGE,
+    cursor: str | None = None,
 ) -> Report:
     """The report `name` for the caller: its scope from the caller and the filters, its period (week,
     month, quarter, year or all: the current one, or the one `at` names, never a future one, with the one
-    before beside it; or season:<id>, alone)."""
+    before beside it; or season:<id>, alone). A paged report shows `limit` groups from `cursor` on (other
+    reports show every row, and no cursor of theirs exists)."""
     spec = REPORTS.get(name)
     if spec is None:
         raise NotFound("error.unknown_report", code="unknown_report", name=name, details={"report": name})
+    if cursor is not None and not spec.paged:
+        raise InvalidRequest("error.invalid_cursor", code="invalid_cursor")
     season_id = period.removeprefix(PERIOD_PREFIX) if period.startswith(PERIOD_PREFIX) else None
     first = snapshots.load(employees=[caller.employee_id], settings=True, seasons=season_id is not None)
     viewer = first.identify(caller)
@@ -80,5 +86,7 @@ def run(
         today=local_day(at_now, settings.time_zone),
         now=at_now,
         group_by=grouping,
+        limit=limit,
+        cursor=cursor,
     )
     return spec.build(query)

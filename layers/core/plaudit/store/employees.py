@@ -144,6 +144,13 @@ def headcount_groups(kind: str) -> dict[str, int]:
         cursor = page.cursor
 
 
+def headcount_groups_page(kind: str, *, limit: int, cursor: str | None) -> tuple[dict[str, int], str | None]:
+    """A page of the scopes of a kind in key order (`limit` read, those with nobody in them now left out, so
+    a page may hold fewer and still have a cursor), and the next page's cursor (None: the last page)."""
+    page = query_page(keys.HEADCOUNT_PARTITION, sort_prefix=f"{kind}:", limit=limit, cursor=cursor)
+    return {item["scope"]: int(item["people"]) for item in page.items if int(item["people"]) > 0}, page.cursor
+
+
 @dataclass(frozen=True)
 class TeamMember:
     name: str

@@ -91,7 +91,10 @@ def query_page(
         values |= {name: to_attr(value) for name, value in built.attribute_value_placeholders.items()}
     if cursor:
         key_attrs = {"PK", "SK", key_attr, sort_attr}
-        params["ExclusiveStartKey"] = decode_cursor(cursor, partition, key_attr, key_attrs)
+        start = decode_cursor(cursor, partition, key_attr, key_attrs)
+        if sort_prefix and not start[sort_attr]["S"].startswith(sort_prefix):  # another listing's page
+            raise InvalidRequest("error.invalid_cursor", code="invalid_cursor")
+        params["ExclusiveStartKey"] = start
     response = dynamodb().query(**params)
     last = response.get("LastEvaluatedKey")
     return Page([from_item(item) for item in response["Items"]], encode_cursor(last) if last else None)
