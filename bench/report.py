@@ -53,7 +53,7 @@ def render(report: Report) -> str:
         _intro(report),
         _budgets(report),
         _round_trips(report),
-        _cold_starts(report),
+        _cold_starts(report.cold_starts, report.cold_runs, report.layer_distributions),
         _import_profile(report.import_profile, "recognition handler", notes=True),
         _overhead(report),
         _slack_ack(report),
@@ -140,13 +140,26 @@ def _budgets(report: Report) -> str:
             missed = budget.goal_missed(report.counts)
             verdict += f"; goal {budget.goal} (warm): " + ("**missed**" if missed else "met")
         lines.append(f"| {_budget_text(budget)} | {', '.join(measured)} | {verdict} |")
-    base = _baseline(report)
-    for result in _function_results(report):
+    lines += _cold_start_budgets(report.cold_starts)
+    for phase, seen, acks in report.ack_calls.phases():
+        verdict = "**exceeded**" if seen[DYNAMODB] else "met"
+        lines.append(
+            f"| Slack /kudos ack ({phase}): 0 DynamoDB calls | {seen[DYNAMODB]} over {acks} acks "
+            f"| {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def _cold_start_budgets(cold_starts: list[ColdStartResult]) -> list[str]:
+    """The budget rows of the cold starts: each function against the goal, times the baseline."""
+    lines = []
+    base = _baseline(cold_starts)
+    for result in _function_results(cold_starts):
         factor = ratio(result.median_of("total"), base.median_of("total")) if base else float("nan")
         factor_min = ratio(result.min_total(), base.min_total()) if base else float("nan")
         goal = result.variant.goal or COLD_START_GOAL
         verdict = "met" if factor <= goal else "**missed**"
-        floor = _floor(report, result)
+        floor = _floor(cold_starts, result)
         stack = (
             f"; its floor {ratio(floor.median_of('total'), base.median_of('total')):.2f}{TIMES}, "
             f"it {ratio(result.median_of('total'), floor.median_of('total')):.2f}{TIMES} its floor"
@@ -157,13 +170,7 @@ def _budgets(report: Report) -> str:
             f"| cold start of {result.variant.name} ≤ {goal}{TIMES} baseline (goal, on medians) "
             f"| {factor:.2f}{TIMES} (min: {factor_min:.2f}{TIMES}){stack} | {verdict} |"
         )
-    for phase, seen, acks in report.ack_calls.phases():
-        verdict = "**exceeded**" if seen[DYNAMODB] else "met"
-        lines.append(
-            f"| Slack /kudos ack ({phase}): 0 DynamoDB calls | {seen[DYNAMODB]} over {acks} acks "
-            f"| {verdict} |"
-        )
-    return "\n".join(lines)
+    return lines
 
 
 def _warm_ack_counts(warm: WarmAcks) -> str:
@@ -236,33 +243,37 @@ def _fewest(report: Report, operation: str, claim: str, phase: str | None = None
     return min(found, default=0)
 
 
-def _baseline(report: Report) -> ColdStartResult | None:
-    return next((r for r in report.cold_starts if r.variant.statements == BASELINE), None)
+def _baseline(cold_starts: list[ColdStartResult]) -> ColdStartResult | None:
+    return next((r for r in cold_starts if r.variant.statements == BASELINE), None)
 
 
-def _floor(report: Report, result: ColdStartResult) -> ColdStartResult | None:
+def _floor(cold_starts: list[ColdStartResult], result: ColdStartResult) -> ColdStartResult | None:
     """The row of the stack floor `result`'s function is measured against (bench.floors)."""
     if result.variant.floor is None:
         return None
-    return next((r for r in report.cold_starts if r.variant.statements == result.variant.floor), None)
+    return next((r for r in cold_starts if r.variant.statements == result.variant.floor), None)
 
 
-def _function_results(report: Report) -> list[ColdStartResult]:
+def _function_results(cold_starts: list[ColdStartResult]) -> list[ColdStartResult]:
     return [
         r
-        for r in report.cold_starts
+        for r in cold_starts
         if r.variant.event is not None and not (r.variant.tracing or r.variant.sam_build)
     ]
 
 
-def _cold_starts(report: Report) -> str:
-    base = _baseline(report)
+def _cold_starts(
+    cold_starts: list[ColdStartResult], runs: int, layer: list[str], remeasured: str = ""
+) -> str:
+    """`remeasured`: says when `python -m bench --cold-starts` measured this section alone."""
+    base = _baseline(cold_starts)
     base_total = base.median_of("total") if base else float("nan")
     base_min = base.min_total() if base else float("nan")
     lines = [
         "## 2. Cold start",
         "",
-        f"Medians of {report.cold_runs} runs (min for the total too). *Start* is spawn to the first line of "
+        *([remeasured, ""] if remeasured else []),
+        f"Medians of {runs} runs (min for the total too). *Start* is spawn to the first line of "
         "the script (interpreter start-up), *imports* the handler module (baseline: boto3), *first request* "
         "the request served (baseline: the client created); CPU is the process's, up to the response.",
         "",
@@ -270,9 +281,9 @@ def _cold_starts(report: Report) -> str:
         f"| {TIMES} baseline (min) | {TIMES} its floor | answer |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for result in report.cold_starts:
+    for result in cold_starts:
         total = result.median_of("total")
-        floor = _floor(report, result)
+        floor = _floor(cold_starts, result)
         over_floor = f"{ratio(total, floor.median_of('total')):.2f}{TIMES}" if floor else DASH
         lines.append(
             f"| {result.variant.name} | {_ms(total)} | {_ms(result.min_total())} "
@@ -281,9 +292,9 @@ def _cold_starts(report: Report) -> str:
             f"| {ratio(total, base_total):.2f}{TIMES} | {ratio(result.min_total(), base_min):.2f}{TIMES} "
             f"| {over_floor} | {result.answers()} |"
         )
-    plain = {r.variant.function_id: r for r in _function_results(report)}
+    plain = {r.variant.function_id: r for r in _function_results(cold_starts)}
     lines.append("")
-    for result in report.cold_starts:
+    for result in cold_starts:
         reference = plain.get(result.variant.function_id)
         if reference is None or result is reference or result.variant.event is None:
             continue
@@ -307,7 +318,7 @@ def _cold_starts(report: Report) -> str:
         "sources, and writes no bytecode); /opt and /var/task are read-only in Lambda, so every cold start "
         "compiles them. The other rows have every module's bytecode cached.",
         "",
-        f"Layer on the path: {', '.join(report.layer_distributions)}.",
+        f"Layer on the path: {', '.join(layer)}.",
     ]
     return "\n".join(lines)
 
@@ -372,8 +383,6 @@ def _import_profile(profile: ImportProfile, title: str, *, notes: bool) -> str:
 
 
 def _slack_ack(report: Report) -> str:
-    base = _baseline(report)
-    cold = next((r for r in report.cold_starts if r.variant.function_id == "SlackFunction"), None)
     warm, calls = report.warm_acks, report.ack_calls
     lines = [
         "## 4. Slack: the `/kudos` ack",
@@ -389,20 +398,7 @@ def _slack_ack(report: Report) -> str:
         "| ack | median | min | p90 | CPU (median) | budget |",
         "|---|---|---|---|---|---|",
     ]
-    if cold is not None and base is not None:
-        factor = ratio(cold.median_of("total"), base.median_of("total"))
-        verdict = "met" if factor <= SLACK_ACK_GOAL else "**missed**"
-        cpu_factor = ratio(cold.median_of("cpu"), base.median_of("cpu"))
-        lines.append(
-            f"| cold: spawn → ack | {_ms(cold.median_of('total'))} | {_ms(cold.min_total())} | {DASH} "
-            f"| {_ms(cold.median_of('cpu'))} | {factor:.2f}{TIMES} baseline "
-            f"({_ms(base.median_of('total'))}), goal ≤ {SLACK_ACK_GOAL}{TIMES}: {verdict}; "
-            f"min {ratio(cold.min_total(), base.min_total()):.2f}{TIMES}, CPU {cpu_factor:.2f}{TIMES} |"
-        )
-        rest = f" | {DASH}" * 4
-        lines.append(f"| cold: of which start-up | {_ms(cold.median_of('startup'))}{rest} |")
-        lines.append(f"| cold: of which imports | {_ms(cold.median_of('imports'))}{rest} |")
-        lines.append(f"| cold: of which the first request | {_ms(cold.median_of('first_call'))}{rest} |")
+    lines += _cold_ack_rows(report.cold_starts)
     ordered = sorted(sample["wall"] for sample in warm.samples)
     lines.append(
         f"| warm: handler call | {_ms(warm.median_of('wall'))} | {_ms(ordered[0])} "
@@ -428,6 +424,28 @@ def _slack_ack(report: Report) -> str:
         "profile's runs.",
     ]
     return "\n".join(lines)
+
+
+def _cold_ack_rows(cold_starts: list[ColdStartResult]) -> list[str]:
+    """The Slack ack table's cold rows (they start with `| cold: `)."""
+    base = _baseline(cold_starts)
+    cold = next((r for r in cold_starts if r.variant.function_id == "SlackFunction"), None)
+    lines: list[str] = []
+    if cold is not None and base is not None:
+        factor = ratio(cold.median_of("total"), base.median_of("total"))
+        verdict = "met" if factor <= SLACK_ACK_GOAL else "**missed**"
+        cpu_factor = ratio(cold.median_of("cpu"), base.median_of("cpu"))
+        lines.append(
+            f"| cold: spawn → ack | {_ms(cold.median_of('total'))} | {_ms(cold.min_total())} | {DASH} "
+            f"| {_ms(cold.median_of('cpu'))} | {factor:.2f}{TIMES} baseline "
+            f"({_ms(base.median_of('total'))}), goal ≤ {SLACK_ACK_GOAL}{TIMES}: {verdict}; "
+            f"min {ratio(cold.min_total(), base.min_total()):.2f}{TIMES}, CPU {cpu_factor:.2f}{TIMES} |"
+        )
+        rest = f" | {DASH}" * 4
+        lines.append(f"| cold: of which start-up | {_ms(cold.median_of('startup'))}{rest} |")
+        lines.append(f"| cold: of which imports | {_ms(cold.median_of('imports'))}{rest} |")
+        lines.append(f"| cold: of which the first request | {_ms(cold.median_of('first_call'))}{rest} |")
+    return lines
 
 
 def _parents(entries: list[ImportEntry]) -> dict[str, str]:
@@ -545,3 +563,80 @@ def _signed_ms(seconds: float) -> str:
 
 def _us(microseconds: float) -> str:
     return _ms(microseconds / 1_000_000)
+
+
+# -- the cold starts alone (python -m bench --cold-starts)
+
+
+@dataclass(frozen=True)
+class ColdStartReport:
+    machine: Machine
+    cold_starts: list[ColdStartResult]
+    cold_runs: int
+    layer_distributions: list[str]
+    import_profile: ImportProfile
+    slack_import_profile: ImportProfile
+
+
+RECOGNITION_PROFILE = "## Where the recognition handler's import time goes"
+SLACK_PROFILE = "## Where the Slack handler's import time goes"
+
+
+def render_cold_starts(cold: ColdStartReport) -> str:
+    """What `python -m bench --cold-starts` prints: its budget rows and its sections."""
+    return "\n\n".join(
+        [
+            "\n".join(_cold_start_budgets(cold.cold_starts)),
+            _cold_section(cold),
+            _import_profile(cold.slack_import_profile, "Slack handler", notes=False),
+            "\n".join(_cold_ack_rows(cold.cold_starts)),
+        ]
+    )
+
+
+def splice_cold_starts(previous: str, cold: ColdStartReport) -> str:
+    """`previous` (a whole report) with what the cold starts measured replaced by `cold`'s figures: their
+    budget rows, section 2 and the recognition handler's import profile, the Slack handler's import
+    profile and the Slack ack's cold rows. Everything else stays as the last full run wrote it."""
+    text = _replace_rows(previous, "| cold start of ", _cold_start_budgets(cold.cold_starts))
+    text = _replace_rows(text, "| cold: ", _cold_ack_rows(cold.cold_starts))
+    text = _replace_section(text, "## 2. Cold start", _cold_section(cold))
+    slack = _import_profile(cold.slack_import_profile, "Slack handler", notes=False)
+    return _replace_section(text, SLACK_PROFILE, slack)
+
+
+def _cold_section(cold: ColdStartReport) -> str:
+    m = cold.machine
+    remeasured = (
+        f"Measured alone by `python -m bench --cold-starts` on {m.date} (load average {m.load_at_start} "
+        "at the start); the other sections are from the last full run."
+    )
+    return "\n\n".join(
+        [
+            _cold_starts(cold.cold_starts, cold.cold_runs, cold.layer_distributions, remeasured).strip(),
+            _import_profile(cold.import_profile, "recognition handler", notes=True).strip(),
+        ]
+    )
+
+
+def _replace_rows(text: str, prefix: str, rows: list[str]) -> str:
+    """The lines of `text` starting with `prefix` replaced by `rows`, where the first of them was."""
+    lines = text.split("\n")
+    at = [index for index, line in enumerate(lines) if line.startswith(prefix)]
+    if not at:
+        raise ValueError(f"no line starts with {prefix!r}: run the whole benchmark first")
+    kept = [line for index, line in enumerate(lines) if index not in set(at)]
+    return "\n".join(kept[: at[0]] + rows + kept[at[0] :])
+
+
+def _replace_section(text: str, heading: str, section: str) -> str:
+    """The section of `text` from `heading` up to the next `## ` heading replaced by `section` (which may
+    hold several sections of its own)."""
+    start = text.find(f"\n{heading}\n")
+    if start < 0:
+        raise ValueError(f"no {heading!r} section: run the whole benchmark first")
+    end = text.find("\n## ", start + 1)
+    if heading == "## 2. Cold start":  # the recognition handler's import profile follows it: both go
+        end = text.find("\n## ", text.index(f"\n{RECOGNITION_PROFILE}\n") + 1)
+    tail = text[end:] if end >= 0 else "\n"
+    return f"{text[: start + 1]}{section.strip()}\n{tail}"

@@ -12,7 +12,7 @@ import inspect
 import re
 import warnings
 from collections.abc import Callable
-from typing import Annotated, Any, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin, get_type_hints
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -20,7 +20,6 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
     OpenAPIRequestValidationMiddleware,
 )
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import MediaType, OpenAPI, RequestBody, Schema
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, RootModel
@@ -40,6 +39,9 @@ from plaudit.domain.problems import problems_from
 from plaudit.i18n import negotiate
 from plaudit.i18n.audience import listen
 from plaudit.services.identity import caller_from_claims
+
+if TYPE_CHECKING:  # the OpenAPI document's models (~100 pydantic classes) are built only to publish it
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
 logger = Logger()
 
@@ -262,7 +264,9 @@ class PlauditResolver(APIGatewayHttpResolver):
 
         return register
 
-    def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
+    def get_openapi_schema(self, **kwargs: Any) -> "OpenAPI":
+        from aws_lambda_powertools.event_handler.openapi.models import MediaType, RequestBody, Schema
+
         schema = super().get_openapi_schema(**kwargs)
         for (path, method), media_types in self._raw_bodies.items():
             operation = getattr((schema.paths or {})[path], method)
