@@ -4,9 +4,9 @@ Exit status 1 when a round-trip budget is exceeded, a Slack ack touches DynamoDB
 deterministic) or the local stack answers a 5xx; wall-clock and memory figures are never a reason to fail.
 `--quick` (in `make test`) runs everything a few times only and writes no file: it keeps the benchmark from
 rotting and asserts the counts. `--cold-starts` measures the cold starts alone (a few minutes) and
-rewrites only their rows and sections of the file. The cost model (bench.cost, docs/cost.md) is computed from the same counts.
-The sections other benchmarks write
-between `<!-- bench.X -->` markers (`python -m bench.milestones`, `bench.catalog`, `bench.redemptions`,
+rewrites only their rows and sections of the file. The cost model (bench.cost, docs/cost.md) is
+computed from the same counts. The sections other benchmarks write between `<!-- bench.X -->` markers
+(`python -m bench.milestones`, `bench.catalog`, `bench.redemptions`,
 `bench.campaigns`) are carried over from the file as they were; a campaign of a few hundred people is run
 here too, and fails the run if a person costs more than 2 DynamoDB round trips.
 """
