@@ -20,6 +20,7 @@ from console_pages import (
     wait_for,
 )
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
 
 pytestmark = pytest.mark.browser
 
@@ -55,16 +56,26 @@ def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> Non
     before = settings(stack)
     sign_in(browser, stack, HANA)
     go(browser, "hr-settings")
+    element(browser, "#setting-reaction_undo_minutes")
+    screenshot(browser, "hr-settings")
     wanted = (before["reaction_undo_minutes"] + 1) % 1440
     replace(browser, "#setting-reaction_undo_minutes", str(wanted))
-    screenshot(browser, "hr-settings")
+    rows = before["leaderboards"]["top_n"] % 50 + 1
+    replace(browser, "#setting-leaderboards-top_n", "51")  # above the API's maximum: said before sending
+    element(browser, "form button[type=submit]").click()
+    assert element(browser, "form p.problem").text == "Rows a leaderboard shows: a whole number from 1 to 50."
+    assert settings(stack) == before
+    replace(browser, "#setting-leaderboards-top_n", str(rows))
     element(browser, "form button[type=submit]").click()
     assert element(browser, "p.done").text == "Settings saved."
     after = settings(stack)
-    assert after["reaction_undo_minutes"] == wanted
-    assert {k: v for k, v in after.items() if k != "reaction_undo_minutes"} == {
-        k: v for k, v in before.items() if k != "reaction_undo_minutes"
-    }  # only what changed was sent
+    assert (after["reaction_undo_minutes"], after["leaderboards"]["top_n"]) == (wanted, rows)
+    expected = {
+        **before,
+        "reaction_undo_minutes": wanted,
+        "leaderboards": {**before["leaderboards"], "top_n": rows},
+    }
+    assert after == expected  # only what changed was sent
 
     browser.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
@@ -110,8 +121,16 @@ def test_two_people_editing_the_settings_get_the_conflict_explained(browser, sta
 
 def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack) -> None:
     token = stack.token("--employee", HANA)
+    for n in range(100):  # more budgets than the API's page: the list pages on with "Show more"
+        body = {"id": f"page-{n:03}", "name": f"Programme {n:03}", "kind": "program"}
+        assert stack.request("POST", "/v1/budgets", token=token, body=body).status in (201, 409)
     sign_in(browser, stack, HANA)
     go(browser, "hr-budgets")
+    rows = 'table[data-table="budgets"] tbody tr'
+    wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, rows)) == 100, "the first page")
+    element(browser, "button[data-action=more]").click()
+    wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, rows)) > 100, "the next page")
+    assert not browser.find_elements(By.CSS_SELECTOR, "button[data-action=more]")  # the last page
     balance = int(
         element(browser, 'tr[data-budget="milestones"] td[data-balance]').get_attribute("data-balance")
     )
@@ -126,7 +145,58 @@ def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack) -> None:
     element(browser, "#codes").send_keys("HR-CONSOLE-0001\nHR-CONSOLE-0002\nHR-CONSOLE-0001")
     element(browser, "form[data-form=codes] button").click()
     assert "codes added: 2; already there: 1;" in element(browser, "p.done").text
+
+
+def test_hr_adds_and_edits_a_catalogue_item_and_a_form_says_why_before_sending(browser, stack) -> None:
+    token = stack.token("--employee", HANA)
+    sign_in(browser, stack, HANA)
+    go(browser, "hr-badges")
+    element(browser, "#badge-name").send_keys("Steady giver")
+    start = browser.execute_script("return performance.now()")
+    element(browser, "form[data-form=new-badge] button[type=submit]").click()
+    assert element(browser, "p.problem").text == "Give the badge a name and an emoji."
+    sent = "return performance.getEntriesByType('resource').filter(e => e.startTime >= arguments[0]).length"
+    assert browser.execute_script(sent, start) == 0  # refused in the page: nothing sent
+    element(browser, "#badge-emoji").send_keys("fire")
+    Select(element(browser, "#badge-kind")).select_by_value("streak")
+    element(browser, "#badge-weeks").send_keys("4")
+    element(browser, "form[data-form=new-badge] button[type=submit]").click()
+    assert element(browser, "p.done").text == "Badge Steady giver created."
+    badges = stack.request("GET", "/v1/badges?limit=100", token=token).json["items"]
+    made = next(badge for badge in badges if badge["name"] == "Steady giver")
+    assert made["criteria"] == {"kind": "streak", "weeks": 4}
+
+    go(browser, "hr-catalogue")
+    element(browser, 'table[data-table="catalogue"]')
     screenshot(browser, "hr-catalogue")
+    element(browser, "#item-name").send_keys("Cinema night")
+    element(browser, "#item-category").send_keys("fun")
+    Select(element(browser, "#item-type")).select_by_value("experience")
+    element(browser, "#item-fixed").send_keys("10, 20")
+    Select(element(browser, "#item-fulfilment")).select_by_value("internal")
+    Select(element(browser, "#item-expiry")).select_by_value("days")
+    element(browser, "#item-days").send_keys("30")
+    element(browser, "#item-per-person").send_keys("2")
+    Select(element(browser, "#item-per-period")).select_by_value("monthly")
+    element(browser, "form[data-form=item] button[type=submit]").click()
+    assert element(browser, "p.done").text == "Cinema night added to the catalogue."
+    items = stack.request("GET", "/v1/catalog/items?limit=100", token=token).json["items"]
+    item = next(item for item in items if item["name"] == "Cinema night")
+    assert (item["type"], item["fulfilment"], item["denominations"]["fixed"]) == (
+        "experience",
+        "internal",
+        ["10", "20"],
+    )
+    assert item["restrictions"]["expires_after_days"] == 30
+    assert item["restrictions"]["per_person"] == {"count": 2, "period": "monthly"}
+
+    element(browser, f'tr[data-item="{item["id"]}"] button').click()  # edit: the form holds the item
+    assert element(browser, "#item-fixed").get_attribute("value") == "10, 20"
+    replace(browser, "#item-name", "Cinema night for two")
+    element(browser, "form[data-form=item] button[type=submit]").click()
+    assert element(browser, "p.done").text == "Cinema night for two saved."
+    edited = stack.request("GET", f"/v1/catalog/items/{item['id']}", token=token).json
+    assert (edited["name"], edited["restrictions"]["expires_after_days"]) == ("Cinema night for two", 30)
 
 
 def test_hr_imports_a_csv_dry_run_first_then_applied_with_errors_by_line(browser, stack, tmp_path) -> None:

@@ -1,207 +1,176 @@
-import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
-import { Problem } from "../Problem";
-import { call, succeeded, useLoad } from "./call";
+import type { MessageKey } from "../../i18n";
+import { Check, Choice, Input, orNull, useDraft, whole } from "./fields";
+import { ListPage, RowButton, useList } from "./ListPage";
 
 type Badge = Schemas["Badge"];
-type Metric = Schemas["Metric"];
-const METRICS: readonly Metric[] = ["kudos_received", "kudos_given", "points_received", "points_given"];
+type Kind = Schemas["BadgeSpec"]["criteria"]["kind"];
+const KINDS: readonly Kind[] = ["count", "first", "streak", "milestone", "season_placement"];
+const METRICS: readonly Schemas["Metric"][] = ["kudos_received", "kudos_given", "points_received", "points_given"];
 const WINDOWS = ["week", "month", "quarter", "year", "all"] as const;
+const RULE_TYPES: readonly Schemas["RuleType"][] = ["work_anniversary", "birthday", "days_after_start", "hris_event"];
+const SLUG = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const EMOJI = /^[a-z0-9_+'-]{1,100}$/;
 
-/** Badge definitions (one call); a new badge (the first kudos, or a count reached) and deleting one. */
+const BLANK = {
+  name: "",
+  emoji: "",
+  description: "",
+  public: true,
+  kind: "count",
+  metric: "kudos_received",
+  value: "",
+  window: "all",
+  atLeast: "",
+  perWindow: false,
+  side: "received",
+  weeks: "",
+  ruleType: "work_anniversary",
+  years: "",
+  top: "",
+  season: "",
+};
+type Draft = typeof BLANK;
+
+/** Why the API would refuse the draft (a message key), or null. */
+function wrong(d: Draft): MessageKey | null {
+  if (!d.name.trim() || d.name.length > 80 || !EMOJI.test(d.emoji.trim())) return "hr.badges.need_name";
+  if (d.kind === "count") {
+    if (!whole(d.atLeast, 1, 1_000_000)) return "hr.badges.bad_count";
+    if (d.value.trim() && !SLUG.test(d.value.trim())) return "hr.badges.bad_value";
+    if (d.perWindow && d.window === "all") return "hr.badges.per_window_all";
+  }
+  if (d.kind === "streak" && !whole(d.weeks, 2, 520)) return "hr.badges.bad_weeks";
+  if (d.kind === "milestone" && d.years.trim() && (d.ruleType !== "work_anniversary" || !whole(d.years, 1, 100)))
+    return "hr.badges.bad_years";
+  if (d.kind === "season_placement" && !whole(d.top, 1, 50)) return "hr.badges.bad_top";
+  return null;
+}
+
+function criteriaOf(d: Draft): Schemas["BadgeSpec"]["criteria"] {
+  switch (d.kind as Kind) {
+    case "first":
+      return { kind: "first", side: d.side as Schemas["Side"] };
+    case "streak":
+      return { kind: "streak", weeks: Number(d.weeks) };
+    case "milestone":
+      return {
+        kind: "milestone",
+        rule_type: d.ruleType as Schemas["RuleType"],
+        years: d.years.trim() ? Number(d.years) : null,
+      };
+    case "season_placement":
+      return { kind: "season_placement", top: Number(d.top), season_id: orNull(d.season) };
+    default:
+      return {
+        kind: "count",
+        metric: d.metric as Schemas["Metric"],
+        value: orNull(d.value),
+        window: d.window as (typeof WINDOWS)[number],
+        at_least: Number(d.atLeast),
+        per_window: d.perWindow,
+      };
+  }
+}
+
+/** Badge definitions (one call, then a page more at a time); a new badge of any criterion, and deleting one. */
 export function Badges() {
   const { words } = useConsole();
-  const { data, setData, failure, setFailure } = useLoad(() =>
-    api.GET("/v1/badges", { params: { query: { limit: 100 } } }),
-  );
-  const badges = data?.items ?? [];
-  const blank = {
-    name: "",
-    emoji: "",
-    description: "",
-    kind: "count" as "count" | "first",
-    metric: "kudos_received" as Metric,
-    window: "all" as (typeof WINDOWS)[number],
-    atLeast: "",
-    side: "received" as Schemas["Side"],
-  };
-  const [draft, setDraft] = useState(blank);
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const list = useList<Badge>((cursor) => api.GET("/v1/badges", { params: { query: { limit: 100, cursor } } }));
+  const form = useDraft(BLANK);
+  const d = form.draft;
 
-  const keep = (items: Badge[]) => setData((before) => before && { ...before, items });
-
-  async function remove(badge: Badge) {
-    setDone(null);
-    setFailure(null);
-    const request = api.DELETE("/v1/badges/{badge_id}", {
-      params: { path: { badge_id: badge.id }, header: { "if-match": `"${badge.version ?? 1}"` } },
-    });
-    if (!(await succeeded(request, setFailure))) return;
-    keep(badges.filter((b) => b.id !== badge.id));
-    setDone(words.t("hr.badges.deleted", { badge: badge.name }));
-  }
+  const remove = (badge: Badge) =>
+    list.remove(
+      badge,
+      () =>
+        api.DELETE("/v1/badges/{badge_id}", {
+          params: { path: { badge_id: badge.id }, header: { "if-match": `"${badge.version ?? 1}"` } },
+        }),
+      words.t("hr.badges.deleted", { badge: badge.name }),
+    );
 
   async function create(event: Event) {
     event.preventDefault();
-    setDone(null);
-    setFailure(null);
-    if (!draft.name.trim() || !draft.emoji.trim()) return setInvalid(words.t("hr.badges.need_name"));
-    if (draft.kind === "count" && !/^[1-9]\d{0,5}$/.test(draft.atLeast.trim())) {
-      return setInvalid(words.t("hr.badges.bad_count"));
-    }
-    setInvalid(null);
-    const criteria: Schemas["BadgeSpec"]["criteria"] =
-      draft.kind === "first"
-        ? { kind: "first", side: draft.side }
-        : { kind: "count", metric: draft.metric, window: draft.window, at_least: Number(draft.atLeast), per_window: false };
-    const made = await call(
-      api.POST("/v1/badges", {
-        body: { name: draft.name.trim(), emoji: draft.emoji.trim(), description: draft.description.trim(), criteria, public: true },
-      }),
-      setFailure,
+    const why = wrong(d);
+    const body = {
+      name: d.name.trim(),
+      emoji: d.emoji.trim(),
+      description: d.description.trim(),
+      criteria: criteriaOf(d),
+      public: d.public,
+    };
+    const made = await list.keep(
+      why && words.t(why),
+      () => api.POST("/v1/badges", { body }),
+      (badge) => words.t("hr.badges.created", { badge: badge.name }),
     );
-    if (!made) return;
-    keep([...badges, made]);
-    setDone(words.t("hr.badges.created", { badge: made.name }));
-    setDraft(blank);
+    if (made) form.reset();
   }
 
+  const name = (prefix: string) => (option: string) => words.t(`${prefix}${option}` as MessageKey);
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title">{words.t("hr.badges.title")}</h1>
-      <Problem problem={failure} />
-      {invalid && (
-        <p class="problem" role="alert">
-          {invalid}
-        </p>
+    <ListPage
+      list={list}
+      title="hr.badges.title"
+      table="badges"
+      columns={["hr.badges.name", "hr.badges.criterion", "hr.rules.actions"]}
+      rowKey="badge"
+      name={(badge) => `:${badge.emoji}: ${badge.name}`}
+      cells={(badge) => (
+        <>
+          <td>{words.t(`hr.badges.kind_${badge.criteria.kind}`)}</td>
+          <td>
+            <RowButton label={words.t("hr.badges.delete_badge", { badge: badge.name })} onClick={() => void remove(badge)}>
+              {words.t("hr.rules.delete")}
+            </RowButton>
+          </td>
+        </>
       )}
-      {done && (
-        <p class="done" role="status">
-          {done}
-        </p>
-      )}
-      {!data && failure === null && <p>{words.t("app.loading")}</p>}
-      {data && (
-        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.badges.title")}>
-          <table class="board" data-table="badges">
-            <thead>
-              <tr>
-                <th scope="col">{words.t("hr.badges.name")}</th>
-                <th scope="col">{words.t("hr.badges.criterion")}</th>
-                <th scope="col">{words.t("hr.rules.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {badges.map((badge) => (
-                <tr key={badge.id} data-badge={badge.id}>
-                  <th scope="row" dir="auto">
-                    {`:${badge.emoji}: ${badge.name}`}
-                  </th>
-                  <td>{words.t(`hr.badges.kind_${badge.criteria.kind}`)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      class="link"
-                      aria-label={words.t("hr.badges.delete_badge", { badge: badge.name })}
-                      onClick={() => void remove(badge)}
-                    >
-                      {words.t("hr.rules.delete")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {data && (
-        <form class="form card" onSubmit={create} noValidate data-form="new-badge">
-          <h2>{words.t("hr.badges.new")}</h2>
-          <label for="badge-name">{words.t("hr.badges.name")}</label>
-          <input
-            id="badge-name"
-            dir="auto"
-            value={draft.name}
-            onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+    >
+      <form class="form card" onSubmit={create} noValidate data-form="new-badge">
+        <h2>{words.t("hr.badges.new")}</h2>
+        <Input id="badge-name" label="hr.badges.name" dir="auto" maxLength={80} {...form.text("name")} />
+        <Input id="badge-emoji" label="hr.badges.emoji" {...form.text("emoji")} />
+        <Input id="badge-description" label="hr.badges.description" dir="auto" maxLength={300} {...form.text("description")} />
+        <Check id="badge-public" label="hr.badges.public" {...form.check("public")} />
+        <Choice id="badge-kind" label="hr.badges.criterion" options={KINDS} name={name("hr.badges.kind_")} {...form.text("kind")} />
+        {d.kind === "count" && (
+          <>
+            <Choice id="badge-metric" label="hr.badges.metric" options={METRICS} name={name("hr.badges.metric_")} {...form.text("metric")} />
+            <Input id="badge-value" label="hr.badges.value" hint="hr.badges.value_hint" {...form.text("value")} />
+            <Choice id="badge-window" label="hr.badges.window" options={WINDOWS} name={name("hr.period.")} {...form.text("window")} />
+            <Input id="badge-count" label="hr.badges.at_least" numeric {...form.text("atLeast")} />
+            <Check id="badge-per-window" label="hr.badges.per_window" {...form.check("perWindow")} />
+          </>
+        )}
+        {d.kind === "first" && (
+          <Choice
+            id="badge-side"
+            label="hr.badges.side"
+            options={["received", "given"]}
+            name={name("hr.seasons.metric_")}
+            {...form.text("side")}
           />
-          <label for="badge-emoji">{words.t("hr.badges.emoji")}</label>
-          <input
-            id="badge-emoji"
-            dir="ltr"
-            value={draft.emoji}
-            onInput={(e) => setDraft({ ...draft, emoji: e.currentTarget.value })}
-          />
-          <label for="badge-description">{words.t("hr.badges.description")}</label>
-          <input
-            id="badge-description"
-            dir="auto"
-            value={draft.description}
-            onInput={(e) => setDraft({ ...draft, description: e.currentTarget.value })}
-          />
-          <label for="badge-kind">{words.t("hr.badges.criterion")}</label>
-          <select
-            id="badge-kind"
-            value={draft.kind}
-            onChange={(e) => setDraft({ ...draft, kind: e.currentTarget.value as "count" | "first" })}
-          >
-            <option value="count">{words.t("hr.badges.kind_count")}</option>
-            <option value="first">{words.t("hr.badges.kind_first")}</option>
-          </select>
-          {draft.kind === "first" ? (
-            <>
-              <label for="badge-side">{words.t("hr.badges.side")}</label>
-              <select
-                id="badge-side"
-                value={draft.side}
-                onChange={(e) => setDraft({ ...draft, side: e.currentTarget.value as Schemas["Side"] })}
-              >
-                {(["received", "given"] as const).map((side) => (
-                  <option key={side} value={side}>
-                    {words.t(`hr.seasons.metric_${side}`)}
-                  </option>
-                ))}
-              </select>
-            </>
-          ) : (
-            <>
-              <label for="badge-metric">{words.t("hr.badges.metric")}</label>
-              <select
-                id="badge-metric"
-                value={draft.metric}
-                onChange={(e) => setDraft({ ...draft, metric: e.currentTarget.value as Metric })}
-              >
-                {METRICS.map((metric) => (
-                  <option key={metric} value={metric}>
-                    {words.t(`hr.badges.metric_${metric}`)}
-                  </option>
-                ))}
-              </select>
-              <label for="badge-window">{words.t("hr.badges.window")}</label>
-              <select
-                id="badge-window"
-                value={draft.window}
-                onChange={(e) => setDraft({ ...draft, window: e.currentTarget.value as (typeof WINDOWS)[number] })}
-              >
-                {WINDOWS.map((window) => (
-                  <option key={window} value={window}>
-                    {words.t(`hr.period.${window}`)}
-                  </option>
-                ))}
-              </select>
-              <label for="badge-count">{words.t("hr.badges.at_least")}</label>
-              <input
-                id="badge-count"
-                inputMode="numeric"
-                value={draft.atLeast}
-                onInput={(e) => setDraft({ ...draft, atLeast: e.currentTarget.value })}
-              />
-            </>
-          )}
-          <button type="submit">{words.t("hr.badges.create")}</button>
-        </form>
-      )}
-    </section>
+        )}
+        {d.kind === "streak" && <Input id="badge-weeks" label="hr.badges.weeks" numeric {...form.text("weeks")} />}
+        {d.kind === "milestone" && (
+          <>
+            <Choice id="badge-rule-type" label="hr.rules.type" options={RULE_TYPES} name={name("hr.rules.type_")} {...form.text("ruleType")} />
+            {d.ruleType === "work_anniversary" && (
+              <Input id="badge-years" label="hr.badges.years" hint="hr.badges.years_hint" numeric {...form.text("years")} />
+            )}
+          </>
+        )}
+        {d.kind === "season_placement" && (
+          <>
+            <Input id="badge-top" label="hr.badges.top" numeric {...form.text("top")} />
+            <Input id="badge-season" label="hr.badges.season" hint="hr.badges.season_hint" {...form.text("season")} />
+          </>
+        )}
+        <button type="submit">{words.t("hr.badges.create")}</button>
+      </form>
+    </ListPage>
   );
 }

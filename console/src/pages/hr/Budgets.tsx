@@ -1,190 +1,105 @@
-import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
-import { Problem } from "../Problem";
-import { call, onceKey, useLoad } from "./call";
+import type { MessageKey } from "../../i18n";
+import { call, onceKey } from "./call";
+import { Choice, Input, orNull, useDraft, whole } from "./fields";
+import { ListPage, useList } from "./ListPage";
 
+type Budget = Schemas["BudgetView"];
 const KINDS: readonly Schemas["BudgetKind"][] = ["company", "department", "program"];
 const BUDGET_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 
-/** Budgets with their balances (one call), a top-up of one of them, and a new budget: one call each. */
+/** Budgets with their balances (one call, a page more at a time), a top-up of one of them, and a new budget: one
+ * call each. */
 export function Budgets() {
   const { words } = useConsole();
-  const { data, setData, failure, setFailure } = useLoad(() =>
-    api.GET("/v1/budgets", { params: { query: { limit: 100 } } }),
-  );
-  const budgets = data?.items ?? [];
-  const [target, setTarget] = useState("");
-  const [points, setPoints] = useState("");
-  const [note, setNote] = useState("");
-  const [draft, setDraft] = useState({ id: "", name: "", kind: "program" as Schemas["BudgetKind"], department: "" });
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const list = useList<Budget>((cursor) => api.GET("/v1/budgets", { params: { query: { limit: 100, cursor } } }));
+  const budgets = list.items ?? [];
+  const topUp = useDraft({ target: "", points: "", note: "" });
+  const form = useDraft({ id: "", name: "", kind: "program", department: "" });
+  const d = form.draft;
 
-  const replaceBudget = (budget: Schemas["BudgetView"]) =>
-    setData((before) =>
-      before && {
-        ...before,
-        items: before.items.some((b) => b.id === budget.id)
-          ? before.items.map((b) => (b.id === budget.id ? budget : b))
-          : [...before.items, budget],
-      },
-    );
-
-  async function topUp(event: Event) {
+  async function send(event: Event) {
     event.preventDefault();
-    setDone(null);
-    setFailure(null);
-    const budget = budgets.find((b) => b.id === (target || budgets[0]?.id));
-    if (!budget || !/^[1-9]\d{0,8}$/.test(points.trim())) return setInvalid(words.t("hr.budgets.bad_points"));
-    setInvalid(null);
-    const moved = await call(
-      api.POST("/v1/budgets/{budget_id}/top-ups", {
-        params: { path: { budget_id: budget.id }, header: { "idempotency-key": onceKey() } },
-        body: { points: Number(points), note: note.trim() || null },
-      }),
-      setFailure,
-    );
-    if (!moved) return;
-    replaceBudget({ ...budget, balance: budget.balance + moved.points });
-    setDone(words.t("hr.budgets.topped_up", { budget: budget.name, points: moved.points }));
-    setPoints("");
-    setNote("");
+    const budget = budgets.find((b) => b.id === (topUp.draft.target || budgets[0]?.id));
+    const why = !budget || !whole(topUp.draft.points, 1, 999_999_999) ? words.t("hr.budgets.bad_points") : null;
+    const sent = await list.act(why, async () => {
+      const moved = await call(
+        api.POST("/v1/budgets/{budget_id}/top-ups", {
+          params: { path: { budget_id: budget!.id }, header: { "idempotency-key": onceKey() } },
+          body: { points: Number(topUp.draft.points), note: orNull(topUp.draft.note) },
+        }),
+        list.setFailure,
+      );
+      if (!moved) return null;
+      list.put({ ...budget!, balance: budget!.balance + moved.points });
+      return words.t("hr.budgets.topped_up", { budget: budget!.name, points: moved.points });
+    });
+    if (sent) topUp.setDraft({ ...topUp.draft, points: "", note: "" });
   }
 
   async function create(event: Event) {
     event.preventDefault();
-    setDone(null);
-    setFailure(null);
-    if (!BUDGET_ID.test(draft.id)) return setInvalid(words.t("hr.budgets.bad_id"));
-    if (!draft.name.trim()) return setInvalid(words.t("hr.budgets.need_name"));
-    setInvalid(null);
-    const made = await call(
-      api.POST("/v1/budgets", {
-        body: {
-          id: draft.id,
-          name: draft.name.trim(),
-          kind: draft.kind,
-          department: draft.kind === "department" ? draft.department.trim() || null : null,
-        },
-      }),
-      setFailure,
+    const why = !BUDGET_ID.test(d.id) ? "hr.budgets.bad_id" : !d.name.trim() ? "hr.budgets.need_name" : null;
+    const made = await list.keep(
+      why && words.t(why),
+      () =>
+        api.POST("/v1/budgets", {
+          body: {
+            id: d.id,
+            name: d.name.trim(),
+            kind: d.kind as Schemas["BudgetKind"],
+            department: d.kind === "department" ? orNull(d.department) : null,
+          },
+        }),
+      (budget) => words.t("hr.budgets.created", { budget: budget.name }),
     );
-    if (!made) return;
-    replaceBudget(made);
-    setDone(words.t("hr.budgets.created", { budget: made.name }));
-    setDraft({ id: "", name: "", kind: "program", department: "" });
+    if (made) form.reset();
   }
 
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title">{words.t("hr.budgets.title")}</h1>
-      <Problem problem={failure} />
-      {invalid && (
-        <p class="problem" role="alert">
-          {invalid}
-        </p>
+    <ListPage
+      list={list}
+      title="hr.budgets.title"
+      table="budgets"
+      columns={["hr.budgets.name", "hr.budgets.kind", "hr.budgets.balance"]}
+      rowKey="budget"
+      cells={(budget) => (
+        <>
+          <td>{words.t(`hr.budgets.kind_${budget.kind}`)}</td>
+          <td data-balance={budget.balance}>{words.number(budget.balance)}</td>
+        </>
       )}
-      {done && (
-        <p class="done" role="status">
-          {done}
-        </p>
-      )}
-      {!data && failure === null && <p>{words.t("app.loading")}</p>}
-      {data && (
-        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.budgets.title")}>
-          <table class="board" data-table="budgets">
-            <thead>
-              <tr>
-                <th scope="col">{words.t("hr.budgets.name")}</th>
-                <th scope="col">{words.t("hr.budgets.kind")}</th>
-                <th scope="col">{words.t("hr.budgets.balance")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {budgets.map((budget) => (
-                <tr key={budget.id} data-budget={budget.id}>
-                  <th scope="row" dir="auto">
-                    {budget.name}
-                  </th>
-                  <td>{words.t(`hr.budgets.kind_${budget.kind}`)}</td>
-                  <td data-balance={budget.balance}>{words.number(budget.balance)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    >
       {budgets.length > 0 && (
-        <form class="form card" onSubmit={topUp} noValidate data-form="top-up">
+        <form class="form card" onSubmit={send} noValidate data-form="top-up">
           <h2>{words.t("hr.budgets.top_up")}</h2>
-          <label for="top-up-budget">{words.t("hr.budgets.name")}</label>
-          <select id="top-up-budget" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
-            {budgets.map((budget) => (
-              <option key={budget.id} value={budget.id}>
-                {budget.name}
-              </option>
-            ))}
-          </select>
-          <label for="top-up-points">{words.t("hr.budgets.points")}</label>
-          <input
-            id="top-up-points"
-            inputMode="numeric"
-            value={points}
-            onInput={(e) => setPoints(e.currentTarget.value)}
+          <Choice
+            id="top-up-budget"
+            label="hr.budgets.name"
+            options={budgets.map((b) => b.id)}
+            name={(id) => budgets.find((b) => b.id === id)?.name ?? id}
+            {...topUp.text("target")}
           />
-          <label for="top-up-note">{words.t("hr.budgets.note")}</label>
-          <input id="top-up-note" dir="auto" maxLength={200} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          <Input id="top-up-points" label="hr.budgets.points" numeric {...topUp.text("points")} />
+          <Input id="top-up-note" label="hr.budgets.note" dir="auto" maxLength={200} {...topUp.text("note")} />
           <button type="submit">{words.t("hr.budgets.top_up")}</button>
         </form>
       )}
-      {data && (
-        <form class="form card" onSubmit={create} noValidate data-form="new-budget">
-          <h2>{words.t("hr.budgets.new")}</h2>
-          <label for="budget-id">{words.t("hr.budgets.id")}</label>
-          <input
-            id="budget-id"
-            dir="ltr"
-            value={draft.id}
-            aria-describedby="budget-id-hint"
-            onInput={(e) => setDraft({ ...draft, id: e.currentTarget.value })}
-          />
-          <p id="budget-id-hint" class="hint">
-            {words.t("hr.budgets.id_hint")}
-          </p>
-          <label for="budget-name">{words.t("hr.budgets.name")}</label>
-          <input
-            id="budget-name"
-            dir="auto"
-            value={draft.name}
-            onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-          />
-          <label for="budget-kind">{words.t("hr.budgets.kind")}</label>
-          <select
-            id="budget-kind"
-            value={draft.kind}
-            onChange={(e) => setDraft({ ...draft, kind: e.currentTarget.value as Schemas["BudgetKind"] })}
-          >
-            {KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {words.t(`hr.budgets.kind_${kind}`)}
-              </option>
-            ))}
-          </select>
-          {draft.kind === "department" && (
-            <>
-              <label for="budget-department">{words.t("hr.budgets.department")}</label>
-              <input
-                id="budget-department"
-                dir="auto"
-                value={draft.department}
-                onInput={(e) => setDraft({ ...draft, department: e.currentTarget.value })}
-              />
-            </>
-          )}
-          <button type="submit">{words.t("hr.budgets.create")}</button>
-        </form>
-      )}
-    </section>
+      <form class="form card" onSubmit={create} noValidate data-form="new-budget">
+        <h2>{words.t("hr.budgets.new")}</h2>
+        <Input id="budget-id" label="hr.budgets.id" hint="hr.budgets.id_hint" {...form.text("id")} />
+        <Input id="budget-name" label="hr.budgets.name" dir="auto" {...form.text("name")} />
+        <Choice
+          id="budget-kind"
+          label="hr.budgets.kind"
+          options={KINDS}
+          name={(kind) => words.t(`hr.budgets.kind_${kind}` as MessageKey)}
+          {...form.text("kind")}
+        />
+        {d.kind === "department" && <Input id="budget-department" label="hr.budgets.department" dir="auto" {...form.text("department")} />}
+        <button type="submit">{words.t("hr.budgets.create")}</button>
+      </form>
+    </ListPage>
   );
 }

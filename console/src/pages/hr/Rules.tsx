@@ -1,11 +1,17 @@
-import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
-import { Problem } from "../Problem";
-import { call, succeeded, useLoad } from "./call";
+import type { MessageKey } from "../../i18n";
+import { amount, Check, Choice, Input, listOf, orNull, useDraft, whole } from "./fields";
+import { ListPage, RowButton, useList } from "./ListPage";
 
 type Rule = Schemas["MilestoneRule"];
 const TYPES: readonly Schemas["RuleType"][] = ["work_anniversary", "birthday", "days_after_start", "hris_event"];
+const EVENT = /^[a-z0-9][a-z0-9_.-]{0,47}$/;
+const BUDGET_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
+const CHANNEL = /^[CG][A-Z0-9]{2,20}$/;
+const COUNTRY = /^[A-Z]{2}$/;
+const PLACEHOLDERS = new Set(["name", "first_name", "years", "points", "rule", "event", "days"]);
+const MAX_POINTS = 1_000_000;
 
 /** The rule as the API takes it back (PUT): the stored rule without what the API keeps itself. */
 function specOf(rule: Rule): Schemas["RuleSpec"] {
@@ -13,180 +19,182 @@ function specOf(rule: Rule): Schemas["RuleSpec"] {
   return spec;
 }
 
-/** Milestone rules (one call); turning one on or off, deleting one, adding one: one call each. */
+const BLANK = {
+  name: "",
+  type: "birthday",
+  points: "",
+  message: "",
+  budget: "",
+  days: "",
+  event: "",
+  years: "",
+  byYear: "",
+  item: "",
+  denomination: "",
+  announce: true,
+  channel: "",
+  dm: true,
+  remind: "",
+  departments: "",
+  countries: "",
+};
+type Draft = typeof BLANK;
+
+/** `1: 100, 5: 500` as {1: 100, 5: 500}; null if an entry is not a year (1-100) and points. */
+function byYearOf(raw: string): Record<string, number> | null {
+  const table: Record<string, number> = {};
+  for (const entry of listOf(raw)) {
+    const [year = "", points = "", ...rest] = entry.split(":").map((part) => part.trim());
+    if (rest.length || !whole(year, 1, 100) || !whole(points, 0, MAX_POINTS)) return null;
+    table[String(Number(year))] = Number(points);
+  }
+  return table;
+}
+
+/** Why the API would refuse the draft (a message key), or null. */
+function wrong(d: Draft): MessageKey | null {
+  if (!d.name.trim() || !d.message.trim()) return "hr.rules.need_name";
+  const names = [...d.message.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? "");
+  if (names.some((name) => !PLACEHOLDERS.has(name))) return "hr.rules.bad_placeholder";
+  if (!whole(d.points || "0", 0, MAX_POINTS)) return "hr.rules.bad_points";
+  if (d.type === "days_after_start" && !whole(d.days, 0, 3650)) return "hr.rules.bad_days";
+  if (d.type === "hris_event" && !EVENT.test(d.event.trim())) return "hr.rules.need_event";
+  const years = listOf(d.years);
+  if (d.type === "work_anniversary") {
+    if (years.some((y) => !whole(y, 1, 100)) || new Set(years).size !== years.length) return "hr.rules.bad_years";
+    if (byYearOf(d.byYear) === null) return "hr.rules.bad_by_year";
+  }
+  if (d.budget.trim() && !BUDGET_ID.test(d.budget.trim())) return "hr.rules.bad_budget";
+  const paysPoints = Number(d.points || 0) > 0 || Object.values(byYearOf(d.byYear) ?? {}).some((p) => p > 0);
+  if (paysPoints && !d.budget.trim()) return "hr.rules.need_budget";
+  if (!paysPoints && !d.item.trim()) return "hr.rules.pays_nothing";
+  if (Boolean(d.item.trim()) !== Boolean(d.denomination.trim()) || (d.denomination.trim() && !amount(d.denomination)))
+    return "hr.rules.bad_item";
+  if (d.channel.trim() && !CHANNEL.test(d.channel.trim())) return "hr.rules.bad_channel";
+  if (d.remind.trim() && !whole(d.remind, 1, 60)) return "hr.rules.bad_remind";
+  if (listOf(d.countries).some((c) => !COUNTRY.test(c))) return "hr.rules.bad_countries";
+  return null;
+}
+
+function bodyOf(d: Draft): Schemas["RuleSpec"] {
+  const anniversary = d.type === "work_anniversary";
+  return {
+    name: d.name.trim(),
+    type: d.type as Schemas["RuleType"],
+    points: Number(d.points || 0),
+    message: d.message.trim(),
+    budget_id: orNull(d.budget),
+    days_after_start: d.type === "days_after_start" ? Number(d.days) : null,
+    event_name: d.type === "hris_event" ? d.event.trim() : null,
+    years: anniversary && listOf(d.years).length ? listOf(d.years).map(Number) : null,
+    points_by_year: anniversary ? (byYearOf(d.byYear) ?? {}) : {},
+    catalog_item_id: orNull(d.item),
+    catalog_denomination: orNull(d.denomination),
+    announce: d.announce,
+    channel: orNull(d.channel),
+    dm: d.dm,
+    manager_reminder_days: d.remind.trim() ? Number(d.remind) : null,
+    enabled: true,
+    filter: { departments: listOf(d.departments), countries: listOf(d.countries) },
+  };
+}
+
+/** Milestone rules (one call, then a page more at a time); turning one on or off, deleting one, adding one
+ * with every field the API takes: one call each. */
 export function Rules() {
   const { words } = useConsole();
-  const { data, setData, failure, setFailure } = useLoad(() =>
-    api.GET("/v1/milestone-rules", { params: { query: { limit: 100 } } }),
-  );
-  const rules = data?.items ?? [];
-  const blank = { name: "", type: "birthday" as Schemas["RuleType"], points: "", message: "", budget: "", days: "", event: "" };
-  const [draft, setDraft] = useState(blank);
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const list = useList<Rule>((cursor) => api.GET("/v1/milestone-rules", { params: { query: { limit: 100, cursor } } }));
+  const form = useDraft(BLANK);
+  const d = form.draft;
 
-  const keep = (items: Rule[]) => setData((before) => before && { ...before, items });
-
-  async function toggle(rule: Rule) {
-    setDone(null);
-    setFailure(null);
-    const saved = await call(
-      api.PUT("/v1/milestone-rules/{rule_id}", {
-        params: { path: { rule_id: rule.id } },
-        body: { ...specOf(rule), enabled: !rule.enabled },
-      }),
-      setFailure,
+  const toggle = (rule: Rule) =>
+    list.keep(
+      null,
+      () =>
+        api.PUT("/v1/milestone-rules/{rule_id}", {
+          params: { path: { rule_id: rule.id } },
+          body: { ...specOf(rule), enabled: !rule.enabled },
+        }),
+      () => "",
     );
-    if (saved) keep(rules.map((r) => (r.id === saved.id ? saved : r)));
-  }
 
-  async function remove(rule: Rule) {
-    setDone(null);
-    setFailure(null);
-    const request = api.DELETE("/v1/milestone-rules/{rule_id}", { params: { path: { rule_id: rule.id } } });
-    if (!(await succeeded(request, setFailure))) return;
-    keep(rules.filter((r) => r.id !== rule.id));
-    setDone(words.t("hr.rules.deleted", { rule: rule.name }));
-  }
+  const remove = (rule: Rule) =>
+    list.remove(
+      rule,
+      () => api.DELETE("/v1/milestone-rules/{rule_id}", { params: { path: { rule_id: rule.id } } }),
+      words.t("hr.rules.deleted", { rule: rule.name }),
+    );
 
   async function create(event: Event) {
     event.preventDefault();
-    setDone(null);
-    setFailure(null);
-    if (!draft.name.trim() || !draft.message.trim()) return setInvalid(words.t("hr.rules.need_name"));
-    if (!/^\d{1,7}$/.test(draft.points.trim())) return setInvalid(words.t("hr.rules.bad_points"));
-    if (draft.type === "days_after_start" && !/^[1-9]\d{0,3}$/.test(draft.days.trim())) {
-      return setInvalid(words.t("hr.rules.bad_days"));
-    }
-    if (draft.type === "hris_event" && !draft.event.trim()) return setInvalid(words.t("hr.rules.need_event"));
-    setInvalid(null);
-    const made = await call(
-      api.POST("/v1/milestone-rules", {
-        body: {
-          name: draft.name.trim(),
-          type: draft.type,
-          points: Number(draft.points),
-          message: draft.message.trim(),
-          budget_id: draft.budget.trim() || null,
-          days_after_start: draft.type === "days_after_start" ? Number(draft.days) : null,
-          event_name: draft.type === "hris_event" ? draft.event.trim() : null,
-          announce: true,
-          dm: true,
-          enabled: true,
-        },
-      }),
-      setFailure,
+    const why = wrong(d);
+    const made = await list.keep(
+      why && words.t(why),
+      () => api.POST("/v1/milestone-rules", { body: bodyOf(d) }),
+      (rule) => words.t("hr.rules.created", { rule: rule.name }),
     );
-    if (!made) return;
-    keep([...rules, made]);
-    setDone(words.t("hr.rules.created", { rule: made.name }));
-    setDraft(blank);
+    if (made) form.reset();
   }
 
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title">{words.t("hr.rules.title")}</h1>
-      <Problem problem={failure} />
-      {invalid && (
-        <p class="problem" role="alert">
-          {invalid}
-        </p>
+    <ListPage
+      list={list}
+      title="hr.rules.title"
+      table="rules"
+      columns={["hr.rules.name", "hr.rules.type", "hr.rules.points", "hr.rules.actions"]}
+      rowKey="rule"
+      cells={(rule) => (
+        <>
+          <td>{words.t(`hr.rules.type_${rule.type}`)}</td>
+          <td>{words.number(rule.points ?? 0)}</td>
+          <td class="actions">
+            <button
+              type="button"
+              class="link"
+              aria-pressed={rule.enabled !== false}
+              aria-label={words.t("hr.rules.enabled_rule", { rule: rule.name })}
+              onClick={() => void toggle(rule)}
+            >
+              {words.t("hr.rules.enabled")}
+            </button>
+            <RowButton label={words.t("hr.rules.delete_rule", { rule: rule.name })} onClick={() => void remove(rule)}>
+              {words.t("hr.rules.delete")}
+            </RowButton>
+          </td>
+        </>
       )}
-      {done && (
-        <p class="done" role="status">
-          {done}
-        </p>
-      )}
-      {!data && failure === null && <p>{words.t("app.loading")}</p>}
-      {data && (
-        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.rules.title")}>
-          <table class="board" data-table="rules">
-            <thead>
-              <tr>
-                <th scope="col">{words.t("hr.rules.name")}</th>
-                <th scope="col">{words.t("hr.rules.type")}</th>
-                <th scope="col">{words.t("hr.rules.points")}</th>
-                <th scope="col">{words.t("hr.rules.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((rule) => (
-                <tr key={rule.id} data-rule={rule.id}>
-                  <th scope="row" dir="auto">
-                    {rule.name}
-                  </th>
-                  <td>{words.t(`hr.rules.type_${rule.type}`)}</td>
-                  <td>{words.number(rule.points ?? 0)}</td>
-                  <td class="actions">
-                    <button
-                      type="button"
-                      class="link"
-                      aria-pressed={rule.enabled !== false}
-                      aria-label={words.t("hr.rules.enabled_rule", { rule: rule.name })}
-                      onClick={() => void toggle(rule)}
-                    >
-                      {words.t("hr.rules.enabled")}
-                    </button>
-                    <button
-                      type="button"
-                      class="link"
-                      aria-label={words.t("hr.rules.delete_rule", { rule: rule.name })}
-                      onClick={() => void remove(rule)}
-                    >
-                      {words.t("hr.rules.delete")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {data && (
-        <form class="form card" onSubmit={create} noValidate data-form="new-rule">
-          <h2>{words.t("hr.rules.new")}</h2>
-          <label for="rule-name">{words.t("hr.rules.name")}</label>
-          <input id="rule-name" dir="auto" maxLength={120} value={draft.name} onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
-          <label for="rule-type">{words.t("hr.rules.type")}</label>
-          <select
-            id="rule-type"
-            value={draft.type}
-            onChange={(e) => setDraft({ ...draft, type: e.currentTarget.value as Schemas["RuleType"] })}
-          >
-            {TYPES.map((type) => (
-              <option key={type} value={type}>
-                {words.t(`hr.rules.type_${type}`)}
-              </option>
-            ))}
-          </select>
-          {draft.type === "days_after_start" && (
-            <>
-              <label for="rule-days">{words.t("hr.rules.days")}</label>
-              <input id="rule-days" inputMode="numeric" value={draft.days} onInput={(e) => setDraft({ ...draft, days: e.currentTarget.value })} />
-            </>
-          )}
-          {draft.type === "hris_event" && (
-            <>
-              <label for="rule-event">{words.t("hr.rules.event")}</label>
-              <input id="rule-event" dir="ltr" value={draft.event} onInput={(e) => setDraft({ ...draft, event: e.currentTarget.value })} />
-            </>
-          )}
-          <label for="rule-points">{words.t("hr.rules.points")}</label>
-          <input id="rule-points" inputMode="numeric" value={draft.points} onInput={(e) => setDraft({ ...draft, points: e.currentTarget.value })} />
-          <label for="rule-budget">{words.t("hr.rules.budget")}</label>
-          <input id="rule-budget" dir="ltr" value={draft.budget} onInput={(e) => setDraft({ ...draft, budget: e.currentTarget.value })} />
-          <label for="rule-message">{words.t("hr.rules.message")}</label>
-          <textarea
-            id="rule-message"
-            dir="auto"
-            rows={3}
-            maxLength={1000}
-            value={draft.message}
-            onInput={(e) => setDraft({ ...draft, message: e.currentTarget.value })}
-          />
-          <button type="submit">{words.t("hr.rules.create")}</button>
-        </form>
-      )}
-    </section>
+    >
+      <form class="form card" onSubmit={create} noValidate data-form="new-rule">
+        <h2>{words.t("hr.rules.new")}</h2>
+        <Input id="rule-name" label="hr.rules.name" dir="auto" maxLength={120} {...form.text("name")} />
+        <Choice
+          id="rule-type"
+          label="hr.rules.type"
+          options={TYPES}
+          name={(type) => words.t(`hr.rules.type_${type}` as MessageKey)}
+          {...form.text("type")}
+        />
+        {d.type === "days_after_start" && <Input id="rule-days" label="hr.rules.days" numeric {...form.text("days")} />}
+        {d.type === "hris_event" && <Input id="rule-event" label="hr.rules.event" {...form.text("event")} />}
+        {d.type === "work_anniversary" && (
+          <>
+            <Input id="rule-years" label="hr.rules.years" hint="hr.rules.years_hint" {...form.text("years")} />
+            <Input id="rule-by-year" label="hr.rules.by_year" hint="hr.rules.by_year_hint" {...form.text("byYear")} />
+          </>
+        )}
+        <Input id="rule-points" label="hr.rules.points" numeric {...form.text("points")} />
+        <Input id="rule-budget" label="hr.rules.budget" {...form.text("budget")} />
+        <Input id="rule-item" label="hr.rules.item" hint="hr.rules.item_hint" {...form.text("item")} />
+        <Input id="rule-denomination" label="hr.rules.denomination" numeric {...form.text("denomination")} />
+        <Input id="rule-message" label="hr.rules.message" hint="hr.rules.message_hint" dir="auto" rows={3} maxLength={1000} {...form.text("message")} />
+        <Check id="rule-announce" label="hr.rules.announce" {...form.check("announce")} />
+        <Input id="rule-channel" label="hr.rules.channel" {...form.text("channel")} />
+        <Check id="rule-dm" label="hr.rules.dm" {...form.check("dm")} />
+        <Input id="rule-remind" label="hr.rules.remind" numeric {...form.text("remind")} />
+        <Input id="rule-departments" label="hr.rules.departments" hint="hr.rules.list_hint" dir="auto" {...form.text("departments")} />
+        <Input id="rule-countries" label="hr.rules.countries" hint="hr.rules.list_hint" {...form.text("countries")} />
+        <button type="submit">{words.t("hr.rules.create")}</button>
+      </form>
+    </ListPage>
   );
 }

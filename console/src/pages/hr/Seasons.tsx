@@ -1,149 +1,128 @@
-import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
-import { Problem } from "../Problem";
-import { call, succeeded, useLoad } from "./call";
+import type { MessageKey } from "../../i18n";
+import { amount, Choice, Input, useDraft, whole } from "./fields";
+import { ListPage, RowButton, useList } from "./ListPage";
 
 type Season = Schemas["SeasonView"];
+type Prize = Schemas["Prize-Input"];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const BUDGET_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
+const MAX_DAYS = 366;
+const MAX_PRIZES = 10;
 
-/** Seasons with their status (one call); a new season, and deleting one before it counts (one call each). */
+/** The prizes as typed, one a line: `rank, points, budget` and optionally `, item, denomination`; null if a
+ * line would be refused (each line checked as the API checks a prize). */
+function prizesOf(text: string): Prize[] | null {
+  const prizes: Prize[] = [];
+  for (const line of text.split("\n").filter((l) => l.trim())) {
+    const [rank = "", points = "", budget = "", item = "", value = "", ...rest] = line.split(",").map((c) => c.trim());
+    if (rest.length || !whole(rank, 1, 50) || !whole(points || "0", 0, 1_000_000) || !BUDGET_ID.test(budget)) return null;
+    if (Boolean(item) !== Boolean(value) || (value && !amount(value)) || (Number(points || 0) === 0 && !item)) return null;
+    prizes.push({
+      rank: Number(rank),
+      points: Number(points || 0),
+      budget_id: budget,
+      catalog_item_id: item || null,
+      catalog_denomination: value || null,
+    });
+  }
+  const ranks = new Set(prizes.map((p) => p.rank));
+  return prizes.length > MAX_PRIZES || ranks.size !== prizes.length ? null : prizes;
+}
+
+const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+
+/** Seasons with their status (one call); a new season (board, ranking, prizes), and deleting one before it
+ * counts (one call each). */
 export function Seasons() {
   const { words } = useConsole();
-  const { data, setData, failure, setFailure } = useLoad(() => api.GET("/v1/seasons"));
-  const seasons = data?.items ?? [];
-  const blank = { name: "", starts: "", ends: "", metric: "received" as Schemas["Side"] };
-  const [draft, setDraft] = useState(blank);
-  const [invalid, setInvalid] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const list = useList<Season>(() => api.GET("/v1/seasons"));
+  const form = useDraft({ name: "", starts: "", ends: "", metric: "received", by: "points", prizes: "" });
+  const d = form.draft;
 
-  const keep = (items: Season[]) => setData((before) => before && { ...before, items });
-
-  async function remove(season: Season) {
-    setDone(null);
-    setFailure(null);
-    const request = api.DELETE("/v1/seasons/{season_id}", {
-      params: { path: { season_id: season.id }, header: { "if-match": `"${season.version}"` } },
-    });
-    if (!(await succeeded(request, setFailure))) return;
-    keep(seasons.filter((s) => s.id !== season.id));
-    setDone(words.t("hr.seasons.deleted", { season: season.name }));
-  }
+  const remove = (season: Season) =>
+    list.remove(
+      season,
+      () =>
+        api.DELETE("/v1/seasons/{season_id}", {
+          params: { path: { season_id: season.id }, header: { "if-match": `"${season.version}"` } },
+        }),
+      words.t("hr.seasons.deleted", { season: season.name }),
+    );
 
   async function create(event: Event) {
     event.preventDefault();
-    setDone(null);
-    setFailure(null);
-    if (!draft.name.trim()) return setInvalid(words.t("hr.seasons.need_name"));
-    if (!DAY.test(draft.starts) || !DAY.test(draft.ends) || draft.ends < draft.starts) {
-      return setInvalid(words.t("hr.seasons.bad_days"));
-    }
-    setInvalid(null);
-    const made = await call(
-      api.POST("/v1/seasons", {
-        body: { name: draft.name.trim(), starts_on: draft.starts, ends_on: draft.ends, metric: draft.metric, by: "points" },
-      }),
-      setFailure,
+    const prizes = prizesOf(d.prizes);
+    const why: MessageKey | null = !d.name.trim()
+      ? "hr.seasons.need_name"
+      : !DAY.test(d.starts) || !DAY.test(d.ends) || d.ends < d.starts || days(d.starts, d.ends) >= MAX_DAYS
+        ? "hr.seasons.bad_days"
+        : prizes === null
+          ? "hr.seasons.bad_prizes"
+          : null;
+    const made = await list.keep(
+      why && words.t(why),
+      () =>
+        api.POST("/v1/seasons", {
+          body: {
+            name: d.name.trim(),
+            starts_on: d.starts,
+            ends_on: d.ends,
+            metric: d.metric as Schemas["Side"],
+            by: d.by as "points" | "kudos",
+            prizes: prizes ?? [],
+          },
+        }),
+      (season) => words.t("hr.seasons.created", { season: season.name }),
     );
-    if (!made) return;
-    keep([...seasons, made]);
-    setDone(words.t("hr.seasons.created", { season: made.name }));
-    setDraft(blank);
+    if (made) form.reset();
   }
 
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title">{words.t("hr.seasons.title")}</h1>
-      <Problem problem={failure} />
-      {invalid && (
-        <p class="problem" role="alert">
-          {invalid}
-        </p>
+    <ListPage
+      list={list}
+      title="hr.seasons.title"
+      table="seasons"
+      empty="hr.seasons.none"
+      columns={["hr.seasons.name", "hr.seasons.days", "hr.seasons.status", "hr.rules.actions"]}
+      rowKey="season"
+      cells={(season) => (
+        <>
+          <td>{words.t("hr.seasons.from_to", { from: words.date(season.starts_on), to: words.date(season.ends_on) })}</td>
+          <td>{words.t(`hr.seasons.status_${season.status}`)}</td>
+          <td>
+            {season.status === "scheduled" && (
+              <RowButton label={words.t("hr.seasons.delete_season", { season: season.name })} onClick={() => void remove(season)}>
+                {words.t("hr.rules.delete")}
+              </RowButton>
+            )}
+          </td>
+        </>
       )}
-      {done && (
-        <p class="done" role="status">
-          {done}
-        </p>
-      )}
-      {!data && failure === null && <p>{words.t("app.loading")}</p>}
-      {data && seasons.length === 0 && <p>{words.t("hr.seasons.none")}</p>}
-      {data && (
-        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.seasons.title")}>
-          <table class="board" data-table="seasons">
-            <thead>
-              <tr>
-                <th scope="col">{words.t("hr.seasons.name")}</th>
-                <th scope="col">{words.t("hr.seasons.days")}</th>
-                <th scope="col">{words.t("hr.seasons.status")}</th>
-                <th scope="col">{words.t("hr.rules.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {seasons.map((season) => (
-                <tr key={season.id} data-season={season.id}>
-                  <th scope="row" dir="auto">
-                    {season.name}
-                  </th>
-                  <td>{words.t("hr.seasons.from_to", { from: words.date(season.starts_on), to: words.date(season.ends_on) })}</td>
-                  <td>{words.t(`hr.seasons.status_${season.status}`)}</td>
-                  <td>
-                    {season.status === "scheduled" && (
-                      <button
-                        type="button"
-                        class="link"
-                        aria-label={words.t("hr.seasons.delete_season", { season: season.name })}
-                        onClick={() => void remove(season)}
-                      >
-                        {words.t("hr.rules.delete")}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {data && (
-        <form class="form card" onSubmit={create} noValidate data-form="new-season">
-          <h2>{words.t("hr.seasons.new")}</h2>
-          <label for="season-name">{words.t("hr.seasons.name")}</label>
-          <input
-            id="season-name"
-            dir="auto"
-            maxLength={120}
-            value={draft.name}
-            onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-          />
-          <label for="season-starts">{words.t("hr.seasons.starts")}</label>
-          <input
-            id="season-starts"
-            type="date"
-            value={draft.starts}
-            onInput={(e) => setDraft({ ...draft, starts: e.currentTarget.value })}
-          />
-          <label for="season-ends">{words.t("hr.seasons.ends")}</label>
-          <input
-            id="season-ends"
-            type="date"
-            value={draft.ends}
-            onInput={(e) => setDraft({ ...draft, ends: e.currentTarget.value })}
-          />
-          <label for="season-metric">{words.t("hr.seasons.metric")}</label>
-          <select
-            id="season-metric"
-            value={draft.metric}
-            onChange={(e) => setDraft({ ...draft, metric: e.currentTarget.value as Schemas["Side"] })}
-          >
-            {(["received", "given"] as const).map((side) => (
-              <option key={side} value={side}>
-                {words.t(`hr.seasons.metric_${side}`)}
-              </option>
-            ))}
-          </select>
-          <button type="submit">{words.t("hr.seasons.create")}</button>
-        </form>
-      )}
-    </section>
+    >
+      <form class="form card" onSubmit={create} noValidate data-form="new-season">
+        <h2>{words.t("hr.seasons.new")}</h2>
+        <Input id="season-name" label="hr.seasons.name" dir="auto" maxLength={120} {...form.text("name")} />
+        <Input id="season-starts" label="hr.seasons.starts" type="date" {...form.text("starts")} />
+        <Input id="season-ends" label="hr.seasons.ends" type="date" hint="hr.seasons.ends_hint" {...form.text("ends")} />
+        <Choice
+          id="season-metric"
+          label="hr.seasons.metric"
+          options={["received", "given"]}
+          name={(side) => words.t(`hr.seasons.metric_${side}` as MessageKey)}
+          {...form.text("metric")}
+        />
+        <Choice
+          id="season-by"
+          label="hr.seasons.by"
+          options={["points", "kudos"]}
+          name={(by) => words.t(`hr.seasons.by_${by}` as MessageKey)}
+          {...form.text("by")}
+        />
+        <Input id="season-prizes" label="hr.seasons.prizes" hint="hr.seasons.prizes_hint" rows={3} {...form.text("prizes")} />
+        <button type="submit">{words.t("hr.seasons.create")}</button>
+      </form>
+    </ListPage>
   );
 }

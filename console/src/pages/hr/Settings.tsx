@@ -1,79 +1,81 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, problem, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
-import { LOCALES, type MessageKey } from "../../i18n";
+import type { MessageKey } from "../../i18n";
 import { Problem } from "../Problem";
 import type { Failure } from "./call";
+import fields from "./settings-fields.json";
 
-// The settings this form edits, each as the API's OrgSettings names it (allowances.<role> inside allowances),
-// with the limits the API checks, so the form says why before sending what it would refuse.
-type Kind =
-  | { kind: "number"; min: number; max: number }
-  | { kind: "choice"; options: readonly string[] }
-  | { kind: "text"; pattern: RegExp; optional?: boolean }
-  | { kind: "switch" };
-const CHANNEL: Kind = { kind: "text", pattern: /^[CG][A-Z0-9]{2,20}$/, optional: true };
-const FIELDS: Record<string, Kind> = {
-  time_zone: { kind: "text", pattern: /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/ },
-  default_locale: { kind: "choice", options: LOCALES },
-  currency: { kind: "text", pattern: /^[A-Z]{3}$/ },
-  allowance_period: { kind: "choice", options: ["weekly", "monthly", "quarterly"] },
-  "allowances.employee": { kind: "number", min: 0, max: 1_000_000 },
-  "allowances.manager": { kind: "number", min: 0, max: 1_000_000 },
-  min_points_per_kudos: { kind: "number", min: 1, max: 100_000 },
-  max_points_per_kudos: { kind: "number", min: 1, max: 100_000 },
-  recipient_cap_per_period: { kind: "number", min: 1, max: 1_000_000 },
-  points_per_reaction: { kind: "number", min: 1, max: 100_000 },
-  reaction_undo_minutes: { kind: "number", min: 0, max: 1440 },
-  celebration_hour: { kind: "number", min: 0, max: 23 },
-  announcement_channel: CHANNEL,
-  hr_channel: CHANNEL,
-  manager_digest: { kind: "switch" },
-};
-type Values = Record<string, string | boolean>;
+// The settings this form edits, one a line in settings-fields.json (a new setting: its line there and its
+// hr.settings.field.<path, dots as underscores> words): where it sits in the OrgSettings document (a dotted path
+// merges into its object), the section it is shown in, and the limits the API checks (a unit test keeps them
+// equal to the OpenAPI schema's), so the form says why before sending what it would be refused.
+interface Field {
+  path: string;
+  section: string;
+  kind: "number" | "choice" | "text" | "switch" | "set";
+  min?: number;
+  max?: number;
+  pattern?: string;
+  options?: string[];
+  optional?: boolean;
+}
+const FIELDS = fields as Field[];
+const SECTIONS = [...new Set(FIELDS.map((field) => field.section))];
+const PATTERNS = new Map(FIELDS.filter((f) => f.pattern).map((f) => [f.path, new RegExp(f.pattern!)]));
+type Value = string | boolean | string[];
+type Values = Record<string, Value>;
 type Settings = Schemas["OrgSettings"];
 
-const fieldKey = (name: string) => `hr.settings.field.${name.replace(".", "_")}` as MessageKey;
+const fieldKey = (path: string) => `hr.settings.field.${path.replace(".", "_")}` as MessageKey;
+const optionKey = (field: Field, option: string) =>
+  (field.path === "default_locale" ? `language.${option}` : field.kind === "set" ? `hr.catalogue.type_${option}` : `hr.settings.option.${option}`) as MessageKey;
 
 function valuesOf(settings: Settings): Values {
   const values: Values = {};
-  const source = settings as unknown as Record<string, unknown>;
-  for (const [name, kind] of Object.entries(FIELDS)) {
-    const [head, role] = name.split(".") as [string, string | undefined];
-    const value = role ? (source[head] as Record<string, unknown>)[role] : source[head];
-    values[name] = kind.kind === "switch" ? Boolean(value) : value == null ? "" : String(value);
+  for (const field of FIELDS) {
+    const value = field.path.split(".").reduce<unknown>((at, name) => (at as Record<string, unknown> | null)?.[name], settings);
+    values[field.path] =
+      field.kind === "switch" ? Boolean(value) : field.kind === "set" ? [...((value as string[]) ?? [])] : value == null ? "" : String(value);
   }
   return values;
 }
 
-/** A JSON Merge Patch of only what changed (allowances merge role by role). */
+const same = (a: Value | undefined, b: Value | undefined) => JSON.stringify(a) === JSON.stringify(b);
+
+/** A JSON Merge Patch of only what changed (an object's entries merge one by one; a blank optional is null). */
 function patchOf(before: Values, after: Values): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
-  for (const [name, kind] of Object.entries(FIELDS)) {
-    if (before[name] === after[name]) continue;
-    const raw = after[name] as string | boolean;
-    const value =
-      kind.kind === "number" ? Number(raw) : kind.kind === "text" && kind.optional && raw === "" ? null : raw;
-    const [head, role] = name.split(".") as [string, string | undefined];
-    if (role) patch[head] = { ...(patch[head] as object | undefined), [role]: value };
+  for (const field of FIELDS) {
+    if (same(before[field.path], after[field.path])) continue;
+    const raw = after[field.path] as Value;
+    const value = field.optional && raw === "" ? null : field.kind === "number" ? Number(raw) : raw;
+    const [head, inner] = field.path.split(".") as [string, string | undefined];
+    if (inner) patch[head] = { ...(patch[head] as object | undefined), [inner]: value };
     else patch[head] = value;
   }
   return patch;
 }
 
 function wrong(values: Values): { key: MessageKey; params: Record<string, string | number> } | null {
-  for (const [name, kind] of Object.entries(FIELDS)) {
-    const raw = values[name] as string;
-    const field = fieldKey(name);
-    if (kind.kind === "number" && (!/^\d+$/.test(raw) || Number(raw) < kind.min || Number(raw) > kind.max)) {
-      return { key: "hr.settings.bad_number", params: { field, min: kind.min, max: kind.max } };
+  for (const field of FIELDS) {
+    const raw = values[field.path];
+    if (typeof raw !== "string" || (field.optional && raw === "")) continue;
+    const name = fieldKey(field.path);
+    const min = field.min ?? 0;
+    if (field.kind === "number" && (!/^\d{1,15}$/.test(raw) || Number(raw) < min || Number(raw) > (field.max ?? Infinity))) {
+      return field.max === undefined
+        ? { key: "hr.settings.bad_number_from", params: { field: name, min } }
+        : { key: "hr.settings.bad_number", params: { field: name, min, max: field.max } };
     }
-    if (kind.kind === "text" && !(kind.optional && raw === "") && !kind.pattern.test(raw)) {
-      return { key: "hr.settings.bad_text", params: { field } };
-    }
+    if (field.kind === "text" && !PATTERNS.get(field.path)?.test(raw)) return { key: "hr.settings.bad_text", params: { field: name } };
   }
   if (Number(values.min_points_per_kudos) > Number(values.max_points_per_kudos)) {
     return { key: "hr.settings.min_above_max", params: {} };
+  }
+  const second = values["approvals.second_level_points"];
+  if (second !== "" && Number(second) < Number(values["approvals.threshold_points"])) {
+    return { key: "hr.settings.second_below_first", params: {} };
   }
   return null;
 }
@@ -106,7 +108,7 @@ export function SettingsPage() {
   }
   useEffect(() => void load(), []);
 
-  const set = (name: string, value: string | boolean) => {
+  const set = (name: string, value: Value) => {
     setSaved(false);
     setValues((before) => ({ ...before, [name]: value }));
   };
@@ -155,7 +157,7 @@ export function SettingsPage() {
   /** The person's changes, kept when the latest settings are loaded after a conflict. */
   const mine = (): Values =>
     loaded
-      ? Object.fromEntries(Object.entries(values).filter(([name, value]) => loaded.values[name] !== value))
+      ? Object.fromEntries(Object.entries(values).filter(([name, value]) => !same(loaded.values[name], value)))
       : {};
 
   return (
@@ -164,47 +166,14 @@ export function SettingsPage() {
       {!loaded && failure === null && <p>{words.t("app.loading")}</p>}
       {loaded && (
         <form class="form card" onSubmit={save} noValidate data-version={loaded.version}>
-          {Object.entries(FIELDS).map(([name, kind]) => {
-            const id = `setting-${name.replace(".", "-")}`;
-            const value = values[name];
-            if (kind.kind === "switch") {
-              return (
-                <label key={name} class="choice" for={id}>
-                  <input
-                    id={id}
-                    type="checkbox"
-                    checked={value === true}
-                    onChange={(e) => set(name, e.currentTarget.checked)}
-                  />
-                  {words.t(fieldKey(name))}
-                </label>
-              );
-            }
-            return (
-              <div key={name} class="field">
-                <label for={id}>{words.t(fieldKey(name))}</label>
-                {kind.kind === "choice" ? (
-                  <select id={id} value={value as string} onChange={(e) => set(name, e.currentTarget.value)}>
-                    {kind.options.map((option) => (
-                      <option key={option} value={option}>
-                        {words.t(
-                          (name === "default_locale" ? `language.${option}` : `hr.settings.option.${option}`) as MessageKey,
-                        )}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input
-                    id={id}
-                    dir="ltr"
-                    inputMode={kind.kind === "number" ? "numeric" : undefined}
-                    value={value as string}
-                    onInput={(e) => set(name, e.currentTarget.value)}
-                  />
-                )}
-              </div>
-            );
-          })}
+          {SECTIONS.map((section) => (
+            <fieldset key={section} data-section={section}>
+              <legend>{words.t(`hr.settings.section.${section}` as MessageKey)}</legend>
+              {FIELDS.filter((field) => field.section === section).map((field) => (
+                <SettingField key={field.path} field={field} value={values[field.path]!} set={(value) => set(field.path, value)} />
+              ))}
+            </fieldset>
+          ))}
           {invalid && (
             <p class="problem" role="alert">
               {invalid}
@@ -231,5 +200,63 @@ export function SettingsPage() {
       )}
       {!loaded && <Problem problem={failure} />}
     </section>
+  );
+}
+
+/** One setting's input: a check box, a set of check boxes, a choice or a text field. */
+function SettingField({ field, value, set }: { field: Field; value: Value; set: (value: Value) => void }) {
+  const { words } = useConsole();
+  const id = `setting-${field.path.replace(".", "-")}`;
+  if (field.kind === "switch") {
+    return (
+      <label class="choice" for={id}>
+        <input id={id} type="checkbox" checked={value === true} onChange={(e) => set(e.currentTarget.checked)} />
+        {words.t(fieldKey(field.path))}
+      </label>
+    );
+  }
+  if (field.kind === "set") {
+    const chosen = value as string[];
+    return (
+      <fieldset id={id}>
+        <legend>{words.t(fieldKey(field.path))}</legend>
+        {field.options!.map((option) => (
+          <label key={option} class="choice" for={`${id}-${option}`}>
+            <input
+              id={`${id}-${option}`}
+              type="checkbox"
+              checked={chosen.includes(option)}
+              onChange={(e) =>
+                set(e.currentTarget.checked ? field.options!.filter((o) => o === option || chosen.includes(o)) : chosen.filter((o) => o !== option))
+              }
+            />
+            {words.t(optionKey(field, option))}
+          </label>
+        ))}
+      </fieldset>
+    );
+  }
+  return (
+    <div class="field">
+      <label for={id}>{words.t(fieldKey(field.path))}</label>
+      {field.kind === "choice" ? (
+        <select id={id} value={value as string} onChange={(e) => set(e.currentTarget.value)}>
+          {field.options!.map((option) => (
+            <option key={option} value={option}>
+              {words.t(optionKey(field, option))}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          dir="ltr"
+          inputMode={field.kind === "number" ? "numeric" : undefined}
+          placeholder={field.optional ? words.t("hr.settings.blank_none") : undefined}
+          value={value as string}
+          onInput={(e) => set(e.currentTarget.value)}
+        />
+      )}
+    </div>
   );
 }
