@@ -519,3 +519,45 @@ def test_participation_pages_its_groups_and_reads_a_page_whatever_the_teams(api,
     ):
         assert_error(api.call("GET", f"{REPORTS}/{path}", as_employee=HR), 400, "invalid_cursor")
     assert_error(api.call("GET", f"{REPORTS}/participation?limit=31", as_employee=HR), 422, "invalid_request")
+
+
+def test_reports_and_boards_read_no_more_as_history_grows(api, aws, org, clock) -> None:
+    """Each read's round trips and items with two months of history, then with five: the same (the
+    dashboard's six-period trend reads the periods that have figures: bounded by its rows)."""
+    paths = [
+        f"{REPORTS}/participation",
+        f"{REPORTS}/participation?group_by=team",
+        f"{REPORTS}/recognition",
+        f"{REPORTS}/allowance?manager={MAYA}",
+        f"{REPORTS}/quiet-people?manager={MAYA}",
+        "/v1/insights/leaderboard?metric=received&period=month",
+    ]
+
+    def a_month() -> None:
+        give(api, ALICE, [BOB], 3, values=["teamwork"])
+        give(api, DANA, [ALICE, HUGO], 2)
+        clock.advance(days=31)
+
+    def measured() -> dict[str, tuple[int, list[str], int]]:
+        found = {}
+        for path in [*paths, f"{REPORTS}/dashboard"]:
+            answer, counting = counted(api, aws, path)
+            rows = len(answer["entries"]) if "entries" in answer else len(answer["rows"]) + 1
+            assert len(counting.calls) <= 3, (path, counting.calls)
+            found[path] = (rows, counting.calls, counting.items)
+        return found
+
+    for _ in range(2):
+        a_month()
+    give(api, ALICE, [BOB], 3, values=["teamwork"])
+    give(api, DANA, [ALICE, HUGO], 2)
+    short = measured()
+    for _ in range(3):
+        a_month()
+    give(api, ALICE, [BOB], 3, values=["teamwork"])
+    give(api, DANA, [ALICE, HUGO], 2)
+    long = measured()
+    for path in paths:
+        assert long[path] == short[path], path
+    rows, _, items = long[f"{REPORTS}/dashboard"]
+    assert items <= rows + 3
