@@ -93,6 +93,7 @@ class Measure:
 def probes() -> list[Probe]:
     from plaudit.domain.access import Caller
     from plaudit.domain.insights import Side, Span
+    from plaudit.domain.reports import GROUPS_PER_PAGE
     from plaudit.services import reports
     from plaudit.services.insights import leaderboard
 
@@ -114,6 +115,7 @@ def probes() -> list[Probe]:
         scope = ", ".join(f"{key} {value}" for key, value in filters.items()) or "organisation"
         for grouping in spec.groupings or (None,):
             label = f"report {name}: {scope}, month" + (f", by {grouping}" if grouping else "")
+            label += f", first page ({GROUPS_PER_PAGE} groups at most)" if spec.paged else ""
             found.append(
                 Probe(
                     label,
