@@ -66,6 +66,23 @@ def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> Non
     assert element(browser, "form p.problem").text == "Rows a leaderboard shows: a whole number from 1 to 50."
     assert settings(stack) == before
     replace(browser, "#setting-leaderboards-top_n", str(rows))
+    element(browser, "#setting-company_values").send_keys("\nbad slug | Bad")
+    element(browser, "form button[type=submit]").click()
+    assert element(browser, "form p.problem").text.startswith(
+        "Company values (what people tag with #): one a line"
+    )
+    value = f"kind{len(before['company_values'])}"  # a new company value, one a line in the text area
+    replace(
+        browser,
+        "#setting-company_values",
+        "\n".join(
+            [
+                " | ".join(v for v in (c["slug"], c["name"], c.get("description")) if v)
+                for c in before["company_values"]
+            ]
+            + [f"{value} | Kindness | Small acts count"]
+        ),
+    )
     element(browser, "form button[type=submit]").click()
     assert element(browser, "p.done").text == "Settings saved."
     after = settings(stack)
@@ -74,6 +91,10 @@ def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> Non
         **before,
         "reaction_undo_minutes": wanted,
         "leaderboards": {**before["leaderboards"], "top_n": rows},
+        "company_values": [
+            *before["company_values"],
+            {"slug": value, "name": "Kindness", "description": "Small acts count"},
+        ],
     }
     assert after == expected  # only what changed was sent
 

@@ -15,8 +15,6 @@ FIELDS = json.loads(
     (Path(__file__).parents[2] / "console/src/pages/hr/settings-fields.json").read_text(encoding="utf-8")
 )
 SCHEMA = OrgSettings.model_json_schema()
-# Tables and lists of records the form does not edit (yet): the API's PATCH takes them.
-NOT_IN_THE_FORM = {"point_values", "company_values", "tiers.levels"}
 
 
 def resolve(node: dict) -> tuple[dict, bool]:
@@ -54,6 +52,33 @@ def leaves(node: dict, prefix: str = "") -> set[str]:
     return found
 
 
+def check_records(field: dict, node: dict) -> None:
+    """A list of records: each column as the record's property; a table (`map`): keyed by the first column."""
+    columns = field["columns"]
+    if field.get("map"):
+        assert node["type"] == "object"
+        assert len(columns) == 2
+        # a decimal (a number or its text), which the form checks as an amount above 0
+        assert {"number", "string"} <= {option["type"] for option in node["additionalProperties"]["anyOf"]}
+        assert columns[1]["kind"] == "amount"
+        return
+    assert node["type"] == "array"
+    assert field.get("max_items") == node.get("maxItems")
+    record, _ = resolve(node["items"])
+    assert [column["name"] for column in columns] == list(record["properties"])
+    for column in columns:
+        value, nullable = resolve(record["properties"][column["name"]])
+        assert bool(column.get("optional")) == nullable, column
+        if column.get("kind") == "number":
+            assert value["type"] == "integer"
+            assert (column.get("min"), column.get("max")) == (value.get("minimum"), value.get("maximum"))
+        else:
+            assert value["type"] == "string"
+            assert column.get("pattern") == value.get("pattern")
+            assert column.get("max_length") == value.get("maxLength")
+            assert value.get("minLength", 1) == 1  # an empty cell is refused unless optional
+
+
 @pytest.mark.parametrize("field", FIELDS, ids=[field["path"] for field in FIELDS])
 def test_each_field_checks_what_the_api_checks(field: dict) -> None:
     node, nullable, entry = schema_of(field["path"])
@@ -71,6 +96,8 @@ def test_each_field_checks_what_the_api_checks(field: dict) -> None:
         assert set(field["options"]) == set(node["enum"]), field["path"]
     elif kind == "switch":
         assert node["type"] == "boolean"
+    elif kind == "records":
+        check_records(field, node)
     elif kind == "set":
         assert node["type"] == "array"
         assert set(field["options"]) == set(resolve(node["items"])[0]["enum"])
@@ -85,5 +112,5 @@ def test_every_setting_is_in_the_form() -> None:
         field["path"].split(".")[0] if field["path"].startswith("allowances.") else field["path"]
         for field in FIELDS
     }
-    assert leaves(SCHEMA) - NOT_IN_THE_FORM == in_form
+    assert leaves(SCHEMA) == in_form
     assert all(field["section"] for field in FIELDS)

@@ -10,15 +10,29 @@ import fields from "./settings-fields.json";
 // hr.settings.field.<path, dots as underscores> words): where it sits in the OrgSettings document (a dotted path
 // merges into its object), the section it is shown in, and the limits the API checks (a unit test keeps them
 // equal to the OpenAPI schema's), so the form says why before sending what it would be refused.
+// A `records` field is a list of records (or, with `map`, a table keyed by its first column), one a line in a text
+// area, its columns separated by "|".
+interface Column {
+  name: string;
+  kind?: "number" | "amount";
+  min?: number;
+  max?: number;
+  pattern?: string;
+  max_length?: number;
+  optional?: boolean;
+}
 interface Field {
   path: string;
   section: string;
-  kind: "number" | "choice" | "text" | "switch" | "set";
+  kind: "number" | "choice" | "text" | "switch" | "set" | "records";
   min?: number;
   max?: number;
   pattern?: string;
   options?: string[];
   optional?: boolean;
+  columns?: Column[];
+  map?: boolean;
+  max_items?: number;
 }
 const FIELDS = fields as Field[];
 const SECTIONS = [...new Set(FIELDS.map((field) => field.section))];
@@ -31,12 +45,73 @@ const fieldKey = (path: string) => `hr.settings.field.${path.replace(".", "_")}`
 const optionKey = (field: Field, option: string) =>
   (field.path === "default_locale" ? `language.${option}` : field.kind === "set" ? `hr.catalogue.type_${option}` : `hr.settings.option.${option}`) as MessageKey;
 
+const SEPARATOR = " | ";
+const AMOUNT = /^\d{1,9}(\.\d{1,9})?$/;
+
+/** Records as the text area shows them. */
+function linesOf(field: Field, value: unknown): string {
+  const columns = field.columns!;
+  const rows = field.map
+    ? Object.entries((value as Record<string, unknown>) ?? {}).map(([key, cell]) => [key, cell])
+    : ((value as Record<string, unknown>[]) ?? []).map((record) => columns.map((column) => record[column.name]));
+  return rows.map((row) => row.map((cell) => (cell == null ? "" : String(cell))).join(SEPARATOR).replace(/[ |]+$/, "")).join("\n");
+}
+
+/** The records typed in a text area, or null if one would be refused (a cell out of its column's limits, a first
+ * column repeated, too many records). */
+function recordsOf(field: Field, text: string): Record<string, unknown>[] | null {
+  const columns = field.columns!;
+  const records: Record<string, unknown>[] = [];
+  for (const line of text.split("\n").filter((l) => l.trim())) {
+    const cells = line.split("|").map((cell) => cell.trim());
+    if (cells.length > columns.length) return null;
+    const record: Record<string, unknown> = {};
+    for (const [i, column] of columns.entries()) {
+      const cell = cells[i] ?? "";
+      if (cell === "" && column.optional) record[column.name] = null;
+      else if (column.kind === "number") {
+        if (!/^\d{1,12}$/.test(cell) || Number(cell) < (column.min ?? 0) || Number(cell) > (column.max ?? Infinity)) return null;
+        record[column.name] = Number(cell);
+      } else if (column.kind === "amount") {
+        if (!AMOUNT.test(cell) || Number(cell) <= 0) return null;
+        record[column.name] = cell;
+      } else {
+        if (!cell || cell.length > (column.max_length ?? Infinity)) return null;
+        if (column.pattern && !new RegExp(column.pattern).test(cell)) return null;
+        record[column.name] = cell;
+      }
+    }
+    records.push(record);
+  }
+  const keys = records.map((record) => String(record[columns[0]!.name]).toLowerCase());
+  if (new Set(keys).size !== keys.length || records.length > (field.max_items ?? Infinity)) return null;
+  return records;
+}
+
+/** A records field's value as the API takes it: a list, or a table (a key no longer there: null, to remove it). */
+function recordsValue(field: Field, before: string, after: string): unknown {
+  const records = recordsOf(field, after) ?? [];
+  if (!field.map) return records;
+  const [key, cell] = field.columns!.map((column) => column.name) as [string, string];
+  const table: Record<string, unknown> = Object.fromEntries((recordsOf(field, before) ?? []).map((r) => [r[key], null]));
+  for (const record of records) table[String(record[key])] = record[cell];
+  return table;
+}
+
 function valuesOf(settings: Settings): Values {
   const values: Values = {};
   for (const field of FIELDS) {
     const value = field.path.split(".").reduce<unknown>((at, name) => (at as Record<string, unknown> | null)?.[name], settings);
     values[field.path] =
-      field.kind === "switch" ? Boolean(value) : field.kind === "set" ? [...((value as string[]) ?? [])] : value == null ? "" : String(value);
+      field.kind === "switch"
+        ? Boolean(value)
+        : field.kind === "set"
+          ? [...((value as string[]) ?? [])]
+          : field.kind === "records"
+            ? linesOf(field, value)
+            : value == null
+              ? ""
+              : String(value);
   }
   return values;
 }
@@ -49,7 +124,14 @@ function patchOf(before: Values, after: Values): Record<string, unknown> {
   for (const field of FIELDS) {
     if (same(before[field.path], after[field.path])) continue;
     const raw = after[field.path] as Value;
-    const value = field.optional && raw === "" ? null : field.kind === "number" ? Number(raw) : raw;
+    const value =
+      field.kind === "records"
+        ? recordsValue(field, before[field.path] as string, raw as string)
+        : field.optional && raw === ""
+          ? null
+          : field.kind === "number"
+            ? Number(raw)
+            : raw;
     const [head, inner] = field.path.split(".") as [string, string | undefined];
     if (inner) patch[head] = { ...(patch[head] as object | undefined), [inner]: value };
     else patch[head] = value;
@@ -69,6 +151,19 @@ function wrong(values: Values): { key: MessageKey; params: Record<string, string
         : { key: "hr.settings.bad_number", params: { field: name, min, max: field.max } };
     }
     if (field.kind === "text" && !PATTERNS.get(field.path)?.test(raw)) return { key: "hr.settings.bad_text", params: { field: name } };
+    if (field.kind === "records" && recordsOf(field, raw) === null) {
+      return { key: "hr.settings.bad_records", params: { field: name } };
+    }
+  }
+  const tiers = FIELDS.find((field) => field.path === "tiers.levels");
+  const thresholds = (tiers && recordsOf(tiers, values[tiers.path] as string))?.map((tier) => Number(tier.threshold)) ?? [];
+  if (thresholds.some((threshold, i) => i > 0 && threshold <= thresholds[i - 1]!)) {
+    return { key: "hr.settings.tiers_ascending", params: {} };
+  }
+  const pointValues = FIELDS.find((field) => field.path === "point_values");
+  const currencies = (pointValues && recordsOf(pointValues, values[pointValues.path] as string))?.map((r) => r.currency) ?? [];
+  if (pointValues && !currencies.includes(values.currency)) {
+    return { key: "hr.settings.home_currency_value", params: { currency: String(values.currency) } };
   }
   if (Number(values.min_points_per_kudos) > Number(values.max_points_per_kudos)) {
     return { key: "hr.settings.min_above_max", params: {} };
@@ -213,6 +308,18 @@ function SettingField({ field, value, set }: { field: Field; value: Value; set: 
         <input id={id} type="checkbox" checked={value === true} onChange={(e) => set(e.currentTarget.checked)} />
         {words.t(fieldKey(field.path))}
       </label>
+    );
+  }
+  if (field.kind === "records") {
+    const format = field.columns!.map((column) => words.t(`hr.settings.column.${column.name}` as MessageKey)).join(SEPARATOR);
+    return (
+      <div class="field">
+        <label for={id}>{words.t(fieldKey(field.path))}</label>
+        <p id={`${id}-hint`} class="hint">
+          {words.t("hr.settings.records_hint", { format })}
+        </p>
+        <textarea id={id} dir="auto" rows={4} aria-describedby={`${id}-hint`} value={value as string} onInput={(e) => set(e.currentTarget.value)} />
+      </div>
     );
   }
   if (field.kind === "set") {
