@@ -1,5 +1,6 @@
 """`plaudit campaign preview|run FILE.csv` and `plaudit campaign status ID`: campaigns through the stack's
-REST API (the local stack's by default, as its demo HR admin; or any API with a token).
+REST API (the local stack's by default, as its demo HR admin; or any API with a token); and
+`plaudit referrals import FILE.csv`, referred hires through the same client.
 
 `run` creates the campaign with an Idempotency-Key derived from the file and the options, so running the
 same command again resubmits the same campaign (nobody is paid twice), starts it and follows its progress
@@ -147,3 +148,32 @@ def main(args: Any, client: Client, out: TextIO | None = None, err: TextIO | Non
     except Refused as refused:
         print(f"plaudit campaign: {refused.said()}", file=err)
         return 1
+
+
+def referrals_import(args: Any, client: Client, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Report the CSV's referred hires (POST /v1/referrals/imports): one line per hire and what it paid.
+    Exit 0: recorded (or checked, for a dry run); 1: refused (each bad line printed); 2: unusable file."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        with open(args.path, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"plaudit referrals: {args.path}: {error}", file=err)
+        return 2
+    try:
+        report = client.send("POST", "/v1/referrals/imports", {"csv": text, "dry_run": args.dry_run})
+    except Refused as refused:
+        print(f"plaudit referrals: {refused.said()}", file=err)
+        return 1
+    for recorded in report["recorded"]:
+        referral = recorded["referral"]
+        paid = sum(p["points"] for p in referral["parts"] if p["part"] == "at_hire")
+        later = [f"{p['points']} on {p['due_on']}" for p in referral["parts"] if p["status"] == "scheduled"]
+        print(
+            f"{referral['hire_id']} referred by {referral['referrer_id']}: {paid} points now"
+            + (f", then {', '.join(later)}" if later else ""),
+            file=out,
+        )
+    if args.dry_run:
+        print(f"dry run: {len(report['recorded'])} hires checked, nothing recorded", file=out)
+    return 0

@@ -183,6 +183,25 @@ def _parser() -> argparse.ArgumentParser:
         )
     campaign.set_defaults(run=_campaign)
 
+    referrals = commands.add_parser("referrals", help="referral bonuses, through the REST API")
+    referral_commands = referrals.add_subparsers(required=True, metavar="ACTION")
+    referral_import = referral_commands.add_parser(
+        "import",
+        help="report referred hires from a CSV (every row is checked before anything is paid)",
+    )
+    referral_import.add_argument(
+        "path", metavar="REFERRALS_CSV", help="hire_id, referrer_id or referrer_email, hired_on"
+    )
+    referral_import.add_argument("--dry-run", action="store_true", help="check and show, write nothing")
+    referral_import.add_argument("--api-url", help="the API's base URL (default: the local stack's)")
+    referral_import.add_argument(
+        "--token",
+        default=os.environ.get("PLAUDIT_TOKEN"),
+        help="an HR admin's access token (default: $PLAUDIT_TOKEN; on the local stack: a dev token of the "
+        "demo HR admin)",
+    )
+    referral_import.set_defaults(run=_referrals)
+
     seed = commands.add_parser(
         "seed", help="load the demo organisation into the running local stack (idempotent)"
     )
@@ -669,7 +688,23 @@ def _milestone_report(report: RunReport, rule_names: dict[str, str]) -> str:
 
 
 def _campaign(args: argparse.Namespace) -> int:
-    from plaudit_dev.campaign_cli import Client, main
+    from plaudit_dev.campaign_cli import main
+
+    client = _api_client(args, "campaign")
+    return 2 if client is None else main(args, client)
+
+
+def _referrals(args: argparse.Namespace) -> int:
+    from plaudit_dev.campaign_cli import referrals_import
+
+    client = _api_client(args, "referrals")
+    return 2 if client is None else referrals_import(args, client)
+
+
+def _api_client(args: argparse.Namespace, command: str) -> Any:
+    """A REST client for --api-url and --token; by default the local stack's, as its demo HR admin. None
+    (said on stderr) when there is neither a stack nor a token."""
+    from plaudit_dev.campaign_cli import Client
 
     api_url, token = args.api_url, args.token
     if not api_url:
@@ -680,14 +715,14 @@ def _campaign(args: argparse.Namespace) -> int:
         try:
             api_url = connect_local().api_url
         except StackNotRunning as exc:
-            print(f"plaudit campaign: {exc}", file=sys.stderr)
-            return 2
+            print(f"plaudit {command}: {exc}", file=sys.stderr)
+            return None
         hr_admin = access_claims(dev_subject(DEMO_HR_ADMIN), groups=[Role.HR_ADMIN.value], ttl=3600)
         token = token or sign(hr_admin)
     if not token:
-        print("plaudit campaign: give --token or set PLAUDIT_TOKEN", file=sys.stderr)
-        return 2
-    return main(args, Client(api_url, token))
+        print(f"plaudit {command}: give --token or set PLAUDIT_TOKEN", file=sys.stderr)
+        return None
+    return Client(api_url, token)
 
 
 def _import(args: argparse.Namespace) -> int:

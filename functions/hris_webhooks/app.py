@@ -88,7 +88,7 @@ def _reused(_: IdempotencyValidationError) -> Response:
 
 @app.post(
     PLAUDIT_PATH,
-    summary="Generic HRIS webhook: employee upserts, terminations, manager changes, named events",
+    summary="Generic HRIS webhook: employee upserts, terminations, manager changes, named events, referrals",
     description=(
         "Signed: `X-Plaudit-Timestamp: <unix seconds>` and `X-Plaudit-Signature: sha256=<hex HMAC-SHA256 of "
         '"<timestamp>." + raw body, keyed with the HRIS webhook secret>`; rejected (401) when forged or '

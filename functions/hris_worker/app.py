@@ -1,8 +1,9 @@
 """Applies queued HRIS changes (SQS, partial batch failures).
 
 Directory changes go to the directory sync, named events to the milestone awards (the same path as the
-daily run). Deliveries arrive in no guaranteed order, so a change naming someone not in the directory yet
-(an unknown manager, or a person an earlier change of the delivery creates) is put back on the queue, one
+daily run), referral hires to the referral rules (a hire reported again is refused and dropped).
+Deliveries arrive in no guaranteed order, so a change naming someone not in the directory yet (an unknown
+manager or referrer, or a person an earlier change of the delivery creates) is put back on the queue, one
 log line each time, for ORDERING_RECEIVES receives in all; then it is logged and dropped. A termination of
 someone who is not in the directory has nothing to deactivate: logged and dropped at once. Other bad data
 (an incomplete new person, an unknown BambooHR id) or a Conflict over a unique field (an email or Slack user
@@ -22,7 +23,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from plaudit.domain.errors import Conflict, RuleViolation
-from plaudit.domain.hris import NamedEvent, Termination
+from plaudit.domain.hris import NamedEvent, ReferralHired, Termination
 from plaudit.integrations import correlation
 from plaudit.integrations.hris import bamboohr, credentials
 from plaudit.integrations.hris.queue import QueuedChange
@@ -38,8 +39,8 @@ gc.freeze()  # keep them out of every later collection
 gc.enable()
 
 AWARD_SOURCE = "hris"
-PERMANENT_CONFLICTS = {"email_taken", "slack_user_taken"}
-MAY_BE_OVERTAKEN = {"unknown_manager", "unknown_employee"}
+PERMANENT_CONFLICTS = {"email_taken", "slack_user_taken", "referral_already_recorded"}
+MAY_BE_OVERTAKEN = {"unknown_manager", "unknown_employee", "unknown_referrer"}
 ORDERING_RECEIVES = 4  # below the queue's maxReceiveCount (5): a change never waits its way into the DLQ
 
 
@@ -64,6 +65,10 @@ def _apply(record: SQSRecord) -> bool:
             change = bamboohr.refresh(change, credentials.bamboohr_client())
         if isinstance(change, NamedEvent):
             milestones.award_event(change, source=AWARD_SOURCE)
+        elif isinstance(change, ReferralHired):
+            from plaudit.services import referrals  # only referral hires load the referral path
+
+            referrals.record_event(change, source=queued.source)
         else:
             directory_sync.apply_change(change, source=queued.source)
     except (RuleViolation, Conflict) as refusal:

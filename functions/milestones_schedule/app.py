@@ -1,8 +1,8 @@
 """The hourly milestone run (EventBridge Scheduler): awards what fell due since the last run, in each
-person's own time zone, applies the terminations that took effect, expires the points of people
-deactivated longer than the grace period and, once a day, points older than settings.points_expiry_months,
-writes managers' weekly digests (Mondays), and closes the seasons
-that ended (standings frozen, winners announced, prizes paid, each once)."""
+person's own time zone, applies the terminations that took effect, pays (or forfeits) the later parts of
+referral bonuses that fell due, expires the points of people deactivated longer than the grace period and,
+once a day, points older than settings.points_expiry_months, writes managers' weekly digests (Mondays), and
+closes the seasons that ended (standings frozen, winners announced, prizes paid, each once)."""
 
 import gc
 
@@ -11,7 +11,15 @@ gc.disable()  # cold start: imports only create long-lived objects; collecting n
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 from plaudit.api.scheduled import run_jobs
-from plaudit.services import deactivation, digests, directory_sync, milestones, points_expiry, seasons
+from plaudit.services import (
+    deactivation,
+    digests,
+    directory_sync,
+    milestones,
+    points_expiry,
+    referrals,
+    seasons,
+)
 from plaudit.services.metrics import count
 from plaudit.services.runtime import now
 
@@ -39,6 +47,11 @@ def _award_due() -> dict[str, int]:
         "reminders": report.reminders,
         "items_read": report.items_read,
     }
+
+
+def _pay_referrals() -> dict[str, int]:
+    due = referrals.pay_due(now())
+    return {f"referral_parts_{name}": value for name, value in due.model_dump().items()}
 
 
 def _apply_terminations() -> dict[str, int]:
@@ -81,6 +94,7 @@ def lambda_handler(event: dict, context: object) -> dict:
     jobs = (
         ("milestones", _award_due),
         ("terminations", _apply_terminations),
+        ("referrals", _pay_referrals),  # after the terminations: a hire who left today forfeits
         ("leavers", _expire_leavers),
         ("aged points", _expire_aged_points),
         ("digests", lambda: {"manager_digests": digests.write_due(now())}),

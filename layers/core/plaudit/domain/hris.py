@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from plaudit.domain.employees import EMPLOYEE_ID
+from plaudit.domain.employees import EMAIL, EMPLOYEE_ID
 from plaudit.domain.milestone_rules import EVENT_NAME
 from plaudit.domain.model import Model
 
@@ -52,4 +52,16 @@ class NamedEvent(_Change):
     details: dict[str, str] = Field(default_factory=dict, max_length=20)
 
 
-HrisChange = Annotated[EmployeeUpsert | Termination | ManagerChange | NamedEvent, Field(discriminator="kind")]
+class ReferralHired(_Change):
+    """A referred candidate was hired (`employee_id`: the hire): the referral rules reward the referrer,
+    named by id or email. The hire is rewarded once, however often it is reported."""
+
+    kind: Literal["referral_hired"] = "referral_hired"
+    referrer_id: str | None = Field(default=None, pattern=EMPLOYEE_ID)
+    referrer_email: str | None = Field(default=None, pattern=EMAIL, max_length=254)
+    hired_on: date
+
+
+HrisChange = Annotated[
+    EmployeeUpsert | Termination | ManagerChange | NamedEvent | ReferralHired, Field(discriminator="kind")
+]

@@ -1,5 +1,6 @@
 """Milestone rules as HR writes them: what is celebrated (work anniversary, birthday, N days after start,
-a named HRIS event), for how many points from which budget, and how it is announced."""
+a named HRIS event, a referred candidate hired), for how many points from which budget, and how it is
+announced."""
 
 import string
 from datetime import datetime
@@ -25,6 +26,7 @@ class RuleType(StrEnum):
     BIRTHDAY = "birthday"
     DAYS_AFTER_START = "days_after_start"
     HRIS_EVENT = "hris_event"
+    REFERRAL = "referral"
 
 
 class RuleFilter(Model):
@@ -72,6 +74,19 @@ class RuleSpec(Model):
     )
     event_name: str | None = Field(
         default=None, pattern=EVENT_NAME, description="HRIS event: its name, e.g. promotion"
+    )
+    at_hire_percent: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        description="Referral: the share of the points paid when the hire is reported (none: all of them)",
+    )
+    after_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=730,
+        description="Referral: the rest is paid this many days after the hire, if the hire and the referrer "
+        "are both still active then",
     )
     budget_id: str | None = Field(default=None, pattern=BUDGET_ID, description="Budget the points come from")
     catalog_item_id: str | None = Field(default=None, min_length=1, max_length=64)
@@ -134,6 +149,11 @@ class RuleSpec(Model):
             raise invalid("problem.days_after_start")
         if (self.type == RuleType.HRIS_EVENT) != (self.event_name is not None):
             raise invalid("problem.event_name")
+        referral = self.type == RuleType.REFERRAL
+        if not referral and (self.at_hire_percent is not None or self.after_days is not None):
+            raise invalid("problem.referral_only")
+        if referral and (self.later_share() > 0) != (self.after_days is not None):
+            raise invalid("problem.referral_after_days")
         pays_points = self.points > 0 or any(self.points_by_year.values())
         if pays_points and self.budget_id is None:
             raise invalid("problem.points_need_budget")
@@ -150,6 +170,10 @@ class RuleSpec(Model):
         if years is not None and years in self.points_by_year:
             return self.points_by_year[years]
         return self.points
+
+    def later_share(self) -> int:
+        """Referral: the percentage of the points paid `after_days` after the hire (0: all at hire)."""
+        return 100 - (100 if self.at_hire_percent is None else self.at_hire_percent)
 
     def celebrates_year(self, years: int) -> bool:
         return years >= 1 and (self.years is None or years in self.years)

@@ -181,13 +181,15 @@ def award_id(rule_id: str, employee_id: str, occurrence_key: str) -> str:
     return derived_id("award", rule_id, employee_id, occurrence_key)
 
 
-def render(rule: RuleSpec, employee: Employee, occurrence: Occurrence) -> str:
+def render(rule: RuleSpec, employee: Employee, occurrence: Occurrence, points: int | None = None) -> str:
+    """The rule's message for the occurrence; `points`: what this award pays, when not the rule's own (a
+    referral's part)."""
     first_name = employee.name.split()[0] if employee.name.split() else employee.name
     values = {
         "name": employee.name,
         "first_name": first_name,
         "years": "" if occurrence.years is None else occurrence.years,
-        "points": points_of(rule, occurrence),
+        "points": points_of(rule, occurrence) if points is None else points,
         "rule": rule.name,
         "event": occurrence.event or "",
         "days": "" if occurrence.days is None else occurrence.days,

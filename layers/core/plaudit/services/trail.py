@@ -59,6 +59,7 @@ ACTIONS = (
     "award.give",
     "recognition.hide",
     "milestone.award",
+    "referral.record",
     "export.request",
     "campaign.create",
     "campaign.run",

@@ -25,6 +25,8 @@ AWARD#<id>    AWARD                               milestone award (GSI1: AWARDS 
 REMIND#<award id>  REMIND                         manager reminder of an award ahead (once per award)
 PENDING#<budget id>  <created_at>#<award id>      award waiting for its budget to be topped up
 ORG           MILESTONE_RUN                       watermark: the instant the scheduled run processed up to
+REFERRAL#<hire id>  REFERRAL                      a referred hire (GSI1: REFERRALS / <at>#<hire id>)
+REFERRALS_DUE  <YYYY-MM-DD>#<hire id>#<rule id>   a referral's later part, waiting for its day
 (offset key = the person's UTC offset in minutes + 1440, four digits: UTC+09:00 -> "1980")
 STOCK#<item id>  COUNT                     codes in stock for a code_stock item, and its low-stock threshold
 STOCK#<item id>  AVAIL#<uploaded at>#<hash>  an uploaded code not claimed yet (encrypted)
@@ -377,6 +379,29 @@ def pending_award(budget_id: str, created_at: datetime, award_id: str) -> Key:
 
 def pending_partition(budget_id: str) -> str:
     return f"PENDING#{budget_id}"
+
+
+REFERRAL_INDEX = "GSI1"
+REFERRALS_PARTITION = "REFERRALS"
+REFERRALS_DUE_PARTITION = "REFERRALS_DUE"
+
+
+def referral(hire_id: str) -> Key:
+    return f"REFERRAL#{hire_id}", "REFERRAL"
+
+
+def referral_sort(recorded_at: datetime, hire_id: str) -> str:
+    return f"{iso(recorded_at)}#{hire_id}"
+
+
+def referral_due(due_on: date, hire_id: str, rule_id: str) -> Key:
+    """A referral's later part, waiting for its day (sorted by it)."""
+    return REFERRALS_DUE_PARTITION, f"{due_on.isoformat()}#{hire_id}#{rule_id}"
+
+
+def referral_due_through(day: date) -> str:
+    """The highest sort key of the parts due on or before `day`."""
+    return f"{day.isoformat()}#\uffff"
 
 
 CATALOG_INDEX = "GSI1"

@@ -12,12 +12,14 @@
        {"type": "employee.manager_changed", "employee_id": "E1003", "manager_id": "E1002"},
        {"type": "employee.terminated", "employee_id": "E1007", "effective_on": "2026-11-30"},
        {"type": "event", "employee_id": "E1003", "event_id": "promo-118", "name": "promotion",
-        "occurred_on": "2026-11-16", "details": {"title": "Staff Engineer"}}]}
+        "occurred_on": "2026-11-16", "details": {"title": "Staff Engineer"}},
+       {"type": "referral.hired", "hire_id": "E2001", "referrer_id": "E1003", "hired_on": "2026-11-16"}]}
 
 `id` names the delivery: a redelivery with the same id changes nothing. Each event is queued and applied on
 its own, in no guaranteed order: a new person's manager must already exist (send managers in an earlier
 delivery). An upsert carries only the fields that changed (a new person needs email and name); `event`s are
-awarded by the milestone rules for that event name, once per `event_id`.
+awarded by the milestone rules for that event name, once per `event_id`; a `referral.hired` rewards the
+referrer (by `referrer_id` or `referrer_email`) through the referral rules, once per hire.
 """
 
 from datetime import date
@@ -26,7 +28,15 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from plaudit.domain.employees import EMAIL, EMPLOYEE_ID, MONTH_DAY, EmployeeStatus
-from plaudit.domain.hris import EVENT_ID, EmployeeUpsert, HrisChange, ManagerChange, NamedEvent, Termination
+from plaudit.domain.hris import (
+    EVENT_ID,
+    EmployeeUpsert,
+    HrisChange,
+    ManagerChange,
+    NamedEvent,
+    ReferralHired,
+    Termination,
+)
 from plaudit.domain.languages import Locale
 from plaudit.domain.milestone_rules import EVENT_NAME
 from plaudit.domain.model import Model
@@ -93,9 +103,26 @@ class EventHappened(_Strict):
     details: dict[str, str] = Field(default_factory=dict, max_length=20)
 
 
-WebhookEvent = Annotated[
-    EmployeeUpserted | EmployeeTerminated | ManagerChanged | EventHappened, Field(discriminator="type")
-]
+class ReferralHiredEvent(_Strict):
+    """A referred candidate hired: the referral rules reward the referrer, once per hire."""
+
+    type: Literal["referral.hired"]
+    hire_id: str = Field(pattern=EMPLOYEE_ID, description="The new hire's employee id")
+    referrer_id: str | None = Field(default=None, pattern=EMPLOYEE_ID, description="The referrer's id")
+    referrer_email: str | None = Field(
+        default=None, pattern=EMAIL, max_length=254, description="Or the referrer's email"
+    )
+    hired_on: date
+
+    @model_validator(mode="after")
+    def _one_referrer(self) -> "ReferralHiredEvent":
+        if (self.referrer_id is None) == (self.referrer_email is None):
+            raise invalid("problem.referrer_id_or_email")
+        return self
+
+
+AnyEvent = EmployeeUpserted | EmployeeTerminated | ManagerChanged | EventHappened | ReferralHiredEvent
+WebhookEvent = Annotated[AnyEvent, Field(discriminator="type")]
 
 
 class PlauditDelivery(_Strict):
@@ -110,7 +137,7 @@ def to_changes(delivery: PlauditDelivery) -> list[HrisChange]:
     return [_change(event) for event in delivery.events]
 
 
-def _change(event: EmployeeUpserted | EmployeeTerminated | ManagerChanged | EventHappened) -> HrisChange:
+def _change(event: AnyEvent) -> HrisChange:
     match event:
         case EmployeeUpserted():
             fields = event.fields.model_dump(mode="json", exclude_unset=True)
@@ -126,4 +153,11 @@ def _change(event: EmployeeUpserted | EmployeeTerminated | ManagerChanged | Even
                 name=event.name,
                 occurred_on=event.occurred_on,
                 details=event.details,
+            )
+        case ReferralHiredEvent():
+            return ReferralHired(
+                employee_id=event.hire_id,
+                referrer_id=event.referrer_id,
+                referrer_email=event.referrer_email,
+                hired_on=event.hired_on,
             )

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from plaudit.domain.hris import EmployeeUpsert, ManagerChange, NamedEvent, Termination
+from plaudit.domain.hris import EmployeeUpsert, ManagerChange, NamedEvent, ReferralHired, Termination
 from plaudit.domain.model import Model
 from plaudit.environment import environment
 from plaudit.integrations import aws, correlation
@@ -14,7 +14,8 @@ from plaudit.integrations.hris.bamboohr import BambooHrRefresh
 SQS_BATCH = 10
 
 Work = Annotated[
-    EmployeeUpsert | Termination | ManagerChange | NamedEvent | BambooHrRefresh, Field(discriminator="kind")
+    EmployeeUpsert | Termination | ManagerChange | NamedEvent | ReferralHired | BambooHrRefresh,
+    Field(discriminator="kind"),
 ]
 
 

@@ -45,12 +45,14 @@ MESSAGE, CELEBRATE, CHANNEL, REMINDER = "message", "celebrate", "channel", "mana
 ENABLED, DEPARTMENTS, COUNTRIES = "enabled", "departments", "countries"
 ANNOUNCE, DM = "announce", "dm"
 CATALOG_DENOMINATION = "catalog_denomination"
+AT_HIRE, AFTER_DAYS = "at_hire_percent", "after_days"
 
 RULE_TYPES = {
     "work_anniversary": "milestones.type.work_anniversary",
     "birthday": "milestones.type.birthday",
     "days_after_start": "milestones.type.days_after_start",
     "hris_event": "milestones.type.hris_event",
+    "referral": "milestones.type.referral",
 }
 FIELD_BLOCKS = {
     "name": NAME,
@@ -60,6 +62,8 @@ FIELD_BLOCKS = {
     "years": YEARS,
     "days_after_start": DAYS_AFTER_START,
     "event_name": EVENT_NAME,
+    "at_hire_percent": AT_HIRE,
+    "after_days": AFTER_DAYS,
     "budget_id": BUDGET,
     "catalog_item_id": CATALOG_ITEM,
     "catalog_denomination": CATALOG_DENOMINATION,
@@ -110,6 +114,9 @@ def _rule_line(rule: "MilestoneRule", m: Messages) -> str:
         kind += f" ({m.text('milestones.line.day', day=rule.days_after_start)})"
     if rule.event_name:
         kind += f" (`{rule.event_name}`)"
+    if rule.after_days is not None:
+        share = 100 - rule.later_share()
+        kind += f" ({m.text('milestones.line.referral', percent=share, days=rule.after_days)})"
     if rule.points_by_year:
         reward = m.text(
             "milestones.line.table",
@@ -191,6 +198,17 @@ def rule_modal(
             m.text("milestones.field.event"),
             _text(EVENT_NAME, rule.event_name if rule else None, max_length=48),
             hint=m.text("milestones.field.event_hint"),
+        ),
+        _input(
+            AT_HIRE,
+            m.text("milestones.field.at_hire_percent"),
+            _number(AT_HIRE, rule.at_hire_percent if rule else None, minimum=0, maximum=100),
+            hint=m.text("milestones.field.at_hire_percent_hint"),
+        ),
+        _input(
+            AFTER_DAYS,
+            m.text("milestones.field.after_days"),
+            _number(AFTER_DAYS, rule.after_days if rule else None, minimum=1, maximum=730),
         ),
     ]
     if budgets:
@@ -378,6 +396,8 @@ def read_form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         "years": years,
         "days_after_start": number(DAYS_AFTER_START),
         "event_name": text(EVENT_NAME),
+        "at_hire_percent": number(AT_HIRE),
+        "after_days": number(AFTER_DAYS),
         "budget_id": (value(BUDGET).get("selected_option") or {}).get("value"),
         "catalog_item_id": text(CATALOG_ITEM),
         "catalog_denomination": text(CATALOG_DENOMINATION),

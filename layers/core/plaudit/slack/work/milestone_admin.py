@@ -19,6 +19,8 @@ from plaudit.slack import actions
 from plaudit.slack.identity import caller_for, language_for
 from plaudit.slack.views import modals
 from plaudit.slack.views.milestone_admin import (
+    AFTER_DAYS,
+    AT_HIRE,
     BUDGET,
     CATALOG_DENOMINATION,
     CATALOG_ITEM,
@@ -55,6 +57,8 @@ WHOLE_RULE_ERRORS = {
     "problem.anniversary_only": (POINTS_TABLE, "milestones.error.anniversary_only"),
     "problem.days_after_start": (DAYS_AFTER_START, "milestones.error.days"),
     "problem.event_name": (EVENT_NAME, "milestones.error.event"),
+    "problem.referral_only": (AT_HIRE, "milestones.error.referral_only"),
+    "problem.referral_after_days": (AFTER_DAYS, "milestones.error.referral_after_days"),
     "problem.points_need_budget": (BUDGET, "milestones.error.budget"),
     "problem.item_needs_budget": (BUDGET, "milestones.error.budget"),
     "problem.rule_awards_nothing": (POINTS, "milestones.error.reward"),
