@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { type ApiProblem, api, problem, type Schemas } from "../api/client";
 import { useConsole } from "../context";
 import type { MessageKey } from "../i18n";
+import { PeoplePicker, type Person } from "./employee/PeoplePicker";
 import { Problem } from "./Problem";
 
 // The API's limits (GiveKudos in the OpenAPI document): the form says why before sending what it would refuse.
@@ -15,10 +16,10 @@ const list = (text: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-/** Give kudos to one or more people: one API call. */
+/** Give kudos to one or more people, picked by name (PeoplePicker): no API call to open, one to send. */
 export function Give() {
   const { words } = useConsole();
-  const [recipients, setRecipients] = useState("");
+  const [recipients, setRecipients] = useState<Person[]>([]);
   const [points, setPoints] = useState("10");
   const [split, setSplit] = useState<Schemas["SplitMode"]>("each");
   const [message, setMessage] = useState("");
@@ -30,7 +31,7 @@ export function Give() {
   const [busy, setBusy] = useState(false);
 
   function check(): { key: MessageKey; max?: number } | null {
-    const ids = list(recipients);
+    const ids = recipients.map((person) => person.id);
     if (ids.length === 0) return { key: "give.need_recipient" };
     if (ids.length > MAX_RECIPIENTS) return { key: "give.too_many_recipients", max: MAX_RECIPIENTS };
     if (!/^[1-9][0-9]*$/.test(points.trim())) return { key: "give.bad_points" };
@@ -51,7 +52,7 @@ export function Give() {
       const { data, error } = await api.POST("/v1/recognitions", {
         params: { header: { "idempotency-key": crypto.randomUUID() } },
         body: {
-          recipient_ids: list(recipients),
+          recipient_ids: recipients.map((person) => person.id),
           points: Number(points),
           split,
           message,
@@ -60,8 +61,9 @@ export function Give() {
         },
       });
       if (data) {
-        setSent(data.recipient_ids.join(", "));
-        setRecipients("");
+        const named = new Map(recipients.map((person) => [person.id, person.name]));
+        setSent(data.recipient_ids.map((id) => named.get(id) ?? id).join(", "));
+        setRecipients([]);
         setMessage("");
         setValues("");
       } else {
@@ -79,13 +81,12 @@ export function Give() {
       <h1 id="page-title">{words.t("give.title")}</h1>
       <form class="form card" onSubmit={submit} noValidate>
         <label for="recipients">{words.t("give.recipients")}</label>
-        <input
+        <PeoplePicker
           id="recipients"
-          name="recipients"
-          dir="auto"
-          value={recipients}
-          aria-describedby="recipients-hint"
-          onInput={(e) => setRecipients(e.currentTarget.value)}
+          picked={recipients}
+          onChange={setRecipients}
+          max={MAX_RECIPIENTS}
+          describedBy="recipients-hint"
         />
         <p id="recipients-hint" class="hint">
           {words.t("give.recipients_hint")}
