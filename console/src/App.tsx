@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import { api, problem, type Schemas } from "./api/client";
 import { DevSignIn } from "./auth/DevSignIn";
 import { OidcSignIn } from "./auth/OidcSignIn";
-import { signOut, useSession } from "./auth/session";
+import { leave, useSession } from "./auth/session";
 import { ConsoleContext } from "./context";
 import { pages as deskPages } from "./areas/desk";
 import { pages as employeePages } from "./areas/employee";
@@ -128,7 +128,7 @@ export function App() {
                 </li>
               ))}
               <li>
-                <button type="button" class="link" onClick={signOut}>
+                <button type="button" class="link" data-action="sign-out" onClick={leave}>
                   {words.t("nav.sign_out")}
                 </button>
               </li>

@@ -45,6 +45,7 @@ class Issuer:
         self.authorize: dict[str, str] = {}
         self.token: dict[str, str] = {}
         self.links: list[str] = []
+        self.logout: dict[str, str] = {}
         self.base = ""
 
     def id_token(self) -> str:
@@ -87,6 +88,7 @@ def handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
                     "issuer": f"{issuer.base}/issuer",
                     "authorization_endpoint": f"{issuer.base}/issuer/authorize",
                     "token_endpoint": f"{issuer.base}/issuer/token",
+                    "end_session_endpoint": f"{issuer.base}/issuer/logout",  # Cognito's /logout
                 }
                 authority = f"{issuer.base}/issuer"
                 return self.answer(
@@ -100,6 +102,9 @@ def handler(issuer: Issuer) -> type[BaseHTTPRequestHandler]:
                     + urlencode({"code": "the-code", "state": issuer.authorize["state"]})
                 )
                 return self.answer(302, headers={"location": back})
+            if url.path == "/issuer/logout":  # as Cognito's: back to logout_uri
+                issuer.logout = {k: v[0] for k, v in parse_qs(url.query).items()}
+                return self.answer(302, headers={"location": issuer.logout["logout_uri"]})
             if url.path == "/v1/me":
                 if self.headers.get("authorization") != f"Bearer {ACCESS}":
                     return self.answer(401, {"message": "Unauthorized"})
@@ -194,3 +199,11 @@ def test_sign_in_with_pkce_keeps_tokens_in_memory_links_once_and_returns_to_the_
     browser.refresh()
     element(browser, "#sign-in")
     assert issuer.links == [f"Bearer {issuer.id_token()}"]
+
+    # signing out ends the issuer's session too (Cognito's /logout: client_id, logout_uri), back at the root
+    element(browser, "#sign-in").click()
+    wait_for(lambda: "Bob Okafor" in element(browser, "main").text, "the profile after signing in again")
+    element(browser, "button[data-action=sign-out]").click()
+    element(browser, "#sign-in")
+    assert issuer.logout == {"client_id": CLIENT_ID, "logout_uri": issuer.base + "/"}
+    assert browser.execute_script("return location.pathname + location.search + location.hash") == "/"

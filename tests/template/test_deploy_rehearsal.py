@@ -146,6 +146,7 @@ def test_the_outputs_a_user_needs_are_there(translated):
     assert config["authority"] == config["metadata"]["issuer"] == pool_issuer.replace("::", "-")
     assert config["metadata"]["authorization_endpoint"].endswith(".amazoncognito.com/oauth2/authorize")
     assert config["metadata"]["token_endpoint"].endswith(".amazoncognito.com/oauth2/token")
+    assert config["metadata"]["end_session_endpoint"].endswith(".amazoncognito.com/logout")  # Sign out
     # the web console, and the bucket its build is synced to
     assert outputs["ConsoleUrl"]["Value"] == {"Fn::Sub": "https://${ConsoleDistribution.DomainName}"}
     assert translated["Resources"]["ConsoleDistribution"]["Type"] == "AWS::CloudFront::Distribution"

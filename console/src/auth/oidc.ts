@@ -2,9 +2,10 @@
 // /config.json, which the deploy step writes beside the assets from the stack's ConsoleConfig output
 // ({"authority", "client_id", "metadata"?, "scope"?}). Tokens (and the refresh token that renews them
 // silently) stay in memory; only the PKCE verifier and state of a sign-in under way wait in sessionStorage
-// for the issuer's redirect back. The sign-in returns to the page (location hash) the person was on.
+// for the issuer's redirect back. The sign-in returns to the page (location hash) the person was on; signing
+// out ends the issuer's session too (its end-session endpoint, Cognito's /logout).
 import { InMemoryWebStorage, type User, UserManager, WebStorageStateStore } from "oidc-client-ts";
-import { onSignOut, signedIn, signOut } from "./session";
+import { onLeave, onSignOut, signedIn, signOut } from "./session";
 
 export interface ConsoleConfig {
   authority: string;
@@ -45,6 +46,17 @@ export async function startOidc(): Promise<boolean> {
   manager.events.addUserLoaded(use); // a silent renewal's new tokens
   manager.events.addSilentRenewError(() => signOut());
   onSignOut(() => void manager?.removeUser());
+  onLeave(() => {
+    // Cognito's /logout (the ConsoleConfig output's end_session_endpoint): it ends the hosted sign-in's
+    // session and returns here, to a logout_uri among the app client's LogoutURLs. An issuer without one:
+    // the tokens in memory are gone, which is all there is.
+    const end = config.metadata?.end_session_endpoint;
+    if (!end) return;
+    const url = new URL(end);
+    url.searchParams.set("client_id", config.client_id);
+    url.searchParams.set("logout_uri", home);
+    location.assign(url.href);
+  });
   const query = new URLSearchParams(location.search);
   if (query.has("code") && query.has("state")) {
     const user = await manager.signinRedirectCallback();

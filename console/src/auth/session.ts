@@ -14,6 +14,7 @@ export interface Session {
 let current: Session | null = null;
 const listeners = new Set<() => void>();
 const endings = new Set<() => void>();
+const farewells = new Set<() => void>();
 
 export function session(): Session | null {
   if (current && current.expiresAt <= Date.now()) current = null;
@@ -31,6 +32,22 @@ export function signOut(): void {
   current = null;
   endings.forEach((ending) => ending());
   listeners.forEach((listener) => listener());
+}
+
+/** The person signs out (the navigation's button): back to the sign-in page at the root, the tokens
+ * forgotten (signOut), then the sign-in method ends its own session too (OIDC: the issuer's hosted sign-in,
+ * so the next person at this browser is asked again; the dev sign-in page has none). A 401 only calls
+ * signOut, which keeps the page to return to. */
+export function leave(): void {
+  history.replaceState(null, "", "/");
+  dispatchEvent(new HashChangeEvent("hashchange")); // replaceState tells no one: the page follows the hash
+  signOut();
+  farewells.forEach((farewell) => farewell());
+}
+
+/** What a sign-in method does when the person signs out on purpose (OIDC: the issuer's end-session). */
+export function onLeave(farewell: () => void): void {
+  farewells.add(farewell);
 }
 
 /** What a sign-in method does when the session ends (OIDC forgets its refresh token). */
