@@ -1,7 +1,8 @@
 """The hourly milestone run (EventBridge Scheduler): awards what fell due since the last run, in each
 person's own time zone, applies the terminations that took effect, pays (or forfeits) the later parts of
 referral bonuses that fell due, expires the points of people deactivated longer than the grace period and,
-once a day, points older than settings.points_expiry_months, writes managers' weekly digests (Mondays), and
+once a day, points older than settings.points_expiry_months, erases the leavers due (settings.erasure),
+blanks the kudos messages older than settings.retention, writes managers' weekly digests (Mondays), and
 closes the seasons that ended (standings frozen, winners announced, prizes paid, each once)."""
 
 import gc
@@ -15,9 +16,11 @@ from plaudit.services import (
     deactivation,
     digests,
     directory_sync,
+    erasure,
     milestones,
     points_expiry,
     referrals,
+    retention,
     seasons,
 )
 from plaudit.services.metrics import count
@@ -79,6 +82,16 @@ def _expire_aged_points() -> dict[str, int]:
     return {f"aged_{name}": value for name, value in run.model_dump(exclude={"day"}).items()}
 
 
+def _erase_leavers() -> dict[str, int]:
+    run = erasure.erase_due(now())
+    return {f"erasures_{name}": value for name, value in run.model_dump().items()}
+
+
+def _retention() -> dict[str, int]:
+    run = retention.run_due(now())
+    return {f"retention_{name}": int(value) for name, value in run.model_dump().items()}
+
+
 def _close_seasons() -> dict[str, int]:
     closed = seasons.close_ended(now())
     count("SeasonsFrozen", closed["seasons_frozen"])
@@ -90,13 +103,16 @@ def _close_seasons() -> dict[str, int]:
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     """Today's milestones (caught up since the last run), the terminations that took effect, leavers'
-    points, aged points (once a day), managers' weekly digests when due, and the seasons that ended."""
+    points, aged points (once a day), leavers' erasures and retention, managers' weekly digests when due,
+    and the seasons that ended."""
     jobs = (
         ("milestones", _award_due),
         ("terminations", _apply_terminations),
         ("referrals", _pay_referrals),  # after the terminations: a hire who left today forfeits
         ("leavers", _expire_leavers),
         ("aged points", _expire_aged_points),
+        ("erasures", _erase_leavers),
+        ("retention", _retention),
         ("digests", lambda: {"manager_digests": digests.write_due(now())}),
         ("seasons", _close_seasons),
     )

@@ -103,6 +103,37 @@ class NudgeSettings(Model):
     )
 
 
+class RetentionSettings(Model):
+    """How long what people wrote is kept. Past it, the scheduled retention run blanks it and keeps the record
+    (the insights and the audit count it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kudos_message_days: int | None = Field(
+        default=None,
+        ge=30,
+        le=3650,
+        description="The messages of kudos and add-ons given more than this many days ago are blanked by the "
+        "scheduled retention run (the kudos, its points and its counts stay; the bot's Slack posts of it say "
+        "the message was removed); null: kept",
+    )
+
+
+class ErasureSettings(Model):
+    """Erasure the organisation asks for without a request per person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_termination_days: int | None = Field(
+        default=None,
+        ge=0,
+        le=3650,
+        description="A person the directory reports terminated (HRIS, import or REST) from now on is erased "
+        "by the scheduled run this many days after they were deactivated, once (while a redemption of theirs "
+        "is in flight, at a later run; coming back before then cancels it); null: never without a request",
+    )
+
+
 class OrgSettings(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -183,6 +214,8 @@ class OrgSettings(Model):
         description="Points received more than this many months ago expire through the ledger, oldest first, "
         "with a Slack DM to the person 30 days ahead; null: points never expire while the person stays",
     )
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    erasure: ErasureSettings = Field(default_factory=ErasureSettings)
 
     @field_validator("allowances")
     @classmethod

@@ -6,6 +6,9 @@ save, so the points are kept. The scheduled run calls `expire_due`, which moves 
 leaver's wallet to `org:forfeited` in a POINTS_EXPIRY transaction whose id derives from the marker, so a
 rerun never expires twice. The policy and grace period in force when the person leaves set the day;
 the policy in force on that day decides (switched to keep meanwhile: the points are kept).
+
+Leaving while settings.erasure.after_termination_days is set writes, in the same save, an erasure marker
+due that many days later (services/erasure.erase_due erases them then); coming back before removes it.
 """
 
 from datetime import UTC, date, datetime, timedelta
@@ -15,7 +18,7 @@ from plaudit.domain.ids import derived_id
 from plaudit.domain.ledger import ORG_FORFEITED, Balance, Posting, Transaction, TxnKind, employee_account
 from plaudit.domain.model import Model
 from plaudit.domain.recognition import WalletChange
-from plaudit.domain.settings import DeactivatedPoints, DeactivationPolicy
+from plaudit.domain.settings import DeactivatedPoints, DeactivationPolicy, OrgSettings
 from plaudit.store import deactivations
 from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.snapshots import Snapshot, load
@@ -35,19 +38,30 @@ class ExpiryReport(Model):
 
 
 def profile_writes(
-    previous: Employee | None, employee: Employee, policy: DeactivationPolicy, at: datetime
+    previous: Employee | None, employee: Employee, settings: OrgSettings, at: datetime
 ) -> list[Write]:
     """What a change of status brings into the profile's own transaction: leaving under the expire
-    policy starts the grace period; coming back within it ends it (the points stay)."""
+    policy starts the grace period, and with erasure after termination on, the wait for the erasure;
+    coming back within them ends them (the points stay, nobody is erased)."""
     if previous is None or previous.active == employee.active:
         return []
     if not employee.active:
-        if policy.points is DeactivatedPoints.KEEP:
-            return []
-        expires_on = _utc_day(at) + timedelta(days=policy.grace_days)
-        return deactivations.marker_writes(employee.id, at, expires_on)
-    marker_sk = deactivations.pending_marker_sk(employee.id)
-    return deactivations.clear_writes(employee.id, marker_sk) if marker_sk else []
+        writes = []
+        policy = settings.deactivation
+        if policy.points is DeactivatedPoints.EXPIRE:
+            expires_on = _utc_day(at) + timedelta(days=policy.grace_days)
+            writes += deactivations.marker_writes(employee.id, at, expires_on)
+        if (days := settings.erasure.after_termination_days) is not None:
+            writes += deactivations.erasure_marker_writes(
+                employee.id, at, _utc_day(at) + timedelta(days=days)
+            )
+        return writes
+    writes = []
+    if marker_sk := deactivations.pending_marker_sk(employee.id):
+        writes += deactivations.clear_writes(employee.id, marker_sk)
+    if erasure_sk := deactivations.pending_erasure_sk(employee.id):
+        writes += deactivations.clear_erasure_writes(employee.id, erasure_sk)
+    return writes
 
 
 def expire_due(at: datetime) -> ExpiryReport:

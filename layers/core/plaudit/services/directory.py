@@ -200,7 +200,7 @@ def save_entry(
         _check_manager(employee, previous, snap if employee.manager_id == manager_id else None)
         writes = [
             *profile_writes(employee, previous, snap.employee_version(employee_id)),
-            *deactivation.profile_writes(previous, employee, snap.settings().deactivation, now()),
+            *deactivation.profile_writes(previous, employee, snap.settings(), now()),
         ]
         act = Act(
             actor,

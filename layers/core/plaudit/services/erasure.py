@@ -16,13 +16,16 @@ first erasure's.
 
 Refused while one of their redemptions is in flight (held points, an order maybe placed): it must be
 finished or cancelled first, and the refusal says which.
+
+With settings.erasure.after_termination_days set, a leaver is erased by the scheduled run that many days
+after they were deactivated (erase_due): the same erasure, by the system, with the termination as reason.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import Field
 
-from plaudit.domain.access import Caller, require_role
+from plaudit.domain.access import SYSTEM, Caller, require_role
 from plaudit.domain.employees import Employee, EmployeeStatus, Role, erased_profile
 from plaudit.domain.errors import Conflict, NotFound
 from plaudit.domain.ids import derived_id
@@ -38,7 +41,7 @@ from plaudit.store import trail as trail_store
 from plaudit.store.employees import forget_email, profile_writes
 from plaudit.store.keys import iso
 from plaudit.store.ledger import transaction_writes, wallet_write
-from plaudit.store.transact import Write, WriteRefused
+from plaudit.store.transact import Write, WriteRefused, write_all
 
 
 class ErasureRequest(Model):
@@ -78,45 +81,83 @@ def erase(caller: Caller, employee_id: str, request: ErasureRequest) -> tuple[Er
                 details={"redemption_ids": in_flight},
                 redemption_id=in_flight[0],
             )
-        _, subject = accounts.account_of(employee_id)
-        _delete_sign_in(person, subject)
-        at = now()
-        erasure = Erasure(
-            employee_id=employee_id,
-            erased_at=at,
-            erased_by=actor_of(caller),
-            reason=request.reason,
-            points_expired=snap.wallet(employee_id).points,
-            txn_id=None,
-        )
-        writes = [
-            *profile_writes(erased_profile(person), person, snap.employee_version(employee_id)),
-            *erasures.account_deletes(employee_id, subject),
-            *_pending_writes(employee_id),
-        ]
-        if erasure.points_expired > 0:
-            erasure.txn_id = derived_id("txn", TxnKind.POINTS_EXPIRY.value, "erasure", employee_id)
-            writes += _expiry_writes(employee_id, erasure.points_expired, erasure.txn_id, at)
-        writes.append(erasures.record_write(employee_id, erasure.model_dump(mode="json")))
-        act = Act(
-            actor_of(caller),
-            "employee.erase",
-            f"employee:{employee_id}",
-            before={"status": person.status.value},
-            after={
-                "status": EmployeeStatus.ERASED.value,
-                "reason": request.reason,
-                "points_expired": erasure.points_expired,
-            },
-        )
-        try:
-            record(writes, act)
-        except WriteRefused:
-            continue  # erased meanwhile, or the profile or wallet changed: read again
-        forget_email(person.email)
-        _erase_copies(employee_id)
-        return erasure, True
+        erasure = _erase(person, snap, actor_of(caller), request.reason)
+        if erasure is not None:
+            return erasure, True
     raise Conflict("error.employee_busy", code="concurrent_update")
+
+
+class DueErasures(Model):
+    erased: int = 0
+    waiting: int = 0  # a redemption of theirs is in flight: a later run tries again
+    cancelled: int = 0  # back in the directory, or erased already: the marker goes
+    items_read: int = 0
+
+
+def erase_due(at: datetime) -> DueErasures:
+    """The leavers whose erasure after termination (settings.erasure.after_termination_days) fell due by
+    `at`: each erased once, by the system (the trail names it), with the termination as the reason. Reads
+    only the due markers and, for each, the person, their wallet and their redemptions."""
+    run = DueErasures()
+    for markers in deactivations.due_erasures(at.astimezone(UTC).date()):
+        for marker in markers:
+            run.items_read += 1
+            snap = snapshots.load(employees=[marker.employee_id], wallets=[marker.employee_id])
+            person = snap.employee(marker.employee_id)
+            run.items_read += 2
+            if person is None or person.active or person.status is EmployeeStatus.ERASED:
+                write_all(deactivations.clear_erasure_writes(marker.employee_id, marker.marker_sk))
+                run.cancelled += 1
+            elif erasures.in_flight_redemptions(marker.employee_id):
+                run.waiting += 1
+            else:
+                reason = f"Terminated on {marker.deactivated_at[:10]}: erased after termination (settings)"
+                if _erase(person, snap, actor_of(SYSTEM), reason) is not None:
+                    run.erased += 1
+    return run
+
+
+def _erase(person: Employee, snap: snapshots.Snapshot, actor: str, reason: str) -> Erasure | None:
+    """Erase now, in one transaction with its trail entry (None: something changed meanwhile, read again)."""
+    employee_id = person.id
+    _, subject = accounts.account_of(employee_id)
+    _delete_sign_in(person, subject)
+    at = now()
+    erasure = Erasure(
+        employee_id=employee_id,
+        erased_at=at,
+        erased_by=actor,
+        reason=reason,
+        points_expired=snap.wallet(employee_id).points,
+        txn_id=None,
+    )
+    writes = [
+        *profile_writes(erased_profile(person), person, snap.employee_version(employee_id)),
+        *erasures.account_deletes(employee_id, subject),
+        *_pending_writes(employee_id),
+    ]
+    if erasure.points_expired > 0:
+        erasure.txn_id = derived_id("txn", TxnKind.POINTS_EXPIRY.value, "erasure", employee_id)
+        writes += _expiry_writes(employee_id, erasure.points_expired, erasure.txn_id, at)
+    writes.append(erasures.record_write(employee_id, erasure.model_dump(mode="json")))
+    act = Act(
+        actor,
+        "employee.erase",
+        f"employee:{employee_id}",
+        before={"status": person.status.value},
+        after={
+            "status": EmployeeStatus.ERASED.value,
+            "reason": reason,
+            "points_expired": erasure.points_expired,
+        },
+    )
+    try:
+        record(writes, act)
+    except WriteRefused:
+        return None  # erased meanwhile, or the profile or wallet changed
+    forget_email(person.email)
+    _erase_copies(employee_id)
+    return erasure
 
 
 def _delete_sign_in(person: Employee, subject: str | None) -> None:
@@ -128,12 +169,14 @@ def _delete_sign_in(person: Employee, subject: str | None) -> None:
 
 
 def _pending_writes(employee_id: str) -> list[Write]:
-    """A termination scheduled for later and a leaver's points expiry waiting: nothing left to do."""
+    """A termination scheduled for later, a leaver's points expiry and erasure waiting: nothing left to do."""
     writes = []
     if leaving_sk := deactivations.scheduled_leaving_sk(employee_id):
         writes += deactivations.unschedule_writes(employee_id, leaving_sk)
     if marker_sk := deactivations.pending_marker_sk(employee_id):
         writes += deactivations.clear_writes(employee_id, marker_sk)
+    if erasure_sk := deactivations.pending_erasure_sk(employee_id):
+        writes += deactivations.clear_erasure_writes(employee_id, erasure_sk)
     return writes
 
 

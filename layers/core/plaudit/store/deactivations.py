@@ -1,6 +1,7 @@
 """Leavers whose points wait to expire: a marker per leaver in a partition sorted by expiry day, and a
-pointer from the person to their marker so a reactivation can remove it in its own transaction. And
-terminations that take effect later, kept the same way until the scheduled run applies them."""
+pointer from the person to their marker so a reactivation can remove it in its own transaction. Leavers
+waiting to be erased (settings.erasure.after_termination_days), kept the same way. And terminations that
+take effect later, kept the same way until the scheduled run applies them."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,9 +86,59 @@ def expiry_writes(employee_id: str, marker_sk: str) -> list[Write]:
     ]
 
 
+def erasure_marker_writes(employee_id: str, deactivated_at: datetime, erase_on: date) -> list[Write]:
+    """The leaver's erasure marker and the pointer to it, written with the save that deactivates them."""
+    pk, sk = keys.erasure_due(erase_on.isoformat(), employee_id)
+    marker = {
+        "PK": pk,
+        "SK": sk,
+        "type": "erasure_due",
+        "employee_id": employee_id,
+        "deactivated_at": keys.iso(deactivated_at),
+        "erase_on": erase_on.isoformat(),
+    }
+    ppk, psk = keys.erasure_due_pointer(employee_id)
+    pointer = {"PK": ppk, "SK": psk, "type": "erasure_due_pointer", "marker_sk": sk}
+    return [
+        Write("erasure_due", {"Put": {"TableName": table_name(), "Item": to_item(marker)}}),
+        Write("erasure_due_pointer", {"Put": {"TableName": table_name(), "Item": to_item(pointer)}}),
+    ]
+
+
+def pending_erasure_sk(employee_id: str) -> str | None:
+    """The sort key of the person's erasure marker, if they are waiting to be erased."""
+    item = get_one(keys.erasure_due_pointer(employee_id))
+    return item["marker_sk"] if item else None
+
+
+def clear_erasure_writes(employee_id: str, marker_sk: str) -> list[Write]:
+    """Remove the erasure marker and its pointer (a reactivation, or the erasure done)."""
+    return [
+        Write(
+            "erasure_due",
+            {
+                "Delete": {
+                    "TableName": table_name(),
+                    "Key": keys.as_attrs((keys.ERASURES_DUE_PARTITION, marker_sk)),
+                }
+            },
+        ),
+        Write(
+            "erasure_due_pointer",
+            {
+                "Delete": {
+                    "TableName": table_name(),
+                    "Key": keys.as_attrs(keys.erasure_due_pointer(employee_id)),
+                }
+            },
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class DueMarker:
-    """A leaver whose points are due to expire; `marker_sk` names the marker (clear_writes, expiry_writes)."""
+    """A leaver whose points are due to expire (or who is due to be erased); `marker_sk` names the marker
+    (clear_writes, expiry_writes; clear_erasure_writes)."""
 
     employee_id: str
     marker_sk: str
@@ -97,6 +148,12 @@ class DueMarker:
 def due_markers(through: date) -> Iterator[list[DueMarker]]:
     """Pages of markers expiring on or before `through`, oldest first (reads only those)."""
     for page in _before(keys.DEACTIVATIONS_PARTITION, (through + timedelta(days=1)).isoformat()):
+        yield [DueMarker(item["employee_id"], item["SK"], item["deactivated_at"]) for item in page]
+
+
+def due_erasures(through: date) -> Iterator[list[DueMarker]]:
+    """Pages of erasure markers due on or before `through`, oldest first (reads only those)."""
+    for page in _before(keys.ERASURES_DUE_PARTITION, (through + timedelta(days=1)).isoformat()):
         yield [DueMarker(item["employee_id"], item["SK"], item["deactivated_at"]) for item in page]
 
 

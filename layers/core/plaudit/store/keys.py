@@ -39,6 +39,10 @@ SANDBOX_ORDER_ID#<order id>  POINTER       the sandbox order id -> its external 
 DEACTIVATIONS <expires YYYY-MM-DD>#<employee id>  a leaver's points to expire on that day (policy expire)
 EMP#<id>      DEACTIVATION                        where the person's pending expiry marker is (reactivation)
 LEAVING       <effective instant>#<employee id>   a termination that takes effect later (deactivates then)
+ERASURES_DUE  <YYYY-MM-DD>#<employee id>          a leaver to erase on that day (settings.erasure)
+EMP#<id>      ERASE_DUE                           where the person's erasure marker is (reactivation)
+ORG           RETENTION                           the retention run's checkpoint: the next ledger day (and
+                                                  page) whose kudos messages it blanks (settings.retention)
 EMP#<id>      LEAVING                             where the person's scheduled termination is
 VOUCHER#<id>  VOUCHER                           voucher, code encrypted (GSI1: VOUCHERS#<employee id> /
                                                   <issued_at>#<voucher id>)
@@ -226,6 +230,21 @@ def deactivation_marker(expires_on: str, employee_id: str) -> Key:
 
 def deactivation_pointer(employee_id: str) -> Key:
     return f"EMP#{employee_id}", "DEACTIVATION"
+
+
+ERASURES_DUE_PARTITION = "ERASURES_DUE"
+
+
+def erasure_due(on: str, employee_id: str) -> Key:
+    """on: YYYY-MM-DD, so a range query reads exactly the erasures due by a day."""
+    return ERASURES_DUE_PARTITION, f"{on}#{employee_id}"
+
+
+def erasure_due_pointer(employee_id: str) -> Key:
+    return f"EMP#{employee_id}", "ERASE_DUE"
+
+
+RETENTION_CHECKPOINT: Key = ("ORG", "RETENTION")
 
 
 STOCK_ALERTS_PARTITION = "STOCK_ALERTS"
