@@ -5,7 +5,8 @@ leaves no item of the table holding their name, email, Slack id or birthday; the
 the organisation through the ledger; the bot's Slack posts of their kudos are updated to say the message
 was removed; `plaudit audit`'s checks (ledger, trail chain, aggregates, directory counts) all hold; the
 kudos others gave them still count. Erasing again answers the first erasure; only HR erases; an unknown id
-is 404; a redemption in flight refuses it; an erased entry cannot be written again."""
+is 404; a redemption in flight refuses it; an erased entry cannot be written again; their open vouchers are
+cancelled, or kept, as settings.erasure.open_vouchers says."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import json
 import os
 from typing import Any
 
+import test_api_campaigns as campaign_tests
 import test_api_redemptions
+import test_api_vouchers as voucher_tests
 import test_slack_kudos
 from api_checks import assert_audit_clean, assert_error, table_items
 from test_slack_kudos import FakeSlack
@@ -27,6 +30,8 @@ from plaudit_dev.seed import PEOPLE, email_of, slack_id
 slack = test_slack_kudos.slack  # the fake Slack fixture
 shop, queued = test_api_redemptions.shop, test_api_redemptions.queued  # a catalogue; fulfilment kept queued
 redeem = test_api_redemptions.redeem
+team = campaign_tests.team  # a budget Maya pays campaigns from
+states = voucher_tests.states  # what the (fake) redemptions of issued vouchers were told
 HR, MAYA, ALICE, BOB, CARLOS = "E1001", "E1002", "E1003", "E1004", "E1005"
 ALICE_ROW = next(row for row in PEOPLE if row[0] == ALICE)
 NAME, BIRTHDAY = ALICE_ROW[1], ALICE_ROW[8]
@@ -194,5 +199,72 @@ def test_a_redemption_in_flight_refuses_the_erasure_until_it_is_cancelled(api, s
     assert reply.status == 201, reply.body
     assert reply.json["points_expired"] == points
     assert wallet(api, ALICE)["points"] == 0
+    assert_audit_clean()
+    assert audit_aggregates() == []
+
+
+def test_open_vouchers_are_cancelled_with_the_erasure_as_the_settings_say(api, org, aws, clock, states):
+    reply = api.call(
+        "PATCH",
+        "/v1/settings",
+        as_employee=HR,
+        body={"erasure": {"open_vouchers": "cancel"}},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert reply.status == 200, reply.body
+    live, used = voucher_tests.issue("red_1", employee=ALICE), voucher_tests.issue("red_2", employee=ALICE)
+    kept = voucher_tests.issue("red_3", employee=BOB)
+    codes = voucher_tests.my_codes(api, ALICE) | voucher_tests.my_codes(api, BOB)
+    assert voucher_tests.staff(api, "redeem", codes[used]["code"]).status == 200
+
+    erasure = erase(api)
+    assert erasure.status == 201, erasure.body
+    assert erasure.json["vouchers_cancelled"] == 1  # the redeemed one had ended already
+    voucher_tests.refused(voucher_tests.staff(api, "validate", codes[live]["code"]), "voucher_cancelled")
+    assert_error(voucher_tests.staff(api, "redeem", codes[live]["code"]), 409, "voucher_cancelled")
+    assert voucher_tests.staff(api, "validate", codes[kept]["code"]).json["usable"] is True  # Bob's
+    assert erase(api).json["vouchers_cancelled"] == 1  # asked again: the first answer
+    api.drain_streams()
+    assert audit_aggregates() == []  # the cancelled one left the live vouchers' expiry rows
+    assert_audit_clean()
+
+
+def test_open_vouchers_stay_usable_when_the_settings_keep_them(api, org, aws, clock, states):
+    live = voucher_tests.issue("red_1", employee=ALICE)
+    code = voucher_tests.my_codes(api, ALICE)[live]["code"]
+    erasure = erase(api)
+    assert erasure.status == 201, erasure.body
+    assert erasure.json["vouchers_cancelled"] == 0  # keep, the default
+    assert voucher_tests.staff(api, "validate", code).json["usable"] is True
+
+
+def test_the_api_names_an_erased_person_in_the_callers_language(api, org, aws, clock):
+    assert erase(api).status == 201
+    assert api.call("GET", f"/v1/employees/{ALICE}", as_employee=HR).json["name"] == "Former employee"
+    hr = api.call("GET", f"/v1/employees/{HR}", as_employee=HR).json
+    fields = {k: v for k, v in hr.items() if k not in ("id", "status")} | {"locale": "fr"}
+    assert api.call("PUT", f"/v1/employees/{HR}", body=fields, as_employee=HR).status == 200
+    entry = api.call("GET", f"/v1/employees/{ALICE}", as_employee=HR)
+    assert entry.json["name"] == "Ancien employé", entry.body
+    listed = api.call("GET", "/v1/employees?limit=100", as_employee=HR).json["items"]
+    assert {p["name"] for p in listed if p["id"] == ALICE} == {"Ancien employé"}
+
+
+def test_the_campaigns_that_paid_them_keep_their_row_without_email_or_message(api, aws, clock, team):
+    first = NAME.split()[0]
+    csv_text = f"email,points,message\n{EMAIL},100,Thanks {first} for the launch\n"
+    created = api.call("POST", "/v1/campaigns", body=campaign_tests.body(csv_text), as_employee=MAYA)
+    assert created.status == 201, created.body
+    ran = api.call("POST", f"/v1/campaigns/{created.json['id']}/run", as_employee=MAYA)
+    assert ran.status == 202, ran.body
+    api.drain_streams()
+    assert campaign_tests.points_of(ALICE) == 100
+    assert mentions_of_alice(aws)  # the campaign's row and the award's message name her
+
+    assert erase(api).status == 201
+    api.drain_streams()
+    assert mentions_of_alice(aws) == []
+    report = campaign_tests.report_rows(api, created.json["id"])
+    assert report[ALICE]["outcome"] == "paid"  # the row stays, with its outcome
     assert_audit_clean()
     assert audit_aggregates() == []

@@ -9,6 +9,7 @@ answers (see `standard_responses`) and the ones its decorator names.
 """
 
 import inspect
+import json
 import re
 import warnings
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from pydantic import BaseModel, RootModel
 from plaudit.api.error_shape import error_document
 from plaudit.api.json_body import check_json_media_type, read_json_body
 from plaudit.domain.access import Caller
+from plaudit.domain.employees import ERASED_NAME
 from plaudit.domain.errors import (
     InternalError,
     InvalidRequest,
@@ -36,7 +38,7 @@ from plaudit.domain.errors import (
     Throttled,
 )
 from plaudit.domain.problems import problems_from
-from plaudit.i18n import negotiate
+from plaudit.i18n import messages, negotiate
 from plaudit.i18n.audience import listen
 from plaudit.services.identity import caller_from_claims
 
@@ -181,6 +183,7 @@ class _JsonBodyPolicy(OpenAPIRequestValidationMiddleware):
         return read_json_body(event.body, base64_encoded=event.is_base64_encoded)
 
 
+_ERASED_JSON = json.dumps(ERASED_NAME)  # the name as a whole JSON string, never a part of a longer one
 _STATUS_CODE_AT = 8  # `status_code` among route()'s positional arguments after `response_description`
 
 
@@ -196,7 +199,16 @@ class PlauditResolver(APIGatewayHttpResolver):
 
     def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         listen()  # a new request: nothing read yet that says the caller's language
-        return super().resolve(event, context)
+        return self._erased_named(super().resolve(event, context))
+
+    def _erased_named(self, response: dict[str, Any]) -> dict[str, Any]:
+        """An erased person's entry holds ERASED_NAME, a name of nobody: wherever a JSON answer names them
+        (an entry, a board, a report, a feed), it says "Former employee" in the caller's language."""
+        body = response.get("body")
+        if not isinstance(body, str) or response.get("isBase64Encoded") or _ERASED_JSON not in body:
+            return response
+        said = json.dumps(messages(self._caller_locale(True)).text("common.former_employee"))
+        return response | {"body": body.replace(_ERASED_JSON, said)}
 
     def said(self, error: PlauditError, *, may_read: bool = True) -> Response:
         """`error` said in the caller's language (`may_read`: finding it may read the table)."""

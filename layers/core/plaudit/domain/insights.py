@@ -475,14 +475,14 @@ def voucher_contribution(
     step: str,
     expires_on: date | None = None,
 ) -> Contribution:
-    """A voucher `step` (issued, delivered, redeemed or expired) where its owner was, in the periods of
-    the day it was issued. A voucher with a last valid day counts among the live ones expiring that day
-    from its issue until it is redeemed or expires."""
+    """A voucher `step` (issued, delivered, redeemed, expired or cancelled) where its owner was, in the
+    periods of the day it was issued. A voucher with a last valid day counts among the live ones expiring
+    that day from its issue until it is redeemed, expires or is cancelled (its owner erased)."""
     out = Contribution()
     for period in period_ids(at, time_zone):
         for scope in person_scopes(employee_id, stamp):
             out.add((scope, period), **{f"vouchers_{step}": 1})
-    if expires_on is not None and step in ("issued", "redeemed", "expired"):
+    if expires_on is not None and step in ("issued", "redeemed", "expired", "cancelled"):
         for scope in person_scopes(employee_id, stamp):
             out.add_row((EXPIRING_ROWS, scope, expires_on.isoformat()), live=1 if step == "issued" else -1)
     return out

@@ -119,11 +119,22 @@ class RetentionSettings(Model):
     )
 
 
+class OpenVouchers(StrEnum):
+    KEEP = "keep"
+    CANCEL = "cancel"
+
+
 class ErasureSettings(Model):
-    """Erasure the organisation asks for without a request per person."""
+    """What an erasure does beyond the person's data, and the erasures the organisation asks for without a
+    request per person."""
 
     model_config = ConfigDict(extra="forbid")
 
+    open_vouchers: OpenVouchers = Field(
+        default=OpenVouchers.KEEP,
+        description="The erased person's vouchers not yet redeemed nor expired: kept usable (keep), or "
+        "cancelled with the erasure (cancel: a desk then refuses them, 409 voucher_cancelled)",
+    )
     after_termination_days: int | None = Field(
         default=None,
         ge=0,

@@ -4,7 +4,8 @@ One transaction does what must happen together: the entry becomes "Former employ
 but the opaque id (email and Slack aliases, the milestone day-index entries, their team listing and
 headcounts go with it: store.employees), their sign-in link is deleted both ways, a scheduled termination
 or pending points expiry is dropped, what is left of their points is expired to `org:forfeited` through the
-ledger (POINTS_EXPIRY, the opaque id stays on every posting, so `plaudit audit` proves the books after), the
+ledger (POINTS_EXPIRY, the opaque id stays on every posting, so `plaudit audit` proves the books after),
+their live vouchers are cancelled if settings.erasure.open_vouchers says so, the
 erasure is recorded (what erasing again answers) and the act is in the trail (without personal values).
 
 Before it, their user pool account is deleted (AdminDeleteUser: it is found by the linked `sub`, else its
@@ -26,18 +27,20 @@ from datetime import UTC, datetime
 from pydantic import Field
 
 from plaudit.domain.access import SYSTEM, Caller, require_role
-from plaudit.domain.employees import Employee, EmployeeStatus, Role, erased_profile
+from plaudit.domain.employees import ERASED_NAME, Employee, EmployeeStatus, Role, erased_profile
 from plaudit.domain.errors import Conflict, NotFound
 from plaudit.domain.ids import derived_id
 from plaudit.domain.ledger import ORG_FORFEITED, Balance, Posting, Transaction, TxnKind, employee_account
 from plaudit.domain.model import Model
 from plaudit.domain.recognition import WalletChange
+from plaudit.domain.settings import OpenVouchers
 from plaudit.integrations import cognito
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import accounts, deactivations, erasures, snapshots
 from plaudit.store import trail as trail_store
+from plaudit.store import vouchers as voucher_store
 from plaudit.store.employees import forget_email, profile_writes
 from plaudit.store.keys import iso
 from plaudit.store.ledger import transaction_writes, wallet_write
@@ -59,12 +62,19 @@ class Erasure(Model):
     txn_id: str | None = Field(
         default=None, description="The ledger transaction that expired them (None: none were left)"
     )
+    vouchers_cancelled: int = Field(
+        default=0,
+        description="Their vouchers not yet redeemed nor expired, cancelled with the erasure "
+        "(settings.erasure.open_vouchers: cancel; keep leaves them usable)",
+    )
 
 
 def erase(caller: Caller, employee_id: str, request: ErasureRequest) -> tuple[Erasure, bool]:
     """Erase the person; returns the erasure and whether it happened now (False: the first one's answer)."""
     for _ in attempts():
-        snap = snapshots.load(employees=[caller.employee_id, employee_id], wallets=[employee_id])
+        snap = snapshots.load(
+            employees=[caller.employee_id, employee_id], wallets=[employee_id], settings=True
+        )
         require_role(snap.identify(caller), Role.HR_ADMIN)
         person = snap.employee(employee_id)
         if person is None:
@@ -102,7 +112,7 @@ def erase_due(at: datetime) -> DueErasures:
     for markers in deactivations.due_erasures(at.astimezone(UTC).date()):
         for marker in markers:
             run.items_read += 1
-            snap = snapshots.load(employees=[marker.employee_id], wallets=[marker.employee_id])
+            snap = snapshots.load(employees=[marker.employee_id], wallets=[marker.employee_id], settings=True)
             person = snap.employee(marker.employee_id)
             run.items_read += 2
             if person is None or person.active or person.status is EmployeeStatus.ERASED:
@@ -139,6 +149,11 @@ def _erase(person: Employee, snap: snapshots.Snapshot, actor: str, reason: str) 
     if erasure.points_expired > 0:
         erasure.txn_id = derived_id("txn", TxnKind.POINTS_EXPIRY.value, "erasure", employee_id)
         writes += _expiry_writes(employee_id, erasure.points_expired, erasure.txn_id, at)
+    if snap.settings().erasure.open_vouchers is OpenVouchers.CANCEL:
+        live = voucher_store.live_vouchers(employee_id)  # a handful: the transaction holds 100 writes
+        erasure.vouchers_cancelled = len(live)
+        for voucher in live:
+            writes += voucher_store.end_writes(voucher["id"], "cancelled", at, voucher.get("expires_on"))
     writes.append(erasures.record_write(employee_id, erasure.model_dump(mode="json")))
     act = Act(
         actor,
@@ -149,6 +164,7 @@ def _erase(person: Employee, snap: snapshots.Snapshot, actor: str, reason: str) 
             "status": EmployeeStatus.ERASED.value,
             "reason": reason,
             "points_expired": erasure.points_expired,
+            "vouchers_cancelled": erasure.vouchers_cancelled,
         },
     )
     try:
@@ -195,7 +211,18 @@ def _expiry_writes(employee_id: str, points: int, txn_id: str, at: datetime) -> 
 
 
 def _erase_copies(employee_id: str) -> None:
-    """The personal values the trail keeps outside its chain, and the kudos texts (idempotent)."""
+    """The personal values the trail keeps outside its chain, the kudos texts, the copies of their name
+    and Slack id their awards keep (and the awards' messages), and their email and message in the campaigns
+    that paid them (idempotent)."""
     for key in trail_store.entries_about(employee_id):
         trail_store.forget_personal(key)
     erasures.redact_kudos(erasures.kudos_involving(employee_id), now())
+    awards = erasures.awards_of(employee_id)
+    erasures.forget_award_copies(awards, ERASED_NAME)
+    campaigns = {
+        award["rule_id"].removeprefix(erasures.CAMPAIGN_RULE)
+        for award in awards
+        if award.get("rule_id", "").startswith(erasures.CAMPAIGN_RULE)
+    }
+    for campaign_id in sorted(campaigns):
+        erasures.forget_campaign_rows(campaign_id, employee_id)

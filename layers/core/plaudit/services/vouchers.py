@@ -47,7 +47,7 @@ EXPIRY_LOOKBACK_DAYS = 7  # a missed daily run still expires what it left behind
 MAX_CODE_ATTEMPTS = 4
 NOT_VALID = "error.voucher_not_valid"
 
-VoucherStatus = Literal["issued", "delivered", "redeemed", "expired"]
+VoucherStatus = Literal["issued", "delivered", "redeemed", "expired", "cancelled"]
 StateHook = Callable[[str, str], None]
 
 
@@ -492,6 +492,8 @@ def _check_usable(
     status = item["status"]
     if status == "redeemed":
         raise Conflict("error.voucher_already_redeemed", code="voucher_already_redeemed")
+    if status == "cancelled":  # its owner was erased (settings.erasure.open_vouchers)
+        raise Conflict("error.voucher_cancelled", code="voucher_cancelled")
     expires_on = item.get("expires_on")
     if status == "expired" or (expires_on and date.fromisoformat(expires_on) < today):
         raise RuleViolation(

@@ -1,6 +1,7 @@
 """What erasing a person touches beyond their profile: the record of the erasure (what erasing again
 answers), their sign-in link, the kudos and add-ons their ledger shows they gave or received (whose message
-texts are redacted), and their redemptions still in flight (which refuse an erasure)."""
+texts are redacted), their awards (whose messages go) and the rows of the campaigns that paid them (their
+email and message go), and their redemptions still in flight (which refuse an erasure)."""
 
 import json
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from botocore.exceptions import ClientError
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.redemptions import Status
 from plaudit.store import keys
+from plaudit.store.campaigns import chunks as campaign_chunks
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.reads import get_one, query_all
 from plaudit.store.transact import Write, put_new
@@ -75,6 +77,66 @@ def kudos_involving(employee_id: str) -> list[str]:
         if line.get("kind") in _KUDOS_KINDS and isinstance(ref, dict) and ref.get("recognition_id"):
             found[ref["recognition_id"]] = None
     return list(found)
+
+
+CAMPAIGN_RULE = "campaign:"  # a campaign's awards name it as their rule: campaign:<campaign id>
+
+
+def awards_of(employee_id: str) -> list[dict[str, Any]]:
+    """The person's milestone and campaign awards (the organisation's awards index, filtered by them)."""
+    params = {
+        "IndexName": keys.AWARD_INDEX,
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "FilterExpression": "employee_id = :employee",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": keys.AWARDS_PARTITION},
+            ":employee": {"S": employee_id},
+        },
+    }
+    return list(query_all(params))
+
+
+def forget_award_copies(awards: Iterable[dict[str, Any]], erased_name: str) -> int:
+    """Each award keeps the person's opaque id but not the copy of their name and Slack id it was written
+    with, nor the message it was announced with; returns how many changed."""
+    changed = 0
+    for award in awards:
+        if (
+            award.get("employee_name") == erased_name
+            and not award.get("slack_user_id")
+            and not award.get("message")
+        ):
+            continue
+        dynamodb().update_item(
+            TableName=table_name(),
+            Key=keys.as_attrs((award["PK"], award["SK"])),
+            UpdateExpression="SET employee_name = :name, message = :empty REMOVE slack_user_id",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={":name": {"S": erased_name}, ":empty": {"S": ""}},
+        )
+        changed += 1
+    return changed
+
+
+def forget_campaign_rows(campaign_id: str, employee_id: str) -> int:
+    """In the campaign's stored people, the person's row keeps their id and outcome but loses the email
+    and message it was given with; returns how many chunks changed."""
+    changed = 0
+    for chunk in campaign_chunks(campaign_id):
+        rows = chunk.get("rows") or []
+        personal = [i for i, row in enumerate(rows) if row.get("employee_id") == employee_id]
+        if not any(rows[i].get("email") or rows[i].get("message") for i in personal):
+            continue
+        dynamodb().update_item(
+            TableName=table_name(),
+            Key=keys.as_attrs((chunk["PK"], chunk["SK"])),
+            UpdateExpression="SET "
+            + ", ".join(f"#rows[{i}].#email = :none, #rows[{i}].#message = :none" for i in personal),
+            ExpressionAttributeNames={"#rows": "rows", "#email": "email", "#message": "message"},
+            ExpressionAttributeValues={":none": {"NULL": True}},
+        )
+        changed += 1
+    return changed
 
 
 def redact_kudos(recognition_ids: Iterable[str], at: datetime) -> int:

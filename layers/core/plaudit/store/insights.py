@@ -104,7 +104,7 @@ def source_of(event_name: str, old: Mapping[str, Any] | None, new: Mapping[str, 
     return None
 
 
-VOUCHER_STEPS = ("delivered", "redeemed", "expired")
+VOUCHER_STEPS = ("delivered", "redeemed", "expired", "cancelled")
 
 
 def _voucher_source(item: Mapping[str, Any], step: str) -> Source:
@@ -116,9 +116,10 @@ def _voucher_source(item: Mapping[str, Any], step: str) -> Source:
 
 
 def voucher_states(item: Mapping[str, Any]) -> list[Source]:
-    """A voucher as it stands: issued, delivered if it was, and redeemed or expired (audit, rebuild)."""
+    """A voucher as it stands: issued, delivered if it was, and redeemed, expired or cancelled (audit,
+    rebuild)."""
     steps = ["issued", *(["delivered"] if item.get("delivered_at") else [])]
-    steps += [item["status"]] if item["status"] in ("redeemed", "expired") else []
+    steps += [item["status"]] if item["status"] in ("redeemed", "expired", "cancelled") else []
     return [_voucher_source(item, step) for step in steps]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import to_attr
-from plaudit.store.reads import Page, get_many, get_one, query_page
+from plaudit.store.reads import Page, get_many, get_one, query_all, query_page
 from plaudit.store.transact import Write, put_new
 
 LIVE = ("issued", "delivered")
@@ -69,6 +69,16 @@ def code_under(code_hashes: list[str]) -> str | None:
     return next((item["voucher_id"] for item in found.values()), None)
 
 
+def live_vouchers(employee_id: str) -> list[dict[str, Any]]:
+    """The person's vouchers still usable (issued or delivered): their whole GSI1 partition, read."""
+    params = {
+        "IndexName": keys.VOUCHER_INDEX,
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": keys.vouchers_partition(employee_id)}},
+    }
+    return [item for item in query_all(params) if item.get("status") in LIVE]
+
+
 def vouchers_page(employee_id: str, *, limit: int, cursor: str | None) -> Page:
     return query_page(
         keys.vouchers_partition(employee_id),
@@ -104,7 +114,7 @@ def transition_write(
 def end_writes(
     voucher_id: str, status: str, at: datetime, expires_on: str | None, extra: dict[str, Any] | None = None
 ) -> list[Write]:
-    """A live voucher ends (redeemed or expired): its expiry entry goes with it."""
+    """A live voucher ends (redeemed, expired or cancelled): its expiry entry goes with it."""
     return [transition_write(voucher_id, status, at, extra), *expiry_delete(expires_on, voucher_id)]
 
 
