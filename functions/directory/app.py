@@ -20,11 +20,13 @@ from plaudit.api.http import (
     if_match_versions,
     reply,
 )
+from plaudit.api.json_body import media_type, read_text_body
 from plaudit.api.pages import Cursor, EmployeePage, Limit
 from plaudit.domain.desks import DESK_ID, Desk, DeskSpec
 from plaudit.domain.employees import EMPLOYEE_ID, Employee
+from plaudit.domain.errors import UnsupportedMediaType
 from plaudit.domain.settings import OrgSettings
-from plaudit.services import desks, directory, erasure, settings, sign_in
+from plaudit.services import desks, directory, directory_import, erasure, settings, sign_in
 
 logger = Logger()
 tracer = Tracer()
@@ -80,6 +82,37 @@ def get_people(
 ) -> directory.PeoplePage:
     wanted = ids.split(",") if ids is not None else None
     return directory.PeoplePage(items=directory.people(current_caller(app), wanted, q, limit=limit))
+
+
+CSV_TYPES = ("text/csv", "text/plain")
+
+
+@app.route(
+    "/v1/employees/import-preview",
+    "POST",
+    summary="What a directory CSV would change, nothing written (HR admins and HRIS integrations)",
+    description=(
+        "The dry run of `plaudit import` (the same rules): the body is the CSV (`Content-Type: text/csv`, "
+        "header row required, the columns of examples/employees.csv, an empty cell = not given, at most 256 "
+        "KiB). The answer lists the rows that change something in the order to apply them (managers new to "
+        "the directory first), each with its line, the fields it changes and the entry as it would be (for "
+        "PUT /v1/employees/{id}), how many change nothing, and the bad rows by line with their reasons."
+    ),
+    responses={
+        400: reply("The body is not UTF-8 text (malformed_body)"),
+        413: reply("The body is larger than 256 KiB (body_too_large)"),
+        415: reply("The body is not text/csv (unsupported_media_type)"),
+        422: reply("No usable header (`import_file_unusable`; `details.reason` says why)"),
+    },
+    raw_body=CSV_TYPES,
+)
+@tracer.capture_method
+def preview_import() -> directory_import.ImportPreview:
+    event = app.current_event
+    if media_type(event.headers.get("content-type"))[0] not in CSV_TYPES:
+        raise UnsupportedMediaType("error.directory_csv_media_type")
+    body = read_text_body(event.body, base64_encoded=event.is_base64_encoded, kind="CSV")
+    return directory_import.preview(current_caller(app), body)
 
 
 @app.get(

@@ -14,7 +14,7 @@ from plaudit.integrations.hris.signatures import sign_bamboohr, sign_plaudit
 from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 
 HR = "E1001"
-CSV_ROUTE = "/v1/catalog/items/{id}/codes"  # takes text/csv, not JSON
+CSV_ROUTES = ("/v1/catalog/items/{id}/codes", "/v1/employees/import-preview")  # take text/csv, not JSON
 BODYLESS = {  # they read no body (the one sent is ignored), and refuse the request for what they check
     ("POST", "/v1/vouchers/{id}/used"): (422, "invalid_request"),  # the path's "x"
     ("POST", "/v1/me/link"): (422, "id_token_needed"),  # HR's access token, not an ID token
@@ -78,7 +78,7 @@ def json_routes(api) -> list[tuple[str, str]]:
         for route in api.template.routes
         if route.method in ("POST", "PUT", "PATCH")
         and route.path.startswith("/v1/")
-        and route.path != CSV_ROUTE
+        and route.path not in CSV_ROUTES
     )
 
 

@@ -74,12 +74,11 @@ def test_a_body_read_as_csv_is_documented_as_csv(api, aws):
         if "requestBody" in operation
         and not any(media.endswith("json") for media in operation["requestBody"]["content"])
     }
+    csv_body = {
+        "content": {"text/csv": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}},
+        "required": True,
+    }
     assert bodies == {
-        "POST /v1/catalog/items/{item_id}/codes": {
-            "content": {
-                "text/csv": {"schema": {"type": "string"}},
-                "text/plain": {"schema": {"type": "string"}},
-            },
-            "required": True,
-        }
+        "POST /v1/catalog/items/{item_id}/codes": csv_body,
+        "POST /v1/employees/import-preview": csv_body,
     }

@@ -1,12 +1,10 @@
 import { useState } from "preact/hooks";
 import { api, problem, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
-import type { MessageKey } from "../../i18n";
 import { Problem } from "../Problem";
 import { call, type Failure, useLoad } from "./call";
 import { PersonData } from "./PersonData";
 
-type Employee = Schemas["Employee"];
 // The columns `plaudit import` reads (examples/employees.csv); an empty cell is "not provided".
 const COLUMNS = [
   "id",
@@ -23,103 +21,30 @@ const COLUMNS = [
   "slack_user_id",
   "locale",
 ] as const;
-const CHECKS: Record<string, RegExp> = {
-  id: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-  email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
-  country: /^[A-Z]{2}$/,
-  start_date: /^\d{4}-\d{2}-\d{2}$/,
-  birthday: /^\d{2}-\d{2}$/,
-  public_birthday: /^(true|false)$/,
-  status: /^(active|deactivated)$/,
-  locale: /^(en|it|fr|ar)$/,
-};
-
-interface Planned {
-  line: number;
-  id: string;
-  cells: Record<string, string>;
-  changed: string[]; // the fields that change (all given ones for a new person)
-  isNew: boolean;
-}
+type Preview = Schemas["ImportPreview"];
+type Planned = Preview["rows"][number];
 interface Refused {
   line: number;
   id: string;
   reason: string;
 }
 
-/** RFC 4180 CSV: rows of cells with the line each row starts on (quoted cells may hold commas, quotes, newlines). */
-function parseCsv(text: string): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  const source = text.replace(/^\ufeff/, "");
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i];
-    if (quoted) {
-      if (char === '"' && source[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === "\n") line++;
-        cell += char;
-      }
-    } else if (char === '"') quoted = true;
-    else if (char === ",") {
-      cells.push(cell);
-      cell = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && source[i + 1] === "\n") i++;
-      cells.push(cell);
-      if (cells.some((c) => c.trim())) rows.push({ line: start, cells });
-      cells = [];
-      cell = "";
-      line++;
-      start = line;
-    } else cell += char;
-  }
-  cells.push(cell);
-  if (cells.some((c) => c.trim())) rows.push({ line: start, cells });
-  return rows;
-}
-
-const shownValue = (person: Employee, field: string) => {
-  const value = (person as unknown as Record<string, unknown>)[field];
-  return value == null ? "" : String(value);
-};
-
-/** The directory (one call: its first page), and a CSV import as `plaudit import` reads it: a dry run first
- * (every row checked and compared with the directory, errors by line), then the changes applied one person at a
- * time through PUT /v1/employees/{id}, with progress and the API's refusals by line. */
+/** The directory (one call: its first page), and a CSV import as `plaudit import` reads it: the server's dry
+ * run first (POST /v1/employees/import-preview, the same rules as the CLI: every row checked and compared with
+ * the directory, what each changes field by field, errors by line, nothing written), then the changes applied
+ * one person at a time in the preview's order (new managers first) through PUT /v1/employees/{id}, with
+ * progress and the API's refusals by line. */
 export function Directory() {
   const { words } = useConsole();
-  const { data, failure, setFailure } = useLoad(() =>
+  const { data, failure } = useLoad(() =>
     api.GET("/v1/employees", { params: { query: { limit: 100 } } }),
   );
   const [text, setText] = useState("");
-  const [plan, setPlan] = useState<{ rows: Planned[]; unchanged: number; refused: Refused[] } | null>(null);
-  const [directory, setDirectory] = useState<Map<string, Employee> | null>(null);
+  const [plan, setPlan] = useState<Preview | null>(null);
   const [progress, setProgress] = useState<{ done: number; refused: Refused[] } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const [previewFailure, setPreviewFailure] = useState<Failure>(null);
   const [applyFailure, setApplyFailure] = useState<Failure>(null);
-
-  async function everyone(): Promise<Map<string, Employee> | null> {
-    if (directory) return directory;
-    const people = new Map<string, Employee>();
-    let cursor: string | null = null;
-    do {
-      const page: Schemas["EmployeePage"] | null = await call(api.GET("/v1/employees", { params: { query: { limit: 100, cursor } } }), setFailure);
-      if (!page) return null;
-      for (const person of page.items) people.set(person.id, person);
-      cursor = page.next_cursor ?? null;
-    } while (cursor);
-    setDirectory(people);
-    return people;
-  }
 
   async function readFile(event: Event) {
     const file = (event.currentTarget as HTMLInputElement).files?.[0];
@@ -131,86 +56,39 @@ export function Directory() {
   async function dryRun() {
     setPlan(null);
     setProgress(null);
-    setFileProblem(null);
-    const rows = parseCsv(text);
-    const header = (rows.shift()?.cells ?? []).map((name) => name.trim());
-    const unknown = header.filter((name) => !(COLUMNS as readonly string[]).includes(name));
-    if (header.length === 0 || !header.includes("id")) return setFileProblem(words.t("hr.directory.need_id"));
-    if (unknown.length) return setFileProblem(words.t("hr.directory.unknown_columns", { columns: unknown.join(", ") }));
+    setPreviewFailure(null);
     setBusy(true);
-    const people = await everyone();
+    const preview = await call(
+      api.POST("/v1/employees/import-preview", {
+        body: text,
+        bodySerializer: (csv: string) => csv,
+        headers: { "content-type": "text/csv" },
+      }),
+      setPreviewFailure,
+    );
     setBusy(false);
-    if (!people) return;
-    const planned: Planned[] = [];
-    const refused: Refused[] = [];
-    const seen = new Set<string>();
-    let unchanged = 0;
-    for (const { line, cells: raw } of rows) {
-      const cells: Record<string, string> = {};
-      header.forEach((name, index) => {
-        const value = (raw[index] ?? "").trim();
-        if (value) cells[name] = value;
-      });
-      const id = cells.id ?? "";
-      const refuse = (key: MessageKey, params: Record<string, string> = {}) =>
-        refused.push({ line, id, reason: words.t(key, params) });
-      if (raw.length > header.length) {
-        refuse("hr.directory.too_many_cells");
-        continue;
-      }
-      if (!CHECKS.id?.test(id)) {
-        refuse("hr.directory.bad_id");
-        continue;
-      }
-      if (seen.has(id)) {
-        refuse("hr.directory.repeated", { id });
-        continue;
-      }
-      seen.add(id);
-      const wrong = Object.entries(cells).find(([name, value]) => CHECKS[name] && !CHECKS[name].test(value));
-      if (wrong) {
-        refuse("hr.directory.bad_value", { column: wrong[0] });
-        continue;
-      }
-      const before = people.get(id);
-      if (!before && (!cells.email || !cells.name)) {
-        refuse("hr.directory.new_needs");
-        continue;
-      }
-      const changed = Object.keys(cells).filter((name) => name !== "id" && (!before || shownValue(before, name) !== cells[name]));
-      if (changed.length === 0) unchanged++;
-      else planned.push({ line, id, cells, changed, isNew: !before });
-    }
-    setPlan({ rows: planned, unchanged, refused });
+    if (preview) setPlan(preview);
   }
 
   async function apply() {
-    if (!plan || !directory) return;
+    if (!plan) return;
     setApplyFailure(null);
     setBusy(true);
     const refused: Refused[] = [];
     let done = 0;
     setProgress({ done, refused });
     for (const row of plan.rows) {
-      const before = directory.get(row.id);
-      const fields: Record<string, unknown> = {};
-      if (before) {
-        for (const [name, value] of Object.entries(before)) if (name !== "id" && name !== "roles") fields[name] = value;
-      }
-      for (const [name, value] of Object.entries(row.cells)) {
-        if (name !== "id") fields[name] = name === "public_birthday" ? value === "true" : value;
-      }
+      const { id: _, roles: __, ...fields } = row.employee; // the roles stay as they are
       try {
         const { data: saved, error } = await api.PUT("/v1/employees/{employee_id}", {
-          params: { path: { employee_id: row.id } },
+          params: { path: { employee_id: row.employee_id } },
           body: fields as Schemas["EmployeeFields"],
         });
-        if (saved) directory.set(saved.id, saved);
-        else {
+        if (!saved) {
           const refusal = problem(error);
           refused.push({
             line: row.line,
-            id: row.id,
+            id: row.employee_id,
             reason: refusal ? words.t("error.with_code", { message: refusal.message, code: refusal.code }) : "",
           });
         }
@@ -264,18 +142,14 @@ export function Directory() {
         <button type="button" data-action="dry-run" disabled={!text || busy} onClick={() => void dryRun()}>
           {words.t("hr.directory.dry_run")}
         </button>
-        {fileProblem && (
-          <p class="problem" role="alert">
-            {fileProblem}
-          </p>
-        )}
+        <Problem problem={previewFailure} />
         {plan && (
           <div data-plan role="status">
             <p>
               {words.t("hr.directory.plan", {
                 changes: plan.rows.length,
                 unchanged: plan.unchanged,
-                refused: plan.refused.length,
+                refused: plan.errors.length,
               })}
             </p>
             {plan.rows.length > 0 && (
@@ -293,11 +167,9 @@ export function Directory() {
                     {plan.rows.map((row) => (
                       <tr key={row.line} data-line={row.line}>
                         <td>{words.number(row.line)}</td>
-                        <td dir="ltr">{row.id}</td>
+                        <td dir="ltr">{row.employee_id}</td>
                         <td>
-                          {row.isNew
-                            ? words.t("hr.directory.new")
-                            : words.t("hr.directory.changed", { fields: row.changed.join(", ") })}
+                          <Change row={row} />
                         </td>
                       </tr>
                     ))}
@@ -305,7 +177,13 @@ export function Directory() {
                 </table>
               </div>
             )}
-            <Refusals rows={plan.refused} />
+            <Refusals
+              rows={plan.errors.map((bad) => ({
+                line: bad.line,
+                id: bad.employee_id ?? "",
+                reason: bad.reasons.join("; "),
+              }))}
+            />
             {plan.rows.length > 0 && !progress && (
               <button type="button" data-action="apply" disabled={busy} onClick={() => void apply()}>
                 {words.t("hr.directory.apply", { count: plan.rows.length })}
@@ -331,6 +209,30 @@ export function Directory() {
       </div>
       <PersonData />
     </section>
+  );
+}
+
+/** What one row changes: its action, then each field "before → after" (a new person: the fields given). */
+function Change({ row }: { row: Planned }) {
+  const { words } = useConsole();
+  const shown = (value: unknown) => (value === null || value === undefined ? "—" : String(value));
+  return (
+    <>
+      <span data-action={row.action}>{words.t(`hr.directory.action_${row.action}`)}</span>
+      <ul class="changes">
+        {row.changes.map((change) => (
+          <li key={change.field} dir="auto">
+            {row.action === "created"
+              ? words.t("hr.directory.field_set", { field: change.field, after: shown(change.after) })
+              : words.t("hr.directory.field_changed", {
+                  field: change.field,
+                  before: shown(change.before),
+                  after: shown(change.after),
+                })}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
