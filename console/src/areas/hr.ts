@@ -6,6 +6,7 @@ import { Catalogue } from "../pages/hr/Catalogue";
 import { Dashboard } from "../pages/hr/Dashboard";
 import { Directory } from "../pages/hr/Directory";
 import { Moderation } from "../pages/hr/Moderation";
+import { Referrals } from "../pages/hr/Referrals";
 import { Reports } from "../pages/hr/Reports";
 import { Rules } from "../pages/hr/Rules";
 import { Seasons } from "../pages/hr/Seasons";
@@ -22,6 +23,7 @@ export const pages: Pages = {
   "hr-budgets": { title: "hr.nav.budgets", Page: Budgets, roles: HR },
   "hr-campaigns": { title: "hr.nav.campaigns", Page: Campaigns, roles: HR },
   "hr-rules": { title: "hr.nav.rules", Page: Rules, roles: HR },
+  "hr-referrals": { title: "hr.nav.referrals", Page: Referrals, roles: HR },
   "hr-seasons": { title: "hr.nav.seasons", Page: Seasons, roles: HR },
   "hr-badges": { title: "hr.nav.badges", Page: Badges, roles: HR },
   "hr-catalogue": { title: "hr.nav.catalogue", Page: Catalogue, roles: HR },

@@ -5,7 +5,13 @@ import { amount, Check, Choice, Input, listOf, orNull, useDraft, whole } from ".
 import { ListPage, RowButton, useList } from "./ListPage";
 
 type Rule = Schemas["MilestoneRule"];
-const TYPES: readonly Schemas["RuleType"][] = ["work_anniversary", "birthday", "days_after_start", "hris_event"];
+const TYPES: readonly Schemas["RuleType"][] = [
+  "work_anniversary",
+  "birthday",
+  "days_after_start",
+  "hris_event",
+  "referral",
+];
 const EVENT = /^[a-z0-9][a-z0-9_.-]{0,47}$/;
 const BUDGET_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const CHANNEL = /^[CG][A-Z0-9]{2,20}$/;
@@ -27,6 +33,8 @@ const BLANK = {
   budget: "",
   days: "",
   event: "",
+  atHire: "",
+  afterDays: "",
   years: "",
   byYear: "",
   item: "",
@@ -59,6 +67,11 @@ function wrong(d: Draft): MessageKey | null {
   if (!whole(d.points || "0", 0, MAX_POINTS)) return "hr.rules.bad_points";
   if (d.type === "days_after_start" && !whole(d.days, 0, 3650)) return "hr.rules.bad_days";
   if (d.type === "hris_event" && !EVENT.test(d.event.trim())) return "hr.rules.need_event";
+  if (d.type === "referral") {
+    const later = d.atHire.trim() !== "" && Number(d.atHire) < 100;
+    if (d.atHire.trim() && !whole(d.atHire, 0, 100)) return "hr.rules.bad_referral";
+    if (later !== Boolean(d.afterDays.trim()) || (later && !whole(d.afterDays, 1, 730))) return "hr.rules.bad_referral";
+  }
   const years = listOf(d.years);
   if (d.type === "work_anniversary") {
     if (years.some((y) => !whole(y, 1, 100)) || new Set(years).size !== years.length) return "hr.rules.bad_years";
@@ -86,6 +99,8 @@ function bodyOf(d: Draft): Schemas["RuleSpec"] {
     budget_id: orNull(d.budget),
     days_after_start: d.type === "days_after_start" ? Number(d.days) : null,
     event_name: d.type === "hris_event" ? d.event.trim() : null,
+    at_hire_percent: d.type === "referral" && d.atHire.trim() ? Number(d.atHire) : null,
+    after_days: d.type === "referral" && d.afterDays.trim() ? Number(d.afterDays) : null,
     years: anniversary && listOf(d.years).length ? listOf(d.years).map(Number) : null,
     points_by_year: anniversary ? (byYearOf(d.byYear) ?? {}) : {},
     catalog_item_id: orNull(d.item),
@@ -176,6 +191,12 @@ export function Rules() {
         />
         {d.type === "days_after_start" && <Input id="rule-days" label="hr.rules.days" numeric {...form.text("days")} />}
         {d.type === "hris_event" && <Input id="rule-event" label="hr.rules.event" {...form.text("event")} />}
+        {d.type === "referral" && (
+          <>
+            <Input id="rule-at-hire" label="hr.rules.at_hire" hint="hr.rules.at_hire_hint" numeric {...form.text("atHire")} />
+            <Input id="rule-after-days" label="hr.rules.after_days" numeric {...form.text("afterDays")} />
+          </>
+        )}
         {d.type === "work_anniversary" && (
           <>
             <Input id="rule-years" label="hr.rules.years" hint="hr.rules.years_hint" {...form.text("years")} />
