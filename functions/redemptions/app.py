@@ -27,7 +27,7 @@ from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.errors import InvalidRequest
 from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView
-from plaudit.services import awards, redemptions
+from plaudit.services import awards, instant_passes, redemptions
 
 logger = Logger()
 tracer = Tracer()
@@ -134,6 +134,58 @@ def reject_redemption(redemption_id: RedemptionIdPath, body: Decision) -> Redemp
 def list_approvals(limit: Limit = 50, cursor: Cursor = None) -> ApprovalPage:
     items, next_cursor = redemptions.list_approvals(current_caller(app), limit=limit, cursor=cursor)
     return ApprovalPage(items=items, next_cursor=next_cursor)
+
+
+@app.post(
+    "/v1/instant-passes",
+    summary="A pass to use an instant perk now at a desk (single use, valid for a minute)",
+    description="A token for a QR and the same pass as a short code to type. Nothing is held yet: the "
+    "points move when a desk confirms it. An item that needs an approval cannot be used instantly "
+    "(instant_needs_approval).",
+    status_code=201,
+    response_description="Created",
+    responses={
+        404: reply("No such catalogue item (item_not_found)"),
+        422: reply(
+            "Not an instant perk (not_instant_item), needs an approval (instant_needs_approval), too few "
+            "points (insufficient_points), or a restriction of the item (item_inactive, blackout...)"
+        ),
+    },
+)
+@tracer.capture_method
+def issue_pass(body: instant_passes.PassRequest) -> Response[instant_passes.IssuedPass]:
+    return created_response(instant_passes.issue(current_caller(app), body), True)
+
+
+PASS_REFUSALS = {
+    404: reply("No live pass has this token or code (pass_not_valid)"),
+    409: reply("Used already (pass_used)"),
+    422: reply(
+        "It cannot be used here or now: pass_expired, pass_wrong_vendor, pass_wrong_location (and at "
+        "confirmation, the item's rules: insufficient_points, out_of_stock, per_person_limit...)"
+    ),
+}
+
+
+@app.post(
+    "/v1/instant-passes/check",
+    summary="What a pass is for and whose it is (desk accounts, vouchers scope, HR): nothing changes",
+    responses=PASS_REFUSALS,
+)
+@tracer.capture_method
+def check_pass(body: instant_passes.CheckPass) -> instant_passes.PassCheck:
+    return instant_passes.check(current_caller(app), body)
+
+
+@app.post(
+    "/v1/instant-passes/confirm",
+    summary="Confirm a pass: the points move and the perk is redeemed, once (no voucher)",
+    description="The same desk confirming again gets the first answer.",
+    responses=PASS_REFUSALS,
+)
+@tracer.capture_method
+def confirm_pass(body: instant_passes.CheckPass) -> instant_passes.PassUse:
+    return instant_passes.confirm(current_caller(app), body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

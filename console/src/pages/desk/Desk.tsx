@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { type ApiProblem, api, problem, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import { Problem } from "../Problem";
+import { InstantPass, isPass } from "./InstantPass";
 import { Scanner } from "./Scanner";
 import { VoucherAnswer } from "./VoucherAnswer";
 
@@ -27,6 +28,7 @@ export function Desk() {
   const [failure, setFailure] = useState<ApiProblem | "network" | null>(null);
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [pass, setPass] = useState<{ code: string; location: string } | null>(null); // an instant perk's pass
 
   const badAmount = amount.trim() !== "" && (!AMOUNT.test(amount.trim()) || Number(amount) <= 0 || Number(amount) > 1e6);
   const body = () => ({
@@ -58,6 +60,8 @@ export function Desk() {
       setMissing(true);
       return;
     }
+    setPass(isPass(code) ? { code: code.trim(), location: location.trim() } : null); // its own component
+    if (isPass(code)) return;
     if (badAmount) return; // the form says why; the API would refuse it
     setCheck(await ask("/v1/vouchers/validate"));
   };
@@ -87,6 +91,7 @@ export function Desk() {
             setCode(e.currentTarget.value);
             setMissing(false);
             setCheck(null);
+            setPass(null);
           }}
         />
         <label for="desk-location">{words.t("desk.location")}</label>
@@ -157,6 +162,7 @@ export function Desk() {
         />
       )}
       <Problem problem={failure} />
+      {pass && <InstantPass pass={pass} />}
       {check && <VoucherAnswer check={check} redeemed={redeemed} busy={busy} onRedeem={redeem} />}
     </section>
   );

@@ -3,6 +3,7 @@ import { type ApiProblem, api, problem, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
 import { Problem } from "../Problem";
+import { InstantPass } from "./InstantPass";
 import { Restrictions } from "./Restrictions";
 
 type Item = Schemas["CatalogItemView"];
@@ -196,60 +197,64 @@ function CatalogueItem({
         </p>
       )}
       <Restrictions restrictions={item.restrictions} />
-      <form class="redeem" onSubmit={redeem} noValidate aria-labelledby={`${id}-name`}>
-        {!offer && (
-          <label for={`${id}-denomination`}>
-            {words.t("employee.redeem.denomination", { currency: item.currency })}
-          </label>
-        )}
-        {offer ? null : fixed ? (
-          <select
-            id={`${id}-denomination`}
-            value={denomination}
-            onChange={(e) => setDenomination(e.currentTarget.value)}
-          >
-            {fixed.map((value) => (
-              <option key={value} value={value}>
-                {words.money(value, item.currency)}
-              </option>
-            ))}
-          </select>
-        ) : (
-          <input
-            id={`${id}-denomination`}
-            inputMode="decimal"
-            value={denomination}
-            aria-describedby={`${id}-range`}
-            onInput={(e) => setDenomination(e.currentTarget.value)}
-          />
-        )}
-        {!fixed && !offer && (
-          <p id={`${id}-range`} class="hint">
-            {words.t("employee.redeem.range", {
-              min: words.money(String(item.denominations?.min ?? 0), item.currency),
-              max: words.money(String(item.denominations?.max ?? 0), item.currency),
-            })}
-          </p>
-        )}
-        {cost !== null && <p class="hint">{words.t("employee.redeem.costs", { count: cost })}</p>}
-        {invalid && (
-          <p class="problem" role="alert">
-            {words.t(invalid)}
-          </p>
-        )}
-        <Problem problem={failure} />
-        {done && (
-          <p class="done" role="status" data-redemption={done.id}>
-            {words.t(
-              done.status === "pending_approval" ? "employee.redeem.pending" : "employee.redeem.done",
-            )}{" "}
-            <a href="#/rewards">{words.t("employee.rewards.title")}</a>
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {words.t("employee.redeem.submit")}
-        </button>
-      </form>
+      {item.fulfilment === "instant" ? (
+        <InstantPass item={item} />
+      ) : (
+        <form class="redeem" onSubmit={redeem} noValidate aria-labelledby={`${id}-name`}>
+          {!offer && (
+            <label for={`${id}-denomination`}>
+              {words.t("employee.redeem.denomination", { currency: item.currency })}
+            </label>
+          )}
+          {offer ? null : fixed ? (
+            <select
+              id={`${id}-denomination`}
+              value={denomination}
+              onChange={(e) => setDenomination(e.currentTarget.value)}
+            >
+              {fixed.map((value) => (
+                <option key={value} value={value}>
+                  {words.money(value, item.currency)}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id={`${id}-denomination`}
+              inputMode="decimal"
+              value={denomination}
+              aria-describedby={`${id}-range`}
+              onInput={(e) => setDenomination(e.currentTarget.value)}
+            />
+          )}
+          {!fixed && !offer && (
+            <p id={`${id}-range`} class="hint">
+              {words.t("employee.redeem.range", {
+                min: words.money(String(item.denominations?.min ?? 0), item.currency),
+                max: words.money(String(item.denominations?.max ?? 0), item.currency),
+              })}
+            </p>
+          )}
+          {cost !== null && <p class="hint">{words.t("employee.redeem.costs", { count: cost })}</p>}
+          {invalid && (
+            <p class="problem" role="alert">
+              {words.t(invalid)}
+            </p>
+          )}
+          <Problem problem={failure} />
+          {done && (
+            <p class="done" role="status" data-redemption={done.id}>
+              {words.t(
+                done.status === "pending_approval" ? "employee.redeem.pending" : "employee.redeem.done",
+              )}{" "}
+              <a href="#/rewards">{words.t("employee.rewards.title")}</a>
+            </p>
+          )}
+          <button type="submit" disabled={busy}>
+            {words.t("employee.redeem.submit")}
+          </button>
+        </form>
+      )}
     </li>
   );
 }

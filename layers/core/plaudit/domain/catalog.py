@@ -35,6 +35,7 @@ class FulfilmentMethod(StrEnum):
     PROVIDER = "provider"  # an external rewards provider places the order (provider_sku)
     CODE_STOCK = "code_stock"  # a pre-loaded code from the stock an admin uploaded
     INTERNAL = "internal"  # Plaudit issues the code itself (company perks)
+    INSTANT = "instant"  # used on the spot at a desk with a one-minute pass: no voucher (instant_passes)
 
 
 class RewardsProvider(StrEnum):
@@ -277,10 +278,20 @@ class CatalogItemSpec(Model):
         else:
             if self.denominations is not None or self.points is None:
                 raise invalid("problem.offer_form")
-            if self.fulfilment == FulfilmentMethod.PROVIDER or not gives_a_voucher(self.type):
+            if self.fulfilment in (
+                FulfilmentMethod.PROVIDER,
+                FulfilmentMethod.INSTANT,
+            ) or not gives_a_voucher(self.type):
                 raise invalid("problem.offer_fulfilment")
             if self.offer.cap is not None and self.offer.cap.currency != self.currency:
                 raise invalid("problem.cap_currency", currency=self.currency)
+        if self.fulfilment == FulfilmentMethod.INSTANT and (
+            not gives_a_voucher(self.type)
+            or self.denominations is None
+            or self.denominations.fixed is None
+            or len(self.denominations.fixed) != 1
+        ):
+            raise invalid("problem.instant_form")
         discounting = self.type == ItemType.DISCOUNT_VOUCHER or self.offer is not None
         if self.restrictions.minimum_purchase is not None and not discounting:
             raise invalid("problem.minimum_purchase")
@@ -401,6 +412,18 @@ def check_redeemable(
             period=Phrase(PERIOD_NAMES[limit.period]),
             details={"count": limit.count, "period": limit.period.value},
         )
+
+
+def is_instant(item: CatalogItemSpec) -> bool:
+    return item.fulfilment == FulfilmentMethod.INSTANT
+
+
+def refuse_instant(item: CatalogItemSpec) -> None:
+    """An instant perk is used on the spot by its owner with a pass (instant_passes): it is neither
+    redeemed for a voucher nor given by an award, a rule or a campaign (there would be nothing to hand
+    over)."""
+    if is_instant(item):
+        raise RuleViolation("error.instant_item", code="instant_item")
 
 
 def voucher_expiry(item: CatalogItemSpec, issued_on: date) -> date | None:

@@ -40,7 +40,7 @@ from plaudit.domain.campaigns import (
     read_rows,
     skip_reason,
 )
-from plaudit.domain.catalog import points_price
+from plaudit.domain.catalog import is_instant, points_price, refuse_instant
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, Points, Problem, RuleViolation
 from plaudit.domain.ids import fingerprint
@@ -205,6 +205,8 @@ def _plan(caller: Caller, body: CampaignRequest) -> tuple[_Plan, Caller]:
         item = item_from(found.get(keys.catalog_item(body.item_id))) if body.item_id else None
         if body.item_id and item is None:
             raise NotFound("error.item_not_found", code="item_not_found")
+        if item is not None:
+            refuse_instant(item)
         people = _selected(body)
         rows = [
             Row(employee_id=p.id, points=body.points, item_id=body.item_id, denomination=body.denomination)
@@ -249,6 +251,9 @@ def _with_items(
         item = known.get(row.item_id)
         if item is None:
             problems.append(Problem(f"line {row.line}.item_id", "problem.campaign_unknown_item"))
+            continue
+        if is_instant(item):  # used on the spot with a pass: nothing to give
+            problems.append(Problem(f"line {row.line}.item_id", "problem.campaign_instant_item"))
             continue
         assert row.denomination is not None
         priced.append(_Priced(**row.model_dump(), cost=points_price(item, row.denomination, settings)))

@@ -29,6 +29,7 @@ from plaudit.store.transact import WriteRefused
 
 logger = Logger(child=True)
 DESK_GROUP = "voucher_desk"
+STAFF_SCOPE = "vouchers"  # integrations that check codes (vendors, staff tools)
 
 
 class DeskPage(Model):
@@ -164,6 +165,25 @@ def place_of(caller: Caller, location: str | None, vendor: str | None) -> Place 
     is refused."""
     desk = _desk_of(caller)
     return None if desk is None else place_at(desk, location, vendor)
+
+
+def checking_place(caller: Caller, location: str | None, vendor: str | None) -> Place:
+    """Where the caller checks codes and passes: staff with the vouchers scope and HR where they say; a desk
+    account at its desk. Anyone else may not check them."""
+    if caller.has_scope(STAFF_SCOPE) or _hr_admin(caller):
+        return Place(location=location, vendor=vendor, by=caller.employee_id or caller.subject)
+    place = place_of(caller, location, vendor)
+    if place is None:
+        raise Forbidden("error.vouchers_scope_needed", code="forbidden")
+    return place
+
+
+def _hr_admin(caller: Caller) -> bool:
+    if caller.has_role(Role.HR_ADMIN):
+        return True
+    return bool(caller.employee_id) and snapshots.load(employees=[caller.employee_id]).identify(
+        caller
+    ).has_role(Role.HR_ADMIN)
 
 
 def own_desk(caller: Caller) -> Desk:

@@ -207,7 +207,8 @@ def _require_item(spec: RuleSpec) -> None:
     checked when the item is given)."""
     if spec.catalog_item_id is None or spec.catalog_denomination is None:
         return
-    from plaudit.store.catalog import item_from  # only rules with an item need the catalogue
+    from plaudit.domain.catalog import refuse_instant  # only rules with an item need the catalogue
+    from plaudit.store.catalog import item_from
 
     item = item_from(get_one(keys.catalog_item(spec.catalog_item_id)))
     if item is None:
@@ -217,6 +218,7 @@ def _require_item(spec: RuleSpec) -> None:
             item_id=spec.catalog_item_id,
             details={"catalog_item_id": spec.catalog_item_id},
         )
+    refuse_instant(item)
     if item.denominations is None or not item.denominations.admits(spec.catalog_denomination):
         raise RuleViolation(
             "error.item_denomination_missing",

@@ -14,7 +14,14 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from plaudit.domain.access import Caller
-from plaudit.domain.catalog import ITEM_ID, CatalogItem, check_redeemable, per_person_period, points_price
+from plaudit.domain.catalog import (
+    ITEM_ID,
+    CatalogItem,
+    check_redeemable,
+    per_person_period,
+    points_price,
+    refuse_instant,
+)
 from plaudit.domain.employees import Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, Points, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
@@ -153,7 +160,7 @@ def request(
             writes.append(first_response_write(rid, request_hash, redemption.view()))
         writes.append(wallet_write(WalletChange(person.employee_id, points_delta=-redemption.points), at))
         if snap.wallet(person.employee_id).points < redemption.points:
-            raise _insufficient(redemption.points, snap.wallet(person.employee_id).points)
+            raise insufficient(redemption.points, snap.wallet(person.employee_id).points)
         try:
             write_all(writes)
         except WriteRefused as refused:
@@ -176,15 +183,25 @@ def plan(
     rid: str,
     *,
     award: DirectAward | None = None,
+    used_at_desk: str | None = None,
 ) -> tuple[Redemption, list[Write]]:
     """The redemption and its writes except the wallet's (restrictions checked; may read the manager, the
     per-person count and the person's tier counters: one more round trip, only for items and redemptions
     that need them: a tier-limited item's 13 counters are not worth reading for every redemption). A direct
     `award` is approved at once (its giver authorised it) and held from the giver's budget: the caller adds
-    that budget's balance write."""
+    that budget's balance write. `used_at_desk` (who confirmed it): an instant perk, held and settled at
+    once, redeemed with no voucher; one that would need an approval is refused (instant_needs_approval)."""
+    if used_at_desk is None or award is not None:
+        refuse_instant(item)
     period = per_person_period(item, at, settings)
     points = points_price(item, denomination, settings)
     approval = award is None and needs_approval(points, item.requires_approval, settings.approvals)
+    if approval and used_at_desk is not None:
+        raise RuleViolation(
+            "error.instant_needs_approval",
+            code="instant_needs_approval",
+            details={"points": points, "approval_threshold": settings.approvals.threshold_points},
+        )
     tiered = award is None and item.min_tier is not None  # an award is the giver's choice, not a purchase
     extra: list[keys.Key] = []
     if period is not None:
@@ -201,7 +218,7 @@ def plan(
     if tiered:
         standing = standing_of(found, settings.tiers, employee.id, at, settings.time_zone)
         refuse_below(settings.tiers, item.min_tier, standing)  # type: ignore[arg-type]
-    status = Status.PENDING_APPROVAL if approval else Status.APPROVED
+    status = Status.PENDING_APPROVAL if approval else Status.REDEEMED if used_at_desk else Status.APPROVED
     manager = Snapshot(found).employee(employee.manager_id) if approval and employee.manager_id else None
     redemption = Redemption(
         id=rid,
@@ -227,7 +244,7 @@ def plan(
             HistoryEntry(
                 status=status,
                 at=at,
-                by=award.awarded_by if award else employee.id,
+                by=award.awarded_by if award else used_at_desk or employee.id,
                 reason=award.message if award else None,
             )
         ],
@@ -254,6 +271,8 @@ def plan(
         {"redemption_id": rid, "item_id": item.id},
     )
     writes = store.new_redemption_writes(redemption) + transaction_writes(hold)
+    if used_at_desk:
+        writes += transaction_writes(_settlement(redemption, at))
     if stock := inventory_write(item.id, -1, unlimited=item.inventory is None):
         writes.append(stock)
     if period is not None:
@@ -262,7 +281,7 @@ def plan(
     return redemption, writes
 
 
-def _insufficient(need: int, have: int) -> RuleViolation:
+def insufficient(need: int, have: int) -> RuleViolation:
     return RuleViolation(
         "error.insufficient_points",
         code="insufficient_points",

@@ -15,8 +15,6 @@ from pydantic import Field, SecretStr
 
 from plaudit.domain.access import Caller
 from plaudit.domain.catalog import Offer, OfferKind
-from plaudit.domain.desks import Place
-from plaudit.domain.employees import Role
 from plaudit.domain.errors import (
     Conflict,
     Forbidden,
@@ -39,7 +37,6 @@ from plaudit.store.transact import Write, WriteRefused, write_all
 if TYPE_CHECKING:  # only a type here: the vouchers function never loads the catalogue
     from plaudit.domain.catalog import Restrictions
 
-STAFF_SCOPE = "vouchers"
 FAILED_ATTEMPTS_LIMIT = 10
 ATTEMPT_WINDOW = timedelta(minutes=10)
 REMIND_BEFORE = timedelta(days=7)
@@ -367,7 +364,7 @@ def validate(
     changes): a voucher that cannot answers `usable` false and the refusal in `locale`. A desk account
     checks at its desk: the vendor is the desk's and the location one of its own, whatever the request
     says."""
-    place = _place(caller, location, vendor)
+    place = desks.checking_place(caller, location, vendor)
     item = _found(caller, code)
     purchase = purchase or Purchase()
     try:
@@ -388,7 +385,7 @@ def redeem(
 ) -> VoucherCheck:
     """Check the code as `validate` does, then mark the voucher redeemed, exactly once (refused: the rule's
     error)."""
-    place = _place(caller, location, vendor)
+    place = desks.checking_place(caller, location, vendor)
     item = _found(caller, code)
     purchase = purchase or Purchase()
     if item["status"] == "redeemed":
@@ -439,17 +436,6 @@ def _retell(item: dict[str, Any], on_state: StateHook | None) -> None:
     (on_state or redemption_state)(item["redemption_id"], "redeemed")
 
 
-def _place(caller: Caller, location: str | None, vendor: str | None) -> Place:
-    """Where the caller checks codes: staff with the vouchers scope and HR where they say; a desk account at
-    its desk. Anyone else may not check codes."""
-    if caller.has_scope(STAFF_SCOPE) or _hr_admin(caller):
-        return Place(location=location, vendor=vendor, by=caller.employee_id or caller.subject)
-    place = desks.place_of(caller, location, vendor)
-    if place is None:
-        raise Forbidden("error.vouchers_scope_needed", code="forbidden")
-    return place
-
-
 def _found(caller: Caller, code: str) -> dict[str, Any]:
     """The voucher a code names, for a caller allowed to check codes (`_place`) and not over the limit."""
     at = now()
@@ -472,14 +458,6 @@ def _found(caller: Caller, code: str) -> dict[str, Any]:
             raise _throttled()
         raise NotFound(NOT_VALID, code="voucher_not_valid")
     return item
-
-
-def _hr_admin(caller: Caller) -> bool:
-    if caller.has_role(Role.HR_ADMIN):
-        return True
-    return bool(caller.employee_id) and snapshots.load(employees=[caller.employee_id]).identify(
-        caller
-    ).has_role(Role.HR_ADMIN)
 
 
 def _throttled() -> Throttled:

@@ -12,6 +12,8 @@ ADD_ON = "kudos_add_on"
 REDEEM = "redeem_open"
 REDEEM_MODAL = "redeem_modal"
 VOUCHER_USED = "voucher_used"
+USE_NOW = "instant_use_now"  # an instant perk: a one-time code to show at a desk
+USE_NOW_MODAL = "instant_pass_modal"
 
 # approvals (the buttons are on the approver's DM, posted by the notifications function, and in App Home)
 APPROVE = "approval_approve"

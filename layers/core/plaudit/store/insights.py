@@ -216,6 +216,8 @@ def _redemption_step(item: Mapping[str, Any], before: str | None) -> Source | No
     """A redemption requested (new), approved by a person, or reaching delivered or returned (`before`: its
     status before)."""
     status = item.get("status")
+    if before is None and status in SETTLED:  # an instant perk: requested and settled in one write
+        return _settled_at_once(item)
     if before is None:
         step = "requested"
     elif before == Status.PENDING_APPROVAL and status == Status.APPROVED:
@@ -247,6 +249,18 @@ def _redemption_source(item: Mapping[str, Any], step: str) -> Source:
     )
     part = lambda today: redemption_contribution(facts, zone or today, step)  # noqa: E731
     return Source(f"redemption:{item['id']}:{step}", facts.at, part, zone is not None)
+
+
+def _settled_at_once(item: Mapping[str, Any]) -> Source:
+    """Both steps of a redemption written settled, as one source (covering its settled step's id)."""
+    requested, settled = _redemption_source(item, "requested"), _redemption_source(item, "settled")
+
+    def part(today: str) -> Contribution:
+        both = requested.part(today)
+        both.merge(settled.part(today))
+        return both
+
+    return Source(requested.id, requested.at, part, requested.zoned, (settled.id,))
 
 
 def _budget_of(item: Mapping[str, Any]) -> str | None:

@@ -52,6 +52,8 @@ VOUCHER_REMIND#<voucher id>  VOUCHER_REMIND     voucher_reminder for its owner, 
 EMP#<id>      POINTS_REMIND#<YYYY-MM>             points_reminder: some of the person's points expire that
                                                   month (settings.points_expiry_months), told 30 days ahead
 ORG           POINTS_EXPIRY#<YYYY-MM-DD>          the day's points-expiry run finished (it runs once a day)
+PASS#<sha256 of token or code>  PASS            an instant perk's pass, under each of its two secrets (TTL
+                                                  expires_at; status issued -> used once)
 VOUCHER_TRIES#<caller>  <window start>          failed code checks in a 10-minute window (TTL expires_at)
 ITEM#<id>     ITEM                                catalogue item (GSI1: CATALOG, or CATALOG#INACTIVE once
                                                   deactivated / <category>#<casefolded name>#<id>)
@@ -336,6 +338,10 @@ def ledger_lines_since(employee_id: str, since: datetime) -> tuple[str, str]:
 
 def voucher_reminder(voucher_id: str) -> Key:
     return f"VOUCHER_REMIND#{voucher_id}", "VOUCHER_REMIND"
+
+
+def instant_pass(secret_hash: str) -> Key:
+    return f"PASS#{secret_hash}", "PASS"
 
 
 def voucher_tries(caller: str, window_start: datetime) -> Key:

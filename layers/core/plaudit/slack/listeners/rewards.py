@@ -5,7 +5,8 @@ lazy listener fills it in with the amounts, their points and the person's balanc
 submission is redeemed in its ack (the view id is the idempotency key, so a resubmission holds once), and
 what the rules refuse (insufficient_points, blackout, out_of_stock…) shows under the amount; then, lazily,
 the Home tab is refreshed and a DM says what was held and what happens next. Mark used is acked at once and
-recorded lazily."""
+recorded lazily. Use now (an instant perk) opens a loading modal the same way and fills it with a one-time
+code to show at the desk and when it stops working."""
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -17,6 +18,7 @@ def register(app: App) -> None:
     app.action(actions.REDEEM)(ack=open_loading, lazy=[show_form])
     app.view_submission(actions.REDEEM_MODAL)(ack=submit, lazy=[after_submit])
     app.action(actions.VOUCHER_USED)(ack=ack_now, lazy=[voucher_used])
+    app.action(actions.USE_NOW)(ack=open_pass_loading, lazy=[show_pass])
 
 
 def ack_now(ack: Ack) -> None:
@@ -28,6 +30,19 @@ def open_loading(ack: Ack, body: dict, client: WebClient) -> None:
 
     client.views_open(trigger_id=body["trigger_id"], view=loading(actions.REDEEM_MODAL, modal_id(body)))
     ack()
+
+
+def open_pass_loading(ack: Ack, body: dict, client: WebClient) -> None:
+    from plaudit.slack.views.modals import loading
+
+    client.views_open(trigger_id=body["trigger_id"], view=loading(actions.USE_NOW_MODAL, modal_id(body)))
+    ack()
+
+
+def show_pass(body: dict, client: WebClient) -> None:
+    from plaudit.slack.work import instant_pass
+
+    instant_pass.show_pass(modal_id(body), body, client)
 
 
 def show_form(body: dict, client: WebClient) -> None:

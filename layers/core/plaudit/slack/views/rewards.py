@@ -4,7 +4,7 @@ the submission's ack reads it cheaply."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,6 +48,7 @@ class CatalogLine:
     brand: str | None
     min_points: int | None
     max_points: int | None
+    instant: bool = False  # used on the spot at a desk (Use now), not redeemed for a voucher
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,9 @@ def catalog_section(lines: Sequence[CatalogLine], balance: int, m: Messages) -> 
         price = points_range(line.min_points, line.max_points, m)
         text = f"*{escaped(line.name, NAME_LIMIT)}*{brand}\n{price}"
         button = (
-            ButtonElement(text=m.text("rewards.redeem"), action_id=actions.REDEEM, value=line.id)
+            ButtonElement(text=m.text("rewards.use_now"), action_id=actions.USE_NOW, value=line.id)
+            if line.instant and line.min_points is not None
+            else ButtonElement(text=m.text("rewards.redeem"), action_id=actions.REDEEM, value=line.id)
             if line.min_points is not None
             else None
         )
@@ -176,6 +179,32 @@ def notice_modal(external_id: str, text: str, m: Messages) -> dict[str, Any]:
         title=m.text("rewards.redeem"),
         close=m.text("common.close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=escaped(text)))],
+    )
+    return view.to_dict()
+
+
+def pass_modal(
+    external_id: str, item_name: str, code: str, points: int, valid_until: datetime, m: Messages
+) -> dict[str, Any]:
+    """An instant perk's one-time code to show at the desk, with when it stops working (Slack cannot show
+    a generated QR without a public URL: the console shows that)."""
+    view = View(
+        type="modal",
+        callback_id=actions.USE_NOW_MODAL,
+        external_id=external_id,
+        title=m.text("rewards.pass.title"),
+        close=m.text("common.close"),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{escaped(item_name, NAME_LIMIT)}* · {m.points(points)}\n"
+                    + m.text("rewards.pass.code", code=escaped(code, CODE_LIMIT))
+                )
+            ),
+            ContextBlock(
+                elements=[MarkdownTextObject(text=m.text("rewards.pass.until", time=m.datetime(valid_until)))]
+            ),
+        ],
     )
     return view.to_dict()
 

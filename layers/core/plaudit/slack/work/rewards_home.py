@@ -1,9 +1,11 @@
-"""Rewards in App Home: the Catalogue section (affordable items first, each with a Redeem button), My
+"""Rewards in App Home: the Catalogue section (affordable items first, each with a Redeem button, or Use
+now for an instant perk), My
 rewards (the viewer's vouchers with their codes and a Mark used button), and the Mark used click."""
 
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
+from plaudit.domain.catalog import is_instant
 from plaudit.domain.errors import PlauditError
 from plaudit.services import catalog, vouchers
 from plaudit.slack.identity import caller_for, language_for
@@ -27,7 +29,7 @@ def catalog_for_home(viewer: Viewer) -> list[Block]:
     )
     affordable_first = sorted(items, key=lambda item: item.min_points is None or item.min_points > balance)
     lines = [
-        CatalogLine(item.id, item.name, item.brand, item.min_points, item.max_points)
+        CatalogLine(item.id, item.name, item.brand, item.min_points, item.max_points, is_instant(item))
         for item in affordable_first[:SHOWN_ITEMS]
     ]
     return catalog_section(lines, balance, viewer.m)
