@@ -19,7 +19,7 @@ const TYPES: readonly Schemas["ItemType"][] = [
 ];
 /** How items are delivered: one entry a method the API accepts (a new one: its entry here and its
  * hr.catalogue.fulfilment_<method> words). */
-const FULFILMENTS: readonly Schemas["FulfilmentMethod"][] = ["provider", "code_stock", "internal"];
+const FULFILMENTS: readonly Schemas["FulfilmentMethod"][] = ["provider", "code_stock", "internal", "instant"];
 const PROVIDERS = ["", "tremendous", "tango", "sandbox"] as const;
 const VALUES = ["fixed", "range", "offer"] as const;
 const EXPIRY = ["none", "days", "date"] as const;
