@@ -1,4 +1,4 @@
-"""REST v1: kudos, add-ons, the feed, leaderboards, wallets and ledgers."""
+"""REST v1: kudos, add-ons, the feed, leaderboards, wallets and ledgers (and corrections of them)."""
 
 import gc
 
@@ -20,11 +20,12 @@ from plaudit.api.http import (
     reply,
 )
 from plaudit.api.pages import Cursor, FeedLimit, LedgerPage, Limit, RecognitionPage
+from plaudit.domain.corrections import Correction, CorrectionRequest
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.insights import Side, Span
 from plaudit.domain.recognition import AddOn, Kudos, Recognition
 from plaudit.domain.seasons import BOARD_PERIOD
-from plaudit.services import insights, moderation, recognition, wallets
+from plaudit.services import corrections, insights, moderation, recognition, wallets
 
 logger = Logger()
 tracer = Tracer()
@@ -86,6 +87,41 @@ def add_on(
 @tracer.capture_method
 def hide_kudos(recognition_id: RecognitionIdPath, body: moderation.HideKudos) -> moderation.HiddenKudos:
     return moderation.hide(current_caller(app), recognition_id, body)
+
+
+@app.post(
+    "/v1/corrections",
+    summary="Take back points paid in error: an award, a campaign payment or a kudos (HR admins)",
+    description=(
+        "A compensating `correction` transaction (postings are never edited) takes back from the person "
+        "what the award or kudos paid them (or `points` of it), returning an award's points to the budget "
+        "that paid them and a kudos' to `org:forfeited`. Never more than was paid less earlier corrections, "
+        "nor more than the person holds. The act is in the trail (`ledger.correct`) with the reason, and "
+        "the person is told in their language. An Idempotency-Key replays the first answer."
+    ),
+    status_code=201,
+    response_description="Created",
+    responses={
+        403: reply("Only HR admins correct payments"),
+        404: reply("No such award (`award_not_found`) or kudos (`recognition_not_found`)"),
+        409: reply(
+            "More than remains of what was paid (`exceeds_paid`: asked, paid, reversed, remaining in the "
+            "details), all of it taken back already (`already_reversed`: what was), the person no longer "
+            "holds it (`points_spent`: employee_ids, holds, to_reverse), or the Idempotency-Key was used for "
+            "another request (`idempotency_key_reused`)"
+        ),
+        422: reply(
+            "`employee_id` is not someone it paid (`not_a_recipient`), or `points` of a kudos paid to "
+            "several people without naming whose (`recipient_needed`)"
+        ),
+    },
+)
+@tracer.capture_method
+def correct_payment(body: CorrectionRequest, idempotency_key: IdempotencyKey = None) -> Response[Correction]:
+    made, created = corrections.correct(
+        current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
+    )
+    return created_response(made, created)
 
 
 @app.get("/v1/recognitions", summary="The kudos feed, newest first")

@@ -82,6 +82,10 @@ def test_dynamodb_stream_sources(real) -> None:
         {"dynamodb": {"NewImage": {"type": {"S": types}}}},
         {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["audit_entry"]}}}},
         {"dynamodb": {"NewImage": txns}},
+        {
+            "eventName": ["INSERT"],
+            "dynamodb": {"NewImage": {"type": {"S": ["correction"]}, "kind": {"S": ["award"]}}},
+        },
     )
 
 

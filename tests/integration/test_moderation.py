@@ -98,7 +98,7 @@ def test_points_spent_refuse_the_reversal_and_only_hr_hides(api, org, clock):
     spent = points_of(api, ALICE) - 5
     write_all([wallet_write(WalletChange(ALICE, points_delta=-spent), clock())])  # as if spent elsewhere
     details = assert_error(hide(api, kudos, "reverse"), 409, "points_spent")
-    assert details == {"employee_ids": [ALICE]}
+    assert details == {"employee_ids": [ALICE], "holds": {ALICE: 5}, "to_reverse": {ALICE: 10}}
     write_all([wallet_write(WalletChange(ALICE, points_delta=spent), clock())])
     assert hide(api, kudos, "keep").status == 200
     assert_audit_clean()

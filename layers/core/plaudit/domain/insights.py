@@ -351,6 +351,32 @@ def award_contribution(
     return out
 
 
+def award_correction_contribution(
+    employee_id: str,
+    stamp: Stamp | None,
+    budget_id: str | None,
+    points: int,
+    at: datetime,
+    time_zone: str,
+    rule_id: str | None = None,
+) -> Contribution:
+    """A correction of a paid award (`at`: when the award was made): its points taken back come off what
+    the award paid, where and when it counted (in total, by its rule, as its budget's spend), and count as
+    corrected (award_points_corrected), so every report says what was paid net of corrections."""
+    out = Contribution()
+    deltas: Deltas = {"award_points_paid": -points, "award_points_corrected": points}
+    if rule_id:
+        deltas[award_rule_figure("paid", rule_id, points=True)] = -points
+        deltas[award_rule_figure("corrected", rule_id, points=True)] = points
+    for period in period_ids(at, time_zone):
+        for scope in person_scopes(employee_id, stamp):
+            out.add((scope, period), **deltas)
+        if budget_id:
+            out.add((f"budget:{budget_id}", period), award_points_paid=-points)
+            out.add((BUDGETS_SCOPE, period), **{spend_name(budget_id): -points})
+    return out
+
+
 def award_rule_figure(state: str, rule_id: str, *, points: bool = False) -> str:
     """The counter figure of one rule's awards (or their points) in a state."""
     return f"{'award_points' if points else 'awards'}_{state}_rule_{rule_id}"

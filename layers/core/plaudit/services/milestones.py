@@ -76,6 +76,9 @@ class AwardView(Model):
     source: str
     created_at: datetime
     paid_at: datetime | None = None
+    corrected_points: int = Field(
+        default=0, description="Points corrections took back (POST /v1/corrections)"
+    )
 
 
 class Skip(Model):

@@ -438,6 +438,9 @@ class MilestoneFigures(Model):
     awards_pending: int = Field(description="Awards waiting for their budget to be topped up")
     award_points_pending: int
     awards_granted: int = Field(description="Awards of a catalogue item only (no points)")
+    award_points_corrected: int = Field(
+        default=0, description="Points corrections took back (award_points_paid is net of them)"
+    )
 
 
 MilestoneRow = ReportRow[MilestoneFigures]
@@ -484,6 +487,7 @@ def _milestone_figures(deltas: Mapping[str, int], rule_id: str | None = None) ->
         awards_pending=figure("awards", "pending"),
         award_points_pending=figure("award_points", "pending"),
         awards_granted=figure("awards", "granted"),
+        award_points_corrected=figure("award_points", "corrected"),
     )
 
 

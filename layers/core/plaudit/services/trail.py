@@ -58,6 +58,7 @@ ACTIONS = (
     "redemption.reject",
     "award.give",
     "recognition.hide",
+    "ledger.correct",
     "milestone.award",
     "referral.record",
     "export.request",

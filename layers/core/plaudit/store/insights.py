@@ -31,6 +31,7 @@ from plaudit.domain.insights import (
     Row,
     Stamp,
     award_contribution,
+    award_correction_contribution,
     contribution_of,
     liability_contribution,
     redemption_contribution,
@@ -95,6 +96,8 @@ def source_of(event_name: str, old: Mapping[str, Any] | None, new: Mapping[str, 
         return _redemption_step(item, None if event_name == "INSERT" else (before or {}).get("status"))
     if kind == "txn" and event_name == "INSERT":
         return txn_source(item)
+    if kind == "correction" and event_name == "INSERT":
+        return correction_source(item)
     if kind == "voucher":
         previous = None if event_name == "INSERT" else (before or {}).get("status")
         status = item.get("status")
@@ -204,6 +207,30 @@ def _award_source(
         )
 
     return Source(source_id, at, part, zone is not None, covers)
+
+
+def correction_source(item: Mapping[str, Any]) -> Source | None:
+    """A correction of an award (plaudit.services.corrections), counted in the award's own periods; a
+    kudos' correction changes only what wallets hold (its transaction's source): the kudos was given."""
+    if item.get("kind") != "award":
+        return None
+    award_at = datetime.fromisoformat(item["source_at"])
+    zone = item.get("period_zone")
+    ((employee_id, points),) = item["points"].items()
+    stamp = _stamps(item).get(employee_id)
+
+    def part(today: str) -> Contribution:
+        return award_correction_contribution(
+            employee_id,
+            stamp,
+            item.get("budget_id"),
+            int(points),
+            award_at,
+            zone or today,
+            item.get("rule_id"),
+        )
+
+    return Source(f"correction:{item['id']}", award_at, part, zone is not None)
 
 
 def award_state(item: Mapping[str, Any]) -> Source:
@@ -621,11 +648,15 @@ def read_counters(counters: Iterable[Counter]) -> dict[Counter, Deltas]:
 
 
 def scan_sources() -> Iterator[Source]:
-    """Every kudos, add-on, reaction taken back, milestone award, redemption, voucher and ledger transaction
-    in the table, as the projection counts them."""
-    for item in _scan(("recognition", "add_on", "milestone_award", "redemption", "voucher", "txn")):
+    """Every kudos, add-on, reaction taken back, milestone award, correction, redemption, voucher and ledger
+    transaction in the table, as the projection counts them."""
+    kinds = ("recognition", "add_on", "milestone_award", "redemption", "voucher", "txn", "correction")
+    for item in _scan(kinds):
         if item["type"] == "txn":
             if (source := txn_source(item)) is not None:
+                yield source
+        elif item["type"] == "correction":
+            if (source := correction_source(item)) is not None:
                 yield source
         elif item["type"] == "add_on":
             yield add_on_source(item)

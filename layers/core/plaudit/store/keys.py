@@ -213,6 +213,16 @@ def add_on(recognition_id: str, adder_id: str) -> Key:
     return f"RECOG#{recognition_id}", f"ADDON#{adder_id}"
 
 
+CORRECTION_PREFIX = "CORRECTION#"
+
+
+def correction(source_partition: str, number: int) -> Key:
+    """The `number`th correction (from 1) of an award or a kudos, in the source's own partition (one Query
+    reads the source with its corrections; two corrections that read the same history cannot both take
+    the next number)."""
+    return source_partition, f"{CORRECTION_PREFIX}{number:04d}"
+
+
 def feed_partition(scope: str, value: str = "") -> str:
     """scope is all, giver, recipient or value."""
     return f"FEED#{scope}#{value}" if value else f"FEED#{scope}"

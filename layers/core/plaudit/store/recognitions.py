@@ -10,6 +10,7 @@ from plaudit.domain.recognition import AddOn, CapCount, Recognition, Visibility
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
+from plaudit.store.corrections import corrections_in
 from plaudit.store.reads import Page, query_page
 from plaudit.store.transact import Write, put_new
 
@@ -110,6 +111,13 @@ def cap_writes(
 
 def get_with_add_ons(recognition_id: str) -> tuple[dict[str, Any] | None, list[AddOn]]:
     """The kudos item and its add-ons: one query over the kudos' partition."""
+    head, add_ons, _ = get_whole(recognition_id)
+    return head, add_ons
+
+
+def get_whole(recognition_id: str) -> tuple[dict[str, Any] | None, list[AddOn], list[dict[str, Any]]]:
+    """The kudos item, its add-ons and the corrections of what it paid (plaudit.store.corrections): one query
+    over the kudos' partition."""
     page = query_page(keys.recognition(recognition_id)[0], limit=1000, cursor=None)
     head = next((item for item in page.items if item["type"] == "recognition"), None)
     add_ons = [
@@ -117,7 +125,7 @@ def get_with_add_ons(recognition_id: str) -> tuple[dict[str, Any] | None, list[A
         for item in page.items
         if item["type"] == "add_on"
     ]
-    return head, add_ons
+    return head, add_ons, corrections_in(page.items)
 
 
 # -- feed index (written by the projection from the stream, read by the feed) --

@@ -1,6 +1,7 @@
 """What Slack would DM someone it cannot reach (no Slack user id, or Slack not configured), by email instead,
 in their language: an approval to act on (a redemption waiting for them), a direct award from a budget (who
-gave what, and why) and a milestone award the rule tells its person about. Vouchers go by their owner's
+gave what, and why), a milestone award the rule tells its person about and a correction that took points
+back. Vouchers go by their owner's
 delivery channel (plaudit.integrations.delivery).
 Decided from the same stream records and transitions as the Slack notices, so a record seen again sends
 nothing new; nothing here carries a code."""
@@ -12,7 +13,7 @@ from plaudit.domain.employees import Employee
 from plaudit.domain.redemptions import ROLE_QUEUES
 from plaudit.integrations.delivery.mail import notice_email
 from plaudit.integrations.email import Email
-from plaudit.slack.notices import milestones, rewards
+from plaudit.slack.notices import corrections, milestones, rewards
 from plaudit.slack.notices.notice import People
 
 Reaches = Callable[[Employee], bool]  # whether a Slack DM reaches this person
@@ -35,7 +36,25 @@ def emails_for(
         )
     if kind == milestones.AWARD:
         return _award(event_name, old, new, people, slack_reaches)
+    if kind == corrections.CORRECTION:
+        return _correction(event_name, new, people, slack_reaches)
     return []
+
+
+def _correction(
+    event_name: str, new: dict[str, Any], people: People, slack_reaches: Reaches
+) -> list[tuple[str, Email]]:
+    emails = []
+    for person_id in corrections.told(event_name, new):
+        person = people.employee(person_id)
+        if person is None or not person.active or slack_reaches(person):
+            continue
+        m = people.language(person_id)
+        body = [corrections.correction_text(new, person_id, people, m)]
+        emails.append(
+            (f"dm:{person_id}", notice_email(person, corrections.subject(new, person_id, m), body, m))
+        )
+    return emails
 
 
 def _approval(

@@ -1,7 +1,7 @@
 """Posts what the domain table's stream calls for: kudos announcements (plaudit.slack.notices.kudos),
 milestone notices (.milestones), reward notices (.rewards), tier moves (.tiers), managers' weekly digests
-(.digests), badges and streak nudges (.badges), a public campaign's celebration (.campaigns), and voucher
-deliveries (plaudit.integrations.delivery).
+(.digests), badges and streak nudges (.badges), a public campaign's celebration (.campaigns), points taken
+back by a correction (.corrections), and voucher deliveries (plaudit.integrations.delivery).
 
 What Slack would DM to someone it cannot reach (an approval to act on, a milestone award) goes by email
 instead (.emails), when email is configured, with or without Slack.
@@ -36,6 +36,7 @@ from plaudit.slack.config import load_config
 from plaudit.slack.notices import (
     badges,
     campaigns,
+    corrections,
     digests,
     emails,
     kudos,
@@ -53,7 +54,9 @@ logger = Logger(child=True)
 T = TypeVar("T")
 
 VOUCHER = "voucher"
-EMAILED = frozenset({rewards.REDEMPTION, milestones.AWARD})  # records whose DMs go by email without Slack
+EMAILED = frozenset(
+    {rewards.REDEMPTION, milestones.AWARD, corrections.CORRECTION}
+)  # records whose DMs go by email without Slack
 PERMANENT_ERRORS = frozenset(
     {
         "channel_not_found",
@@ -135,6 +138,7 @@ class Notifier:
                 *badges.notices_for(event_name, new, self._people),
                 *seasons.notices_for(event_name, new, self._people),
                 *campaigns.notices_for(event_name, old, new, self._people),
+                *corrections.notices_for(event_name, new, self._people),
             ]
         )
         updates = self._guarded(lambda: kudos.updates_for(event_name, old, new, self._people))

@@ -1,0 +1,74 @@
+"""Corrections: each an item in the partition of what it corrects (an award's, a kudos'), numbered from 1, so
+one Query reads a source with every correction made to it, and a correction can only take the number after
+those read (put_new): two corrections of the same source at once never both pass the bound."""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from plaudit.store import keys
+from plaudit.store.client import table_name
+from plaudit.store.codec import to_attr
+from plaudit.store.reads import query_all
+from plaudit.store.transact import Write, put_new
+
+CORRECTION = "correction"
+
+
+def award_partition(award_id: str) -> str:
+    return keys.award(award_id)[0]
+
+
+def kudos_partition(recognition_id: str) -> str:
+    return keys.recognition(recognition_id)[0]
+
+
+def award_with_corrections(award_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The award item and its corrections, oldest first: one Query of the award's partition."""
+    params = {
+        "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": award_partition(award_id)}},
+    }
+    items = list(query_all(params))
+    award = next((item for item in items if item.get("type") == "milestone_award"), None)
+    return award, corrections_in(items)
+
+
+def corrections_in(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The correction items among a partition's items, oldest first."""
+    found = [dict(item) for item in items if item.get("type") == CORRECTION]
+    return sorted(found, key=lambda item: item["number"])
+
+
+def taken_back(corrections: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """What the corrections took back from each person, in total."""
+    total: dict[str, int] = {}
+    for correction in corrections:
+        for person, points in correction["points"].items():
+            total[person] = total.get(person, 0) + int(points)
+    return total
+
+
+def correction_write(partition: str, number: int, values: Mapping[str, Any]) -> Write:
+    """The `number`th correction of the source, once (refused under "correction" if another took it)."""
+    pk, sk = keys.correction(partition, number)
+    return put_new(CORRECTION, {"PK": pk, "SK": sk, "type": CORRECTION, "number": number, **values})
+
+
+def award_corrected_write(award_id: str, corrected_before: int, corrected_after: int, at: datetime) -> Write:
+    """The paid award shows what corrections took back (only from what was read: refused under "award")."""
+    before = (
+        "attribute_not_exists(corrected_points)" if not corrected_before else "corrected_points = :before"
+    )
+    values = {":after": to_attr(corrected_after), ":at": to_attr(keys.iso(at)), ":paid": to_attr("paid")}
+    if corrected_before:
+        values[":before"] = to_attr(corrected_before)
+    update = {
+        "TableName": table_name(),
+        "Key": keys.as_attrs(keys.award(award_id)),
+        "UpdateExpression": "SET corrected_points = :after, corrected_at = :at",
+        "ConditionExpression": f"#status = :paid AND {before}",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": values,
+    }
+    return Write("award", {"Update": update})
