@@ -2,6 +2,7 @@
 import { Badges } from "../pages/hr/Badges";
 import { Budgets } from "../pages/hr/Budgets";
 import { Campaigns } from "../pages/hr/Campaigns";
+import { Corrections } from "../pages/hr/Corrections";
 import { Catalogue } from "../pages/hr/Catalogue";
 import { Dashboard } from "../pages/hr/Dashboard";
 import { Directory } from "../pages/hr/Directory";
@@ -28,5 +29,6 @@ export const pages: Pages = {
   "hr-badges": { title: "hr.nav.badges", Page: Badges, roles: HR },
   "hr-catalogue": { title: "hr.nav.catalogue", Page: Catalogue, roles: HR },
   "hr-moderation": { title: "hr.nav.moderation", Page: Moderation, roles: HR },
+  "hr-corrections": { title: "hr.nav.corrections", Page: Corrections, roles: HR },
   "hr-settings": { title: "hr.nav.settings", Page: SettingsPage, roles: HR },
 };
