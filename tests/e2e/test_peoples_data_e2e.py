@@ -62,7 +62,7 @@ def _export(stack, hr: str, employee_id: str) -> dict:
     )
     with urllib.request.urlopen(request, timeout=30) as reply:  # noqa: S310
         archive = zipfile.ZipFile(io.BytesIO(reply.read()))
-    return json.loads(archive.read("person.json"))
+    return json.loads(archive.read("person.json"))["sections"]
 
 
 def test_hide_export_erase_and_the_scheduled_erasure_over_http(stack):

@@ -60,6 +60,7 @@ def history(api) -> dict[str, str]:
         f"/v1/recognitions/{to_carlos}/add-ons",
         body={"points": 2, "message": f"{NAME} agrees"},
         as_employee=ALICE,
+        headers={"Idempotency-Key": "agree-1"},  # its first response is kept: its message goes too
     )
     assert add_on.status == 201, add_on.body
     entry = api.call("GET", f"/v1/employees/{ALICE}", as_employee=HR).json

@@ -207,7 +207,9 @@ def add_on(
             created_at=at,
             points=plan.total,
         )
-        head, bump = add_on_writes(extra, stamps_of(adder, people), recognition, snap.settings().time_zone)
+        head, bump = add_on_writes(
+            extra, stamps_of(adder, people), recognition, snap.settings().time_zone, replay_id
+        )
         remember = [first_response_write(replay_id, request_hash, extra)] if replay_id else []
         if _commit(head, snap, adder_id, plan, bump, *remember):
             metrics.count("AddOnsGiven")

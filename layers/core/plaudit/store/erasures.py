@@ -154,15 +154,18 @@ def redact_kudos(recognition_ids: Iterable[str], at: datetime) -> int:
         for item in query_all(params):
             if item.get("type") == "recognition" and item.get("message"):
                 changed += _blank(item, "message = :empty, message_redacted_at = :at", keys.iso(at))
-            elif item.get("type") == "add_on" and item.get("message"):
-                changed += _blank(item, "message = :empty", None)
+            elif item.get("type") == "add_on":
+                if item.get("message"):
+                    changed += _blank(item, "message = :empty", None)
+                if item.get("replay_id"):
+                    changed += _redact_first_response(item["replay_id"])
     return changed
 
 
-def _redact_first_response(recognition_id: str) -> int:
-    """A kudos given with an Idempotency-Key keeps its first response (under the kudos' own id) to answer
-    replays: its message goes too."""
-    key = keys.first_response(recognition_id)
+def _redact_first_response(derived_id: str) -> int:
+    """A kudos or add-on given with an Idempotency-Key keeps its first response (under the kudos' own id,
+    or the id the add-on's key derived) to answer replays: its message goes too."""
+    key = keys.first_response(derived_id)
     item = get_one(key)
     if item is None:
         return 0

@@ -33,11 +33,16 @@ def recognition_write(recognition: Recognition, stamps: Mapping[str, Stamp], tim
 
 
 def add_on_writes(
-    add_on: AddOn, stamps: Mapping[str, Stamp], kudos: Recognition, time_zone: str
+    add_on: AddOn,
+    stamps: Mapping[str, Stamp],
+    kudos: Recognition,
+    time_zone: str,
+    replay_id: str | None = None,
 ) -> list[Write]:
     """The add-on, stamped for insights with where people were, the organisation's time zone, the values
-    of the kudos it adds to and whether that kudos is public (boards count only those), and the bump of
-    the kudos' totals."""
+    of the kudos it adds to and whether that kudos is public (boards count only those), and where its
+    first response is kept when it was given with an Idempotency-Key (`replay_id`: its message goes with
+    the add-on's), and the bump of the kudos' totals."""
     pk, sk = keys.add_on(add_on.recognition_id, add_on.adder_id)
     values = {
         "PK": pk,
@@ -48,6 +53,8 @@ def add_on_writes(
         "values": kudos.values,
         "public": kudos.visibility is Visibility.PUBLIC,
     }
+    if replay_id:
+        values["replay_id"] = replay_id
     bump = {
         "TableName": table_name(),
         "Key": keys.as_attrs(keys.recognition(add_on.recognition_id)),
