@@ -67,7 +67,10 @@ def validate(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     summary="Check a code and mark its voucher redeemed (vouchers scope)",
     responses={
         404: reply("No voucher has this code (voucher_not_valid): unknown, or its check character fails"),
-        409: reply("Redeemed already (voucher_already_redeemed)"),
+        409: reply(
+            "Redeemed already (voucher_already_redeemed), or cancelled when its owner was erased "
+            "(voucher_cancelled)"
+        ),
         422: reply(
             "It cannot be used here, now or on this purchase: voucher_expired, blackout, "
             "voucher_wrong_location, voucher_wrong_vendor, below_minimum_purchase, excluded_category, "
