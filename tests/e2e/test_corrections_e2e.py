@@ -26,9 +26,10 @@ BUDGET = "e2e-corrections"
 
 def corrections_block() -> str:
     readme = (ROOT / "README.md").read_text()
-    section = readme.split("\n**Corrections.**", 1)[1].split("\n**", 1)[0]
-    [block] = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
-    return block
+    section = readme.split("\n**Corrections.**", 1)[1]
+    found = re.search(r"```bash\n(.*?)```", section, flags=re.S)  # the paragraph's own block comes first
+    assert found is not None
+    return found.group(1)
 
 
 def last_json(output: str) -> dict[str, Any]:
