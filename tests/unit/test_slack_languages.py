@@ -252,6 +252,9 @@ BUILDERS: dict[str, Callable[[Messages], Any]] = {
     "plaudit.slack.views.rewards.notice_modal": lambda m: rewards.notice_modal(
         "redeem-1", m.text("error.item_inactive"), m
     ),
+    "plaudit.slack.views.rewards.pass_modal": lambda m: rewards.pass_modal(
+        "pass-view", "Café break", "K7M2Q9", 150, AT, m
+    ),
     "plaudit.slack.views.rewards.redeem_modal": lambda m: [
         rewards.redeem_modal("redeem-1", CHOICE_FIXED, m),
         rewards.redeem_modal("redeem-1", CHOICE_RANGE, m),
