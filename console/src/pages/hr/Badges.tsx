@@ -1,7 +1,7 @@
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
-import { Check, Choice, Input, orNull, useDraft, whole } from "./fields";
+import { Check, Choice, EditorButtons, Input, orNull, useEditor, whole } from "./fields";
 import { ListPage, RowButton, useList } from "./ListPage";
 
 type Badge = Schemas["Badge"];
@@ -32,6 +32,32 @@ const BLANK = {
   season: "",
 };
 type Draft = typeof BLANK;
+
+const text = (value: unknown) => (value == null ? "" : String(value));
+
+/** A badge's fields as the form shows them, to edit it. */
+function draftOf(badge: Badge): Draft {
+  const c = badge.criteria as Record<string, unknown>;
+  return {
+    ...BLANK,
+    name: badge.name,
+    emoji: badge.emoji,
+    description: badge.description ?? "",
+    public: badge.public !== false,
+    kind: badge.criteria.kind,
+    metric: text(c.metric) || BLANK.metric,
+    value: text(c.value),
+    window: text(c.window) || BLANK.window,
+    atLeast: text(c.at_least),
+    perWindow: c.per_window === true,
+    side: text(c.side) || BLANK.side,
+    weeks: text(c.weeks),
+    ruleType: text(c.rule_type) || BLANK.ruleType,
+    years: text(c.years),
+    top: text(c.top),
+    season: text(c.season_id),
+  };
+}
 
 /** Why the API would refuse the draft (a message key), or null. */
 function wrong(d: Draft): MessageKey | null {
@@ -78,8 +104,8 @@ function criteriaOf(d: Draft): Schemas["BadgeSpec"]["criteria"] {
 export function Badges() {
   const { words } = useConsole();
   const list = useList<Badge>((cursor) => api.GET("/v1/badges", { params: { query: { limit: 100, cursor } } }));
-  const form = useDraft(BLANK);
-  const d = form.draft;
+  const form = useEditor(BLANK, draftOf, "badge-name");
+  const { draft: d, editing, edit } = form;
 
   const remove = (badge: Badge) =>
     list.remove(
@@ -103,10 +129,16 @@ export function Badges() {
     };
     const made = await list.keep(
       why && words.t(why),
-      () => api.POST("/v1/badges", { body }),
-      (badge) => words.t("hr.badges.created", { badge: badge.name }),
+      () =>
+        editing
+          ? api.PUT("/v1/badges/{badge_id}", {
+              params: { path: { badge_id: editing.id }, header: { "if-match": `"${editing.version ?? 1}"` } },
+              body,
+            })
+          : api.POST("/v1/badges", { body }),
+      (badge) => words.t(editing ? "hr.list.saved" : "hr.badges.created", editing ? { item: badge.name } : { badge: badge.name }),
     );
-    if (made) form.reset();
+    if (made) edit(null);
   }
 
   const name = (prefix: string) => (option: string) => words.t(`${prefix}${option}` as MessageKey);
@@ -121,7 +153,10 @@ export function Badges() {
       cells={(badge) => (
         <>
           <td>{words.t(`hr.badges.kind_${badge.criteria.kind}`)}</td>
-          <td>
+          <td class="actions">
+            <RowButton label={words.t("hr.list.edit_item", { item: badge.name })} onClick={() => edit(badge)}>
+              {words.t("hr.list.edit")}
+            </RowButton>
             <RowButton label={words.t("hr.badges.delete_badge", { badge: badge.name })} onClick={() => void remove(badge)}>
               {words.t("hr.rules.delete")}
             </RowButton>
@@ -130,7 +165,7 @@ export function Badges() {
       )}
     >
       <form class="form card" onSubmit={create} noValidate data-form="new-badge">
-        <h2>{words.t("hr.badges.new")}</h2>
+        <h2>{editing ? words.t("hr.list.editing", { item: editing.name }) : words.t("hr.badges.new")}</h2>
         <Input id="badge-name" label="hr.badges.name" dir="auto" maxLength={80} {...form.text("name")} />
         <Input id="badge-emoji" label="hr.badges.emoji" {...form.text("emoji")} />
         <Input id="badge-description" label="hr.badges.description" dir="auto" maxLength={300} {...form.text("description")} />
@@ -169,7 +204,7 @@ export function Badges() {
             <Input id="badge-season" label="hr.badges.season" hint="hr.badges.season_hint" {...form.text("season")} />
           </>
         )}
-        <button type="submit">{words.t("hr.badges.create")}</button>
+        <EditorButtons editing={editing !== null} create="hr.badges.create" cancel={() => edit(null)} />
       </form>
     </ListPage>
   );

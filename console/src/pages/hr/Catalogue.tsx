@@ -1,9 +1,8 @@
-import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
 import { call, succeeded } from "./call";
-import { amount, Check, Choice, Input, listOf, orNull, useDraft, whole } from "./fields";
+import { amount, Check, Choice, EditorButtons, Input, listOf, orNull, useDraft, useEditor, whole } from "./fields";
 import { ListPage, RowButton, useList } from "./ListPage";
 
 type Item = Schemas["CatalogItemView"];
@@ -201,9 +200,8 @@ function specOf(d: Draft): Spec {
 export function Catalogue() {
   const { words } = useConsole();
   const list = useList<Item>((cursor) => api.GET("/v1/catalog/items", { params: { query: { limit: 100, cursor } } }));
-  const form = useDraft(BLANK);
-  const d = form.draft;
-  const [editing, setEditing] = useState<Item | null>(null);
+  const form = useEditor(BLANK, draftOf, "item-name");
+  const { draft: d, editing, edit } = form;
   const stocked = (list.items ?? []).filter((item) => item.fulfilment === "code_stock" && item.active);
   const codes = useDraft({ target: "", codes: "" });
 
@@ -215,12 +213,6 @@ export function Catalogue() {
       return words.t("hr.catalogue.deactivated", { item: item.name });
     });
 
-  function edit(item: Item | null) {
-    setEditing(item);
-    form.setDraft(item ? draftOf(item) : BLANK);
-    document.getElementById("item-name")?.focus();
-  }
-
   async function save(event: Event) {
     event.preventDefault();
     const why = wrong(d);
@@ -231,7 +223,7 @@ export function Catalogue() {
         editing
           ? api.PUT("/v1/catalog/items/{item_id}", { params: { path: { item_id: editing.id } }, body })
           : api.POST("/v1/catalog/items", { body }),
-      (item) => words.t(editing ? "hr.catalogue.saved" : "hr.catalogue.created", { item: item.name }),
+      (item) => words.t(editing ? "hr.list.saved" : "hr.catalogue.created", { item: item.name }),
     );
     if (saved) edit(null);
   }
@@ -288,8 +280,8 @@ export function Catalogue() {
           <td>{words.t(`hr.catalogue.fulfilment_${item.fulfilment}` as MessageKey)}</td>
           <td>{price(item)}</td>
           <td class="actions">
-            <RowButton label={words.t("hr.catalogue.edit_item", { item: item.name })} onClick={() => edit(item)}>
-              {words.t("hr.catalogue.edit")}
+            <RowButton label={words.t("hr.list.edit_item", { item: item.name })} onClick={() => edit(item)}>
+              {words.t("hr.list.edit")}
             </RowButton>
             {item.active ? (
               <RowButton label={words.t("hr.catalogue.deactivate_item", { item: item.name })} onClick={() => void deactivate(item)}>
@@ -303,7 +295,7 @@ export function Catalogue() {
       )}
     >
       <form class="form card" onSubmit={save} noValidate data-form="item">
-        <h2>{editing ? words.t("hr.catalogue.editing", { item: editing.name }) : words.t("hr.catalogue.new")}</h2>
+        <h2>{editing ? words.t("hr.list.editing", { item: editing.name }) : words.t("hr.catalogue.new")}</h2>
         <Input id="item-name" label="hr.catalogue.item" dir="auto" maxLength={120} {...form.text("name")} />
         <Input id="item-description" label="hr.catalogue.description" dir="auto" rows={2} maxLength={2000} {...form.text("description")} />
         <Input id="item-brand" label="hr.catalogue.brand" dir="auto" maxLength={120} {...form.text("brand")} />
@@ -364,12 +356,7 @@ export function Catalogue() {
           <Choice id="item-per-period" label="hr.catalogue.per_period" options={PERIODS} name={name("hr.settings.option.")} {...form.text("perPeriod")} />
         </fieldset>
         <Check id="item-active" label="hr.catalogue.active" {...form.check("active")} />
-        <button type="submit">{words.t(editing ? "hr.catalogue.save" : "hr.catalogue.create")}</button>
-        {editing && (
-          <button type="button" class="link" onClick={() => edit(null)}>
-            {words.t("hr.catalogue.cancel")}
-          </button>
-        )}
+        <EditorButtons editing={editing !== null} create="hr.catalogue.create" cancel={() => edit(null)} />
       </form>
       {stocked.length > 0 && (
         <form class="form card" onSubmit={upload} noValidate data-form="codes">

@@ -1,7 +1,7 @@
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
-import { amount, Check, Choice, Input, listOf, orNull, useDraft, whole } from "./fields";
+import { amount, Check, Choice, EditorButtons, Input, listOf, orNull, useEditor, whole } from "./fields";
 import { ListPage, RowButton, useList } from "./ListPage";
 
 type Rule = Schemas["MilestoneRule"];
@@ -47,6 +47,33 @@ const BLANK = {
   countries: "",
 };
 type Draft = typeof BLANK;
+
+const text = (value: unknown) => (value == null ? "" : String(value));
+
+/** A rule's fields as the form shows them, to edit it. */
+function draftOf(rule: Rule): Draft {
+  return {
+    name: rule.name,
+    type: rule.type,
+    points: text(rule.points),
+    message: rule.message,
+    budget: text(rule.budget_id),
+    days: text(rule.days_after_start),
+    event: text(rule.event_name),
+    years: (rule.years ?? []).join(", "),
+    byYear: Object.entries(rule.points_by_year ?? {})
+      .map(([year, points]) => `${year}: ${points}`)
+      .join(", "),
+    item: text(rule.catalog_item_id),
+    denomination: text(rule.catalog_denomination),
+    announce: rule.announce !== false,
+    channel: text(rule.channel),
+    dm: rule.dm !== false,
+    remind: text(rule.manager_reminder_days),
+    departments: (rule.filter?.departments ?? []).join(", "),
+    countries: (rule.filter?.countries ?? []).join(", "),
+  };
+}
 
 /** `1: 100, 5: 500` as {1: 100, 5: 500}; null if an entry is not a year (1-100) and points. */
 function byYearOf(raw: string): Record<string, number> | null {
@@ -119,8 +146,8 @@ function bodyOf(d: Draft): Schemas["RuleSpec"] {
 export function Rules() {
   const { words } = useConsole();
   const list = useList<Rule>((cursor) => api.GET("/v1/milestone-rules", { params: { query: { limit: 100, cursor } } }));
-  const form = useDraft(BLANK);
-  const d = form.draft;
+  const form = useEditor(BLANK, draftOf, "rule-name");
+  const { draft: d, editing, edit } = form;
 
   const toggle = (rule: Rule) =>
     list.keep(
@@ -145,10 +172,16 @@ export function Rules() {
     const why = wrong(d);
     const made = await list.keep(
       why && words.t(why),
-      () => api.POST("/v1/milestone-rules", { body: bodyOf(d) }),
-      (rule) => words.t("hr.rules.created", { rule: rule.name }),
+      () =>
+        editing
+          ? api.PUT("/v1/milestone-rules/{rule_id}", {
+              params: { path: { rule_id: editing.id } },
+              body: { ...bodyOf(d), enabled: editing.enabled },
+            })
+          : api.POST("/v1/milestone-rules", { body: bodyOf(d) }),
+      (rule) => words.t(editing ? "hr.list.saved" : "hr.rules.created", editing ? { item: rule.name } : { rule: rule.name }),
     );
-    if (made) form.reset();
+    if (made) edit(null);
   }
 
   return (
@@ -172,6 +205,9 @@ export function Rules() {
             >
               {words.t("hr.rules.enabled")}
             </button>
+            <RowButton label={words.t("hr.list.edit_item", { item: rule.name })} onClick={() => edit(rule)}>
+              {words.t("hr.list.edit")}
+            </RowButton>
             <RowButton label={words.t("hr.rules.delete_rule", { rule: rule.name })} onClick={() => void remove(rule)}>
               {words.t("hr.rules.delete")}
             </RowButton>
@@ -180,7 +216,7 @@ export function Rules() {
       )}
     >
       <form class="form card" onSubmit={create} noValidate data-form="new-rule">
-        <h2>{words.t("hr.rules.new")}</h2>
+        <h2>{editing ? words.t("hr.list.editing", { item: editing.name }) : words.t("hr.rules.new")}</h2>
         <Input id="rule-name" label="hr.rules.name" dir="auto" maxLength={120} {...form.text("name")} />
         <Choice
           id="rule-type"
@@ -214,7 +250,7 @@ export function Rules() {
         <Input id="rule-remind" label="hr.rules.remind" numeric {...form.text("remind")} />
         <Input id="rule-departments" label="hr.rules.departments" hint="hr.rules.list_hint" dir="auto" {...form.text("departments")} />
         <Input id="rule-countries" label="hr.rules.countries" hint="hr.rules.list_hint" {...form.text("countries")} />
-        <button type="submit">{words.t("hr.rules.create")}</button>
+        <EditorButtons editing={editing !== null} create="hr.rules.create" cancel={() => edit(null)} />
       </form>
     </ListPage>
   );

@@ -1,7 +1,7 @@
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
-import { amount, Choice, Input, useDraft, whole } from "./fields";
+import { amount, Choice, EditorButtons, Input, useEditor, whole } from "./fields";
 import { ListPage, RowButton, useList } from "./ListPage";
 
 type Season = Schemas["SeasonView"];
@@ -31,6 +31,24 @@ function prizesOf(text: string): Prize[] | null {
   return prizes.length > MAX_PRIZES || ranks.size !== prizes.length ? null : prizes;
 }
 
+const BLANK = { name: "", starts: "", ends: "", metric: "received", by: "points", prizes: "" };
+
+/** A season's fields as the form shows them, to edit it. */
+function draftOf(season: Season): typeof BLANK {
+  return {
+    name: season.name,
+    starts: season.starts_on,
+    ends: season.ends_on,
+    metric: season.metric ?? "received",
+    by: season.by ?? "points",
+    prizes: (season.prizes ?? [])
+      .map((p) =>
+        [p.rank, p.points ?? 0, p.budget_id, ...(p.catalog_item_id ? [p.catalog_item_id, p.catalog_denomination] : [])].join(", "),
+      )
+      .join("\n"),
+  };
+}
+
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
 
 /** Seasons with their status (one call); a new season (board, ranking, prizes), and deleting one before it
@@ -38,8 +56,8 @@ const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) /
 export function Seasons() {
   const { words } = useConsole();
   const list = useList<Season>(() => api.GET("/v1/seasons"));
-  const form = useDraft({ name: "", starts: "", ends: "", metric: "received", by: "points", prizes: "" });
-  const d = form.draft;
+  const form = useEditor(BLANK, draftOf, "season-name");
+  const { draft: d, editing, edit } = form;
 
   const remove = (season: Season) =>
     list.remove(
@@ -60,23 +78,30 @@ export function Seasons() {
         ? "hr.seasons.bad_days"
         : prizes === null
           ? "hr.seasons.bad_prizes"
-          : null;
+          : editing && editing.status !== "scheduled" && (d.starts !== editing.starts_on || d.ends !== editing.ends_on)
+            ? "hr.seasons.dates_fixed"
+            : null;
+    const body = {
+      name: d.name.trim(),
+      starts_on: d.starts,
+      ends_on: d.ends,
+      metric: d.metric as Schemas["Side"],
+      by: d.by as "points" | "kudos",
+      prizes: prizes ?? [],
+    };
     const made = await list.keep(
       why && words.t(why),
       () =>
-        api.POST("/v1/seasons", {
-          body: {
-            name: d.name.trim(),
-            starts_on: d.starts,
-            ends_on: d.ends,
-            metric: d.metric as Schemas["Side"],
-            by: d.by as "points" | "kudos",
-            prizes: prizes ?? [],
-          },
-        }),
-      (season) => words.t("hr.seasons.created", { season: season.name }),
+        editing
+          ? api.PUT("/v1/seasons/{season_id}", {
+              params: { path: { season_id: editing.id }, header: { "if-match": `"${editing.version}"` } },
+              body,
+            })
+          : api.POST("/v1/seasons", { body }),
+      (season) =>
+        words.t(editing ? "hr.list.saved" : "hr.seasons.created", editing ? { item: season.name } : { season: season.name }),
     );
-    if (made) form.reset();
+    if (made) edit(null);
   }
 
   return (
@@ -91,7 +116,12 @@ export function Seasons() {
         <>
           <td>{words.t("hr.seasons.from_to", { from: words.date(season.starts_on), to: words.date(season.ends_on) })}</td>
           <td>{words.t(`hr.seasons.status_${season.status}`)}</td>
-          <td>
+          <td class="actions">
+            {(season.status === "scheduled" || season.status === "running") && (
+              <RowButton label={words.t("hr.list.edit_item", { item: season.name })} onClick={() => edit(season)}>
+                {words.t("hr.list.edit")}
+              </RowButton>
+            )}
             {season.status === "scheduled" && (
               <RowButton label={words.t("hr.seasons.delete_season", { season: season.name })} onClick={() => void remove(season)}>
                 {words.t("hr.rules.delete")}
@@ -102,7 +132,7 @@ export function Seasons() {
       )}
     >
       <form class="form card" onSubmit={create} noValidate data-form="new-season">
-        <h2>{words.t("hr.seasons.new")}</h2>
+        <h2>{editing ? words.t("hr.list.editing", { item: editing.name }) : words.t("hr.seasons.new")}</h2>
         <Input id="season-name" label="hr.seasons.name" dir="auto" maxLength={120} {...form.text("name")} />
         <Input id="season-starts" label="hr.seasons.starts" type="date" {...form.text("starts")} />
         <Input id="season-ends" label="hr.seasons.ends" type="date" hint="hr.seasons.ends_hint" {...form.text("ends")} />
@@ -121,7 +151,7 @@ export function Seasons() {
           {...form.text("by")}
         />
         <Input id="season-prizes" label="hr.seasons.prizes" hint="hr.seasons.prizes_hint" rows={3} {...form.text("prizes")} />
-        <button type="submit">{words.t("hr.seasons.create")}</button>
+        <EditorButtons editing={editing !== null} create="hr.seasons.create" cancel={() => edit(null)} />
       </form>
     </ListPage>
   );

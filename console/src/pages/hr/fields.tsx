@@ -19,6 +19,34 @@ export function useDraft<D extends Record<string, Value>>(blank: D) {
   };
 }
 
+/** A form that adds an item or edits one (`editing`; null: a new one): `edit(item)` fills it with the item's
+ * fields and moves the focus to its first one (`first`: its id); `edit(null)` empties it for a new one. */
+export function useEditor<T, D extends Record<string, Value>>(blank: D, draftOf: (item: T) => D, first: string) {
+  const form = useDraft(blank);
+  const [editing, setEditing] = useState<T | null>(null);
+  function edit(item: T | null) {
+    setEditing(item);
+    form.setDraft(item ? draftOf(item) : blank);
+    document.getElementById(first)?.focus();
+  }
+  return { ...form, editing, edit };
+}
+
+/** The form's buttons: create (`create`: its words) or, while editing, save and cancel. */
+export function EditorButtons(props: { editing: boolean; create: MessageKey; cancel: () => void }) {
+  const { words } = useConsole();
+  return (
+    <>
+      <button type="submit">{words.t(props.editing ? "hr.list.save" : props.create)}</button>
+      {props.editing && (
+        <button type="button" class="link" onClick={props.cancel}>
+          {words.t("hr.list.cancel")}
+        </button>
+      )}
+    </>
+  );
+}
+
 interface Labelled {
   id: string;
   label: MessageKey;
