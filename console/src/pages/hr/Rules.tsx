@@ -60,6 +60,8 @@ function draftOf(rule: Rule): Draft {
     budget: text(rule.budget_id),
     days: text(rule.days_after_start),
     event: text(rule.event_name),
+    atHire: text(rule.at_hire_percent),
+    afterDays: text(rule.after_days),
     years: (rule.years ?? []).join(", "),
     byYear: Object.entries(rule.points_by_year ?? {})
       .map(([year, points]) => `${year}: ${points}`)
