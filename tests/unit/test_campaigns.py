@@ -109,6 +109,8 @@ def test_skip_reasons_and_the_exactly_once_award_id() -> None:
     assert skip_reason(person(status=EmployeeStatus.DEACTIVATED), True) == "deactivated"
     assert skip_reason(person(), False) == "outside_budget_scope"
     assert skip_reason(person(), True) is None
+    assert skip_reason(person(), True, giver_id=person().id) == "self_award"  # before the scope, too
+    assert skip_reason(person(), False, giver_id=person().id) == "self_award"
     assert award_id("cmp_1", "E1") == award_id("cmp_1", "E1") != award_id("cmp_2", "E1")
     assert award_id("cmp_1", "E1") != award_id("cmp_1", "E2")
 

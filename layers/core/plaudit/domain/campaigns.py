@@ -32,7 +32,8 @@ MAX_PEOPLE = 10_000
 MAX_CSV = 2_000_000  # characters: 10,000 rows with a message each
 COLUMNS = ("employee_id", "email", "points", "item_id", "denomination", "message")
 UNKNOWN, DEACTIVATED = "unknown", "deactivated"
-SkipReason = Literal["unknown", "deactivated", "outside_budget_scope"]
+SkipReason = Literal["unknown", "deactivated", "outside_budget_scope", "self_award"]
+SELF_AWARD = "self_award"  # the campaign's own giver: nobody pays themselves from a budget (like kudos)
 FAILED_DEACTIVATED = "deactivated"  # left between the preview and the payment
 
 
@@ -242,12 +243,14 @@ def read_rows(text: str, defaults: CampaignRequest) -> tuple[list[Row], list[Pro
     return rows, problems
 
 
-def skip_reason(person: Employee | None, pays: bool) -> SkipReason | None:
+def skip_reason(person: Employee | None, pays: bool, giver_id: str | None = None) -> SkipReason | None:
     """Why a row's person is left out (None: they are paid)."""
     if person is None:
         return UNKNOWN
     if not person.active or person.is_bot:
         return DEACTIVATED
+    if person.id == giver_id:
+        return SELF_AWARD
     return None if pays else OUTSIDE_SCOPE
 
 

@@ -217,7 +217,8 @@ def _plan(caller: Caller, body: CampaignRequest) -> tuple[_Plan, Caller]:
     for row in rows:
         person_found = people.get(row.employee_id or f"@{(row.email or '').lower()}")
         chain = managers_above(person_found, lookup) if person_found and budget.by_organisation else []
-        reason = skip_reason(person_found, bool(person_found) and budget.pays(person_found, chain))
+        pays = bool(person_found) and budget.pays(person_found, chain)  # type: ignore[arg-type]
+        reason = skip_reason(person_found, pays, person.employee_id)
         if reason is not None:
             plan.skipped.append(
                 Skipped(line=row.line, employee_id=row.employee_id, email=row.email, reason=reason)

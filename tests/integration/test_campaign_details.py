@@ -1,0 +1,25 @@
+"""Campaign details of issue 14: a campaign's own giver is never among the people it pays (skipped as
+self_award, like kudos to oneself)."""
+
+from __future__ import annotations
+
+import test_api_campaigns
+from api_checks import assert_audit_clean
+from test_api_campaigns import ALICE, MAYA, body
+
+team = test_api_campaigns.team  # the fixture: Maya holds the Engineering budget
+
+
+def test_the_giver_is_skipped_from_their_own_campaign(api, team):
+    engineering = {"departments": ["Engineering"], "countries": ["US"]}
+    preview = api.call(
+        "POST", "/v1/campaigns/preview", body=body(selector=engineering, points=10), as_employee=MAYA
+    )
+    assert preview.status == 200, preview.body
+    assert (preview.json["people"], preview.json["total_points"]) == (2, 20)  # Alice and Ethan
+    assert [(s["employee_id"], s["reason"]) for s in preview.json["skipped"]] == [(MAYA, "self_award")]
+    listed = body(f"employee_id,points\n{MAYA},50\n{ALICE},10\n")
+    preview = api.call("POST", "/v1/campaigns/preview", body=listed, as_employee=MAYA).json
+    assert (preview["people"], preview["total_points"]) == (1, 10)
+    assert [(s["line"], s["reason"]) for s in preview["skipped"]] == [(2, "self_award")]
+    assert_audit_clean()
