@@ -4,7 +4,7 @@ self_award, like kudos to oneself)."""
 from __future__ import annotations
 
 import test_api_campaigns
-from api_checks import assert_audit_clean
+from api_checks import assert_audit_clean, assert_error
 from test_api_campaigns import ALICE, MAYA, body
 
 team = test_api_campaigns.team  # the fixture: Maya holds the Engineering budget
@@ -23,3 +23,23 @@ def test_the_giver_is_skipped_from_their_own_campaign(api, team):
     assert (preview["people"], preview["total_points"]) == (1, 10)
     assert [(s["line"], s["reason"]) for s in preview["skipped"]] == [(2, "self_award")]
     assert_audit_clean()
+
+
+def test_percentage_and_cashback_items_are_refused_at_preview_not_failed_at_payment(api, team):
+    offer = {
+        "name": "10% off",
+        "category": "shopping",
+        "type": "discount_voucher",
+        "currency": "USD",
+        "fulfilment": "internal",
+        "points": 100,
+        "offer": {"kind": "percentage", "percent": "10"},
+    }
+    item_id = api.call("POST", "/v1/catalog/items", body=offer).json["id"]
+    listed = body(f"employee_id,item_id,denomination\n{ALICE},{item_id},10\n")
+    reply = api.call("POST", "/v1/campaigns/preview", body=listed, as_employee=MAYA)
+    details = assert_error(reply, 422, "campaign_csv_invalid")
+    assert [problem["field"] for problem in details["errors"]] == ["line 2.item_id"]
+    selected = body(selector={"departments": ["Engineering"]}, item_id=item_id, denomination="10")
+    reply = api.call("POST", "/v1/campaigns/preview", body=selected, as_employee=MAYA)
+    assert_error(reply, 422, "offer_not_awardable")

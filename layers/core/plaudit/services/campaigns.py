@@ -207,6 +207,8 @@ def _plan(caller: Caller, body: CampaignRequest) -> tuple[_Plan, Caller]:
             raise NotFound("error.item_not_found", code="item_not_found")
         if item is not None:
             refuse_instant(item)
+            if item.offer is not None:
+                raise RuleViolation("error.offer_not_awardable", code="offer_not_awardable")
         people = _selected(body)
         rows = [
             Row(employee_id=p.id, points=body.points, item_id=body.item_id, denomination=body.denomination)
@@ -255,6 +257,9 @@ def _with_items(
             continue
         if is_instant(item):  # used on the spot with a pass: nothing to give
             problems.append(Problem(f"line {row.line}.item_id", "problem.campaign_instant_item"))
+            continue
+        if item.offer is not None:  # a share of a future purchase: no denomination to give (README)
+            problems.append(Problem(f"line {row.line}.item_id", "problem.campaign_offer_item"))
             continue
         assert row.denomination is not None
         priced.append(_Priced(**row.model_dump(), cost=points_price(item, row.denomination, settings)))
