@@ -71,7 +71,8 @@ def render(files: list[Fetched]) -> str:
 Measured by `.venv/bin/python -m bench.console` on {when} from the prod build (`console/dist`, `make
 console`): what the browser fetches to show the first page, before any API call. {len(files)} requests;
 JavaScript and CSS {code:,} bytes gzipped (budget {BUDGET_GZIPPED:,}: `make test`'s quick benchmark fails
-above it). API calls per page, from the page's code: feed 1 (+1 per "show more"), give kudos 1 (on send),
+above it). API calls per page, from the page's code: feed 1 (+1 per "show more"), give kudos 0 (+1 per pause
+while typing a name in the recipient picker, +1 to send),
 wallet 1, catalogue 2 (items and wallet; +1 per filter change or redemption), my rewards 2 (redemptions and
 vouchers), badges and tier 1, leaderboard 1 (+1 per choice), profile 0 (+1 to change the language), plus
 GET /v1/me once per sign-in (the browser tests assert at most 3 per page).

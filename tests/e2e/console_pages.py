@@ -8,6 +8,7 @@ import base64
 import json
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +67,16 @@ def set_language(browser: WebDriver, locale: str) -> None:
     wait_for(lambda: browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == locale, locale)
 
 
+@cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
 def axe_violations(browser: WebDriver) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is."""
-    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    """axe-core's serious and critical violations on the page as it is. axe (~0.5 MB of script) is read once
+    per run and sent to a document only once: moving between pages keeps the document."""
+    if not browser.execute_script("return typeof axe !== 'undefined'"):
+        browser.execute_script(_axe_source())
     result = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"

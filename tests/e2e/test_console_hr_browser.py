@@ -41,8 +41,14 @@ PAGES = (
 )
 
 
-def settings(stack) -> dict:
-    reply = stack.request("GET", "/v1/settings", token=stack.token("--employee", HANA))
+@pytest.fixture(scope="module")
+def hana(stack) -> str:
+    """Hana's token for the module's API calls, minted once (each mint starts the CLI)."""
+    return stack.token("--employee", HANA)
+
+
+def settings(stack, token: str) -> dict:
+    reply = stack.request("GET", "/v1/settings", token=token)
     assert reply.status == 200, reply.body
     return reply.json
 
@@ -63,8 +69,8 @@ def edit_row(browser, row: str, form: str, field: str, change: tuple[str, str]) 
     return element(browser, "p.done").text
 
 
-def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> None:
-    before = settings(stack)
+def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, hana, tmp_path) -> None:
+    before = settings(stack, hana)
     sign_in(browser, stack, HANA)
     go(browser, "hr-settings")
     element(browser, "#setting-reaction_undo_minutes")
@@ -75,7 +81,7 @@ def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> Non
     replace(browser, "#setting-leaderboards-top_n", "51")  # above the API's maximum: said before sending
     element(browser, "form button[type=submit]").click()
     assert element(browser, "form p.problem").text == "Rows a leaderboard shows: a whole number from 1 to 50."
-    assert settings(stack) == before
+    assert settings(stack, hana) == before
     replace(browser, "#setting-leaderboards-top_n", str(rows))
     element(browser, "#setting-company_values").send_keys("\nbad slug | Bad")
     element(browser, "form button[type=submit]").click()
@@ -96,7 +102,7 @@ def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> Non
     )
     element(browser, "form button[type=submit]").click()
     assert element(browser, "p.done").text == "Settings saved."
-    after = settings(stack)
+    after = settings(stack, hana)
     assert (after["reaction_undo_minutes"], after["leaderboards"]["top_n"]) == (wanted, rows)
     expected = {
         **before,
@@ -124,35 +130,33 @@ def test_hr_edits_a_setting_and_downloads_a_csv(browser, stack, tmp_path) -> Non
     assert len(rows) >= 2  # the totals row, then each row
 
 
-def test_two_people_editing_the_settings_get_the_conflict_explained(browser, stack) -> None:
+def test_two_people_editing_the_settings_get_the_conflict_explained(browser, stack, hana) -> None:
     sign_in(browser, stack, HANA)
     go(browser, "hr-settings")
     hour = int(element(browser, "#setting-celebration_hour").get_attribute("value"))
     their_hour = (hour + 1) % 24
     # someone else saves the settings while this form is open
-    other = stack.request(
-        "PATCH", "/v1/settings", token=stack.token("--employee", HANA), body={"celebration_hour": their_hour}
-    )
+    other = stack.request("PATCH", "/v1/settings", token=hana, body={"celebration_hour": their_hour})
     assert other.status == 200, other.body
-    mine = str((settings(stack)["points_per_reaction"] % 5) + 1)
+    mine = str((settings(stack, hana)["points_per_reaction"] % 5) + 1)
     replace(browser, "#setting-points_per_reaction", mine)
     element(browser, "form button[type=submit]").click()
     conflict = element(browser, ".conflict")
     assert "Someone else saved the settings" in conflict.text
     assert "version_mismatch" in element(browser, "p.problem").text
-    assert settings(stack)["celebration_hour"] == their_hour  # nothing overwritten
+    assert settings(stack, hana)["celebration_hour"] == their_hour  # nothing overwritten
     conflict.find_element(By.TAG_NAME, "button").click()  # load theirs, keep mine
     wait_for(lambda: not browser.find_elements(By.CSS_SELECTOR, ".conflict"), "the latest settings")
     assert element(browser, "#setting-celebration_hour").get_attribute("value") == str(their_hour)
     assert element(browser, "#setting-points_per_reaction").get_attribute("value") == mine
     element(browser, "form button[type=submit]").click()
     assert element(browser, "p.done").text == "Settings saved."
-    now = settings(stack)
+    now = settings(stack, hana)
     assert (now["celebration_hour"], now["points_per_reaction"]) == (their_hour, int(mine))
 
 
-def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack) -> None:
-    token = stack.token("--employee", HANA)
+def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack, hana) -> None:
+    token = hana
 
     def budget(n: int) -> int:
         body = {"id": f"page-{n:03}", "name": f"Programme {n:03}", "kind": "program"}
@@ -185,8 +189,10 @@ def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack) -> None:
     assert "codes added: 2; already there: 1;" in element(browser, "p.done").text
 
 
-def test_hr_adds_and_edits_badges_rules_and_catalogue_items_saying_why_before_sending(browser, stack) -> None:
-    token = stack.token("--employee", HANA)
+def test_hr_adds_and_edits_badges_rules_and_catalogue_items_saying_why_before_sending(
+    browser, stack, hana
+) -> None:
+    token = hana
     sign_in(browser, stack, HANA)
     go(browser, "hr-badges")
     element(browser, "#badge-name").send_keys("Steady giver")
@@ -259,8 +265,10 @@ def test_hr_adds_and_edits_badges_rules_and_catalogue_items_saying_why_before_se
     }  # the rest kept as it was: the form holds every field
 
 
-def test_hr_imports_a_csv_dry_run_first_then_applied_with_errors_by_line(browser, stack, tmp_path) -> None:
-    token = stack.token("--employee", HANA)
+def test_hr_imports_a_csv_dry_run_first_then_applied_with_errors_by_line(
+    browser, stack, hana, tmp_path
+) -> None:
+    token = hana
     people = tmp_path / "people.csv"
     people.write_text(
         "id,email,name,department\n"
@@ -293,8 +301,8 @@ def test_hr_imports_a_csv_dry_run_first_then_applied_with_errors_by_line(browser
     assert stack.request("GET", "/v1/employees/E9103", token=token).json["name"] == "Rao, Ravi"
 
 
-def test_hr_exports_and_erases_a_person_at_their_request(browser, stack) -> None:
-    token = stack.token("--employee", HANA)
+def test_hr_exports_and_erases_a_person_at_their_request(browser, stack, hana) -> None:
+    token = hana
     made = stack.request(
         "PUT",
         "/v1/employees/E9201",

@@ -179,6 +179,7 @@ def test_the_desk_redeems_the_code_once_and_refuses_it_a_second_time(browser, st
     assert element(browser, ".voucher .expires").text != "No expiry"  # 90 days after issue
     assert element(browser, ".voucher .limits").text == f"Only at: {CAFETERIA}"
     assert element(browser, ".voucher p.usable").text == "It can be used on this purchase."
+    assert not axe_violations(browser)  # the answer card too
     screenshot(browser, "desk")
     element(browser, ".voucher button.redeem-now").click()
     assert "Redeemed: Team lunch voucher" in element(browser, ".voucher p.done").text
