@@ -1,11 +1,16 @@
 """Campaign details of issue 14: a campaign's own giver is never among the people it pays (skipped as
-self_award, like kudos to oneself)."""
+self_award, like kudos to oneself); percentage and cashback items are refused at preview; the progress
+counts stay live after the run, as top-ups pay the awards left pending."""
 
 from __future__ import annotations
 
 import test_api_campaigns
 from api_checks import assert_audit_clean, assert_error
-from test_api_campaigns import ALICE, MAYA, body
+from test_api_campaigns import ALICE, CSV, HR, MAYA, TEAM, body, top_up
+
+from plaudit.domain.access import SYSTEM
+from plaudit.domain.ledger import TxnKind
+from plaudit.services import budgets
 
 team = test_api_campaigns.team  # the fixture: Maya holds the Engineering budget
 
@@ -43,3 +48,22 @@ def test_percentage_and_cashback_items_are_refused_at_preview_not_failed_at_paym
     selected = body(selector={"departments": ["Engineering"]}, item_id=item_id, denomination="10")
     reply = api.call("POST", "/v1/campaigns/preview", body=selected, as_employee=MAYA)
     assert_error(reply, 422, "offer_not_awardable")
+
+
+def test_progress_counts_an_award_paid_by_a_top_up_as_paid(api, team):
+    cid = api.call("POST", "/v1/campaigns", body=body(CSV), as_employee=MAYA).json["id"]
+    budgets.move_points(SYSTEM, TEAM, TxnKind.BUDGET_WITHDRAWAL, budgets.MovePoints(points=900))  # 100 left
+    api.call("POST", f"/v1/campaigns/{cid}/run", as_employee=MAYA)
+    progress = api.call("GET", f"/v1/campaigns/{cid}", as_employee=HR).json
+    assert (progress["paid"], progress["pending"], progress["remaining"]) == (1, 1, 0)
+    top_up(TEAM, 500)  # pays Bob's waiting award
+    progress = api.call("GET", f"/v1/campaigns/{cid}", as_employee=HR).json
+    assert (progress["status"], progress["paid"], progress["pending"], progress["remaining"]) == (
+        "done",
+        2,
+        0,
+        0,
+    )
+    top_up(TEAM, 500)  # nothing left waiting: nothing counted twice
+    assert api.call("GET", f"/v1/campaigns/{cid}", as_employee=HR).json["paid"] == 2
+    assert_audit_clean()

@@ -308,8 +308,14 @@ def pay_pending(budget_id: str, *, limit: int = 100) -> list[AwardView]:
             write_all([store.forget_pending_write(entry.key)])
             continue
         at = stored_now()
+        writes = store.pending_paid_writes(award, entry.key, _award_txn(award, at), at)
+        kind, _, campaign_id = str(award.get("rule_id") or "").partition(":")
+        if kind == "campaign":  # its campaign's progress counts it paid now
+            from plaudit.store.campaigns import counts_write
+
+            writes.append(counts_write(campaign_id, paid=1, pending=-1))
         try:
-            write_all(store.pending_paid_writes(award, entry.key, _award_txn(award, at), at))
+            write_all(writes)
         except WriteRefused as refused:
             if refused.refused("award") or refused.refused_any("txn:"):
                 continue  # paid by a concurrent call

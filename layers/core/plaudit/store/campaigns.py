@@ -127,6 +127,24 @@ def chunk_done_writes(
     return [Write(CHUNK_LABEL, {"Update": chunk_update}), Write(LABEL, {"Update": counters})]
 
 
+def counts_write(campaign_id: str, **deltas: int) -> Write:
+    """Move the campaign's counters (e.g. paid +1, pending -1: a waiting award paid by a top-up), with the
+    award's own change, so GET /v1/campaigns/{id} stays live after the run."""
+    return Write(
+        LABEL,
+        {
+            "Update": {
+                "TableName": table_name(),
+                "Key": keys.as_attrs(keys.campaign(campaign_id)),
+                "UpdateExpression": "ADD " + ", ".join(f"#{name} :{name}" for name in deltas),
+                "ConditionExpression": "attribute_exists(PK)",
+                "ExpressionAttributeNames": {f"#{name}": name for name in deltas},
+                "ExpressionAttributeValues": {f":{name}": to_attr(value) for name, value in deltas.items()},
+            }
+        },
+    )
+
+
 def finish(campaign_id: str, at: datetime) -> bool:
     """running -> done once every chunk is processed; False while some are not (or it was cancelled)."""
     try:
