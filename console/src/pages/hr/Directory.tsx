@@ -2,7 +2,8 @@ import { useState } from "preact/hooks";
 import { api, problem, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import { Problem } from "../Problem";
-import { call, type Failure, useLoad } from "./call";
+import { call, type Failure } from "./call";
+import { ListPage, useList } from "./ListPage";
 import { PersonData } from "./PersonData";
 
 // The columns `plaudit import` reads (examples/employees.csv); an empty cell is "not provided".
@@ -29,15 +30,15 @@ interface Refused {
   reason: string;
 }
 
-/** The directory (one call: its first page), and a CSV import as `plaudit import` reads it: the server's dry
+/** The directory (one call: its first page, then a page more at a time), and a CSV import as `plaudit import` reads it: the server's dry
  * run first (POST /v1/employees/import-preview, the same rules as the CLI: every row checked and compared with
  * the directory, what each changes field by field, errors by line, nothing written), then the changes applied
  * one person at a time in the preview's order (new managers first) through PUT /v1/employees/{id}, with
  * progress and the API's refusals by line. */
 export function Directory() {
   const { words } = useConsole();
-  const { data, failure } = useLoad(() =>
-    api.GET("/v1/employees", { params: { query: { limit: 100 } } }),
+  const list = useList<Schemas["Employee"]>((cursor) =>
+    api.GET("/v1/employees", { params: { query: { limit: 100, cursor } } }),
   );
   const [text, setText] = useState("");
   const [plan, setPlan] = useState<Preview | null>(null);
@@ -103,37 +104,20 @@ export function Directory() {
   }
 
   return (
-    <section aria-labelledby="page-title">
-      <h1 id="page-title">{words.t("hr.directory.title")}</h1>
-      <Problem problem={failure} />
-      {!data && failure === null && <p>{words.t("app.loading")}</p>}
-      {data && (
-        <div class="card table-scroll" tabIndex={0} role="region" aria-label={words.t("hr.directory.title")}>
-          <table class="board" data-table="people">
-            <thead>
-              <tr>
-                <th scope="col">{words.t("hr.directory.id")}</th>
-                <th scope="col">{words.t("hr.directory.name")}</th>
-                <th scope="col">{words.t("hr.directory.department")}</th>
-                <th scope="col">{words.t("hr.directory.status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((person) => (
-                <tr key={person.id}>
-                  <td dir="ltr">{person.id}</td>
-                  <th scope="row" dir="auto">
-                    {person.name}
-                  </th>
-                  <td dir="auto">{person.department ?? ""}</td>
-                  <td>{words.t(`hr.directory.${person.status ?? "active"}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {data.next_cursor && <p class="hint">{words.t("hr.directory.first_page", { count: data.items.length })}</p>}
-        </div>
+    <ListPage
+      list={list}
+      title="hr.directory.title"
+      table="people"
+      columns={["hr.directory.name", "hr.directory.id", "hr.directory.department", "hr.directory.status"]}
+      rowKey="person"
+      cells={(person) => (
+        <>
+          <td dir="ltr">{person.id}</td>
+          <td dir="auto">{person.department ?? ""}</td>
+          <td>{words.t(`hr.directory.${person.status ?? "active"}`)}</td>
+        </>
       )}
+    >
       <div class="form card" data-form="import">
         <h2>{words.t("hr.directory.import")}</h2>
         <label for="import-file">{words.t("hr.catalogue.file")}</label>
@@ -208,7 +192,7 @@ export function Directory() {
         <Problem problem={applyFailure} />
       </div>
       <PersonData />
-    </section>
+    </ListPage>
   );
 }
 
