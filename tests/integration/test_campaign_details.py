@@ -1,6 +1,6 @@
 """Campaign details of issue 14: a campaign's own giver is never among the people it pays (skipped as
 self_award, like kudos to oneself); percentage and cashback items are refused at preview; the progress
-counts stay live after the run, as top-ups pay the awards left pending."""
+counts stay live after the run, as top-ups pay the awards left pending and a cancel drops them."""
 
 from __future__ import annotations
 
@@ -66,4 +66,18 @@ def test_progress_counts_an_award_paid_by_a_top_up_as_paid(api, team):
     )
     top_up(TEAM, 500)  # nothing left waiting: nothing counted twice
     assert api.call("GET", f"/v1/campaigns/{cid}", as_employee=HR).json["paid"] == 2
+    assert_audit_clean()
+
+
+def test_cancelling_takes_the_awards_left_pending_out_of_the_pending_count(api, team):
+    cid = api.call("POST", "/v1/campaigns", body=body(CSV), as_employee=MAYA).json["id"]
+    budgets.move_points(SYSTEM, TEAM, TxnKind.BUDGET_WITHDRAWAL, budgets.MovePoints(points=900))  # 100 left
+    api.call("POST", f"/v1/campaigns/{cid}/run", as_employee=MAYA)
+    cancelled = api.call("POST", f"/v1/campaigns/{cid}/cancel", as_employee=MAYA).json
+    assert (cancelled["status"], cancelled["paid"], cancelled["pending"], cancelled["remaining"]) == (
+        "cancelled",
+        1,
+        0,
+        1,  # Bob: never paid now
+    )
     assert_audit_clean()

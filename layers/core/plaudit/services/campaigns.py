@@ -448,7 +448,8 @@ def _cancel_pending(cid: str) -> None:
                 award["budget_id"], datetime.fromisoformat(award["created_at"]), award["id"]
             )
             try:
-                write_all([award_cancel_write(award["id"]), forget_pending_write(pending_key)])
+                cancelled = [award_cancel_write(award["id"]), forget_pending_write(pending_key)]
+                write_all([*cancelled, store.counts_write(cid, pending=-1)])  # no longer waiting
             except WriteRefused:
                 continue  # paid meanwhile by a top-up
 
