@@ -112,7 +112,7 @@ def preview_import() -> directory_import.ImportPreview:
     if media_type(event.headers.get("content-type"))[0] not in CSV_TYPES:
         raise UnsupportedMediaType("error.directory_csv_media_type")
     body = read_text_body(event.body, base64_encoded=event.is_base64_encoded, kind="CSV")
-    return directory_import.preview(current_caller(app), body)
+    return directory_import.preview(current_caller(app), body, app.locale())
 
 
 @app.get(

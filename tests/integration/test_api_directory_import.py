@@ -12,6 +12,7 @@ ALICE, JON = "E1003", "E1012"
 EXAMPLE = (Path(__file__).parents[2] / "examples" / "employees.csv").read_bytes()
 PREVIEW = "/v1/employees/import-preview"
 CSV = {"content-type": "text/csv"}
+MERGE_PATCH = {"content-type": "application/merge-patch+json"}
 
 
 def preview(api, body: bytes, **kwargs):
@@ -60,7 +61,7 @@ def test_bad_rows_come_with_their_lines_and_an_unusable_file_is_refused(api, org
     )
     answer = preview(api, body).json
     assert [(bad["line"], bad["employee_id"]) for bad in answer["errors"]] == [(2, "E3001"), (3, "E3002")]
-    assert answer["errors"][0]["reasons"] == ["start_date: must be YYYY-MM-DD"]
+    assert answer["errors"][0]["reasons"] == ["start_date: must be a date (YYYY-MM-DD)"]
     assert [row["employee_id"] for row in answer["rows"]] == ["E3003"]
 
     unusable = preview(api, b"id,email,nickname\nE1,a@b.example,A\n")
@@ -71,3 +72,30 @@ def test_bad_rows_come_with_their_lines_and_an_unusable_file_is_refused(api, org
     assert_error(preview(api, EXAMPLE, as_employee=ALICE), 403, "forbidden")
     wrong_type = api.call("POST", PREVIEW, raw_body=EXAMPLE, headers={"content-type": "application/json"})
     assert_error(wrong_type, 415, "unsupported_media_type")
+
+
+def test_bad_rows_are_said_in_the_callers_language(api, org):
+    body = (
+        b"id,email,name,manager_id,status\n"
+        b"E3001,one@plaudit.example,One,E3001,\n"
+        b"E3002,one@plaudit.example,Two,,gone\n"
+        b"E3003,three@plaudit.example,Three,E9999,\n"
+    )
+    said = {}
+    for language in ("en", "it", "fr", "ar"):  # HR's own language, as they choose it
+        chosen = api.call("PATCH", "/v1/me", body={"locale": language}, headers=MERGE_PATCH)
+        assert chosen.status == 200, chosen.body
+        reply = preview(api, body)
+        assert reply.status == 200, reply.body
+        said[language] = {bad["line"]: bad["reasons"] for bad in reply.json["errors"]}
+    assert said["en"] == {
+        2: ["manager_id: a person cannot manage themselves"],
+        3: ["status: must be one of: active, deactivated"],
+        4: ["manager_id: E9999 is neither in the directory nor a good row of the file"],
+    }
+    assert said["it"][2] == ["manager_id: una persona non può essere responsabile di se stessa"]
+    assert said["fr"][4] == ["manager_id: E9999 n'est ni dans l'annuaire ni dans une ligne valide du fichier"]
+    assert said["ar"][4] == ["manager_id: E9999 ليس في الدليل ولا في صف صالح من الملف"]
+    for language in ("it", "fr", "ar"):
+        assert said[language].keys() == said["en"].keys()
+        assert all(said[language][line] != said["en"][line] for line in said["en"])

@@ -52,7 +52,7 @@ def test_a_csv_with_bad_rows(tmp_path, aws, org, clock, capsys):
     ]
     assert err.splitlines() == [
         "line 3 (E2003): email: has an invalid format",
-        "line 5 (E2004): manager_id: E9999 is neither in the directory nor a good row",
+        "line 5 (E2004): manager_id: E9999 is neither in the directory nor a good row of the file",
     ]
 
     assert run(tmp_path, CSV) == 1
@@ -60,7 +60,7 @@ def test_a_csv_with_bad_rows(tmp_path, aws, org, clock, capsys):
     assert out.splitlines() == ["2 created, 1 updated, 0 unchanged, 1 deactivated, 3 bad rows"]
     assert err.splitlines() == [
         "line 3 (E2003): email: has an invalid format",
-        "line 5 (E2004): manager_id: E9999 is neither in the directory nor a good row",
+        "line 5 (E2004): manager_id: E9999 is neither in the directory nor a good row of the file",
         "line 6 (E2005): alice@plaudit.example already belongs to someone else.",
     ]
     assert (person("E2001").manager_id, person("E2002").manager_id) == ("E1002", "E2001")

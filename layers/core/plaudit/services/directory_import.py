@@ -21,10 +21,11 @@ from pydantic import Field, ValidationError
 
 from plaudit.domain.access import HRIS_SCOPE, Caller, require_role
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
-from plaudit.domain.errors import PlauditError, RuleViolation
+from plaudit.domain.errors import PlauditError, Problem, RuleViolation
 from plaudit.domain.hris import EmployeeUpsert
 from plaudit.domain.model import Model
-from plaudit.i18n import DEFAULT_LOCALE
+from plaudit.domain.problems import problems_from
+from plaudit.i18n import DEFAULT_LOCALE, messages
 from plaudit.services.directory_sync import UPSERT_FIELDS, apply_change, changed_fields, merged, outcome_of
 from plaudit.store import snapshots
 
@@ -46,11 +47,33 @@ class RawRow:
     overflow: bool = False  # more cells than the header has columns
 
 
+Reason = Problem | PlauditError  # why a row is bad, said in the reader's language (`said`)
+
+
 @dataclass(frozen=True)
 class BadRow:
     line: int
     employee_id: str | None
-    reasons: tuple[str, ...]
+    why: tuple[Reason, ...]
+
+    def reasons_in(self, locale: str) -> tuple[str, ...]:
+        return tuple(said(reason, locale) for reason in self.why)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """In English, as the operator's CLI prints them."""
+        return self.reasons_in(DEFAULT_LOCALE)
+
+
+def said(reason: Reason, locale: str) -> str:
+    """ "field: what is wrong" (or the sentence, for a row's own problem) in `locale`."""
+    if isinstance(reason, PlauditError):
+        problems = reason.details_in(locale).get("errors")
+        if problems:
+            return "; ".join(f"{problem['field']}: {problem['problem']}" for problem in problems)
+        return reason.message_in(locale)
+    problem = reason.said(messages(locale))
+    return f"{problem['field']}: {problem['problem']}" if problem["field"] else problem["problem"]
 
 
 @dataclass(frozen=True)
@@ -114,10 +137,10 @@ def validate(rows: list[RawRow], directory: Mapping[str, Employee]) -> Plan:
             try:
                 employee = merged(change, directory.get(change.employee_id))
             except PlauditError as error:
-                reasons.append(_reason(error))
+                reasons.append(error)
             else:
                 if employee.manager_id == employee.id:
-                    reasons.append("manager_id: a person cannot manage themselves")
+                    reasons.append(Problem("manager_id", "problem.manages_self"))
                 else:
                     previous = directory.get(change.employee_id)
                     candidates.append(GoodRow(row.line, change, previous, employee))
@@ -150,30 +173,30 @@ def apply(plan: Plan, on_row: Callable[[], None] = lambda: None) -> tuple[Counte
         try:
             counts[apply_change(row.change, source="csv").action] += 1
         except PlauditError as error:
-            failed.append(BadRow(row.line, row.change.employee_id, (_reason(error),)))
+            failed.append(BadRow(row.line, row.change.employee_id, (error,)))
         on_row()
     return counts, failed
 
 
-def _parse(row: RawRow) -> tuple[list[str], EmployeeUpsert | None]:
+def _parse(row: RawRow) -> tuple[list[Reason], EmployeeUpsert | None]:
     """The row as an HRIS change, or the reasons it is not one."""
     cells = dict(row.cells)
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     if row.overflow:
-        reasons.append("more cells than the header has columns")
+        reasons.append(Problem("", "problem.extra_cells"))
     employee_id = cells.pop("id", None)
     if employee_id is None:
-        reasons.append("id: missing")
+        reasons.append(Problem("id", "problem.missing"))
     fields: dict[str, Any] = dict(cells)
     if "start_date" in fields and not ISO_DATE.match(fields["start_date"]):
-        reasons.append("start_date: must be YYYY-MM-DD")
+        reasons.append(Problem("start_date", "problem.not_date"))
     if "public_birthday" in fields:
         flag = BOOLEANS.get(fields["public_birthday"].lower())
         if flag is None:
-            reasons.append("public_birthday: must be true or false")
+            reasons.append(Problem("public_birthday", "problem.not_boolean"))
         fields["public_birthday"] = flag
     if "status" in fields and fields["status"].lower() not in STATUSES:
-        reasons.append("status: must be active or deactivated")
+        reasons.append(Problem("status", "problem.one_of", {"expected": ", ".join(STATUSES)}))
     elif "status" in fields:
         fields["status"] = fields["status"].lower()
     if reasons or employee_id is None:
@@ -181,7 +204,7 @@ def _parse(row: RawRow) -> tuple[list[str], EmployeeUpsert | None]:
     try:
         return reasons, EmployeeUpsert(employee_id=employee_id, fields=fields)
     except ValidationError as error:
-        return [f"id: {problem['msg']}" for problem in error.errors()], None
+        return [Problem("id", problem.key, problem.params) for problem in problems_from(error.errors())], None
 
 
 def _unique(rows: list[GoodRow], raw: list[RawRow], bad: list[BadRow]) -> list[GoodRow]:
@@ -194,7 +217,9 @@ def _unique(rows: list[GoodRow], raw: list[RawRow], bad: list[BadRow]) -> list[G
     keep = []
     for row in rows:
         reasons = tuple(
-            f"{what} {value} is also on line(s) {', '.join(str(n) for n in lines if n != row.line)}"
+            Problem(
+                what, "problem.also_on_lines", {"value": value, "lines": [n for n in lines if n != row.line]}
+            )
             for what, value in (("id", row.employee.id), ("email", row.employee.email))
             if len(lines := lines_by.get((what, value), [])) > 1
         )
@@ -220,7 +245,7 @@ def _managers_first(
 
     while orphans := [row for row in by_id.values() if (m := new_manager(row)) and m not in by_id]:
         for row in orphans:
-            reason = f"manager_id: {row.employee.manager_id} is neither in the directory nor a good row"
+            reason = Problem("manager_id", "problem.manager_unknown", {"manager_id": row.employee.manager_id})
             bad.append(BadRow(row.line, row.employee.id, (reason,)))
             del by_id[row.employee.id]
     ordered: list[GoodRow] = []
@@ -231,16 +256,9 @@ def _managers_first(
         written |= {row.employee.id for row in ready}
         pending = [row for row in pending if row.employee.id not in written]
     for row in pending:
-        reason = f"manager_id: {row.employee.manager_id} is in a cycle of managers none of whom exists yet"
+        reason = Problem("manager_id", "problem.manager_cycle", {"manager_id": row.employee.manager_id})
         bad.append(BadRow(row.line, row.employee.id, (reason,)))
     return ordered
-
-
-def _reason(error: PlauditError) -> str:
-    problems = error.details_in(DEFAULT_LOCALE).get("errors")
-    if problems:
-        return "; ".join(f"{problem['field']}: {problem['problem']}" for problem in problems)
-    return error.message
 
 
 def _shown(value: Any) -> str:
@@ -277,7 +295,7 @@ class PlannedRow(Model):
 class BadLine(Model):
     line: int
     employee_id: str | None
-    reasons: list[str] = Field(description="Why the row cannot be applied (in English, as the CLI says it)")
+    reasons: list[str] = Field(description="Why the row cannot be applied, in the caller's language")
 
 
 class ImportPreview(Model):
@@ -291,7 +309,7 @@ class ImportPreview(Model):
     errors: list[BadLine]
 
 
-def preview(caller: Caller, text: str) -> ImportPreview:
+def preview(caller: Caller, text: str, locale: str = DEFAULT_LOCALE) -> ImportPreview:
     """The dry run of a CSV for HR (and HRIS integrations): the rows read, checked against the directory
     (one batch read per 100 people named) and ordered, nothing written."""
     caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
@@ -320,7 +338,8 @@ def preview(caller: Caller, text: str) -> ImportPreview:
                 )
             )
     errors = [
-        BadLine(line=bad.line, employee_id=bad.employee_id, reasons=list(bad.reasons)) for bad in plan.bad
+        BadLine(line=bad.line, employee_id=bad.employee_id, reasons=list(bad.reasons_in(locale)))
+        for bad in plan.bad
     ]
     return ImportPreview(rows=planned, unchanged=counts["unchanged"], counts=dict(counts), errors=errors)
 
