@@ -188,3 +188,36 @@ def test_the_only_hr_admins_own_request_goes_to_finance(stack, tokens, bonus_rul
     assert stack.request("GET", "/_local/idle?timeout=30").json["idle"]
     audit = stack.cli("audit")
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_points_expiry_is_switched_on_and_runs_once_a_day_under_the_schedules_own_role(
+    stack, tokens, bonus_rule
+):
+    """The stack's clock is the real one, so no point here is old enough to expire (what ages out, and
+    the reminder 30 days ahead, are tested through the schedule's handler at an injected clock in
+    tests/integration/test_points_expiry.py): this proves the switch over REST, its trail entry, and the
+    day's run reading every active wallet with only the schedule's IAM role, once a day."""
+    fund(stack, tokens, BOB)  # someone holds points today
+    switched = stack.request(
+        "PATCH", "/v1/settings", token=tokens["hr"], body={"points_expiry_months": 2}, headers=MERGE
+    )
+    assert switched.status == 200, switched.body
+    try:
+        fired = stack.cli("schedule", "fire", "MilestonesScheduleFunction")
+        assert fired.returncode == 0, fired.stdout + fired.stderr
+        first = json.loads(fired.stdout)["result"]
+        again = json.loads(stack.cli("schedule", "fire", "MilestonesScheduleFunction").stdout)["result"]
+    finally:
+        off = stack.request(
+            "PATCH", "/v1/settings", token=tokens["hr"], body={"points_expiry_months": None}, headers=MERGE
+        )
+        assert off.status == 200, off.body
+    if "aged_people_checked" in first:  # today's run had not been done yet on this stack
+        assert first["aged_people_checked"] >= 1, first
+        assert (first["aged_points_expired"], first["aged_reminders"]) == (0, 0), first
+    assert not any(name.startswith("aged_") for name in again), again  # once a day
+    trail = stack.request("GET", "/v1/audit-log?action=settings.patch", token=tokens["hr"]).json["items"]
+    assert any("points_expiry_months" in json.dumps(entry) for entry in trail)
+    assert stack.request("GET", "/_local/idle?timeout=30").json["idle"]
+    audit = stack.cli("audit")
+    assert audit.returncode == 0, audit.stdout + audit.stderr
