@@ -77,6 +77,19 @@ class LocalStack:
         assert result.returncode == 0, result.stderr
         return result.stdout.strip()
 
+    def deliver_hris(self, payload: dict[str, Any]) -> None:
+        """A delivery to the generic HRIS webhook, signed with the dev secret as an HRIS signs it (the bytes
+        `request` sends); the webhook queues it (202)."""
+        from plaudit.integrations.hris.signatures import sign_plaudit
+        from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+
+        timestamp = int(time.time())
+        secret = DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"]
+        signature = sign_plaudit(secret, timestamp, json.dumps(payload).encode())
+        headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
+        delivered = self.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
+        assert delivered.status == 202, delivered.body
+
 
 @contextmanager
 def running_stack(state: Path, *args: str) -> Iterator[LocalStack]:

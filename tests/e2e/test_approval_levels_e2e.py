@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+from polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -29,16 +26,6 @@ LUNCH, LUNCH_POINTS = "Team lunch voucher", 6000  # needs the manager's approval
 BONUS_EVENT = "approval-levels-e2e-bonus"
 MERGE = {"Content-Type": "application/merge-patch+json"}
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = 60) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := probe():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +55,16 @@ def points(stack, tokens, who: str) -> int:
 
 
 def fund(stack, tokens, who: str) -> None:
-    """The HRIS reports this module's event for `who`: the rule pays the price of a lunch."""
+    """The HRIS reports this module's event for `who`: the rule pays the price of a lunch, from the
+    milestones budget, which HR first tops up by as much (the modules sharing the stack share that budget)."""
+    topped = stack.request(
+        "POST",
+        "/v1/budgets/milestones/top-ups",
+        token=tokens["hr"],
+        body={"points": LUNCH_POINTS, "note": "approval levels e2e"},
+        headers={"Idempotency-Key": f"approval-levels-e2e-{time.time_ns()}"},
+    )
+    assert topped.status == 201, topped.body
     before = points(stack, tokens, who)
     event_id = f"approval-levels-e2e-{time.time_ns()}"
     event = {
@@ -79,13 +75,7 @@ def fund(stack, tokens, who: str) -> None:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": event_id, "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     eventually(lambda: points(stack, tokens, who) == before + LUNCH_POINTS, f"{who}'s bonus in the wallet")
 
 

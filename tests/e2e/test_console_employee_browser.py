@@ -6,17 +6,12 @@ module's own event name, so other modules' figures are untouched."""
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import UTC, datetime
 
 import pytest
 from console_pages import BOB, element, go, screenshot, sign_in, wait_for
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 
 pytestmark = pytest.mark.browser
 
@@ -68,17 +63,7 @@ def funded(stack) -> int:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "console-employee-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    delivered = stack.request(
-        "POST",
-        "/v1/hris/webhooks/plaudit",
-        body=payload,
-        headers={"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature},
-    )
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     return wait_for(
         lambda: (now := wallet_points(stack, BOB)) >= before + BONUS_POINTS and now, "Bob's bonus"
     )

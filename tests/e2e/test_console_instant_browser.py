@@ -7,17 +7,12 @@ so other modules' catalogues are untouched."""
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from console_pages import JON, api_calls_opening, axe_violations, element, go, set_language, sign_in, wait_for
 from selenium.webdriver.common.by import By
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 
 pytestmark = pytest.mark.browser
 
@@ -54,13 +49,7 @@ def funded(stack) -> int:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "console-instant-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     return wait_for(lambda: (now := wallet_points(stack, JON)) >= before + PRICE and now, "Jon's bonus")
 
 

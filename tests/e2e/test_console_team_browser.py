@@ -7,8 +7,6 @@ scrolling at 360 px, at most 3 API calls to load."""
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,9 +22,6 @@ from console_pages import (
     wait_for,
 )
 from selenium.webdriver.common.by import By
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 
 pytestmark = pytest.mark.browser
 
@@ -71,13 +66,7 @@ def _fund(stack, tokens, employee_id: str, points: int) -> None:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "console-team-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     wait_for(lambda: _points(stack, tokens, employee_id) >= points, "the bonus in the wallet")
 
 

@@ -8,16 +8,11 @@ compares Alice's points before and after, so it passes before or after other e2e
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+from polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -25,19 +20,8 @@ HR_ADMIN, ALICE = "E1001", "E1003"
 PRICE = 300  # points: $3.00 at the demo's $0.01 a point
 BONUS_EVENT = "instant-e2e-bonus"
 VENDOR = "Company cafeteria"
-POLL_SECONDS = 60
 
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = POLL_SECONDS) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := probe():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -77,13 +61,7 @@ def funded(stack, tokens) -> int:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "instant-e2e-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     return eventually(lambda: (now := points(stack, tokens)) >= before + PRICE and now, "Alice's bonus")
 
 

@@ -44,9 +44,13 @@ def test_replay_with_the_same_idempotency_key_moves_points_once(stack):
 
 
 def test_concurrent_kudos_spend_exactly_the_allowance(stack):
-    """16 kudos of 10 points at once from a giver with 100 to give: 10 succeed, 6 are refused."""
+    """16 kudos of 10 points at once from a giver with at most 100 to give (the README's blocks, run by
+    other modules on the same stack, may have spent some): as many succeed as the allowance pays for, the
+    rest are refused, and the allowance ends spent to the point."""
     token = stack.token("--employee", ALICE)
-    assert wallet(stack, ALICE)["allowance"]["remaining"] == 100
+    remaining = wallet(stack, ALICE)["allowance"]["remaining"]
+    paid_for = remaining // 10
+    assert 6 <= paid_for <= 10, remaining  # more kudos than it pays for, so they race for the last ones
     recipients = [BOB, DANA, ETHAN, FATIMA]
     start = threading.Barrier(16)
 
@@ -60,11 +64,11 @@ def test_concurrent_kudos_spend_exactly_the_allowance(stack):
         replies = list(pool.map(give, range(16)))
 
     statuses = sorted(reply.status for reply in replies)
-    assert statuses == [201] * 10 + [422] * 6, [(r.status, r.body[:120]) for r in replies]
+    assert statuses == [201] * paid_for + [422] * (16 - paid_for), [(r.status, r.body[:120]) for r in replies]
     refused = [reply.json["error"] for reply in replies if reply.status == 422]
     assert {error["code"] for error in refused} == {"insufficient_allowance"}
     assert all(error["message"] for error in refused)
-    assert wallet(stack, ALICE)["allowance"]["remaining"] == 0
+    assert wallet(stack, ALICE)["allowance"]["remaining"] == remaining - 10 * paid_for
 
     audit = stack.cli("audit")
     assert audit.returncode == 0, audit.stdout + audit.stderr

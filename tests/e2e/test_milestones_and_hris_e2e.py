@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from polling import eventually
 
 from plaudit.integrations.hris.signatures import sign_bamboohr, sign_plaudit
 from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
@@ -34,21 +34,8 @@ HIRE = "E3001"  # created by the generic webhook, promoted later
 LEAVER = "E3002"  # created by the generic webhook, deleted in BambooHR
 PROMOTION = {"type": "event", "employee_id": HIRE, "event_id": "e2e-promo-1", "name": "promotion"}
 PROMOTION_POINTS = 250
-POLL_SECONDS = 60  # generous: CI machines are shared and a retried message waits its backoff
 
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = POLL_SECONDS) -> T:
-    """The first truthy result of `probe`, polled briefly until the deadline (the stack drains its queues
-    after each request and every second)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := probe():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def signed(payload: dict[str, Any], secret: str = HRIS_SECRET) -> dict[str, str]:

@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+from polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -28,16 +24,6 @@ BONUS_EVENT = "money-reports-e2e-bonus"
 BONUS_POINTS = 3000
 GIFT_POINTS = 1000  # a $10 gift card at $0.01 a point: below the approval threshold
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = 60) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := probe():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -80,13 +66,7 @@ def reward_ethan(stack, tokens) -> None:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": event["event_id"], "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
 
 
 def test_a_redemption_shows_in_rewards_liability_vouchers_and_taxable_rewards(stack, tokens):

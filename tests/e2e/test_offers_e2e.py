@@ -8,35 +8,19 @@ and after, so it passes before or after other e2e modules."""
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+from polling import eventually
 
 pytestmark = pytest.mark.e2e
 
 HR_ADMIN, ALICE = "E1001", "E1003"
 PRICE = 40  # points, set by the item
 BONUS_EVENT = "offers-e2e-bonus"
-POLL_SECONDS = 60
 
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = POLL_SECONDS) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := probe():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -80,13 +64,7 @@ def funded(stack, tokens) -> int:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "offers-e2e-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     eventually(lambda: points(stack, tokens) == before + PRICE, "Alice's bonus in her wallet")
     return before
 

@@ -7,16 +7,12 @@ Shares the session's stack: it funds Alice with an HRIS event of its own and tou
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from test_rewards_e2e import ALICE, HR_ADMIN, MAYA, eventually
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
+from polling import eventually
+from test_rewards_e2e import ALICE, HR_ADMIN, MAYA
 
 pytestmark = pytest.mark.e2e
 
@@ -62,12 +58,7 @@ def funded(stack, tokens) -> None:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "providers-e2e-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    body = json.dumps(payload).encode()
-    signature = sign_plaudit(DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, body)
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     eventually(
         lambda: stack.request("GET", wallet, token=tokens[HR_ADMIN]).json["points"] >= before + BONUS,
         "Alice's bonus in her wallet",

@@ -5,20 +5,15 @@ REST pays nothing twice, a bad CSV is refused line by line, and `plaudit audit` 
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 
 pytestmark = pytest.mark.e2e
 
@@ -67,12 +62,7 @@ def test_the_readme_block_and_replays(tmp_path: Path, start_stack: Callable[...,
         assert replay.json["error"]["details"]["referrer_id"] == DANA
         event = {"type": "referral.hired", **again}
         delivery = {"id": "e2e-referral-1", "events": [event]}
-        ts = int(time.time())
-        secret = DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"]
-        signature = sign_plaudit(secret, ts, json.dumps(delivery).encode())  # the bytes `request` sends
-        headers = {"X-Plaudit-Timestamp": str(ts), "X-Plaudit-Signature": signature}
-        hook = stack.request("POST", "/v1/hris/webhooks/plaudit", body=delivery, headers=headers)
-        assert hook.status == 202, hook.body
+        stack.deliver_hris(delivery)
         assert stack.request("GET", "/_local/idle?timeout=30").status == 200
         assert (referral_awards(stack, hr, DANA), referral_awards(stack, hr, BOB)) == ([400], [])
 

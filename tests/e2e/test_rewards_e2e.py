@@ -8,16 +8,12 @@ and after) and a milestone rule of their own event name, so they pass before or 
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
+from polling import eventually
 
-from plaudit.integrations.hris.signatures import sign_plaudit
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 from plaudit_dev.seed import demo_catalog
 
 pytestmark = pytest.mark.e2e
@@ -28,21 +24,8 @@ LUNCH_POINTS = 6000
 CAFETERIA = "HQ cafeteria"
 BONUS_EVENT = "rewards-e2e-bonus"
 BONUS_POINTS = 2 * LUNCH_POINTS
-POLL_SECONDS = 60  # generous: CI machines are shared and a retried message waits its backoff
 
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = POLL_SECONDS) -> T:
-    """The first truthy result of `probe`, polled until the deadline (the stack drains its queues after
-    each request and every second)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := probe():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -135,12 +118,7 @@ def funded(stack, tokens) -> int:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "rewards-e2e-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    secret = DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"]
-    signature = sign_plaudit(secret, timestamp, json.dumps(payload).encode())
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     eventually(lambda: points(stack, tokens) == before + BONUS_POINTS, "Alice's bonus in her wallet")
     return before
 

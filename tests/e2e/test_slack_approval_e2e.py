@@ -11,17 +11,15 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import pytest
+from polling import eventually
 
-from plaudit.integrations.hris.signatures import sign_plaudit
 from plaudit_dev.fake_slack import TEAM_ID, signing_secret
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 from plaudit_dev.slack_client import SlackUser, event_callback, signature_headers
 
 pytestmark = pytest.mark.e2e
@@ -32,19 +30,8 @@ APPROVE_ACTION = "approval_approve"  # the action id of the Approve button in th
 LUNCH = "Team lunch voucher"  # 6,000 points, needs the manager's approval
 LUNCH_POINTS = 6000
 BONUS_EVENT = "slack-approval-e2e-bonus"
-POLL_SECONDS = 60
 
 T = TypeVar("T")
-
-
-def eventually(probe: Callable[[], T | None], what: str, timeout: float = POLL_SECONDS) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := probe():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -81,13 +68,7 @@ def fund_bob(stack, tokens, amount: int) -> None:
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "slack-approval-e2e-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     eventually(lambda: points(stack, tokens) == before + amount, "Bob's bonus in his wallet")
 
 

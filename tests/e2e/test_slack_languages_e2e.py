@@ -18,9 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from plaudit.i18n import messages
-from plaudit.integrations.hris.signatures import sign_plaudit
 from plaudit_dev.fake_slack import RESPONSES_PATH, TEAM_ID, signing_secret
-from plaudit_dev.local_secrets import DEV_WEBHOOK_SECRETS
 from plaudit_dev.slack_client import signature_headers
 
 pytestmark = pytest.mark.e2e
@@ -162,13 +160,7 @@ def test_a_french_speakers_milestone_award_dm_is_french(stack, hr):
         "occurred_on": datetime.now(UTC).date().isoformat(),
     }
     payload = {"id": "languages-e2e-delivery-1", "events": [event]}
-    timestamp = int(time.time())
-    signature = sign_plaudit(
-        DEV_WEBHOOK_SECRETS["HRIS_WEBHOOK_SECRET"], timestamp, json.dumps(payload).encode()
-    )
-    headers = {"X-Plaudit-Timestamp": str(timestamp), "X-Plaudit-Signature": signature}
-    delivered = stack.request("POST", "/v1/hris/webhooks/plaudit", body=payload, headers=headers)
-    assert delivered.status == 202, delivered.body
+    stack.deliver_hris(payload)
     slack_id = PEOPLE[ELODIE][1]
     deadline = time.monotonic() + 60
     while not (
