@@ -5,7 +5,6 @@ prints the diff per person, a run applies the good rows with a progress bar.
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -13,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from plaudit.domain.csv_table import UnusableFile
 from plaudit.services.directory_import import (
-    UnusableFile,
     apply,
     diff_lines,
     ids_to_load,
@@ -31,7 +30,7 @@ def run_import(path: str, *, dry_run: bool, out: TextIO | None = None, err: Text
     out, err = out or sys.stdout, err or sys.stderr
     try:
         rows = read_rows(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, UnusableFile, csv.Error) as error:
+    except (OSError, UnicodeDecodeError, UnusableFile) as error:
         print(f"plaudit import: {path}: {error}", file=err)
         return 2
     plan = validate(rows, load_directory(ids_to_load(rows)))

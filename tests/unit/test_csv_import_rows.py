@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from plaudit.domain.csv_table import UnusableFile
 from plaudit.domain.employees import Employee
-from plaudit.services.directory_import import UnusableFile, diff_lines, ids_to_load, read_rows, validate
+from plaudit.services.directory_import import diff_lines, ids_to_load, read_rows, validate
 
 HEADER = "id,email,name,manager_id,department,country,time_zone,start_date,birthday,public_birthday,status\n"
 MAYA = Employee(id="E1002", email="maya@plaudit.example", name="Maya Chen", department="Engineering")

@@ -9,8 +9,6 @@ CHUNK people, each chunk one queue message for the worker. Each person's award i
 campaign and the person, so a person is awarded at most once per campaign whatever is redelivered.
 """
 
-import csv
-import io
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -20,6 +18,7 @@ from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from plaudit.domain.budgets import BUDGET_ID, OUTSIDE_SCOPE
 from plaudit.domain.catalog import ITEM_ID
+from plaudit.domain.csv_table import UnusableFile, read_table
 from plaudit.domain.employees import EMAIL, EMPLOYEE_ID, Employee
 from plaudit.domain.errors import Problem, RuleViolation
 from plaudit.domain.ids import derived_id
@@ -186,56 +185,46 @@ def read_rows(text: str, defaults: CampaignRequest) -> tuple[list[Row], list[Pro
     """The CSV's rows, each with its line (the header is line 1), and every bad row's problems (their
     fields named `line <n>.<column>`). A row without an amount takes the campaign's; a person twice is
     refused at the second line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
-        header = [name.strip() for name in reader.fieldnames or []]
-    except csv.Error:
-        header = []
-    unknown = [name for name in header if name not in COLUMNS]
-    if not header or unknown or len(set(header)) != len(header):
+        table = read_table(text, COLUMNS)
+    except UnusableFile as error:
         raise RuleViolation(
             "error.campaign_csv_header",
             code="campaign_csv_unusable",
             columns=list(COLUMNS),
-            details={"unknown_columns": unknown, "allowed": list(COLUMNS)},
-        )
-    reader.fieldnames = header
+            details={
+                "unknown_columns": error.unknown,
+                "repeated_columns": error.repeated,
+                "allowed": list(COLUMNS),
+            },
+        ) from None
     rows: list[Row] = []
     problems: list[Problem] = []
     seen: set[str] = set()
     default = {"points": defaults.points, "item_id": defaults.item_id, "denomination": defaults.denomination}
-    try:
-        for record in reader:
-            values = [value for value in record.values() if isinstance(value, str)]
-            line = reader.line_num - sum(value.count("\n") for value in values)
-            cells = {
-                name: value.strip()
-                for name, value in record.items()
-                if name is not None and isinstance(value, str) and value.strip()
-            }
-            if not cells:
-                continue
-            if None in record:
-                problems.append(Problem(f"line {line}", "problem.campaign_extra_cells"))
-                continue
-            if not any(name in cells for name in ("points", "item_id", "denomination")):
-                cells |= {name: value for name, value in default.items() if value is not None}
-            try:
-                row = Row.model_validate({"line": line, **cells})
-            except ValidationError as error:
-                problems += [
-                    Problem(f"line {line}" + (f".{p.field}" if p.field else ""), p.key, p.params)
-                    for p in problems_from(error.errors())
-                ]
-                continue
-            who = row.employee_id or (row.email or "").lower()
-            if who in seen:
-                problems.append(Problem(f"line {line}", "problem.campaign_duplicate"))
-                continue
-            seen.add(who)
-            rows.append(row)
-    except csv.Error:
-        problems.append(Problem(f"line {reader.line_num}", "problem.campaign_csv_line"))
+    for record in table.rows:
+        line, cells = record.line, record.cells
+        if record.overflow:
+            problems.append(Problem(f"line {line}", "problem.campaign_extra_cells"))
+            continue
+        if not any(name in cells for name in ("points", "item_id", "denomination")):
+            cells = cells | {name: value for name, value in default.items() if value is not None}
+        try:
+            row = Row.model_validate({"line": line, **cells})
+        except ValidationError as error:
+            problems += [
+                Problem(f"line {line}" + (f".{p.field}" if p.field else ""), p.key, p.params)
+                for p in problems_from(error.errors())
+            ]
+            continue
+        who = row.employee_id or (row.email or "").lower()
+        if who in seen:
+            problems.append(Problem(f"line {line}", "problem.campaign_duplicate"))
+            continue
+        seen.add(who)
+        rows.append(row)
+    if table.broken_at is not None:
+        problems.append(Problem(f"line {table.broken_at}", "problem.campaign_csv_line"))
     if not rows and not problems:
         raise RuleViolation("error.campaign_empty", code="campaign_empty")
     if len(rows) > MAX_PEOPLE:

@@ -9,13 +9,12 @@ and the part, so a part is paid at most once whatever is replayed; the referral 
 per hire, and a second report of the same hire is refused.
 """
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
+from plaudit.domain.csv_table import UnusableFile, read_table
 from plaudit.domain.employees import EMAIL, EMPLOYEE_ID, Employee
 from plaudit.domain.errors import Problem, RuleViolation
 from plaudit.domain.ids import derived_id
@@ -110,50 +109,43 @@ def forfeit_reason(hire: Employee | None, referrer: Employee | None) -> ForfeitR
 def read_rows(text: str) -> tuple[list[tuple[int, ReferralHire]], list[Problem]]:
     """The CSV's hires, each with its line (the header is line 1), and every bad row's problems (fields
     named `line <n>.<column>`); a hire twice is refused at its second line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
-        header = [name.strip() for name in reader.fieldnames or []]
-    except csv.Error:
-        header = []
-    unknown = [name for name in header if name not in COLUMNS]
-    if not header or unknown or len(set(header)) != len(header) or "hire_id" not in header:
+        table = read_table(text, COLUMNS, required=("hire_id",))
+    except UnusableFile as error:
         raise RuleViolation(
             "error.referral_csv_header",
             code="referral_csv_unusable",
             columns=list(COLUMNS),
-            details={"unknown_columns": unknown, "allowed": list(COLUMNS)},
-        )
-    reader.fieldnames = header
+            details={
+                "unknown_columns": error.unknown,
+                "missing_columns": error.missing,
+                "repeated_columns": error.repeated,
+                "allowed": list(COLUMNS),
+            },
+        ) from None
     rows: list[tuple[int, ReferralHire]] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    try:
-        for record in reader:
-            values = [value for value in record.values() if isinstance(value, str)]
-            line = reader.line_num - sum(value.count("\n") for value in values)
-            cells = {
-                k: v.strip() for k, v in record.items() if k is not None and isinstance(v, str) and v.strip()
-            }
-            if not cells and None not in record:
-                continue
-            if None in record:
-                problems.append(Problem(f"line {line}", "problem.campaign_extra_cells"))
-                continue
-            try:
-                hire = ReferralHire.model_validate(cells)
-            except ValidationError as error:
-                problems += [
-                    Problem(f"line {line}" + (f".{p.field}" if p.field else ""), p.key, p.params)
-                    for p in problems_from(error.errors())
-                ]
-                continue
-            if hire.hire_id in seen:
-                problems.append(Problem(f"line {line}.hire_id", "problem.referral_hire_twice"))
-                continue
-            seen.add(hire.hire_id)
-            rows.append((line, hire))
-    except csv.Error:
-        problems.append(Problem(f"line {reader.line_num}", "problem.campaign_csv_line"))
+    for record in table.rows:
+        line = record.line
+        if record.overflow:
+            problems.append(Problem(f"line {line}", "problem.campaign_extra_cells"))
+            continue
+        try:
+            hire = ReferralHire.model_validate(record.cells)
+        except ValidationError as error:
+            problems += [
+                Problem(f"line {line}" + (f".{p.field}" if p.field else ""), p.key, p.params)
+                for p in problems_from(error.errors())
+            ]
+            continue
+        if hire.hire_id in seen:
+            problems.append(Problem(f"line {line}.hire_id", "problem.referral_hire_twice"))
+            continue
+        seen.add(hire.hire_id)
+        rows.append((line, hire))
+    if table.broken_at is not None:
+        problems.append(Problem(f"line {table.broken_at}", "problem.campaign_csv_line"))
     if not rows and not problems:
         raise RuleViolation("error.referral_csv_empty", code="referral_csv_empty")
     if len(rows) > MAX_ROWS:

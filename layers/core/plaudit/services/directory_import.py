@@ -9,8 +9,6 @@ nothing). `preview` is the dry run as data: what each row would change, field by
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -20,6 +18,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 
 from plaudit.domain.access import HRIS_SCOPE, Caller, require_role
+from plaudit.domain.csv_table import CsvRow, UnusableFile, read_table
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.errors import PlauditError, Problem, RuleViolation
 from plaudit.domain.hris import EmployeeUpsert
@@ -34,17 +33,6 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BOOLEANS = {"true": True, "false": False}
 BATCH = 100
 STATUSES = ("active", "deactivated")
-
-
-class UnusableFile(ValueError):
-    """The file as a whole cannot be imported (no header, unknown or missing columns)."""
-
-
-@dataclass(frozen=True)
-class RawRow:
-    line: int  # 1-based line of the file where the row starts (the header is line 1)
-    cells: dict[str, str]  # only the non-empty cells: an empty cell is "not provided"
-    overflow: bool = False  # more cells than the header has columns
 
 
 Reason = Problem | PlauditError  # why a row is bad, said in the reader's language (`said`)
@@ -90,36 +78,17 @@ class Plan:
     bad: list[BadRow] = field(default_factory=list)  # in line order
 
 
-def read_rows(text: str) -> list[RawRow]:
-    """The data rows, with the line each starts on. The header row is required; unknown columns are
-    refused (a typo would silently drop a field otherwise)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    if not header:
-        raise UnusableFile("the file is empty: a header row is required")
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        raise UnusableFile(f"unknown column(s): {', '.join(unknown)} (allowed: {', '.join(COLUMNS)})")
-    if "id" not in header:
-        raise UnusableFile("the header has no id column")
-    if len(set(header)) != len(header):
-        raise UnusableFile("a column appears twice in the header")
-    reader.fieldnames = header
-    rows: list[RawRow] = []
-    for record in reader:
-        values = [value for value in record.values() if isinstance(value, str)]
-        line = reader.line_num - sum(value.count("\n") for value in values)  # where the row starts
-        cells = {
-            name: value.strip()
-            for name, value in record.items()
-            if name is not None and isinstance(value, str) and value.strip()
-        }
-        if cells:
-            rows.append(RawRow(line, cells, overflow=None in record))
-    return rows
+def read_rows(text: str) -> list[CsvRow]:
+    """The data rows, with the line each starts on. The header row is required, with an id column; unknown
+    columns are refused (a typo would silently drop a field otherwise), and so is a file that stops being
+    CSV (an unclosed quote): UnusableFile."""
+    table = read_table(text, COLUMNS, required=("id",))
+    if table.broken_at is not None:
+        raise UnusableFile(COLUMNS, broken_at=table.broken_at)
+    return table.rows
 
 
-def ids_to_load(rows: Iterable[RawRow]) -> set[str]:
+def ids_to_load(rows: Iterable[CsvRow]) -> set[str]:
     """Whose directory entries the validation needs: the rows' people and their managers."""
     wanted = set()
     for row in rows:
@@ -127,7 +96,7 @@ def ids_to_load(rows: Iterable[RawRow]) -> set[str]:
     return {employee_id for employee_id in wanted if re.match(EMPLOYEE_ID, employee_id)}
 
 
-def validate(rows: list[RawRow], directory: Mapping[str, Employee]) -> Plan:
+def validate(rows: list[CsvRow], directory: Mapping[str, Employee]) -> Plan:
     """Check every row (directory: the current entries of `ids_to_load`), then order the good ones."""
     plan = Plan()
     candidates: list[GoodRow] = []
@@ -178,7 +147,7 @@ def apply(plan: Plan, on_row: Callable[[], None] = lambda: None) -> tuple[Counte
     return counts, failed
 
 
-def _parse(row: RawRow) -> tuple[list[Reason], EmployeeUpsert | None]:
+def _parse(row: CsvRow) -> tuple[list[Reason], EmployeeUpsert | None]:
     """The row as an HRIS change, or the reasons it is not one."""
     cells = dict(row.cells)
     reasons: list[Reason] = []
@@ -207,7 +176,7 @@ def _parse(row: RawRow) -> tuple[list[Reason], EmployeeUpsert | None]:
         return [Problem("id", problem.key, problem.params) for problem in problems_from(error.errors())], None
 
 
-def _unique(rows: list[GoodRow], raw: list[RawRow], bad: list[BadRow]) -> list[GoodRow]:
+def _unique(rows: list[GoodRow], raw: list[CsvRow], bad: list[BadRow]) -> list[GoodRow]:
     """Rows sharing an id or an email (even with a bad row) are bad: which is right is for a person to say."""
     lines_by: dict[tuple[str, str], list[int]] = {}
     for row in raw:
@@ -317,7 +286,7 @@ def preview(caller: Caller, text: str, locale: str = DEFAULT_LOCALE) -> ImportPr
         require_role(caller, Role.HR_ADMIN)
     try:
         rows = read_rows(text)
-    except (UnusableFile, csv.Error) as error:
+    except UnusableFile as error:
         raise RuleViolation(
             "error.import_file_unusable", code="import_file_unusable", details={"reason": str(error)}
         ) from None
