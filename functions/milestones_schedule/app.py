@@ -2,8 +2,9 @@
 person's own time zone, applies the terminations that took effect, pays (or forfeits) the later parts of
 referral bonuses that fell due, expires the points of people deactivated longer than the grace period and,
 once a day, points older than settings.points_expiry_months, erases the leavers due (settings.erasure),
-blanks the kudos messages older than settings.retention, writes managers' weekly digests (Mondays), and
-closes the seasons that ended (standings frozen, winners announced, prizes paid, each once)."""
+blanks the kudos messages older than settings.retention, deletes the export files whose download ended
+(settings.retention.export_days), writes managers' weekly digests (Mondays), and closes the seasons that
+ended (standings frozen, winners announced, prizes paid, each once)."""
 
 import gc
 
@@ -17,6 +18,7 @@ from plaudit.services import (
     digests,
     directory_sync,
     erasure,
+    exports,
     milestones,
     points_expiry,
     referrals,
@@ -92,6 +94,11 @@ def _retention() -> dict[str, int]:
     return {f"retention_{name}": int(value) for name, value in run.model_dump().items()}
 
 
+def _delete_export_files() -> dict[str, int]:
+    run = exports.delete_expired_files(now())
+    return {f"export_{name}": int(value) for name, value in run.model_dump().items()}
+
+
 def _close_seasons() -> dict[str, int]:
     closed = seasons.close_ended(now())
     count("SeasonsFrozen", closed["seasons_frozen"])
@@ -103,8 +110,8 @@ def _close_seasons() -> dict[str, int]:
 @metrics.log_metrics
 def lambda_handler(event: dict, context: object) -> dict:
     """Today's milestones (caught up since the last run), the terminations that took effect, leavers'
-    points, aged points (once a day), leavers' erasures and retention, managers' weekly digests when due,
-    and the seasons that ended."""
+    points, aged points (once a day), leavers' erasures and retention, expired export files, managers'
+    weekly digests when due, and the seasons that ended."""
     jobs = (
         ("milestones", _award_due),
         ("terminations", _apply_terminations),
@@ -113,6 +120,7 @@ def lambda_handler(event: dict, context: object) -> dict:
         ("aged points", _expire_aged_points),
         ("erasures", _erase_leavers),
         ("retention", _retention),
+        ("export files", _delete_export_files),
         ("digests", lambda: {"manager_digests": digests.write_due(now())}),
         ("seasons", _close_seasons),
     )

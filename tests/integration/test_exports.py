@@ -10,7 +10,8 @@ import csv
 import io
 import json
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +19,8 @@ import boto3
 import pytest
 from api_checks import assert_audit_clean, assert_error, table_items
 
-from plaudit.domain.exports import FILE_DAYS, LEDGER_COLUMNS, ExportStatus
+from plaudit.domain.exports import LEDGER_COLUMNS, RECORD_DAYS, ExportStatus
+from plaudit.domain.settings import RetentionSettings
 from plaudit.domain.trail import canonical
 from plaudit.services import exports
 from plaudit.store import exports as store
@@ -229,9 +231,59 @@ def test_not_done_is_409_and_expired_is_410(api, org, clock, monkeypatch):
     )
     exports.run(job["id"])
     assert api.call("GET", f"/v1/exports/{job['id']}/download", as_employee=HR).status == 303
-    clock.advance(days=FILE_DAYS, seconds=1)
+    clock.advance(days=RetentionSettings().export_days, seconds=1)  # the default: 7 days
     assert_error(api.call("GET", f"/v1/exports/{job['id']}/download", as_employee=HR), 410, "export_expired")
-    assert store.job(job["id"])["expires_at"] > int((clock() + timedelta(days=20)).timestamp())
+    assert store.job(job["id"])["expires_at"] > int((clock() + timedelta(days=RECORD_DAYS - 1)).timestamp())
+
+
+MERGE = {"Content-Type": "application/merge-patch+json"}
+SCHEDULE_EVENT = json.loads(
+    (Path(__file__).parents[2] / "events/milestones_schedule/schedule.json").read_text()
+)
+
+
+def scheduled(api) -> dict:
+    summary = api.invoke("MilestonesScheduleFunction", SCHEDULE_EVENT)
+    api.drain_streams()
+    return summary
+
+
+def test_export_days_bounds_the_download_and_the_hourly_run_deletes_the_file(api, org, aws, clock):
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for days in (0, 31, 2.5, None):
+        body = {"retention": {"export_days": days}}
+        reply = api.call("PATCH", "/v1/settings", as_employee=HR, body=body, headers=MERGE)
+        assert_error(reply, 422, "invalid_request", body)
+    reply = api.call(
+        "PATCH", "/v1/settings", as_employee=HR, body={"retention": {"export_days": 2}}, headers=MERGE
+    )
+    assert reply.status == 200, reply.body
+    (change,) = api.call("GET", "/v1/audit-log?action=settings.patch", as_employee=HR).json["items"]
+    assert change["changes"]["retention.export_days"] == {"before": 7, "after": 2}
+
+    job = export(api).json
+    done = api.call("GET", f"/v1/exports/{job['id']}", as_employee=HR).json
+    finished = datetime.fromisoformat(done["finished_at"])
+    assert datetime.fromisoformat(done["file_expires_at"]) == finished + timedelta(days=2)
+    key = keys.export_object(job["id"])
+
+    clock.at = finished + timedelta(days=2) - timedelta(seconds=1)
+    assert api.call("GET", f"/v1/exports/{job['id']}/download", as_employee=HR).status == 303
+    assert scheduled(api)["export_files_deleted"] == 0
+    assert s3.head_object(Bucket=bucket(), Key=key)["ContentLength"] == done["bytes"]
+
+    clock.at = finished + timedelta(days=2)
+    assert_error(api.call("GET", f"/v1/exports/{job['id']}/download", as_employee=HR), 410, "export_expired")
+    run = scheduled(api)
+    assert (run["export_files_deleted"], run["export_behind"]) == (1, 0)
+    assert s3.list_objects_v2(Bucket=bucket(), Prefix="exports/")["KeyCount"] == 0
+    # the record stays (a late download is 410, not 404) until its TTL, RECORD_DAYS after the file's end
+    assert_error(api.call("GET", f"/v1/exports/{job['id']}/download", as_employee=HR), 410, "export_expired")
+    record = store.job(job["id"])
+    assert record["file_deleted_at"] == keys.iso(clock())
+    assert record["expires_at"] == int((finished + timedelta(days=2 + RECORD_DAYS)).timestamp())
+    assert scheduled(api)["export_files_deleted"] == 0  # once
+    assert_audit_clean()
 
 
 @pytest.mark.parametrize(

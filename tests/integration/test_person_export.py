@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 from api_checks import assert_audit_clean, assert_error, table_items
 
-from plaudit.domain.exports import FILE_DAYS
+from plaudit.domain.settings import RetentionSettings
 from plaudit.store import keys
 from plaudit.store.codec import from_item
 
@@ -123,6 +123,6 @@ def test_hr_exports_anyone_others_are_refused_and_codes_never_leave(api, org, aw
 def test_the_archive_link_expires(api, org, clock):
     reply = api.call("POST", f"/v1/employees/{ALICE}/exports", as_employee=ALICE)
     api.drain_queues()
-    clock.advance(days=FILE_DAYS, seconds=1)
+    clock.advance(days=RetentionSettings().export_days, seconds=1)
     download = api.call("GET", f"/v1/exports/{reply.json['id']}/download", as_employee=ALICE)
     assert_error(download, 410, "export_expired")

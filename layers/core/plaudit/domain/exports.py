@@ -25,8 +25,10 @@ MIN_PART_BYTES = 5 * 1024 * 1024  # S3: every part but the last
 PART_BYTES = 8 * 1024 * 1024
 MAX_PARTS = 10_000  # S3: parts per upload
 MAX_DAYS = 366  # the longest period one export covers
-FILE_DAYS = 7  # an export's file is kept this long (the bucket's lifecycle rule says the same)
-RECORD_DAYS = 30  # the job's record is kept this long: until then its download answers 410, not 404
+# An export's file is kept settings.retention.export_days after it was written. The job's record is kept
+# RECORD_DAYS after it was asked for and, once done, RECORD_DAYS after its file's end: until then its
+# download answers 410, not 404.
+RECORD_DAYS = 30
 LINK_SECONDS = 300  # a download link's lifetime
 
 

@@ -103,6 +103,11 @@ class NudgeSettings(Model):
     )
 
 
+EXPORT_DAYS_MAX = (
+    30  # the export bucket's lifecycle rule (template.yaml ExpireExports) deletes files this old
+)
+
+
 class RetentionSettings(Model):
     """How long what people wrote is kept. Past it, the scheduled retention run blanks it and keeps the record
     (the insights and the audit count it)."""
@@ -116,6 +121,14 @@ class RetentionSettings(Model):
         description="The messages of kudos and add-ons given more than this many days ago are blanked by the "
         "scheduled retention run (the kudos, its points and its counts stay; the bot's Slack posts of it say "
         "the message was removed); null: kept",
+    )
+    export_days: int = Field(
+        default=7,
+        ge=1,
+        le=EXPORT_DAYS_MAX,
+        description="An export's file (a report, the ledger, the trail, a person's data) can be downloaded "
+        "for this many days after it was written; then its download answers 410 and the hourly run deletes "
+        "the file (at most 30: the bucket's own lifecycle rule deletes anything older)",
     )
 
 

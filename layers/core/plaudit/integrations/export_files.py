@@ -46,6 +46,11 @@ def abort(key: str, upload_id: str) -> None:
         pass
 
 
+def delete(key: str) -> None:
+    """Delete a file whose download ended (deleting one already gone succeeds: S3 answers 204 either way)."""
+    s3().delete_object(Bucket=bucket(), Key=key)
+
+
 def link(key: str, filename: str, seconds: int) -> str:
     """A presigned GET of `key`, valid `seconds`, that downloads as `filename`."""
     return s3().generate_presigned_url(

@@ -12,6 +12,10 @@ the rows into a CSV file in S3 part by part, and the requester downloads it thro
   index existed, so an organisation that upgrades with history exports all of it.
 - `view` and `download` show a job to the one who requested it only (404 to anyone else): download is a
   presigned link while the file is kept, 409 before it is done, 410 once it has expired.
+- A file is kept settings.retention.export_days after it was written (the job keeps `file_expires_at`);
+  then `delete_expired_files` (the hourly schedule) deletes it, and the job's record answers 410 until
+  its TTL (RECORD_DAYS later). The bucket's lifecycle rule deletes anything older than the setting's
+  upper bound, should a run be missed.
 
 - `request_person` queues the export of everything held about one person (the person, or HR): a zip
   archive with the whole as JSON and a CSV per section (store.person_data says what is in it).
@@ -32,7 +36,6 @@ from plaudit.domain.access import Caller, require_role
 from plaudit.domain.errors import Conflict, Gone, NotFound, RuleViolation
 from plaudit.domain.exports import (
     COLUMNS,
-    FILE_DAYS,
     KIND_ROLES,
     LINK_SECONDS,
     RECORD_DAYS,
@@ -46,6 +49,7 @@ from plaudit.domain.exports import (
     person_archive,
 )
 from plaudit.domain.ids import derived_id, fingerprint
+from plaudit.domain.model import Model
 from plaudit.domain.trail import canonical
 from plaudit.environment import environment
 from plaudit.integrations import aws, correlation, export_files
@@ -240,21 +244,7 @@ def _write(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None
         writer.write(row)
     writer.close()
     export_files.complete(key, upload_id, etags)
-    finished = stored_now()
-    done = store.finish(
-        job_id,
-        upload_id,
-        {
-            "status": ExportStatus.DONE.value,
-            "rows": writer.rows,
-            "bytes": writer.bytes,
-            "parts": writer.parts,
-            "finished_at": keys.iso(finished),
-            "file_expires_at": keys.iso(finished + timedelta(days=FILE_DAYS)),
-        },
-    )
-    logger.info("Export done", extra={"export_id": job_id, "rows": writer.rows, "parts": writer.parts})
-    return ExportStatus.DONE if done else None
+    return _done(job_id, upload_id, rows=writer.rows, size=writer.bytes, parts=writer.parts)
 
 
 def _write_archive(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None:
@@ -266,21 +256,48 @@ def _write_archive(job: dict[str, Any], key: str, upload_id: str) -> ExportStatu
     rows = sum(len(items) for items in found.values())
     store.progress(job_id, upload_id, rows=rows, size=len(data), parts=1)
     export_files.complete(key, upload_id, [etag])
+    return _done(job_id, upload_id, rows=rows, size=len(data), parts=1)
+
+
+def _done(job_id: str, upload_id: str, *, rows: int, size: int, parts: int) -> ExportStatus | None:
+    """The file is written: it can be downloaded for settings.retention.export_days (read now), and the
+    job's record is kept RECORD_DAYS longer (a late download answers 410)."""
     finished = stored_now()
-    done = store.finish(
+    file_expires_at = finished + timedelta(
+        days=snapshots.load(settings=True).settings().retention.export_days
+    )
+    figures = {"rows": rows, "bytes": size, "parts": parts, "finished_at": keys.iso(finished)}
+    done = store.done(
         job_id,
         upload_id,
-        {
-            "status": ExportStatus.DONE.value,
-            "rows": rows,
-            "bytes": len(data),
-            "parts": 1,
-            "finished_at": keys.iso(finished),
-            "file_expires_at": keys.iso(finished + timedelta(days=FILE_DAYS)),
-        },
+        {"status": ExportStatus.DONE.value, **figures},
+        file_expires_at,
+        file_expires_at + timedelta(days=RECORD_DAYS),
     )
-    logger.info("Export done", extra={"export_id": job_id, "rows": rows, "parts": 1})
+    logger.info("Export done", extra={"export_id": job_id, "rows": rows, "parts": parts})
     return ExportStatus.DONE if done else None
+
+
+class ExpiredFiles(Model):
+    files_deleted: int = 0
+    behind: bool = False  # stopped at the bound: the next run goes on
+
+
+FILES_PER_RUN = 500
+
+
+def delete_expired_files(at: datetime) -> ExpiredFiles:
+    """Delete the files of the exports whose download ended by `at` (settings.retention.export_days after
+    each was written), at most FILES_PER_RUN a run (the hourly schedule); each job keeps its record, whose
+    download answers 410, until its TTL. Deleting a file already gone is fine (S3), so a rerun is too."""
+    run = ExpiredFiles()
+    due = store.files_due(at, FILES_PER_RUN)
+    for job in due:
+        export_files.delete(_object_of(job))
+        store.file_deleted(job["id"], at)
+        run.files_deleted += 1
+    run.behind = len(due) == FILES_PER_RUN
+    return run
 
 
 def _failed(job_id: str, key: str, upload_id: str, failure: str) -> ExportStatus:

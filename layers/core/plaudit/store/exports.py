@@ -7,6 +7,7 @@ it done and writes nothing, and a worker that lost its upload to a newer attempt
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from plaudit.domain.exports import ExportStatus, days
@@ -77,6 +78,47 @@ def finish(job_id: str, upload_id: str, sets: dict[str, Any]) -> bool:
         sets,
         "#status = :running AND upload_id = :upload",
         {":running": ExportStatus.RUNNING.value, ":upload": upload_id},
+    )
+
+
+def done(
+    job_id: str, upload_id: str, sets: dict[str, Any], file_expires_at: datetime, record_until: datetime
+) -> bool:
+    """The running attempt done (`sets`: its figures): its file kept until `file_expires_at` (indexed, so the
+    hourly run finds it due for deletion), its record until `record_until` (TTL); False once another attempt
+    took over."""
+    kept = {
+        "file_expires_at": keys.iso(file_expires_at),
+        "expires_at": int(record_until.timestamp()),
+        "GSI1PK": keys.EXPORT_FILES_PARTITION,
+        "GSI1SK": keys.export_file_sort(file_expires_at, job_id),
+    }
+    return finish(job_id, upload_id, sets | kept)
+
+
+def files_due(at: datetime, limit: int) -> list[dict[str, Any]]:
+    """At most `limit` done jobs whose file's end is at or before `at` and whose file is still there, the
+    oldest end first: one Query of GSI1 (EXPORT_FILES) bounded by `at` and by `limit`."""
+    params = {
+        "IndexName": keys.EXPORT_FILE_INDEX,
+        "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK <= :high",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": keys.EXPORT_FILES_PARTITION},
+            ":high": {"S": keys.export_files_through(at)},
+        },
+        "Limit": limit,
+    }
+    return list(islice(query_all(params), limit))
+
+
+def file_deleted(job_id: str, at: datetime) -> None:
+    """The job's file is gone: it leaves the index of files kept (the record stays until its TTL)."""
+    dynamodb().update_item(
+        TableName=table_name(),
+        Key=keys.as_attrs(keys.export_job(job_id)),
+        UpdateExpression="SET file_deleted_at = :at REMOVE GSI1PK, GSI1SK",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeValues={":at": to_attr(keys.iso(at))},
     )
 
 

@@ -82,7 +82,8 @@ SEASON#<id>   STANDINGS                           a season's frozen standings (w
 AUDIT         <seq, 12 digits>                    the administrative trail's entry <seq> (hash-chained)
 EXPORT#<id>   EXPORT                              an export job: what, whose, its status and progress, its
                                                   file (S3 object exports/<id>.csv, or .zip for a person's
-                                                  data); TTL expires_at
+                                                  data); TTL expires_at. Once done, until its file is
+                                                  deleted: GSI1: EXPORT_FILES / <file expires at>#<id>
 CAMPAIGN#<id>  CAMPAIGN                          a campaign: its budget, status and progress counters
 CAMPAIGN#<id>  CHUNK#<nnnn>                      a campaign's people, 100 a chunk (one queue message each),
                                                   and once processed, each one's outcome
@@ -568,6 +569,20 @@ def tier_status(employee_id: str) -> Key:
 
 def export_job(job_id: str) -> Key:
     return f"EXPORT#{job_id}", "EXPORT"
+
+
+EXPORT_FILE_INDEX = "GSI1"
+EXPORT_FILES_PARTITION = "EXPORT_FILES"
+
+
+def export_file_sort(expires_at: datetime, job_id: str) -> str:
+    """GSI1SK of a done job whose file is kept: its file's end first, so the files due are one range."""
+    return f"{iso(expires_at)}#{job_id}"
+
+
+def export_files_through(at: datetime) -> str:
+    """The highest GSI1SK of the files whose end is at or before `at`."""
+    return f"{iso(at)}#~"
 
 
 def export_object(job_id: str, extension: str = "csv") -> str:
