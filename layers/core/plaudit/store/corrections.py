@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from plaudit.domain.ledger import TxnKind
 from plaudit.store import keys
 from plaudit.store.client import table_name
 from plaudit.store.codec import to_attr
@@ -38,6 +39,28 @@ def corrections_in(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The correction items among a partition's items, oldest first."""
     found = [dict(item) for item in items if item.get("type") == CORRECTION]
     return sorted(found, key=lambda item: item["number"])
+
+
+def named_by(ledger_lines: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The corrections that a person's ledger lines name (their `correction` lines' refs: the correction's
+    id and its source), oldest first: one Query of each corrected source's partition."""
+    wanted: dict[str, str] = {}
+    for line in ledger_lines:
+        ref = line.get("ref")
+        if line.get("kind") != TxnKind.CORRECTION.value or not isinstance(ref, dict):
+            continue
+        if ref.get("award_id"):
+            wanted[ref["correction_id"]] = award_partition(ref["award_id"])
+        elif ref.get("recognition_id"):
+            wanted[ref["correction_id"]] = kudos_partition(ref["recognition_id"])
+    found = []
+    for partition in dict.fromkeys(wanted.values()):
+        params = {
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+        }
+        found += [item for item in corrections_in(query_all(params)) if item["id"] in wanted]
+    return sorted(found, key=lambda item: item["at"])
 
 
 def taken_back(corrections: Iterable[Mapping[str, Any]]) -> dict[str, int]:

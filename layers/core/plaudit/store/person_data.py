@@ -5,6 +5,9 @@
 - what is indexed by them: redemptions (`REDEMPTIONS#<id>`), vouchers (`VOUCHERS#<id>`, never a code nor
   its ciphertext or hash), milestone awards (the awards index, filtered by them);
 - the kudos their ledger names (given, received, added on to, taken back), each with its add-ons;
+- the corrections of what was paid to them (their ledger's `correction` lines name each one and its source:
+  the award's or the kudos' partition holds it);
+- the referrals they made (the referrals index, filtered by them) and the one that reported them hired;
 - the trail's entries about them: those targeting their entry and those holding their personal values
   (which ride along: they are theirs).
 
@@ -14,7 +17,7 @@ and not exported. Reads are whole queries: the export runs in the background wor
 
 from typing import Any
 
-from plaudit.store import keys
+from plaudit.store import corrections, keys
 from plaudit.store.reads import query_all
 
 KUDOS_KINDS = frozenset({"kudos", "add_on", "reaction_undo"})
@@ -63,6 +66,11 @@ def sections(employee_id: str) -> dict[str, list[dict[str, Any]]]:
                 found[role].append(_plain(item))
             elif item.get("type") == "add_on":
                 found["add_ons"].append(_plain(item))
+    found["corrections"] = [_plain(item) for item in corrections.named_by(found["ledger"])]
+    referrals = _query("GSI1PK = :pk", keys.REFERRALS_PARTITION, index=keys.REFERRAL_INDEX)
+    found["referrals"] = [
+        _plain(item) for item in referrals if employee_id in (item.get("referrer_id"), item.get("hire_id"))
+    ]
     trail = {
         (item["PK"], item["SK"]): item
         for item in _query("PK = :pk", keys.AUDIT_PARTITION)
@@ -80,6 +88,8 @@ SECTIONS = (
     "kudos_received",
     "add_ons",
     "awards",
+    "corrections",
+    "referrals",
     "redemptions",
     "vouchers",
     "badges",
