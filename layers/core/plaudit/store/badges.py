@@ -8,6 +8,7 @@ from botocore.exceptions import ClientError
 
 from plaudit.domain.badges import Badge, Earned, MilestoneFact, Placement, Streak
 from plaudit.store import keys
+from plaudit.store.batches import write_batches
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
 from plaudit.store.insights import numbers_of
@@ -188,10 +189,7 @@ def write_streaks(streaks: Mapping[str, Streak]) -> None:
             "GSI1SK": person,
         }
         requests.append({"PutRequest": {"Item": to_item(item)}})
-    for start in range(0, len(requests), 25):
-        pending = {table_name(): requests[start : start + 25]}
-        while pending:
-            pending = dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    write_batches(requests)
 
 
 def streaks_last_given_in(

@@ -11,13 +11,13 @@ from typing import Any
 
 from plaudit.domain.campaigns import CampaignStatus
 from plaudit.store import keys
+from plaudit.store.batches import write_batches
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import to_attr, to_item
 from plaudit.store.reads import get_many, query_all
 from plaudit.store.transact import Write, put_new
 
 LABEL, CHUNK_LABEL = "campaign", "campaign_chunk"
-BATCH_WRITE = 25
 
 
 def campaign_write(campaign: dict[str, Any]) -> Write:
@@ -33,10 +33,7 @@ def put_chunks(campaign_id: str, chunks: list[list[dict[str, Any]]]) -> None:
         pk, sk = keys.campaign_chunk(campaign_id, n)
         item = {"PK": pk, "SK": sk, "type": "campaign_chunk", "campaign_id": campaign_id, "rows": rows}
         requests.append({"PutRequest": {"Item": to_item(item)}})
-    for start in range(0, len(requests), BATCH_WRITE):
-        pending: dict[str, Any] = {table_name(): requests[start : start + BATCH_WRITE]}
-        while pending:
-            pending = dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    write_batches(requests)
 
 
 def campaign(campaign_id: str) -> dict[str, Any] | None:

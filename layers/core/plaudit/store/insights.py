@@ -42,6 +42,7 @@ from plaudit.domain.ledger import Balance, parse_employee_account, parse_hold_ac
 from plaudit.domain.recognition import AddOn, Recognition
 from plaudit.domain.redemptions import REFUNDED, SETTLED, Status
 from plaudit.store import keys
+from plaudit.store.batches import write_batches
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
 from plaudit.store.employees import DirectoryCounts, stored_directory_counts
@@ -446,7 +447,7 @@ def mark_sources(journal: Journal, expires: int) -> None:
         pk, sk = keys.insight_source(source)
         marker = {"PK": pk, "SK": sk, "type": "insight_source", "batch_id": journal.batch_id}
         requests.append({"PutRequest": {"Item": to_item(marker | {"expires_at": expires})}})
-    _batch_write(requests)
+    write_batches(requests)
 
 
 def apply_chunks(journal: Journal) -> int:
@@ -534,13 +535,6 @@ def _get_all(wanted: Iterable[keys.Key]) -> dict[keys.Key, dict[str, Any]]:
     for start in range(0, len(distinct), BATCH_GET_LIMIT):
         found |= get_many(distinct[start : start + BATCH_GET_LIMIT])
     return found
-
-
-def _batch_write(requests: list[dict[str, Any]]) -> None:
-    for start in range(0, len(requests), 25):
-        pending = {table_name(): requests[start : start + 25]}
-        while pending:
-            pending = dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
 # -- leaderboards -------------------------------------------------------------------------------------
@@ -762,7 +756,7 @@ def rebuild_requests(
 
 def write_requests(requests: list[dict[str, Any]]) -> None:
     """BatchWriteItem, 25 at a time, until nothing is left unprocessed."""
-    _batch_write(requests)
+    write_batches(requests)
 
 
 def put_whole(update: Update) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from plaudit.domain.milestone_rules import MilestoneRule
 from plaudit.domain.milestones import month_day, month_day_offset, offset_key, offset_minutes
 from plaudit.domain.recognition import WalletChange
 from plaudit.store import keys
+from plaudit.store.batches import write_batches
 from plaudit.store.budgets import balance_write
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
@@ -19,7 +20,6 @@ from plaudit.store.reads import Page, decode_cursor, encode_cursor, get_many, ge
 from plaudit.store.transact import Write, put_new
 
 ANNIVERSARY, BIRTHDAY, START = "anniversary", "birthday", "start"
-BATCH_WRITE_LIMIT = 25
 _RULE_FIELDS = set(MilestoneRule.model_fields)
 
 
@@ -151,10 +151,7 @@ def put_index_entries(employees: Iterable[Employee]) -> None:
         for employee in employees
         for write in day_index_writes(employee, None)
     ]
-    for n in range(0, len(puts), BATCH_WRITE_LIMIT):
-        request = {table_name(): puts[n : n + BATCH_WRITE_LIMIT]}
-        while request:
-            request = dynamodb().batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+    write_batches(puts)
 
 
 def anniversary_partitions(month_days: Iterable[str]) -> list[str]:

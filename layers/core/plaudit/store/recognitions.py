@@ -8,7 +8,8 @@ from plaudit.domain.insights import Stamp
 from plaudit.domain.periods import Period
 from plaudit.domain.recognition import AddOn, CapCount, Recognition, Visibility
 from plaudit.store import keys
-from plaudit.store.client import dynamodb, table_name
+from plaudit.store.batches import write_batches
+from plaudit.store.client import table_name
 from plaudit.store.codec import from_item, to_attr, to_item
 from plaudit.store.corrections import corrections_in
 from plaudit.store.reads import Page, query_page
@@ -161,7 +162,7 @@ def project_to_feed(recognition: Recognition) -> None:
             "visibility": recognition.visibility.value,
         }
         requests.append({"PutRequest": {"Item": to_item(entry)}})
-    _batch_write(requests)
+    write_batches(requests)
 
 
 def remove_from_feed(recognition: Recognition) -> None:
@@ -174,14 +175,7 @@ def remove_from_feed(recognition: Recognition) -> None:
         }
         for partition in feed_scopes(recognition)
     ]
-    _batch_write(requests)
-
-
-def _batch_write(requests: list[dict[str, Any]]) -> None:
-    for start in range(0, len(requests), 25):
-        pending = {table_name(): requests[start : start + 25]}
-        while pending:
-            pending = dynamodb().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    write_batches(requests)
 
 
 def feed_ids(scope: str, value: str, *, limit: int, cursor: str | None) -> tuple[list[str], str | None]:
