@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from console_pages import (
@@ -45,6 +47,31 @@ PAGES = (
 def hana(stack) -> str:
     """Hana's token for the module's API calls, minted once (each mint starts the CLI)."""
     return stack.token("--employee", HANA)
+
+
+@pytest.fixture(scope="module")
+def many_budgets(stack, hana) -> None:
+    """More budgets than the API's page (100): lists page on with "Show more", pickers follow every page."""
+
+    def budget(n: int) -> int:
+        body = {"id": f"page-{n:03}", "name": f"Programme {n:03}", "kind": "program"}
+        return stack.request("POST", "/v1/budgets", token=hana, body=body).status
+
+    with ThreadPoolExecutor(4) as pool:
+        assert set(pool.map(budget, range(100))) <= {201, 409}
+
+
+def every(stack, token: str, path: str) -> list[dict]:
+    """Every item of an API list, page after page."""
+    items, cursor = [], None
+    while True:
+        reply = stack.request(
+            "GET", f"{path}?limit=100" + (f"&cursor={cursor}" if cursor else ""), token=token
+        )
+        assert reply.status == 200, reply.body
+        items += reply.json["items"]
+        if not (cursor := reply.json["next_cursor"]):
+            return items
 
 
 def settings(stack, token: str) -> dict:
@@ -155,17 +182,8 @@ def test_two_people_editing_the_settings_get_the_conflict_explained(browser, sta
     assert (now["celebration_hour"], now["points_per_reaction"]) == (their_hour, int(mine))
 
 
-def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack, hana) -> None:
+def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack, hana, many_budgets) -> None:
     token = hana
-
-    def budget(n: int) -> int:
-        body = {"id": f"page-{n:03}", "name": f"Programme {n:03}", "kind": "program"}
-        return stack.request("POST", "/v1/budgets", token=token, body=body).status
-
-    with ThreadPoolExecutor(
-        4
-    ) as pool:  # more budgets than the API's page: the list pages on with "Show more"
-        assert set(pool.map(budget, range(100))) <= {201, 409}
     sign_in(browser, stack, HANA)
     go(browser, "hr-budgets")
     rows = 'table[data-table="budgets"] tbody tr'
@@ -188,6 +206,158 @@ def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack, hana) -> None:
     element(browser, "#codes").send_keys("HR-CONSOLE-0001\nHR-CONSOLE-0002\nHR-CONSOLE-0001")
     element(browser, "form[data-form=codes] button").click()
     assert "codes added: 2; already there: 1;" in element(browser, "p.done").text
+
+
+def set_day(browser, css: str, day: date) -> None:
+    """A date field's day, as the browser's own date picker would set it."""
+    browser.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+        element(browser, css),
+        day.isoformat(),
+    )
+
+
+def sent_since(browser, start: float) -> int:
+    return browser.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.startTime >= arguments[0]).length",
+        start,
+    )
+
+
+def test_hr_picks_budgets_and_catalogue_items_from_lists(browser, stack, hana, many_budgets) -> None:
+    """A rule's and a season prize's budget and item are picked from every budget and item the API lists
+    (each list loaded once, page after page), an item's value from its own fixed values or typed within its
+    range; editing shows what was saved, even an item no longer in the catalogue."""
+    token = hana
+    budgets = every(stack, token, "/v1/budgets")
+    assert len(budgets) > 100  # more than a page
+    items = {item["name"]: item for item in every(stack, token, "/v1/catalog/items")}
+    gift, trip = items["Amazon.com Gift Card"], items["Weekend city break"]
+    # an item taken out of the catalogue after a rule named it: the rule still shows it
+    mug = stack.request(
+        "POST",
+        "/v1/catalog/items",
+        token=token,
+        body={
+            "name": "Retired mug",
+            "category": "merchandise",
+            "type": "merchandise",
+            "denominations": {"fixed": ["15"]},
+            "currency": "USD",
+            "fulfilment": "internal",
+        },
+    )
+    assert mug.status == 201, mug.body
+    made = stack.request(
+        "POST",
+        "/v1/milestone-rules",
+        token=token,
+        body={
+            "name": "Console mug",
+            "type": "hris_event",
+            "event_name": "console.mug",
+            "message": "Happy birthday, {first_name}!",
+            "budget_id": "milestones",
+            "catalog_item_id": mug.json["id"],
+            "catalog_denomination": "15",
+        },
+    )
+    assert made.status == 201, made.body
+    assert stack.request("DELETE", f"/v1/catalog/items/{mug.json['id']}", token=token).status == 204
+    sign_in(browser, stack, HANA)
+
+    def listed() -> None:
+        element(browser, f'#rule-budget option[value="{budgets[-1]["id"]}"]')  # the last page's last budget
+        element(browser, f'#rule-item option[value="{gift["id"]}"]')
+
+    calls = api_calls_opening(browser, "hr-rules", listed)
+    assert calls == 1 + -(-len(budgets) // 100) + 1  # the rules, each page of budgets, the items
+    shown = [o.get_attribute("value") for o in Select(element(browser, "#rule-budget")).options]
+    assert shown == ["", *(b["id"] for b in budgets)]  # in the API's order, none cut off
+    milestones = next(b for b in budgets if b["id"] == "milestones")
+    option = element(browser, '#rule-budget option[value="milestones"]')
+    assert option.text == f"Milestone awards (balance: {milestones['balance']:,})"
+    assert element(browser, f'#rule-item option[value="{gift["id"]}"]').text == (
+        "Amazon.com Gift Card ($10.00, $25.00, $50.00, $100.00)"
+    )
+
+    start = browser.execute_script("return performance.now()")
+    element(browser, "#rule-name").send_keys("Console gift card")
+    Select(element(browser, "#rule-type")).select_by_value("hris_event")  # paid on an event no one sends
+    element(browser, "#rule-event").send_keys("console.gift")
+    element(browser, "#rule-message").send_keys("Happy birthday, {first_name}!")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#rule-denomination")  # no item, no value
+    Select(element(browser, "#rule-item")).select_by_value(gift["id"])
+    value = Select(element(browser, "#rule-denomination"))
+    assert [o.text for o in value.options] == ["Choose…", "$10.00", "$25.00", "$50.00", "$100.00"]
+    value.select_by_value("25")
+    Select(element(browser, "#rule-budget")).select_by_value("milestones")
+    assert sent_since(browser, start) == 0  # picking loads nothing more
+    element(browser, "form[data-form=new-rule] button[type=submit]").click()
+    assert element(browser, "p.done").text == "Rule Console gift card created."
+    rule = next(r for r in every(stack, token, "/v1/milestone-rules") if r["name"] == "Console gift card")
+    assert (rule["budget_id"], rule["catalog_item_id"], Decimal(rule["catalog_denomination"])) == (
+        "milestones",
+        gift["id"],
+        Decimal(25),
+    )
+    element(browser, f'tr[data-rule="{rule["id"]}"] button[aria-label^="Edit"]').click()
+    assert element(browser, "#rule-budget").get_attribute("value") == "milestones"
+    assert element(browser, "#rule-item").get_attribute("value") == gift["id"]
+    assert element(browser, "#rule-denomination").get_attribute("value") == "25"
+
+    element(browser, f'tr[data-rule="{made.json["id"]}"] button[aria-label^="Edit"]').click()
+    assert element(browser, "#rule-item").get_attribute("value") == mug.json["id"]
+    wait_for(
+        lambda: (
+            Select(element(browser, "#rule-item")).first_selected_option.text
+            == f"{mug.json['id']} (not in the list)"
+        ),
+        "the missing item named",
+    )
+    assert element(browser, "#rule-denomination").get_attribute("value") == "15"
+
+    go(browser, "hr-seasons")
+    element(browser, "#season-name").send_keys("Console winter")
+    first = date.today() + timedelta(days=400)
+    set_day(browser, "#season-starts", first)
+    set_day(browser, "#season-ends", first + timedelta(days=30))
+    element(browser, "button[data-action=add-prize]").click()
+    assert element(browser, "#prize-0-rank").get_attribute("value") == "1"
+    element(browser, "#prize-0-points").send_keys("300")
+    element(browser, "form[data-form=new-season] button[type=submit]").click()
+    assert element(browser, "p.problem").text.startswith("Prizes:")  # no budget chosen: said, not sent
+    element(browser, '#prize-0-budget option[value="milestones"]')
+    Select(element(browser, "#prize-0-budget")).select_by_value("milestones")
+    element(browser, "button[data-action=add-prize]").click()
+    assert element(browser, "#prize-1-rank").get_attribute("value") == "2"
+    Select(element(browser, "#prize-1-budget")).select_by_value("milestones")
+    Select(element(browser, "#prize-1-item")).select_by_value(trip["id"])
+    assert element(browser, "#prize-1-denomination-hint").text == "€300.00 to €1,000.00"  # its range
+    element(browser, "#prize-1-denomination").send_keys("300")
+    assert not axe_violations(browser)
+    element(browser, "form[data-form=new-season] button[type=submit]").click()
+    assert element(browser, "p.done").text == "Season Console winter created."
+    season = next(
+        s
+        for s in stack.request("GET", "/v1/seasons", token=token).json["items"]
+        if s["name"] == "Console winter"
+    )
+    prizes = [
+        (
+            p["rank"],
+            p["points"],
+            p["budget_id"],
+            p["catalog_item_id"],
+            p["catalog_denomination"] and Decimal(p["catalog_denomination"]),
+        )
+        for p in season["prizes"]
+    ]
+    assert prizes == [(1, 300, "milestones", None, None), (2, 0, "milestones", trip["id"], Decimal(300))]
+    element(browser, f'tr[data-season="{season["id"]}"] button').click()
+    assert element(browser, "#prize-0-budget").get_attribute("value") == "milestones"
+    assert element(browser, "#prize-1-item").get_attribute("value") == trip["id"]
+    assert element(browser, "#prize-1-denomination").get_attribute("value") == "300"
 
 
 def test_hr_adds_and_edits_badges_rules_and_catalogue_items_saying_why_before_sending(
@@ -337,6 +507,9 @@ def test_hr_previews_runs_and_reports_a_campaign(browser, stack, tmp_path) -> No
     element(browser, "#campaign-name").send_keys("Console launch thanks")
     element(browser, "#campaign-csv").send_keys("employee_id,points\nE1003,5\nE1004,7\nE0000,5\n")
     element(browser, "form[data-form=campaign] button[type=submit]").click()
+    assert element(browser, "p.problem").text == "Choose the budget that pays the campaign."  # no default
+    Select(element(browser, "#campaign-budget")).select_by_value("milestones")
+    element(browser, "form[data-form=campaign] button[type=submit]").click()
     preview = element(browser, "[data-preview]")
     assert preview.text.startswith("2 people, 12 points in all")
     assert "Line 4 (E0000) skipped" in element(browser, '[data-skipped] li[data-line="4"]').text
@@ -370,6 +543,8 @@ def test_hr_hides_a_kudos_that_broke_the_rules(browser, stack) -> None:
 
 
 def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None:
+    """Three lists at most (a list longer than a page, like the budgets a form picks from, costs a call a
+    further page)."""
     sign_in(browser, stack, HANA)
 
     def shown():
@@ -377,7 +552,9 @@ def test_each_hr_page_loads_with_at_most_three_api_calls(browser, stack) -> None
 
     calls = {}
     for page in PAGES:
-        calls[page] = api_calls_opening(browser, page, lambda: wait_for(shown, "the page shown"))
+        calls[page] = api_calls_opening(
+            browser, page, lambda: wait_for(shown, "the page shown"), further_pages=False
+        )
         assert not browser.find_elements(By.CSS_SELECTOR, "main .problem"), page
         if page == "hr-dashboard":
             assert len(browser.find_elements(By.CSS_SELECTOR, "figure.chart svg[role=img] + div table")) == 4

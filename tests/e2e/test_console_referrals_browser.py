@@ -32,7 +32,8 @@ def test_hr_makes_a_referral_rule_and_reports_a_hire(browser, stack) -> None:
     Select(element(browser, "#rule-type")).select_by_value("referral")
     element(browser, "#rule-at-hire").send_keys("50")
     element(browser, "#rule-points").send_keys("200")
-    element(browser, "#rule-budget").send_keys("milestones")
+    element(browser, '#rule-budget option[value="milestones"]')  # the budgets listed
+    Select(element(browser, "#rule-budget")).select_by_value("milestones")
     element(browser, "#rule-message").send_keys("Thank you for the referral, {first_name}!")
     element(browser, "form[data-form=new-rule] button[type=submit]").click()
     assert element(browser, "p.problem").text.startswith("Referral: a share from 0 to 100")

@@ -2,19 +2,20 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import { Problem } from "../Problem";
-import { call, onceKey, useLoad } from "./call";
+import { call, type Failure, onceKey } from "./call";
+import { BudgetPick, useBudgets } from "./pickers";
 
 const POLL_MS = 1000;
 type Campaign = Schemas["CampaignView"];
 
 /** A campaign: points to many people from one budget, from a CSV (employee_id or email, points) or to
  * everyone. Preview first (who, how much, whether the budget covers it, who is skipped and why, by line), then
- * create and run it, follow its progress, and download its report as CSV. The page loads with one call (the
- * budgets to choose from). */
+ * create and run it, follow its progress, and download its report as CSV. The page loads the budgets HR must
+ * choose from (one call, more only past a page). */
 export function Campaigns() {
   const { words } = useConsole();
-  const { data, failure, setFailure } = useLoad(() => api.GET("/v1/budgets", { params: { query: { limit: 100 } } }));
-  const budgets = data?.items ?? [];
+  const budgets = useBudgets();
+  const [failure, setFailure] = useState<Failure>(null);
   const [name, setName] = useState("");
   const [budget, setBudget] = useState("");
   const [message, setMessage] = useState("");
@@ -40,12 +41,13 @@ export function Campaigns() {
     setFailure(null);
     setInvalid(null);
     if (!name.trim()) return setInvalid(words.t("hr.campaigns.need_name")), null;
+    if (!budget) return setInvalid(words.t("hr.campaigns.need_budget")), null;
     if (points.trim() && !/^[1-9]\d{0,6}$/.test(points.trim())) return setInvalid(words.t("hr.budgets.bad_points")), null;
     if (!everyone && !csv.trim()) return setInvalid(words.t("hr.campaigns.need_people")), null;
     if (everyone && !points.trim()) return setInvalid(words.t("hr.budgets.bad_points")), null;
     return {
       name: name.trim(),
-      budget_id: budget || budgets[0]?.id || "",
+      budget_id: budget,
       message: message.trim() || null,
       public: false,
       points: points.trim() ? Number(points) : null,
@@ -109,19 +111,13 @@ export function Campaigns() {
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title">{words.t("hr.campaigns.title")}</h1>
-      {!data && failure === null && <p>{words.t("app.loading")}</p>}
-      {data && (
+      {!budgets.items && budgets.failure === null && <p>{words.t("app.loading")}</p>}
+      <Problem problem={budgets.failure} />
+      {budgets.items && (
         <form class="form card" onSubmit={check} noValidate data-form="campaign">
           <label for="campaign-name">{words.t("hr.campaigns.name")}</label>
           <input id="campaign-name" dir="auto" maxLength={120} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-          <label for="campaign-budget">{words.t("hr.budgets.name")}</label>
-          <select id="campaign-budget" value={budget} onChange={(e) => setBudget(e.currentTarget.value)}>
-            {budgets.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.name}
-              </option>
-            ))}
-          </select>
+          <BudgetPick id="campaign-budget" label="hr.budgets.name" blank="hr.pick.choose" budgets={budgets} value={budget} set={setBudget} />
           <label for="campaign-points">{words.t("hr.campaigns.points")}</label>
           <input id="campaign-points" inputMode="numeric" value={points} onInput={(e) => setPoints(e.currentTarget.value)} />
           <label for="campaign-message">{words.t("hr.rules.message")}</label>

@@ -3,6 +3,7 @@ import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
 import { amount, Check, Choice, EditorButtons, Input, listOf, orNull, useEditor, whole } from "./fields";
 import { ListPage, RowButton, useList } from "./ListPage";
+import { BudgetPick, ItemPick, useBudgets, useGivableItems } from "./pickers";
 
 type Rule = Schemas["MilestoneRule"];
 const TYPES: readonly Schemas["RuleType"][] = [
@@ -13,7 +14,6 @@ const TYPES: readonly Schemas["RuleType"][] = [
   "referral",
 ];
 const EVENT = /^[a-z0-9][a-z0-9_.-]{0,47}$/;
-const BUDGET_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const CHANNEL = /^[CG][A-Z0-9]{2,20}$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const PLACEHOLDERS = new Set(["name", "first_name", "years", "points", "rule", "event", "days"]);
@@ -106,7 +106,6 @@ function wrong(d: Draft): MessageKey | null {
     if (years.some((y) => !whole(y, 1, 100)) || new Set(years).size !== years.length) return "hr.rules.bad_years";
     if (byYearOf(d.byYear) === null) return "hr.rules.bad_by_year";
   }
-  if (d.budget.trim() && !BUDGET_ID.test(d.budget.trim())) return "hr.rules.bad_budget";
   const paysPoints = Number(d.points || 0) > 0 || Object.values(byYearOf(d.byYear) ?? {}).some((p) => p > 0);
   if (paysPoints && !d.budget.trim()) return "hr.rules.need_budget";
   if (!paysPoints && !d.item.trim()) return "hr.rules.pays_nothing";
@@ -143,11 +142,14 @@ function bodyOf(d: Draft): Schemas["RuleSpec"] {
   };
 }
 
-/** Milestone rules (one call, then a page more at a time); turning one on or off, deleting one, adding one
- * with every field the API takes: one call each. */
+/** Milestone rules (one call, then a page more at a time), with the budgets and catalogue items the form picks
+ * from (one call each, more only past a page); turning one on or off, deleting one, adding one with every field
+ * the API takes: one call each. */
 export function Rules() {
   const { words } = useConsole();
   const list = useList<Rule>((cursor) => api.GET("/v1/milestone-rules", { params: { query: { limit: 100, cursor } } }));
+  const budgets = useBudgets();
+  const items = useGivableItems();
   const form = useEditor(BLANK, draftOf, "rule-name");
   const { draft: d, editing, edit } = form;
 
@@ -242,9 +244,8 @@ export function Rules() {
           </>
         )}
         <Input id="rule-points" label="hr.rules.points" numeric {...form.text("points")} />
-        <Input id="rule-budget" label="hr.rules.budget" {...form.text("budget")} />
-        <Input id="rule-item" label="hr.rules.item" hint="hr.rules.item_hint" {...form.text("item")} />
-        <Input id="rule-denomination" label="hr.rules.denomination" numeric {...form.text("denomination")} />
+        <BudgetPick id="rule-budget" label="hr.rules.budget" blank="hr.pick.none" budgets={budgets} {...form.text("budget")} />
+        <ItemPick id="rule" label="hr.rules.item" items={items} item={form.text("item")} denomination={form.text("denomination")} />
         <Input id="rule-message" label="hr.rules.message" hint="hr.rules.message_hint" dir="auto" rows={3} maxLength={1000} {...form.text("message")} />
         <Check id="rule-announce" label="hr.rules.announce" {...form.check("announce")} />
         <Input id="rule-channel" label="hr.rules.channel" {...form.text("channel")} />

@@ -1,37 +1,51 @@
+import { useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
 import type { MessageKey } from "../../i18n";
 import { amount, Choice, EditorButtons, Input, useEditor, whole } from "./fields";
 import { ListPage, RowButton, useList } from "./ListPage";
+import { BudgetPick, ItemPick, useBudgets, useGivableItems } from "./pickers";
 
 type Season = Schemas["SeasonView"];
 type Prize = Schemas["Prize-Input"];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const BUDGET_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const MAX_DAYS = 366;
 const MAX_PRIZES = 10;
 
-/** The prizes as typed, one a line: `rank, points, budget` and optionally `, item, denomination`; null if a
- * line would be refused (each line checked as the API checks a prize). */
-function prizesOf(text: string): Prize[] | null {
+/** A prize as the form holds it: the place, the points, the budget and item picked, the item's value. */
+const NO_PRIZE = { rank: "", points: "", budget: "", item: "", denomination: "" };
+type PrizeDraft = typeof NO_PRIZE;
+
+/** The prizes as the API takes them; null if one would be refused (each checked as the API checks a prize). */
+function prizesOf(drafts: PrizeDraft[]): Prize[] | null {
   const prizes: Prize[] = [];
-  for (const line of text.split("\n").filter((l) => l.trim())) {
-    const [rank = "", points = "", budget = "", item = "", value = "", ...rest] = line.split(",").map((c) => c.trim());
-    if (rest.length || !whole(rank, 1, 50) || !whole(points || "0", 0, 1_000_000) || !BUDGET_ID.test(budget)) return null;
-    if (Boolean(item) !== Boolean(value) || (value && !amount(value)) || (Number(points || 0) === 0 && !item)) return null;
+  for (const { rank, points, budget, item, denomination: value } of drafts) {
+    if (!whole(rank, 1, 50) || !whole(points.trim() || "0", 0, 1_000_000) || !budget) return null;
+    if (Boolean(item) !== Boolean(value.trim()) || (value.trim() && !amount(value)) || (Number(points || 0) === 0 && !item))
+      return null;
     prizes.push({
       rank: Number(rank),
       points: Number(points || 0),
       budget_id: budget,
       catalog_item_id: item || null,
-      catalog_denomination: value || null,
+      catalog_denomination: value.trim() || null,
     });
   }
   const ranks = new Set(prizes.map((p) => p.rank));
   return prizes.length > MAX_PRIZES || ranks.size !== prizes.length ? null : prizes;
 }
 
-const BLANK = { name: "", starts: "", ends: "", metric: "received", by: "points", prizes: "" };
+/** A season's prizes as the form shows them, to edit it. */
+const prizeDrafts = (season: Season): PrizeDraft[] =>
+  (season.prizes ?? []).map((p) => ({
+    rank: String(p.rank),
+    points: String(p.points ?? 0),
+    budget: p.budget_id,
+    item: p.catalog_item_id ?? "",
+    denomination: p.catalog_denomination == null ? "" : String(p.catalog_denomination),
+  }));
+
+const BLANK = { name: "", starts: "", ends: "", metric: "received", by: "points" };
 
 /** A season's fields as the form shows them, to edit it. */
 function draftOf(season: Season): typeof BLANK {
@@ -41,23 +55,35 @@ function draftOf(season: Season): typeof BLANK {
     ends: season.ends_on,
     metric: season.metric ?? "received",
     by: season.by ?? "points",
-    prizes: (season.prizes ?? [])
-      .map((p) =>
-        [p.rank, p.points ?? 0, p.budget_id, ...(p.catalog_item_id ? [p.catalog_item_id, p.catalog_denomination] : [])].join(", "),
-      )
-      .join("\n"),
   };
 }
 
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
 
-/** Seasons with their status (one call); a new season (board, ranking, prizes), and deleting one before it
- * counts (one call each). */
+/** Seasons with their status, and the budgets and catalogue items prizes are picked from (one call each, more
+ * only past a page); a new season (board, ranking, prizes), and deleting one before it counts (one call each). */
 export function Seasons() {
   const { words } = useConsole();
   const list = useList<Season>(() => api.GET("/v1/seasons"));
   const form = useEditor(BLANK, draftOf, "season-name");
-  const { draft: d, editing, edit } = form;
+  const { draft: d, editing } = form;
+  const budgets = useBudgets();
+  const items = useGivableItems();
+  const [prizes, setPrizes] = useState<PrizeDraft[]>([]);
+  const edit = (season: Season | null) => {
+    form.edit(season);
+    setPrizes(season ? prizeDrafts(season) : []);
+  };
+  const prize = (index: number, name: keyof PrizeDraft) => ({
+    value: prizes[index]?.[name] ?? "",
+    set: (value: string) => setPrizes((before) => before.map((p, i) => (i === index ? { ...p, [name]: value } : p))),
+  });
+  const addPrize = () =>
+    setPrizes((before) => {
+      const taken = new Set(before.map((p) => Number(p.rank)));
+      const rank = [...Array(MAX_PRIZES + 1).keys()].find((r) => r > 0 && !taken.has(r)) ?? before.length + 1;
+      return [...before, { ...NO_PRIZE, rank: String(rank) }];
+    });
 
   const remove = (season: Season) =>
     list.remove(
@@ -71,12 +97,12 @@ export function Seasons() {
 
   async function create(event: Event) {
     event.preventDefault();
-    const prizes = prizesOf(d.prizes);
+    const sent = prizesOf(prizes);
     const why: MessageKey | null = !d.name.trim()
       ? "hr.seasons.need_name"
       : !DAY.test(d.starts) || !DAY.test(d.ends) || d.ends < d.starts || days(d.starts, d.ends) >= MAX_DAYS
         ? "hr.seasons.bad_days"
-        : prizes === null
+        : sent === null
           ? "hr.seasons.bad_prizes"
           : editing && editing.status !== "scheduled" && (d.starts !== editing.starts_on || d.ends !== editing.ends_on)
             ? "hr.seasons.dates_fixed"
@@ -87,7 +113,7 @@ export function Seasons() {
       ends_on: d.ends,
       metric: d.metric as Schemas["Side"],
       by: d.by as "points" | "kudos",
-      prizes: prizes ?? [],
+      prizes: sent ?? [],
     };
     const made = await list.keep(
       why && words.t(why),
@@ -150,7 +176,43 @@ export function Seasons() {
           name={(by) => words.t(`hr.seasons.by_${by}` as MessageKey)}
           {...form.text("by")}
         />
-        <Input id="season-prizes" label="hr.seasons.prizes" hint="hr.seasons.prizes_hint" rows={3} {...form.text("prizes")} />
+        <fieldset data-prizes>
+          <legend>{words.t("hr.seasons.prizes")}</legend>
+          {prizes.map((_, index) => (
+            <fieldset key={index} data-prize={index}>
+              <legend>{words.t("hr.seasons.prize", { number: index + 1 })}</legend>
+              <Input id={`prize-${index}-rank`} label="hr.seasons.rank" numeric {...prize(index, "rank")} />
+              <Input id={`prize-${index}-points`} label="hr.rules.points" numeric {...prize(index, "points")} />
+              <BudgetPick
+                id={`prize-${index}-budget`}
+                label="hr.seasons.budget"
+                blank="hr.pick.choose"
+                budgets={budgets}
+                {...prize(index, "budget")}
+              />
+              <ItemPick
+                id={`prize-${index}`}
+                label="hr.rules.item"
+                items={items}
+                item={prize(index, "item")}
+                denomination={prize(index, "denomination")}
+              />
+              <button
+                type="button"
+                class="link"
+                data-action="remove-prize"
+                onClick={() => setPrizes((before) => before.filter((_, i) => i !== index))}
+              >
+                {words.t("hr.seasons.remove_prize", { number: index + 1 })}
+              </button>
+            </fieldset>
+          ))}
+          {prizes.length < MAX_PRIZES && (
+            <button type="button" class="link" data-action="add-prize" onClick={addPrize}>
+              {words.t("hr.seasons.add_prize")}
+            </button>
+          )}
+        </fieldset>
         <EditorButtons editing={editing !== null} create="hr.seasons.create" cancel={() => edit(null)} />
       </form>
     </ListPage>

@@ -132,6 +132,45 @@ export function Choice(
   );
 }
 
+/** A choice HR must make among what the API lists (budgets, catalogue items): a blank first option (`blank`: its
+ * words, "Choose…" or "None"), then each option as `label`; a value not among them (an archived item an existing
+ * rule still names) is shown as `missing(value)` rather than dropped. `problem`: the id of the message saying why
+ * the list is not there (a failed load), tied to the select. */
+export function Pick(
+  props: Labelled & {
+    value: string;
+    set: (value: string) => void;
+    blank: MessageKey;
+    options: readonly { value: string; label: string }[];
+    missing: (value: string) => string;
+    problem?: string;
+  },
+) {
+  const { words } = useConsole();
+  const known = props.value === "" || props.options.some((option) => option.value === props.value);
+  const described = [props.hint && `${props.id}-hint`, props.problem].filter(Boolean).join(" ");
+  return (
+    <>
+      <Label {...props} />
+      <select
+        id={props.id}
+        value={props.value}
+        aria-describedby={described || undefined}
+        aria-invalid={props.problem ? true : undefined}
+        onChange={(e) => props.set(e.currentTarget.value)}
+      >
+        <option value="">{words.t(props.blank)}</option>
+        {!known && <option value={props.value}>{props.missing(props.value)}</option>}
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 /** A yes/no. */
 export function Check(props: { id: string; label: MessageKey; checked: boolean; set: (value: boolean) => void }) {
   const { words } = useConsole();
