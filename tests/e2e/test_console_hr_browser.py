@@ -359,6 +359,20 @@ def test_hr_picks_budgets_and_catalogue_items_from_lists(browser, stack, hana, m
     assert element(browser, "#prize-1-item").get_attribute("value") == trip["id"]
     assert element(browser, "#prize-1-denomination").get_attribute("value") == "300"
 
+    # a list that cannot load is said, tied to its field; the rest of the form stays usable
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/v1/catalog/items*"]})
+    try:
+        go(browser, "hr-rules")
+        said = element(browser, "#rule-item-problem p.problem").text
+        assert said == "The server could not be reached. Try again."
+        assert element(browser, "#rule-item").get_attribute("aria-describedby") == "rule-item-problem"
+        assert element(browser, "#rule-item").get_attribute("aria-invalid") == "true"
+        element(browser, '#rule-budget option[value="milestones"]')
+    finally:
+        browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        browser.execute_cdp_cmd("Network.disable", {})
+
 
 def test_hr_adds_and_edits_badges_rules_and_catalogue_items_saying_why_before_sending(
     browser, stack, hana
