@@ -91,13 +91,17 @@ def hide_kudos(recognition_id: RecognitionIdPath, body: moderation.HideKudos) ->
 
 @app.post(
     "/v1/corrections",
-    summary="Take back points paid in error: an award, a campaign payment or a kudos (HR admins)",
+    summary="Take back what was paid in error: an award, a campaign payment, a kudos or an item (HR admins)",
     description=(
         "A compensating `correction` transaction (postings are never edited) takes back from the person "
         "what the award or kudos paid them (or `points` of it), returning an award's points to the budget "
         "that paid them and a kudos' to `org:forfeited`. Never more than was paid less earlier corrections, "
-        "nor more than the person holds. The act is in the trail (`ledger.correct`) with the reason, and "
-        "the person is told in their language. An Idempotency-Key replays the first answer."
+        "nor more than the person holds. A direct award of a catalogue item (`award_id`: the red_... id "
+        "POST /v1/awards answered) is taken back whole while the person has not used it: not yet delivered, "
+        "it is cancelled (its budget refunded); delivered as an unused Plaudit voucher, the voucher is "
+        "cancelled and a compensating transaction returns its points to the budget. The act is in the trail "
+        "(`ledger.correct`) with the reason, and the person is told in their language. An Idempotency-Key "
+        "replays the first answer."
     ),
     status_code=201,
     response_description="Created",
@@ -107,12 +111,15 @@ def hide_kudos(recognition_id: RecognitionIdPath, body: moderation.HideKudos) ->
         409: reply(
             "More than remains of what was paid (`exceeds_paid`: asked, paid, reversed, remaining in the "
             "details), all of it taken back already (`already_reversed`: what was), the person no longer "
-            "holds it (`points_spent`: employee_ids, holds, to_reverse), or the Idempotency-Key was used for "
+            "holds it (`points_spent`: employee_ids, holds, to_reverse), a direct item award the person used "
+            "(`award_used`: a voucher redeemed or expired, a gift card or stocked code delivered, a donation "
+            "made) or being delivered now (`award_in_fulfilment`), or the Idempotency-Key was used for "
             "another request (`idempotency_key_reused`)"
         ),
         422: reply(
             "`employee_id` is not someone it paid (`not_a_recipient`), or `points` of a kudos paid to "
-            "several people without naming whose (`recipient_needed`)"
+            "several people without naming whose (`recipient_needed`); `points` of a direct item award "
+            "(`invalid_request`: it is taken back whole)"
         ),
     },
 )

@@ -68,8 +68,8 @@ def validate(body: vouchers.CheckVoucher) -> vouchers.VoucherCheck:
     responses={
         404: reply("No voucher has this code (voucher_not_valid): unknown, or its check character fails"),
         409: reply(
-            "Redeemed already (voucher_already_redeemed), or cancelled when its owner was erased "
-            "(voucher_cancelled)"
+            "Redeemed already (voucher_already_redeemed), or cancelled when its owner was erased or HR took "
+            "back the award it came from (voucher_cancelled)"
         ),
         422: reply(
             "It cannot be used here, now or on this purchase: voucher_expired, blackout, "

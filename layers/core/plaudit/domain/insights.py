@@ -377,6 +377,19 @@ def award_correction_contribution(
     return out
 
 
+def item_award_correction_contribution(
+    employee_id: str, stamp: Stamp | None, budget_id: str, points: int, at: datetime, time_zone: str
+) -> Contribution:
+    """A delivered direct item award taken back (its voucher cancelled, `at`: when it was given): its points
+    come off its budget's spend where the award counted them, as a returned one's do."""
+    out = Contribution()
+    for period in period_ids(at, time_zone):
+        out.add((BUDGETS_SCOPE, period), **{spend_name(budget_id): -points})
+        for scope in person_scopes(employee_id, stamp):
+            out.add((scope, period), redemption_points_from_budgets=-points)
+    return out
+
+
 def award_rule_figure(state: str, rule_id: str, *, points: bool = False) -> str:
     """The counter figure of one rule's awards (or their points) in a state."""
     return f"{'award_points' if points else 'awards'}_{state}_rule_{rule_id}"

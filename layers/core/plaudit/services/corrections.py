@@ -11,6 +11,13 @@ they never take back more than was paid. The act is in the trail (`ledger.correc
 person is told by the notifier (plaudit.slack.notices.corrections) and the insights take a corrected
 award's points off what it paid (plaudit.store.insights).
 
+A direct award of a catalogue item (POST /v1/awards: a redemption its budget paid for) is taken back whole,
+while the person still holds it (plaudit.domain.corrections.item_to_take_back): not yet delivered, it is
+cancelled by the redemption's own cancel path (its refund gives the budget its points); delivered as a
+Plaudit voucher not yet used, the voucher is cancelled (the desks then answer `voucher_cancelled`) and a
+compensating `correction` transaction gives the budget back what the delivery settled. Its correction is
+the first (and only) one in the redemption's partition, so of two at once exactly one is made.
+
 HR only: a budget's holders give from it, but taking points back from a person is HR's act. Hiding a kudos
 with its points reversed (plaudit.services.moderation) is a correction made here too.
 """
@@ -21,22 +28,35 @@ from datetime import datetime
 from typing import Any
 
 from plaudit.domain.access import Caller, require_role
-from plaudit.domain.corrections import Correction, CorrectionRequest, spent, to_reverse
+from plaudit.domain.corrections import Correction, CorrectionRequest, item_to_take_back, spent, to_reverse
 from plaudit.domain.employees import Role
-from plaudit.domain.errors import Conflict, NotFound
+from plaudit.domain.errors import Conflict, NotFound, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
-from plaudit.domain.ledger import ORG_FORFEITED, Balance, Posting, Transaction, TxnKind, employee_account
+from plaudit.domain.ledger import (
+    ORG_FORFEITED,
+    ORG_REDEEMED,
+    Balance,
+    Posting,
+    Transaction,
+    TxnKind,
+    budget_account,
+    employee_account,
+)
 from plaudit.domain.recognition import AddOn, Recognition, WalletChange
+from plaudit.domain.redemptions import Redemption
+from plaudit.services import redemptions
 from plaudit.services.replays import replayed
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import stored_now
+from plaudit.services.runtime import now, stored_now
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import corrections as store
 from plaudit.store import snapshots
+from plaudit.store import vouchers as voucher_store
 from plaudit.store.budgets import balance_write
 from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.reactions import is_undone
 from plaudit.store.recognitions import get_whole, recognition_from
+from plaudit.store.redemptions import redemption_from
 from plaudit.store.replays import first_response_write
 from plaudit.store.transact import Write, WriteRefused
 
@@ -73,6 +93,8 @@ def correct(
     who = actor_of(caller)
     request_hash = fingerprint(body.model_dump_json().encode())
     replay_id = derived_id("cor", "replay", who, idempotency_key) if idempotency_key else None
+    if body.is_item_award:
+        return _take_back_item(caller, body, who, request_hash, replay_id)
     for _ in attempts():
         source = award_source(body.award_id) if body.award_id else kudos_source(body.recognition_id or "")
         snap = snapshots.load(
@@ -104,8 +126,125 @@ def correct(
 
 
 def act_of(who: str, source: Source, correction: Correction) -> Act:
+    return act_for(who, source.target, correction)
+
+
+def act_for(who: str, target: str, correction: Correction) -> Act:
     after = {"reason": correction.reason, "reversed": correction.reversed, "txn_id": correction.txn_id}
-    return Act(who, ACTION, source.target, after=after | {"to": correction.to})
+    item = {"cancelled": correction.cancelled, "budget_points": correction.budget_points}
+    return Act(
+        who, ACTION, target, after=after | {"to": correction.to} | (item if correction.cancelled else {})
+    )
+
+
+def _take_back_item(
+    caller: Caller, body: CorrectionRequest, who: str, request_hash: str, replay_id: str | None
+) -> tuple[Correction, bool]:
+    """Take back a direct item award whole (see the module's docstring)."""
+    rid = body.award_id or ""
+    for _ in attempts():
+        item, earlier = store.redemption_with_corrections(rid)
+        snap = snapshots.load(
+            employees=[caller.employee_id], first_responses=[replay_id] if replay_id else []
+        )
+        require_role(snap.identify(caller), Role.HR_ADMIN)
+        if replay_id and (first := replayed(snap.first_response_item(replay_id), request_hash, Correction)):
+            return first, False
+        award = redemption_from(item)
+        if item is None or award is None or award.budget_id is None:
+            raise NotFound("error.award_not_found", code="award_not_found")
+        if body.employee_id not in (None, award.employee_id):
+            raise RuleViolation(
+                "error.correction_recipient", code="not_a_recipient", details={"paid": [award.employee_id]}
+            )
+        voucher = voucher_store.get_voucher(award.voucher_id) if award.voucher_id else None
+        what = item_to_take_back(
+            award.status,
+            award.fulfilment,
+            voucher,
+            now().date(),
+            taken_back_before=earlier[0].get("cancelled") if earlier else None,
+        )
+        correction, writes = plan_item(item, award, voucher if what == "voucher" else None, body.reason, who)
+        if replay_id:
+            writes.append(first_response_write(replay_id, request_hash, correction))
+        act = act_for(who, correction.source, correction)
+        try:
+            if what == "redemption":
+                redemptions.cancel_taken_back(rid, who, body.reason, writes, act)
+            else:
+                record(writes, act)
+        except WriteRefused:
+            continue  # another correction, the voucher's use or the first response came first: read again
+        except Conflict as moved:
+            if moved.code != "not_cancellable":
+                raise
+            continue  # its delivery began meanwhile: read again
+        return correction, True
+    raise Conflict("error.concurrent_update", code="concurrent_update")
+
+
+def plan_item(
+    item: Mapping[str, Any], award: Redemption, voucher: Mapping[str, Any] | None, reason: str, who: str
+) -> tuple[Correction, list[Write]]:
+    """A direct item award's correction, the first in its redemption's partition. With `voucher` (the
+    delivered, unused Plaudit voucher): the voucher cancelled and the compensating transaction from
+    org:redeemed back to the budget, with its balance. Without: the redemption's cancel (the caller's) is
+    the refund, and the correction names its transaction."""
+    at = stored_now()
+    partition = store.redemption_partition(award.id)
+    correction_id = derived_id("cor", partition, "1")
+    budget_id = award.budget_id or ""
+    writes: list[Write] = []
+    if voucher is not None:
+        txn_id = derived_id("txn", TxnKind.CORRECTION.value, partition, "1")
+        memo = f"correction of redemption:{award.id}"
+        postings = (
+            Posting(ORG_REDEEMED, -award.points, memo),
+            Posting(budget_account(budget_id), award.points, memo),
+        )
+        ref = {"correction_id": correction_id, "redemption_id": award.id}
+        writes += [
+            *transaction_writes(Transaction(txn_id, TxnKind.CORRECTION, at, postings, ref)),
+            balance_write(budget_id, award.points, at),
+            *voucher_store.end_writes(voucher["id"], "cancelled", at, voucher.get("expires_on")),
+        ]
+        cancelled = f"voucher:{voucher['id']}"
+    else:
+        txn_id, cancelled = redemptions.refund_txn_id(award.id), f"redemption:{award.id}"
+    correction = Correction(
+        id=correction_id,
+        source=f"redemption:{award.id}",
+        reversed={},
+        txn_id=txn_id,
+        to=budget_account(budget_id),
+        reason=reason,
+        at=at.isoformat(),
+        cancelled=cancelled,
+        budget_points=award.points,
+    )
+    values = {
+        "kind": "item",
+        "redemption_id": award.id,
+        "employee_id": award.employee_id,
+        "item_name": award.item_name,
+        "budget_id": budget_id,
+        "source_at": item["created_at"],
+        "stamps": item.get("stamps"),
+        "period_zone": item.get("period_zone"),
+        "id": correction_id,
+        "source": correction.source,
+        "points": {},
+        "budget_points": award.points,
+        "cancelled": cancelled,
+        "to": correction.to,
+        "txn_id": txn_id,
+        "reason": reason,
+        "by": who,
+        "at": at.isoformat(),
+        "hidden": False,
+    }
+    return correction, [store.correction_write(partition, 1, values), *writes]
 
 
 def award_source(award_id: str) -> Source | None:

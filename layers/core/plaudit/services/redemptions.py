@@ -400,6 +400,23 @@ def cancel(caller: Caller, rid: str, reason: str | None = None) -> RedemptionVie
     return _transition(rid, Action.CANCEL, authorize, reason=reason, reads=_caller_keys(caller))[1].view()
 
 
+def cancel_taken_back(rid: str, by: str, reason: str, with_writes: list[Write], act: Act) -> Redemption:
+    """A direct item award HR takes back before it is delivered (plaudit.services.corrections): cancelled by
+    the one cancel path (its held points back to its budget by the refund), with the correction's writes and
+    its trail entry (`act`) in the same transaction. Conflict `not_cancellable` once it moved on; the
+    refusal of a write of `with_writes` is raised as WriteRefused."""
+
+    def authorize(snap: Snapshot, redemption: Redemption, at: datetime) -> str:
+        return by
+
+    return _transition(rid, Action.CANCEL, authorize, reason=reason, with_writes=with_writes, act=act)[1]
+
+
+def refund_txn_id(rid: str) -> str:
+    """The id of the transaction that returns a redemption's held points (once)."""
+    return derived_id("txn", TxnKind.REDEMPTION_REFUND.value, rid)
+
+
 def _decide(caller: Caller, rid: str, action: Action, reason: str | None) -> tuple[Redemption, Redemption]:
     def authorize(snap: Snapshot, redemption: Redemption, at: datetime) -> str:
         person = snap.identify(caller)
@@ -572,12 +589,14 @@ def _transition(
     known: Redemption | None = None,
     with_writes: list[Write] | None = None,
     recorded_as: str | None = None,
+    act: Act | None = None,
 ) -> tuple[Redemption, Redemption]:
     """Read, authorize, move the redemption on with its side effects, all conditional on the status and
     version read; a lost race re-reads (and then usually finds the move no longer applies). `done`: the
     move already happened (a repeat), nothing to write. `known`: the redemption as the caller read it,
     tried first without a read (system moves only: `reads` are not loaded for it). `recorded_as`: the
-    trail's action for an administrative move (a decision), recorded in the same transaction."""
+    trail's action for an administrative move (a decision), recorded in the same transaction; `act`: the
+    trail entry of another act the move is part of (a correction)."""
     for attempt in attempts():
         if attempt == 0 and known is not None and not reads:
             found, before = {}, known
@@ -610,7 +629,9 @@ def _transition(
             *(with_writes or []),
         ]
         try:
-            if recorded_as:
+            if act is not None:
+                record(writes, act)
+            elif recorded_as:
                 status = {"before": {"status": before.status.value}, "after": {"status": after.status.value}}
                 record(writes, Act(by, recorded_as, f"redemption:{rid}", **status))
             else:
@@ -656,7 +677,7 @@ def _refund_writes(redemption: Redemption, at: datetime) -> list[Write]:
         budget_account(budget_id) if budget_id else employee_account(redemption.employee_id, Balance.POINTS)
     )
     refund = Transaction(
-        derived_id("txn", TxnKind.REDEMPTION_REFUND.value, redemption.id),
+        refund_txn_id(redemption.id),
         TxnKind.REDEMPTION_REFUND,
         at,
         (

@@ -470,7 +470,7 @@ def _check_usable(
     status = item["status"]
     if status == "redeemed":
         raise Conflict("error.voucher_already_redeemed", code="voucher_already_redeemed")
-    if status == "cancelled":  # its owner was erased (settings.erasure.open_vouchers)
+    if status == "cancelled":  # its owner was erased, or HR took back its direct award (services.corrections)
         raise Conflict("error.voucher_cancelled", code="voucher_cancelled")
     expires_on = item.get("expires_on")
     if status == "expired" or (expires_on and date.fromisoformat(expires_on) < today):

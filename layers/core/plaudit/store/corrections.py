@@ -1,6 +1,7 @@
-"""Corrections: each an item in the partition of what it corrects (an award's, a kudos'), numbered from 1, so
-one Query reads a source with every correction made to it, and a correction can only take the number after
-those read (put_new): two corrections of the same source at once never both pass the bound."""
+"""Corrections: each an item in the partition of what it corrects (an award's, a kudos', a direct item
+award's redemption), numbered from 1, so one Query reads a source with every correction made to it, and a
+correction can only take the number after those read (put_new): two corrections of the same source at once
+never both pass the bound."""
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -22,6 +23,20 @@ def award_partition(award_id: str) -> str:
 
 def kudos_partition(recognition_id: str) -> str:
     return keys.recognition(recognition_id)[0]
+
+
+def redemption_partition(redemption_id: str) -> str:
+    return keys.redemption(redemption_id)[0]
+
+
+def redemption_with_corrections(rid: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """A direct item award (its redemption item) and its corrections: one Query of its partition."""
+    params = {
+        "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": redemption_partition(rid)}},
+    }
+    items = list(query_all(params))
+    return next((item for item in items if item.get("type") == "redemption"), None), corrections_in(items)
 
 
 def award_with_corrections(award_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:

@@ -33,6 +33,7 @@ from plaudit.domain.insights import (
     award_contribution,
     award_correction_contribution,
     contribution_of,
+    item_award_correction_contribution,
     liability_contribution,
     redemption_contribution,
     undo_of,
@@ -212,7 +213,11 @@ def _award_source(
 
 def correction_source(item: Mapping[str, Any]) -> Source | None:
     """A correction of an award (plaudit.services.corrections), counted in the award's own periods; a
-    kudos' correction changes only what wallets hold (its transaction's source): the kudos was given."""
+    kudos' correction changes only what wallets hold (its transaction's source): the kudos was given. A
+    direct item award's counts only when it cancelled the delivered voucher: one not yet delivered was
+    cancelled, and its redemption's return counts."""
+    if item.get("kind") == "item":
+        return _item_correction_source(item)
     if item.get("kind") != "award":
         return None
     award_at = datetime.fromisoformat(item["source_at"])
@@ -229,6 +234,24 @@ def correction_source(item: Mapping[str, Any]) -> Source | None:
             award_at,
             zone or today,
             item.get("rule_id"),
+        )
+
+    return Source(f"correction:{item['id']}", award_at, part, zone is not None)
+
+
+def _item_correction_source(item: Mapping[str, Any]) -> Source | None:
+    if not str(item.get("cancelled") or "").startswith("voucher:"):
+        return None
+    award_at, zone, employee_id = (
+        datetime.fromisoformat(item["source_at"]),
+        item.get("period_zone"),
+        item["employee_id"],
+    )
+    stamp = _stamps(item).get(employee_id)
+
+    def part(today: str) -> Contribution:
+        return item_award_correction_contribution(
+            employee_id, stamp, item["budget_id"], int(item["budget_points"]), award_at, zone or today
         )
 
     return Source(f"correction:{item['id']}", award_at, part, zone is not None)
