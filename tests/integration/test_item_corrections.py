@@ -27,6 +27,7 @@ from plaudit.services.insights import audit_aggregates
 from plaudit.services.trail import record
 from plaudit.store import corrections as correction_store
 from plaudit.store import insights as insight_store
+from plaudit.store import person_data
 from plaudit.store import vouchers as voucher_store
 from plaudit.store.redemptions import redemption_from
 from plaudit.store.transact import WriteRefused, write_all
@@ -93,6 +94,8 @@ def test_an_unused_voucher_is_cancelled_and_the_budget_gets_the_points_back(api,
     assert entries[0]["changes"]["reason"]["after"] == REASON
     assert entries[0]["changes"]["cancelled"]["after"] == f"voucher:{voucher_id}"
 
+    exported = person_data.sections(ALICE)["corrections"]  # in her export, with HR's reason
+    assert [(c["id"], c["reason"]) for c in exported] == [(done.json["id"], REASON)]
     assert_all_proves(api)
     year = award["created_at"][:4]
     counters = insight_store.read_counters([(BUDGETS_SCOPE, year)])
@@ -119,6 +122,7 @@ def test_an_award_not_yet_delivered_is_cancelled_by_its_own_cancel_path(api, per
     assert_error(correct(api, award["id"]), 409, "already_reversed")
     entries = api.call("GET", "/v1/audit-log?action=ledger.correct", as_employee=HR).json["items"]
     assert [entry["target"] for entry in entries] == [f"redemption:{award['id']}"]
+    assert [c["id"] for c in person_data.sections(ALICE)["corrections"]] == [done.json["id"]]
     assert_all_proves(api)
 
 

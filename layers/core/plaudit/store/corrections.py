@@ -78,6 +78,25 @@ def named_by(ledger_lines: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return sorted(found, key=lambda item: item["at"])
 
 
+def of_item_awards(
+    redemptions: Iterable[Mapping[str, Any]], vouchers: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The corrections of a person's direct item awards (no ledger line of theirs names them): one Query of
+    each award a correction could have taken back, cancelled itself or its voucher cancelled."""
+    voided = {voucher["redemption_id"] for voucher in vouchers if voucher.get("status") == "cancelled"}
+    found = []
+    for redemption in redemptions:
+        if not str(redemption.get("funded_by", "")).startswith("budget:"):
+            continue
+        if redemption.get("status") == "cancelled" or redemption["id"] in voided:
+            params = {
+                "KeyConditionExpression": "PK = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": redemption_partition(redemption["id"])}},
+            }
+            found += corrections_in(query_all(params))
+    return found
+
+
 def taken_back(corrections: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     """What the corrections took back from each person, in total."""
     total: dict[str, int] = {}

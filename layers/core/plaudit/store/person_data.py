@@ -6,7 +6,8 @@
   its ciphertext or hash), milestone awards (the awards index, filtered by them);
 - the kudos their ledger names (given, received, added on to, taken back), each with its add-ons;
 - the corrections of what was paid to them (their ledger's `correction` lines name each one and its source:
-  the award's or the kudos' partition holds it);
+  the award's or the kudos' partition holds it), and of the items given to them (a direct award's
+  redemption partition, for those cancelled or whose voucher was);
 - the referrals they made (the referrals index, filtered by them) and the one that reported them hired;
 - the trail's entries about them: those targeting their entry and those holding their personal values
   (which ride along: they are theirs).
@@ -66,7 +67,9 @@ def sections(employee_id: str) -> dict[str, list[dict[str, Any]]]:
                 found[role].append(_plain(item))
             elif item.get("type") == "add_on":
                 found["add_ons"].append(_plain(item))
-    found["corrections"] = [_plain(item) for item in corrections.named_by(found["ledger"])]
+    made = corrections.named_by(found["ledger"])
+    made += corrections.of_item_awards(found["redemptions"], found["vouchers"])
+    found["corrections"] = [_plain(item) for item in sorted(made, key=lambda item: item["at"])]
     referrals = _query("GSI1PK = :pk", keys.REFERRALS_PARTITION, index=keys.REFERRAL_INDEX)
     found["referrals"] = [
         _plain(item) for item in referrals if employee_id in (item.get("referrer_id"), item.get("hire_id"))
