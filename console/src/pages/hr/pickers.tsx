@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type Schemas } from "../../api/client";
 import { useConsole } from "../../context";
-import type { MessageKey } from "../../i18n";
+import type { MessageKey, Words } from "../../i18n";
 import { Problem } from "../Problem";
 import { call, type Failure } from "./call";
 import { Pick } from "./fields";
@@ -61,7 +61,7 @@ function Failed({ id, failure }: { id: string; failure: Failure }) {
 }
 
 /** A name for a value the list does not hold: the id itself while the list loads, then said to be missing. */
-function missing<T>(list: Loaded<T>, words: ReturnType<typeof useConsole>["words"]) {
+function missing<T>(list: Loaded<T>, words: Words) {
   return (id: string) => (list.items ? words.t("hr.pick.missing", { id }) : id);
 }
 
