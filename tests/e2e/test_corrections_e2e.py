@@ -2,7 +2,9 @@
 part of it taken back); a campaign's payment is corrected in part, then the rest, then 409
 `already_reversed`; more than remains is a 409 `exceeds_paid`; an Idempotency-Key replays; a budget holder
 who is not HR is refused; the budget gets its points back; the person's ledger shows the compensating
-transaction; `plaudit audit` (ledger, aggregates, chain) is green after each."""
+transaction; a direct award of a catalogue item delivered as a Plaudit voucher is taken back (the voucher
+cancelled, the budget's points back, a second try 409 `already_reversed`); `plaudit audit` (ledger,
+aggregates, chain) is green after each."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from polling import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -56,8 +59,8 @@ def test_the_readme_block_takes_back_part_of_a_kudos(stack):
     assert correction["to"] == "org:forfeited"
 
 
-def test_a_campaign_payment_is_corrected_bounded_and_audited(stack, tmp_path):
-    hr = stack.token("--role", "hr_admin")
+def grace_and_budget(stack, hr: str, funds_key: str) -> None:
+    """Grace in the directory and this module's budget, topped up by 500 points once per `funds_key`."""
     person = {"email": "grace.lin@plaudit.example", "name": "Grace Lin", "department": "Support"}
     hired = stack.request("PUT", f"/v1/employees/{GRACE}", token=hr, body=person)
     assert hired.status in (200, 201), hired.body
@@ -70,9 +73,14 @@ def test_a_campaign_payment_is_corrected_bounded_and_audited(stack, tmp_path):
         f"/v1/budgets/{BUDGET}/top-ups",
         token=hr,
         body={"points": 500},
-        headers={"Idempotency-Key": "e2e-corrections-funds"},
+        headers={"Idempotency-Key": funds_key},
     )
     assert topped.status == 201, topped.body
+
+
+def test_a_campaign_payment_is_corrected_bounded_and_audited(stack, tmp_path):
+    hr = stack.token("--role", "hr_admin")
+    grace_and_budget(stack, hr, "e2e-corrections-funds")
     sheet = tmp_path / "paid.csv"
     sheet.write_text(f"employee_id,points,message\n{GRACE},40,Launch thanks\n")
     ran = stack.cli("campaign", "run", str(sheet), "--budget", BUDGET, "--name", "Paid in error")
@@ -107,5 +115,45 @@ def test_a_campaign_payment_is_corrected_bounded_and_audited(stack, tmp_path):
     assert sorted(line["amount"] for line in ledger if line["kind"] == "correction") == [-25, -15]
     trail = stack.request("GET", "/v1/audit-log?action=ledger.correct", token=hr).json["items"]
     assert {entry["target"] for entry in trail} >= {f"award:{award['id']}"}
+    audit = stack.cli("audit")
+    assert audit.returncode == 0, (audit.stdout, audit.stderr)
+
+
+def test_a_direct_item_award_is_taken_back_while_its_voucher_is_unused(stack):
+    hr = stack.token("--role", "hr_admin")
+    grace_and_budget(stack, hr, "e2e-corrections-item-funds")
+    perk = {
+        "name": "E2E corrections: late start",
+        "category": "perks",
+        "type": "company_perk",
+        "currency": "USD",
+        "denominations": {"fixed": ["5"]},
+        "fulfilment": "internal",
+    }
+    item = stack.request("POST", "/v1/catalog/items", token=hr, body=perk)
+    assert item.status == 201, item.body
+    budget = stack.request("GET", f"/v1/budgets/{BUDGET}", token=hr).json["balance"]
+    body = {"employee_id": GRACE, "item_id": item.json["id"], "denomination": "5", "budget_id": BUDGET}
+    given = stack.request("POST", "/v1/awards", token=hr, body=body, headers={"Idempotency-Key": "e2e-item"})
+    assert given.status == 201, given.body
+    rid = given.json["id"]
+
+    def delivered() -> str | None:
+        found = stack.request("GET", f"/v1/redemptions/{rid}", token=hr).json
+        return found["voucher_id"] if found["status"] == "fulfilled" else None
+
+    voucher_id = eventually(delivered, f"award {rid} delivered")
+    correct = {"award_id": rid, "reason": "Given to the wrong Grace"}
+    done = stack.request("POST", "/v1/corrections", token=hr, body=correct)
+    assert done.status == 201, done.body
+    assert done.json["cancelled"] == f"voucher:{voucher_id}"
+    assert stack.request("GET", f"/v1/budgets/{BUDGET}", token=hr).json["balance"] == budget
+    mine = stack.request("GET", "/v1/vouchers/mine", token=stack.token("--employee", GRACE)).json["items"]
+    assert [v["status"] for v in mine if v["id"] == voucher_id] == ["cancelled"]
+    again = stack.request("POST", "/v1/corrections", token=hr, body=correct)
+    assert (again.status, again.json["error"]["code"]) == (409, "already_reversed")
+    trail = stack.request("GET", "/v1/audit-log?action=ledger.correct", token=hr).json["items"]
+    assert f"redemption:{rid}" in {entry["target"] for entry in trail}
+    assert stack.request("DELETE", f"/v1/catalog/items/{item.json['id']}", token=hr).status in (200, 204)
     audit = stack.cli("audit")
     assert audit.returncode == 0, (audit.stdout, audit.stderr)
