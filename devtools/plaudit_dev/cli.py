@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,25 @@ if TYPE_CHECKING:
     from plaudit_dev.dlq import DeadLetterQueue
 
 DEFAULT_PORT = 3000
+
+
+def _table_action(actions: Any, name: str, run: Callable[[argparse.Namespace], int], help: str) -> None:
+    """A command that works on the domain table: `name` under `actions` (a subparsers object)."""
+    command = actions.add_parser(name, help=help)
+    _table_target(command)
+    command.set_defaults(run=run)
+
+
+def _table_target(
+    command: argparse.ArgumentParser,
+    *,
+    stack: str = "a deployed CloudFormation stack",
+    table: str = "a DynamoDB table name in AWS",
+) -> None:
+    """`--stack` or `--table` (neither: the local stack), for a command that works on the domain table."""
+    target = command.add_mutually_exclusive_group()
+    target.add_argument("--stack", help=stack)
+    target.add_argument("--table", help=table)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,9 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     import_.add_argument("path", metavar="EMPLOYEES_CSV", help="header row required; empty cell = not given")
     import_.add_argument("--dry-run", action="store_true", help="print the diff per person, write nothing")
-    import_target = import_.add_mutually_exclusive_group()
-    import_target.add_argument("--stack", help="a deployed CloudFormation stack")
-    import_target.add_argument("--table", help="a DynamoDB table name in AWS")
+    _table_target(import_)
     import_.set_defaults(run=_import)
 
     bootstrap = commands.add_parser(
@@ -216,36 +233,28 @@ def _parser() -> argparse.ArgumentParser:
         ),
     ):
         command = commands.add_parser(name, help=text)
-        target = command.add_mutually_exclusive_group()
-        target.add_argument(
-            "--stack", help="a deployed CloudFormation stack (reads its DomainTableName output)"
-        )
-        target.add_argument("--table", help="a DynamoDB table name in AWS")
+        _table_target(command, stack="a deployed CloudFormation stack (reads its DomainTableName output)")
         command.set_defaults(run=run)
 
     insights = commands.add_parser("insights", help="insights counters and leaderboards")
     insight_commands = insights.add_subparsers(required=True, metavar="ACTION")
-    rebuild = insight_commands.add_parser(
+    _table_action(
+        insight_commands,
         "rebuild",
+        _insights_rebuild,
         help="recompute every counter and leaderboard row from the records (idempotent; run it after "
         "upgrading an organisation with history)",
     )
-    rebuild_target = rebuild.add_mutually_exclusive_group()
-    rebuild_target.add_argument("--stack", help="a deployed CloudFormation stack")
-    rebuild_target.add_argument("--table", help="a DynamoDB table name in AWS")
-    rebuild.set_defaults(run=_insights_rebuild)
 
     exports = commands.add_parser("exports", help="export jobs")
     export_commands = exports.add_subparsers(required=True, metavar="ACTION")
-    backfill = export_commands.add_parser(
+    _table_action(
+        export_commands,
         "backfill",
+        _exports_backfill,
         help="index the ledger transactions written before exports existed by their day (TXNS#<day>), so "
         "exports find them (idempotent; run it once after upgrading an organisation with history)",
     )
-    backfill_target = backfill.add_mutually_exclusive_group()
-    backfill_target.add_argument("--stack", help="a deployed CloudFormation stack")
-    backfill_target.add_argument("--table", help="a DynamoDB table name in AWS")
-    backfill.set_defaults(run=_exports_backfill)
 
     dlq = commands.add_parser("dlq", help="the stack's dead-letter queues (docs/operations.md)")
     dlq_commands = dlq.add_subparsers(required=True, metavar="ACTION")
@@ -268,9 +277,11 @@ def _parser() -> argparse.ArgumentParser:
     accounts_sync.add_argument(
         "--dry-run", action="store_true", help="print the diff per person, change nothing"
     )
-    accounts_target = accounts_sync.add_mutually_exclusive_group()
-    accounts_target.add_argument("--stack", help="a deployed CloudFormation stack (its UserPoolId output)")
-    accounts_target.add_argument("--table", help="a DynamoDB table name in AWS (with USER_POOL_ID set)")
+    _table_target(
+        accounts_sync,
+        stack="a deployed CloudFormation stack (its UserPoolId output)",
+        table="a DynamoDB table name in AWS (with USER_POOL_ID set)",
+    )
     accounts_sync.set_defaults(run=_accounts_sync)
 
     milestones = commands.add_parser("milestones", help="milestone awards: run a day on demand")
@@ -280,18 +291,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     milestone_run.add_argument("--date", required=True, type=_day, help="the day, YYYY-MM-DD")
     milestone_run.add_argument("--dry-run", action="store_true", help="report what would be awarded only")
-    milestone_target = milestone_run.add_mutually_exclusive_group()
-    milestone_target.add_argument("--stack", help="a deployed CloudFormation stack")
-    milestone_target.add_argument("--table", help="a DynamoDB table name in AWS")
+    _table_target(milestone_run)
     milestone_run.set_defaults(run=_milestones_run)
-    reindex = milestone_commands.add_parser(
+    _table_action(
+        milestone_commands,
         "reindex",
+        _milestones_reindex,
         help="file everyone in the directory in the milestone day index again (after an upgrade)",
     )
-    reindex_target = reindex.add_mutually_exclusive_group()
-    reindex_target.add_argument("--stack", help="a deployed CloudFormation stack")
-    reindex_target.add_argument("--table", help="a DynamoDB table name in AWS")
-    reindex.set_defaults(run=_milestones_reindex)
+
+    directory = commands.add_parser("directory", help="the employee directory")
+    directory_commands = directory.add_subparsers(required=True, metavar="ACTION")
+    _table_action(
+        directory_commands,
+        "reindex",
+        _directory_reindex,
+        help="file everyone active in the people picker's name index again, so any word of a name finds them "
+        "(after an upgrade; idempotent)",
+    )
 
     catalog = commands.add_parser("catalog", help="the rewards catalogue")
     catalog_commands = catalog.add_subparsers(required=True, metavar="ACTION")
@@ -302,13 +319,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--provider", required=True, choices=["tremendous", "tango"])
     sync.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
-    sync_target = sync.add_mutually_exclusive_group()
-    sync_target.add_argument(
-        "--stack", help="a deployed CloudFormation stack (its table, and the provider's secret parameter)"
-    )
-    sync_target.add_argument(
-        "--table",
-        help="a DynamoDB table name in AWS (the provider's secret ARN from TREMENDOUS_SECRET_ARN/...)",
+    _table_target(
+        sync,
+        stack="a deployed CloudFormation stack (its table, and the provider's secret parameter)",
+        table="a DynamoDB table name in AWS (the provider's secret ARN from TREMENDOUS_SECRET_ARN/...)",
     )
     sync.set_defaults(run=_catalog_sync)
     return parser
@@ -658,6 +672,15 @@ def _milestones_reindex(args: argparse.Namespace) -> int:
     from plaudit.services.milestones import rebuild_day_index
 
     print(f"milestone day index: {rebuild_day_index(SYSTEM)} people filed")
+    return 0
+
+
+def _directory_reindex(args: argparse.Namespace) -> int:
+    _connect(args)
+    from plaudit.domain.access import SYSTEM
+    from plaudit.services.directory import reindex_names
+
+    print(f"people picker: {reindex_names(SYSTEM)} people filed by the words of their names")
     return 0
 
 

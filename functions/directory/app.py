@@ -61,7 +61,8 @@ NameStart = Annotated[
         min_length=directory.MIN_NAME_START,
         max_length=60,
         pattern=r"\S",
-        description="The start of a name, any case: active people whose name starts so (a picker)",
+        description="Words starting a name, any case and accents, in any order: active people with a word of "
+        "their name starting with each (a picker)",
     ),
 ]
 FoundLimit = Annotated[
@@ -71,7 +72,7 @@ FoundLimit = Annotated[
 
 @app.get(
     "/v1/people",
-    summary="Colleagues' names and departments by id or by the start of their name (anyone in the directory)",
+    summary="Colleagues' names and departments by id or by the words their name starts with (anyone)",
     description="Exactly one of `ids` (the console's feed names people) and `q` (the kudos recipient "
     "picker). Only what a colleague may see: id, name and department.",
     responses={400: reply("Neither or both of `ids` and `q` (`invalid_request`)")},

@@ -10,11 +10,13 @@ Linking a subject on the first sign-in: test_sign_in.py.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from api_checks import assert_audit_clean, assert_error, table_items
 
 from plaudit.store.client import use_client
+from plaudit_dev import cli
 from plaudit_dev.jwt_local import access_claims, client_claims, dev_subject
 
 HANA = "E1001"  # hr_admin, manager of E1009-E1012
@@ -207,7 +209,7 @@ class RecordingClient:
         return recorded
 
 
-def test_the_kudos_picker_finds_active_colleagues_by_the_start_of_their_name(api, aws, org):
+def test_the_kudos_picker_finds_active_colleagues_by_any_word_of_their_name(api, aws, org):
     def found(query: str, as_employee: str = ALICE) -> list[str]:
         reply = api.call("GET", f"/v1/people?{query}", as_employee=as_employee)
         assert reply.status == 200, reply.body
@@ -220,20 +222,36 @@ def test_the_kudos_picker_finds_active_colleagues_by_the_start_of_their_name(api
     assert found("q=ca") == ["Carla Rossi", "Carlos Ruiz"]  # any case, in name order
     assert found("q=CARLOS%20R") == ["Carlos Ruiz"]
     assert found("q=ca&limit=1") == ["Carla Rossi"]
+    assert found("q=ros") == ["Carla Rossi"]  # a last name
+    assert found("q=ruiz%20car") == ["Carlos Ruiz"]  # words in any order
+    assert found("q=rossi%20ruiz") == []  # every word typed must start a word of the name
     assert found("q=zz") == []
     assert found("q=ca", as_employee=HANA) == ["Carla Rossi", "Carlos Ruiz"]
+
+    zoe = carla | {"name": "Zoë Jean-Luc O'Brien", "email": "zoe@example.com", "department": "Design"}
+    assert put(api, "E2002", zoe).status == 201
+    for typed in ("zoe", "ZOË", "luc", "jean-l", "brien", "o'b"):
+        assert found(f"q={typed}") == ["Zoë Jean-Luc O'Brien"], typed
+    renamed = editable(record(api, "E2002")) | {"name": "Zoë Martin", "department": "Platform"}
+    assert put(api, "E2002", renamed).status == 200
+    assert found("q=brien") == []  # a new name moves the entries, and the card with them
+    assert api.call("GET", "/v1/people?q=zoe%20mar", as_employee=ALICE).json["items"] == [
+        {"id": "E2002", "name": "Zoë Martin", "department": "Platform"}
+    ]
+
     bob = editable(record(api, BOB)) | {"status": "deactivated"}
     assert hris(api, "PUT", f"/v1/employees/{BOB}", bob).status == 200
     assert found("q=bo") == []  # people who left are not offered
+    assert BOB not in {whose for _, _, whose in word_entries(aws)}
 
-    recording = RecordingClient(aws)  # the caller, then one query reading at most a page of the index
+    recording = RecordingClient(aws)  # the caller, then one query reading at most a page of the word entries
     use_client(recording)
     try:
         assert found("q=ca&limit=20") == ["Carla Rossi", "Carlos Ruiz"]
     finally:
         use_client(aws)
     assert [name for name, _ in recording.calls] == ["batch_get_item", "query"]
-    assert recording.calls[1][1] == 20
+    assert recording.calls[1][1] == 100
 
     assert api.call("GET", "/v1/people?q=ca", claims=HRIS, scopes=HRIS_SCOPES).status == 403
     for bad in ("q=c", "q=%20%20", f"q={'a' * 61}", "q=ca&limit=0", "q=ca&limit=21"):
@@ -241,6 +259,30 @@ def test_the_kudos_picker_finds_active_colleagues_by_the_start_of_their_name(api
     both = api.call("GET", f"/v1/people?ids={BOB}&q=bo", as_employee=ALICE)
     assert_error(both, 400, "invalid_request")
     assert "not both" in both.json["error"]["message"]
+
+
+def test_an_upgraded_organisation_files_its_people_for_the_picker_once(api, aws, org, capsys):
+    words = word_entries(aws)
+    assert words
+    for pk, sk, _ in words:  # saved before the picker found people by any word of their name
+        aws.delete_item(TableName=os.environ["TABLE_NAME"], Key={"PK": {"S": pk}, "SK": {"S": sk}})
+    assert api.call("GET", "/v1/people?q=ruiz", as_employee=ALICE).json["items"] == []
+
+    assert cli.main(["directory", "reindex", "--table", os.environ["TABLE_NAME"]]) == 0
+    assert "people filed" in capsys.readouterr().out
+    assert [p["name"] for p in api.call("GET", "/v1/people?q=ruiz", as_employee=ALICE).json["items"]] == [
+        "Carlos Ruiz"
+    ]
+    assert word_entries(aws) == words
+
+
+def word_entries(aws) -> list[tuple[str, str, str]]:
+    """The people picker's entries: (PK, SK, whose)."""
+    return [
+        (item["PK"]["S"], item["SK"]["S"], item["employee_id"]["S"])
+        for item in table_items(aws)
+        if item.get("type", {}).get("S") == "name_word"
+    ]
 
 
 def test_an_employee_record_is_a_card_for_colleagues_and_full_for_self_manager_and_hr(api, org, clock):

@@ -9,9 +9,10 @@ const MIN_LETTERS = 2; // the API's minimum (GET /v1/people?q=)
 const SHOWN = 8;
 const PAUSE_MS = 250; // one search when the typing pauses, not one per key
 
-/** Pick people by name: type the start of a name, choose among the active colleagues the API finds
- * (GET /v1/people?q=, only once the typing pauses), as a combobox with a listbox (arrows, Enter, Escape).
- * The chosen ones are shown with a button to take each back. Opening the page calls nothing. */
+/** Pick people by name: type the start of any words of their name (first, last, in any order), choose among
+ * the active colleagues the API finds (GET /v1/people?q=, only once the typing pauses), as a combobox with a
+ * listbox (arrows, Enter, Escape). The chosen ones are shown with a button to take each back. Opening the page
+ * calls nothing. */
 export function PeoplePicker({
   id,
   picked,

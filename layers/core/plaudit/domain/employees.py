@@ -1,6 +1,7 @@
 """The employee directory entry."""
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -108,3 +109,29 @@ def erased_profile(person: Employee) -> Employee:
         leaderboard_opt_out=True,
         reward_delivery="api",
     )
+
+
+MAX_NAME_WORDS = (
+    8  # a person is found by the first words of their name (a write keeps all in one transaction)
+)
+
+
+def search_form(text: str) -> str:
+    """Text as the people picker compares it: any case, accents ignored ("Zoë" is found as "zoe")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def name_words(name: str) -> list[str]:
+    """The words the picker finds a person by, in search form: each word of their name, and the parts after
+    a hyphen or an apostrophe ("Jean-Luc O'Brien": jean-luc, luc, o'brien, brien)."""
+    words: list[str] = []
+    for word in search_form(name).split()[:MAX_NAME_WORDS]:
+        words += [word, *re.split(r"[-'\u2019]", word)[1:]]
+    return sorted({word for word in words if word})
+
+
+def name_matches(name: str, typed: str) -> bool:
+    """Whether every word typed starts a word of the name, in any order ("ros car" finds Carla Rossi)."""
+    words = name_words(name)
+    return all(any(word.startswith(start) for word in words) for start in search_form(typed).split())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pydantic import ConfigDict, Field
 
 from plaudit.domain.access import HRIS_SCOPE, Caller, can_see_employee_private, require_role
-from plaudit.domain.employees import Employee, EmployeeStatus, Role
+from plaudit.domain.employees import Employee, EmployeeStatus, Role, name_matches, search_form
 from plaudit.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RuleViolation
 from plaudit.domain.languages import Locale
 from plaudit.domain.model import Model
@@ -16,12 +16,14 @@ from plaudit.services.runtime import now
 from plaudit.services.tiers import TierView, view_of
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import snapshots
+from plaudit.store.batches import write_batches
 from plaudit.store.employees import (
-    active_by_name,
     employee_from,
     employee_id_by_email,
     employee_id_by_slack_user,
+    findable_by_word,
     list_employees,
+    name_word_requests,
     profile_writes,
 )
 from plaudit.store.snapshots import Snapshot
@@ -114,17 +116,43 @@ def people(
 
 MIN_NAME_START = 2  # fewer letters would match half the directory
 MAX_FOUND = 20
+WORD_ENTRIES_READ = 100  # the picker's entries one search reads (a person has one per word of their name)
 
 
-def named(caller: Caller, name_start: str, *, limit: int) -> list[PersonName]:
-    """Active colleagues whose name starts with `name_start` (any case; the route takes MIN_NAME_START to 60
-    characters), for anyone in the directory (and HR), in name order: two round trips (the caller, then one
-    query of the directory's name index reading at most `limit` <= MAX_FOUND entries), whatever its size."""
+def named(caller: Caller, typed: str, *, limit: int) -> list[PersonName]:
+    """Active colleagues with every word typed starting a word of their name (any case, accents ignored, in
+    any order: "ros" and "carla r" both find Carla Rossi), for anyone in the directory (and HR), in name
+    order: two round trips (the caller, then one query of the picker's word entries for the longest word
+    typed, reading at most WORD_ENTRIES_READ), whatever the directory's size."""
     caller = snapshots.load(employees=[caller.employee_id]).identify(caller)
     if not caller.is_person and not caller.has_role(Role.HR_ADMIN):
         raise Forbidden("error.not_in_directory", code="not_in_directory")
-    found = active_by_name(name_start.strip(), limit=min(limit, MAX_FOUND))
-    return [PersonName(id=p.id, name=p.name, department=p.department) for p in found]
+    longest = max(search_form(typed).split(), key=len)
+    found = {
+        entry.employee_id: entry
+        for entry in findable_by_word(longest, limit=WORD_ENTRIES_READ)
+        if name_matches(entry.name, typed)
+    }
+    ordered = sorted(found.values(), key=lambda entry: (search_form(entry.name), entry.employee_id))
+    return [
+        PersonName(id=entry.employee_id, name=entry.name, department=entry.department)
+        for entry in ordered[: min(limit, MAX_FOUND)]
+    ]
+
+
+def reindex_names(caller: Caller) -> int:
+    """Write the picker's word entries of everyone active in the directory (people saved before the picker
+    found them by any word; every save keeps them true from then on). Returns the number of people read."""
+    require_role(snapshots.load(employees=[caller.employee_id]).identify(caller), Role.HR_ADMIN)
+    count, cursor = 0, None
+    while True:
+        page = list_employees(limit=100, cursor=cursor)
+        people = [employee for item in page.items if (employee := employee_from(item))]
+        write_batches(name_word_requests(people))
+        count += len(people)
+        cursor = page.cursor
+        if cursor is None:
+            return count
 
 
 class OwnRecord(Employee):

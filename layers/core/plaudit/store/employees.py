@@ -5,9 +5,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr
-
-from plaudit.domain.employees import Employee, EmployeeStatus, Role
+from plaudit.domain.employees import Employee, EmployeeStatus, Role, name_words
 from plaudit.domain.insights import headcount_scopes
 from plaudit.store import keys
 from plaudit.store.client import table_name
@@ -79,7 +77,12 @@ def profile_writes(employee: Employee, previous: Employee | None, previous_versi
     new, old = _aliases(employee), _aliases(previous) if previous else {}
     writes += [_claim_alias(label, key, employee.id) for label, key in new.items() if old.get(label) != key]
     writes += [_release_alias(label, key, employee.id) for label, key in old.items() if new.get(label) != key]
-    return [*writes, *day_index_writes(employee, previous), *_directory_count_writes(employee, previous)]
+    return [
+        *writes,
+        *day_index_writes(employee, previous),
+        *_directory_count_writes(employee, previous),
+        *_name_word_writes(employee, previous),
+    ]
 
 
 def _directory_count_writes(employee: Employee, previous: Employee | None) -> list[Write]:
@@ -230,21 +233,63 @@ def list_employees(*, limit: int, cursor: str | None) -> Page:
     )
 
 
-def active_by_name(prefix: str, *, limit: int) -> list[Employee]:
-    """Active people whose name starts with `prefix` (any case), in name order: one query of the directory's
-    name index (GSI1: EMPLOYEES / <name, casefolded>#<id>) reading at most `limit` entries, whatever the
-    directory's size (a page may hold fewer when people who left match)."""
-    page = query_page(
-        keys.EMPLOYEES_PARTITION,
-        key_attr="GSI1PK",
-        sort_attr="GSI1SK",
-        sort_prefix=keys.employee_sort_prefix(prefix),
-        index=keys.EMPLOYEE_INDEX,
-        limit=limit,
-        cursor=None,
-        filter=Attr("status").eq(EmployeeStatus.ACTIVE.value),
+@dataclass(frozen=True)
+class Findable:
+    """A person as the picker's word entries hold them (active people only)."""
+
+    employee_id: str
+    name: str
+    department: str | None
+
+
+def findable_by_word(word_start: str, *, limit: int) -> list[Findable]:
+    """The picker's entries of the active people with a word of their name starting with `word_start` (in
+    search form): one query reading at most `limit` entries (a person is there once per matching word), in
+    word order, whatever the directory's size."""
+    page = query_page(keys.NAME_WORDS_PARTITION, sort_prefix=word_start, limit=limit, cursor=None)
+    return [Findable(item["employee_id"], item["name"], item.get("department")) for item in page.items]
+
+
+def name_word_requests(people: Iterable[Employee]) -> list[dict[str, Any]]:
+    """The picker's entries of these people, as batch puts (a backfill: idempotent)."""
+    return [
+        {"PutRequest": {"Item": write.operation["Put"]["Item"]}}
+        for person in people
+        for write in _name_word_writes(person, None)
+    ]
+
+
+def _findable_words(person: Employee | None) -> set[str]:
+    findable = person is not None and person.active and not person.is_bot  # nobody gives a bot kudos
+    return set(name_words(person.name)) if findable else set()
+
+
+def _name_word_writes(employee: Employee, previous: Employee | None) -> list[Write]:
+    """The picker's entries a write adds, refreshes (a new name or department) or removes: one per word of
+    an active person's name (bots are never offered); none once they leave or are erased."""
+    new, old = _findable_words(employee), _findable_words(previous)
+    same = previous is not None and (previous.name, previous.department) == (
+        employee.name,
+        employee.department,
     )
-    return [person for item in page.items if (person := employee_from(item))]
+    writes = []
+    for word in sorted(old - new):
+        delete = {"TableName": table_name(), "Key": keys.as_attrs(keys.name_word(word, employee.id))}
+        writes.append(Write(f"old_name_word:{word}", {"Delete": delete}))
+    for word in sorted(new):
+        if word in old and same:
+            continue
+        pk, sk = keys.name_word(word, employee.id)
+        item = {
+            "PK": pk,
+            "SK": sk,
+            "type": "name_word",
+            "employee_id": employee.id,
+            "name": employee.name,
+            "department": employee.department,
+        }
+        writes.append(Write(f"name_word:{word}", {"Put": {"TableName": table_name(), "Item": to_item(item)}}))
+    return writes
 
 
 def _aliases(employee: Employee) -> dict[str, keys.Key]:

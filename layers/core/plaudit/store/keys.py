@@ -133,9 +133,12 @@ def employee_sort(name: str, employee_id: str) -> str:
     return f"{name.casefold()}#{employee_id}"
 
 
-def employee_sort_prefix(name_start: str) -> str:
-    """The directory index's sort keys of the names starting with `name_start` (any case)."""
-    return name_start.casefold()
+NAME_WORDS_PARTITION = "NAMEWORDS"
+
+
+def name_word(word: str, employee_id: str) -> Key:
+    """The people picker's entry of one word of an active person's name (in search form)."""
+    return NAME_WORDS_PARTITION, f"{word}#{employee_id}"
 
 
 def wallet(employee_id: str) -> Key:
