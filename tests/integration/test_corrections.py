@@ -7,6 +7,7 @@ the chain prove after each scenario."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +25,9 @@ from plaudit.services.insights import audit_aggregates
 from plaudit.services.trail import record
 from plaudit.store import insights as insight_store
 from plaudit.store import snapshots
+from plaudit.store import trail as trail_store
 from plaudit.store.ledger import wallet_write
+from plaudit.store.reads import get_one
 from plaudit.store.transact import WriteRefused, write_all
 
 slack = test_slack_kudos.slack  # the fake Slack fixture
@@ -110,7 +113,12 @@ def test_an_award_is_corrected_in_part_then_whole_and_its_budget_gets_the_points
     assert fixes == [-150, -50]
     entries = api.call("GET", "/v1/audit-log?action=ledger.correct", as_employee=HR).json["items"]
     assert [entry["target"] for entry in entries] == [f"award:{award}"] * 2
-    assert {entry["changes"]["reason"]["after"] for entry in entries} == {REASON}
+    # the reason is free text about Bob: it rides beside the chain (his erasure deletes it), not in it
+    assert [entry["changes"]["reason"] for entry in entries] == [{"personal": True}] * 2
+    kept = [json.loads(get_one(key)["personal"]) for key in trail_store.entries_about(BOB)]
+    assert [values for values in kept if "reason" in values] == [
+        {"reason": {"before": None, "after": REASON}}
+    ] * 2
 
     assert_all_proves(api)
     counters = insight_store.read_counters([(f"person:{BOB}", "2026"), (f"budget:{BUDGET}", "2026")])

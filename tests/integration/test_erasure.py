@@ -19,8 +19,10 @@ import test_api_redemptions
 import test_api_vouchers as voucher_tests
 import test_slack_kudos
 from api_checks import assert_audit_clean, assert_error, table_items
+from test_person_export import referrals_of_alice
 from test_slack_kudos import FakeSlack
 
+from plaudit.services import corrections
 from plaudit.services.insights import audit_aggregates, audit_directory
 from plaudit.store import keys
 from plaudit.store.codec import from_item
@@ -63,12 +65,23 @@ def history(api) -> dict[str, str]:
         headers={"Idempotency-Key": "agree-1"},  # its first response is kept: its message goes too
     )
     assert add_on.status == 201, add_on.body
+    correction = api.call(
+        "POST",
+        "/v1/corrections",
+        body={"recognition_id": to_alice, "points": 3, "reason": f"{NAME} was paid for Bob's pairing twice"},
+        as_employee=HR,
+        headers={"Idempotency-Key": "fix-pairing-1"},  # its first response is kept: its reason goes too
+    )
+    assert correction.status == 201, correction.body
+    referrals_of_alice(api)  # she referred Carlos, Bob referred her: referrals keep ids, never names
     entry = api.call("GET", f"/v1/employees/{ALICE}", as_employee=HR).json
     for department in ("Platform", "Engineering"):
         fields = {k: v for k, v in entry.items() if k not in ("id", "status")} | {"department": department}
         assert api.call("PUT", f"/v1/employees/{ALICE}", body=fields, as_employee=HR).status == 200
     api.drain_streams()
-    return {"to_alice": to_alice, "from_alice": from_alice, "to_carlos": to_carlos}
+    return {"to_alice": to_alice, "from_alice": from_alice, "to_carlos": to_carlos} | {
+        "correction": correction.json["id"]
+    }
 
 
 def mentions_of_alice(aws) -> list[tuple[str, str, str]]:
@@ -115,6 +128,13 @@ def test_erasure_leaves_nothing_of_the_person_and_the_books_true(api, org, aws, 
     assert entry["name"] == "Former employee"
     assert entry["status"] == "erased"
     assert (entry["slack_user_id"], entry["birthday"], entry["start_date"]) == (None, None, None)
+
+    corrected = corrections.kudos_source(kudos["to_alice"])
+    assert corrected is not None
+    (kept,) = corrected.corrections  # the correction stays (the books count it) without its reason
+    assert (kept["id"], kept["points"], kept["reason"]) == (kudos.pop("correction"), {ALICE: 3}, "")
+    referred = api.call("GET", "/v1/referrals", as_employee=HR).json["items"]
+    assert {(r["hire_id"], r["referrer_id"]) for r in referred} == {(CARLOS, ALICE), (ALICE, BOB)}
 
     for recognition_id in kudos.values():
         shown = api.call("GET", f"/v1/recognitions/{recognition_id}", as_employee=HR).json

@@ -9,11 +9,12 @@ the ledger, the aggregates and the chain prove after each scenario."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 import test_slack_kudos
-from api_checks import assert_audit_clean, assert_error
+from api_checks import assert_audit_clean, assert_error, table_items
 from test_api_awards import ALICE, HR, MAYA, TEAM, add_item, balance, fund, give
 from test_api_vouchers import my_codes, refused, staff
 from test_slack_kudos import FakeSlack
@@ -91,7 +92,7 @@ def test_an_unused_voucher_is_cancelled_and_the_budget_gets_the_points_back(api,
     assert [line["amount"] for line in ledger if line["kind"] == "correction"] == [award["points"]]
     entries = api.call("GET", "/v1/audit-log?action=ledger.correct", as_employee=HR).json["items"]
     assert [entry["target"] for entry in entries] == [f"redemption:{award['id']}"]
-    assert entries[0]["changes"]["reason"]["after"] == REASON
+    assert entries[0]["changes"]["reason"] == {"personal": True}  # beside the chain: her erasure deletes it
     assert entries[0]["changes"]["cancelled"]["after"] == f"voucher:{voucher_id}"
 
     exported = person_data.sections(ALICE)["corrections"]  # in her export, with HR's reason
@@ -178,6 +179,26 @@ def test_an_idempotency_key_replays_the_first_answer(api, perk):
     assert_all_proves(api)
 
 
+def test_erasing_the_person_blanks_the_reason_wherever_it_was_kept(api, perk, aws):
+    award = give(api, perk).json
+    first = correct(api, award["id"], key="fix-erase")
+    assert first.status == 201, first.body
+    api.drain_streams()
+    assert any(REASON in json.dumps(item) for item in table_items(aws))
+
+    body = {"reason": "Asked to be forgotten"}
+    erased = api.call("POST", f"/v1/employees/{ALICE}/erasure", body=body, as_employee=HR)
+    assert erased.status == 201, erased.body
+    api.drain_streams()
+    _, (kept,) = correction_store.redemption_with_corrections(award["id"])
+    assert (kept["reason"], kept["budget_points"]) == ("", award["points"])  # the books keep counting it
+    assert kept["reason_redacted_at"]
+    replay = correct(api, award["id"], key="fix-erase")  # its kept first response lost the reason too
+    assert (replay.status, replay.json["reason"]) == (201, "")
+    assert [item["PK"]["S"] for item in table_items(aws) if REASON in json.dumps(item)] == []
+    assert_all_proves(api)
+
+
 def test_of_two_corrections_at_once_exactly_one_is_made(api, perk, monkeypatch, clock):
     award = give(api, perk).json
     item, earlier = correction_store.redemption_with_corrections(award["id"])
@@ -189,7 +210,7 @@ def test_of_two_corrections_at_once_exactly_one_is_made(api, perk, monkeypatch, 
     assert held is not None
     one, one_writes = corrections.plan_item(item, held, voucher, REASON, HR)
     _, two_writes = corrections.plan_item(item, held, voucher, REASON, HR)
-    record(one_writes, corrections.act_for(HR, one.source, one))
+    record(one_writes, corrections.act_for(HR, one.source, one, ALICE))
     with pytest.raises(WriteRefused) as lost:
         write_all(two_writes)
     assert lost.value.refused("correction")

@@ -114,7 +114,7 @@ def correct(
         )
         spent({person: snap.wallet(person).points for person in reversing}, reversing)
         at = stored_now()
-        correction, writes = plan(source, reversing, body.reason, who, at)
+        correction, writes = plan(source, reversing, body.reason, who, at, replay_id=replay_id)
         if replay_id:
             writes.append(first_response_write(replay_id, request_hash, correction))
         try:
@@ -126,14 +126,21 @@ def correct(
 
 
 def act_of(who: str, source: Source, correction: Correction) -> Act:
-    return act_for(who, source.target, correction)
+    return act_for(who, source.target, correction, min(correction.reversed))
 
 
-def act_for(who: str, target: str, correction: Correction) -> Act:
+def act_for(who: str, target: str, correction: Correction, person: str) -> Act:
+    """The trail's entry. The reason is free text about `person` (whose points or item it took back: the
+    first, when several), so it rides beside the chain and goes with their erasure
+    (plaudit.services.trail.PERSONAL_FIELDS)."""
     after = {"reason": correction.reason, "reversed": correction.reversed, "txn_id": correction.txn_id}
     item = {"cancelled": correction.cancelled, "budget_points": correction.budget_points}
     return Act(
-        who, ACTION, target, after=after | {"to": correction.to} | (item if correction.cancelled else {})
+        who,
+        ACTION,
+        target,
+        after=after | {"to": correction.to} | (item if correction.cancelled else {}),
+        person=person,
     )
 
 
@@ -165,10 +172,11 @@ def _take_back_item(
             now().date(),
             taken_back_before=earlier[0].get("cancelled") if earlier else None,
         )
-        correction, writes = plan_item(item, award, voucher if what == "voucher" else None, body.reason, who)
+        taken = voucher if what == "voucher" else None
+        correction, writes = plan_item(item, award, taken, body.reason, who, replay_id=replay_id)
         if replay_id:
             writes.append(first_response_write(replay_id, request_hash, correction))
-        act = act_for(who, correction.source, correction)
+        act = act_for(who, correction.source, correction, award.employee_id)
         try:
             if what == "redemption":
                 redemptions.cancel_taken_back(rid, who, body.reason, writes, act)
@@ -185,7 +193,13 @@ def _take_back_item(
 
 
 def plan_item(
-    item: Mapping[str, Any], award: Redemption, voucher: Mapping[str, Any] | None, reason: str, who: str
+    item: Mapping[str, Any],
+    award: Redemption,
+    voucher: Mapping[str, Any] | None,
+    reason: str,
+    who: str,
+    *,
+    replay_id: str | None = None,
 ) -> tuple[Correction, list[Write]]:
     """A direct item award's correction, the first in its redemption's partition. With `voucher` (the
     delivered, unused Plaudit voucher): the voucher cancelled and the compensating transaction from
@@ -244,6 +258,8 @@ def plan_item(
         "at": at.isoformat(),
         "hidden": False,
     }
+    if replay_id:
+        values["replay_id"] = replay_id  # an erasure blanks the reason in its first response too
     return correction, [store.correction_write(partition, 1, values), *writes]
 
 
@@ -318,9 +334,11 @@ def plan(
     *,
     txn_id: str | None = None,
     hidden: bool = False,
+    replay_id: str | None = None,
 ) -> tuple[Correction, list[Write]]:
-    """The correction's writes: its item (the next number), the compensating transaction with the wallets
-    (never below zero) and, for an award, its budget's balance and the award's total taken back."""
+    """The correction's writes: its item (the next number; `replay_id`: where its first response is kept,
+    whose reason an erasure blanks too), the compensating transaction with the wallets (never below zero)
+    and, for an award, its budget's balance and the award's total taken back."""
     number = source.next_number
     correction_id = derived_id("cor", source.partition, str(number))
     txn_id = txn_id or derived_id("txn", TxnKind.CORRECTION.value, source.partition, str(number))
@@ -358,6 +376,8 @@ def plan(
         "at": at.isoformat(),
         "hidden": hidden,
     }
+    if replay_id:
+        values["replay_id"] = replay_id
     writes = [
         store.correction_write(source.partition, number, values),
         *transaction_writes(txn),

@@ -10,10 +10,11 @@ erasure is recorded (what erasing again answers) and the act is in the trail (wi
 
 Before it, their user pool account is deleted (AdminDeleteUser: it is found by the linked `sub`, else its
 email), so nobody signs in as an erased person. After it come the copies that live elsewhere: the personal
-values the trail keeps outside its chain, and the message texts of every kudos and add-on they gave or
-received (the stream then has the bot's Slack posts about them updated). Both are idempotent and run again
-on every repeat, so an erasure interrupted half-way is completed by asking again; the answer is always the
-first erasure's.
+values the trail keeps outside its chain (a correction's reason among them), the message texts of every
+kudos and add-on they gave or received (the stream then has the bot's Slack posts about them updated), the
+reasons of the corrections of what was paid to them, and their awards' copies of them. All are
+idempotent and run again on every repeat, so an erasure interrupted half-way is completed by asking again;
+the answer is always the first erasure's.
 
 Refused while one of their redemptions is in flight (held points, an order maybe placed): it must be
 finished or cancelled first, and the refusal says which.
@@ -211,14 +212,17 @@ def _expiry_writes(employee_id: str, points: int, txn_id: str, at: datetime) -> 
 
 
 def _erase_copies(employee_id: str) -> None:
-    """The personal values the trail keeps outside its chain, the kudos texts, the copies of their name
-    and Slack id their awards keep (and the awards' messages), and their email and message in the campaigns
-    that paid them (idempotent)."""
+    """The personal values the trail keeps outside its chain (a correction's reason among them), the kudos
+    texts, the reasons of the corrections of what was paid to them, the copies of their name and Slack id
+    their awards keep (the awards' messages, and where the bot DMd them), and their email and message in
+    the campaigns that paid them (idempotent)."""
     for key in trail_store.entries_about(employee_id):
         trail_store.forget_personal(key)
     erasures.redact_kudos(erasures.kudos_involving(employee_id), now())
+    erasures.forget_correction_reasons(employee_id, now())
     awards = erasures.awards_of(employee_id)
     erasures.forget_award_copies(awards, ERASED_NAME)
+    erasures.forget_award_dms(awards)
     campaigns = {
         award["rule_id"].removeprefix(erasures.CAMPAIGN_RULE)
         for award in awards

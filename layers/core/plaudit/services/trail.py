@@ -85,6 +85,7 @@ PERSONAL_FIELDS = frozenset(
         "country",
         "time_zone",
         "idp_subject",
+        "reason",  # a correction's reason: free text about the person whose points it took back
     }
 )
 

@@ -1,10 +1,11 @@
 """What erasing a person touches beyond their profile: the record of the erasure (what erasing again
 answers), their sign-in link, the kudos and add-ons their ledger shows they gave or received (whose message
-texts are redacted), their awards (whose messages go) and the rows of the campaigns that paid them (their
-email and message go), and their redemptions still in flight (which refuse an erasure)."""
+texts are redacted), their awards (whose messages go, and where the bot DMd them), the corrections of what
+was paid to them (whose reasons go), the rows of the campaigns that paid them (their email and message go),
+and their redemptions still in flight (which refuse an erasure)."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from plaudit.domain.ledger import TxnKind
 from plaudit.domain.redemptions import Status
-from plaudit.store import keys
+from plaudit.store import corrections, keys, slack_posts
 from plaudit.store.campaigns import chunks as campaign_chunks
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.reads import get_one, query_all
@@ -50,20 +51,25 @@ def account_deletes(employee_id: str, subject: str | None) -> list[Write]:
     ]
 
 
+def _indexed(index: str, partition: str) -> Iterator[dict[str, Any]]:
+    """The items of one index partition (a person's redemptions, or vouchers)."""
+    params = {
+        "IndexName": index,
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": partition}},
+    }
+    return query_all(params)
+
+
 def in_flight_redemptions(employee_id: str) -> list[str]:
     """Ids of the person's redemptions waiting for approval or fulfilment (their GSI1 partition)."""
-    params = {
-        "IndexName": keys.REDEMPTION_INDEX,
-        "KeyConditionExpression": "GSI1PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": keys.redemptions_partition(employee_id)}},
-    }
     wanted = {status.value for status in IN_FLIGHT}
-    return [item["id"] for item in query_all(params) if item.get("status") in wanted]
+    items = _indexed(keys.REDEMPTION_INDEX, keys.redemptions_partition(employee_id))
+    return [item["id"] for item in items if item.get("status") in wanted]
 
 
-def kudos_involving(employee_id: str) -> list[str]:
-    """The kudos the person gave, received or added on to, as their ledger lines name them (a private kudos
-    too), oldest first."""
+def ledger_lines(employee_id: str) -> Iterator[dict[str, Any]]:
+    """The postings on the person's accounts, oldest first."""
     params = {
         "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
         "ExpressionAttributeValues": {
@@ -71,8 +77,14 @@ def kudos_involving(employee_id: str) -> list[str]:
             ":prefix": {"S": keys.LEDGER_PREFIX},
         },
     }
+    return query_all(params)
+
+
+def kudos_involving(employee_id: str) -> list[str]:
+    """The kudos the person gave, received or added on to, as their ledger lines name them (a private kudos
+    too), oldest first."""
     found: dict[str, None] = {}
-    for line in query_all(params):
+    for line in ledger_lines(employee_id):
         ref = line.get("ref") or {}
         if line.get("kind") in _KUDOS_KINDS and isinstance(ref, dict) and ref.get("recognition_id"):
             found[ref["recognition_id"]] = None
@@ -118,6 +130,18 @@ def forget_award_copies(awards: Iterable[dict[str, Any]], erased_name: str) -> i
     return changed
 
 
+def forget_award_dms(awards: Iterable[dict[str, Any]]) -> int:
+    """Where the bot DMd each award to its person goes (a DM's channel is their Slack id): nothing will
+    update those posts; returns how many were forgotten."""
+    forgotten = 0
+    for award in awards:
+        for post in slack_posts.posts_about("award", award["id"]):
+            if post.purpose == "dm":
+                slack_posts.forget(post)
+                forgotten += 1
+    return forgotten
+
+
 def forget_campaign_rows(campaign_id: str, employee_id: str) -> int:
     """In the campaign's stored people, the person's row keeps their id and outcome but loses the email
     and message it was given with; returns how many chunks changed."""
@@ -136,6 +160,25 @@ def forget_campaign_rows(campaign_id: str, employee_id: str) -> int:
             ExpressionAttributeValues={":none": {"NULL": True}},
         )
         changed += 1
+    return changed
+
+
+def forget_correction_reasons(employee_id: str, at: datetime) -> int:
+    """The corrections of what was paid to the person (their ledger's correction lines name them) and of
+    the items given to them (their direct item awards') keep their points and figures but lose their
+    free-text reason, and so do their kept first responses;
+    returns how many items changed (a rerun changes nothing)."""
+    changed = 0
+    made = corrections.named_by(ledger_lines(employee_id))
+    made += corrections.of_item_awards(
+        _indexed(keys.REDEMPTION_INDEX, keys.redemptions_partition(employee_id)),
+        list(_indexed(keys.VOUCHER_INDEX, keys.vouchers_partition(employee_id))),
+    )
+    for correction in made:
+        if correction.get("reason"):
+            changed += _blank(correction, "reason = :empty, reason_redacted_at = :at", keys.iso(at), "reason")
+        if correction.get("replay_id"):
+            changed += _redact_first_response(correction["replay_id"], "reason")
     return changed
 
 
@@ -162,17 +205,17 @@ def redact_kudos(recognition_ids: Iterable[str], at: datetime) -> int:
     return changed
 
 
-def _redact_first_response(derived_id: str) -> int:
-    """A kudos or add-on given with an Idempotency-Key keeps its first response (under the kudos' own id,
-    or the id the add-on's key derived) to answer replays: its message goes too."""
+def _redact_first_response(derived_id: str, field: str = "message") -> int:
+    """A kudos, add-on or correction made with an Idempotency-Key keeps its first response (under the
+    kudos' own id, or the id the key derived) to answer replays: its `field` (the text) goes too."""
     key = keys.first_response(derived_id)
     item = get_one(key)
     if item is None:
         return 0
     response = json.loads(item["response"])
-    if not response.get("message"):
+    if not response.get(field):
         return 0
-    response["message"] = ""
+    response[field] = ""
     dynamodb().update_item(
         TableName=table_name(),
         Key=keys.as_attrs(key),
@@ -184,7 +227,7 @@ def _redact_first_response(derived_id: str) -> int:
     return 1
 
 
-def _blank(item: dict[str, Any], assignments: str, at: str | None) -> int:
+def _blank(item: dict[str, Any], assignments: str, at: str | None, field: str = "message") -> int:
     values: dict[str, Any] = {":empty": {"S": ""}}
     if at is not None:
         values[":at"] = {"S": at}
@@ -193,7 +236,7 @@ def _blank(item: dict[str, Any], assignments: str, at: str | None) -> int:
             TableName=table_name(),
             Key=keys.as_attrs((item["PK"], item["SK"])),
             UpdateExpression=f"SET {assignments}",
-            ConditionExpression="attribute_exists(PK) AND message <> :empty",
+            ConditionExpression=f"attribute_exists(PK) AND {field} <> :empty",
             ExpressionAttributeValues=values,
         )
     except ClientError as error:
