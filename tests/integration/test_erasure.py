@@ -98,6 +98,15 @@ def mentions_of_alice(aws) -> list[tuple[str, str, str]]:
     return found
 
 
+def notification_log(aws) -> list[dict[str, Any]]:
+    """Alice's notification log (plaudit.store.notifications)."""
+    return [
+        item
+        for item in table_items(aws)
+        if item["PK"]["S"] == f"EMP#{ALICE}" and item["SK"]["S"].startswith("NOTIFICATION#")
+    ]
+
+
 def wallet(api, who: str) -> dict[str, Any]:
     reply = api.call("GET", f"/v1/employees/{who}/wallet", as_employee=HR)
     assert reply.status == 200, reply.body
@@ -107,6 +116,7 @@ def wallet(api, who: str) -> dict[str, Any]:
 def test_erasure_leaves_nothing_of_the_person_and_the_books_true(api, org, aws, clock, slack: FakeSlack):
     kudos = history(api)
     assert mentions_of_alice(aws)  # the scan sees her before
+    assert notification_log(aws)  # the kudos DMed to her
     points = wallet(api, ALICE)["points"]
     assert points > 0
     carlos_before = wallet(api, CARLOS)
@@ -121,6 +131,7 @@ def test_erasure_leaves_nothing_of_the_person_and_the_books_true(api, org, aws, 
     api.drain_streams()
 
     assert mentions_of_alice(aws) == []
+    assert notification_log(aws) == []
     assert wallet(api, ALICE)["points"] == 0
     assert wallet(api, CARLOS) == carlos_before  # what she gave others stays theirs
 

@@ -24,6 +24,7 @@ class FakePeople(People):
 def item_correction(**changes: Any) -> dict[str, Any]:
     return {
         "type": "correction",
+        "id": "cor_1",
         "kind": "item",
         "employee_id": ALICE.id,
         "item_name": "Late start",

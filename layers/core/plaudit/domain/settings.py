@@ -109,8 +109,9 @@ EXPORT_DAYS_MAX = (
 
 
 class RetentionSettings(Model):
-    """How long what people wrote is kept. Past it, the scheduled retention run blanks it and keeps the record
-    (the insights and the audit count it)."""
+    """How long what people wrote, and the record of what they were sent, is kept. Past it, the scheduled
+    retention run blanks what people wrote and keeps the record (the insights and the audit count it); the
+    notification log, which nothing counts, expires through the table's TTL."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -129,6 +130,15 @@ class RetentionSettings(Model):
         description="An export's file (a report, the ledger, the trail, a person's data) can be downloaded "
         "for this many days after it was written; then its download answers 410 and the hourly run deletes "
         "the file (at most 30: the bucket's own lifecycle rule deletes anything older)",
+    )
+    notification_days: int = Field(
+        default=365,
+        ge=7,
+        le=3650,
+        description="The record of each notice sent to a person (a Slack DM, an email: what it was about, "
+        "never its text) is kept this many days, then expires (DynamoDB TTL); it is in the person's export "
+        "meanwhile. A year answers what someone was told over a review cycle; at least a week, so a "
+        "question about last week's notice can be answered",
     )
 
 

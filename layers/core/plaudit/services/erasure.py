@@ -12,9 +12,9 @@ Before it, their user pool account is deleted (AdminDeleteUser: it is found by t
 email), so nobody signs in as an erased person. After it come the copies that live elsewhere: the personal
 values the trail keeps outside its chain (a correction's reason among them), the message texts of every
 kudos and add-on they gave or received (the stream then has the bot's Slack posts about them updated), the
-reasons of the corrections of what was paid to them, and their awards' copies of them. All are
-idempotent and run again on every repeat, so an erasure interrupted half-way is completed by asking again;
-the answer is always the first erasure's.
+reasons of the corrections of what was paid to them, their awards' copies of them, and the log of the
+notices sent to them. All are idempotent and run again on every repeat, so an erasure interrupted half-way
+is completed by asking again; the answer is always the first erasure's.
 
 Refused while one of their redemptions is in flight (held points, an order maybe placed): it must be
 finished or cancelled first, and the refusal says which.
@@ -39,7 +39,7 @@ from plaudit.integrations import cognito
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.services.trail import Act, actor_of, record
-from plaudit.store import accounts, deactivations, erasures, snapshots
+from plaudit.store import accounts, deactivations, erasures, notifications, snapshots
 from plaudit.store import trail as trail_store
 from plaudit.store import vouchers as voucher_store
 from plaudit.store.employees import forget_email, profile_writes
@@ -215,9 +215,11 @@ def _erase_copies(employee_id: str) -> None:
     """The personal values the trail keeps outside its chain (a correction's reason among them), the kudos
     texts, the reasons of the corrections of what was paid to them, the copies of their name and Slack id
     their awards keep (the awards' messages, and where the bot DMd them), and their email and message in
-    the campaigns that paid them (idempotent)."""
+    the campaigns that paid them, and their notification log (up to 1,000 entries a time: asking again
+    completes it); idempotent."""
     for key in trail_store.entries_about(employee_id):
         trail_store.forget_personal(key)
+    notifications.forget(employee_id)
     erasures.redact_kudos(erasures.kudos_involving(employee_id), now())
     erasures.forget_correction_reasons(employee_id, now())
     awards = erasures.awards_of(employee_id)

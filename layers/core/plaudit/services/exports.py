@@ -250,8 +250,9 @@ def _write(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None
 def _write_archive(job: dict[str, Any], key: str, upload_id: str) -> ExportStatus | None:
     """A person's archive: small (one person's records), built in memory and uploaded as one part."""
     job_id = job["id"]
-    found = person_data.sections(job["employee_id"])
-    data = person_archive(job["employee_id"], keys.iso(stored_now()), found)
+    at = stored_now()
+    found = person_data.sections(job["employee_id"], at)
+    data = person_archive(job["employee_id"], keys.iso(at), found)
     etag = export_files.upload_part(key, upload_id, 1, data)
     rows = sum(len(items) for items in found.values())
     store.progress(job_id, upload_id, rows=rows, size=len(data), parts=1)

@@ -106,6 +106,10 @@ EMP#<id>      BADGE#<badge id>#<window>           a badge the person earned (win
 EMP#<id>      STREAK                              weekly giving streak (GSI1: STREAKS#<last week> / <emp id>:
                                                   who may be nudged before it breaks)
 NUDGE#<ISO week>  <employee id>                   streak nudge sent that week (once); TTL expires_at
+EMP#<id>      NOTIFICATION#<notice id>            a notice sent to the person (a Slack DM, an email): what
+                                                  about, never its text; the id derives from the stream
+                                                  record and the notice (a redelivery overwrites it); TTL
+                                                  expires_at (settings.retention.notification_days)
 
 DESK#<id>     DESK                                a voucher desk: vendor, locations (GSI1: DESKS / <id>)
 DESKACCOUNT#<subject>  DESK                       a desk account (a user pool `sub`) -> its desk
@@ -139,6 +143,13 @@ NAME_WORDS_PARTITION = "NAMEWORDS"
 def name_word(word: str, employee_id: str) -> Key:
     """The people picker's entry of one word of an active person's name (in search form)."""
     return NAME_WORDS_PARTITION, f"{word}#{employee_id}"
+
+
+NOTIFICATION_PREFIX = "NOTIFICATION#"
+
+
+def notification(employee_id: str, notice_id: str) -> Key:
+    return f"EMP#{employee_id}", f"{NOTIFICATION_PREFIX}{notice_id}"
 
 
 def wallet(employee_id: str) -> Key:

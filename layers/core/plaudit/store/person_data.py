@@ -1,7 +1,8 @@
 """Everything the table holds about one person, for their export (issue 15 §1), read by section.
 
 - their own partition (`EMP#<id>`): the profile, wallet, ledger postings, per-recipient caps, badges earned,
-  streak, tier, sign-in link, leaving and expiry pointers, erasure;
+  streak, tier, sign-in link, leaving and expiry pointers, erasure, and the notices sent to them (those past
+  their `expires_at` that the table's TTL has not deleted yet are left out);
 - what is indexed by them: redemptions (`REDEMPTIONS#<id>`), vouchers (`VOUCHERS#<id>`, never a code nor
   its ciphertext or hash), milestone awards (the awards index, filtered by them);
 - the kudos their ledger names (given, received, added on to, taken back), each with its add-ons;
@@ -16,9 +17,10 @@ Index items (feeds, counters, boards, headcounts, day indexes, aliases) are deri
 and not exported. Reads are whole queries: the export runs in the background worker.
 """
 
+from datetime import datetime
 from typing import Any
 
-from plaudit.store import corrections, keys
+from plaudit.store import corrections, keys, notifications
 from plaudit.store.reads import query_all
 
 KUDOS_KINDS = frozenset({"kudos", "add_on", "reaction_undo"})
@@ -34,15 +36,20 @@ _OWN_TYPES = {
     "tier_status": "tier",
     "account": "sign_in",
     "erasure": "erasure",
+    notifications.TYPE: "notifications",
 }
 
 
-def sections(employee_id: str) -> dict[str, list[dict[str, Any]]]:
-    """The person's data by section name, each a list of plain items (oldest first where it matters)."""
+def sections(employee_id: str, at: datetime) -> dict[str, list[dict[str, Any]]]:
+    """The person's data by section name at `at`, each a list of plain items (oldest first where it
+    matters)."""
     found: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
     for item in _query("PK = :pk", keys.employee(employee_id)[0]):
         section = _OWN_TYPES.get(item.get("type", ""), "other")
+        if section == "notifications" and int(item["expires_at"]) <= at.timestamp():
+            continue  # expired, not deleted yet: DynamoDB's TTL deletes within days
         found[section].append(_plain(item))
+    found["notifications"].sort(key=lambda item: item["sent_at"])
     for section, partition in (
         ("redemptions", keys.redemptions_partition(employee_id)),
         ("vouchers", keys.vouchers_partition(employee_id)),
@@ -101,6 +108,7 @@ SECTIONS = (
     "given_caps",
     "sign_in",
     "erasure",
+    "notifications",
     "trail",
     "other",
 )

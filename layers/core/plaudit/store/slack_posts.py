@@ -3,6 +3,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
@@ -25,8 +26,13 @@ class SlackPost:
 
 def record(post: SlackPost, at: datetime) -> None:
     """Remember a post (every one: a redemption's owner may hear of it several times)."""
+    dynamodb().put_item(TableName=table_name(), Item=to_item(item(post, at)))
+
+
+def item(post: SlackPost, at: datetime) -> dict[str, Any]:
+    """The item that remembers a post (written by `record`, or with the notice's log entry)."""
     pk, sk = keys.slack_post(post.kind, post.subject_id, post.purpose, post.ts)
-    item = {
+    return {
         "PK": pk,
         "SK": sk,
         "type": "slack_post",
@@ -37,7 +43,6 @@ def record(post: SlackPost, at: datetime) -> None:
         "ts": post.ts,
         "posted_at": keys.iso(at),
     }
-    dynamodb().put_item(TableName=table_name(), Item=to_item(item))
 
 
 def posts_about(kind: str, subject_id: str) -> list[SlackPost]:

@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from plaudit.i18n import Messages
-from plaudit.slack.notices.notice import Notice, People, compose
+from plaudit.slack.notices.notice import Notice, People, Told, compose
 from plaudit.slack.views.messages import Message, escaped
 
 BADGE, NUDGE = "badge_award", "streak_nudge"
@@ -26,7 +26,12 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
         if slack_id is None:
             return []
         return [
-            Notice("nudge", slack_id, nudge_message(int(new["current"]), people.language(new["employee_id"])))
+            Notice(
+                "nudge",
+                slack_id,
+                nudge_message(int(new["current"]), people.language(new["employee_id"])),
+                to=Told(new["employee_id"], "streak_nudge", new["week"]),
+            )
         ]
     notices = []
     channel = people.announcement_channel()
@@ -38,7 +43,8 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
             )
         )
     if slack_id is not None:
-        notices.append(Notice("dm", slack_id, badge_dm_message(new, people.language(new["employee_id"]))))
+        message = badge_dm_message(new, people.language(new["employee_id"]))
+        notices.append(Notice("dm", slack_id, message, to=Told(new["employee_id"], "badge", new["badge_id"])))
     return notices
 
 

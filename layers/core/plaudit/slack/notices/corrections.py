@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from plaudit.i18n import Messages
-from plaudit.slack.notices.notice import Notice, People, compose
+from plaudit.slack.notices.notice import Notice, People, Told, compose
 from plaudit.slack.views.messages import SECTION_TEXT_LIMIT, escaped
 
 CORRECTION = "correction"
@@ -35,7 +35,9 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
         message = compose(
             text, [SectionBlock(text=MarkdownTextObject(text=f":leftwards_arrow_with_hook: {text}"))]
         )
-        notices.append(Notice(f"dm:{person_id}", slack_id, message))
+        notices.append(
+            Notice(f"dm:{person_id}", slack_id, message, to=Told(person_id, CORRECTION, new["id"]))
+        )
     return notices
 
 

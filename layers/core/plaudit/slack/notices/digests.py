@@ -6,7 +6,7 @@ from typing import Any
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from plaudit.i18n import Messages
-from plaudit.slack.notices.notice import Notice, People, compose
+from plaudit.slack.notices.notice import Notice, People, Told, compose
 from plaudit.slack.views.messages import Message, escaped
 from plaudit.store.digests import DIGEST_TYPE
 
@@ -23,7 +23,8 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
     m = people.language(manager_id)
     quiet = [people.mention(person, m) for person in new.get("quiet_ids") or ()]
     values = [people.value_name(slug) for slug in new.get("top_values") or ()]
-    return [Notice("dm", slack_id, digest_message(new, quiet, values, m))]
+    told = Told(manager_id, "digest", new["week"])
+    return [Notice("dm", slack_id, digest_message(new, quiet, values, m), to=told)]
 
 
 def digest_message(figures: dict[str, Any], quiet: list[str], values: list[str], m: Messages) -> Message:

@@ -14,9 +14,10 @@ from plaudit.domain.redemptions import ROLE_QUEUES
 from plaudit.integrations.delivery.mail import notice_email
 from plaudit.integrations.email import Email
 from plaudit.slack.notices import corrections, milestones, rewards
-from plaudit.slack.notices.notice import People
+from plaudit.slack.notices.notice import People, Told
 
 Reaches = Callable[[Employee], bool]  # whether a Slack DM reaches this person
+Mail = tuple[str, Told, Email]  # its purpose among the record's notices, to whom and about what, the email
 
 
 def emails_for(
@@ -25,8 +26,8 @@ def emails_for(
     new: dict[str, Any] | None,
     people: People,
     slack_reaches: Reaches,
-) -> list[tuple[str, Email]]:
-    """(purpose, email) for each message the record calls for; reads people only for records that do."""
+) -> list[Mail]:
+    """Each message the record calls for; reads people only for records that do."""
     kind = (new or {}).get("type")
     if new is None:
         return []
@@ -41,9 +42,7 @@ def emails_for(
     return []
 
 
-def _correction(
-    event_name: str, new: dict[str, Any], people: People, slack_reaches: Reaches
-) -> list[tuple[str, Email]]:
+def _correction(event_name: str, new: dict[str, Any], people: People, slack_reaches: Reaches) -> list[Mail]:
     emails = []
     for person_id in corrections.told(event_name, new):
         person = people.employee(person_id)
@@ -51,15 +50,14 @@ def _correction(
             continue
         m = people.language(person_id)
         body = [corrections.correction_text(new, person_id, people, m)]
-        emails.append(
-            (f"dm:{person_id}", notice_email(person, corrections.subject(new, person_id, m), body, m))
-        )
+        message = notice_email(person, corrections.subject(new, person_id, m), body, m)
+        emails.append((f"dm:{person_id}", Told(person_id, corrections.CORRECTION, new["id"]), message))
     return emails
 
 
 def _approval(
     event_name: str, old: dict[str, Any] | None, new: dict[str, Any], people: People, slack_reaches: Reaches
-) -> list[tuple[str, Email]]:
+) -> list[Mail]:
     handed_on = (old or {}).get("approver_id") != new.get("approver_id")
     asks = event_name == "INSERT" or handed_on
     approver_id = new.get("approver_id")
@@ -81,14 +79,13 @@ def _approval(
     return [
         (
             f"approver:{approver_id}",
+            Told(approver_id, "approval", new["id"]),
             notice_email(approver, m.text("email.approval.subject", **facts), body, m),
         )
     ]
 
 
-def _direct_award(
-    event_name: str, new: dict[str, Any], people: People, slack_reaches: Reaches
-) -> list[tuple[str, Email]]:
+def _direct_award(event_name: str, new: dict[str, Any], people: People, slack_reaches: Reaches) -> list[Mail]:
     giver = rewards.award_giver(new) if event_name == "INSERT" else None
     if giver is None:
         return []
@@ -103,12 +100,14 @@ def _direct_award(
         subject = m.text("email.gift.subject_company", item=item)
     words = rewards.award_words(new)
     body = [subject, *([words] if words else []), m.text("email.gift.on_its_way")]
-    return [(f"owner:{person.id}", notice_email(person, subject, body, m))]
+    return [
+        (f"owner:{person.id}", Told(person.id, "gift", new["id"]), notice_email(person, subject, body, m))
+    ]
 
 
 def _award(
     event_name: str, old: dict[str, Any] | None, new: dict[str, Any], people: People, slack_reaches: Reaches
-) -> list[tuple[str, Email]]:
+) -> list[Mail]:
     was_pending = event_name == "MODIFY" and (old or {}).get("status") == milestones.PENDING
     celebrated = new.get("status") in milestones.CELEBRATED and (event_name == "INSERT" or was_pending)
     if not celebrated or not new.get("dm"):
@@ -125,4 +124,5 @@ def _award(
         body.append(m.text("milestones.dm.gift"))
     if new.get("given_by"):
         body.append(m.text("campaigns.dm.from", who=people.name(new["given_by"])))
-    return [(f"dm:{person.id}", notice_email(person, m.text("email.award.subject", rule=rule), body, m))]
+    message = notice_email(person, m.text("email.award.subject", rule=rule), body, m)
+    return [(f"dm:{person.id}", Told(person.id, "award", new["id"]), message)]

@@ -7,7 +7,7 @@ an undo) posts nothing."""
 from typing import Any
 
 from plaudit.domain.recognition import Visibility
-from plaudit.slack.notices.notice import Notice, People
+from plaudit.slack.notices.notice import Notice, People, Told
 from plaudit.slack.views.messages import Message, announcement_message, recipient_dm_message, removed_message
 from plaudit.slack.views.reactions import author_dm_message
 from plaudit.store import slack_posts
@@ -39,7 +39,7 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
         m = people.language(author_id)
         giver = people.mention(kudos.giver_id, m)
         message = author_dm_message(giver, kudos.points, kudos.reaction.emoji, kudos.reaction.channel, m)
-        return [Notice(dm_purpose(author_id), author, message, about)]
+        return [Notice(dm_purpose(author_id), author, message, about, Told(author_id, "kudos", kudos.id))]
     notices = []
     channel = people.announcement_channel() if kudos.visibility is Visibility.PUBLIC else None
     if channel is not None:
@@ -56,7 +56,8 @@ def notices_for(event_name: str, new: dict[str, Any] | None, people: People) -> 
             message = recipient_dm_message(
                 people.mention(kudos.giver_id, m), points, kudos.message, kudos.values, m
             )
-            notices.append(Notice(dm_purpose(recipient_id), slack_id, message, about))
+            told = Told(recipient_id, "kudos", kudos.id)
+            notices.append(Notice(dm_purpose(recipient_id), slack_id, message, about, told))
     return notices
 
 

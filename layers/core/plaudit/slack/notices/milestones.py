@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
 from plaudit.i18n import Messages
-from plaudit.slack.notices.notice import Notice, People, compose
+from plaudit.slack.notices.notice import Notice, People, Told, compose
 from plaudit.slack.views.messages import SECTION_TEXT_LIMIT, Message, escaped
 
 logger = Logger(child=True)
@@ -34,7 +34,9 @@ def notices_for(
         return _award_notices(event_name, old, new, people)
     if kind == REMINDER and new is not None and event_name == "INSERT" and new.get("manager_slack_user_id"):
         message = reminder_message(new, people.language(new.get("manager_id")))
-        return [Notice("manager", new["manager_slack_user_id"], message, ("award", new["award_id"]))]
+        about = ("award", new["award_id"])
+        told = Told(new["manager_id"], "milestone_reminder", new["award_id"])
+        return [Notice("manager", new["manager_slack_user_id"], message, about, told)]
     return []
 
 
@@ -53,7 +55,8 @@ def _award_notices(
             m = people.language(new.get("employee_id"))
             giver = people.mention(new["given_by"], m) if new.get("given_by") else None
             message = award_dm_message(new, m, giver)
-            notices.append(Notice("dm", new["slack_user_id"], message, about))
+            told = Told(new["employee_id"], "award", new["id"])
+            notices.append(Notice("dm", new["slack_user_id"], message, about, told))
         return notices
     if status == PENDING and event_name == "INSERT" and not str(new.get("rule_id")).startswith(CAMPAIGN):
         # a campaign's pending awards are counted on the campaign, not posted to HR one by one

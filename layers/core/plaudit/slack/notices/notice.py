@@ -19,14 +19,26 @@ Subject = tuple[
 
 
 @dataclass(frozen=True)
+class Told:
+    """The person a notice is sent to (a DM; not a channel's post): kept in their notification log
+    (plaudit.store.notifications) with its `kind` and the id of what it is about, never its text."""
+
+    employee_id: str
+    kind: str
+    subject_id: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """One post: `purpose` names it among a record's posts (announcement, dm:<id>, celebration, hr,
-    manager, owner, approver); `about` is what it is about, when the post is kept to update later."""
+    manager, owner, approver); `about` is what it is about, when the post is kept to update later; `to`
+    whom it is sent, when it is a DM to a person."""
 
     purpose: str
     channel: str
     message: Message
     about: Subject | None = None
+    to: Told | None = None
 
 
 def compose(fallback: str, blocks: list[Block]) -> Message:

@@ -11,7 +11,13 @@ post twice: notices already sent for a stream record are remembered per containe
 first failure so the records after it are not posted before it. Announcements are best effort: without
 Slack configured nothing is posted and nothing fails. A voucher inserted (issued) is delivered by its
 owner's channel even without Slack (email, or the API only) and only while it is still `issued`, so a
-retried record does not send it again once marked delivered."""
+retried record does not send it again once marked delivered.
+
+Each notice sent to a person (a Slack DM, an email, a voucher delivered to them) is kept in their
+notification log (plaudit.store.notifications: what kind, about what, by which channel, when; never its
+text): one write per notice, with the record of where its Slack post went in the same round trip when that
+is kept, under an id derived from the stream record and the notice, so a record delivered again overwrites
+its entries. Posts to a channel are not notices to a person and are not logged."""
 
 from collections import OrderedDict
 from collections.abc import Callable
@@ -45,8 +51,8 @@ from plaudit.slack.notices import (
     seasons,
     tiers,
 )
-from plaudit.slack.notices.notice import People
-from plaudit.store import slack_posts
+from plaudit.slack.notices.notice import People, Told
+from plaudit.store import notifications, slack_posts
 from plaudit.store.codec import from_item
 from plaudit.store.slack_posts import SlackPost
 
@@ -54,6 +60,8 @@ logger = Logger(child=True)
 T = TypeVar("T")
 
 VOUCHER = "voucher"
+SLACK_DM, EMAIL = "slack_dm", "email"  # the channels a notice to a person is logged with
+LOGGED = {"slack": SLACK_DM, "email": EMAIL}  # a voucher's delivery channels (the API only pushes nothing)
 EMAILED = frozenset(
     {rewards.REDEMPTION, milestones.AWARD, corrections.CORRECTION}
 )  # records whose DMs go by email without Slack
@@ -146,6 +154,8 @@ class Notifier:
         for notice in notices:
             key = (record_id, notice.purpose)
             if key in self._sent:
+                if notice.to is not None:  # posted before a failure to keep its log entry
+                    self._log(record_id, notice.purpose, notice.to, SLACK_DM)
                 continue
             try:
                 posted = client.chat_postMessage(channel=notice.channel, unfurl_links=False, **notice.message)
@@ -160,9 +170,14 @@ class Notifier:
                 self._failed = True
                 raise
             self._remember(key)  # posted: a retry of the record must not post it again, even if keeping fails
+            post = None
             if notice.about is not None:
                 kind, subject_id = notice.about
                 post = SlackPost(kind, subject_id, notice.purpose, posted["channel"], posted["ts"])
+            if notice.to is not None:
+                kept = [] if post is None else [slack_posts.item(post, now())]
+                self._log(record_id, notice.purpose, notice.to, SLACK_DM, kept)
+            elif post is not None:
                 self._guarded(lambda: slack_posts.record(post, now()))  # noqa: B023 - called at once
 
     def _update(self, record_id: str, updates: list[tuple[SlackPost, Any]], client: WebClient) -> None:
@@ -194,22 +209,43 @@ class Notifier:
     ) -> None:
         """Email what Slack would DM to the people it cannot reach; an address SES refuses for good is
         logged and passed over, any other failure fails the batch (retried; what was sent is remembered)."""
-        for purpose, message in self._guarded(
+        for purpose, told, message in self._guarded(
             lambda: emails.emails_for(event_name, old, new, self._people, self._slack_reaches)
         ):
             key = (record_id, f"email:{purpose}")
-            if key in self._sent:
-                continue
-            try:
-                email.send(message)
-            except email.EmailRefused as refused:
-                logger.warning(
-                    "SES refused a notice email", extra={"purpose": purpose, "error": str(refused)}
-                )
-            except Exception:
-                self._failed = True
-                raise
-            self._remember(key)
+            if key not in self._sent:
+                try:
+                    email.send(message)
+                except email.EmailRefused as refused:
+                    logger.warning(
+                        "SES refused a notice email", extra={"purpose": purpose, "error": str(refused)}
+                    )
+                    self._remember(key)
+                    continue  # not sent: nothing to log
+                except Exception:
+                    self._failed = True
+                    raise
+                self._remember(key)
+            self._log(record_id, f"email:{purpose}", told, EMAIL)
+
+    def _log(
+        self, record_id: str, purpose: str, told: Told, channel: str, kept: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Keep a notice sent to a person in their log (with `kept`, the delivery's own items, in the same
+        round trip), once per notice in this container; a failure fails the batch, and the retry logs it
+        without sending it again."""
+        logged = (record_id, f"logged:{purpose}")
+        if logged in self._sent:
+            return
+        entry = notifications.Entry(told.employee_id, told.kind, told.subject_id, channel)
+
+        def write() -> None:
+            days = self._settings().retention.notification_days
+            item = notifications.item(entry, f"{record_id}\x1f{purpose}", now(), days)
+            notifications.write([*(kept or ()), item])
+
+        self._guarded(write)
+        self._remember(logged)
 
     def _slack_reaches(self, employee: Employee) -> bool:
         return employee.slack_user_id is not None and self._slack() is not None
@@ -221,15 +257,21 @@ class Notifier:
         if marked in self._sent:
             return
         if sent not in self._sent:
-            if not self._guarded(lambda: self._send_voucher(voucher)):
+            delivered = self._guarded(lambda: self._send_voucher(voucher))
+            if delivered is None:
                 self._remember(marked)
                 return
-            self._remember(sent)
+            self._remember(sent)  # a retry must not send the code again, even if logging fails
+            channel, kept = delivered
+            if channel in LOGGED:
+                told = Told(voucher["employee_id"], VOUCHER, voucher["id"])
+                self._log(record_id, "delivery", told, LOGGED[channel], kept)
         self._guarded(lambda: self._mark_delivered(voucher["id"]))
         self._remember(marked)
 
-    def _send_voucher(self, voucher: dict[str, Any]) -> bool:
-        """False when there is nothing to send: the voucher is gone, delivered already or its owner gone."""
+    def _send_voucher(self, voucher: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | None:
+        """The channel it went by, with the record of its Slack DM to keep (written with its log entry);
+        None when there is nothing to send: the voucher is gone, delivered already or its owner gone."""
         from plaudit.services import vouchers  # DynamoDB and KMS: only for vouchers
 
         owner = self._people.employee(voucher["employee_id"])
@@ -238,16 +280,19 @@ class Notifier:
                 owned = vouchers.for_delivery(voucher["id"])
             except NotFound:
                 logger.warning("voucher to deliver is gone", extra={"voucher_id": voucher["id"]})
-                return False
+                return None
             if owner is None or owned.status != "issued":
                 logger.info("voucher not delivered", extra={"voucher_id": owned.id, "status": owned.status})
-                return False
+                return None
             language = self._people.language(owner.id)
             channel, posted = delivery.deliver(owner, owned, self._channels, language)
         logger.info("voucher delivered", extra={"voucher_id": owned.id, "channel": channel})
-        if posted is not None:
-            slack_posts.record(SlackPost("voucher", owned.id, "delivery", *posted), now())
-        return True
+        kept = (
+            []
+            if posted is None
+            else [slack_posts.item(SlackPost("voucher", owned.id, "delivery", *posted), now())]
+        )
+        return channel, kept
 
     @staticmethod
     def _mark_delivered(voucher_id: str) -> None:

@@ -27,7 +27,7 @@ from plaudit.domain.catalog import gives_a_voucher
 from plaudit.domain.redemptions import FUNDED_BY_POINTS, ROLE_QUEUES
 from plaudit.i18n import Messages
 from plaudit.slack import actions
-from plaudit.slack.notices.notice import Notice, People, compose
+from plaudit.slack.notices.notice import Notice, People, Told, compose
 from plaudit.slack.views.messages import SECTION_TEXT_LIMIT, Message, escaped
 
 logger = Logger(child=True)
@@ -59,8 +59,10 @@ def notices_for(
         return []
     m = people.language(new.get("employee_id"))
     if kind == POINTS_REMINDER:
-        return [Notice("owner", owner, points_reminder_message(new, m))]
-    return [Notice("owner", owner, reminder_message(new, m), ("voucher", new["voucher_id"]))]
+        told = Told(new["employee_id"], POINTS_REMINDER, new["expires_by"])
+        return [Notice("owner", owner, points_reminder_message(new, m), to=told)]
+    told = Told(new["employee_id"], VOUCHER_REMINDER, new["voucher_id"])
+    return [Notice("owner", owner, reminder_message(new, m), ("voucher", new["voucher_id"]), told)]
 
 
 def _redemption_notices(
@@ -81,14 +83,22 @@ def _redemption_notices(
             )
             return []
         m = people.org_language() if queue else people.language(approver)
-        return [Notice("approver", channel, approval_message(new, people.name(new["employee_id"]), m), about)]
+        told = None if queue else Told(approver, "approval", new["id"])
+        message = approval_message(new, people.name(new["employee_id"]), m)
+        return [Notice("approver", channel, message, about, told)]
     if (old or {}).get("status") == status or status not in TOLD_OWNER:
         return []
     notices = []
     owner = people.slack_id(new.get("employee_id"))
     if owner and not (status == "cancelled" and _last_by(new) == new.get("employee_id")):
         notices.append(
-            Notice("owner", owner, owner_message(new, people.language(new.get("employee_id"))), about)
+            Notice(
+                "owner",
+                owner,
+                owner_message(new, people.language(new.get("employee_id"))),
+                about,
+                Told(new["employee_id"], REDEMPTION, new["id"]),
+            )
         )
     if status == "failed" and (channel := people.hr_channel()):
         message = failure_message(new, people.name(new["employee_id"]), people.org_language())
@@ -125,7 +135,8 @@ def _award_notices(redemption: dict[str, Any], people: People) -> list[Notice]:
     m = people.language(redemption.get("employee_id"))
     by_person = people.employee(giver) is not None  # else an integration (an HRIS) gave it
     message = award_message(redemption, people.mention(giver, m) if by_person else None, m)
-    return [Notice("owner", owner, message, ("redemption", redemption["id"]))]
+    told = Told(redemption["employee_id"], "gift", redemption["id"])
+    return [Notice("owner", owner, message, ("redemption", redemption["id"]), told)]
 
 
 def _last_by(redemption: dict[str, Any]) -> str | None:

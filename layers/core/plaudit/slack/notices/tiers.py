@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from plaudit.i18n import Messages
-from plaudit.slack.notices.notice import Notice, People, compose
+from plaudit.slack.notices.notice import Notice, People, Told, compose
 from plaudit.slack.views.messages import Message, escaped
 from plaudit.store.tiers import TIER_TYPE
 
@@ -26,7 +26,7 @@ def notices_for(
     notices = []
     if (slack_id := people.slack_id(person_id)) is not None:
         message = tier_dm_message(tier, int(new.get("points", 0)), people.language(person_id))
-        notices.append(Notice("dm", slack_id, message))
+        notices.append(Notice("dm", slack_id, message, to=Told(person_id, "tier", tier)))
     channel = people.announcement_channel() if people.tiers_announced() else None
     if channel is not None:
         org = people.org_language()
