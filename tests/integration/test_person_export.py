@@ -34,6 +34,7 @@ DERIVED = {
     "subject_alias": "the sign-in link, exported",
     "milestone_day": "the day index of the profile's dates",
     "team_member": "the manager's listing of the profile",
+    "name_word": "the directory's index of the profile's name words",
     "first_response": "a request's first response, kept for its replays",
     "export": "this export's own job",
     "referral_due": "a referral's later part waiting for its day: the referral is exported",
