@@ -1,10 +1,10 @@
 """People's data over HTTP on the local stack (issue 15), with two newcomers of its own so no other test's
 people change: HR hides a kudos that broke the rules (it leaves the giver's feed), downloads a person's
-data (a zip whose person.json holds their kudos), erases her (the API names her "Former employee", her
-kudos' messages are gone); then, with erasure after termination at 0 days and retention on, the directory
-deactivates the other newcomer and the hourly schedule's run erases him by the system and reports its
-retention counts; the settings are put back and `plaudit audit` proves the ledger, the aggregates and the
-trail's chain."""
+data (a zip whose person.json holds their kudos and the notices DMed to them), erases her (the API names
+her "Former employee", her kudos' messages are gone); then, with erasure after termination at 0 days and
+retention on, the directory deactivates the other newcomer and the hourly schedule's run erases him by the
+system and reports its retention counts; the settings are put back and `plaudit audit` proves the ledger,
+the aggregates and the trail's chain."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ POLL_SECONDS = 60
 MERGE = {"Content-Type": "application/merge-patch+json"}
 
 
-def _newcomer(stack, hr: str, employee_id: str, name: str) -> None:
+def _newcomer(stack, hr: str, employee_id: str, name: str, **more: str) -> None:
     first = name.split()[0].lower()
-    entry = {"email": f"{first}.newcomer@plaudit.example", "name": name, "manager_id": "E1001"}
+    entry = {"email": f"{first}.newcomer@plaudit.example", "name": name, "manager_id": "E1001", **more}
     reply = stack.request("PUT", f"/v1/employees/{employee_id}", token=hr, body=entry)
     assert reply.status in (200, 201), reply.body
 
@@ -67,7 +67,7 @@ def _export(stack, hr: str, employee_id: str) -> dict:
 
 def test_hide_export_erase_and_the_scheduled_erasure_over_http(stack):
     hr = stack.token("--role", "hr_admin")
-    _newcomer(stack, hr, NINA, "Nina Newcomer")
+    _newcomer(stack, hr, NINA, "Nina Newcomer", slack_user_id="U9301NINA")  # the kudos are DMed to her
     _newcomer(stack, hr, OMAR, "Omar Newcomer")
     omar = stack.token("--employee", OMAR)
     kept = _give(stack, omar, NINA, "Thanks Nina for the onboarding")
@@ -90,6 +90,12 @@ def test_hide_export_erase_and_the_scheduled_erasure_over_http(stack):
     assert [kudos["message"] for kudos in person["kudos_received"] if kudos["id"] == kept] == [
         "Thanks Nina for the onboarding"
     ]
+    told = [
+        (notice["kind"], notice["channel"])
+        for notice in person["notifications"]
+        if notice["subject_id"] == kept
+    ]
+    assert told == [("kudos", "slack_dm")]  # the log of what she was sent, never its text
 
     erased = stack.request("POST", f"/v1/employees/{NINA}/erasure", token=hr, body={"reason": "Asked (e2e)"})
     assert erased.status == 201, erased.body

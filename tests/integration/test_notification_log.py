@@ -15,6 +15,7 @@ import pytest
 import test_notifications
 import test_reward_notifications
 import test_slack_kudos
+from test_api_awards import CountingClient
 from test_notice_emails import email_of, without_slack
 from test_notifications import Notifications
 from test_person_export import archive_of
@@ -25,6 +26,7 @@ from plaudit.domain.access import SYSTEM
 from plaudit.services.settings import replace_settings
 from plaudit.slack.notices.notifier import Notifier
 from plaudit.store import notifications as log
+from plaudit.store.client import use_client
 from plaudit.store.reads import query_all
 from plaudit_dev.local_mail import sent_mail
 from plaudit_dev.seed import DEMO_SETTINGS
@@ -71,11 +73,20 @@ def test_a_kudos_dm_is_logged_for_each_recipient_and_the_announcement_is_not(
 
 
 def test_an_approval_dm_is_logged_once_even_when_its_record_is_delivered_again(
-    notifications: Notifications, slack: FakeSlack, clock: Any
+    notifications: Notifications, slack: FakeSlack, clock: Any, aws: Any
 ) -> None:
     notifications.put(_redemption())
     records = notifications.records()
-    assert notifications.invoke(records) == {"batchItemFailures": []}
+    counting = CountingClient(aws)
+    use_client(counting)
+    try:
+        assert notifications.invoke(records) == {"batchItemFailures": []}
+    finally:
+        use_client(aws)
+    writes = [
+        call for call in counting.calls if "write" in call or call.endswith(("put_item", "update_item"))
+    ]
+    assert writes == ["batch_write_item"]  # the log entry with where the post went: one round trip
     (entry,) = logged(MAYA)
     assert (entry["kind"], entry["subject_id"], entry["channel"]) == ("approval", "red_1", "slack_dm")
     assert logged(ALICE) == []
