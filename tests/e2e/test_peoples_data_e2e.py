@@ -3,8 +3,8 @@ people change: HR hides a kudos that broke the rules (it leaves the giver's feed
 data (a zip whose person.json holds their kudos and the notices DMed to them), erases her (the API names
 her "Former employee", her kudos' messages are gone); then, with erasure after termination at 0 days and
 retention on, the directory deactivates the other newcomer and the hourly schedule's run erases him by the
-system and reports its retention counts; the settings are put back and `plaudit audit` proves the ledger,
-the aggregates and the trail's chain."""
+system and reports its retention counts (kudos messages, export files); the settings are put back and
+`plaudit audit` proves the ledger, the aggregates and the trail's chain."""
 
 from __future__ import annotations
 
@@ -114,6 +114,8 @@ def test_hide_export_erase_and_the_scheduled_erasure_over_http(stack):
         result = json.loads(fired.stdout)["result"]
         assert result["erasures_erased"] == 1, result
         assert "retention_messages_blanked" in result  # nothing here is 30 days old: counted, not blanked
+        # the export files' cleanup ran under the schedule's own role (no file here has reached its day)
+        assert (result["export_files_deleted"], result["export_behind"]) == (0, 0), result
     finally:
         _settings(
             stack,
