@@ -67,7 +67,9 @@ def assert_all_proves(api) -> None:
     assert audit_aggregates() == []
 
 
-def test_an_unused_voucher_is_cancelled_and_the_budget_gets_the_points_back(api, perk, slack: FakeSlack):
+def test_an_unused_voucher_is_cancelled_and_the_budget_gets_the_points_back(
+    api, perk, clock, slack: FakeSlack
+):
     award = give(api, perk).json
     voucher_id = redemptions.get(SYSTEM, award["id"]).voucher_id
     assert voucher_id is not None
@@ -95,7 +97,7 @@ def test_an_unused_voucher_is_cancelled_and_the_budget_gets_the_points_back(api,
     assert entries[0]["changes"]["reason"] == {"personal": True}  # beside the chain: her erasure deletes it
     assert entries[0]["changes"]["cancelled"]["after"] == f"voucher:{voucher_id}"
 
-    exported = person_data.sections(ALICE)["corrections"]  # in her export, with HR's reason
+    exported = person_data.sections(ALICE, clock())["corrections"]  # in her export, with HR's reason
     assert [(c["id"], c["reason"]) for c in exported] == [(done.json["id"], REASON)]
     assert_all_proves(api)
     year = award["created_at"][:4]
@@ -107,7 +109,7 @@ def test_an_unused_voucher_is_cancelled_and_the_budget_gets_the_points_back(api,
     assert "wrong Alice" in dms[0]["text"]
 
 
-def test_an_award_not_yet_delivered_is_cancelled_by_its_own_cancel_path(api, perk, monkeypatch):
+def test_an_award_not_yet_delivered_is_cancelled_by_its_own_cancel_path(api, perk, clock, monkeypatch):
     award = undelivered(api, perk, monkeypatch)
     done = correct(api, award["id"])
     assert done.status == 201, done.body
@@ -123,7 +125,7 @@ def test_an_award_not_yet_delivered_is_cancelled_by_its_own_cancel_path(api, per
     assert_error(correct(api, award["id"]), 409, "already_reversed")
     entries = api.call("GET", "/v1/audit-log?action=ledger.correct", as_employee=HR).json["items"]
     assert [entry["target"] for entry in entries] == [f"redemption:{award['id']}"]
-    assert [c["id"] for c in person_data.sections(ALICE)["corrections"]] == [done.json["id"]]
+    assert [c["id"] for c in person_data.sections(ALICE, clock())["corrections"]] == [done.json["id"]]
     assert_all_proves(api)
 
 
