@@ -168,3 +168,31 @@ def test_the_archive_link_expires(api, org, clock):
     clock.advance(days=RetentionSettings().export_days, seconds=1)
     download = api.call("GET", f"/v1/exports/{reply.json['id']}/download", as_employee=ALICE)
     assert_error(download, 410, "export_expired")
+
+
+def test_an_erasure_deletes_the_files_of_the_persons_exports_and_only_theirs(api, org, clock):
+    _, _, hers = archive_of(api, ALICE, by=HR)
+    _, _, his = archive_of(api, BOB, by=HR)
+    s3 = boto3.client("s3", region_name="us-east-1")
+
+    def kept(job: dict[str, Any]) -> bool:
+        listed = s3.list_objects_v2(
+            Bucket=os.environ["EXPORT_BUCKET_NAME"], Prefix=keys.export_object(job["id"], "zip")
+        )
+        return listed.get("KeyCount", 0) == 1
+
+    assert kept(hers)
+    assert kept(his)
+    erased = api.call(
+        "POST", f"/v1/employees/{ALICE}/erasure", body={"reason": "Asked to be forgotten"}, as_employee=HR
+    )
+    assert erased.status == 201, erased.body
+    assert not kept(hers)  # the archive held her name and everything else
+    assert_error(api.call("GET", f"/v1/exports/{hers['id']}/download", as_employee=HR), 410, "export_expired")
+    assert kept(his)
+    assert api.call("GET", f"/v1/exports/{his['id']}/download", as_employee=HR).status == 303
+    again = api.call(
+        "POST", f"/v1/employees/{ALICE}/erasure", body={"reason": "Asked to be forgotten"}, as_employee=HR
+    )
+    assert again.status == 200, again.body  # nothing left to delete: erasing again is fine
+    assert_audit_clean()

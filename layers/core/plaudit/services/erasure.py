@@ -12,9 +12,10 @@ Before it, their user pool account is deleted (AdminDeleteUser: it is found by t
 email), so nobody signs in as an erased person. After it come the copies that live elsewhere: the personal
 values the trail keeps outside its chain (a correction's reason among them), the message texts of every
 kudos and add-on they gave or received (the stream then has the bot's Slack posts about them updated), the
-reasons of the corrections of what was paid to them, their awards' copies of them, and the log of the
-notices sent to them. All are idempotent and run again on every repeat, so an erasure interrupted half-way
-is completed by asking again; the answer is always the first erasure's.
+reasons of the corrections of what was paid to them, their awards' copies of them, the log of the
+notices sent to them, and the files of the exports of their data (their download then answers 410). All
+are idempotent and run again on every repeat, so an erasure interrupted half-way is completed by asking
+again; the answer is always the first erasure's.
 
 Refused while one of their redemptions is in flight (held points, an order maybe placed): it must be
 finished or cancelled first, and the refusal says which.
@@ -214,9 +215,11 @@ def _expiry_writes(employee_id: str, points: int, txn_id: str, at: datetime) -> 
 def _erase_copies(employee_id: str) -> None:
     """The personal values the trail keeps outside its chain (a correction's reason among them), the kudos
     texts, the reasons of the corrections of what was paid to them, the copies of their name and Slack id
-    their awards keep (the awards' messages, and where the bot DMd them), and their email and message in
-    the campaigns that paid them, and their notification log (up to 1,000 entries a time: asking again
-    completes it); idempotent."""
+    their awards keep (the awards' messages, and where the bot DMd them), their email and message in the
+    campaigns that paid them, their notification log (up to 1,000 entries a time: asking again completes
+    it), and the files of the exports of their data not yet expired; idempotent."""
+    from plaudit.services.exports import delete_person_files  # only an erasure pays for the export modules
+
     for key in trail_store.entries_about(employee_id):
         trail_store.forget_personal(key)
     notifications.forget(employee_id)
@@ -232,3 +235,4 @@ def _erase_copies(employee_id: str) -> None:
     }
     for campaign_id in sorted(campaigns):
         erasures.forget_campaign_rows(campaign_id, employee_id)
+    delete_person_files(employee_id, now())

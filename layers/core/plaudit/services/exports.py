@@ -183,7 +183,7 @@ def download(caller: Caller, job_id: str) -> str:
         raise Conflict("error.export_failed", code="export_failed")
     if status is not ExportStatus.DONE:
         raise Conflict("error.export_not_ready", code="export_not_ready")
-    if job["file_expires_at"] <= keys.iso(stored_now()):
+    if job["file_expires_at"] <= keys.iso(stored_now()) or job.get("file_deleted_at"):
         raise Gone("error.export_expired", code="export_expired")
     if job["kind"] == ExportKind.PERSON.value:
         filename = f"plaudit-person-{job['employee_id']}-{job['since']}.zip"
@@ -291,14 +291,21 @@ def delete_expired_files(at: datetime) -> ExpiredFiles:
     """Delete the files of the exports whose download ended by `at` (settings.retention.export_days after
     each was written), at most FILES_PER_RUN a run (the hourly schedule); each job keeps its record, whose
     download answers 410, until its TTL. Deleting a file already gone is fine (S3), so a rerun is too."""
-    run = ExpiredFiles()
     due = store.files_due(at, FILES_PER_RUN)
-    for job in due:
+    return ExpiredFiles(files_deleted=_delete_files(due, at), behind=len(due) == FILES_PER_RUN)
+
+
+def delete_person_files(employee_id: str, at: datetime) -> int:
+    """Delete the files of the exports of one person's data still kept (their erasure: the archive holds
+    their name and everything else); their download then answers 410. Returns how many."""
+    return _delete_files(store.person_files(employee_id), at)
+
+
+def _delete_files(jobs: list[dict[str, Any]], at: datetime) -> int:
+    for job in jobs:
         export_files.delete(_object_of(job))
         store.file_deleted(job["id"], at)
-        run.files_deleted += 1
-    run.behind = len(due) == FILES_PER_RUN
-    return run
+    return len(jobs)
 
 
 def _failed(job_id: str, key: str, upload_id: str, failure: str) -> ExportStatus:

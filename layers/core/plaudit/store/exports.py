@@ -111,6 +111,18 @@ def files_due(at: datetime, limit: int) -> list[dict[str, Any]]:
     return list(islice(query_all(params), limit))
 
 
+def person_files(employee_id: str) -> list[dict[str, Any]]:
+    """The done exports of one person's data whose file is still kept: the index of files kept (GSI1
+    EXPORT_FILES, only the exports of the last `export_days` at most) read whole, filtered to theirs."""
+    params = {
+        "IndexName": keys.EXPORT_FILE_INDEX,
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "FilterExpression": "employee_id = :id",
+        "ExpressionAttributeValues": {":pk": {"S": keys.EXPORT_FILES_PARTITION}, ":id": {"S": employee_id}},
+    }
+    return list(query_all(params))
+
+
 def file_deleted(job_id: str, at: datetime) -> None:
     """The job's file is gone: it leaves the index of files kept (the record stays until its TTL)."""
     dynamodb().update_item(
