@@ -23,6 +23,7 @@ from plaudit.api.http import (
     reply,
 )
 from plaudit.api.pages import Cursor, Limit
+from plaudit.domain.budgets import BUDGET_ID
 from plaudit.domain.employees import EMPLOYEE_ID
 from plaudit.domain.errors import InvalidRequest
 from plaudit.domain.model import Model
@@ -51,6 +52,17 @@ class Decision(Model):
 class RedemptionPage(Model):
     items: list[RedemptionView]
     next_cursor: str | None
+
+
+class GivenAwardPage(Model):
+    items: list[awards.GivenAward]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+AwardsLimit = Annotated[int, Query(ge=1, le=awards.LIST_LIMIT, description="Awards per page")]
+BudgetFilter = Annotated[
+    str | None, Query(pattern=BUDGET_ID, description="Only this budget's (required unless HR admin)")
+]
 
 
 class ApprovalPage(Model):
@@ -88,6 +100,23 @@ def give_award(body: awards.AwardRequest, idempotency_key: IdempotencyKey = None
         current_caller(app), body, idempotency_key=check_idempotency_key(idempotency_key)
     )
     return created_response(view, created)
+
+
+@app.get(
+    "/v1/awards",
+    summary="Direct item awards, newest first: HR admins every one, a budget's holders their budget's",
+    description="What became of each: the redemption's status, its voucher's, and the correction that took "
+    "it back (POST /v1/corrections with its id as award_id).",
+    responses={403: reply("Neither an HR admin nor a holder of budget_id (forbidden)")},
+)
+@tracer.capture_method
+def list_awards(
+    budget_id: BudgetFilter = None, limit: AwardsLimit = 50, cursor: Cursor = None
+) -> GivenAwardPage:
+    items, next_cursor = awards.list_given(
+        current_caller(app), budget_id=budget_id, limit=limit, cursor=cursor
+    )
+    return GivenAwardPage(items=items, next_cursor=next_cursor)
 
 
 @app.get("/v1/redemptions", summary="A person's redemptions, newest first")

@@ -6,6 +6,7 @@ transaction as the budget's conditional balance write, then fulfilled like any r
 refunds the budget. The redemption id derives from the giver and the Idempotency-Key, so a retry gives once.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import ConfigDict, Field
@@ -17,7 +18,7 @@ from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
 from plaudit.domain.errors import Conflict, Forbidden, NotFound, Points, RuleViolation
 from plaudit.domain.ids import derived_id, fingerprint
 from plaudit.domain.model import Model
-from plaudit.domain.redemptions import RedemptionView
+from plaudit.domain.redemptions import RedemptionView, Status
 from plaudit.services import metrics, redemptions
 from plaudit.services.redemptions import DirectAward
 from plaudit.services.replays import replayed
@@ -28,6 +29,7 @@ from plaudit.store import keys, snapshots
 from plaudit.store.budgets import balance_of, balance_write, budget_from
 from plaudit.store.catalog import item_from
 from plaudit.store.reads import get_many
+from plaudit.store.redemptions import direct_awards_page, redemption_from
 from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused, write_all
@@ -142,3 +144,90 @@ def _insufficient(need: int, have: int | None) -> RuleViolation:
 def _people(ids: list[str]) -> dict[str, Employee]:
     snap = snapshots.load(employees=ids)
     return {employee_id: found for employee_id in ids if (found := snap.employee(employee_id))}
+
+
+class GivenAward(Model):
+    """A direct item award as HR's list shows it, with what became of it."""
+
+    id: str = Field(description="The redemption (red_...): what POST /v1/corrections takes as award_id")
+    employee_id: str
+    employee_name: str = Field(description='"Former employee" (in the caller\'s language) once erased')
+    item_id: str
+    item_name: str
+    denomination: Decimal
+    currency: str
+    points: int = Field(description="What its budget paid")
+    budget_id: str
+    awarded_by: str | None = Field(
+        description="Who gave it: an employee id, or plaudit for a milestone rule's"
+    )
+    created_at: datetime
+    status: Status = Field(description="The redemption's: approved, fulfilling, fulfilled, cancelled...")
+    voucher_id: str | None = None
+    voucher_status: str | None = Field(
+        default=None, description="Its Plaudit voucher's: issued, delivered, redeemed, expired, cancelled"
+    )
+    correction_id: str | None = Field(default=None, description="Taken back by this correction")
+    corrected_at: datetime | None = None
+
+
+LIST_LIMIT = 50
+"""At most this many a page: a page's redemptions and their corrections are one BatchGetItem (100 keys)."""
+
+
+def list_given(
+    caller: Caller, *, budget_id: str | None, limit: int, cursor: str | None
+) -> tuple[list[GivenAward], str | None]:
+    """Direct item awards, newest first: HR admins every one (or one budget's), a budget's holders their
+    budget's (`budget_id` required). Round trips: the caller and the budget (one BatchGetItem), the page
+    (one Query), its redemptions with their corrections (one BatchGetItem), their vouchers and people (one
+    BatchGetItem)."""
+    wanted = [
+        *([keys.employee(caller.employee_id)] if caller.employee_id else []),
+        *([keys.budget(budget_id)] if budget_id else []),
+    ]
+    found = get_many(wanted) if wanted else {}
+    person = Snapshot(found).identify(caller)
+    if not person.has_role(Role.HR_ADMIN):
+        budget = budget_from(found.get(keys.budget(budget_id))) if budget_id else None
+        if budget is None or not person.is_person or person.employee_id not in budget.holders:
+            raise Forbidden("error.awards_hidden", code="forbidden")
+    page = direct_awards_page(budget_id, limit=limit, cursor=cursor)
+    ids = [entry["id"] for entry in page.items]
+    if not ids:
+        return [], page.cursor
+    first_correction = {rid: keys.correction(keys.redemption(rid)[0], 1) for rid in ids}
+    read = get_many([*(keys.redemption(rid) for rid in ids), *first_correction.values()])
+    awards = [award for rid in ids if (award := redemption_from(read.get(keys.redemption(rid)))) is not None]
+    more = get_many(
+        [
+            *(keys.voucher(award.voucher_id) for award in awards if award.voucher_id),
+            *(keys.employee(award.employee_id) for award in awards),
+        ]
+    )
+    listed = []
+    for award in awards:
+        voucher = more.get(keys.voucher(award.voucher_id)) if award.voucher_id else None
+        recipient = more.get(keys.employee(award.employee_id))
+        correction = read.get(first_correction[award.id])
+        listed.append(
+            GivenAward(
+                id=award.id,
+                employee_id=award.employee_id,
+                employee_name=recipient["name"] if recipient else award.employee_id,
+                item_id=award.item_id,
+                item_name=award.item_name,
+                denomination=award.denomination,
+                currency=award.currency,
+                points=award.points,
+                budget_id=award.budget_id or "",
+                awarded_by=award.awarded_by,
+                created_at=award.created_at,
+                status=award.status,
+                voucher_id=award.voucher_id,
+                voucher_status=voucher["status"] if voucher else None,
+                correction_id=correction["id"] if correction else None,
+                corrected_at=correction["at"] if correction else None,
+            )
+        )
+    return listed, page.cursor

@@ -59,6 +59,8 @@ ITEM#<id>     ITEM                                catalogue item (GSI1: CATALOG,
                                                   deactivated / <category>#<casefolded name>#<id>)
 SLACKPOST#<kind>#<id>  <purpose>#<ts>        a message the bot posted about a kudos, award, voucher or
                                                   redemption: its channel and ts (to chat.update or redact it)
+DIRECT_AWARDS  <created_at>#<rid>                 a direct item award (a redemption a budget paid): HR's list
+                                                  (GSI1: DIRECT_AWARDS#<budget id> / <created_at>#<rid>)
 INFLIGHT#<status>  <since>#<redemption id>       redemption approved or fulfilling since then (the re-queue
                                                   sweep; gone when it moves on)
 AGG#<scope>#<period>  COUNTER                   insights counter of a scope (org, dept:<d>, country:<c>,
@@ -485,6 +487,18 @@ def approvals_partition(approver_id: str) -> str:
 
 def approval_entry(approver_id: str, created_at: datetime, redemption_id: str) -> Key:
     return approvals_partition(approver_id), f"{iso(created_at)}#{redemption_id}"
+
+
+DIRECT_AWARDS_PARTITION = "DIRECT_AWARDS"
+
+
+def direct_award_entry(created_at: datetime, redemption_id: str) -> Key:
+    return DIRECT_AWARDS_PARTITION, f"{iso(created_at)}#{redemption_id}"
+
+
+def budget_awards_partition(budget_id: str) -> str:
+    """GSI1: the direct awards one budget paid."""
+    return f"{DIRECT_AWARDS_PARTITION}#{budget_id}"
 
 
 def inflight_partition(status: str) -> str:

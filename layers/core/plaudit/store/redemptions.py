@@ -32,12 +32,43 @@ def _values(redemption: Redemption) -> dict[str, Any]:
 
 def new_redemption_writes(redemption: Redemption) -> list[Write]:
     """The redemption (refused if its id exists: a replay) and, when it waits for approval, its entry;
-    when approved at once, its in-flight entry."""
+    when approved at once, its in-flight entry; a direct award's entry in the awards' list."""
     writes = [put_new("redemption", _values(redemption))]
+    if redemption.budget_id is not None:
+        writes.append(direct_award_entry_put(redemption))
     if redemption.status is Status.PENDING_APPROVAL:
         writes.append(approval_entry_put(redemption))
     writes += inflight_writes(None, redemption)
     return writes
+
+
+def direct_award_entry_put(redemption: Redemption) -> Write:
+    """A direct award in the list of every direct award, and (GSI1) of its budget's, newest first."""
+    pk, sk = keys.direct_award_entry(redemption.created_at, redemption.id)
+    values = {
+        "PK": pk,
+        "SK": sk,
+        "type": "direct_award",
+        "GSI1PK": keys.budget_awards_partition(redemption.budget_id or ""),
+        "GSI1SK": sk,
+        "id": redemption.id,
+    }
+    return Write("direct_award", {"Put": {"TableName": table_name(), "Item": to_item(values)}})
+
+
+def direct_awards_page(budget_id: str | None, *, limit: int, cursor: str | None) -> Page:
+    """A page of direct awards' entries (their ids), newest first: every one, or one budget's."""
+    if budget_id is None:
+        return query_page(keys.DIRECT_AWARDS_PARTITION, limit=limit, cursor=cursor, newest_first=True)
+    return query_page(
+        keys.budget_awards_partition(budget_id),
+        key_attr="GSI1PK",
+        sort_attr="GSI1SK",
+        index=keys.REDEMPTION_INDEX,
+        limit=limit,
+        cursor=cursor,
+        newest_first=True,
+    )
 
 
 IN_FLIGHT = (Status.APPROVED, Status.FULFILLING)
