@@ -194,8 +194,13 @@ def test_hr_tops_up_a_budget_and_uploads_codes(browser, stack, hana, many_budget
     balance = int(
         element(browser, 'tr[data-budget="milestones"] td[data-balance]').get_attribute("data-balance")
     )
-    Select(element(browser, "#top-up-budget")).select_by_value("milestones")  # other modules add budgets
     replace(browser, "#top-up-points", "250")
+    element(browser, "form[data-form=top-up] button").click()  # no budget chosen: none is assumed
+    assert element(browser, "main .problem").text == "Choose the budget to top up."
+    assert Select(element(browser, "#top-up-budget")).first_selected_option.get_attribute("value") == ""
+    last = f'#top-up-budget option[value="{every(stack, token, "/v1/budgets")[-1]["id"]}"]'
+    element(browser, last)  # picked from every budget, past the table's first page
+    Select(element(browser, "#top-up-budget")).select_by_value("milestones")
     element(browser, "form[data-form=top-up] button").click()
     assert element(browser, "p.done").text == "Milestone awards topped up with 250 points."
     shown = element(browser, 'tr[data-budget="milestones"] td[data-balance]').get_attribute("data-balance")

@@ -4,25 +4,31 @@ import type { MessageKey } from "../../i18n";
 import { call, onceKey } from "./call";
 import { Choice, Input, orNull, useDraft, whole } from "./fields";
 import { ListPage, useList } from "./ListPage";
+import { BudgetPick, useBudgets } from "./pickers";
 
 type Budget = Schemas["BudgetView"];
 const KINDS: readonly Schemas["BudgetKind"][] = ["company", "department", "program"];
 const BUDGET_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 
-/** Budgets with their balances (one call, a page more at a time), a top-up of one of them, and a new budget: one
- * call each. */
+/** Budgets with their balances (one call, a page more at a time), a top-up of one of them (picked from every
+ * budget: a call a page of them), and a new budget: one call each. */
 export function Budgets() {
   const { words } = useConsole();
   const list = useList<Budget>((cursor) => api.GET("/v1/budgets", { params: { query: { limit: 100, cursor } } }));
   const budgets = list.items ?? [];
+  const picks = useBudgets();
   const topUp = useDraft({ target: "", points: "", note: "" });
   const form = useDraft({ id: "", name: "", kind: "program", department: "" });
   const d = form.draft;
 
   async function send(event: Event) {
     event.preventDefault();
-    const budget = budgets.find((b) => b.id === (topUp.draft.target || budgets[0]?.id));
-    const why = !budget || !whole(topUp.draft.points, 1, 999_999_999) ? words.t("hr.budgets.bad_points") : null;
+    const budget = picks.items?.find((b) => b.id === topUp.draft.target);
+    const why = !budget
+      ? words.t("hr.budgets.need_budget")
+      : !whole(topUp.draft.points, 1, 999_999_999)
+        ? words.t("hr.budgets.bad_points")
+        : null;
     const sent = await list.act(why, async () => {
       const moved = await call(
         api.POST("/v1/budgets/{budget_id}/top-ups", {
@@ -32,7 +38,8 @@ export function Budgets() {
         list.setFailure,
       );
       if (!moved) return null;
-      list.put({ ...budget!, balance: budget!.balance + moved.points });
+      const shown = budgets.find((b) => b.id === budget!.id);
+      if (shown) list.put({ ...shown, balance: shown.balance + moved.points });
       return words.t("hr.budgets.topped_up", { budget: budget!.name, points: moved.points });
     });
     if (sent) topUp.setDraft({ ...topUp.draft, points: "", note: "" });
@@ -71,21 +78,13 @@ export function Budgets() {
         </>
       )}
     >
-      {budgets.length > 0 && (
-        <form class="form card" onSubmit={send} noValidate data-form="top-up">
-          <h2>{words.t("hr.budgets.top_up")}</h2>
-          <Choice
-            id="top-up-budget"
-            label="hr.budgets.name"
-            options={budgets.map((b) => b.id)}
-            name={(id) => budgets.find((b) => b.id === id)?.name ?? id}
-            {...topUp.text("target")}
-          />
-          <Input id="top-up-points" label="hr.budgets.points" numeric {...topUp.text("points")} />
-          <Input id="top-up-note" label="hr.budgets.note" dir="auto" maxLength={200} {...topUp.text("note")} />
-          <button type="submit">{words.t("hr.budgets.top_up")}</button>
-        </form>
-      )}
+      <form class="form card" onSubmit={send} noValidate data-form="top-up">
+        <h2>{words.t("hr.budgets.top_up")}</h2>
+        <BudgetPick id="top-up-budget" label="hr.budgets.name" blank="hr.pick.choose" budgets={picks} {...topUp.text("target")} />
+        <Input id="top-up-points" label="hr.budgets.points" numeric {...topUp.text("points")} />
+        <Input id="top-up-note" label="hr.budgets.note" dir="auto" maxLength={200} {...topUp.text("note")} />
+        <button type="submit">{words.t("hr.budgets.top_up")}</button>
+      </form>
       <form class="form card" onSubmit={create} noValidate data-form="new-budget">
         <h2>{words.t("hr.budgets.new")}</h2>
         <Input id="budget-id" label="hr.budgets.id" hint="hr.budgets.id_hint" {...form.text("id")} />
