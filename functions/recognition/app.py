@@ -114,7 +114,8 @@ def hide_kudos(recognition_id: RecognitionIdPath, body: moderation.HideKudos) ->
             "holds it (`points_spent`: employee_ids, holds, to_reverse), a direct item award the person used "
             "(`award_used`: a voucher redeemed or expired, a gift card or stocked code delivered, a donation "
             "made) or being delivered now (`award_in_fulfilment`), or the Idempotency-Key was used for "
-            "another request (`idempotency_key_reused`)"
+            "another request (`idempotency_key_reused`) or answered longer ago than answers are kept "
+            "(`idempotency_key_expired`: the correction's id in the details)"
         ),
         422: reply(
             "`employee_id` is not someone it paid (`not_a_recipient`), or `points` of a kudos paid to "

@@ -142,7 +142,8 @@ def standard_responses(rule: str, method: str, func: Callable[..., Any], *, publ
     if method.upper() in WRITES:
         responses[409] = reply(
             "A conflict: the object's state forbids this, the Idempotency-Key was used for another request "
-            "(idempotency_key_reused), or concurrent updates kept winning (concurrent_update): retry"
+            "(idempotency_key_reused) or answered longer ago than answers are kept "
+            "(idempotency_key_expired), or concurrent updates kept winning (concurrent_update): retry"
         )
     if IfMatch in parameters:
         responses[412] = reply("If-Match names a version that is no longer current (version_mismatch)")

@@ -110,8 +110,8 @@ EXPORT_DAYS_MAX = (
 
 class RetentionSettings(Model):
     """How long what people wrote, and the record of what they were sent, is kept. Past it, the scheduled
-    retention run blanks what people wrote and keeps the record (the insights and the audit count it); the
-    notification log, which nothing counts, expires through the table's TTL."""
+    retention run blanks what people wrote and keeps the record (the insights and the audit count it); what
+    nothing counts (the notification log, Idempotency-Key answers) expires through the table's TTL."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -139,6 +139,15 @@ class RetentionSettings(Model):
         "never its text) is kept this many days, then expires (DynamoDB TTL); it is in the person's export "
         "meanwhile. A year answers what someone was told over a review cycle; at least a week, so a "
         "question about last week's notice can be answered",
+    )
+    idempotency_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="The first response to a request made with an Idempotency-Key is kept this many days "
+        "to answer its retries (clients retry within minutes or hours; a month covers a retry queued over a "
+        "long outage), then deleted by the table's TTL; a retry after that is a 409 idempotency_key_expired "
+        "and still does nothing twice",
     )
 
 

@@ -21,15 +21,15 @@ from plaudit.domain.model import Model
 from plaudit.domain.redemptions import RedemptionView, Status
 from plaudit.services import metrics, redemptions
 from plaudit.services.redemptions import DirectAward
-from plaudit.services.replays import replayed
+from plaudit.services.replays import key_expired, replayed
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import new_id, stored_now
+from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, record
 from plaudit.store import keys, snapshots
 from plaudit.store.budgets import balance_of, balance_write, budget_from
 from plaudit.store.catalog import item_from
 from plaudit.store.reads import get_many
-from plaudit.store.redemptions import direct_awards_page, redemption_from
+from plaudit.store.redemptions import REDEMPTION, direct_awards_page, redemption_from
 from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused, write_all
@@ -55,6 +55,8 @@ def give(
         f"{body.employee_id}|{body.item_id}|{body.denomination.normalize()}|{body.budget_id}".encode()
     )
     rid = derived_id("red", "award", giver, idempotency_key) if idempotency_key else new_id("red")
+    made = {"redemption_id": rid}
+    carried_out = False  # the redemption under this key exists (its put was refused)
     for _ in attempts():
         found = get_many(
             [
@@ -67,9 +69,13 @@ def give(
             ]
         )
         snap = Snapshot(found)
-        replay = replayed(snap.first_response_item(rid), request_hash, RedemptionView)
+        keep_days = snap.settings().retention.idempotency_days
+        first = snap.first_response_item(rid)
+        replay = replayed(first, request_hash, RedemptionView, at=now(), keep_days=keep_days, made=made)
         if replay is not None:
             return replay, False
+        if carried_out:
+            raise key_expired(keep_days, made)
         person = snap.identify(caller)
         budget_item = found.get(keys.budget(body.budget_id))
         budget = budget_from(budget_item)
@@ -101,7 +107,9 @@ def give(
             recipient, item, body.denomination, snap.settings(), at, rid, award=award
         )
         if idempotency_key:
-            writes.append(first_response_write(rid, request_hash, redemption.view()))
+            writes.append(
+                first_response_write(rid, request_hash, redemption.view(), at=at, keep_days=keep_days)
+            )
         available = balance_of(budget_item)  # type: ignore[arg-type]
         if available < redemption.points:
             raise _insufficient(redemption.points, available)
@@ -124,6 +132,9 @@ def give(
             else:
                 record(writes, act)
         except WriteRefused as refused:
+            if refused.refused(REDEMPTION):
+                carried_out = True
+                continue
             if refused.refused(f"budget:{budget.id}"):
                 raise _insufficient(redemption.points, None) from None
             redemptions.explain_refusal(refused, redemption)

@@ -22,7 +22,7 @@ from plaudit.domain.ledger import TxnKind, budget_account
 from plaudit.domain.merge_patch import merge_patch
 from plaudit.domain.model import Model
 from plaudit.domain.problems import invalid, problems_from
-from plaudit.services.replays import replayed
+from plaudit.services.replays import key_expired, replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, actor_of, record
@@ -38,7 +38,7 @@ from plaudit.store.budgets import (
     budgets_page,
     scope_write,
 )
-from plaudit.store.ledger import transaction_writes
+from plaudit.store.ledger import journal_label, transaction_writes
 from plaudit.store.replays import first_response_write
 from plaudit.store.transact import WriteRefused
 
@@ -218,16 +218,23 @@ def move_points(
     txn_id = (
         derived_id("txn", kind.value, budget_id, who, idempotency_key) if idempotency_key else new_id("txn")
     )
+    made = {"budget_id": budget_id, "txn_id": txn_id}
+    carried_out = False  # the movement under this key is on the ledger (its journal's put was refused)
     for _ in attempts():
         snap = snapshots.load(
             employees=[caller.employee_id],
             budgets=[budget_id],
             first_responses=[txn_id] if idempotency_key else [],
+            settings=bool(idempotency_key),
         )
         require_role(snap.identify(caller), *MANAGERS)
-        replay = replayed(snap.first_response_item(txn_id), request_hash, Movement)
+        keep_days = snap.settings().retention.idempotency_days
+        first = snap.first_response_item(txn_id)
+        replay = replayed(first, request_hash, Movement, at=now(), keep_days=keep_days, made=made)
         if replay is not None:
             return replay, False
+        if carried_out:
+            raise key_expired(keep_days, made)
         item = snap.budget_item(budget_id)
         if item is None:
             raise NotFound("error.budget_not_found", code="budget_not_found")
@@ -239,7 +246,7 @@ def move_points(
         writes += transaction_writes(txn)
         movement = movement_of(txn, budget_id)
         if idempotency_key:
-            writes.append(first_response_write(txn_id, request_hash, movement))
+            writes.append(first_response_write(txn_id, request_hash, movement, at=at, keep_days=keep_days))
         act = Act(
             actor_of(caller),
             "budget.top_up" if kind == TxnKind.BUDGET_TOP_UP else "budget.withdraw",
@@ -248,7 +255,8 @@ def move_points(
         )
         try:
             record(writes, act)
-        except WriteRefused:
+        except WriteRefused as refused:
+            carried_out = refused.refused(journal_label(txn_id))
             continue
         if kind == TxnKind.BUDGET_TOP_UP:
             from plaudit.services import milestones  # only top-ups pay for the milestone modules

@@ -49,8 +49,8 @@ from plaudit.domain.trail import canonical
 from plaudit.environment import environment
 from plaudit.integrations import aws, correlation
 from plaudit.services import metrics, milestones
-from plaudit.services.replays import replayed
-from plaudit.services.runtime import new_id, stored_now
+from plaudit.services.replays import key_expired, replayed
+from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, actor_of, record
 from plaudit.store import campaigns as store
 from plaudit.store import keys, snapshots
@@ -105,12 +105,18 @@ def create(
     actor = actor_of(caller)
     cid = campaign_id(actor, idempotency_key) if idempotency_key else new_id("cmp")
     request_hash = fingerprint(canonical(body.model_dump(mode="json")).encode())
+    keep_days = 0
     if idempotency_key:
-        replay = replayed(
-            snapshots.load(first_responses=[cid]).first_response_item(cid), request_hash, CampaignView
-        )
+        # the campaign under this key too: its people are written before it, and must not be again
+        found = get_many([keys.first_response(cid), keys.campaign(cid), keys.SETTINGS])
+        keep_days = snapshots.Snapshot(found).settings().retention.idempotency_days
+        made = {"campaign_id": cid}
+        first = found.get(keys.first_response(cid))
+        replay = replayed(first, request_hash, CampaignView, at=now(), keep_days=keep_days, made=made)
         if replay is not None:
             return replay, False
+        if found.get(keys.campaign(cid)) is not None:
+            raise key_expired(keep_days, made)
     plan, person = _plan(caller, body)
     if not plan.targets:
         raise RuleViolation("error.campaign_empty", code="campaign_empty")
@@ -148,7 +154,7 @@ def create(
     view = view_of(campaign)
     writes = [store.campaign_write(campaign)]
     if idempotency_key:
-        writes.append(first_response_write(cid, request_hash, view))
+        writes.append(first_response_write(cid, request_hash, view, at=at, keep_days=keep_days))
     after = {
         "name": body.name,
         "budget_id": body.budget_id,

@@ -45,7 +45,7 @@ from plaudit.domain.ledger import (
 from plaudit.domain.recognition import AddOn, Recognition, WalletChange
 from plaudit.domain.redemptions import Redemption
 from plaudit.services import redemptions
-from plaudit.services.replays import replayed
+from plaudit.services.replays import key_expired, replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now, stored_now
 from plaudit.services.trail import Act, actor_of, record
@@ -101,9 +101,12 @@ def correct(
             employees=[caller.employee_id],
             wallets=list(source.paid) if source else [],
             first_responses=[replay_id] if replay_id else [],
+            settings=bool(replay_id),
         )
         require_role(snap.identify(caller), Role.HR_ADMIN)
-        if replay_id and (first := replayed(snap.first_response_item(replay_id), request_hash, Correction)):
+        keep_days = snap.settings().retention.idempotency_days
+        earlier = source.corrections if source else []
+        if replay_id and (first := _replayed(snap, earlier, replay_id, request_hash)):
             return first, False
         if source is None:
             if body.award_id:
@@ -116,7 +119,9 @@ def correct(
         at = stored_now()
         correction, writes = plan(source, reversing, body.reason, who, at, replay_id=replay_id)
         if replay_id:
-            writes.append(first_response_write(replay_id, request_hash, correction))
+            writes.append(
+                first_response_write(replay_id, request_hash, correction, at=at, keep_days=keep_days)
+            )
         try:
             record(writes, act_of(who, source, correction))
         except WriteRefused:
@@ -144,6 +149,21 @@ def act_for(who: str, target: str, correction: Correction, person: str) -> Act:
     )
 
 
+def _replayed(
+    snap: snapshots.Snapshot, earlier: list[dict[str, Any]], replay_id: str, request_hash: str
+) -> Correction | None:
+    """The first answer to this key; a 409 once it expired and the correction made under it (found among
+    the source's `earlier` ones by the key's id it keeps: its number is not derived from the key) exists."""
+    keep_days = snap.settings().retention.idempotency_days
+    done = next((c for c in earlier if c.get("replay_id") == replay_id), None)
+    made = {"correction_id": done["id"]} if done else {}
+    first = snap.first_response_item(replay_id)
+    replay = replayed(first, request_hash, Correction, at=now(), keep_days=keep_days, made=made)
+    if replay is None and done is not None:
+        raise key_expired(keep_days, made)
+    return replay
+
+
 def _take_back_item(
     caller: Caller, body: CorrectionRequest, who: str, request_hash: str, replay_id: str | None
 ) -> tuple[Correction, bool]:
@@ -152,10 +172,12 @@ def _take_back_item(
     for _ in attempts():
         item, earlier = store.redemption_with_corrections(rid)
         snap = snapshots.load(
-            employees=[caller.employee_id], first_responses=[replay_id] if replay_id else []
+            employees=[caller.employee_id],
+            first_responses=[replay_id] if replay_id else [],
+            settings=bool(replay_id),
         )
         require_role(snap.identify(caller), Role.HR_ADMIN)
-        if replay_id and (first := replayed(snap.first_response_item(replay_id), request_hash, Correction)):
+        if replay_id and (first := _replayed(snap, earlier, replay_id, request_hash)):
             return first, False
         award = redemption_from(item)
         if item is None or award is None or award.budget_id is None:
@@ -175,7 +197,11 @@ def _take_back_item(
         taken = voucher if what == "voucher" else None
         correction, writes = plan_item(item, award, taken, body.reason, who, replay_id=replay_id)
         if replay_id:
-            writes.append(first_response_write(replay_id, request_hash, correction))
+            keep_days = snap.settings().retention.idempotency_days
+            at = datetime.fromisoformat(correction.at)
+            writes.append(
+                first_response_write(replay_id, request_hash, correction, at=at, keep_days=keep_days)
+            )
         act = act_for(who, correction.source, correction, award.employee_id)
         try:
             if what == "redemption":

@@ -54,12 +54,13 @@ from plaudit.domain.trail import canonical
 from plaudit.environment import environment
 from plaudit.integrations import aws, correlation, export_files
 from plaudit.services import money_reports, trail
-from plaudit.services.replays import replayed
-from plaudit.services.runtime import new_id, stored_now
+from plaudit.services.replays import key_expired, replayed
+from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.store import exports as store
 from plaudit.store import keys, person_data, snapshots
 from plaudit.store.ledger import index_by_day, unindexed_transactions
 from plaudit.store.replays import first_response_write
+from plaudit.store.transact import WriteRefused
 
 logger = Logger(child=True)
 
@@ -77,8 +78,14 @@ def request(
     actor = trail.actor_of(caller)
     job_id = derived_id("exp", actor, idempotency_key) if idempotency_key else new_id("exp")
     request_hash = fingerprint(canonical(body.model_dump(mode="json", by_alias=True)).encode())
-    snap = snapshots.load(employees=[caller.employee_id], first_responses=[job_id] if idempotency_key else [])
-    replay = replayed(snap.first_response_item(job_id), request_hash, ExportView)
+    snap = snapshots.load(
+        employees=[caller.employee_id],
+        first_responses=[job_id] if idempotency_key else [],
+        settings=bool(idempotency_key),
+    )
+    keep_days, made = snap.settings().retention.idempotency_days, {"export_id": job_id}
+    first = snap.first_response_item(job_id)
+    replay = replayed(first, request_hash, ExportView, at=now(), keep_days=keep_days, made=made)
     if replay is not None:
         return replay, False
     require_role(snap.identify(caller), *KIND_ROLES[body.kind])
@@ -105,7 +112,7 @@ def request(
     view = view_of(job)
     writes = [store.job_write(job, at + timedelta(days=RECORD_DAYS))]
     if idempotency_key:
-        writes.append(first_response_write(job_id, request_hash, view))
+        writes.append(first_response_write(job_id, request_hash, view, at=at, keep_days=keep_days))
     act = trail.Act(
         actor,
         "export.request",
@@ -113,7 +120,17 @@ def request(
         after={"kind": job["kind"], "from": job["since"], "to": job["until"], "format": job["format"]}
         | ({"report": body.report} if body.report else {}),
     )
-    trail.record(writes, act)
+    try:
+        trail.record(writes, act)
+    except WriteRefused as refused:
+        if not refused.refused(store.LABEL):
+            raise
+        # the job under this key exists: a duplicate sent at the same time replays, a late retry is expired
+        again = snapshots.load(first_responses=[job_id]).first_response_item(job_id)
+        replay = replayed(again, request_hash, ExportView, at=now(), keep_days=keep_days, made=made)
+        if replay is not None:
+            return replay, False
+        raise key_expired(keep_days, made) from None
     message = {"QueueUrl": environment().export_queue_url, "MessageBody": json.dumps({"export_id": job_id})}
     aws.client("sqs").send_message(**correlation.on_message(message))
     return view, True

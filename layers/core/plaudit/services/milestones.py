@@ -40,6 +40,7 @@ from plaudit.domain.milestones import (
 from plaudit.domain.model import Model
 from plaudit.domain.settings import OrgSettings
 from plaudit.services import metrics
+from plaudit.services.replays import KEY_EXPIRED
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, actor_of, record
@@ -623,6 +624,9 @@ class _Run:
         )
         try:
             awards.give(SYSTEM, body, idempotency_key=award["id"])
+        except Conflict as given:  # given by a run longer ago than first responses are kept: given once
+            if given.code != KEY_EXPIRED:
+                raise
         except (RuleViolation, NotFound, Forbidden, ValidationError) as refused:
             reason = f"item_not_given:{getattr(refused, 'code', 'invalid_item')}"
             self.report.skipped.append(

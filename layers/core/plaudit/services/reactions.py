@@ -8,6 +8,7 @@ from plaudit.domain.reactions import UndoOutcome, UndoPlan, counts, emoji_of, pl
 from plaudit.domain.recognition import Kudos, ReactedMessage, Visibility
 from plaudit.services import recognition
 from plaudit.services.recognition import GiveKudos
+from plaudit.services.replays import KEY_EXPIRED
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import now
 from plaudit.store import snapshots
@@ -41,9 +42,10 @@ def react(
         reacted_to = ReactedMessage(channel=channel, message_ts=message_ts, emoji=emoji_of(reaction))
         return recognition.give_kudos(caller, command, idempotency_key=key, reaction=reacted_to)
     except Conflict as conflict:
-        if conflict.code != "idempotency_key_reused" or caller.employee_id is None:
+        if conflict.code not in ("idempotency_key_reused", KEY_EXPIRED) or caller.employee_id is None:
             raise
-    # Paid before, under other settings (emoji or points changed since): still paid once.
+    # Paid before, under other settings (emoji or points changed since), or longer ago than first responses
+    # are kept: still paid once.
     recognition_id = recognition.kudos_id_for(caller.employee_id, key)
     prior = recognition_from(snapshots.load(recognitions=[recognition_id]).recognition_item(recognition_id))
     if prior is None:

@@ -36,12 +36,13 @@ from plaudit.domain.recognition import (
 )
 from plaudit.domain.settings import VALUE_SLUG
 from plaudit.services import metrics
-from plaudit.services.replays import replayed
+from plaudit.services.replays import key_expired, replayed
 from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now
 from plaudit.store import snapshots
 from plaudit.store.ledger import transaction_writes, wallet_write
 from plaudit.store.recognitions import (
+    RECOGNITION,
     add_on_writes,
     cap_writes,
     feed_ids,
@@ -109,6 +110,8 @@ def give_kudos(
     request_hash = fingerprint(command.model_dump_json().encode())
     recognition_id = kudos_id_for(giver_id, idempotency_key) if idempotency_key else new_id("rec")
     recipients = command.recipient_ids
+    made = {"recognition_id": recognition_id}
+    carried_out = False  # the kudos under this key exists (its put was refused)
     for _ in attempts():
         snap = snapshots.load(
             employees=[giver_id, *recipients],
@@ -117,13 +120,17 @@ def give_kudos(
             caps=(giver_id, recipients),
             first_responses=[recognition_id] if idempotency_key else [],
         )
-        replay = replayed(snap.first_response_item(recognition_id), request_hash, Kudos)
+        settings = snap.settings()
+        keep_days = settings.retention.idempotency_days
+        first = snap.first_response_item(recognition_id)
+        replay = replayed(first, request_hash, Kudos, at=now(), keep_days=keep_days, made=made)
         if replay is not None:
             return replay, False
+        if carried_out:
+            raise key_expired(keep_days, made)
         giver = check_giver(snap.identify(caller).profile)
         people = {rid: snap.employee(rid) for rid in recipients}
         check_recipients(giver, people)
-        settings = snap.settings()
         check_values(command.values, settings)
         at = now()
         plan = _plan(
@@ -150,11 +157,17 @@ def give_kudos(
         head = recognition_write(
             Recognition(**kudos.model_dump()), stamps_of(giver, people), settings.time_zone
         )
-        remember = [first_response_write(recognition_id, request_hash, kudos)] if idempotency_key else []
-        if _commit(head, snap, giver_id, plan, *remember):
+        remember = (
+            [first_response_write(recognition_id, request_hash, kudos, at=at, keep_days=keep_days)]
+            if idempotency_key
+            else []
+        )
+        refused = _commit(head, snap, giver_id, plan, *remember)
+        if refused is None:
             metrics.count("KudosGiven")
             metrics.count("PointsGiven", kudos.points)
             return kudos, True
+        carried_out = refused.refused(RECOGNITION)
     raise _contended()
 
 
@@ -170,20 +183,36 @@ def add_on(
     adder_id = _person_id(caller)
     request_hash = fingerprint(command.model_dump_json().encode())
     replay_id = derived_id("addon", recognition_id, adder_id, idempotency_key) if idempotency_key else None
+    made = {"recognition_id": recognition_id}
     for _ in attempts():
         first = snapshots.load(
             employees=[adder_id],
             recognitions=[recognition_id],
             add_ons=[(recognition_id, adder_id)],
             first_responses=[replay_id] if replay_id else [],
+            settings=bool(replay_id),
         )
         recognition = recognition_from(first.recognition_item(recognition_id))
         if recognition is None or not recognition.visible_to(adder_id):
             raise NotFound("error.recognition_not_found", code="recognition_not_found")
-        replay = replayed(first.first_response_item(replay_id), request_hash, AddOn) if replay_id else None
+        keep_days = first.settings().retention.idempotency_days
+        replay = (
+            replayed(
+                first.first_response_item(replay_id),
+                request_hash,
+                AddOn,
+                at=now(),
+                keep_days=keep_days,
+                made=made,
+            )
+            if replay_id
+            else None
+        )
         if replay is not None:
             return replay, False
-        if first.add_on_item(recognition_id, adder_id) is not None:
+        if (given := first.add_on_item(recognition_id, adder_id)) is not None:
+            if replay_id and given.get("replay_id") == replay_id:  # given under this key, answer expired
+                raise key_expired(keep_days, made)
             raise Conflict("error.already_added_on", code="already_added_on")
         snap = snapshots.load(
             employees=[adder_id, *recognition.recipient_ids],
@@ -210,8 +239,12 @@ def add_on(
         head, bump = add_on_writes(
             extra, stamps_of(adder, people), recognition, snap.settings().time_zone, replay_id
         )
-        remember = [first_response_write(replay_id, request_hash, extra)] if replay_id else []
-        if _commit(head, snap, adder_id, plan, bump, *remember):
+        remember = (
+            [first_response_write(replay_id, request_hash, extra, at=at, keep_days=keep_days)]
+            if replay_id
+            else []
+        )
+        if _commit(head, snap, adder_id, plan, bump, *remember) is None:
             metrics.count("AddOnsGiven")
             return extra, True
     raise _contended()
@@ -296,8 +329,11 @@ def _plan(
     return plan_giving(ctx, shares, txn_id=txn_id, kind=kind, at=at, ref=ref)
 
 
-def _commit(head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, *extra: Write) -> bool:
-    """Write the kudos (or add-on) with its ledger movements atomically. False: state moved, read again."""
+def _commit(
+    head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, *extra: Write
+) -> WriteRefused | None:
+    """Write the kudos (or add-on) with its ledger movements atomically. Refused: state moved, read again
+    (the refusal says what was refused)."""
     settings = snap.settings()
     caps = {rid: snap.cap(giver_id, rid) for rid in plan.shares}
     writes = [
@@ -310,9 +346,9 @@ def _commit(head: Write, snap: Snapshot, giver_id: str, plan: GivingPlan, *extra
         writes += transaction_writes(txn)
     try:
         write_all(writes)
-    except WriteRefused:
-        return False
-    return True
+    except WriteRefused as refused:
+        return refused
+    return None
 
 
 def _person_id(caller: Caller) -> str:

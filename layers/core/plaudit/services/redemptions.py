@@ -62,9 +62,9 @@ from plaudit.domain.settings import OrgSettings
 from plaudit.domain.tiers import refuse_below
 from plaudit.integrations import fulfilment_queue
 from plaudit.services import metrics
-from plaudit.services.replays import replayed
+from plaudit.services.replays import key_expired, replayed
 from plaudit.services.retry import attempts
-from plaudit.services.runtime import new_id, stored_now
+from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, record
 from plaudit.store import keys
 from plaudit.store import redemptions as store
@@ -134,6 +134,8 @@ def request(
     asked = body.denomination.normalize() if body.denomination is not None else ""  # 25 == 25.00
     request_hash = fingerprint(f"{body.item_id}|{asked}".encode())
     rid = redemption_id_for(caller, idempotency_key) if idempotency_key else new_id("red")
+    made = {"redemption_id": rid}
+    carried_out = False  # the redemption under this key exists (its put was refused)
     for _ in attempts():
         found = get_many(
             [
@@ -145,9 +147,13 @@ def request(
             ]
         )
         snap = Snapshot(found)
-        replay = replayed(snap.first_response_item(rid), request_hash, RedemptionView)
+        keep_days = snap.settings().retention.idempotency_days
+        first = snap.first_response_item(rid)
+        replay = replayed(first, request_hash, RedemptionView, at=now(), keep_days=keep_days, made=made)
         if replay is not None:
             return replay, False
+        if carried_out:
+            raise key_expired(keep_days, made)
         person = snap.identify(caller)
         if not person.is_person or not person.profile.active:
             raise Forbidden("error.redeem_needs_directory", code="not_in_directory")
@@ -157,14 +163,18 @@ def request(
         settings, at = snap.settings(), stored_now()
         redemption, writes = plan(person.profile, item, body.denomination, settings, at, rid)
         if idempotency_key:
-            writes.append(first_response_write(rid, request_hash, redemption.view()))
+            writes.append(
+                first_response_write(rid, request_hash, redemption.view(), at=at, keep_days=keep_days)
+            )
         writes.append(wallet_write(WalletChange(person.employee_id, points_delta=-redemption.points), at))
         if snap.wallet(person.employee_id).points < redemption.points:
             raise insufficient(redemption.points, snap.wallet(person.employee_id).points)
         try:
             write_all(writes)
         except WriteRefused as refused:
-            explain_refusal(refused, redemption)
+            carried_out = refused.refused(store.REDEMPTION)
+            if not carried_out:
+                explain_refusal(refused, redemption)
             continue
         metrics.count("Redemptions")
         metrics.count("PointsHeld", redemption.points)
@@ -304,7 +314,7 @@ def explain_refusal(refused: WriteRefused, redemption: Redemption) -> None:
         raise RuleViolation("error.out_of_stock", code="out_of_stock")
     if refused.refused("redeemed_count"):
         raise RuleViolation("error.per_person_limit_reached", code="per_person_limit")
-    if not (refused.refused("redemption") or refused.contended):
+    if not (refused.refused(store.REDEMPTION) or refused.contended):
         raise refused
 
 
@@ -637,7 +647,7 @@ def _transition(
             else:
                 write_all(writes)
         except WriteRefused as refused:
-            if not (refused.refused("redemption") or refused.contended):
+            if not (refused.refused(store.REDEMPTION) or refused.contended):
                 raise
             continue
         return before, after

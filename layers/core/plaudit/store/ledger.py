@@ -15,6 +15,11 @@ from plaudit.store.reads import Page, query_page
 from plaudit.store.transact import Write, put_new
 
 
+def journal_label(txn_id: str) -> str:
+    """The label of a transaction's journal put (refused: its id exists)."""
+    return f"txn:{txn_id}"
+
+
 def wallet_from(item: dict[str, Any] | None, employee_id: str) -> Wallet:
     if item is None:
         return Wallet(employee_id)
@@ -44,7 +49,7 @@ def transaction_writes(txn: Transaction) -> list[Write]:
         "GSI1PK": keys.ledger_day(txn.at.astimezone(UTC).date()),
         "GSI1SK": keys.ledger_day_sort(txn.at, txn.id),
     }
-    writes = [put_new(f"txn:{txn.id}", journal)]
+    writes = [put_new(journal_label(txn.id), journal)]
     for index, posting in enumerate(txn.postings):
         line = {
             "type": "ledger_line",

@@ -18,6 +18,8 @@ from plaudit.store.transact import Write, put_new
 _RECOGNITION_FIELDS = set(Recognition.model_fields)
 _ADD_ON_FIELDS = set(AddOn.model_fields)
 
+RECOGNITION = "recognition"  # the label of a kudos' put (refused: its id exists)
+
 
 def recognition_from(item: dict[str, Any] | None) -> Recognition | None:
     if item is None:
@@ -30,7 +32,7 @@ def recognition_write(recognition: Recognition, stamps: Mapping[str, Stamp], tim
     organisation's time zone then (the zone its periods are read in)."""
     pk, sk = keys.recognition(recognition.id)
     values = {"PK": pk, "SK": sk, "type": "recognition", "stamps": _stamps(stamps), "period_zone": time_zone}
-    return put_new("recognition", values | recognition.model_dump(mode="json"))
+    return put_new(RECOGNITION, values | recognition.model_dump(mode="json"))
 
 
 def add_on_writes(

@@ -12,6 +12,8 @@ from plaudit.store.transact import Write, put_new
 
 _FIELDS = set(Redemption.model_fields)
 
+REDEMPTION = "redemption"  # the label of a new redemption's put (refused: its id exists)
+
 
 def redemption_from(item: dict[str, Any] | None) -> Redemption | None:
     if item is None:
@@ -33,7 +35,7 @@ def _values(redemption: Redemption) -> dict[str, Any]:
 def new_redemption_writes(redemption: Redemption) -> list[Write]:
     """The redemption (refused if its id exists: a replay) and, when it waits for approval, its entry;
     when approved at once, its in-flight entry; a direct award's entry in the awards' list."""
-    writes = [put_new("redemption", _values(redemption))]
+    writes = [put_new(REDEMPTION, _values(redemption))]
     if redemption.budget_id is not None:
         writes.append(direct_award_entry_put(redemption))
     if redemption.status is Status.PENDING_APPROVAL:

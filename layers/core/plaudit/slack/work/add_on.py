@@ -10,6 +10,7 @@ from plaudit.domain.errors import PlauditError
 from plaudit.domain.settings import OrgSettings
 from plaudit.i18n import Messages, messages
 from plaudit.services import recognition
+from plaudit.services.replays import KEY_EXPIRED
 from plaudit.slack.identity import employee_id_for, language_for
 from plaudit.slack.views import messages as views
 from plaudit.slack.views.add_on import SHOWN_ADDERS, added_on_blocks, added_on_receipt
@@ -58,8 +59,10 @@ def add_on(
             caller, recognition_id, request, idempotency_key=f"slack-addon:{recognition_id}:{clicker}"
         )
     except PlauditError as refused:
-        logger.info("add-on refused", extra={"code": refused.code})
-        return refused.message_in(m.locale)
+        if refused.code != KEY_EXPIRED:  # a click long after theirs: added on once, as a replay
+            logger.info("add-on refused", extra={"code": refused.code})
+            return refused.message_in(m.locale)
+        created = False
     recipients = _update_announcement(
         caller, recognition_id, channel, ts, client, messages(settings.default_locale)
     )
