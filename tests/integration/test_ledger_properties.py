@@ -170,6 +170,7 @@ class GivenKudos:
     visibility: Visibility
     # adder -> (idempotency key, points each, points in total)
     adders: dict[str, tuple[str | None, int, int]] = field(default_factory=dict)
+    added_at: dict[str, datetime] = field(default_factory=dict)  # adder -> when their add-on was given
 
 
 @dataclass
@@ -187,6 +188,7 @@ class Model:
     kudos: list[GivenKudos] = field(default_factory=list)
     keyed: list[tuple[str, GiveKudos, str]] = field(default_factory=list)  # (giver, command, key)
     done: dict[tuple[str, str], str] = field(default_factory=dict)  # (giver, key) -> request body (json)
+    done_at: dict[tuple[str, str], datetime] = field(default_factory=dict)  # (giver, key) -> when given
     add_on_requests: list[tuple[str, GivenKudos | None, GiveAddOn, str | None]] = field(default_factory=list)
     reported: list[int] = field(default_factory=list)  # points each successful kudos / add-on reported
 
@@ -254,6 +256,8 @@ class Model:
             stored_key, stored_points, _ = target.adders[adder]
             if key is None or key != stored_key:
                 return "already_added_on"
+            if answer_expired(target.added_at[adder], at):
+                return "idempotency_key_expired"
             return "replay" if command.points == stored_points else "idempotency_key_reused"
         if problem := self.giver_problem(adder):
             return problem
@@ -328,6 +332,12 @@ def fresh_org(aws: Any, template: Any, clock: Any, kind: PeriodKind, zone: str, 
     return Model(
         settings=org_settings, people=people, allowance_changes=[(None, dict(org_settings.allowances))]
     )
+
+
+def answer_expired(given_at: datetime, at: datetime) -> bool:
+    """A keyed request's first answer is kept settings.retention.idempotency_days (30, the seed's): a retry
+    from then on is refused whatever its body (whole seconds: the table's TTL)."""
+    return at.timestamp() >= int((given_at + timedelta(days=30)).timestamp())
 
 
 def outcome_of(call) -> tuple[str, Any]:
@@ -413,6 +423,24 @@ def check_records(model: Model, items: list[dict[str, Any]]) -> None:
         Give("E1002", ("E1009",), 1, SplitMode.EACH, Visibility.PUBLIC, (), keyed=False),
     ],
 )
+@example(  # retries on the last second of the answers' 30 days replay, from the next one are expired
+    org_clock=ORG_CLOCKS[0],
+    start=STARTS[0],
+    ops=[
+        Give("E1003", ("E1004",), 20, SplitMode.EACH, Visibility.PUBLIC, (), keyed=True),
+        AddOnOp("E1006", which=0, points=10, keyed=True),
+        Jump("days", 20),
+        Jump("days", 9),
+        Jump("minutes", 1439),
+        Replay(which=0, changed=False),
+        AddOnReplay(which=0, changed=False),
+        Jump("minutes", 1),
+        Replay(which=0, changed=False),
+        AddOnReplay(which=0, changed=False),
+        Replay(which=0, changed=True),
+        AddOnOp("E1006", which=0, points=10, keyed=True),
+    ],
+)
 @example(  # split remainders, the per-recipient cap, and its reset in the next (weekly, UTC+14) period
     org_clock=ORG_CLOCKS[1],
     start=STARTS[1],
@@ -492,6 +520,8 @@ def run_give(model: Model, clock: Any, op: Give | Replay, step: int) -> bool:
     body = command.model_dump_json()
     if key is not None and (giver, key) in model.done:
         expected = "replay" if model.done[(giver, key)] == body else "idempotency_key_reused"
+        if answer_expired(model.done_at[(giver, key)], clock.at):
+            expected = "idempotency_key_expired"
     else:
         expected = model.expect_give(giver, command, clock.at)
     code, result = outcome_of(lambda: give_kudos(Caller(employee_id=giver), command, idempotency_key=key))
@@ -513,6 +543,7 @@ def run_give(model: Model, clock: Any, op: Give | Replay, step: int) -> bool:
     if key is not None:
         assert kudos.id == derived_id("rec", giver, key)
         model.done[(giver, key)] = body
+        model.done_at[(giver, key)] = clock.at
     model.record(giver, kudos.shares, clock.at)
     model.reported.append(kudos.points)
     model.kudos.append(GivenKudos(kudos.id, giver, tuple(kudos.recipient_ids), kudos.visibility))
@@ -563,6 +594,7 @@ def run_add_on(model: Model, clock: Any, op: AddOnOp | AddOnReplay, step: int) -
     model.record(adder, extra.shares, clock.at)
     model.reported.append(extra.points)
     target.adders[adder] = (key, command.points, extra.points)
+    target.added_at[adder] = clock.at
     return True
 
 
