@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from api_checks import assert_audit_clean, assert_error, table_items
-from test_api_redemptions import FUNDS, shop  # noqa: F401 - the funded shop fixture
+from test_api_redemptions import FUNDS, queued, shop  # noqa: F401 - the funded shop; redemptions kept queued
 
 from plaudit.domain.ids import derived_id
 from plaudit.store import keys
@@ -126,6 +126,21 @@ def correction(api, goods: dict[str, str]) -> Call:
     )
 
 
+def item_correction(api, goods: dict[str, str]) -> Call:
+    body = {"employee_id": ALICE, "item_id": goods["coffee"], "denomination": "10", "budget_id": FUNDS}
+    given = api.call("POST", "/v1/awards", as_employee=HR, body=body)
+    assert given.status == 201, given.body
+    return Call(
+        "/v1/corrections",
+        {"award_id": given.json["id"], "reason": "Given to the wrong Alice"},
+        HR,
+        lambda first: {"correction_id": first["id"]},
+        lambda key: derived_id("cor", "replay", HR, key),
+        new_key_status=409,
+        new_key_code="already_reversed",
+    )
+
+
 def export(api, goods: dict[str, str]) -> Call:
     return Call(
         "/v1/exports",
@@ -138,7 +153,9 @@ def export(api, goods: dict[str, str]) -> Call:
 
 
 @pytest.mark.parametrize(
-    "make", [kudos, add_on, top_up, award, redemption, campaign, correction, export], ids=lambda f: f.__name__
+    "make",
+    [kudos, add_on, top_up, award, redemption, campaign, correction, item_correction, export],
+    ids=lambda f: f.__name__,
 )
 def test_a_retry_after_the_answer_expired_is_refused_and_does_nothing_twice(
     api, org, aws, clock, request, make
