@@ -221,7 +221,9 @@ class Model:
         person = self.people.get(giver)
         if person is None:
             return "not_in_directory"
-        return None if person.active else "giver_deactivated"
+        if not person.active:
+            return "giver_deactivated"
+        return "giver_is_bot" if person.is_bot else None
 
     def expect_give(self, giver: str, command: GiveKudos, at: datetime) -> str | dict[str, int]:
         if problem := self.giver_problem(giver):
