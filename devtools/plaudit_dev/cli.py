@@ -300,6 +300,15 @@ def _parser() -> argparse.ArgumentParser:
         help="file everyone in the directory in the milestone day index again (after an upgrade)",
     )
 
+    awards = commands.add_parser("awards", help="direct awards of catalogue items (POST /v1/awards)")
+    award_commands = awards.add_subparsers(required=True, metavar="ACTION")
+    _table_action(
+        award_commands,
+        "reindex",
+        _awards_reindex,
+        help="file the direct awards given before GET /v1/awards listed them (after an upgrade; idempotent)",
+    )
+
     directory = commands.add_parser("directory", help="the employee directory")
     directory_commands = directory.add_subparsers(required=True, metavar="ACTION")
     _table_action(
@@ -672,6 +681,15 @@ def _milestones_reindex(args: argparse.Namespace) -> int:
     from plaudit.services.milestones import rebuild_day_index
 
     print(f"milestone day index: {rebuild_day_index(SYSTEM)} people filed")
+    return 0
+
+
+def _awards_reindex(args: argparse.Namespace) -> int:
+    _connect(args)
+    from plaudit.domain.access import SYSTEM
+    from plaudit.services.awards import reindex_given
+
+    print(f"direct awards: {reindex_given(SYSTEM)} filed in the list of awards")
     return 0
 
 

@@ -4,12 +4,15 @@ correction); HR admins see every one, a budget's holders their budget's only; fo
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from api_checks import assert_error
 from test_api_awards import ALICE, BOB, HR, MAYA, TEAM, CountingClient, fund, give
 from test_item_corrections import correct, perk, undelivered
 
 from plaudit.store.client import use_client
+from plaudit_dev import cli
 
 __all__ = ["perk"]  # the fixture, imported
 OTHER = "other-awards"
@@ -94,3 +97,25 @@ def test_a_page_takes_four_round_trips_whatever_its_size(api, aws, perk, count):
         use_client(aws)
     assert len(page["items"]) == count
     assert counting.calls == ["batch_get_item", "query", "batch_get_item", "batch_get_item"]
+
+
+def test_an_upgraded_organisation_files_the_awards_given_before_the_list_once(api, perk, aws, capsys):
+    given = [give(api, perk, key="one").json["id"], give(api, perk, to=BOB, key="two").json["id"]]
+    before = [award["id"] for award in listed(api)["items"]]
+    assert sorted(before) == sorted(given)
+    table = os.environ["TABLE_NAME"]
+    entries = aws.query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "DIRECT_AWARDS"}},
+    )["Items"]
+    for entry in entries:  # given before the list existed
+        aws.delete_item(TableName=table, Key={"PK": entry["PK"], "SK": entry["SK"]})
+    assert listed(api)["items"] == []
+
+    assert cli.main(["awards", "reindex", "--table", table]) == 0
+    assert "2 filed" in capsys.readouterr().out
+    assert [award["id"] for award in listed(api)["items"]] == before
+    assert [a["id"] for a in listed(api, f"?budget_id={TEAM}")["items"]] == before
+    assert cli.main(["awards", "reindex", "--table", table]) == 0  # again: the same entries, nothing more
+    assert [award["id"] for award in listed(api)["items"]] == before

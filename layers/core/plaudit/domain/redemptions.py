@@ -26,6 +26,7 @@ ROLE_QUEUES = {
     FINANCE_APPROVER: Role.FINANCE,
 }  # queues a role decides, not a person
 FUNDED_BY_POINTS = "points"
+FUNDED_BY_BUDGET = "budget:"  # then the budget's id: a direct award (POST /v1/awards) the budget paid
 
 
 class Status(StrEnum):

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pydantic import ConfigDict, Field
 
-from plaudit.domain.access import SYSTEM, Caller
+from plaudit.domain.access import SYSTEM, Caller, require_role
 from plaudit.domain.budgets import BUDGET_ID, managers_above
 from plaudit.domain.catalog import ITEM_ID
 from plaudit.domain.employees import EMPLOYEE_ID, Employee, Role
@@ -26,10 +26,17 @@ from plaudit.services.retry import attempts
 from plaudit.services.runtime import new_id, now, stored_now
 from plaudit.services.trail import Act, record
 from plaudit.store import keys, snapshots
+from plaudit.store.batches import write_batches
 from plaudit.store.budgets import balance_of, balance_write, budget_from
 from plaudit.store.catalog import item_from
+from plaudit.store.employees import list_employees
 from plaudit.store.reads import get_many
-from plaudit.store.redemptions import REDEMPTION, direct_awards_page, redemption_from
+from plaudit.store.redemptions import (
+    REDEMPTION,
+    direct_award_entry_requests,
+    direct_awards_page,
+    redemption_from,
+)
 from plaudit.store.replays import first_response_write
 from plaudit.store.snapshots import Snapshot
 from plaudit.store.transact import WriteRefused, write_all
@@ -242,3 +249,19 @@ def list_given(
             )
         )
     return listed, page.cursor
+
+
+def reindex_given(caller: Caller) -> int:
+    """File the direct awards given before their list existed (every person's redemptions a budget paid,
+    whoever they are now: people who left or were erased were given them too). Returns how many."""
+    require_role(snapshots.load(employees=[caller.employee_id]).identify(caller), Role.HR_ADMIN)
+    count, cursor = 0, None
+    while True:
+        page = list_employees(limit=100, cursor=cursor)
+        for item in page.items:
+            requests = direct_award_entry_requests(item["id"])
+            write_batches(requests)
+            count += len(requests)
+        cursor = page.cursor
+        if cursor is None:
+            return count

@@ -40,6 +40,7 @@ from plaudit.domain.model import Model
 from plaudit.domain.recognition import WalletChange
 from plaudit.domain.redemptions import (
     FINANCE_APPROVER,
+    FUNDED_BY_BUDGET,
     FUNDED_BY_POINTS,
     HR_APPROVER,
     REFUNDED,
@@ -244,7 +245,7 @@ def plan(
         status=status,
         approver_id=approver_for(employee, manager, settings.approvals) if approval else None,
         second_approver_id=second_approver_for(employee, points, settings.approvals) if approval else None,
-        funded_by=f"budget:{award.budget_id}" if award else FUNDED_BY_POINTS,
+        funded_by=f"{FUNDED_BY_BUDGET}{award.budget_id}" if award else FUNDED_BY_POINTS,
         fulfilment=item.fulfilment.value,
         provider=item.provider.value if item.provider else None,
         provider_sku=item.provider_sku,

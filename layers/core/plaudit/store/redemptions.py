@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from plaudit.domain.redemptions import HR_APPROVER, ROLE_QUEUES, Redemption, Status
+from plaudit.domain.redemptions import FUNDED_BY_BUDGET, HR_APPROVER, ROLE_QUEUES, Redemption, Status
 from plaudit.store import keys
 from plaudit.store.client import dynamodb, table_name
 from plaudit.store.codec import from_item, to_attr, to_item
-from plaudit.store.reads import Page, query_page
+from plaudit.store.reads import Page, query_all, query_page
 from plaudit.store.transact import Write, put_new
 
 _FIELDS = set(Redemption.model_fields)
@@ -56,6 +56,25 @@ def direct_award_entry_put(redemption: Redemption) -> Write:
         "id": redemption.id,
     }
     return Write("direct_award", {"Put": {"TableName": table_name(), "Item": to_item(values)}})
+
+
+def direct_award_entry_requests(employee_id: str) -> list[dict[str, Any]]:
+    """The list entries of the direct awards one person was given (their redemptions a budget paid), as
+    batch puts: a backfill for awards given before the list existed (idempotent)."""
+    params = {
+        "IndexName": keys.REDEMPTION_INDEX,
+        "KeyConditionExpression": "GSI1PK = :pk",
+        "FilterExpression": "begins_with(funded_by, :budget)",
+        "ExpressionAttributeValues": {
+            ":pk": {"S": keys.redemptions_partition(employee_id)},
+            ":budget": {"S": FUNDED_BY_BUDGET},
+        },
+    }
+    return [
+        {"PutRequest": {"Item": direct_award_entry_put(redemption).operation["Put"]["Item"]}}
+        for item in query_all(params)
+        if (redemption := redemption_from(item)) is not None and redemption.budget_id is not None
+    ]
 
 
 def direct_awards_page(budget_id: str | None, *, limit: int, cursor: str | None) -> Page:
