@@ -84,7 +84,7 @@ def test_dynamodb_stream_sources(real) -> None:
         {"dynamodb": {"NewImage": txns}},
         {
             "eventName": ["INSERT"],
-            "dynamodb": {"NewImage": {"type": {"S": ["correction"]}, "kind": {"S": ["award"]}}},
+            "dynamodb": {"NewImage": {"type": {"S": ["correction"]}, "kind": {"S": ["award", "item"]}}},
         },
     )
 
