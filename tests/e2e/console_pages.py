@@ -133,20 +133,28 @@ def screenshot(browser: WebDriver, name: str) -> bool:
 
 
 def api_calls_opening(
-    browser: WebDriver, page: str, settled: Callable[[], Any] | None = None, *, further_pages: bool = True
+    browser: WebDriver,
+    page: str,
+    settled: Callable[[], Any] | None = None,
+    *,
+    further_pages: bool = True,
+    only: tuple[str, ...] = ("/v1/",),
 ) -> int:
     """How many API requests (/v1/...) opening `page` started. Counted from the navigation on: a request
     of the page before that is still in flight enters the browser's timings only when it completes, so
     clearing the timings first would count it here. `settled`: what to wait for once the page is shown.
-    `further_pages=False`: the lists' first pages only (a list longer than a page costs a call a page)."""
+    `further_pages=False`: the lists' first pages only (a list longer than a page costs a call a page).
+    `only`: the paths counted (a page before that, still loading in steps, may start its next request
+    after the navigation began: the feed names its people once its kudos came)."""
     start = browser.execute_script("return performance.now()")
     go(browser, page)
     if settled is not None:
         settled()
     return browser.execute_script(
         "return performance.getEntriesByType('resource').filter(e => e.startTime >= arguments[0]"
-        " && new URL(e.name).pathname.startsWith('/v1/')"
+        " && arguments[2].some(path => new URL(e.name).pathname.startsWith(path))"
         " && (arguments[1] || !new URL(e.name).searchParams.has('cursor'))).length",
         start,
         further_pages,
+        list(only),
     )
